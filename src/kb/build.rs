@@ -1,0 +1,513 @@
+//! Raw rule documents -> a validated [`KnowledgeBase`], with every problem reported.
+//!
+//! Files are read in order; a sector, role, rule, trait or attribute defined again in a later
+//! file replaces the earlier one (that is how `--rules DIR` overrides the built-in defaults),
+//! while the same id twice in one file is a mistake.
+
+use super::doc::{self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref};
+use super::*;
+use crate::diag::{Diagnostic, Level, Sink};
+use crate::ron::parse;
+use crate::source::{Source, Span};
+
+/// Loads a knowledge base from rule files; `None` when any of them has an error.
+pub fn load(sources: &[Source]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut raw = RawKb::default();
+    for (file, src) in sources.iter().enumerate() {
+        let mut sink = Sink::new(src, &mut diags);
+        match parse(&src.text) {
+            Ok(node) => doc::decode_file(&mut sink, file, &node, &mut raw),
+            Err(e) => {
+                sink.error(e.span, "", e.message);
+            }
+        }
+    }
+    let kb = Builder {
+        sources,
+        diags: &mut diags,
+    }
+    .build(raw);
+    let has_errors = diags.iter().any(Diagnostic::is_error);
+    (kb.filter(|_| !has_errors), diags)
+}
+
+struct Builder<'a> {
+    sources: &'a [Source],
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+/// Keeps the last definition of each id; the same id twice within one file is reported.
+fn latest_by_id<T>(b: &mut Builder, items: Vec<T>, id: impl Fn(&T) -> &Ref, what: &str) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        let r = id(&item);
+        if let Some(i) = out.iter().position(|o| id(o).name == r.name) {
+            if id(&out[i]).file == r.file {
+                let msg = format!("{what} `{}` is defined twice in this file", r.name);
+                b.error(r, msg);
+            }
+            out[i] = item;
+        } else {
+            out.push(item);
+        }
+    }
+    out
+}
+
+impl Builder<'_> {
+    fn error(&mut self, r: &Ref, message: String) -> &mut Diagnostic {
+        self.error_at(r.file, r.span, &r.path, message)
+    }
+
+    fn error_at(&mut self, file: usize, span: Span, path: &str, message: String) -> &mut Diagnostic {
+        let d = Diagnostic::at(&self.sources[file], Level::Error, span, path, message);
+        self.diags.push(d);
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    /// Resolves a name against a list of known ids, with "did you mean" when it is unknown.
+    fn resolve(&mut self, r: &Ref, what: &str, known: &[&str]) -> Option<u32> {
+        if let Some(i) = known.iter().position(|k| *k == r.name) {
+            return Some(i as u32);
+        }
+        self.error(r, format!("unknown {what} `{}`", r.name))
+            .suggest(&r.name, known.iter().copied());
+        None
+    }
+
+    fn build(mut self, raw: RawKb) -> Option<KnowledgeBase> {
+        let traits = self.terms(raw.traits, "trait");
+        let attributes = self.terms(raw.attributes, "attribute");
+        let sectors = latest_by_id(&mut self, raw.sectors, |s| &s.id, "sector");
+        let mut capabilities: Vec<Capability> = Vec::new();
+        let mut motives: Vec<Term> = Vec::new();
+        let mut built_sectors = Vec::new();
+        for s in &sectors {
+            for row in [&s.motives, &s.rewards, &s.risks] {
+                self.no_repeats(row, &format!("item of sector `{}`", s.id.name));
+            }
+            let adv_terms: Vec<RawTerm> = s.advantages.iter().map(|(t, _)| t.clone()).collect();
+            self.no_repeats(&adv_terms, &format!("advantage of sector `{}`", s.id.name));
+            let mut advantages = Vec::new();
+            for (t, strength) in &s.advantages {
+                let cap = match capabilities.iter().position(|c| c.id == t.id.name) {
+                    Some(i) => i,
+                    None => {
+                        capabilities.push(Capability {
+                            id: t.id.name.clone(),
+                            label: t.label.clone(),
+                        });
+                        capabilities.len() - 1
+                    }
+                };
+                if !advantages.iter().any(|a: &Advantage| a.capability.index() == cap) {
+                    advantages.push(Advantage {
+                        capability: CapIx(cap as u32),
+                        label: t.label.clone(),
+                        strength: *strength,
+                    });
+                }
+            }
+            for m in &s.motives {
+                if !motives.iter().any(|t| t.id == m.id.name) {
+                    motives.push(Term {
+                        id: m.id.name.clone(),
+                        label: m.label.clone(),
+                    });
+                }
+            }
+            let items = |v: &Vec<RawTerm>| -> Vec<Item> {
+                v.iter()
+                    .map(|t| Item {
+                        id: t.id.name.clone(),
+                        label: t.label.clone(),
+                    })
+                    .collect()
+            };
+            built_sectors.push(Sector {
+                id: s.id.name.clone(),
+                name: s.name.clone(),
+                table: s.table.clone(),
+                motives: items(&s.motives),
+                advantages,
+                rewards: items(&s.rewards),
+                risks: items(&s.risks),
+                origin: self.sources[s.id.file].name.clone(),
+            });
+        }
+        let names = Names {
+            sectors: built_sectors.iter().map(|s| s.id.clone()).collect(),
+            capabilities: capabilities.iter().map(|c| c.id.clone()).collect(),
+            motives: motives.iter().map(|m| m.id.clone()).collect(),
+            traits: traits.iter().map(|t| t.id.clone()).collect(),
+            attributes: attributes.iter().map(|t| t.id.clone()).collect(),
+            roles: Vec::new(),
+        };
+        let raw_roles = latest_by_id(&mut self, raw.roles, |r| &r.id, "role");
+        let mut names = names;
+        names.roles = raw_roles.iter().map(|r| r.id.name.clone()).collect();
+        let roles: Vec<Role> = raw_roles.iter().filter_map(|r| self.role(r, &names)).collect();
+
+        let mut raw_rules = latest_by_id(&mut self, raw.rules, |r| &r.id, "rule");
+        for d in &raw.disabled {
+            match raw_rules.iter().position(|r| r.id.name == d.name) {
+                Some(i) => {
+                    raw_rules.remove(i);
+                }
+                None => {
+                    let known: Vec<&str> = raw_rules.iter().map(|r| r.id.name.as_str()).collect();
+                    self.error(d, format!("cannot disable unknown rule `{}`", d.name))
+                        .suggest(&d.name, known);
+                }
+            }
+        }
+        let partial = KnowledgeBase {
+            sectors: built_sectors,
+            capabilities,
+            motives,
+            roles,
+            traits,
+            attributes,
+            rules: Vec::new(),
+            settings: Settings::default(),
+        };
+        let rules: Vec<Rule> = raw_rules
+            .iter()
+            .filter_map(|r| self.rule(r, &names, &partial))
+            .collect();
+        let mut settings = Settings::default();
+        for s in raw.settings {
+            settings.support_weight = s.support_weight.unwrap_or(settings.support_weight);
+            settings.min_sectors = s.min_sectors.unwrap_or(settings.min_sectors);
+            settings.recruit_fit = s.recruit_fit.unwrap_or(settings.recruit_fit);
+            settings.default_capacity = s.default_capacity.unwrap_or(settings.default_capacity);
+        }
+        if partial.sectors.is_empty() || partial.roles.is_empty() {
+            let file = self.sources.first().map_or("<rules>".to_string(), |s| s.name.clone());
+            self.diags.push(Diagnostic::whole_file(
+                Level::Error,
+                &file,
+                "the rule set defines no sectors or no roles: a rule directory used alone needs `Sector(...)` and `Roles(...)` files",
+            ));
+            return None;
+        }
+        Some(KnowledgeBase {
+            rules,
+            settings,
+            ..partial
+        })
+    }
+
+    fn terms(&mut self, raw: Vec<RawTerm>, what: &str) -> Vec<Term> {
+        latest_by_id(self, raw, |t| &t.id, what)
+            .into_iter()
+            .map(|t| Term {
+                id: t.id.name,
+                label: t.label,
+            })
+            .collect()
+    }
+
+    fn no_repeats(&mut self, items: &[RawTerm], what: &str) {
+        for (i, t) in items.iter().enumerate() {
+            if items[..i].iter().any(|o| o.id.name == t.id.name) {
+                let msg = format!("{what} `{}` is listed twice", t.id.name);
+                self.error(&t.id, msg);
+            }
+        }
+    }
+
+    fn role(&mut self, r: &doc::RawRole, names: &Names) -> Option<Role> {
+        let mut ok = true;
+        let mut needs = Vec::new();
+        for (cap, w) in &r.needs {
+            match self.resolve(cap, "capability", &names.caps()) {
+                Some(c) if *w > 0.0 => needs.push((CapIx(c), *w)),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        let total: f64 = needs.iter().map(|(_, w)| w).sum();
+        for (_, w) in &mut needs {
+            *w /= total;
+        }
+        let mut traits = Vec::new();
+        for t in &r.traits {
+            match self.resolve(t, "trait", &names.traits()) {
+                Some(i) => traits.push(TraitIx(i)),
+                None => ok = false,
+            }
+        }
+        let mut serves = Vec::new();
+        for m in &r.serves {
+            match self.resolve(m, "motive", &names.motives()) {
+                Some(i) => serves.push(MotiveIx(i)),
+                None => ok = false,
+            }
+        }
+        (ok && total > 0.0).then(|| Role {
+            id: r.id.name.clone(),
+            name: r.name.clone(),
+            description: r.description.clone(),
+            needs,
+            traits,
+            serves,
+            effort: r.effort,
+        })
+    }
+
+    fn rule(&mut self, r: &doc::RawRule, names: &Names, kb: &KnowledgeBase) -> Option<Rule> {
+        let source = self.source(&r.source, names, kb);
+        let scope = self.scope(&r.scope, names);
+        let effect = self.effect(r, scope.as_ref());
+        Some(Rule {
+            id: r.id.name.clone(),
+            description: r.description.clone(),
+            source: source?,
+            scope: scope?,
+            effect: effect?,
+            origin: self.sources[r.id.file].name.clone(),
+        })
+    }
+
+    fn source(&mut self, s: &RawSource, names: &Names, kb: &KnowledgeBase) -> Option<RuleSource> {
+        match s {
+            RawSource::Text(t) => Some(RuleSource::Text(t.clone())),
+            RawSource::Cell { sector, row, item } => {
+                let si = SectorIx(self.resolve(sector, "sector", &names.sectors())?);
+                let row = Row::ALL.into_iter().find(|r| r.key() == *row)?;
+                let s = kb.sector(si);
+                let ids: Vec<&str> = match row {
+                    Row::Advantages => s
+                        .advantages
+                        .iter()
+                        .map(|a| kb.capability(a.capability).id.as_str())
+                        .collect(),
+                    _ => s.items(row).iter().map(|i| i.id.as_str()).collect(),
+                };
+                if !ids.contains(&item.name.as_str()) {
+                    let msg = format!(
+                        "sector `{}` has no `{}` among its {}",
+                        s.id,
+                        item.name,
+                        row.title()
+                    );
+                    self.error(item, msg).suggest(&item.name, ids);
+                    return None;
+                }
+                Some(RuleSource::Cell {
+                    sector: si,
+                    row,
+                    item: item.name.clone(),
+                })
+            }
+        }
+    }
+
+    fn scope(&mut self, s: &RawScope, names: &Names) -> Option<Scope> {
+        let all = || Test::All(Vec::new());
+        Some(match s {
+            RawScope::Holds { who, lead } => Scope::Holds {
+                who: self.opt_test(who.as_ref(), names, Needs::Both)?.unwrap_or_else(all),
+                lead: *lead,
+            },
+            RawScope::Pair { first, second } => {
+                let first = self.test(first, names, Needs::Both);
+                let second = self.test(second, names, Needs::Both);
+                Scope::Pair {
+                    first: first?,
+                    second: second?,
+                }
+            }
+            RawScope::Load { who, limit } => Scope::Load {
+                who: self.opt_test(who.as_ref(), names, Needs::Partner)?.unwrap_or_else(all),
+                limit: match *limit {
+                    RawLimit::Roles(n) => LoadLimit::Roles(n),
+                    RawLimit::Effort(x) => LoadLimit::Effort(x),
+                    RawLimit::Capacity => LoadLimit::EffortAboveCapacity,
+                },
+            },
+            RawScope::Unserved { who } => Scope::Unserved {
+                who: self.opt_test(who.as_ref(), names, Needs::Partner)?.unwrap_or_else(all),
+            },
+            RawScope::Shared { who, at_least } => Scope::Shared {
+                who: self.opt_test(who.as_ref(), names, Needs::Both)?.unwrap_or_else(all),
+                at_least: *at_least,
+            },
+            RawScope::Concentration { share_above } => Scope::Concentration {
+                share_above: *share_above,
+            },
+            RawScope::Diversity { below } => Scope::Diversity { below: *below },
+            RawScope::Uncovered { role } => Scope::Uncovered {
+                role: self.opt_test(role.as_ref(), names, Needs::Role)?.unwrap_or_else(all),
+            },
+        })
+    }
+
+    /// `Some(None)` when the test is absent (match all), `None` when it is invalid.
+    fn opt_test(&mut self, t: Option<&RawTest>, names: &Names, ctx: Needs) -> Option<Option<Test>> {
+        match t {
+            None => Some(None),
+            Some(t) => self.test(t, names, ctx).map(Some),
+        }
+    }
+
+    fn test(&mut self, t: &RawTest, names: &Names, ctx: Needs) -> Option<Test> {
+        let range = |b: &Bounds| Range {
+            at_least: b.at_least,
+            below: b.below,
+        };
+        let test = match &t.kind {
+            RawTestKind::All(items) | RawTestKind::Either(items) => {
+                let built: Vec<Option<Test>> = items.iter().map(|i| self.test(i, names, ctx)).collect();
+                let built: Option<Vec<Test>> = built.into_iter().collect();
+                if matches!(t.kind, RawTestKind::All(_)) {
+                    Test::All(built?)
+                } else {
+                    Test::Either(built?)
+                }
+            }
+            RawTestKind::Not(inner) => Test::Not(Box::new(self.test(inner, names, ctx)?)),
+            RawTestKind::Sector(r) => Test::Sector(SectorIx(self.resolve(r, "sector", &names.sectors())?)),
+            RawTestKind::Attribute(r) => Test::Attribute(AttrIx(self.resolve(r, "attribute", &names.attributes())?)),
+            RawTestKind::Capability(r, b) => Test::Capability {
+                cap: CapIx(self.resolve(r, "capability", &names.caps())?),
+                range: range(b),
+            },
+            RawTestKind::Role(r) => Test::Role(RoleIx(self.resolve(r, "role", &names.roles())?)),
+            RawTestKind::Trait(r) => Test::Trait(TraitIx(self.resolve(r, "trait", &names.traits())?)),
+            RawTestKind::Importance(b) => Test::Importance(range(b)),
+            RawTestKind::Fit(b) => Test::Fit(range(b)),
+            RawTestKind::Funds => Test::Funds,
+            RawTestKind::Serves => Test::Serves,
+        };
+        let (reads_partner, reads_role) = test.reads();
+        let misfit = match ctx {
+            Needs::Partner if reads_role => Some("looks at a role, but this condition is about a partner alone"),
+            Needs::Role if reads_partner => Some("looks at a partner, but this condition is about a role alone"),
+            _ => None,
+        };
+        if let Some(why) = misfit {
+            self.error_at(t.file, t.span, &t.path, format!("this test {why}"));
+            return None;
+        }
+        Some(test)
+    }
+
+    fn effect(&mut self, r: &doc::RawRule, scope: Option<&Scope>) -> Option<Effect> {
+        let e = &r.effect;
+        let file = r.id.file;
+        let problem = |b: &mut Self, msg: &str| {
+            b.error_at(file, e.span, &e.path, msg.to_string());
+        };
+        let before = self.diags.len();
+        if e.forbid && (e.penalty > 0.0 || e.bonus > 0.0) {
+            problem(self, "a forbidding rule takes no penalty or bonus: the situation cannot happen");
+        }
+        if e.penalty > 0.0 && e.bonus > 0.0 {
+            problem(self, "give a penalty or a bonus, not both");
+        }
+        if !e.forbid && e.penalty == 0.0 && e.bonus == 0.0 && e.flag.is_none() {
+            problem(self, "the rule has no effect: give `forbid`, `penalty`, `bonus` or `flag`");
+        }
+        if let Some(scope) = scope {
+            let bonus_ok = matches!(scope, Scope::Holds { .. } | Scope::Pair { .. });
+            if e.bonus > 0.0 && !bonus_ok {
+                problem(self, &format!("a `{}` rule can only give a penalty or forbid, not a bonus", scope.name()));
+            }
+            if e.forbid && matches!(scope, Scope::Uncovered { .. }) {
+                problem(self, "an `Uncovered` rule cannot forbid: leaving a gap is always possible");
+            }
+        }
+        let flag = match (&e.flag, scope) {
+            (Some(f), Some(scope)) => {
+                let allowed = placeholders(scope);
+                let mut rest = f.message.as_str();
+                while let Some(open) = rest.find('{') {
+                    let Some(close) = rest[open..].find('}') else {
+                        break;
+                    };
+                    let name = &rest[open + 1..open + close];
+                    if !allowed.contains(&name) {
+                        self.error_at(
+                            file,
+                            f.message_span,
+                            &format!("{}.flag.message", e.path),
+                            format!(
+                                "`{{{name}}}` cannot be used in a `{}` rule's message; available: {}",
+                                scope.name(),
+                                allowed.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                        .suggest(name, allowed.iter().copied());
+                    }
+                    rest = &rest[open + close + 1..];
+                }
+                if f.message.trim().is_empty() {
+                    problem(self, "a flag needs a message written for a facilitator");
+                }
+                Some(FlagSpec {
+                    kind: f.kind.name.clone(),
+                    severity: Severity::from_name(f.severity)?,
+                    message: f.message.clone(),
+                })
+            }
+            _ => None,
+        };
+        (self.diags.len() == before).then_some(Effect {
+            forbid: e.forbid,
+            penalty: e.penalty,
+            bonus: e.bonus,
+            flag,
+        })
+    }
+}
+
+/// The message placeholders each kind of rule can fill.
+pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
+    match scope {
+        Scope::Holds { .. } => &["partner", "partner_name", "sector", "role", "role_name", "value"],
+        Scope::Pair { .. } => &["partner", "partner_name", "sector", "role", "role_name", "other_role"],
+        Scope::Load { .. } => &["partner", "partner_name", "sector", "value", "limit"],
+        Scope::Unserved { .. } => &["partner", "partner_name", "sector"],
+        Scope::Shared { .. } => &["role", "role_name", "value", "limit"],
+        Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
+        Scope::Diversity { .. } => &["value", "limit"],
+        Scope::Uncovered { .. } => &["role", "role_name", "value"],
+    }
+}
+
+struct Names {
+    sectors: Vec<String>,
+    capabilities: Vec<String>,
+    motives: Vec<String>,
+    traits: Vec<String>,
+    attributes: Vec<String>,
+    roles: Vec<String>,
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+impl Names {
+    fn sectors(&self) -> Vec<&str> {
+        strs(&self.sectors)
+    }
+    fn caps(&self) -> Vec<&str> {
+        strs(&self.capabilities)
+    }
+    fn motives(&self) -> Vec<&str> {
+        strs(&self.motives)
+    }
+    fn traits(&self) -> Vec<&str> {
+        strs(&self.traits)
+    }
+    fn attributes(&self) -> Vec<&str> {
+        strs(&self.attributes)
+    }
+    fn roles(&self) -> Vec<&str> {
+        strs(&self.roles)
+    }
+}

@@ -1,0 +1,479 @@
+//! The knowledge base: sector profiles (Table 1), capabilities, the role catalogue, and rules.
+//!
+//! Everything here is validated: every name is resolved to an index, every rule's test is
+//! known to make sense in its scope, every source cell exists. Later stages never see raw text.
+
+mod build;
+mod doc;
+mod embedded;
+
+pub use build::load;
+
+/// The top-level document names a rule file may hold.
+pub fn doc_kinds() -> &'static [&'static str] {
+    &doc::DOCUMENTS
+}
+pub use embedded::{DEFAULT_RULE_FILES, default_sources};
+
+use std::fmt;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// A sector of [`KnowledgeBase::sectors`].
+    SectorIx
+);
+index_type!(
+    /// A capability of [`KnowledgeBase::capabilities`].
+    CapIx
+);
+index_type!(
+    /// A role of [`KnowledgeBase::roles`].
+    RoleIx
+);
+index_type!(
+    /// A trait of [`KnowledgeBase::traits`].
+    TraitIx
+);
+index_type!(
+    /// An attribute of [`KnowledgeBase::attributes`].
+    AttrIx
+);
+index_type!(
+    /// A motive of [`KnowledgeBase::motives`].
+    MotiveIx
+);
+index_type!(
+    /// A rule of [`KnowledgeBase::rules`].
+    RuleIx
+);
+
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    pub sectors: Vec<Sector>,
+    pub capabilities: Vec<Capability>,
+    pub motives: Vec<Term>,
+    pub roles: Vec<Role>,
+    pub traits: Vec<Term>,
+    pub attributes: Vec<Term>,
+    pub rules: Vec<Rule>,
+    pub settings: Settings,
+}
+
+/// A named id with a description, for traits, attributes and motives.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+}
+
+/// One row of Table 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Row {
+    Motives,
+    Advantages,
+    Rewards,
+    Risks,
+}
+
+impl Row {
+    pub const ALL: [Row; 4] = [Row::Motives, Row::Advantages, Row::Rewards, Row::Risks];
+
+    /// The row's title as Table 1 words it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Row::Motives => "motives for collaboration",
+            Row::Advantages => "comparative advantage",
+            Row::Rewards => "important rewards",
+            Row::Risks => "collaboration risks",
+        }
+    }
+
+    /// The field name in rule files and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Row::Motives => "motives",
+            Row::Advantages => "advantages",
+            Row::Rewards => "rewards",
+            Row::Risks => "risks",
+        }
+    }
+}
+
+/// One cell entry of Table 1: a motive, advantage, reward or risk of a sector.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sector {
+    pub id: String,
+    pub name: String,
+    /// Where the profile comes from, e.g. "Table 1"; a locally added sector names its own source.
+    pub table: String,
+    pub motives: Vec<Item>,
+    /// Comparative advantages, each a capability with the strength a typical member has.
+    pub advantages: Vec<Advantage>,
+    pub rewards: Vec<Item>,
+    pub risks: Vec<Item>,
+    /// The file that defined the profile.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Advantage {
+    pub capability: CapIx,
+    pub label: String,
+    pub strength: f64,
+}
+
+impl Sector {
+    pub fn items(&self, row: Row) -> Vec<&Item> {
+        match row {
+            Row::Motives => self.motives.iter().collect(),
+            Row::Rewards => self.rewards.iter().collect(),
+            Row::Risks => self.risks.iter().collect(),
+            Row::Advantages => Vec::new(),
+        }
+    }
+
+    /// The sector's default strength in a capability (0 when it is not one of its advantages).
+    pub fn default_strength(&self, cap: CapIx) -> f64 {
+        self.advantages
+            .iter()
+            .find(|a| a.capability == cap)
+            .map_or(0.0, |a| a.strength)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Capability {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Capabilities the role needs, with weights normalised to sum to 1.
+    pub needs: Vec<(CapIx, f64)>,
+    pub traits: Vec<TraitIx>,
+    /// Motives the role serves: a partner holding it has a reason to be in the partnership.
+    pub serves: Vec<MotiveIx>,
+    /// Relative workload (1 = a typical role); a partner's load is the sum over its roles.
+    pub effort: f64,
+}
+
+impl Role {
+    pub fn has_trait(&self, t: TraitIx) -> bool {
+        self.traits.contains(&t)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub const NAMES: [&'static str; 4] = ["info", "low", "medium", "high"];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub source: RuleSource,
+    pub scope: Scope,
+    pub effect: Effect,
+    pub origin: String,
+}
+
+/// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
+#[derive(Debug, Clone)]
+pub enum RuleSource {
+    Cell { sector: SectorIx, row: Row, item: String },
+    Text(String),
+}
+
+/// A condition on a partner, a role, or a partner in a role. Which facts a test may use depends
+/// on the rule's scope (checked when the knowledge base is built).
+#[derive(Debug, Clone)]
+pub enum Test {
+    All(Vec<Test>),
+    Either(Vec<Test>),
+    Not(Box<Test>),
+    Sector(SectorIx),
+    Attribute(AttrIx),
+    Capability { cap: CapIx, range: Range },
+    Role(RoleIx),
+    Trait(TraitIx),
+    Importance(Range),
+    Fit(Range),
+    /// The partner commits money to the role (`funds` in the scenario).
+    Funds,
+    /// The role serves at least one of the partner's sector motives.
+    Serves,
+}
+
+/// `at_least <= value < below`; either bound may be absent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub at_least: Option<f64>,
+    pub below: Option<f64>,
+}
+
+impl Range {
+    pub fn contains(&self, v: f64) -> bool {
+        self.at_least.is_none_or(|lo| v >= lo) && self.below.is_none_or(|hi| v < hi)
+    }
+}
+
+/// The facts a test reads, which its scope must supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Partner,
+    Role,
+    Both,
+}
+
+impl Test {
+    /// Whether the test reads partner facts, role facts, or facts of the pair.
+    pub fn reads(&self) -> (bool, bool) {
+        match self {
+            Test::All(ts) | Test::Either(ts) => ts.iter().fold((false, false), |(p, r), t| {
+                let (tp, tr) = t.reads();
+                (p || tp, r || tr)
+            }),
+            Test::Not(t) => t.reads(),
+            Test::Sector(_) | Test::Attribute(_) | Test::Capability { .. } => (true, false),
+            Test::Role(_) | Test::Trait(_) | Test::Importance(_) => (false, true),
+            Test::Fit(_) | Test::Funds | Test::Serves => (true, true),
+        }
+    }
+}
+
+/// What a rule watches, and so how it enters the optimisation model.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// A partner holds (or leads) a role: a term on that assignment.
+    Holds { who: Test, lead: bool },
+    /// A partner holds two different roles matching `first` and `second`.
+    Pair { first: Test, second: Test },
+    /// A partner's load goes above a limit (roles held, or summed effort).
+    Load { who: Test, limit: LoadLimit },
+    /// A partner holds roles, none of which serves any of its sector's motives.
+    Unserved { who: Test },
+    /// At least `at_least` partners matching `who` on the same role.
+    Shared { who: Test, at_least: u32 },
+    /// One partner holds more than `share_above` of the needed importance.
+    Concentration { share_above: f64 },
+    /// Fewer than `below` sectors take part.
+    Diversity { below: u32 },
+    /// A needed role is not (fully) covered; penalties count per importance point and missing partner.
+    Uncovered { role: Test },
+}
+
+impl Scope {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scope::Holds { .. } => "Holds",
+            Scope::Pair { .. } => "Pair",
+            Scope::Load { .. } => "Load",
+            Scope::Unserved { .. } => "Unserved",
+            Scope::Shared { .. } => "Shared",
+            Scope::Concentration { .. } => "Concentration",
+            Scope::Diversity { .. } => "Diversity",
+            Scope::Uncovered { .. } => "Uncovered",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoadLimit {
+    /// More than this many roles.
+    Roles(u32),
+    /// Summed effort above this value.
+    Effort(f64),
+    /// Summed effort above the partner's capacity.
+    EffortAboveCapacity,
+}
+
+#[derive(Debug, Clone)]
+pub struct Effect {
+    /// A hard constraint: the situation may not occur.
+    pub forbid: bool,
+    /// Subtracted from the objective per unit of the situation.
+    pub penalty: f64,
+    /// Added to the objective per unit of the situation.
+    pub bonus: f64,
+    pub flag: Option<FlagSpec>,
+}
+
+impl Effect {
+    /// The objective weight per unit: positive for a bonus, negative for a penalty.
+    pub fn weight(&self) -> f64 {
+        self.bonus - self.penalty
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FlagSpec {
+    pub kind: String,
+    pub severity: Severity,
+    /// A template with `{partner}`, `{partner_name}`, `{sector}`, `{role}`, `{role_name}`,
+    /// `{other_role}`, `{value}` and `{limit}` placeholders.
+    pub message: String,
+}
+
+/// Placeholders a flag message may use.
+pub const PLACEHOLDERS: [&str; 8] = [
+    "partner",
+    "partner_name",
+    "sector",
+    "role",
+    "role_name",
+    "other_role",
+    "value",
+    "limit",
+];
+
+/// Model-wide numbers that are policy, not code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Value of a supporting (non-lead) partner on a role, relative to the lead.
+    pub support_weight: f64,
+    /// Default minimum number of sectors among the partners that hold roles.
+    pub min_sectors: u32,
+    /// A sector whose typical profile fits a role at least this well is suggested for recruiting.
+    pub recruit_fit: f64,
+    /// Default number of roles a partner may take when the scenario does not say.
+    pub default_capacity: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            support_weight: 0.5,
+            min_sectors: 2,
+            recruit_fit: 0.5,
+            default_capacity: 2,
+        }
+    }
+}
+
+impl KnowledgeBase {
+    pub fn sector_by_id(&self, id: &str) -> Option<SectorIx> {
+        self.sectors.iter().position(|s| s.id == id).map(|i| SectorIx(i as u32))
+    }
+
+    pub fn role_by_id(&self, id: &str) -> Option<RoleIx> {
+        self.roles.iter().position(|r| r.id == id).map(|i| RoleIx(i as u32))
+    }
+
+    pub fn capability_by_id(&self, id: &str) -> Option<CapIx> {
+        self.capabilities.iter().position(|c| c.id == id).map(|i| CapIx(i as u32))
+    }
+
+    pub fn attribute_by_id(&self, id: &str) -> Option<AttrIx> {
+        self.attributes.iter().position(|a| a.id == id).map(|i| AttrIx(i as u32))
+    }
+
+    pub fn rule_by_id(&self, id: &str) -> Option<RuleIx> {
+        self.rules.iter().position(|r| r.id == id).map(|i| RuleIx(i as u32))
+    }
+
+    pub fn sector(&self, s: SectorIx) -> &Sector {
+        &self.sectors[s.index()]
+    }
+
+    pub fn role(&self, r: RoleIx) -> &Role {
+        &self.roles[r.index()]
+    }
+
+    pub fn capability(&self, c: CapIx) -> &Capability {
+        &self.capabilities[c.index()]
+    }
+
+    pub fn rule(&self, r: RuleIx) -> &Rule {
+        &self.rules[r.index()]
+    }
+
+    /// The motives of a sector, as indices into [`KnowledgeBase::motives`].
+    pub fn sector_motives(&self, s: SectorIx) -> impl Iterator<Item = MotiveIx> + '_ {
+        self.sector(s).motives.iter().filter_map(|m| {
+            self.motives
+                .iter()
+                .position(|t| t.id == m.id)
+                .map(|i| MotiveIx(i as u32))
+        })
+    }
+
+    /// "Table 1, civil society, collaboration risks: mission drift".
+    pub fn source_text(&self, source: &RuleSource) -> String {
+        match source {
+            RuleSource::Cell { sector, row, item } => {
+                let s = self.sector(*sector);
+                let label = match row {
+                    Row::Advantages => self
+                        .capability_by_id(item)
+                        .map(|c| self.capability(c).label.clone()),
+                    _ => s.items(*row).iter().find(|i| &i.id == item).map(|i| i.label.clone()),
+                }
+                .unwrap_or_else(|| item.clone());
+                format!(
+                    "{}, {}, {}: {}",
+                    s.table,
+                    s.name.to_lowercase(),
+                    row.title(),
+                    label.to_lowercase()
+                )
+            }
+            RuleSource::Text(text) => text.clone(),
+        }
+    }
+
+    /// How well a sector's typical profile fits a role: what recruit suggestions rank by.
+    pub fn sector_fit(&self, s: SectorIx, r: RoleIx) -> f64 {
+        let sector = self.sector(s);
+        self.role(r)
+            .needs
+            .iter()
+            .map(|&(cap, w)| w * sector.default_strength(cap))
+            .sum()
+    }
+}

@@ -1,0 +1,6 @@
+//! RON with positions: [`parse`] builds a spanned tree, [`read`] decodes it with diagnostics.
+
+pub mod parse;
+pub mod read;
+
+pub use parse::{Kind, Node, parse};

@@ -1,0 +1,549 @@
+//! Scenario file -> validated [`Scenario`], reporting every problem with its position.
+
+use super::*;
+use crate::diag::{Diagnostic, Sink};
+use crate::kb::KnowledgeBase;
+use crate::ron::parse::{Kind, Node, parse};
+use crate::ron::read::{self, Fields, index_path, key_path};
+use crate::source::{Source, Spanned};
+
+/// Sizes beyond which an input is certainly a mistake (or hostile); each is a clear error.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub partners: usize,
+    pub variants: usize,
+    pub candidates: usize,
+    pub capacity: i64,
+    pub text_len: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    partners: 1000,
+    variants: 200,
+    candidates: 500,
+    capacity: 100,
+    text_len: 10_000,
+};
+
+/// Reads and validates a scenario; `None` when it has errors (all of them are in the list).
+pub fn load(kb: &KnowledgeBase, src: &Source) -> (Option<Scenario>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut sink = Sink::new(src, &mut diags);
+    let scenario = match parse(&src.text) {
+        Ok(node) => Loader { kb, sink: &mut sink }.scenario(&node),
+        Err(e) => {
+            sink.error(e.span, "", e.message);
+            None
+        }
+    };
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (scenario.filter(|_| ok), diags)
+}
+
+struct Loader<'k, 's, 'a> {
+    kb: &'k KnowledgeBase,
+    sink: &'s mut Sink<'a>,
+}
+
+fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
+    items.iter().map(name).collect()
+}
+
+impl Loader<'_, '_, '_> {
+    fn scenario(&mut self, node: &Node) -> Option<Scenario> {
+        if let Kind::Struct(Some(n), _) = &node.kind
+            && crate::kb::doc_kinds().contains(&n.text.as_str())
+        {
+            self.sink
+                .error(n.span, "", format!("this is a rule file (`{}(...)`), not a scenario", n.text))
+                .help("pass rule files with `--rules DIR`; `rolefit check` accepts both");
+            return None;
+        }
+        let mut f = read::fields(self.sink, node, "", "Scenario")?;
+        let name = f
+            .require(self.sink, "name")
+            .and_then(|n| self.text(n, "name"))
+            .map(|s| s.value);
+        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            self.sink.error(f.span, "name", "the scenario name must not be empty");
+        }
+        let description = f
+            .take("description")
+            .and_then(|n| self.text(n, "description"))
+            .map_or(String::new(), |s| s.value);
+        let context = f.take("context").map(|n| self.context(n)).unwrap_or_default();
+        let needs = match f.require(self.sink, "needs") {
+            Some(n) => self.needs(n),
+            None => Vec::new(),
+        };
+        let partners = self.partner_list(&mut f, "partners", true, LIMITS.partners);
+        let candidates = self.partner_list(&mut f, "candidates", false, LIMITS.candidates);
+        let (_, partners) = partners;
+        let (candidate_spans, candidates) = candidates;
+        for (i, (c, span)) in candidates.iter().zip(&candidate_spans).enumerate() {
+            if partners.iter().any(|p| p.id == c.id) {
+                self.sink.error(
+                    *span,
+                    &format!("candidates[{i}].id"),
+                    format!("candidate `{}` is already a partner", c.id),
+                );
+            }
+        }
+        let min_sectors = f.take("min_sectors").and_then(|n| {
+            let v = read::integer(self.sink, n, "min_sectors", 0, 100)?;
+            let mut present: Vec<_> = partners.iter().map(|p| p.sector).collect();
+            present.sort();
+            present.dedup();
+            if v.value as usize > present.len() && !partners.is_empty() {
+                self.sink.error(
+                    v.span,
+                    "min_sectors",
+                    format!(
+                        "min_sectors is {} but the partners come from only {} sector(s)",
+                        v.value,
+                        present.len()
+                    ),
+                );
+            }
+            Some(v.value as u32)
+        });
+        let pins = match f.take("pins") {
+            Some(n) => self.pins(n, "pins", &partners, &needs),
+            None => Vec::new(),
+        };
+        self.check_pin_totals(&pins, &partners, &needs);
+        let variants = match f.take("variants") {
+            Some(n) => self.variants(n, &partners, &needs),
+            None => Vec::new(),
+        };
+        f.finish(self.sink);
+        Some(Scenario {
+            name: name?,
+            description,
+            context,
+            needs: needs.into_iter().map(|(_, n)| n).collect(),
+            partners,
+            pins,
+            variants,
+            candidates,
+            min_sectors,
+            file: self.sink.src.name.clone(),
+        })
+    }
+
+    fn text(&mut self, node: &Node, path: &str) -> Option<Spanned<String>> {
+        let s = read::string(self.sink, node, path)?;
+        if s.value.chars().count() > LIMITS.text_len {
+            self.sink.error(
+                s.span,
+                path,
+                format!("text longer than {} characters", LIMITS.text_len),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn context(&mut self, node: &Node) -> Vec<(String, String)> {
+        read::string_map(self.sink, node, "context")
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let value = match &v.kind {
+                    Kind::Str(s) => s.clone(),
+                    Kind::Number(n) => n.value.to_string(),
+                    Kind::Bool(b) => b.to_string(),
+                    _ => {
+                        self.sink.error(
+                            v.span,
+                            &key_path("context", &k.value),
+                            format!("expected a string, number or boolean, found {}", v.kind.describe()),
+                        );
+                        return None;
+                    }
+                };
+                Some((k.value, value))
+            })
+            .collect()
+    }
+
+    fn role_ref(&mut self, node: &Node, path: &str) -> Option<Spanned<RoleIx>> {
+        let id = read::id(self.sink, node, path)?;
+        match self.kb.role_by_id(&id.value) {
+            Some(r) => Some(Spanned::new(r, id.span)),
+            None => {
+                self.sink
+                    .error(id.span, path, format!("unknown role `{}`", id.value))
+                    .suggest(&id.value, names(&self.kb.roles, |r| &r.id));
+                None
+            }
+        }
+    }
+
+    fn needs(&mut self, node: &Node) -> Vec<(Span, Need)> {
+        let items = read::list(self.sink, node, "needs").unwrap_or(&[]);
+        if items.is_empty() && matches!(node.kind, Kind::List(_)) {
+            self.sink.error(node.span, "needs", "the scenario needs at least one role");
+        }
+        let mut out: Vec<(Span, Need)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index_path("needs", i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Need") else {
+                continue;
+            };
+            let role = f.require(self.sink, "role").and_then(|n| self.role_ref(n, &f.at("role")));
+            let importance = match f.take("importance") {
+                Some(n) => read::integer(self.sink, n, &f.at("importance"), 1, 5).map(|v| v.value as u32),
+                None => Some(1),
+            };
+            let max_partners = LIMITS.partners as i64;
+            let min = match f.take("min") {
+                Some(n) => read::integer(self.sink, n, &f.at("min"), 0, max_partners).map(|v| v.value as u32),
+                None => Some(1),
+            };
+            let max_node = f.take("max");
+            let max = match max_node {
+                Some(n) => read::integer(self.sink, n, &f.at("max"), 1, max_partners).map(|v| v.value as u32),
+                None => min.map(|m| m.max(1)),
+            };
+            if let (Some(lo), Some(hi)) = (min, max)
+                && lo > hi
+            {
+                self.sink.error(
+                    max_node.map_or(f.span, |n| n.span),
+                    &f.at("max"),
+                    format!("max ({hi}) is below min ({lo})"),
+                );
+            }
+            f.finish(self.sink);
+            let (Some(role), Some(importance), Some(min), Some(max)) = (role, importance, min, max) else {
+                continue;
+            };
+            if out.iter().any(|(_, n)| n.role == role.value) {
+                self.sink
+                    .error(role.span, &format!("{path}.role"), format!("role `{}` is needed twice", self.kb.role(role.value).id))
+                    .help("list each role once; use `min` and `max` for several partners on it");
+                continue;
+            }
+            out.push((
+                role.span,
+                Need {
+                    role: role.value,
+                    importance,
+                    min,
+                    max,
+                },
+            ));
+        }
+        out
+    }
+
+    /// Reads a list of partners; ids must be unique within it.
+    fn partner_list(
+        &mut self,
+        f: &mut Fields,
+        field: &'static str,
+        required: bool,
+        limit: usize,
+    ) -> (Vec<Span>, Vec<Partner>) {
+        let node = if required { f.require(self.sink, field) } else { f.take(field) };
+        let Some(node) = node else {
+            return (Vec::new(), Vec::new());
+        };
+        let items = read::list(self.sink, node, field).unwrap_or(&[]);
+        if required && items.is_empty() && matches!(node.kind, Kind::List(_)) {
+            self.sink.error(node.span, field, "the scenario has no partners: add at least one `Partner(...)`");
+        }
+        if items.len() > limit {
+            self.sink.error(
+                node.span,
+                field,
+                format!("{} entries is more than the limit of {limit}", items.len()),
+            );
+            return (Vec::new(), Vec::new());
+        }
+        let mut spans = Vec::new();
+        let mut out: Vec<Partner> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index_path(field, i);
+            if let Some((span, p)) = self.partner(item, &path) {
+                if out.iter().any(|o| o.id == p.id) {
+                    self.sink.error(span, &format!("{path}.id"), format!("partner id `{}` is used twice", p.id));
+                    continue;
+                }
+                spans.push(span);
+                out.push(p);
+            }
+        }
+        (spans, out)
+    }
+
+    /// One partner; returns the span of its id for later duplicate checks.
+    fn partner(&mut self, node: &Node, path: &str) -> Option<(Span, Partner)> {
+        let mut f = read::fields(self.sink, node, path, "Partner")?;
+        let id = f.require(self.sink, "id").and_then(|n| read::id(self.sink, n, &f.at("id")));
+        let name = f.take("name").and_then(|n| self.text(n, &f.at("name")));
+        let sector = f.require(self.sink, "sector").and_then(|n| {
+            let s = read::id(self.sink, n, &f.at("sector"))?;
+            match self.kb.sector_by_id(&s.value) {
+                Some(ix) => Some(ix),
+                None => {
+                    self.sink
+                        .error(s.span, &f.at("sector"), format!("unknown sector `{}`", s.value))
+                        .suggest(&s.value, names(&self.kb.sectors, |s| &s.id));
+                    None
+                }
+            }
+        });
+        let capacity = match f.take("capacity") {
+            Some(n) => read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity).map(|v| v.value as u32),
+            None => Some(self.kb.settings.default_capacity),
+        };
+        let mut stated: Vec<(CapIx, f64)> = Vec::new();
+        if let Some(map) = f.take("capabilities") {
+            let mpath = f.at("capabilities");
+            for (key, value) in read::string_map(self.sink, map, &mpath) {
+                let kpath = key_path(&mpath, &key.value);
+                let strength = read::number_in(self.sink, value, &kpath, 0.0, 1.0);
+                match self.kb.capability_by_id(&key.value) {
+                    Some(cap) => {
+                        if let Some(s) = strength {
+                            stated.push((cap, s.value));
+                        }
+                    }
+                    None => {
+                        self.sink
+                            .error(key.span, &kpath, format!("unknown capability `{}`", key.value))
+                            .suggest(&key.value, names(&self.kb.capabilities, |c| &c.id));
+                    }
+                }
+            }
+        }
+        let refuses = self.role_list(&mut f, "refuses");
+        let funds = self.role_list(&mut f, "funds");
+        let mut attributes = Vec::new();
+        if let Some(list) = f.take("attributes") {
+            let lpath = f.at("attributes");
+            for (i, item) in read::list(self.sink, list, &lpath).unwrap_or(&[]).iter().enumerate() {
+                let ipath = index_path(&lpath, i);
+                let Some(a) = read::id(self.sink, item, &ipath) else {
+                    continue;
+                };
+                match self.kb.attribute_by_id(&a.value) {
+                    Some(ix) if !attributes.contains(&ix) => attributes.push(ix),
+                    Some(_) => {}
+                    None => {
+                        self.sink
+                            .error(a.span, &ipath, format!("unknown attribute `{}`", a.value))
+                            .suggest(&a.value, names(&self.kb.attributes, |t| &t.id));
+                    }
+                }
+            }
+        }
+        f.finish(self.sink);
+        let id = id?;
+        let sector = sector?;
+        let s = self.kb.sector(sector);
+        let mut strengths: Vec<f64> = (0..self.kb.capabilities.len())
+            .map(|i| s.default_strength(CapIx(i as u32)))
+            .collect();
+        for &(cap, v) in &stated {
+            strengths[cap.index()] = v;
+        }
+        Some((
+            id.span,
+            Partner {
+                name: name.map_or_else(|| id.value.clone(), |n| n.value),
+                id: id.value,
+                sector,
+                capacity: capacity?,
+                strengths,
+                stated: stated.iter().map(|(c, _)| *c).collect(),
+                refuses,
+                attributes,
+                funds,
+            },
+        ))
+    }
+
+    fn role_list(&mut self, f: &mut Fields, field: &'static str) -> Vec<RoleIx> {
+        let Some(list) = f.take(field) else {
+            return Vec::new();
+        };
+        let lpath = f.at(field);
+        let mut out = Vec::new();
+        for (i, item) in read::list(self.sink, list, &lpath).unwrap_or(&[]).iter().enumerate() {
+            if let Some(r) = self.role_ref(item, &index_path(&lpath, i))
+                && !out.contains(&r.value)
+            {
+                out.push(r.value);
+            }
+        }
+        out
+    }
+
+    fn pins(&mut self, node: &Node, field: &str, partners: &[Partner], needs: &[(Span, Need)]) -> Vec<Pin> {
+        let mut out: Vec<Pin> = Vec::new();
+        for (i, item) in read::list(self.sink, node, field).unwrap_or(&[]).iter().enumerate() {
+            let path = index_path(field, i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Pin") else {
+                continue;
+            };
+            let partner = f.require(self.sink, "partner").and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let role = f.require(self.sink, "role").and_then(|n| self.role_ref(n, &f.at("role")));
+            let lead = f.take("lead").and_then(|n| read::boolean(self.sink, n, &f.at("lead"))).unwrap_or(false);
+            f.finish(self.sink);
+            let (Some((pi, _)), Some(role)) = (partner, role) else {
+                continue;
+            };
+            let p = &partners[pi];
+            let role_id = &self.kb.role(role.value).id;
+            if !needs.iter().any(|(_, n)| n.role == role.value) {
+                self.sink
+                    .error(role.span, &format!("{path}.role"), format!("`{}` is pinned to `{role_id}`, which the scenario does not need", p.id))
+                    .help(format!("add `Need(role: \"{role_id}\")` to `needs`"));
+                continue;
+            }
+            if p.refuses.contains(&role.value) {
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!("`{}` is pinned to `{role_id}` but refuses it (`refuses` in its partner entry)", p.id),
+                );
+                continue;
+            }
+            if out.iter().any(|o| o.partner == p.id && o.role == role.value) {
+                self.sink.error(item.span, &path, format!("`{}` is pinned to `{role_id}` twice", p.id));
+                continue;
+            }
+            if lead && out.iter().any(|o| o.role == role.value && o.lead) {
+                self.sink.error(item.span, &path, format!("two partners are pinned to lead `{role_id}`"));
+                continue;
+            }
+            out.push(Pin {
+                partner: p.id.clone(),
+                role: role.value,
+                lead,
+                span: Some(item.span),
+            });
+        }
+        out
+    }
+
+    fn partner_ref(&mut self, node: &Node, path: &str, partners: &[Partner]) -> Option<(usize, Span)> {
+        let id = read::id(self.sink, node, path)?;
+        match partners.iter().position(|p| p.id == id.value) {
+            Some(i) => Some((i, id.span)),
+            None => {
+                self.sink
+                    .error(id.span, path, format!("unknown partner `{}`", id.value))
+                    .suggest(&id.value, names(partners, |p| &p.id));
+                None
+            }
+        }
+    }
+
+    /// Pins beyond a partner's capacity or a need's `max` can never hold together.
+    fn check_pin_totals(&mut self, pins: &[Pin], partners: &[Partner], needs: &[(Span, Need)]) {
+        for p in partners {
+            let mine: Vec<&Pin> = pins.iter().filter(|pin| pin.partner == p.id).collect();
+            if mine.len() > p.capacity as usize {
+                let roles: Vec<&str> = mine.iter().map(|pin| self.kb.role(pin.role).id.as_str()).collect();
+                let span = mine[p.capacity as usize].span.unwrap_or_default();
+                self.sink.error(
+                    span,
+                    "pins",
+                    format!(
+                        "`{}` is pinned to {} roles ({}) but its capacity is {}",
+                        p.id,
+                        mine.len(),
+                        roles.join(", "),
+                        p.capacity
+                    ),
+                )
+                .help(format!("raise `capacity` of `{}` or remove a pin", p.id));
+            }
+        }
+        for (span, need) in needs {
+            let on_role = pins.iter().filter(|pin| pin.role == need.role).count();
+            if on_role > need.max as usize {
+                self.sink.error(
+                    *span,
+                    "needs",
+                    format!(
+                        "{on_role} partners are pinned to `{}` but its `max` is {}",
+                        self.kb.role(need.role).id,
+                        need.max
+                    ),
+                );
+            }
+        }
+    }
+
+    fn variants(&mut self, node: &Node, partners: &[Partner], needs: &[(Span, Need)]) -> Vec<Variant> {
+        let items = read::list(self.sink, node, "variants").unwrap_or(&[]);
+        if items.len() > LIMITS.variants {
+            self.sink.error(
+                node.span,
+                "variants",
+                format!("{} variants is more than the limit of {}", items.len(), LIMITS.variants),
+            );
+            return Vec::new();
+        }
+        let mut out: Vec<Variant> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = index_path("variants", i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Variant") else {
+                continue;
+            };
+            let name = f.require(self.sink, "name").and_then(|n| self.text(n, &f.at("name")));
+            let mut remove = Vec::new();
+            if let Some(list) = f.take("remove") {
+                let rpath = f.at("remove");
+                for (j, n) in read::list(self.sink, list, &rpath).unwrap_or(&[]).iter().enumerate() {
+                    if let Some((pi, _)) = self.partner_ref(n, &index_path(&rpath, j), partners) {
+                        remove.push(partners[pi].id.clone());
+                    }
+                }
+            }
+            let (add_spans, add) = self.partner_list(&mut f, "add", false, LIMITS.partners);
+            for (p, span) in add.iter().zip(&add_spans) {
+                if partners.iter().any(|o| o.id == p.id) && !remove.contains(&p.id) {
+                    self.sink.error(
+                        *span,
+                        &format!("{path}.add"),
+                        format!("variant adds partner `{}`, which is already in the line-up", p.id),
+                    )
+                    .help("remove it in the same variant to replace it");
+                }
+            }
+            let mut all: Vec<Partner> = partners.iter().filter(|p| !remove.contains(&p.id)).cloned().collect();
+            all.extend(add.iter().cloned());
+            let pins = match f.take("pins") {
+                Some(n) => self.pins(n, &f.at("pins"), &all, needs),
+                None => Vec::new(),
+            };
+            f.finish(self.sink);
+            let Some(name) = name else {
+                continue;
+            };
+            if name.value.trim().is_empty() {
+                self.sink.error(name.span, &format!("{path}.name"), "a variant needs a name");
+                continue;
+            }
+            if out.iter().any(|v| v.name == name.value) {
+                self.sink.error(name.span, &format!("{path}.name"), format!("variant name {:?} is used twice", name.value));
+                continue;
+            }
+            if remove.is_empty() && add.is_empty() && pins.is_empty() {
+                self.sink.warning(item.span, &path, format!("variant {:?} changes nothing", name.value));
+            }
+            out.push(Variant {
+                name: name.value,
+                remove,
+                add,
+                pins,
+            });
+        }
+        out
+    }
+}

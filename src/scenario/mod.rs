@@ -1,0 +1,169 @@
+//! A consortium scenario, validated against the knowledge base: partners, needs, pins, variants.
+//!
+//! The validated types hold indices into the knowledge base, never raw names, and a partner's
+//! strength in every capability is resolved up front (stated value, or its sector's default).
+
+mod load;
+
+pub use load::{LIMITS, Limits, load};
+
+use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx};
+use crate::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub context: Vec<(String, String)>,
+    /// In the order the file lists them (the order reports present them in).
+    pub needs: Vec<Need>,
+    pub partners: Vec<Partner>,
+    pub pins: Vec<Pin>,
+    pub variants: Vec<Variant>,
+    /// Organisations not yet in the line-up, for recruiting questions.
+    pub candidates: Vec<Partner>,
+    pub min_sectors: Option<u32>,
+    /// The file the scenario came from.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub role: RoleIx,
+    /// 1..=5: how much the partnership depends on the role.
+    pub importance: u32,
+    /// Partners on the role: at least `min`, at most `max`.
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub sector: SectorIx,
+    /// Most roles this partner takes.
+    pub capacity: u32,
+    /// Strength in every capability of the knowledge base, indexed by [`CapIx`].
+    pub strengths: Vec<f64>,
+    /// Capabilities the scenario states explicitly (the others are sector defaults).
+    pub stated: Vec<CapIx>,
+    pub refuses: Vec<RoleIx>,
+    pub attributes: Vec<AttrIx>,
+    /// Roles the partner commits money to.
+    pub funds: Vec<RoleIx>,
+}
+
+impl Partner {
+    pub fn strength(&self, cap: CapIx) -> f64 {
+        self.strengths[cap.index()]
+    }
+
+    pub fn is_stated(&self, cap: CapIx) -> bool {
+        self.stated.contains(&cap)
+    }
+
+    /// How well the partner's capabilities meet a role's needs: the weighted mean strength.
+    pub fn fit(&self, kb: &KnowledgeBase, role: RoleIx) -> f64 {
+        kb.role(role)
+            .needs
+            .iter()
+            .map(|&(cap, w)| w * self.strength(cap))
+            .sum()
+    }
+
+    /// A generic member of a sector, with the sector's default strengths: what recruiting suggests.
+    pub fn typical(kb: &KnowledgeBase, sector: SectorIx, capacity: u32) -> Partner {
+        let s = kb.sector(sector);
+        Partner {
+            id: format!("new_{}", s.id),
+            name: format!("a typical {} partner", s.name.to_lowercase()),
+            sector,
+            capacity,
+            strengths: kb
+                .capabilities
+                .iter()
+                .enumerate()
+                .map(|(i, _)| s.default_strength(CapIx(i as u32)))
+                .collect(),
+            stated: Vec::new(),
+            refuses: Vec::new(),
+            attributes: Vec::new(),
+            funds: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pin {
+    pub partner: String,
+    pub role: RoleIx,
+    /// Also pin the partner as the role's lead.
+    pub lead: bool,
+    /// Where the pin was written (for conflict explanations), or `None` for a what-if.
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub remove: Vec<String>,
+    pub add: Vec<Partner>,
+    /// Extra pins for this line-up.
+    pub pins: Vec<Pin>,
+}
+
+/// One concrete line-up to solve: the base, or a variant applied to it.
+#[derive(Debug, Clone)]
+pub struct LineUp {
+    pub scenario: String,
+    pub variant: Option<String>,
+    pub needs: Vec<Need>,
+    pub partners: Vec<Partner>,
+    pub pins: Vec<Pin>,
+    pub min_sectors: Option<u32>,
+    /// Things applying the variant changed silently otherwise, e.g. a pin dropped with its partner.
+    pub notes: Vec<String>,
+}
+
+impl Scenario {
+    pub fn base(&self) -> LineUp {
+        LineUp {
+            scenario: self.name.clone(),
+            variant: None,
+            needs: self.needs.clone(),
+            partners: self.partners.clone(),
+            pins: self.pins.clone(),
+            min_sectors: self.min_sectors,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn variant(&self, name: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.name == name)
+    }
+
+    /// The base line-up with a variant applied (partners removed, then added, pins adjusted).
+    pub fn line_up(&self, variant: &Variant) -> LineUp {
+        let mut l = self.base();
+        l.variant = Some(variant.name.clone());
+        l.partners.retain(|p| !variant.remove.contains(&p.id));
+        l.partners.extend(variant.add.iter().cloned());
+        l.pins.extend(variant.pins.iter().cloned());
+        let before = l.pins.len();
+        l.pins.retain(|pin| l.partners.iter().any(|p| p.id == pin.partner));
+        if l.pins.len() < before {
+            l.notes.push(format!(
+                "{} pin(s) on removed partners were dropped",
+                before - l.pins.len()
+            ));
+        }
+        l
+    }
+}
+
+impl LineUp {
+    pub fn partner_index(&self, id: &str) -> Option<usize> {
+        self.partners.iter().position(|p| p.id == id)
+    }
+}
