@@ -67,7 +67,13 @@ impl Diagnostic {
     /// Writes the diagnostic the way compilers do: headline, location, excerpt, help.
     pub fn render(&self, colour: bool) -> String {
         let (bold, red, yellow, blue, reset) = if colour {
-            ("\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;34m", "\x1b[0m")
+            (
+                "\x1b[1m",
+                "\x1b[1;31m",
+                "\x1b[1;33m",
+                "\x1b[1;34m",
+                "\x1b[0m",
+            )
         } else {
             ("", "", "", "", "")
         };
@@ -94,7 +100,9 @@ impl Diagnostic {
             let marks = "^".repeat(ex.to.saturating_sub(ex.from).max(1) as usize);
             out.push_str(&format!("  {pad} {blue}|{reset}\n"));
             out.push_str(&format!("  {blue}{num} |{reset} {}\n", ex.text));
-            out.push_str(&format!("  {pad} {blue}|{reset} {lead}{tint}{marks}{reset}\n"));
+            out.push_str(&format!(
+                "  {pad} {blue}|{reset} {lead}{tint}{marks}{reset}\n"
+            ));
         }
         if let Some(help) = &self.help {
             out.push_str(&format!("  = {bold}help{reset}: {help}\n"));
@@ -146,7 +154,8 @@ impl<'a> Sink<'a> {
     }
 
     fn push(&mut self, level: Level, span: Span, path: &str, message: String) -> &mut Diagnostic {
-        self.out.push(Diagnostic::at(self.src, level, span, path, message));
+        self.out
+            .push(Diagnostic::at(self.src, level, span, path, message));
         self.out.last_mut().expect("just pushed")
     }
 
@@ -157,7 +166,13 @@ impl<'a> Sink<'a> {
 
 impl Diagnostic {
     /// A diagnostic pointing at `span` in `src`, with the line excerpt to show.
-    pub fn at(src: &Source, level: Level, span: Span, path: &str, message: impl Into<String>) -> Self {
+    pub fn at(
+        src: &Source,
+        level: Level,
+        span: Span,
+        path: &str,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = src.line_col(span.start);
         let (end_line, end_col) = src.line_col(span.end);
         let text = src.line_text(line);
@@ -203,7 +218,9 @@ pub fn closest<'n>(written: &str, known: impl IntoIterator<Item = &'n str>) -> O
         let score = strsim::jaro_winkler(&written_lower, &name.to_lowercase());
         let edits = strsim::damerau_levenshtein(&written_lower, &name.to_lowercase());
         let close_by_edits = edits <= (name.len().max(written.len()) / 3).max(2);
-        if (score >= 0.85 || close_by_edits) && best.is_none_or(|(b, n)| score > b || (score == b && name < n)) {
+        if (score >= 0.85 || close_by_edits)
+            && best.is_none_or(|(b, n)| score > b || (score == b && name < n))
+        {
             best = Some((score, name));
         }
     }
@@ -244,10 +261,17 @@ mod tests {
         let mut out = Vec::new();
         let mut sink = Sink::new(&src, &mut out);
         let at = src.text.find("\"gov").unwrap();
-        sink.error(Span::new(at, at + 11), "partners[0].sector", "unknown sector `goverment`")
-            .suggest("goverment", ["government"]);
+        sink.error(
+            Span::new(at, at + 11),
+            "partners[0].sector",
+            "unknown sector `goverment`",
+        )
+        .suggest("goverment", ["government"]);
         let text = out[0].render(false);
-        assert!(text.contains("s.ron:2:11 (at partners[0].sector)"), "{text}");
+        assert!(
+            text.contains("s.ron:2:11 (at partners[0].sector)"),
+            "{text}"
+        );
         assert!(text.contains("^^^^^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `government`?"), "{text}");
     }

@@ -1,8 +1,98 @@
-//! rolefit: recommends who should do what in a multi-stakeholder partnership.
+//! rolefit recommends who should do what in a multi-stakeholder partnership.
+//!
+//! It encodes the institutional logics of five societal sectors (Table 1 of the DCCC
+//! discussion paper) as rules, reads a consortium scenario, finds the role assignment that best
+//! uses each partner's comparative advantages while keeping each within its logic, and explains
+//! it: why each partner got each role, which risks were avoided, and what is flagged.
+//!
+//! ```
+//! use rolefit::{load::Document, source::Source};
+//!
+//! let kb = rolefit::default_knowledge_base().expect("the built-in rules are valid");
+//! let text = r#"Scenario(
+//!     name: "Two partners",
+//!     needs: [Need(role: "policy_framework", importance: 3), Need(role: "solution_development")],
+//!     partners: [
+//!         Partner(id: "moh", name: "Ministry of Health", sector: "government"),
+//!         Partner(id: "acme", name: "Acme Health Tech", sector: "business"),
+//!     ],
+//! )"#;
+//! let doc = Document::parse(Source::new("example.ron", text));
+//! let scenario = rolefit::validate_scenario(&kb, &doc).expect("valid scenario");
+//! let outcome = rolefit::solve_line_up(&kb, &scenario.base(), &Default::default()).unwrap();
+//! assert!(outcome.assignments.iter().any(|a| a.partner == "moh" && a.role == "policy_framework"));
+//! assert!(outcome.assignments.iter().any(|a| a.partner == "acme" && a.role == "solution_development"));
+//! ```
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod commands;
 pub mod diag;
+pub mod explain;
 pub mod kb;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod report;
 pub mod ron;
 pub mod scenario;
+pub mod solve;
 pub mod source;
+
+use diag::Diagnostics;
+use kb::KnowledgeBase;
+use load::Document;
+use scenario::{LineUp, Scenario};
+
+/// What can go wrong, by what the user should do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    /// The input has errors; each diagnostic says where and what.
+    #[error("{} error(s) in the input", .0.errors().count())]
+    Invalid(Diagnostics),
+    /// Arguments that cannot be used, such as an unknown variant name.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Solve(#[from] solve::SolveError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The built-in knowledge base.
+pub fn default_knowledge_base() -> Result<KnowledgeBase, Error> {
+    knowledge_base(kb::default_documents())
+}
+
+/// A knowledge base from parsed rule files (later files override earlier ones by id).
+pub fn knowledge_base(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
+    match kb::load(&docs) {
+        (Some(kb), _) => Ok(kb),
+        (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
+    }
+}
+
+/// Validates a parsed scenario against a knowledge base.
+pub fn validate_scenario(kb: &KnowledgeBase, doc: &Document) -> Result<Scenario, Error> {
+    match scenario::load(kb, doc) {
+        (Some(s), _) => Ok(s),
+        (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
+    }
+}
+
+/// Solves one line-up and explains the result.
+pub fn solve_line_up(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    opts: &solve::Options,
+) -> Result<explain::Outcome, Error> {
+    let problem = model::Problem::new(kb, line_up);
+    let milp = model::build(&problem);
+    let solved = solve::solve(&problem, &milp, opts)?;
+    Ok(explain::explain(&problem, &solved))
+}

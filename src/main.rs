@@ -1,9 +1,38 @@
-fn main() {
-    let (kb, diags) = rolefit::kb::load(&rolefit::kb::default_sources());
-    for d in &diags {
-        eprintln!("{}", d.render(false));
-    }
-    if let Some(kb) = kb {
-        println!("{} sectors, {} caps, {} roles, {} rules", kb.sectors.len(), kb.capabilities.len(), kb.roles.len(), kb.rules.len());
+//! The `rolefit` command: parses arguments, sets up logging, runs the library, maps errors to
+//! exit statuses.
+
+use clap::Parser;
+use rolefit::cli::Cli;
+use rolefit::commands;
+use std::process::ExitCode;
+
+fn init_tracing(cli: &Cli) {
+    let default = if cli.quiet {
+        "error"
+    } else {
+        match cli.verbose {
+            0 => "warn",
+            1 => "debug",
+            _ => "trace",
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("rolefit={default}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(commands::colour_on_stderr())
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli);
+    match commands::run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            commands::show_error(&e);
+            ExitCode::from(commands::exit_code(&e))
+        }
     }
 }

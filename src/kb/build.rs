@@ -4,27 +4,30 @@
 //! file replaces the earlier one (that is how `--rules DIR` overrides the built-in defaults),
 //! while the same id twice in one file is a mistake.
 
-use super::doc::{self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref};
+use super::doc::{
+    self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref,
+};
 use super::*;
 use crate::diag::{Diagnostic, Level, Sink};
-use crate::ron::parse;
+use crate::load::Document;
 use crate::source::{Source, Span};
 
-/// Loads a knowledge base from rule files; `None` when any of them has an error.
-pub fn load(sources: &[Source]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
+/// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
+pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut raw = RawKb::default();
-    for (file, src) in sources.iter().enumerate() {
-        let mut sink = Sink::new(src, &mut diags);
-        match parse(&src.text) {
-            Ok(node) => doc::decode_file(&mut sink, file, &node, &mut raw),
+    for (file, d) in docs.iter().enumerate() {
+        let mut sink = Sink::new(&d.source, &mut diags);
+        match &d.root {
+            Ok(node) => doc::decode_file(&mut sink, file, node, &mut raw),
             Err(e) => {
-                sink.error(e.span, "", e.message);
+                sink.error(e.span, "", e.message.clone());
             }
         }
     }
+    let sources: Vec<&Source> = docs.iter().map(|d| &d.source).collect();
     let kb = Builder {
-        sources,
+        sources: &sources,
         diags: &mut diags,
     }
     .build(raw);
@@ -33,7 +36,7 @@ pub fn load(sources: &[Source]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
 }
 
 struct Builder<'a> {
-    sources: &'a [Source],
+    sources: &'a [&'a Source],
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -60,8 +63,14 @@ impl Builder<'_> {
         self.error_at(r.file, r.span, &r.path, message)
     }
 
-    fn error_at(&mut self, file: usize, span: Span, path: &str, message: String) -> &mut Diagnostic {
-        let d = Diagnostic::at(&self.sources[file], Level::Error, span, path, message);
+    fn error_at(
+        &mut self,
+        file: usize,
+        span: Span,
+        path: &str,
+        message: String,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::at(self.sources[file], Level::Error, span, path, message);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
@@ -101,7 +110,10 @@ impl Builder<'_> {
                         capabilities.len() - 1
                     }
                 };
-                if !advantages.iter().any(|a: &Advantage| a.capability.index() == cap) {
+                if !advantages
+                    .iter()
+                    .any(|a: &Advantage| a.capability.index() == cap)
+                {
                     advantages.push(Advantage {
                         capability: CapIx(cap as u32),
                         label: t.label.clone(),
@@ -147,7 +159,10 @@ impl Builder<'_> {
         let raw_roles = latest_by_id(&mut self, raw.roles, |r| &r.id, "role");
         let mut names = names;
         names.roles = raw_roles.iter().map(|r| r.id.name.clone()).collect();
-        let roles: Vec<Role> = raw_roles.iter().filter_map(|r| self.role(r, &names)).collect();
+        let roles: Vec<Role> = raw_roles
+            .iter()
+            .filter_map(|r| self.role(r, &names))
+            .collect();
 
         let mut raw_rules = latest_by_id(&mut self, raw.rules, |r| &r.id, "rule");
         for d in &raw.disabled {
@@ -184,7 +199,10 @@ impl Builder<'_> {
             settings.default_capacity = s.default_capacity.unwrap_or(settings.default_capacity);
         }
         if partial.sectors.is_empty() || partial.roles.is_empty() {
-            let file = self.sources.first().map_or("<rules>".to_string(), |s| s.name.clone());
+            let file = self
+                .sources
+                .first()
+                .map_or("<rules>".to_string(), |s| s.name.clone());
             self.diags.push(Diagnostic::whole_file(
                 Level::Error,
                 &file,
@@ -309,7 +327,9 @@ impl Builder<'_> {
         let all = || Test::All(Vec::new());
         Some(match s {
             RawScope::Holds { who, lead } => Scope::Holds {
-                who: self.opt_test(who.as_ref(), names, Needs::Both)?.unwrap_or_else(all),
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
                 lead: *lead,
             },
             RawScope::Pair { first, second } => {
@@ -321,7 +341,9 @@ impl Builder<'_> {
                 }
             }
             RawScope::Load { who, limit } => Scope::Load {
-                who: self.opt_test(who.as_ref(), names, Needs::Partner)?.unwrap_or_else(all),
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Partner)?
+                    .unwrap_or_else(all),
                 limit: match *limit {
                     RawLimit::Roles(n) => LoadLimit::Roles(n),
                     RawLimit::Effort(x) => LoadLimit::Effort(x),
@@ -329,10 +351,19 @@ impl Builder<'_> {
                 },
             },
             RawScope::Unserved { who } => Scope::Unserved {
-                who: self.opt_test(who.as_ref(), names, Needs::Partner)?.unwrap_or_else(all),
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Partner)?
+                    .unwrap_or_else(all),
+            },
+            RawScope::Idle { who } => Scope::Idle {
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Partner)?
+                    .unwrap_or_else(all),
             },
             RawScope::Shared { who, at_least } => Scope::Shared {
-                who: self.opt_test(who.as_ref(), names, Needs::Both)?.unwrap_or_else(all),
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
                 at_least: *at_least,
             },
             RawScope::Concentration { share_above } => Scope::Concentration {
@@ -340,7 +371,9 @@ impl Builder<'_> {
             },
             RawScope::Diversity { below } => Scope::Diversity { below: *below },
             RawScope::Uncovered { role } => Scope::Uncovered {
-                role: self.opt_test(role.as_ref(), names, Needs::Role)?.unwrap_or_else(all),
+                role: self
+                    .opt_test(role.as_ref(), names, Needs::Role)?
+                    .unwrap_or_else(all),
             },
         })
     }
@@ -360,7 +393,8 @@ impl Builder<'_> {
         };
         let test = match &t.kind {
             RawTestKind::All(items) | RawTestKind::Either(items) => {
-                let built: Vec<Option<Test>> = items.iter().map(|i| self.test(i, names, ctx)).collect();
+                let built: Vec<Option<Test>> =
+                    items.iter().map(|i| self.test(i, names, ctx)).collect();
                 let built: Option<Vec<Test>> = built.into_iter().collect();
                 if matches!(t.kind, RawTestKind::All(_)) {
                     Test::All(built?)
@@ -369,14 +403,20 @@ impl Builder<'_> {
                 }
             }
             RawTestKind::Not(inner) => Test::Not(Box::new(self.test(inner, names, ctx)?)),
-            RawTestKind::Sector(r) => Test::Sector(SectorIx(self.resolve(r, "sector", &names.sectors())?)),
-            RawTestKind::Attribute(r) => Test::Attribute(AttrIx(self.resolve(r, "attribute", &names.attributes())?)),
+            RawTestKind::Sector(r) => {
+                Test::Sector(SectorIx(self.resolve(r, "sector", &names.sectors())?))
+            }
+            RawTestKind::Attribute(r) => {
+                Test::Attribute(AttrIx(self.resolve(r, "attribute", &names.attributes())?))
+            }
             RawTestKind::Capability(r, b) => Test::Capability {
                 cap: CapIx(self.resolve(r, "capability", &names.caps())?),
                 range: range(b),
             },
             RawTestKind::Role(r) => Test::Role(RoleIx(self.resolve(r, "role", &names.roles())?)),
-            RawTestKind::Trait(r) => Test::Trait(TraitIx(self.resolve(r, "trait", &names.traits())?)),
+            RawTestKind::Trait(r) => {
+                Test::Trait(TraitIx(self.resolve(r, "trait", &names.traits())?))
+            }
             RawTestKind::Importance(b) => Test::Importance(range(b)),
             RawTestKind::Fit(b) => Test::Fit(range(b)),
             RawTestKind::Funds => Test::Funds,
@@ -384,8 +424,12 @@ impl Builder<'_> {
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
-            Needs::Partner if reads_role => Some("looks at a role, but this condition is about a partner alone"),
-            Needs::Role if reads_partner => Some("looks at a partner, but this condition is about a role alone"),
+            Needs::Partner if reads_role => {
+                Some("looks at a role, but this condition is about a partner alone")
+            }
+            Needs::Role if reads_partner => {
+                Some("looks at a partner, but this condition is about a role alone")
+            }
             _ => None,
         };
         if let Some(why) = misfit {
@@ -403,21 +447,36 @@ impl Builder<'_> {
         };
         let before = self.diags.len();
         if e.forbid && (e.penalty > 0.0 || e.bonus > 0.0) {
-            problem(self, "a forbidding rule takes no penalty or bonus: the situation cannot happen");
+            problem(
+                self,
+                "a forbidding rule takes no penalty or bonus: the situation cannot happen",
+            );
         }
         if e.penalty > 0.0 && e.bonus > 0.0 {
             problem(self, "give a penalty or a bonus, not both");
         }
         if !e.forbid && e.penalty == 0.0 && e.bonus == 0.0 && e.flag.is_none() {
-            problem(self, "the rule has no effect: give `forbid`, `penalty`, `bonus` or `flag`");
+            problem(
+                self,
+                "the rule has no effect: give `forbid`, `penalty`, `bonus` or `flag`",
+            );
         }
         if let Some(scope) = scope {
             let bonus_ok = matches!(scope, Scope::Holds { .. } | Scope::Pair { .. });
             if e.bonus > 0.0 && !bonus_ok {
-                problem(self, &format!("a `{}` rule can only give a penalty or forbid, not a bonus", scope.name()));
+                problem(
+                    self,
+                    &format!(
+                        "a `{}` rule can only give a penalty or forbid, not a bonus",
+                        scope.name()
+                    ),
+                );
             }
             if e.forbid && matches!(scope, Scope::Uncovered { .. }) {
-                problem(self, "an `Uncovered` rule cannot forbid: leaving a gap is always possible");
+                problem(
+                    self,
+                    "an `Uncovered` rule cannot forbid: leaving a gap is always possible",
+                );
             }
         }
         let flag = match (&e.flag, scope) {
@@ -467,10 +526,24 @@ impl Builder<'_> {
 /// The message placeholders each kind of rule can fill.
 pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
     match scope {
-        Scope::Holds { .. } => &["partner", "partner_name", "sector", "role", "role_name", "value"],
-        Scope::Pair { .. } => &["partner", "partner_name", "sector", "role", "role_name", "other_role"],
+        Scope::Holds { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "role",
+            "role_name",
+            "value",
+        ],
+        Scope::Pair { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "role",
+            "role_name",
+            "other_role",
+        ],
         Scope::Load { .. } => &["partner", "partner_name", "sector", "value", "limit"],
-        Scope::Unserved { .. } => &["partner", "partner_name", "sector"],
+        Scope::Unserved { .. } | Scope::Idle { .. } => &["partner", "partner_name", "sector"],
         Scope::Shared { .. } => &["role", "role_name", "value", "limit"],
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
         Scope::Diversity { .. } => &["value", "limit"],

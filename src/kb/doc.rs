@@ -67,7 +67,11 @@ pub struct RawRule {
 
 #[derive(Debug)]
 pub enum RawSource {
-    Cell { sector: Ref, row: &'static str, item: Ref },
+    Cell {
+        sector: Ref,
+        row: &'static str,
+        item: Ref,
+    },
     Text(String),
 }
 
@@ -104,14 +108,37 @@ pub struct Bounds {
 
 #[derive(Debug)]
 pub enum RawScope {
-    Holds { who: Option<RawTest>, lead: bool },
-    Pair { first: RawTest, second: RawTest },
-    Load { who: Option<RawTest>, limit: RawLimit },
-    Unserved { who: Option<RawTest> },
-    Shared { who: Option<RawTest>, at_least: u32 },
-    Concentration { share_above: f64 },
-    Diversity { below: u32 },
-    Uncovered { role: Option<RawTest> },
+    Holds {
+        who: Option<RawTest>,
+        lead: bool,
+    },
+    Pair {
+        first: RawTest,
+        second: RawTest,
+    },
+    Load {
+        who: Option<RawTest>,
+        limit: RawLimit,
+    },
+    Unserved {
+        who: Option<RawTest>,
+    },
+    Idle {
+        who: Option<RawTest>,
+    },
+    Shared {
+        who: Option<RawTest>,
+        at_least: u32,
+    },
+    Concentration {
+        share_above: f64,
+    },
+    Diversity {
+        below: u32,
+    },
+    Uncovered {
+        role: Option<RawTest>,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -176,7 +203,10 @@ pub fn decode_file(sink: &mut Sink, file: usize, node: &Node, kb: &mut RawKb) {
             let e = d.sink.error(
                 node.span,
                 "",
-                format!("a rule file must hold one of {}, found {what}", DOCUMENTS.map(|n| format!("`{n}(...)`")).join(", ")),
+                format!(
+                    "a rule file must hold one of {}, found {what}",
+                    DOCUMENTS.map(|n| format!("`{n}(...)`")).join(", ")
+                ),
             );
             if other == "Scenario" {
                 e.help("this is a scenario: pass it to `rolefit solve` or `rolefit check`, not `--rules`");
@@ -221,7 +251,11 @@ impl Decoder<'_, '_> {
         };
         let path = f.at(name);
         read::list_of(self.sink, node, &path, |sink, item, p| {
-            Decoder { sink, file: self.file }.reference(item, p)
+            Decoder {
+                sink,
+                file: self.file,
+            }
+            .reference(item, p)
         })
     }
 
@@ -238,7 +272,11 @@ impl Decoder<'_, '_> {
         };
         f.finish(self.sink);
         let id = id?;
-        let label = if label.is_empty() { id.name.replace('_', " ") } else { label };
+        let label = if label.is_empty() {
+            id.name.replace('_', " ")
+        } else {
+            label
+        };
         Some((RawTerm { id, label }, strength))
     }
 
@@ -264,7 +302,11 @@ impl Decoder<'_, '_> {
         let mut advantages = Vec::new();
         if let Some(node) = f.take("advantages") {
             let path = f.at("advantages");
-            for (i, n) in read::list(self.sink, node, &path).unwrap_or(&[]).iter().enumerate() {
+            for (i, n) in read::list(self.sink, node, &path)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
                 if let Some((t, Some(s))) = self.term(n, &index_path(&path, i), "Advantage") {
                     advantages.push((t, s));
                 }
@@ -275,8 +317,16 @@ impl Decoder<'_, '_> {
         f.finish(self.sink);
         let id = id?;
         Some(RawSector {
-            name: if name.is_empty() { id.name.replace('_', " ") } else { name },
-            table: if table.is_empty() { "Sector profile".into() } else { table },
+            name: if name.is_empty() {
+                id.name.replace('_', " ")
+            } else {
+                name
+            },
+            table: if table.is_empty() {
+                "Sector profile".into()
+            } else {
+                table
+            },
             id,
             motives,
             advantages,
@@ -291,7 +341,11 @@ impl Decoder<'_, '_> {
         };
         if let Some(list) = f.require(self.sink, "roles") {
             let path = f.at("roles");
-            for (i, n) in read::list(self.sink, list, &path).unwrap_or(&[]).iter().enumerate() {
+            for (i, n) in read::list(self.sink, list, &path)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
                 if let Some(r) = self.role(n, &index_path(&path, i)) {
                     kb.roles.push(r);
                 }
@@ -322,19 +376,29 @@ impl Decoder<'_, '_> {
                 }
             }
             if needs.is_empty() || needs.iter().all(|(_, w)| *w == 0.0) {
-                self.sink.error(map.span, &mpath, "a role must need at least one capability with a positive weight");
+                self.sink.error(
+                    map.span,
+                    &mpath,
+                    "a role must need at least one capability with a positive weight",
+                );
             }
         }
         let traits = self.ref_list(&mut f, "traits");
         let serves = self.ref_list(&mut f, "serves");
         let effort = match f.take("effort") {
-            Some(n) => read::number_in(self.sink, n, &f.at("effort"), 0.1, 10.0).map_or(1.0, |e| e.value),
+            Some(n) => {
+                read::number_in(self.sink, n, &f.at("effort"), 0.1, 10.0).map_or(1.0, |e| e.value)
+            }
             None => 1.0,
         };
         f.finish(self.sink);
         let id = id?;
         Some(RawRole {
-            name: if name.is_empty() { id.name.replace('_', " ") } else { name },
+            name: if name.is_empty() {
+                id.name.replace('_', " ")
+            } else {
+                name
+            },
             id,
             description,
             needs,
@@ -349,7 +413,8 @@ impl Decoder<'_, '_> {
             return;
         };
         kb.traits.extend(self.terms(&mut f, "traits", "Term"));
-        kb.attributes.extend(self.terms(&mut f, "attributes", "Term"));
+        kb.attributes
+            .extend(self.terms(&mut f, "attributes", "Term"));
         f.finish(self.sink);
     }
 
@@ -359,16 +424,20 @@ impl Decoder<'_, '_> {
         };
         let mut s = RawSettings::default();
         if let Some(n) = f.take("support_weight") {
-            s.support_weight = read::number_in(self.sink, n, &f.at("support_weight"), 0.0, 1.0).map(|v| v.value);
+            s.support_weight =
+                read::number_in(self.sink, n, &f.at("support_weight"), 0.0, 1.0).map(|v| v.value);
         }
         if let Some(n) = f.take("min_sectors") {
-            s.min_sectors = read::integer(self.sink, n, &f.at("min_sectors"), 0, 100).map(|v| v.value as u32);
+            s.min_sectors =
+                read::integer(self.sink, n, &f.at("min_sectors"), 0, 100).map(|v| v.value as u32);
         }
         if let Some(n) = f.take("recruit_fit") {
-            s.recruit_fit = read::number_in(self.sink, n, &f.at("recruit_fit"), 0.0, 1.0).map(|v| v.value);
+            s.recruit_fit =
+                read::number_in(self.sink, n, &f.at("recruit_fit"), 0.0, 1.0).map(|v| v.value);
         }
         if let Some(n) = f.take("default_capacity") {
-            s.default_capacity = read::integer(self.sink, n, &f.at("default_capacity"), 0, 100).map(|v| v.value as u32);
+            s.default_capacity = read::integer(self.sink, n, &f.at("default_capacity"), 0, 100)
+                .map(|v| v.value as u32);
         }
         f.finish(self.sink);
         kb.settings.push(s);
@@ -380,7 +449,11 @@ impl Decoder<'_, '_> {
         };
         if let Some(list) = f.take("rules") {
             let path = f.at("rules");
-            for (i, n) in read::list(self.sink, list, &path).unwrap_or(&[]).iter().enumerate() {
+            for (i, n) in read::list(self.sink, list, &path)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
                 if let Some(r) = self.rule(n, &index_path(&path, i)) {
                     kb.rules.push(r);
                 }
@@ -394,9 +467,15 @@ impl Decoder<'_, '_> {
         let mut f = read::fields(self.sink, node, path, "Rule")?;
         let id = self.required_ref(&mut f, "id");
         let description = self.text(&mut f, "description");
-        let source = f.require(self.sink, "source").and_then(|n| self.source(n, &f.at("source")));
-        let scope = f.require(self.sink, "when").and_then(|n| self.scope(n, &f.at("when")));
-        let effect = f.require(self.sink, "effect").and_then(|n| self.effect(n, &f.at("effect")));
+        let source = f
+            .require(self.sink, "source")
+            .and_then(|n| self.source(n, &f.at("source")));
+        let scope = f
+            .require(self.sink, "when")
+            .and_then(|n| self.scope(n, &f.at("when")));
+        let effect = f
+            .require(self.sink, "effect")
+            .and_then(|n| self.effect(n, &f.at("effect")));
         f.finish(self.sink);
         Some(RawRule {
             id: id?,
@@ -412,9 +491,14 @@ impl Decoder<'_, '_> {
         match (name.value.as_str(), payload) {
             ("Cell", Variant::Struct(mut f)) => {
                 let sector = self.required_ref(&mut f, "sector");
-                let row = f
-                    .require(self.sink, "row")
-                    .and_then(|n| read::symbol(self.sink, n, &f.at("row"), &["motives", "advantages", "rewards", "risks"]));
+                let row = f.require(self.sink, "row").and_then(|n| {
+                    read::symbol(
+                        self.sink,
+                        n,
+                        &f.at("row"),
+                        &["motives", "advantages", "rewards", "risks"],
+                    )
+                });
                 let item = self.required_ref(&mut f, "item");
                 f.finish(self.sink);
                 Some(RawSource::Cell {
@@ -426,14 +510,18 @@ impl Decoder<'_, '_> {
             ("Text", Variant::Tuple([text])) => {
                 let t = read::string(self.sink, text, path)?;
                 if t.value.trim().is_empty() {
-                    self.sink.error(t.span, path, "a rule's source text must not be empty");
+                    self.sink
+                        .error(t.span, path, "a rule's source text must not be empty");
                     return None;
                 }
                 Some(RawSource::Text(t.value))
             }
             _ => {
-                self.sink
-                    .error(node.span, path, "expected `Cell(sector: ..., row: ..., item: ...)` or `Text(\"...\")`");
+                self.sink.error(
+                    node.span,
+                    path,
+                    "expected `Cell(sector: ..., row: ..., item: ...)` or `Text(\"...\")`",
+                );
                 None
             }
         }
@@ -445,11 +533,12 @@ impl Decoder<'_, '_> {
     }
 
     fn scope(&mut self, node: &Node, path: &str) -> Option<RawScope> {
-        const SCOPES: [&str; 8] = [
+        const SCOPES: [&str; 9] = [
             "Holds",
             "Pair",
             "Load",
             "Unserved",
+            "Idle",
             "Shared",
             "Concentration",
             "Diversity",
@@ -458,11 +547,18 @@ impl Decoder<'_, '_> {
         let (name, payload) = read::variant(self.sink, node, path)?;
         if !SCOPES.contains(&name.value.as_str()) {
             self.sink
-                .error(name.span, path, format!("unknown condition `{}`", name.value))
+                .error(
+                    name.span,
+                    path,
+                    format!("unknown condition `{}`", name.value),
+                )
                 .suggest(&name.value, SCOPES);
             return None;
         }
-        let unit = Node { span: node.span, kind: Kind::Unit };
+        let unit = Node {
+            span: node.span,
+            kind: Kind::Unit,
+        };
         let mut f = match payload {
             Variant::Struct(f) => f,
             Variant::Unit => read::fields(self.sink, &unit, path, "")?,
@@ -470,7 +566,10 @@ impl Decoder<'_, '_> {
                 self.sink.error(
                     node.span,
                     path,
-                    format!("`{}` takes named fields, e.g. `{}(who: Sector(\"business\"))`", name.value, name.value),
+                    format!(
+                        "`{}` takes named fields, e.g. `{}(who: Sector(\"business\"))`",
+                        name.value, name.value
+                    ),
                 );
                 return None;
             }
@@ -478,23 +577,39 @@ impl Decoder<'_, '_> {
         let scope = match name.value.as_str() {
             "Holds" => {
                 let who = self.optional_test(&mut f, "who");
-                let lead = f.take("lead").and_then(|n| read::boolean(self.sink, n, &f.at("lead"))).unwrap_or(false);
+                let lead = f
+                    .take("lead")
+                    .and_then(|n| read::boolean(self.sink, n, &f.at("lead")))
+                    .unwrap_or(false);
                 RawScope::Holds { who, lead }
             }
             "Pair" => {
-                let first = f.require(self.sink, "first").and_then(|n| self.test(n, &f.at("first")));
-                let second = f.require(self.sink, "second").and_then(|n| self.test(n, &f.at("second")));
+                let first = f
+                    .require(self.sink, "first")
+                    .and_then(|n| self.test(n, &f.at("first")));
+                let second = f
+                    .require(self.sink, "second")
+                    .and_then(|n| self.test(n, &f.at("second")));
                 f.finish(self.sink);
-                return Some(RawScope::Pair { first: first?, second: second? });
+                return Some(RawScope::Pair {
+                    first: first?,
+                    second: second?,
+                });
             }
             "Load" => {
                 let who = self.optional_test(&mut f, "who");
                 let roles = f.take("roles_above");
                 let effort = f.take("effort_above");
                 let limit = match (roles, effort) {
-                    (Some(n), None) => read::integer(self.sink, n, &f.at("roles_above"), 0, 1000).map(|v| RawLimit::Roles(v.value as u32)),
-                    (None, Some(n)) if matches!(&n.kind, Kind::Ident(i) if i == "capacity") => Some(RawLimit::Capacity),
-                    (None, Some(n)) => read::number_in(self.sink, n, &f.at("effort_above"), 0.0, 1000.0).map(|v| RawLimit::Effort(v.value)),
+                    (Some(n), None) => read::integer(self.sink, n, &f.at("roles_above"), 0, 1000)
+                        .map(|v| RawLimit::Roles(v.value as u32)),
+                    (None, Some(n)) if matches!(&n.kind, Kind::Ident(i) if i == "capacity") => {
+                        Some(RawLimit::Capacity)
+                    }
+                    (None, Some(n)) => {
+                        read::number_in(self.sink, n, &f.at("effort_above"), 0.0, 1000.0)
+                            .map(|v| RawLimit::Effort(v.value))
+                    }
                     _ => {
                         self.sink.error(f.span, path, "`Load` needs exactly one of `roles_above: N` or `effort_above: X` (a number or `capacity`)");
                         None
@@ -503,40 +618,59 @@ impl Decoder<'_, '_> {
                 f.finish(self.sink);
                 return Some(RawScope::Load { who, limit: limit? });
             }
-            "Unserved" => RawScope::Unserved { who: self.optional_test(&mut f, "who") },
+            "Unserved" => RawScope::Unserved {
+                who: self.optional_test(&mut f, "who"),
+            },
+            "Idle" => RawScope::Idle {
+                who: self.optional_test(&mut f, "who"),
+            },
             "Shared" => {
                 let who = self.optional_test(&mut f, "who");
                 let at_least = f
                     .require(self.sink, "at_least")
                     .and_then(|n| read::integer(self.sink, n, &f.at("at_least"), 2, 1000));
                 f.finish(self.sink);
-                return Some(RawScope::Shared { who, at_least: at_least?.value as u32 });
+                return Some(RawScope::Shared {
+                    who,
+                    at_least: at_least?.value as u32,
+                });
             }
             "Concentration" => {
                 let share = f
                     .require(self.sink, "share_above")
                     .and_then(|n| read::number_in(self.sink, n, &f.at("share_above"), 0.0, 1.0));
                 f.finish(self.sink);
-                return Some(RawScope::Concentration { share_above: share?.value });
+                return Some(RawScope::Concentration {
+                    share_above: share?.value,
+                });
             }
             "Diversity" => {
                 let below = f
                     .require(self.sink, "below")
                     .and_then(|n| read::integer(self.sink, n, &f.at("below"), 1, 100));
                 f.finish(self.sink);
-                return Some(RawScope::Diversity { below: below?.value as u32 });
+                return Some(RawScope::Diversity {
+                    below: below?.value as u32,
+                });
             }
-            _ => RawScope::Uncovered { role: self.optional_test(&mut f, "role") },
+            _ => RawScope::Uncovered {
+                role: self.optional_test(&mut f, "role"),
+            },
         };
         f.finish(self.sink);
         Some(scope)
     }
 
     fn bounds(&mut self, f: &mut read::Fields, path: &str, max: f64) -> Option<Bounds> {
-        let at_least = f.take("at_least").and_then(|n| read::number_in(self.sink, n, &f.at("at_least"), 0.0, max));
-        let below = f.take("below").and_then(|n| read::number_in(self.sink, n, &f.at("below"), 0.0, max));
+        let at_least = f
+            .take("at_least")
+            .and_then(|n| read::number_in(self.sink, n, &f.at("at_least"), 0.0, max));
+        let below = f
+            .take("below")
+            .and_then(|n| read::number_in(self.sink, n, &f.at("below"), 0.0, max));
         if at_least.is_none() && below.is_none() {
-            self.sink.error(f.span, path, "give `at_least`, `below`, or both");
+            self.sink
+                .error(f.span, path, "give `at_least`, `below`, or both");
             return None;
         }
         Some(Bounds {
@@ -573,9 +707,13 @@ impl Decoder<'_, '_> {
                     RawTestKind::Either(items)
                 }
             }
-            ("Not", Variant::Tuple([inner])) => RawTestKind::Not(Box::new(self.test(inner, &index_path(path, 0))?)),
+            ("Not", Variant::Tuple([inner])) => {
+                RawTestKind::Not(Box::new(self.test(inner, &index_path(path, 0))?))
+            }
             ("Sector", Variant::Tuple([id])) => RawTestKind::Sector(self.reference(id, path)?),
-            ("Attribute", Variant::Tuple([id])) => RawTestKind::Attribute(self.reference(id, path)?),
+            ("Attribute", Variant::Tuple([id])) => {
+                RawTestKind::Attribute(self.reference(id, path)?)
+            }
             ("Role", Variant::Tuple([id])) => RawTestKind::Role(self.reference(id, path)?),
             ("Trait", Variant::Tuple([id])) => RawTestKind::Trait(self.reference(id, path)?),
             ("Capability", Variant::Struct(mut f)) => {
@@ -598,18 +736,26 @@ impl Decoder<'_, '_> {
             ("Serves", Variant::Unit) => RawTestKind::Serves,
             (other, _) => {
                 let shape = match other {
-                    "All" | "Either" => Some("a list: `All([Sector(\"business\"), Trait(\"commercial\")])`"),
+                    "All" | "Either" => {
+                        Some("a list: `All([Sector(\"business\"), Trait(\"commercial\")])`")
+                    }
                     "Not" => Some("one test: `Not(Funds)`"),
-                    "Sector" | "Attribute" | "Role" | "Trait" => Some("one id: `Sector(\"government\")`"),
+                    "Sector" | "Attribute" | "Role" | "Trait" => {
+                        Some("one id: `Sector(\"government\")`")
+                    }
                     "Capability" => Some("`Capability(id: \"...\", at_least: 0.5)`"),
                     "Importance" | "Fit" => Some("bounds: `Fit(below: 0.35)`"),
                     "Funds" | "Serves" => Some("no arguments: `Funds`"),
                     _ => None,
                 };
-                let e = self.sink.error(node.span, path, match shape {
-                    Some(shape) => format!("`{other}` is written with {shape}"),
-                    None => format!("unknown test `{other}`"),
-                });
+                let e = self.sink.error(
+                    node.span,
+                    path,
+                    match shape {
+                        Some(shape) => format!("`{other}` is written with {shape}"),
+                        None => format!("unknown test `{other}`"),
+                    },
+                );
                 if shape.is_none() {
                     e.suggest(other, TESTS);
                 }
@@ -626,7 +772,10 @@ impl Decoder<'_, '_> {
 
     fn effect(&mut self, node: &Node, path: &str) -> Option<RawEffect> {
         let mut f = read::fields(self.sink, node, path, "Effect")?;
-        let forbid = f.take("forbid").and_then(|n| read::boolean(self.sink, n, &f.at("forbid"))).unwrap_or(false);
+        let forbid = f
+            .take("forbid")
+            .and_then(|n| read::boolean(self.sink, n, &f.at("forbid")))
+            .unwrap_or(false);
         let penalty = f
             .take("penalty")
             .and_then(|n| read::number_in(self.sink, n, &f.at("penalty"), 0.0, 1000.0))
@@ -650,10 +799,12 @@ impl Decoder<'_, '_> {
     fn flag(&mut self, node: &Node, path: &str) -> Option<RawFlag> {
         let mut f = read::fields(self.sink, node, path, "Flag")?;
         let kind = self.required_ref(&mut f, "kind");
-        let severity = f
-            .require(self.sink, "severity")
-            .and_then(|n| read::symbol(self.sink, n, &f.at("severity"), &crate::kb::Severity::NAMES));
-        let message = f.require(self.sink, "message").and_then(|n| read::string(self.sink, n, &f.at("message")));
+        let severity = f.require(self.sink, "severity").and_then(|n| {
+            read::symbol(self.sink, n, &f.at("severity"), &crate::kb::Severity::NAMES)
+        });
+        let message = f
+            .require(self.sink, "message")
+            .and_then(|n| read::string(self.sink, n, &f.at("message")));
         f.finish(self.sink);
         let message = message?;
         Some(RawFlag {

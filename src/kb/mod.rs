@@ -13,7 +13,7 @@ pub use build::load;
 pub fn doc_kinds() -> &'static [&'static str] {
     &doc::DOCUMENTS
 }
-pub use embedded::{DEFAULT_RULE_FILES, default_sources};
+pub use embedded::{DEFAULT_RULE_FILES, default_documents, default_sources};
 
 use std::fmt;
 
@@ -201,9 +201,14 @@ impl Severity {
     }
 
     pub fn from_name(name: &str) -> Option<Severity> {
-        [Severity::Info, Severity::Low, Severity::Medium, Severity::High]
-            .into_iter()
-            .find(|s| s.name() == name)
+        [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
     }
 }
 
@@ -226,7 +231,11 @@ pub struct Rule {
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
 #[derive(Debug, Clone)]
 pub enum RuleSource {
-    Cell { sector: SectorIx, row: Row, item: String },
+    Cell {
+        sector: SectorIx,
+        row: Row,
+        item: String,
+    },
     Text(String),
 }
 
@@ -239,7 +248,10 @@ pub enum Test {
     Not(Box<Test>),
     Sector(SectorIx),
     Attribute(AttrIx),
-    Capability { cap: CapIx, range: Range },
+    Capability {
+        cap: CapIx,
+        range: Range,
+    },
     Role(RoleIx),
     Trait(TraitIx),
     Importance(Range),
@@ -298,6 +310,8 @@ pub enum Scope {
     Load { who: Test, limit: LoadLimit },
     /// A partner holds roles, none of which serves any of its sector's motives.
     Unserved { who: Test },
+    /// A partner of the line-up holds no role at all.
+    Idle { who: Test },
     /// At least `at_least` partners matching `who` on the same role.
     Shared { who: Test, at_least: u32 },
     /// One partner holds more than `share_above` of the needed importance.
@@ -315,6 +329,7 @@ impl Scope {
             Scope::Pair { .. } => "Pair",
             Scope::Load { .. } => "Load",
             Scope::Unserved { .. } => "Unserved",
+            Scope::Idle { .. } => "Idle",
             Scope::Shared { .. } => "Shared",
             Scope::Concentration { .. } => "Concentration",
             Scope::Diversity { .. } => "Diversity",
@@ -398,23 +413,38 @@ impl Default for Settings {
 
 impl KnowledgeBase {
     pub fn sector_by_id(&self, id: &str) -> Option<SectorIx> {
-        self.sectors.iter().position(|s| s.id == id).map(|i| SectorIx(i as u32))
+        self.sectors
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| SectorIx(i as u32))
     }
 
     pub fn role_by_id(&self, id: &str) -> Option<RoleIx> {
-        self.roles.iter().position(|r| r.id == id).map(|i| RoleIx(i as u32))
+        self.roles
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| RoleIx(i as u32))
     }
 
     pub fn capability_by_id(&self, id: &str) -> Option<CapIx> {
-        self.capabilities.iter().position(|c| c.id == id).map(|i| CapIx(i as u32))
+        self.capabilities
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| CapIx(i as u32))
     }
 
     pub fn attribute_by_id(&self, id: &str) -> Option<AttrIx> {
-        self.attributes.iter().position(|a| a.id == id).map(|i| AttrIx(i as u32))
+        self.attributes
+            .iter()
+            .position(|a| a.id == id)
+            .map(|i| AttrIx(i as u32))
     }
 
     pub fn rule_by_id(&self, id: &str) -> Option<RuleIx> {
-        self.rules.iter().position(|r| r.id == id).map(|i| RuleIx(i as u32))
+        self.rules
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| RuleIx(i as u32))
     }
 
     pub fn sector(&self, s: SectorIx) -> &Sector {
@@ -452,7 +482,11 @@ impl KnowledgeBase {
                     Row::Advantages => self
                         .capability_by_id(item)
                         .map(|c| self.capability(c).label.clone()),
-                    _ => s.items(*row).iter().find(|i| &i.id == item).map(|i| i.label.clone()),
+                    _ => s
+                        .items(*row)
+                        .iter()
+                        .find(|i| &i.id == item)
+                        .map(|i| i.label.clone()),
                 }
                 .unwrap_or_else(|| item.clone());
                 format!(

@@ -172,7 +172,9 @@ impl<'t> Parser<'t> {
                     let mut level = 1;
                     while level > 0 {
                         match (self.peek(), self.peek_at(1)) {
-                            (None, _) => return Err(self.error_at(start, "unterminated `/*` comment")),
+                            (None, _) => {
+                                return Err(self.error_at(start, "unterminated `/*` comment"));
+                            }
                             (Some(b'/'), Some(b'*')) => {
                                 level += 1;
                                 self.pos += 2;
@@ -474,7 +476,9 @@ impl<'t> Parser<'t> {
                 let c = u32::from_str_radix(hex, 16)
                     .ok()
                     .and_then(char::from_u32)
-                    .ok_or_else(|| self.error_at(at, format!("`\\u{{{hex}}}` is not a character")))?;
+                    .ok_or_else(|| {
+                        self.error_at(at, format!("`\\u{{{hex}}}` is not a character"))
+                    })?;
                 self.pos += close + 1;
                 c
             }
@@ -560,7 +564,10 @@ impl<'t> Parser<'t> {
         if radix != 10 {
             self.pos += 2;
             let digits_start = self.pos;
-            while self.peek().is_some_and(|b| b.is_ascii_hexdigit() || b == b'_') {
+            while self
+                .peek()
+                .is_some_and(|b| b.is_ascii_hexdigit() || b == b'_')
+            {
                 self.pos += 1;
             }
             let digits: String = self.text[digits_start..self.pos]
@@ -585,7 +592,11 @@ impl<'t> Parser<'t> {
             match b {
                 b'0'..=b'9' => seen_digit = true,
                 b'_' => {}
-                b'.' if integer && self.peek_at(1).is_some_and(|n| n.is_ascii_digit() || !is_ident_start(n)) => {
+                b'.' if integer
+                    && self
+                        .peek_at(1)
+                        .is_some_and(|n| n.is_ascii_digit() || !is_ident_start(n)) =>
+                {
                     integer = false
                 }
                 b'e' | b'E' if seen_digit => {
@@ -649,8 +660,17 @@ mod tests {
         assert_eq!(fields.len(), 4);
         assert_eq!(fields[0].name.text, "role");
         let role = &fields[0].value;
-        assert_eq!(&text[role.span.start as usize..role.span.end as usize], "\"research\"");
-        assert_eq!(fields[1].value.kind, Kind::Number(Number { value: 3.0, integer: true }));
+        assert_eq!(
+            &text[role.span.start as usize..role.span.end as usize],
+            "\"research\""
+        );
+        assert_eq!(
+            fields[1].value.kind,
+            Kind::Number(Number {
+                value: 3.0,
+                integer: true
+            })
+        );
     }
 
     #[test]
@@ -666,24 +686,62 @@ mod tests {
 
     #[test]
     fn reads_numbers_strings_and_comments() {
-        assert_eq!(kind("-0.25e1"), Kind::Number(Number { value: -2.5, integer: false }));
-        assert_eq!(kind("0x1F"), Kind::Number(Number { value: 31.0, integer: true }));
-        assert_eq!(kind("1_000"), Kind::Number(Number { value: 1000.0, integer: true }));
+        assert_eq!(
+            kind("-0.25e1"),
+            Kind::Number(Number {
+                value: -2.5,
+                integer: false
+            })
+        );
+        assert_eq!(
+            kind("0x1F"),
+            Kind::Number(Number {
+                value: 31.0,
+                integer: true
+            })
+        );
+        assert_eq!(
+            kind("1_000"),
+            Kind::Number(Number {
+                value: 1000.0,
+                integer: true
+            })
+        );
         assert!(matches!(kind("NaN"), Kind::Number(n) if n.value.is_nan()));
         assert_eq!(kind(r#""a\n\u{e9}\"""#), Kind::Str("a\n\u{e9}\"".into()));
         assert_eq!(kind(r##"r#"raw "x""#"##), Kind::Str("raw \"x\"".into()));
-        assert_eq!(kind("/* a /* nested */ c */ // line\n 'x'"), Kind::Char('x'));
-        assert!(matches!(kind("#![enable(implicit_some)]\n(a: 1)"), Kind::Struct(..)));
+        assert_eq!(
+            kind("/* a /* nested */ c */ // line\n 'x'"),
+            Kind::Char('x')
+        );
+        assert!(matches!(
+            kind("#![enable(implicit_some)]\n(a: 1)"),
+            Kind::Struct(..)
+        ));
     }
 
     #[test]
     fn syntax_errors_say_where_and_what_was_expected() {
         let err = parse("Scenario(name: \"x\" needs: [])").unwrap_err();
         assert_eq!(err.span.start, 19);
-        assert!(err.message.contains("expected `,` or `)`"), "{}", err.message);
-        assert!(parse("\"open").unwrap_err().message.contains("unterminated string"));
+        assert!(
+            err.message.contains("expected `,` or `)`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            parse("\"open")
+                .unwrap_err()
+                .message
+                .contains("unterminated string")
+        );
         assert!(parse("").unwrap_err().message.contains("empty"));
-        assert!(parse("(a: 1) x").unwrap_err().message.contains("after the end"));
+        assert!(
+            parse("(a: 1) x")
+                .unwrap_err()
+                .message
+                .contains("after the end")
+        );
         assert!(parse("3u8").unwrap_err().message.contains("suffix"));
     }
 

@@ -54,11 +54,7 @@ impl<'v> Fields<'v> {
     pub fn require(&mut self, sink: &mut Sink, name: &'static str) -> Option<&'v Node> {
         let node = self.take(name);
         if node.is_none() {
-            sink.error(
-                self.span,
-                &self.path,
-                format!("missing field `{name}`"),
-            );
+            sink.error(self.span, &self.path, format!("missing field `{name}`"));
         }
         node
     }
@@ -106,12 +102,7 @@ fn type_error(sink: &mut Sink, node: &Node, path: &str, expected: &str) {
 
 /// Structs may be written with their name (`Partner(...)`) or without (`(...)`); a different
 /// name is a mistake worth reporting, since it usually means a value is in the wrong place.
-pub fn fields<'v>(
-    sink: &mut Sink,
-    node: &'v Node,
-    path: &str,
-    name: &str,
-) -> Option<Fields<'v>> {
+pub fn fields<'v>(sink: &mut Sink, node: &'v Node, path: &str, name: &str) -> Option<Fields<'v>> {
     let entries: &[Field] = match &node.kind {
         Kind::Struct(written, entries) => {
             if let Some(written) = written
@@ -151,7 +142,11 @@ pub fn fields<'v>(
 }
 
 /// Splits an enum-like value into its name and payload.
-pub fn variant<'v>(sink: &mut Sink, node: &'v Node, path: &str) -> Option<(Spanned<String>, Variant<'v>)> {
+pub fn variant<'v>(
+    sink: &mut Sink,
+    node: &'v Node,
+    path: &str,
+) -> Option<(Spanned<String>, Variant<'v>)> {
     match &node.kind {
         Kind::Ident(name) => Some((Spanned::new(name.clone(), node.span), Variant::Unit)),
         Kind::Str(name) => Some((Spanned::new(name.clone(), node.span), Variant::Unit)),
@@ -161,10 +156,18 @@ pub fn variant<'v>(sink: &mut Sink, node: &'v Node, path: &str) -> Option<(Spann
         )),
         Kind::Struct(Some(name), _) => {
             let f = fields(sink, node, path, &name.text)?;
-            Some((Spanned::new(name.text.clone(), name.span), Variant::Struct(f)))
+            Some((
+                Spanned::new(name.text.clone(), name.span),
+                Variant::Struct(f),
+            ))
         }
         _ => {
-            type_error(sink, node, path, "a named value such as `Sector(\"government\")`");
+            type_error(
+                sink,
+                node,
+                path,
+                "a named value such as `Sector(\"government\")`",
+            );
             None
         }
     }
@@ -195,7 +198,10 @@ pub fn snake_id(label: &str) -> String {
     for c in words.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '/' || c == '_') && !out.ends_with('_') && !out.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '/' || c == '_')
+            && !out.ends_with('_')
+            && !out.is_empty()
+        {
             out.push('_');
         }
     }
@@ -215,7 +221,10 @@ pub fn id(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
         if s.value.is_empty() {
             "an id must not be empty".to_string()
         } else {
-            format!("`{}` is not a valid id: ids are lower snake_case (a-z, 0-9, `_`)", s.value)
+            format!(
+                "`{}` is not a valid id: ids are lower snake_case (a-z, 0-9, `_`)",
+                s.value
+            )
         },
     );
     if is_snake_id(&fixed) {
@@ -229,7 +238,11 @@ pub fn number(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<f64>> 
     match &node.kind {
         Kind::Number(n) if n.value.is_finite() => Some(Spanned::new(n.value, node.span)),
         Kind::Number(_) => {
-            sink.error(node.span, path, "expected a finite number, found NaN or infinity");
+            sink.error(
+                node.span,
+                path,
+                "expected a finite number, found NaN or infinity",
+            );
             None
         }
         _ => {
@@ -240,10 +253,20 @@ pub fn number(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<f64>> 
 }
 
 /// A whole number in `min..=max`.
-pub fn integer(sink: &mut Sink, node: &Node, path: &str, min: i64, max: i64) -> Option<Spanned<i64>> {
+pub fn integer(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    min: i64,
+    max: i64,
+) -> Option<Spanned<i64>> {
     let n = number(sink, node, path)?;
     if n.value.fract() != 0.0 {
-        sink.error(node.span, path, format!("expected a whole number, found {}", n.value));
+        sink.error(
+            node.span,
+            path,
+            format!("expected a whole number, found {}", n.value),
+        );
         return None;
     }
     if n.value < min as f64 || n.value > (max as f64).min(MAX_INTEGER) {
@@ -258,7 +281,13 @@ pub fn integer(sink: &mut Sink, node: &Node, path: &str, min: i64, max: i64) -> 
 }
 
 /// A number in `min..=max`.
-pub fn number_in(sink: &mut Sink, node: &Node, path: &str, min: f64, max: f64) -> Option<Spanned<f64>> {
+pub fn number_in(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    min: f64,
+    max: f64,
+) -> Option<Spanned<f64>> {
     let n = number(sink, node, path)?;
     if n.value < min || n.value > max {
         sink.error(
@@ -324,7 +353,11 @@ pub fn string_map<'v>(
             continue;
         };
         if out.iter().any(|(seen, _)| seen.value == k.value) {
-            sink.error(k.span, &key_path(path, &k.value), format!("key {:?} is given more than once", k.value));
+            sink.error(
+                k.span,
+                &key_path(path, &k.value),
+                format!("key {:?} is given more than once", k.value),
+            );
             continue;
         }
         out.push((k, value));
@@ -333,7 +366,12 @@ pub fn string_map<'v>(
 }
 
 /// One of a fixed set of words, written bare (`high`) or quoted (`"high"`), any case.
-pub fn symbol(sink: &mut Sink, node: &Node, path: &str, choices: &[&'static str]) -> Option<Spanned<&'static str>> {
+pub fn symbol(
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+    choices: &[&'static str],
+) -> Option<Spanned<&'static str>> {
     let written = match &node.kind {
         Kind::Ident(s) | Kind::Str(s) => s,
         _ => {
@@ -347,7 +385,10 @@ pub fn symbol(sink: &mut Sink, node: &Node, path: &str, choices: &[&'static str]
     sink.error(
         node.span,
         path,
-        format!("unknown value `{written}`: expected one of {}", choices.join(", ")),
+        format!(
+            "unknown value `{written}`: expected one of {}",
+            choices.join(", ")
+        ),
     )
     .suggest(written, choices.iter().copied());
     None
@@ -383,7 +424,9 @@ mod tests {
 
     #[test]
     fn a_struct_with_the_wrong_name_is_an_error() {
-        let (r, errors) = with("Need(role: \"x\")", |s, n| fields(s, n, "p", "Partner").is_some());
+        let (r, errors) = with("Need(role: \"x\")", |s, n| {
+            fields(s, n, "p", "Partner").is_some()
+        });
         assert!(!r);
         assert!(errors[0].contains("expected `Partner(...)`, found `Need(...)`"));
     }
@@ -391,37 +434,61 @@ mod tests {
     #[test]
     fn numbers_are_checked_for_range_kind_and_finiteness() {
         let (r, e) = with("7", |s, n| integer(s, n, "importance", 1, 5));
-        assert!(r.is_none() && e[0].contains("out of range: expected 1 to 5"), "{e:?}");
+        assert!(
+            r.is_none() && e[0].contains("out of range: expected 1 to 5"),
+            "{e:?}"
+        );
         let (r, e) = with("2.5", |s, n| integer(s, n, "capacity", 0, 50));
         assert!(r.is_none() && e[0].contains("whole number"), "{e:?}");
         let (r, e) = with("NaN", |s, n| number(s, n, "x"));
         assert!(r.is_none() && e[0].contains("finite"), "{e:?}");
         let (r, e) = with("\"3\"", |s, n| number(s, n, "x"));
-        assert!(r.is_none() && e[0].contains("expected a number, found a string"), "{e:?}");
+        assert!(
+            r.is_none() && e[0].contains("expected a number, found a string"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn ids_must_be_snake_case_and_labels_map_to_contract_ids() {
         let (r, e) = with("\"Ministry Of Health\"", |s, n| id(s, n, "id"));
-        assert!(r.is_none() && e[0].contains("write `ministry_of_health`"), "{e:?}");
+        assert!(
+            r.is_none() && e[0].contains("write `ministry_of_health`"),
+            "{e:?}"
+        );
         assert_eq!(snake_id("Know-how & expertise"), "know_how_and_expertise");
-        assert_eq!(snake_id("Alignment with development goals/policy"), "alignment_with_development_goals_policy");
-        assert_eq!(snake_id("Improved access & provision of healthcare"), "improved_access_and_provision_of_healthcare");
-        assert_eq!(snake_id("Public opinion & satisfaction"), "public_opinion_and_satisfaction");
+        assert_eq!(
+            snake_id("Alignment with development goals/policy"),
+            "alignment_with_development_goals_policy"
+        );
+        assert_eq!(
+            snake_id("Improved access & provision of healthcare"),
+            "improved_access_and_provision_of_healthcare"
+        );
+        assert_eq!(
+            snake_id("Public opinion & satisfaction"),
+            "public_opinion_and_satisfaction"
+        );
         assert_eq!(snake_id("Legitimacy"), "legitimacy");
     }
 
     #[test]
     fn symbols_accept_bare_or_quoted_words_in_any_case() {
-        let (r, _) = with("High", |s, n| symbol(s, n, "severity", &["info", "low", "high"]));
+        let (r, _) = with("High", |s, n| {
+            symbol(s, n, "severity", &["info", "low", "high"])
+        });
         assert_eq!(r.unwrap().value, "high");
-        let (r, e) = with("hgih", |s, n| symbol(s, n, "severity", &["info", "low", "high"]));
+        let (r, e) = with("hgih", |s, n| {
+            symbol(s, n, "severity", &["info", "low", "high"])
+        });
         assert!(r.is_none() && e[0].contains("did you mean `high`"), "{e:?}");
     }
 
     #[test]
     fn maps_reject_repeated_keys() {
-        let (r, e) = with("{\"a\": 1, \"a\": 2}", |s, n| string_map(s, n, "caps").len());
+        let (r, e) = with("{\"a\": 1, \"a\": 2}", |s, n| {
+            string_map(s, n, "caps").len()
+        });
         assert_eq!(r, 1);
         assert!(e[0].contains("given more than once"), "{e:?}");
     }

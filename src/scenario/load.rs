@@ -3,9 +3,10 @@
 use super::*;
 use crate::diag::{Diagnostic, Sink};
 use crate::kb::KnowledgeBase;
-use crate::ron::parse::{Kind, Node, parse};
+use crate::load::Document;
+use crate::ron::parse::{Kind, Node};
 use crate::ron::read::{self, Fields, index_path, key_path};
-use crate::source::{Source, Spanned};
+use crate::source::Spanned;
 
 /// Sizes beyond which an input is certainly a mistake (or hostile); each is a clear error.
 #[derive(Debug, Clone, Copy)]
@@ -25,14 +26,18 @@ pub const LIMITS: Limits = Limits {
     text_len: 10_000,
 };
 
-/// Reads and validates a scenario; `None` when it has errors (all of them are in the list).
-pub fn load(kb: &KnowledgeBase, src: &Source) -> (Option<Scenario>, Vec<Diagnostic>) {
+/// Validates a parsed scenario; `None` when it has errors (all of them are in the list).
+pub fn load(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut sink = Sink::new(src, &mut diags);
-    let scenario = match parse(&src.text) {
-        Ok(node) => Loader { kb, sink: &mut sink }.scenario(&node),
+    let mut sink = Sink::new(&doc.source, &mut diags);
+    let scenario = match &doc.root {
+        Ok(node) => Loader {
+            kb,
+            sink: &mut sink,
+        }
+        .scenario(node),
         Err(e) => {
-            sink.error(e.span, "", e.message);
+            sink.error(e.span, "", e.message.clone());
             None
         }
     };
@@ -55,7 +60,11 @@ impl Loader<'_, '_, '_> {
             && crate::kb::doc_kinds().contains(&n.text.as_str())
         {
             self.sink
-                .error(n.span, "", format!("this is a rule file (`{}(...)`), not a scenario", n.text))
+                .error(
+                    n.span,
+                    "",
+                    format!("this is a rule file (`{}(...)`), not a scenario", n.text),
+                )
                 .help("pass rule files with `--rules DIR`; `rolefit check` accepts both");
             return None;
         }
@@ -65,13 +74,17 @@ impl Loader<'_, '_, '_> {
             .and_then(|n| self.text(n, "name"))
             .map(|s| s.value);
         if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            self.sink.error(f.span, "name", "the scenario name must not be empty");
+            self.sink
+                .error(f.span, "name", "the scenario name must not be empty");
         }
         let description = f
             .take("description")
             .and_then(|n| self.text(n, "description"))
             .map_or(String::new(), |s| s.value);
-        let context = f.take("context").map(|n| self.context(n)).unwrap_or_default();
+        let context = f
+            .take("context")
+            .map(|n| self.context(n))
+            .unwrap_or_default();
         let needs = match f.require(self.sink, "needs") {
             Some(n) => self.needs(n),
             None => Vec::new(),
@@ -156,7 +169,10 @@ impl Loader<'_, '_, '_> {
                         self.sink.error(
                             v.span,
                             &key_path("context", &k.value),
-                            format!("expected a string, number or boolean, found {}", v.kind.describe()),
+                            format!(
+                                "expected a string, number or boolean, found {}",
+                                v.kind.describe()
+                            ),
                         );
                         return None;
                     }
@@ -182,7 +198,8 @@ impl Loader<'_, '_, '_> {
     fn needs(&mut self, node: &Node) -> Vec<(Span, Need)> {
         let items = read::list(self.sink, node, "needs").unwrap_or(&[]);
         if items.is_empty() && matches!(node.kind, Kind::List(_)) {
-            self.sink.error(node.span, "needs", "the scenario needs at least one role");
+            self.sink
+                .error(node.span, "needs", "the scenario needs at least one role");
         }
         let mut out: Vec<(Span, Need)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -190,19 +207,25 @@ impl Loader<'_, '_, '_> {
             let Some(mut f) = read::fields(self.sink, item, &path, "Need") else {
                 continue;
             };
-            let role = f.require(self.sink, "role").and_then(|n| self.role_ref(n, &f.at("role")));
+            let role = f
+                .require(self.sink, "role")
+                .and_then(|n| self.role_ref(n, &f.at("role")));
             let importance = match f.take("importance") {
-                Some(n) => read::integer(self.sink, n, &f.at("importance"), 1, 5).map(|v| v.value as u32),
+                Some(n) => {
+                    read::integer(self.sink, n, &f.at("importance"), 1, 5).map(|v| v.value as u32)
+                }
                 None => Some(1),
             };
             let max_partners = LIMITS.partners as i64;
             let min = match f.take("min") {
-                Some(n) => read::integer(self.sink, n, &f.at("min"), 0, max_partners).map(|v| v.value as u32),
+                Some(n) => read::integer(self.sink, n, &f.at("min"), 0, max_partners)
+                    .map(|v| v.value as u32),
                 None => Some(1),
             };
             let max_node = f.take("max");
             let max = match max_node {
-                Some(n) => read::integer(self.sink, n, &f.at("max"), 1, max_partners).map(|v| v.value as u32),
+                Some(n) => read::integer(self.sink, n, &f.at("max"), 1, max_partners)
+                    .map(|v| v.value as u32),
                 None => min.map(|m| m.max(1)),
             };
             if let (Some(lo), Some(hi)) = (min, max)
@@ -215,12 +238,17 @@ impl Loader<'_, '_, '_> {
                 );
             }
             f.finish(self.sink);
-            let (Some(role), Some(importance), Some(min), Some(max)) = (role, importance, min, max) else {
+            let (Some(role), Some(importance), Some(min), Some(max)) = (role, importance, min, max)
+            else {
                 continue;
             };
             if out.iter().any(|(_, n)| n.role == role.value) {
                 self.sink
-                    .error(role.span, &format!("{path}.role"), format!("role `{}` is needed twice", self.kb.role(role.value).id))
+                    .error(
+                        role.span,
+                        &format!("{path}.role"),
+                        format!("role `{}` is needed twice", self.kb.role(role.value).id),
+                    )
                     .help("list each role once; use `min` and `max` for several partners on it");
                 continue;
             }
@@ -245,13 +273,21 @@ impl Loader<'_, '_, '_> {
         required: bool,
         limit: usize,
     ) -> (Vec<Span>, Vec<Partner>) {
-        let node = if required { f.require(self.sink, field) } else { f.take(field) };
+        let node = if required {
+            f.require(self.sink, field)
+        } else {
+            f.take(field)
+        };
         let Some(node) = node else {
             return (Vec::new(), Vec::new());
         };
         let items = read::list(self.sink, node, field).unwrap_or(&[]);
         if required && items.is_empty() && matches!(node.kind, Kind::List(_)) {
-            self.sink.error(node.span, field, "the scenario has no partners: add at least one `Partner(...)`");
+            self.sink.error(
+                node.span,
+                field,
+                "the scenario has no partners: add at least one `Partner(...)`",
+            );
         }
         if items.len() > limit {
             self.sink.error(
@@ -267,7 +303,11 @@ impl Loader<'_, '_, '_> {
             let path = index_path(field, i);
             if let Some((span, p)) = self.partner(item, &path) {
                 if out.iter().any(|o| o.id == p.id) {
-                    self.sink.error(span, &format!("{path}.id"), format!("partner id `{}` is used twice", p.id));
+                    self.sink.error(
+                        span,
+                        &format!("{path}.id"),
+                        format!("partner id `{}` is used twice", p.id),
+                    );
                     continue;
                 }
                 spans.push(span);
@@ -280,7 +320,9 @@ impl Loader<'_, '_, '_> {
     /// One partner; returns the span of its id for later duplicate checks.
     fn partner(&mut self, node: &Node, path: &str) -> Option<(Span, Partner)> {
         let mut f = read::fields(self.sink, node, path, "Partner")?;
-        let id = f.require(self.sink, "id").and_then(|n| read::id(self.sink, n, &f.at("id")));
+        let id = f
+            .require(self.sink, "id")
+            .and_then(|n| read::id(self.sink, n, &f.at("id")));
         let name = f.take("name").and_then(|n| self.text(n, &f.at("name")));
         let sector = f.require(self.sink, "sector").and_then(|n| {
             let s = read::id(self.sink, n, &f.at("sector"))?;
@@ -288,14 +330,19 @@ impl Loader<'_, '_, '_> {
                 Some(ix) => Some(ix),
                 None => {
                     self.sink
-                        .error(s.span, &f.at("sector"), format!("unknown sector `{}`", s.value))
+                        .error(
+                            s.span,
+                            &f.at("sector"),
+                            format!("unknown sector `{}`", s.value),
+                        )
                         .suggest(&s.value, names(&self.kb.sectors, |s| &s.id));
                     None
                 }
             }
         });
         let capacity = match f.take("capacity") {
-            Some(n) => read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity).map(|v| v.value as u32),
+            Some(n) => read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
+                .map(|v| v.value as u32),
             None => Some(self.kb.settings.default_capacity),
         };
         let mut stated: Vec<(CapIx, f64)> = Vec::new();
@@ -312,7 +359,11 @@ impl Loader<'_, '_, '_> {
                     }
                     None => {
                         self.sink
-                            .error(key.span, &kpath, format!("unknown capability `{}`", key.value))
+                            .error(
+                                key.span,
+                                &kpath,
+                                format!("unknown capability `{}`", key.value),
+                            )
                             .suggest(&key.value, names(&self.kb.capabilities, |c| &c.id));
                     }
                 }
@@ -323,7 +374,11 @@ impl Loader<'_, '_, '_> {
         let mut attributes = Vec::new();
         if let Some(list) = f.take("attributes") {
             let lpath = f.at("attributes");
-            for (i, item) in read::list(self.sink, list, &lpath).unwrap_or(&[]).iter().enumerate() {
+            for (i, item) in read::list(self.sink, list, &lpath)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
                 let ipath = index_path(&lpath, i);
                 let Some(a) = read::id(self.sink, item, &ipath) else {
                     continue;
@@ -371,7 +426,11 @@ impl Loader<'_, '_, '_> {
         };
         let lpath = f.at(field);
         let mut out = Vec::new();
-        for (i, item) in read::list(self.sink, list, &lpath).unwrap_or(&[]).iter().enumerate() {
+        for (i, item) in read::list(self.sink, list, &lpath)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             if let Some(r) = self.role_ref(item, &index_path(&lpath, i))
                 && !out.contains(&r.value)
             {
@@ -381,16 +440,33 @@ impl Loader<'_, '_, '_> {
         out
     }
 
-    fn pins(&mut self, node: &Node, field: &str, partners: &[Partner], needs: &[(Span, Need)]) -> Vec<Pin> {
+    fn pins(
+        &mut self,
+        node: &Node,
+        field: &str,
+        partners: &[Partner],
+        needs: &[(Span, Need)],
+    ) -> Vec<Pin> {
         let mut out: Vec<Pin> = Vec::new();
-        for (i, item) in read::list(self.sink, node, field).unwrap_or(&[]).iter().enumerate() {
+        for (i, item) in read::list(self.sink, node, field)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let path = index_path(field, i);
             let Some(mut f) = read::fields(self.sink, item, &path, "Pin") else {
                 continue;
             };
-            let partner = f.require(self.sink, "partner").and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
-            let role = f.require(self.sink, "role").and_then(|n| self.role_ref(n, &f.at("role")));
-            let lead = f.take("lead").and_then(|n| read::boolean(self.sink, n, &f.at("lead"))).unwrap_or(false);
+            let partner = f
+                .require(self.sink, "partner")
+                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let role = f
+                .require(self.sink, "role")
+                .and_then(|n| self.role_ref(n, &f.at("role")));
+            let lead = f
+                .take("lead")
+                .and_then(|n| read::boolean(self.sink, n, &f.at("lead")))
+                .unwrap_or(false);
             f.finish(self.sink);
             let (Some((pi, _)), Some(role)) = (partner, role) else {
                 continue;
@@ -399,7 +475,14 @@ impl Loader<'_, '_, '_> {
             let role_id = &self.kb.role(role.value).id;
             if !needs.iter().any(|(_, n)| n.role == role.value) {
                 self.sink
-                    .error(role.span, &format!("{path}.role"), format!("`{}` is pinned to `{role_id}`, which the scenario does not need", p.id))
+                    .error(
+                        role.span,
+                        &format!("{path}.role"),
+                        format!(
+                            "`{}` is pinned to `{role_id}`, which the scenario does not need",
+                            p.id
+                        ),
+                    )
                     .help(format!("add `Need(role: \"{role_id}\")` to `needs`"));
                 continue;
             }
@@ -411,12 +494,23 @@ impl Loader<'_, '_, '_> {
                 );
                 continue;
             }
-            if out.iter().any(|o| o.partner == p.id && o.role == role.value) {
-                self.sink.error(item.span, &path, format!("`{}` is pinned to `{role_id}` twice", p.id));
+            if out
+                .iter()
+                .any(|o| o.partner == p.id && o.role == role.value)
+            {
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!("`{}` is pinned to `{role_id}` twice", p.id),
+                );
                 continue;
             }
             if lead && out.iter().any(|o| o.role == role.value && o.lead) {
-                self.sink.error(item.span, &path, format!("two partners are pinned to lead `{role_id}`"));
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!("two partners are pinned to lead `{role_id}`"),
+                );
                 continue;
             }
             out.push(Pin {
@@ -429,7 +523,12 @@ impl Loader<'_, '_, '_> {
         out
     }
 
-    fn partner_ref(&mut self, node: &Node, path: &str, partners: &[Partner]) -> Option<(usize, Span)> {
+    fn partner_ref(
+        &mut self,
+        node: &Node,
+        path: &str,
+        partners: &[Partner],
+    ) -> Option<(usize, Span)> {
         let id = read::id(self.sink, node, path)?;
         match partners.iter().position(|p| p.id == id.value) {
             Some(i) => Some((i, id.span)),
@@ -447,20 +546,24 @@ impl Loader<'_, '_, '_> {
         for p in partners {
             let mine: Vec<&Pin> = pins.iter().filter(|pin| pin.partner == p.id).collect();
             if mine.len() > p.capacity as usize {
-                let roles: Vec<&str> = mine.iter().map(|pin| self.kb.role(pin.role).id.as_str()).collect();
+                let roles: Vec<&str> = mine
+                    .iter()
+                    .map(|pin| self.kb.role(pin.role).id.as_str())
+                    .collect();
                 let span = mine[p.capacity as usize].span.unwrap_or_default();
-                self.sink.error(
-                    span,
-                    "pins",
-                    format!(
-                        "`{}` is pinned to {} roles ({}) but its capacity is {}",
-                        p.id,
-                        mine.len(),
-                        roles.join(", "),
-                        p.capacity
-                    ),
-                )
-                .help(format!("raise `capacity` of `{}` or remove a pin", p.id));
+                self.sink
+                    .error(
+                        span,
+                        "pins",
+                        format!(
+                            "`{}` is pinned to {} roles ({}) but its capacity is {}",
+                            p.id,
+                            mine.len(),
+                            roles.join(", "),
+                            p.capacity
+                        ),
+                    )
+                    .help(format!("raise `capacity` of `{}` or remove a pin", p.id));
             }
         }
         for (span, need) in needs {
@@ -479,13 +582,22 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn variants(&mut self, node: &Node, partners: &[Partner], needs: &[(Span, Need)]) -> Vec<Variant> {
+    fn variants(
+        &mut self,
+        node: &Node,
+        partners: &[Partner],
+        needs: &[(Span, Need)],
+    ) -> Vec<Variant> {
         let items = read::list(self.sink, node, "variants").unwrap_or(&[]);
         if items.len() > LIMITS.variants {
             self.sink.error(
                 node.span,
                 "variants",
-                format!("{} variants is more than the limit of {}", items.len(), LIMITS.variants),
+                format!(
+                    "{} variants is more than the limit of {}",
+                    items.len(),
+                    LIMITS.variants
+                ),
             );
             return Vec::new();
         }
@@ -495,11 +607,17 @@ impl Loader<'_, '_, '_> {
             let Some(mut f) = read::fields(self.sink, item, &path, "Variant") else {
                 continue;
             };
-            let name = f.require(self.sink, "name").and_then(|n| self.text(n, &f.at("name")));
+            let name = f
+                .require(self.sink, "name")
+                .and_then(|n| self.text(n, &f.at("name")));
             let mut remove = Vec::new();
             if let Some(list) = f.take("remove") {
                 let rpath = f.at("remove");
-                for (j, n) in read::list(self.sink, list, &rpath).unwrap_or(&[]).iter().enumerate() {
+                for (j, n) in read::list(self.sink, list, &rpath)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
                     if let Some((pi, _)) = self.partner_ref(n, &index_path(&rpath, j), partners) {
                         remove.push(partners[pi].id.clone());
                     }
@@ -508,15 +626,23 @@ impl Loader<'_, '_, '_> {
             let (add_spans, add) = self.partner_list(&mut f, "add", false, LIMITS.partners);
             for (p, span) in add.iter().zip(&add_spans) {
                 if partners.iter().any(|o| o.id == p.id) && !remove.contains(&p.id) {
-                    self.sink.error(
-                        *span,
-                        &format!("{path}.add"),
-                        format!("variant adds partner `{}`, which is already in the line-up", p.id),
-                    )
-                    .help("remove it in the same variant to replace it");
+                    self.sink
+                        .error(
+                            *span,
+                            &format!("{path}.add"),
+                            format!(
+                                "variant adds partner `{}`, which is already in the line-up",
+                                p.id
+                            ),
+                        )
+                        .help("remove it in the same variant to replace it");
                 }
             }
-            let mut all: Vec<Partner> = partners.iter().filter(|p| !remove.contains(&p.id)).cloned().collect();
+            let mut all: Vec<Partner> = partners
+                .iter()
+                .filter(|p| !remove.contains(&p.id))
+                .cloned()
+                .collect();
             all.extend(add.iter().cloned());
             let pins = match f.take("pins") {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),
@@ -527,15 +653,24 @@ impl Loader<'_, '_, '_> {
                 continue;
             };
             if name.value.trim().is_empty() {
-                self.sink.error(name.span, &format!("{path}.name"), "a variant needs a name");
+                self.sink
+                    .error(name.span, &format!("{path}.name"), "a variant needs a name");
                 continue;
             }
             if out.iter().any(|v| v.name == name.value) {
-                self.sink.error(name.span, &format!("{path}.name"), format!("variant name {:?} is used twice", name.value));
+                self.sink.error(
+                    name.span,
+                    &format!("{path}.name"),
+                    format!("variant name {:?} is used twice", name.value),
+                );
                 continue;
             }
             if remove.is_empty() && add.is_empty() && pins.is_empty() {
-                self.sink.warning(item.span, &path, format!("variant {:?} changes nothing", name.value));
+                self.sink.warning(
+                    item.span,
+                    &path,
+                    format!("variant {:?} changes nothing", name.value),
+                );
             }
             out.push(Variant {
                 name: name.value,

@@ -151,7 +151,8 @@ impl Scenario {
         l.partners.extend(variant.add.iter().cloned());
         l.pins.extend(variant.pins.iter().cloned());
         let before = l.pins.len();
-        l.pins.retain(|pin| l.partners.iter().any(|p| p.id == pin.partner));
+        l.pins
+            .retain(|pin| l.partners.iter().any(|p| p.id == pin.partner));
         if l.pins.len() < before {
             l.notes.push(format!(
                 "{} pin(s) on removed partners were dropped",

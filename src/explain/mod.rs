@@ -1,0 +1,588 @@
+//! Solution -> what a facilitator reads: who does what and why, the runner-up for each role,
+//! gaps with recruiting suggestions, flags, risks avoided, and conflicts in the domain's words.
+//!
+//! The [`Outcome`] is plain data: renderers format it and never look back at the model.
+
+mod conflict;
+pub mod text;
+
+use crate::kb::Severity;
+use crate::model::{Assignment, Block, Problem, Subject};
+use crate::solve::{Solved, Status};
+use text::{fill, subject_fields};
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub scenario: String,
+    pub variant: Option<String>,
+    pub status: Status,
+    pub objective: f64,
+    pub breakdown: Breakdown,
+    /// Share of the needed importance that is covered (0..=1).
+    pub coverage: f64,
+    /// Sorted by role id, then partner id.
+    pub assignments: Vec<AssignmentView>,
+    /// Sorted by role id.
+    pub uncovered: Vec<Gap>,
+    /// Sorted by severity (high first), kind, partner, role, rule.
+    pub flags: Vec<Flag>,
+    pub avoided: Vec<Avoided>,
+    /// In file order.
+    pub partners: Vec<PartnerView>,
+    /// Roles in the order the scenario lists its needs.
+    pub roles: Vec<RoleView>,
+    /// `cells[p][r]` for `partners[p]` and `roles[r]`.
+    pub cells: Vec<Vec<Cell>>,
+    pub conflict: Vec<ConflictItem>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Breakdown {
+    /// Importance x fit of the roles held.
+    pub value: f64,
+    pub bonuses: f64,
+    /// Rule penalties, gaps included.
+    pub penalties: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignmentView {
+    pub partner: String,
+    pub partner_name: String,
+    pub sector: String,
+    pub role: String,
+    pub role_name: String,
+    pub lead: bool,
+    pub pinned: bool,
+    pub fit: f64,
+    pub reasons: Vec<String>,
+    /// Rules that fired on this assignment, with their objective effect.
+    pub rules: Vec<(String, f64)>,
+    pub runner_up: Option<RunnerUp>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunnerUp {
+    pub partner: String,
+    pub fit: f64,
+    /// Importance x fit plus the rules that would fire, against the holder's.
+    pub score: f64,
+    pub holder_score: f64,
+    pub why_not: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gap {
+    pub role: String,
+    pub role_name: String,
+    pub importance: u32,
+    pub missing: u32,
+    /// Sectors whose typical profile fits the role, best first.
+    pub sectors: Vec<String>,
+    pub suggestion: String,
+    /// Why partners of the line-up that could fit do not take it.
+    pub why_not: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub kind: String,
+    pub severity: Severity,
+    pub partner: Option<String>,
+    pub role: Option<String>,
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Avoided {
+    pub rule: String,
+    pub source: String,
+    pub partner: String,
+    pub role: String,
+    pub fit: f64,
+    /// "forbidden" or "penalty 8".
+    pub effect: String,
+    pub risk: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartnerView {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub capacity: u32,
+    pub roles: Vec<String>,
+    pub effort: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleView {
+    pub id: String,
+    pub name: String,
+    pub importance: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cell {
+    pub fit: f64,
+    pub held: bool,
+    pub lead: bool,
+    /// Refused, or forbidden by a rule.
+    pub blocked: bool,
+    /// The most severe flag on this partner in this role.
+    pub flag: Option<Severity>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConflictItem {
+    /// The constraint's name in `--emit-lp` output.
+    pub constraint: String,
+    pub partner: Option<String>,
+    pub role: Option<String>,
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+}
+
+/// Explains a solved problem.
+pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
+    let kb = p.kb;
+    let mut out = Outcome {
+        scenario: p.scenario.clone(),
+        variant: p.variant.clone(),
+        status: solved.status,
+        objective: 0.0,
+        breakdown: Breakdown::default(),
+        coverage: 0.0,
+        assignments: Vec::new(),
+        uncovered: Vec::new(),
+        flags: Vec::new(),
+        avoided: Vec::new(),
+        partners: Vec::new(),
+        roles: p
+            .need_order
+            .iter()
+            .map(|&j| RoleView {
+                id: p.role_id(j).to_string(),
+                name: kb.role(p.needs[j].role).name.clone(),
+                importance: p.needs[j].importance,
+            })
+            .collect(),
+        cells: Vec::new(),
+        conflict: Vec::new(),
+        notes: p.notes.clone(),
+    };
+    let empty = Assignment::empty(p.partners.len(), p.needs.len());
+    let a = solved.assignment.as_ref().unwrap_or(&empty);
+    if solved.status == Status::Infeasible {
+        out.conflict = conflict::describe(p, &solved.conflict);
+        out.flags = out.conflict.iter().map(conflict::flag).collect();
+        out.notes.push(format!(
+            "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold; relaxing any one of them restores a solution.",
+            out.conflict.len()
+        ));
+    } else {
+        explain_solution(p, a, &mut out);
+    }
+    out.partners = p
+        .partner_order
+        .iter()
+        .map(|&i| PartnerView {
+            id: p.partners[i].id.clone(),
+            name: p.partners[i].name.clone(),
+            sector: kb.sector(p.partners[i].sector).id.clone(),
+            capacity: p.partners[i].capacity,
+            roles: a.roles_of(i).map(|j| p.role_id(j).to_string()).collect(),
+            effort: p.load(a, i, true),
+        })
+        .collect();
+    out.cells = p
+        .partner_order
+        .iter()
+        .map(|&i| {
+            p.need_order
+                .iter()
+                .map(|&j| Cell {
+                    fit: p.fit[i][j],
+                    held: a.holds[i][j],
+                    lead: a.lead[j] == Some(i),
+                    blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
+                    flag: out
+                        .flags
+                        .iter()
+                        .filter(|f| {
+                            f.partner.as_deref() == Some(&p.partners[i].id)
+                                && f.role.as_deref() == Some(p.role_id(j))
+                        })
+                        .map(|f| f.severity)
+                        .max(),
+                })
+                .collect()
+        })
+        .collect();
+    sort_flags(&mut out.flags);
+    out
+}
+
+/// The contract's order: severity (high first), kind, partner, role; then rule and message.
+pub fn sort_flags(flags: &mut [Flag]) {
+    flags.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| {
+                a.partner
+                    .as_deref()
+                    .unwrap_or("")
+                    .cmp(b.partner.as_deref().unwrap_or(""))
+            })
+            .then_with(|| {
+                a.role
+                    .as_deref()
+                    .unwrap_or("")
+                    .cmp(b.role.as_deref().unwrap_or(""))
+            })
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Rounds for output, so reports do not show float noise and stay byte-identical.
+pub fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    let r = (v * f).round() / f;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
+    let kb = p.kb;
+    let (np, nn) = (p.partners.len(), p.needs.len());
+    out.breakdown.value = p.value(a);
+    // Objective effect of the holding rules per pair, for reasons and runner-ups.
+    let mut pair_rules: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nn]; np];
+    for (n, inst) in p.instances.iter().enumerate() {
+        let rule = kb.rule(inst.rule);
+        let w = rule.effect.weight();
+        if let Subject::Holds {
+            partner,
+            need,
+            lead: false,
+        } = inst.subject
+        {
+            pair_rules[partner][need].push((n, w));
+        }
+        let amount = p.amount(inst, a);
+        if amount <= 1e-9 {
+            continue;
+        }
+        if w > 0.0 {
+            out.breakdown.bonuses += w * amount;
+        } else {
+            out.breakdown.penalties -= w * amount;
+        }
+        if let Some(spec) = &rule.effect.flag {
+            let fields = subject_fields(p, &inst.subject, a);
+            out.flags.push(Flag {
+                kind: spec.kind.clone(),
+                severity: spec.severity,
+                partner: fields.partner.clone(),
+                role: fields.role.clone(),
+                rule: rule.id.clone(),
+                source: kb.source_text(&rule.source),
+                message: fill(&spec.message, &fields),
+            });
+        }
+    }
+    out.objective = out.breakdown.value + out.breakdown.bonuses - out.breakdown.penalties;
+    out.coverage = p.coverage(a);
+    let local = |i: usize, j: usize| -> f64 {
+        p.importance(j) * p.fit[i][j] + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+    };
+    for j in 0..nn {
+        let holders: Vec<usize> = (0..np).filter(|&i| a.holds[i][j]).collect();
+        for &i in &holders {
+            out.assignments.push(assignment_view(
+                p,
+                a,
+                i,
+                j,
+                &pair_rules[i][j],
+                &holders,
+                &local,
+            ));
+        }
+        let missing = (p.needs[j].min as i64 - holders.len() as i64).max(0) as u32;
+        if missing > 0 {
+            out.uncovered.push(gap(p, a, j, missing, &pair_rules));
+        }
+        for i in (0..np).filter(|&i| !a.holds[i][j]) {
+            let best_holder_fit = holders.iter().map(|&h| p.fit[h][j]).fold(0.0, f64::max);
+            if p.fit[i][j] < best_holder_fit.max(0.5) {
+                continue;
+            }
+            if let Some(Block::Forbidden(r)) = p.blocked[i][j] {
+                let rule = kb.rule(r);
+                out.avoided.push(avoided(p, i, j, rule, "forbidden".into()));
+            }
+            for &(n, w) in &pair_rules[i][j] {
+                if w < 0.0 {
+                    let rule = kb.rule(p.instances[n].rule);
+                    out.avoided
+                        .push(avoided(p, i, j, rule, format!("penalty {}", round(-w, 2))));
+                }
+            }
+        }
+    }
+    out.assignments
+        .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
+    out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
+    out.avoided
+        .sort_by(|x, y| (&x.role, &x.partner, &x.rule).cmp(&(&y.role, &y.partner, &y.rule)));
+}
+
+fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: String) -> Avoided {
+    Avoided {
+        rule: rule.id.clone(),
+        source: p.kb.source_text(&rule.source),
+        partner: p.partners[i].id.clone(),
+        role: p.role_id(j).to_string(),
+        fit: round(p.fit[i][j], 2),
+        effect,
+        risk: rule.effect.flag.as_ref().map(|f| f.kind.clone()),
+    }
+}
+
+fn assignment_view(
+    p: &Problem,
+    a: &Assignment,
+    i: usize,
+    j: usize,
+    rules: &[(usize, f64)],
+    holders: &[usize],
+    local: &dyn Fn(usize, usize) -> f64,
+) -> AssignmentView {
+    let kb = p.kb;
+    let partner = &p.partners[i];
+    let role = kb.role(p.needs[j].role);
+    let mut reasons = vec![text::fit_reason(kb, partner, role, p.fit[i][j])];
+    let lead = a.lead[j] == Some(i);
+    let pinned = p.is_pinned(i, j);
+    if pinned {
+        reasons.push("pinned by the facilitator".to_string());
+    }
+    if holders.len() > 1 {
+        reasons.push(if lead {
+            format!("leads the role among its {} partners", holders.len())
+        } else {
+            "supports the role's lead".to_string()
+        });
+    }
+    let mut fired = Vec::new();
+    for &(n, w) in rules {
+        let rule = kb.rule(p.instances[n].rule);
+        reasons.push(format!(
+            "rule {}: {} ({})",
+            rule.id,
+            effect_words(w),
+            kb.source_text(&rule.source)
+        ));
+        fired.push((rule.id.clone(), round(w, 4)));
+    }
+    for inst in &p.instances {
+        if let Subject::Holds {
+            partner,
+            need,
+            lead: true,
+        } = inst.subject
+            && partner == i
+            && need == j
+            && lead
+        {
+            let rule = kb.rule(inst.rule);
+            let w = rule.effect.weight();
+            reasons.push(format!(
+                "rule {} (as lead): {} ({})",
+                rule.id,
+                effect_words(w),
+                kb.source_text(&rule.source)
+            ));
+            fired.push((rule.id.clone(), round(w, 4)));
+        }
+    }
+    let motives: Vec<&str> = kb
+        .sector_motives(partner.sector)
+        .filter(|m| role.serves.contains(m))
+        .map(|m| kb.motives[m.index()].id.as_str())
+        .collect();
+    if !motives.is_empty() {
+        reasons.push(format!("serves its motives: {}", motives.join(", ")));
+    }
+    let runner_up = runner_up(p, a, i, j, local);
+    if let Some(r) = &runner_up {
+        reasons.push(format!(
+            "runner-up: {} (fit {:.2}, score {:.2} against {:.2}): {}",
+            r.partner, r.fit, r.score, r.holder_score, r.why_not
+        ));
+    }
+    AssignmentView {
+        partner: partner.id.clone(),
+        partner_name: partner.name.clone(),
+        sector: kb.sector(partner.sector).id.clone(),
+        role: role.id.clone(),
+        role_name: role.name.clone(),
+        lead,
+        pinned,
+        fit: round(p.fit[i][j], 4),
+        reasons,
+        rules: fired,
+        runner_up,
+    }
+}
+
+/// "+0.5", "-1.5", or "flagged" for a rule that only raises a flag.
+fn effect_words(w: f64) -> String {
+    if w > 0.0 {
+        format!("+{}", round(w, 2))
+    } else if w < 0.0 {
+        format!("{}", round(w, 2))
+    } else {
+        "flagged".to_string()
+    }
+}
+
+/// The best partner not holding need `j`, by local score (ties by id), and why it lost.
+fn runner_up(
+    p: &Problem,
+    a: &Assignment,
+    i: usize,
+    j: usize,
+    local: &dyn Fn(usize, usize) -> f64,
+) -> Option<RunnerUp> {
+    let k = (0..p.partners.len())
+        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
+        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
+    let (score, holder_score) = (local(k, j), local(i, j));
+    let held: Vec<&str> = a.roles_of(k).map(|r| p.role_id(r)).collect();
+    let why_not = if held.len() as u32 >= p.partners[k].capacity {
+        if held.is_empty() {
+            "it has no capacity".to_string()
+        } else {
+            format!(
+                "its capacity of {} is used by {}",
+                p.partners[k].capacity,
+                held.join(", ")
+            )
+        }
+    } else if score < holder_score - 1e-9 {
+        "lower score for this role".to_string()
+    } else if p.is_pinned(i, j) {
+        format!("{} is pinned to the role", p.partners[i].id)
+    } else {
+        "the line-up as a whole scores higher this way (other roles, loads or pairs)".to_string()
+    };
+    Some(RunnerUp {
+        partner: p.partners[k].id.clone(),
+        fit: round(p.fit[k][j], 4),
+        score: round(score, 4),
+        holder_score: round(holder_score, 4),
+        why_not,
+    })
+}
+
+fn gap(
+    p: &Problem,
+    a: &Assignment,
+    j: usize,
+    missing: u32,
+    pair_rules: &[Vec<Vec<(usize, f64)>>],
+) -> Gap {
+    let kb = p.kb;
+    let role_ix = p.needs[j].role;
+    let role = kb.role(role_ix);
+    let mut sectors: Vec<(f64, usize)> = (0..kb.sectors.len())
+        .map(|s| (kb.sector_fit(crate::kb::SectorIx(s as u32), role_ix), s))
+        .collect();
+    sectors.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let good: Vec<(f64, usize)> = sectors
+        .iter()
+        .copied()
+        .filter(|(f, _)| *f >= kb.settings.recruit_fit)
+        .collect();
+    let chosen = if good.is_empty() {
+        sectors.into_iter().take(1).collect()
+    } else {
+        good
+    };
+    let suggestion = match chosen.first() {
+        Some(&(fit, s)) => {
+            let sector = &kb.sectors[s];
+            let strengths = text::top_strengths(kb, s, role_ix);
+            let others = chosen[1..]
+                .iter()
+                .map(|&(_, o)| kb.sectors[o].name.to_lowercase())
+                .collect::<Vec<_>>();
+            let also = if others.is_empty() {
+                String::new()
+            } else {
+                format!("; also {}", others.join(", "))
+            };
+            format!(
+                "recruit a partner from {} for {} (a typical one fits {:.2}, strong in {}){also}",
+                sector.name.to_lowercase(),
+                role.name.to_lowercase(),
+                fit,
+                strengths
+            )
+        }
+        None => format!("recruit a partner for {}", role.name.to_lowercase()),
+    };
+    let mut why_not = Vec::new();
+    for i in 0..p.partners.len() {
+        if a.holds[i][j] || p.fit[i][j] < 0.35 {
+            continue;
+        }
+        let who = format!("{} (fit {:.2})", p.partners[i].id, p.fit[i][j]);
+        let reason = match &p.blocked[i][j] {
+            Some(Block::Refused) => "refuses the role".to_string(),
+            Some(Block::NoCapacity) => "has no capacity".to_string(),
+            Some(Block::Forbidden(r)) => format!("forbidden by rule {}", kb.rule(*r).id),
+            None => {
+                let penalties: Vec<String> = pair_rules[i][j]
+                    .iter()
+                    .filter(|(_, w)| *w < 0.0)
+                    .map(|&(n, w)| {
+                        format!(
+                            "rule {} would cost {}",
+                            kb.rule(p.instances[n].rule).id,
+                            round(-w, 2)
+                        )
+                    })
+                    .collect();
+                let held = a.roles_of(i).count() as u32;
+                if !penalties.is_empty() {
+                    penalties.join(", ")
+                } else if held >= p.partners[i].capacity {
+                    format!("its capacity of {} is used", p.partners[i].capacity)
+                } else {
+                    "taking it would lower the line-up's total".to_string()
+                }
+            }
+        };
+        why_not.push(format!("{who}: {reason}"));
+    }
+    Gap {
+        role: role.id.clone(),
+        role_name: role.name.clone(),
+        importance: p.needs[j].importance,
+        missing,
+        sectors: chosen
+            .iter()
+            .map(|&(_, s)| kb.sectors[s].id.clone())
+            .collect(),
+        suggestion,
+        why_not,
+    }
+}

@@ -1,0 +1,106 @@
+//! The only file-system input: paths (or standard input) -> sources -> parsed documents.
+
+use crate::ron::parse::{Node, SyntaxError, parse};
+use crate::source::Source;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Larger inputs are refused before reading: no real scenario or rule file comes near it.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge { path: String, size: u64, limit: u64 },
+    #[error("{path}: the file is not UTF-8 text")]
+    NotText { path: String },
+    #[error("{path}: no .ron files in this rule directory")]
+    NoRuleFiles { path: String },
+}
+
+/// A parsed input file: its text (for positions) and its tree, or the syntax error.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Source,
+    pub root: Result<Node, SyntaxError>,
+}
+
+impl Document {
+    pub fn parse(source: Source) -> Document {
+        let root = parse(&source.text);
+        Document { source, root }
+    }
+}
+
+fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| LoadError::NotText {
+        path: path.to_string(),
+    })
+}
+
+/// Reads a file, or standard input for `-`, refusing oversized input without reading it all.
+pub fn read_source(path: &str) -> Result<Source, LoadError> {
+    let read_err = |source| LoadError::Read {
+        path: path.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        return Ok(Source::new("<stdin>", checked_text("<stdin>", bytes)?));
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    Ok(Source::new(path, checked_text(path, bytes)?))
+}
+
+fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_ron(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Every `.ron` file under a rule directory, sorted by path so later files override earlier
+/// ones the same way on every machine. A single file is accepted too.
+pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+    let shown = path.display().to_string();
+    if path.is_file() {
+        return Ok(vec![read_source(&shown)?]);
+    }
+    let mut files = Vec::new();
+    collect_ron(path, &mut files).map_err(|source| LoadError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    if files.is_empty() {
+        return Err(LoadError::NoRuleFiles { path: shown });
+    }
+    files.sort();
+    files
+        .iter()
+        .map(|f| read_source(&f.display().to_string()))
+        .collect()
+}

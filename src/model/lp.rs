@@ -1,0 +1,188 @@
+//! Writes a model in CPLEX LP format with readable names, for inspection or another solver.
+//!
+//! The tie-break term is left out: it only chooses among equally good line-ups, so another
+//! solver reaches the same optimal objective.
+
+use super::build::{Cmp, Milp, Origin, VarKind, VarName};
+use super::{Problem, Subject};
+use std::fmt::Write;
+
+/// Terms per line, keeping lines well under the 510 characters some readers accept.
+const TERMS_PER_LINE: usize = 6;
+
+/// Names a variable: `x_moh_policy_framework`, `y_...` (lead), `u_research`, `s_business`, ...
+pub fn var_name(p: &Problem, name: VarName) -> String {
+    match name {
+        VarName::X(i, j) => format!("x_{}_{}", p.partners[i].id, p.role_id(j)),
+        VarName::Y(i, j) => format!("y_{}_{}", p.partners[i].id, p.role_id(j)),
+        VarName::U(j) => format!("u_{}", p.role_id(j)),
+        VarName::S(k) => format!("s_{}", p.kb.sector(p.sectors_present[k]).id),
+        VarName::Aux(n) => format!("e_{}", instance_name(p, n)),
+    }
+}
+
+/// `rule_subject`, e.g. `implementer_evaluates_itself_ngo_research_service_delivery`.
+pub fn instance_name(p: &Problem, n: usize) -> String {
+    let inst = &p.instances[n];
+    let rule = &p.kb.rule(inst.rule).id;
+    let subject = match &inst.subject {
+        Subject::Holds { partner, need, .. } => {
+            format!("_{}_{}", p.partners[*partner].id, p.role_id(*need))
+        }
+        Subject::Pair {
+            partner,
+            first,
+            second,
+        } => {
+            format!(
+                "_{}_{}_{}",
+                p.partners[*partner].id,
+                p.role_id(*first),
+                p.role_id(*second)
+            )
+        }
+        Subject::Load { partner, .. }
+        | Subject::Unserved { partner }
+        | Subject::Idle { partner }
+        | Subject::Concentration { partner, .. } => {
+            format!("_{}", p.partners[*partner].id)
+        }
+        Subject::Shared { need, .. } | Subject::Uncovered { need } => {
+            format!("_{}", p.role_id(*need))
+        }
+        Subject::Diversity { .. } => String::new(),
+    };
+    format!("{rule}{subject}")
+}
+
+/// Names a row: `capacity_moh`, `cover_min_research`, `pin_moh_policy_framework`, ...
+pub fn row_name(p: &Problem, origin: Origin) -> String {
+    let pair = |i: usize, j: usize| format!("{}_{}", p.partners[i].id, p.role_id(j));
+    match origin {
+        Origin::Capacity(i) => format!("capacity_{}", p.partners[i].id),
+        Origin::CoverMin(j) => format!("cover_min_{}", p.role_id(j)),
+        Origin::CoverMax(j) => format!("cover_max_{}", p.role_id(j)),
+        Origin::LeadOne(j) => format!("lead_one_{}", p.role_id(j)),
+        Origin::LeadAny(j) => format!("lead_any_{}", p.role_id(j)),
+        Origin::LeadHeld(i, j) => format!("lead_held_{}", pair(i, j)),
+        Origin::Pin(k) => {
+            let (i, j, _) = p.pins[k];
+            format!("pin_{}", pair(i, j))
+        }
+        Origin::PinLead(k) => {
+            let (i, j, _) = p.pins[k];
+            format!("pin_lead_{}", pair(i, j))
+        }
+        Origin::Blocked(i, j) => format!("blocked_{}", pair(i, j)),
+        Origin::Forbid(n) => format!("forbid_{}", instance_name(p, n)),
+        Origin::Soft(n, k) => format!("link_{}_{k}", instance_name(p, n)),
+        Origin::SectorLink(k) => format!("sector_{}", p.kb.sector(p.sectors_present[k]).id),
+        Origin::MinSectors => "min_sectors".to_string(),
+    }
+}
+
+fn number(v: f64) -> String {
+    // Rounded to 12 significant decimals so float noise does not show up in the file.
+    let r = (v * 1e12).round() / 1e12;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
+fn expression(out: &mut String, p: &Problem, m: &Milp, terms: impl Iterator<Item = (usize, f64)>) {
+    let mut written = 0;
+    for (v, c) in terms {
+        if c == 0.0 {
+            continue;
+        }
+        if written > 0 && written % TERMS_PER_LINE == 0 {
+            out.push_str("\n   ");
+        }
+        let sign = if c < 0.0 { "-" } else { "+" };
+        let name = var_name(p, m.vars[v].name);
+        if (c.abs() - 1.0).abs() < 1e-15 {
+            let _ = write!(out, " {sign} {name}");
+        } else {
+            let _ = write!(out, " {sign} {} {name}", number(c.abs()));
+        }
+        written += 1;
+    }
+    if written == 0 {
+        // An empty expression is written as zero times the first variable, which LP readers accept.
+        let _ = write!(
+            out,
+            " 0 {}",
+            m.vars
+                .first()
+                .map_or("x".to_string(), |v| var_name(p, v.name))
+        );
+    }
+}
+
+/// The model as CPLEX LP text.
+pub fn write(p: &Problem, m: &Milp) -> String {
+    let mut out = String::new();
+    let variant = p
+        .variant
+        .as_deref()
+        .map(|v| format!(", variant {v:?}"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "\\ rolefit model of {:?}{variant}", p.scenario);
+    let _ = writeln!(
+        out,
+        "\\ {} variables, {} constraints; the objective is rolefit's, without its tie-break term",
+        m.vars.len(),
+        m.rows.len()
+    );
+    out.push_str("Maximize\n obj:");
+    expression(
+        &mut out,
+        p,
+        m,
+        m.vars.iter().enumerate().map(|(i, v)| (i, v.obj)),
+    );
+    out.push_str("\nSubject To\n");
+    let mut seen = std::collections::HashMap::new();
+    for row in &m.rows {
+        let base = row_name(p, row.origin);
+        let count = seen.entry(base.clone()).or_insert(0);
+        let name = if *count == 0 {
+            base.clone()
+        } else {
+            format!("{base}_{count}")
+        };
+        *count += 1;
+        let _ = write!(out, " {name}:");
+        expression(&mut out, p, m, row.terms.iter().copied());
+        let cmp = match row.cmp {
+            Cmp::Le => "<=",
+            Cmp::Ge => ">=",
+            Cmp::Eq => "=",
+        };
+        let _ = writeln!(out, " {cmp} {}", number(row.rhs));
+    }
+    out.push_str("Bounds\n");
+    for v in m.vars.iter().filter(|v| v.kind == VarKind::Continuous) {
+        let _ = writeln!(
+            out,
+            " {} <= {} <= {}",
+            number(v.lb),
+            var_name(p, v.name),
+            number(v.ub)
+        );
+    }
+    out.push_str("Binaries\n");
+    let binaries: Vec<String> = m
+        .vars
+        .iter()
+        .filter(|v| v.kind == VarKind::Binary)
+        .map(|v| var_name(p, v.name))
+        .collect();
+    for chunk in binaries.chunks(TERMS_PER_LINE) {
+        let _ = writeln!(out, " {}", chunk.join(" "));
+    }
+    out.push_str("End\n");
+    out
+}

@@ -1,0 +1,536 @@
+//! Knowledge base + line-up -> the decision problem: fits, blocked pairs, rule instances, and
+//! the mixed-integer model built from them.
+//!
+//! Rules are matched once, here, into [`Instance`]s. The optimisation model is built from the
+//! instances, and flags and the objective are evaluated from the same instances on the final
+//! assignment, so a flagged risk and the objective can never disagree.
+
+mod build;
+mod eval;
+pub mod lp;
+
+pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
+pub use eval::matches;
+
+use crate::kb::{KnowledgeBase, LoadLimit, RuleIx, Scope};
+use crate::scenario::{LineUp, Need, Partner, Pin};
+
+/// Why a partner cannot take a role at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Refused,
+    Forbidden(RuleIx),
+    NoCapacity,
+}
+
+/// One concrete problem: a line-up in canonical order, with everything the model needs.
+///
+/// Partners are sorted by id and needs by role id, so the model (and so the solution) does not
+/// depend on the order of the file; `partner_order` and `need_order` keep the file order for
+/// presentation.
+#[derive(Debug, Clone)]
+pub struct Problem<'k> {
+    pub kb: &'k KnowledgeBase,
+    pub scenario: String,
+    pub variant: Option<String>,
+    pub partners: Vec<Partner>,
+    pub needs: Vec<Need>,
+    pub pins: Vec<(usize, usize, bool)>,
+    /// Pins as written, parallel to `pins`.
+    pub pin_specs: Vec<Pin>,
+    /// `fit[i][j]` of partner `i` to need `j`.
+    pub fit: Vec<Vec<f64>>,
+    /// `blocked[i][j]`: why partner `i` may not take need `j`, if so.
+    pub blocked: Vec<Vec<Option<Block>>>,
+    /// `serves[i][j]`: need `j`'s role serves a motive of partner `i`'s sector.
+    pub serves: Vec<Vec<bool>>,
+    pub instances: Vec<Instance>,
+    /// Sectors the line-up holds, and the minimum that must take roles (after capping).
+    pub sectors_present: Vec<crate::kb::SectorIx>,
+    pub min_sectors: u32,
+    pub partner_order: Vec<usize>,
+    pub need_order: Vec<usize>,
+    pub notes: Vec<String>,
+}
+
+/// A rule applied to one subject: a partner in a role, a partner, a role, or the consortium.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub rule: RuleIx,
+    pub subject: Subject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Holds {
+        partner: usize,
+        need: usize,
+        lead: bool,
+    },
+    /// `second` matched the rule's `second` test, `first` its `first`.
+    Pair {
+        partner: usize,
+        first: usize,
+        second: usize,
+    },
+    Load {
+        partner: usize,
+        limit: f64,
+        by_effort: bool,
+    },
+    Unserved {
+        partner: usize,
+    },
+    Idle {
+        partner: usize,
+    },
+    Shared {
+        need: usize,
+        partners: Vec<usize>,
+        at_least: u32,
+    },
+    Concentration {
+        partner: usize,
+        limit: f64,
+    },
+    Diversity {
+        below: u32,
+    },
+    Uncovered {
+        need: usize,
+    },
+}
+
+/// A line-up decision: who holds which need, and who leads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// `holds[i][j]`: partner `i` holds need `j`.
+    pub holds: Vec<Vec<bool>>,
+    /// The lead partner of each need, if anyone holds it.
+    pub lead: Vec<Option<usize>>,
+}
+
+impl Assignment {
+    pub fn empty(partners: usize, needs: usize) -> Self {
+        Assignment {
+            holds: vec![vec![false; needs]; partners],
+            lead: vec![None; needs],
+        }
+    }
+
+    pub fn count(&self, need: usize) -> usize {
+        self.holds.iter().filter(|row| row[need]).count()
+    }
+
+    pub fn roles_of(&self, partner: usize) -> impl Iterator<Item = usize> + '_ {
+        self.holds[partner]
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h)
+            .map(|(j, _)| j)
+    }
+}
+
+impl<'k> Problem<'k> {
+    pub fn new(kb: &'k KnowledgeBase, line_up: &LineUp) -> Problem<'k> {
+        let mut partner_idx: Vec<usize> = (0..line_up.partners.len()).collect();
+        partner_idx.sort_by(|&a, &b| line_up.partners[a].id.cmp(&line_up.partners[b].id));
+        let mut need_idx: Vec<usize> = (0..line_up.needs.len()).collect();
+        need_idx.sort_by(|&a, &b| {
+            kb.role(line_up.needs[a].role)
+                .id
+                .cmp(&kb.role(line_up.needs[b].role).id)
+        });
+        let partners: Vec<Partner> = partner_idx
+            .iter()
+            .map(|&i| line_up.partners[i].clone())
+            .collect();
+        let needs: Vec<Need> = need_idx.iter().map(|&j| line_up.needs[j].clone()).collect();
+        // file position -> canonical index
+        let mut partner_order = vec![0; partners.len()];
+        for (canon, &file) in partner_idx.iter().enumerate() {
+            partner_order[file] = canon;
+        }
+        let mut need_order = vec![0; needs.len()];
+        for (canon, &file) in need_idx.iter().enumerate() {
+            need_order[file] = canon;
+        }
+        let fit: Vec<Vec<f64>> = partners
+            .iter()
+            .map(|p| needs.iter().map(|n| p.fit(kb, n.role)).collect())
+            .collect();
+        let serves: Vec<Vec<bool>> = partners
+            .iter()
+            .map(|p| {
+                let motives: Vec<_> = kb.sector_motives(p.sector).collect();
+                needs
+                    .iter()
+                    .map(|n| kb.role(n.role).serves.iter().any(|m| motives.contains(m)))
+                    .collect()
+            })
+            .collect();
+        let pins: Vec<(usize, usize, bool)> = line_up
+            .pins
+            .iter()
+            .filter_map(|pin| {
+                let i = partners.iter().position(|p| p.id == pin.partner)?;
+                let j = needs.iter().position(|n| n.role == pin.role)?;
+                Some((i, j, pin.lead))
+            })
+            .collect();
+        let mut sectors_present: Vec<_> = partners.iter().map(|p| p.sector).collect();
+        sectors_present.sort();
+        sectors_present.dedup();
+        let requested = line_up.min_sectors.unwrap_or(kb.settings.min_sectors);
+        let min_sectors = requested.min(sectors_present.len() as u32);
+        let mut notes = line_up.notes.clone();
+        if min_sectors < requested {
+            notes.push(format!(
+                "at least {requested} sectors were asked for, but the line-up has only {}: the minimum is {min_sectors}",
+                sectors_present.len()
+            ));
+        }
+        let mut problem = Problem {
+            kb,
+            scenario: line_up.scenario.clone(),
+            variant: line_up.variant.clone(),
+            blocked: vec![vec![None; needs.len()]; partners.len()],
+            partners,
+            needs,
+            pins,
+            pin_specs: line_up.pins.clone(),
+            fit,
+            serves,
+            instances: Vec::new(),
+            sectors_present,
+            min_sectors,
+            partner_order,
+            need_order,
+            notes,
+        };
+        problem.match_rules();
+        problem
+    }
+
+    pub fn importance(&self, j: usize) -> f64 {
+        self.needs[j].importance as f64
+    }
+
+    pub fn total_importance(&self) -> f64 {
+        (0..self.needs.len()).map(|j| self.importance(j)).sum()
+    }
+
+    pub fn is_pinned(&self, i: usize, j: usize) -> bool {
+        self.pins.iter().any(|&(pi, pj, _)| pi == i && pj == j)
+    }
+
+    pub fn role_id(&self, j: usize) -> &str {
+        &self.kb.role(self.needs[j].role).id
+    }
+
+    /// Matches every rule against the line-up, recording blocks and instances.
+    fn match_rules(&mut self) {
+        let kb = self.kb;
+        let (np, nn) = (self.partners.len(), self.needs.len());
+        for i in 0..np {
+            for j in 0..nn {
+                if self.partners[i].refuses.contains(&self.needs[j].role) {
+                    self.blocked[i][j] = Some(Block::Refused);
+                } else if self.partners[i].capacity == 0 {
+                    self.blocked[i][j] = Some(Block::NoCapacity);
+                }
+            }
+        }
+        let mut instances = Vec::new();
+        for (r, rule) in kb.rules.iter().enumerate() {
+            let rule_ix = RuleIx(r as u32);
+            let forbid = rule.effect.forbid;
+            match &rule.scope {
+                Scope::Holds { who, lead } => {
+                    for i in 0..np {
+                        for j in 0..nn {
+                            if !matches(self, who, Some(i), Some(j)) {
+                                continue;
+                            }
+                            // A forbid on holding removes the pair, unless a pin asks for it:
+                            // then the contradiction is kept in the model for the conflict report.
+                            if forbid && !lead && !self.is_pinned(i, j) {
+                                if self.blocked[i][j].is_none() {
+                                    self.blocked[i][j] = Some(Block::Forbidden(rule_ix));
+                                }
+                                continue;
+                            }
+                            instances.push(Instance {
+                                rule: rule_ix,
+                                subject: Subject::Holds {
+                                    partner: i,
+                                    need: j,
+                                    lead: *lead,
+                                },
+                            });
+                        }
+                    }
+                }
+                Scope::Pair { first, second } => {
+                    for i in 0..np {
+                        for a in 0..nn {
+                            if !matches(self, first, Some(i), Some(a)) {
+                                continue;
+                            }
+                            for b in 0..nn {
+                                if a == b || !matches(self, second, Some(i), Some(b)) {
+                                    continue;
+                                }
+                                // Unordered pairs matched both ways count once.
+                                let mirrored = matches(self, first, Some(i), Some(b))
+                                    && matches(self, second, Some(i), Some(a));
+                                if mirrored && b < a {
+                                    continue;
+                                }
+                                instances.push(Instance {
+                                    rule: rule_ix,
+                                    subject: Subject::Pair {
+                                        partner: i,
+                                        first: a,
+                                        second: b,
+                                    },
+                                });
+                            }
+                        }
+                    }
+                }
+                Scope::Load { who, limit } => {
+                    for i in 0..np {
+                        if !matches(self, who, Some(i), None) {
+                            continue;
+                        }
+                        let (limit, by_effort) = match *limit {
+                            LoadLimit::Roles(n) => (n as f64, false),
+                            LoadLimit::Effort(x) => (x, true),
+                            LoadLimit::EffortAboveCapacity => {
+                                (self.partners[i].capacity as f64, true)
+                            }
+                        };
+                        instances.push(Instance {
+                            rule: rule_ix,
+                            subject: Subject::Load {
+                                partner: i,
+                                limit,
+                                by_effort,
+                            },
+                        });
+                    }
+                }
+                Scope::Unserved { who } => {
+                    for i in 0..np {
+                        if matches(self, who, Some(i), None) {
+                            instances.push(Instance {
+                                rule: rule_ix,
+                                subject: Subject::Unserved { partner: i },
+                            });
+                        }
+                    }
+                }
+                Scope::Idle { who } => {
+                    for i in 0..np {
+                        if matches(self, who, Some(i), None) {
+                            instances.push(Instance {
+                                rule: rule_ix,
+                                subject: Subject::Idle { partner: i },
+                            });
+                        }
+                    }
+                }
+                Scope::Shared { who, at_least } => {
+                    for j in 0..nn {
+                        let partners: Vec<usize> = (0..np)
+                            .filter(|&i| matches(self, who, Some(i), Some(j)))
+                            .collect();
+                        if partners.len() >= *at_least as usize && self.needs[j].max >= *at_least {
+                            instances.push(Instance {
+                                rule: rule_ix,
+                                subject: Subject::Shared {
+                                    need: j,
+                                    partners,
+                                    at_least: *at_least,
+                                },
+                            });
+                        }
+                    }
+                }
+                Scope::Concentration { share_above } => {
+                    let limit = share_above * self.total_importance();
+                    for i in 0..np {
+                        instances.push(Instance {
+                            rule: rule_ix,
+                            subject: Subject::Concentration { partner: i, limit },
+                        });
+                    }
+                }
+                Scope::Diversity { below } => instances.push(Instance {
+                    rule: rule_ix,
+                    subject: Subject::Diversity {
+                        below: (*below).min(self.sectors_present.len() as u32),
+                    },
+                }),
+                Scope::Uncovered { role } => {
+                    for j in 0..nn {
+                        if matches(self, role, None, Some(j)) {
+                            instances.push(Instance {
+                                rule: rule_ix,
+                                subject: Subject::Uncovered { need: j },
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        // Instances on blocked pairs can never fire; drop them so the model stays small.
+        instances.retain(|inst| match inst.subject {
+            Subject::Holds { partner, need, .. } => self.blocked[partner][need].is_none(),
+            Subject::Pair {
+                partner,
+                first,
+                second,
+            } => self.blocked[partner][first].is_none() && self.blocked[partner][second].is_none(),
+            _ => true,
+        });
+        self.instances = instances;
+    }
+
+    /// Units by which an instance is active in an assignment (0 when it is not).
+    pub fn amount(&self, inst: &Instance, a: &Assignment) -> f64 {
+        match &inst.subject {
+            Subject::Holds {
+                partner,
+                need,
+                lead,
+            } => {
+                let on = if *lead {
+                    a.lead[*need] == Some(*partner)
+                } else {
+                    a.holds[*partner][*need]
+                };
+                if on { 1.0 } else { 0.0 }
+            }
+            Subject::Pair {
+                partner,
+                first,
+                second,
+            } => {
+                if a.holds[*partner][*first] && a.holds[*partner][*second] {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Subject::Load {
+                partner,
+                limit,
+                by_effort,
+            } => (self.load(a, *partner, *by_effort) - limit).max(0.0),
+            Subject::Unserved { partner } => {
+                let mut held = a.roles_of(*partner).peekable();
+                let any = held.peek().is_some();
+                let served = a.roles_of(*partner).any(|j| self.serves[*partner][j]);
+                if any && !served { 1.0 } else { 0.0 }
+            }
+            Subject::Idle { partner } => {
+                if a.roles_of(*partner).next().is_none() {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Subject::Shared {
+                need,
+                partners,
+                at_least,
+            } => {
+                let n = partners.iter().filter(|&&i| a.holds[i][*need]).count() as f64;
+                (n - (*at_least as f64 - 1.0)).max(0.0)
+            }
+            Subject::Concentration { partner, limit } => {
+                (self.held_importance(a, *partner) - limit).max(0.0)
+            }
+            Subject::Diversity { below } => (*below as f64 - self.sectors_used(a) as f64).max(0.0),
+            Subject::Uncovered { need } => {
+                let missing = (self.needs[*need].min as f64 - a.count(*need) as f64).max(0.0);
+                missing * self.importance(*need)
+            }
+        }
+    }
+
+    /// Roles held (or summed effort) by a partner.
+    pub fn load(&self, a: &Assignment, i: usize, by_effort: bool) -> f64 {
+        a.roles_of(i)
+            .map(|j| {
+                if by_effort {
+                    self.kb.role(self.needs[j].role).effort
+                } else {
+                    1.0
+                }
+            })
+            .sum()
+    }
+
+    pub fn held_importance(&self, a: &Assignment, i: usize) -> f64 {
+        a.roles_of(i).map(|j| self.importance(j)).sum()
+    }
+
+    pub fn sectors_used(&self, a: &Assignment) -> usize {
+        let mut used: Vec<_> = (0..self.partners.len())
+            .filter(|&i| a.holds[i].iter().any(|&h| h))
+            .map(|i| self.partners[i].sector)
+            .collect();
+        used.sort();
+        used.dedup();
+        used.len()
+    }
+
+    /// The value a need's holders create: importance x fit for the lead, a share for supporters.
+    pub fn value(&self, a: &Assignment) -> f64 {
+        let support = self.kb.settings.support_weight;
+        (0..self.needs.len())
+            .map(|j| {
+                let imp = self.importance(j);
+                (0..self.partners.len())
+                    .filter(|&i| a.holds[i][j])
+                    .map(|i| {
+                        let w = if a.lead[j] == Some(i) { 1.0 } else { support };
+                        imp * self.fit[i][j] * w
+                    })
+                    .sum::<f64>()
+            })
+            .sum()
+    }
+
+    /// The objective of an assignment: value plus every active rule's bonus minus its penalty.
+    pub fn objective(&self, a: &Assignment) -> f64 {
+        self.value(a)
+            + self
+                .instances
+                .iter()
+                .map(|inst| self.kb.rule(inst.rule).effect.weight() * self.amount(inst, a))
+                .sum::<f64>()
+    }
+
+    /// Share of needed importance covered: each need counts `importance x min(held, min) / min`.
+    pub fn coverage(&self, a: &Assignment) -> f64 {
+        let total = self.total_importance();
+        if total == 0.0 {
+            return 1.0;
+        }
+        let covered: f64 = (0..self.needs.len())
+            .map(|j| {
+                let need = &self.needs[j];
+                if need.min == 0 {
+                    return self.importance(j);
+                }
+                let held = (a.count(j) as f64).min(need.min as f64);
+                self.importance(j) * held / need.min as f64
+            })
+            .sum();
+        covered / total
+    }
+}

@@ -1,0 +1,222 @@
+//! The `--format json` output of CONTRACT.md, plus extensions (coverage, breakdown, runner-ups,
+//! risks avoided, partner loads, conflicts, notes). Only this layer is `Serialize`.
+
+use crate::explain::{Outcome, round};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct OutcomeJson<'a> {
+    scenario: &'a str,
+    variant: Option<&'a str>,
+    status: &'static str,
+    objective: f64,
+    coverage: f64,
+    objective_breakdown: Breakdown,
+    assignments: Vec<AssignmentJson<'a>>,
+    uncovered: Vec<GapJson<'a>>,
+    flags: Vec<FlagJson<'a>>,
+    avoided: Vec<AvoidedJson<'a>>,
+    partners: Vec<PartnerJson<'a>>,
+    conflict: Vec<ConflictJson<'a>>,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Breakdown {
+    value: f64,
+    bonuses: f64,
+    penalties: f64,
+}
+
+#[derive(Serialize)]
+struct AssignmentJson<'a> {
+    partner: &'a str,
+    role: &'a str,
+    lead: bool,
+    fit: f64,
+    reasons: &'a [String],
+    pinned: bool,
+    rules: Vec<RuleEffect<'a>>,
+    runner_up: Option<RunnerUpJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleEffect<'a> {
+    rule: &'a str,
+    effect: f64,
+}
+
+#[derive(Serialize)]
+struct RunnerUpJson<'a> {
+    partner: &'a str,
+    fit: f64,
+    score: f64,
+    holder_score: f64,
+    why_not: &'a str,
+}
+
+#[derive(Serialize)]
+struct GapJson<'a> {
+    role: &'a str,
+    importance: u32,
+    missing: u32,
+    sectors: &'a [String],
+    suggestion: &'a str,
+    why_not: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct FlagJson<'a> {
+    kind: &'a str,
+    severity: &'static str,
+    partner: Option<&'a str>,
+    role: Option<&'a str>,
+    rule: &'a str,
+    source: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct AvoidedJson<'a> {
+    partner: &'a str,
+    role: &'a str,
+    fit: f64,
+    rule: &'a str,
+    effect: &'a str,
+    risk: Option<&'a str>,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct PartnerJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    sector: &'a str,
+    capacity: u32,
+    roles: &'a [String],
+    effort: f64,
+}
+
+#[derive(Serialize)]
+struct ConflictJson<'a> {
+    constraint: &'a str,
+    partner: Option<&'a str>,
+    role: Option<&'a str>,
+    rule: &'a str,
+    source: &'a str,
+    message: &'a str,
+}
+
+pub fn flag_json(f: &crate::explain::Flag) -> FlagJson<'_> {
+    FlagJson {
+        kind: &f.kind,
+        severity: f.severity.name(),
+        partner: f.partner.as_deref(),
+        role: f.role.as_deref(),
+        rule: &f.rule,
+        source: &f.source,
+        message: &f.message,
+    }
+}
+
+/// The serialisable view of an outcome.
+pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
+    OutcomeJson {
+        scenario: &o.scenario,
+        variant: o.variant.as_deref(),
+        status: o.status.name(),
+        objective: round(o.objective, 4),
+        coverage: round(o.coverage, 4),
+        objective_breakdown: Breakdown {
+            value: round(o.breakdown.value, 4),
+            bonuses: round(o.breakdown.bonuses, 4),
+            penalties: round(o.breakdown.penalties, 4),
+        },
+        assignments: o
+            .assignments
+            .iter()
+            .map(|a| AssignmentJson {
+                partner: &a.partner,
+                role: &a.role,
+                lead: a.lead,
+                fit: a.fit,
+                reasons: &a.reasons,
+                pinned: a.pinned,
+                rules: a
+                    .rules
+                    .iter()
+                    .map(|(r, e)| RuleEffect {
+                        rule: r,
+                        effect: *e,
+                    })
+                    .collect(),
+                runner_up: a.runner_up.as_ref().map(|r| RunnerUpJson {
+                    partner: &r.partner,
+                    fit: r.fit,
+                    score: r.score,
+                    holder_score: r.holder_score,
+                    why_not: &r.why_not,
+                }),
+            })
+            .collect(),
+        uncovered: o
+            .uncovered
+            .iter()
+            .map(|g| GapJson {
+                role: &g.role,
+                importance: g.importance,
+                missing: g.missing,
+                sectors: &g.sectors,
+                suggestion: &g.suggestion,
+                why_not: &g.why_not,
+            })
+            .collect(),
+        flags: o.flags.iter().map(flag_json).collect(),
+        avoided: o
+            .avoided
+            .iter()
+            .map(|a| AvoidedJson {
+                partner: &a.partner,
+                role: &a.role,
+                fit: a.fit,
+                rule: &a.rule,
+                effect: &a.effect,
+                risk: a.risk.as_deref(),
+                source: &a.source,
+            })
+            .collect(),
+        partners: o
+            .partners
+            .iter()
+            .map(|p| PartnerJson {
+                id: &p.id,
+                name: &p.name,
+                sector: &p.sector,
+                capacity: p.capacity,
+                roles: &p.roles,
+                effort: round(p.effort, 4),
+            })
+            .collect(),
+        conflict: o
+            .conflict
+            .iter()
+            .map(|c| ConflictJson {
+                constraint: &c.constraint,
+                partner: c.partner.as_deref(),
+                role: c.role.as_deref(),
+                rule: &c.rule,
+                source: &c.source,
+                message: &c.message,
+            })
+            .collect(),
+        notes: &o.notes,
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
+    s.push('\n');
+    s
+}

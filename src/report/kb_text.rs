@@ -1,0 +1,297 @@
+//! `rolefit rules list|show` as text: the knowledge base with the Table 1 cell behind each entry.
+
+use crate::explain::text::scope_summary;
+use crate::kb::{KnowledgeBase, Row, RuleSource, SectorIx, Test};
+use std::fmt::Write;
+
+/// A test in words: "sector civil_society and trait commercial and not attribute social_enterprise".
+pub fn describe_test(kb: &KnowledgeBase, t: &Test) -> String {
+    let range = |r: &crate::kb::Range| match (r.at_least, r.below) {
+        (Some(a), Some(b)) => format!("in [{a}, {b})"),
+        (Some(a), None) => format!(">= {a}"),
+        (None, Some(b)) => format!("< {b}"),
+        (None, None) => "any".into(),
+    };
+    match t {
+        Test::All(ts) if ts.is_empty() => "anyone".into(),
+        Test::All(ts) => ts
+            .iter()
+            .map(|t| describe_test(kb, t))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Test::Either(ts) => format!(
+            "({})",
+            ts.iter()
+                .map(|t| describe_test(kb, t))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        Test::Not(t) => format!("not {}", describe_test(kb, t)),
+        Test::Sector(s) => format!("sector {}", kb.sector(*s).id),
+        Test::Attribute(a) => format!("attribute {}", kb.attributes[a.index()].id),
+        Test::Capability { cap, range: r } => format!("{} {}", kb.capability(*cap).id, range(r)),
+        Test::Role(r) => format!("role {}", kb.role(*r).id),
+        Test::Trait(t) => format!("trait {}", kb.traits[t.index()].id),
+        Test::Importance(r) => format!("importance {}", range(r)),
+        Test::Fit(r) => format!("fit {}", range(r)),
+        Test::Funds => "the partner funds the role".into(),
+        Test::Serves => "the role serves the partner's motives".into(),
+    }
+}
+
+/// The condition of a rule in words.
+pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
+    use crate::kb::Scope;
+    let who = match scope {
+        Scope::Holds { who, .. }
+        | Scope::Load { who, .. }
+        | Scope::Unserved { who }
+        | Scope::Idle { who }
+        | Scope::Shared { who, .. } => Some(describe_test(kb, who)),
+        Scope::Pair { first, second } => Some(format!(
+            "{} / {}",
+            describe_test(kb, first),
+            describe_test(kb, second)
+        )),
+        Scope::Uncovered { role } => Some(describe_test(kb, role)),
+        Scope::Concentration { .. } | Scope::Diversity { .. } => None,
+    };
+    match who {
+        Some(w) => format!("{}: {w}", scope_summary(scope)),
+        None => scope_summary(scope),
+    }
+}
+
+pub fn describe_effect(e: &crate::kb::Effect) -> String {
+    let mut parts = Vec::new();
+    if e.forbid {
+        parts.push("forbidden".to_string());
+    }
+    if e.penalty > 0.0 {
+        parts.push(format!("penalty {}", e.penalty));
+    }
+    if e.bonus > 0.0 {
+        parts.push(format!("bonus {}", e.bonus));
+    }
+    if let Some(f) = &e.flag {
+        parts.push(format!("flag {} ({})", f.kind, f.severity));
+    }
+    parts.join(", ")
+}
+
+/// Rules whose source is a cell of this sector and row, with that item.
+fn rules_citing(kb: &KnowledgeBase, sector: SectorIx, row: Row, item: &str) -> Vec<String> {
+    kb.rules
+        .iter()
+        .filter(|r| matches!(&r.source, RuleSource::Cell { sector: s, row: w, item: i } if *s == sector && *w == row && i == item))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+pub fn list(kb: &KnowledgeBase) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Knowledge base: {} sectors, {} capabilities, {} roles, {} rules\n",
+        kb.sectors.len(),
+        kb.capabilities.len(),
+        kb.roles.len(),
+        kb.rules.len()
+    );
+    let _ = writeln!(out, "Sectors (rolefit rules show SECTOR for every cell)");
+    for s in &kb.sectors {
+        let _ = writeln!(
+            out,
+            "  {:<18} {} ({}): {} motives, {} advantages, {} rewards, {} risks",
+            s.id,
+            s.name,
+            s.table,
+            s.motives.len(),
+            s.advantages.len(),
+            s.rewards.len(),
+            s.risks.len()
+        );
+    }
+    let _ = writeln!(out, "\nRoles");
+    for r in &kb.roles {
+        let traits: Vec<&str> = r
+            .traits
+            .iter()
+            .map(|t| kb.traits[t.index()].id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<24} {} [{}] effort {}",
+            r.id,
+            r.description,
+            traits.join(", "),
+            r.effort
+        );
+    }
+    let _ = writeln!(out, "\nRules");
+    for r in &kb.rules {
+        let _ = writeln!(out, "  {}", r.id);
+        let _ = writeln!(out, "      when   {}", describe_scope(kb, &r.scope));
+        let _ = writeln!(out, "      effect {}", describe_effect(&r.effect));
+        let _ = writeln!(out, "      source {}", kb.source_text(&r.source));
+    }
+    let _ = writeln!(out, "\nTraits (of roles)");
+    for t in &kb.traits {
+        let _ = writeln!(out, "  {:<22} {}", t.id, t.label);
+    }
+    let _ = writeln!(out, "\nAttributes (of partners)");
+    for t in &kb.attributes {
+        let _ = writeln!(out, "  {:<28} {}", t.id, t.label);
+    }
+    out
+}
+
+fn show_sector(kb: &KnowledgeBase, s: SectorIx) -> String {
+    let sector = kb.sector(s);
+    let mut out = format!(
+        "{}: {} ({}), defined in {}\n",
+        sector.id, sector.name, sector.table, sector.origin
+    );
+    for row in Row::ALL {
+        let _ = writeln!(out, "\n{}", row.title());
+        let entries: Vec<(String, String, Option<f64>)> = match row {
+            Row::Advantages => sector
+                .advantages
+                .iter()
+                .map(|a| {
+                    (
+                        kb.capability(a.capability).id.clone(),
+                        a.label.clone(),
+                        Some(a.strength),
+                    )
+                })
+                .collect(),
+            _ => sector
+                .items(row)
+                .iter()
+                .map(|i| (i.id.clone(), i.label.clone(), None))
+                .collect(),
+        };
+        for (id, _label, strength) in entries {
+            let strength = strength
+                .map(|v| format!(" (default strength {v})"))
+                .unwrap_or_default();
+            let source = kb.source_text(&RuleSource::Cell {
+                sector: s,
+                row,
+                item: id.clone(),
+            });
+            let rules = rules_citing(kb, s, row, &id);
+            let rules = if rules.is_empty() {
+                String::new()
+            } else {
+                format!("\n      rules: {}", rules.join(", "))
+            };
+            let _ = writeln!(out, "  {id}{strength}\n      source: {source}{rules}");
+        }
+    }
+    let mut fits: Vec<(f64, &str)> = (0..kb.roles.len())
+        .map(|r| {
+            (
+                kb.sector_fit(s, crate::kb::RoleIx(r as u32)),
+                kb.roles[r].id.as_str(),
+            )
+        })
+        .collect();
+    fits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let _ = writeln!(out, "\ntypical fit to each role");
+    for (f, r) in fits {
+        let _ = writeln!(out, "  {f:.2} {r}");
+    }
+    out
+}
+
+pub fn show(kb: &KnowledgeBase, id: &str) -> Option<String> {
+    if let Some(s) = kb.sector_by_id(id) {
+        return Some(show_sector(kb, s));
+    }
+    if let Some(r) = kb.role_by_id(id) {
+        let role = kb.role(r);
+        let mut out = format!(
+            "{}: {}\n  {}\n  effort {}\n\nneeds\n",
+            role.id, role.name, role.description, role.effort
+        );
+        for &(cap, w) in &role.needs {
+            let _ = writeln!(out, "  {:<40} {:.0}%", kb.capability(cap).id, w * 100.0);
+        }
+        let traits: Vec<&str> = role
+            .traits
+            .iter()
+            .map(|t| kb.traits[t.index()].id.as_str())
+            .collect();
+        let serves: Vec<&str> = role
+            .serves
+            .iter()
+            .map(|m| kb.motives[m.index()].id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "\ntraits: {}\nserves motives: {}\n\ntypical fit by sector",
+            traits.join(", "),
+            serves.join(", ")
+        );
+        for (i, s) in kb.sectors.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:<18} {:.2}",
+                s.id,
+                kb.sector_fit(SectorIx(i as u32), r)
+            );
+        }
+        return Some(out);
+    }
+    if let Some(r) = kb.rule_by_id(id) {
+        let rule = kb.rule(r);
+        let mut out = format!("{}: {}\n", rule.id, rule.description);
+        let _ = writeln!(out, "  when    {}", describe_scope(kb, &rule.scope));
+        let _ = writeln!(out, "  effect  {}", describe_effect(&rule.effect));
+        if let Some(f) = &rule.effect.flag {
+            let _ = writeln!(out, "  message {}", f.message);
+        }
+        let _ = writeln!(out, "  source  {}", kb.source_text(&rule.source));
+        let _ = writeln!(out, "  defined in {}", rule.origin);
+        return Some(out);
+    }
+    if let Some(c) = kb.capability_by_id(id) {
+        let mut out = format!(
+            "{}: capability \"{}\"\n\nsectors with it as a comparative advantage\n",
+            id,
+            kb.capability(c).label
+        );
+        for s in &kb.sectors {
+            if let Some(a) = s.advantages.iter().find(|a| a.capability == c) {
+                let _ = writeln!(out, "  {:<18} default strength {}", s.id, a.strength);
+            }
+        }
+        let _ = writeln!(out, "\nroles that need it");
+        for r in &kb.roles {
+            if let Some((_, w)) = r.needs.iter().find(|(cap, _)| *cap == c) {
+                let _ = writeln!(out, "  {:<24} {:.0}%", r.id, w * 100.0);
+            }
+        }
+        return Some(out);
+    }
+    if let Some(t) = kb.traits.iter().find(|t| t.id == id) {
+        let roles: Vec<&str> = kb
+            .roles
+            .iter()
+            .filter(|r| r.traits.iter().any(|x| kb.traits[x.index()].id == id))
+            .map(|r| r.id.as_str())
+            .collect();
+        return Some(format!(
+            "{}: trait \"{}\"\n  roles: {}\n",
+            t.id,
+            t.label,
+            roles.join(", ")
+        ));
+    }
+    if let Some(a) = kb.attributes.iter().find(|a| a.id == id) {
+        return Some(format!("{}: partner attribute \"{}\"\n", a.id, a.label));
+    }
+    None
+}

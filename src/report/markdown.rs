@@ -1,0 +1,183 @@
+//! The Markdown report, for pasting into a workshop document. Every text from input is escaped,
+//! so a partner named `**x** | <script>` stays a name.
+
+use crate::explain::{Cell, Outcome};
+use std::fmt::Write;
+
+/// Escapes Markdown and HTML-significant characters so input text renders literally.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
+            | '~' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn cell(c: &Cell) -> String {
+    let flag = if c.flag.is_some() { " ⚠" } else { "" };
+    if c.held && c.lead {
+        format!("**★ {:.2}**{flag}", c.fit)
+    } else if c.held {
+        format!("● {:.2}{flag}", c.fit)
+    } else if c.blocked {
+        "✕".to_string()
+    } else {
+        "·".to_string()
+    }
+}
+
+pub fn render(o: &Outcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}", escape(&o.scenario));
+    if let Some(v) = &o.variant {
+        let _ = writeln!(out, "\n*Variant:* {}", escape(v));
+    }
+    let _ = writeln!(out);
+    if o.status == crate::solve::Status::Infeasible {
+        let _ = writeln!(
+            out,
+            "**Status:** infeasible: these demands cannot all hold; relax any one of them.\n"
+        );
+        for c in &o.conflict {
+            let _ = writeln!(
+                out,
+                "- {} (`{}`; {})",
+                escape(&c.message),
+                escape(&c.constraint),
+                escape(&c.source)
+            );
+        }
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "**Status:** {} · **Objective:** {:.2} · **Coverage:** {:.0}% of the needed importance",
+        o.status.name(),
+        o.objective,
+        o.coverage * 100.0
+    );
+    for note in &o.notes {
+        let _ = writeln!(out, "\n> {}", escape(note));
+    }
+    let _ = writeln!(out, "\n## Line-up\n");
+    let _ = write!(out, "| Role (importance) |");
+    for p in &o.partners {
+        let _ = write!(out, " {} |", escape(&p.id));
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &o.partners {
+        let _ = write!(out, ":---:|");
+    }
+    out.push('\n');
+    for (r, role) in o.roles.iter().enumerate() {
+        let _ = write!(out, "| {} ({}) |", escape(&role.name), role.importance);
+        for p in 0..o.partners.len() {
+            let _ = write!(out, " {} |", cell(&o.cells[p][r]));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "\n★ lead, ● support (with fit), · not held, ✕ refused or forbidden, ⚠ flagged."
+    );
+    let _ = writeln!(out, "\n## Who does what, and why\n");
+    let _ = writeln!(
+        out,
+        "| Role | Partner | Lead | Fit | Why |\n|---|---|:---:|---:|---|"
+    );
+    for a in &o.assignments {
+        let why: Vec<String> = a.reasons.iter().map(|r| escape(r)).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} ({}) | {} | {:.2} | {} |",
+            escape(&a.role_name),
+            escape(&a.partner_name),
+            escape(&a.sector),
+            if a.lead { "yes" } else { "" },
+            a.fit,
+            why.join("<br>")
+        );
+    }
+    if !o.uncovered.is_empty() {
+        let _ = writeln!(out, "\n## Gaps\n");
+        for g in &o.uncovered {
+            let _ = writeln!(
+                out,
+                "- **{}** (importance {}, {} missing): {}",
+                escape(&g.role_name),
+                g.importance,
+                g.missing,
+                escape(&g.suggestion)
+            );
+            for w in &g.why_not {
+                let _ = writeln!(out, "  - not {}", escape(w));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n## Flags\n");
+    if o.flags.is_empty() {
+        let _ = writeln!(out, "None.");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Severity | Kind | Partner | Role | What | Rule | Source |\n|---|---|---|---|---|---|---|"
+        );
+        for f in &o.flags {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | `{}` | {} |",
+                f.severity.name(),
+                escape(&f.kind),
+                escape(f.partner.as_deref().unwrap_or("")),
+                escape(f.role.as_deref().unwrap_or("")),
+                escape(&f.message),
+                f.rule,
+                escape(&f.source)
+            );
+        }
+    }
+    if !o.avoided.is_empty() {
+        let _ = writeln!(out, "\n## Risks avoided\n");
+        for a in &o.avoided {
+            let risk = a
+                .risk
+                .as_deref()
+                .map(|r| format!(", {}", escape(r)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {} not in {} despite a fit of {:.2}: `{}` ({}{risk}; {})",
+                escape(&a.partner),
+                escape(&a.role),
+                a.fit,
+                a.rule,
+                escape(&a.effect),
+                escape(&a.source)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn markdown_and_html_in_names_is_inert() {
+        let e = escape("**x** | <script>alert(1)</script> [a](b)");
+        assert!(!e.contains("<script>"));
+        assert!(e.contains("\\*\\*x\\*\\* \\|"), "{e}");
+        assert!(e.contains("\\[a\\]\\(b\\)"), "{e}");
+    }
+}

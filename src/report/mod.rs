@@ -1,0 +1,35 @@
+//! Renderers: the same [`Outcome`] as JSON, terminal text or Markdown.
+
+mod json;
+pub mod kb_json;
+pub mod kb_text;
+mod markdown;
+mod text;
+
+pub use json::{outcome_json, to_json};
+pub use markdown::{escape as markdown_escape, render as markdown};
+pub use text::render as text;
+
+use crate::explain::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Options of the text renderer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colours (only on a terminal, and never with `NO_COLOR`).
+    pub colour: bool,
+}
+
+pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
+    match format {
+        Format::Text => text(outcome, style),
+        Format::Json => to_json(&outcome_json(outcome)),
+        Format::Markdown => markdown(outcome),
+    }
+}

@@ -1,0 +1,250 @@
+//! The terminal report: headline, partner x role matrix, assignments with reasons, gaps, flags
+//! by severity, risks avoided. Plain when piped; colour only when asked for.
+
+use super::Style;
+use crate::explain::{Cell, Outcome};
+use crate::kb::Severity;
+use std::fmt::Write;
+
+/// Beyond this many partners the matrix is too wide for a terminal.
+const MATRIX_MAX_PARTNERS: usize = 14;
+const MAX_COLUMN: usize = 10;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn severity(&self, sev: Severity, s: &str) -> String {
+        let code = match sev {
+            Severity::High => "1;31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.wrap(code, s)
+    }
+}
+
+/// Cuts a name to `width` characters, marking the cut with `~`.
+fn fit_width(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('~');
+        t
+    }
+}
+
+fn cell_text(c: &Cell) -> String {
+    let fit = format!("{:.2}", c.fit);
+    let fit = fit.strip_prefix('0').unwrap_or(&fit).to_string();
+    let mut s = if c.held {
+        format!("{}{fit}", if c.lead { '*' } else { '+' })
+    } else if c.blocked {
+        "x".to_string()
+    } else {
+        ".".to_string()
+    };
+    if c.flag.is_some() {
+        s.push('!');
+    }
+    s
+}
+
+fn matrix(o: &Outcome, paint: &Paint, out: &mut String) {
+    if o.partners.len() > MATRIX_MAX_PARTNERS {
+        let _ =
+            writeln!(out, "{}", paint.dim(&format!(
+            "(matrix omitted: {} partners is too wide for a terminal; use --format markdown)",
+            o.partners.len()
+        )));
+        return;
+    }
+    let label_width = o
+        .roles
+        .iter()
+        .map(|r| r.id.len() + 4)
+        .max()
+        .unwrap_or(10)
+        .min(30);
+    let widths: Vec<usize> = o
+        .partners
+        .iter()
+        .map(|p| p.id.chars().count().clamp(6, MAX_COLUMN))
+        .collect();
+    let _ = write!(out, "{:label_width$}", "");
+    for (p, w) in o.partners.iter().zip(&widths) {
+        let _ = write!(
+            out,
+            " {}",
+            paint.bold(&format!("{:>w$}", fit_width(&p.id, *w)))
+        );
+    }
+    out.push('\n');
+    for (r, role) in o.roles.iter().enumerate() {
+        let label = fit_width(&format!("{} ({})", role.id, role.importance), label_width);
+        let _ = write!(out, "{label:label_width$}");
+        for p in 0..o.partners.len() {
+            let c = &o.cells[p][r];
+            let t = format!("{:>w$}", cell_text(c), w = widths[p]);
+            let t = match (c.held, c.flag) {
+                (true, Some(sev)) => paint.severity(sev, &t),
+                (true, None) => paint.bold(&t),
+                _ => paint.dim(&t),
+            };
+            let _ = write!(out, " {t}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.dim("* lead  + support  (fit)  . not held  x refused or forbidden  ! flagged  (n) importance")
+    );
+}
+
+pub fn render(o: &Outcome, style: Style) -> String {
+    let paint = Paint { on: style.colour };
+    let mut out = String::new();
+    let title = match &o.variant {
+        Some(v) => format!("{} - variant {v:?}", o.scenario),
+        None => o.scenario.clone(),
+    };
+    let _ = writeln!(out, "{}  [{}]", paint.bold(&title), o.status.name());
+    if o.status != crate::solve::Status::Infeasible {
+        let b = &o.breakdown;
+        let _ = writeln!(
+            out,
+            "objective {:.2} (value {:.2} + bonuses {:.2} - penalties {:.2}); {:.0}% of the needed importance covered",
+            o.objective,
+            b.value,
+            b.bonuses,
+            b.penalties,
+            o.coverage * 100.0
+        );
+    }
+    for note in &o.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out.push('\n');
+    if !o.conflict.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold("Conflicting demands (drop or relax any one to get a line-up)")
+        );
+        for c in &o.conflict {
+            let _ = writeln!(out, "  - {}", c.message);
+            let _ = writeln!(
+                out,
+                "    {}",
+                paint.dim(&format!("{} | {} | {}", c.constraint, c.rule, c.source))
+            );
+        }
+        return out;
+    }
+    matrix(o, &paint, &mut out);
+    out.push('\n');
+    let _ = writeln!(out, "{}", paint.bold("Who does what, and why"));
+    let mut last_role = "";
+    for a in &o.assignments {
+        if a.role != last_role {
+            let _ = writeln!(out, "  {} ({})", paint.bold(&a.role_name), a.role);
+            last_role = &a.role;
+        }
+        let mark = if a.lead { "lead" } else { "support" };
+        let _ = writeln!(
+            out,
+            "    {} {} ({}, {}): {mark}{}",
+            paint.bold(&a.partner),
+            a.partner_name,
+            a.sector,
+            format_args!("fit {:.2}", a.fit),
+            if a.pinned { ", pinned" } else { "" }
+        );
+        for r in &a.reasons {
+            let _ = writeln!(out, "      - {r}");
+        }
+    }
+    if !o.uncovered.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", paint.bold("Gaps"));
+        for g in &o.uncovered {
+            let _ = writeln!(
+                out,
+                "  {} ({}), importance {}: {} partner(s) missing",
+                paint.bold(&g.role_name),
+                g.role,
+                g.importance,
+                g.missing
+            );
+            let _ = writeln!(out, "      - {}", g.suggestion);
+            for w in &g.why_not {
+                let _ = writeln!(out, "      - not {w}");
+            }
+        }
+    }
+    out.push('\n');
+    let count = |s: Severity| o.flags.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{} ({} high, {} medium, {} low, {} info)",
+        paint.bold("Flags"),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info)
+    );
+    if o.flags.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for f in &o.flags {
+        let about: Vec<&str> = [f.partner.as_deref(), f.role.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let sev = paint.severity(
+            f.severity,
+            &format!("{:<6}", f.severity.name().to_uppercase()),
+        );
+        let _ = writeln!(out, "  {sev} {} {}", f.kind, paint.dim(&about.join(" / ")));
+        let _ = writeln!(out, "         {}", f.message);
+        let _ = writeln!(
+            out,
+            "         {}",
+            paint.dim(&format!("rule {} | {}", f.rule, f.source))
+        );
+    }
+    if !o.avoided.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", paint.bold("Risks avoided"));
+        for a in &o.avoided {
+            let risk = a
+                .risk
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  - {} not in {} despite fit {:.2}: {} {}{risk}",
+                a.partner, a.role, a.fit, a.rule, a.effect
+            );
+        }
+    }
+    out
+}

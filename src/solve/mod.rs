@@ -1,0 +1,193 @@
+//! The only caller of good_lp: solves a [`Milp`], and when it is infeasible finds a minimal set
+//! of demands (pins, capacities, forbidding rules, ...) that contradict each other.
+
+mod greedy;
+
+use crate::model::{Assignment, Cmp, Milp, Origin, Problem, VarKind};
+use good_lp::{
+    Expression, ProblemVariables, ResolutionError, Solution as _, SolverModel, Variable,
+    WithInitialSolution, WithTimeLimit, variable,
+};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Proven best.
+    Optimal,
+    /// The time limit stopped the search; the best line-up found so far.
+    Feasible,
+    /// Hard constraints contradict each other.
+    Infeasible,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+            Status::Infeasible => "infeasible",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Stop searching after this long and return the best line-up found.
+    pub time_limit: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Solved {
+    pub status: Status,
+    /// The line-up; `None` when infeasible.
+    pub assignment: Option<Assignment>,
+    /// For an infeasible model: demands that cannot all hold, minimal (dropping any one of them
+    /// makes the rest consistent).
+    pub conflict: Vec<Origin>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("the solver failed: {0}")]
+    Solver(String),
+    #[error("the time limit ran out before any line-up satisfying the hard constraints was found")]
+    NoSolutionInTime,
+}
+
+/// Solves the model of a problem.
+pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    let warm = greedy::warm_start(p, m);
+    match run(m, None, true, warm.as_deref(), opts.time_limit) {
+        Ok((values, proven)) => Ok(Solved {
+            status: if proven {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            },
+            assignment: Some(read_assignment(p, m, &values)),
+            conflict: Vec::new(),
+        }),
+        Err(ResolutionError::Infeasible) => {
+            let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
+            Ok(Solved {
+                status: Status::Infeasible,
+                assignment: None,
+                conflict: minimal_conflict(m, budget),
+            })
+        }
+        Err(ResolutionError::Other(msg)) if msg.contains("Time limit") => {
+            Err(SolveError::NoSolutionInTime)
+        }
+        Err(e) => Err(SolveError::Solver(e.to_string())),
+    }
+}
+
+/// Solves with the rows `keep` selects (all when `None`); `optimise` false only tests feasibility.
+/// Returns the variable values and whether optimality was proven.
+fn run(
+    m: &Milp,
+    keep: Option<&[bool]>,
+    optimise: bool,
+    warm: Option<&[f64]>,
+    time_limit: Option<Duration>,
+) -> Result<(Vec<f64>, bool), ResolutionError> {
+    let mut pv = ProblemVariables::new();
+    let vars: Vec<Variable> = m
+        .vars
+        .iter()
+        .map(|v| {
+            let def = variable().min(v.lb).max(v.ub);
+            pv.add(if v.kind == VarKind::Binary {
+                def.integer()
+            } else {
+                def
+            })
+        })
+        .collect();
+    let objective: Expression = if optimise {
+        m.vars
+            .iter()
+            .zip(&vars)
+            .map(|(v, &gv)| (v.obj + v.tie) * gv)
+            .sum()
+    } else {
+        Expression::from(0.0)
+    };
+    let mut model = pv.maximise(objective).using(good_lp::microlp);
+    for (r, row) in m.rows.iter().enumerate() {
+        if keep.is_some_and(|k| !k[r]) {
+            continue;
+        }
+        let expr: Expression = row.terms.iter().map(|&(v, c)| c * vars[v]).sum();
+        model.add_constraint(match row.cmp {
+            Cmp::Le => expr.leq(row.rhs),
+            Cmp::Ge => expr.geq(row.rhs),
+            Cmp::Eq => expr.eq(row.rhs),
+        });
+    }
+    if let Some(w) = warm {
+        model = model.with_initial_solution(vars.iter().copied().zip(w.iter().copied()));
+    }
+    if let Some(t) = time_limit {
+        model = model.with_time_limit(t.as_secs_f64());
+    }
+    let solution = model.solve()?;
+    let proven = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
+    Ok((vars.iter().map(|&v| solution.value(v)).collect(), proven))
+}
+
+/// Reads who holds and leads what from the solver's values.
+fn read_assignment(p: &Problem, m: &Milp, values: &[f64]) -> Assignment {
+    let (np, nn) = (p.partners.len(), p.needs.len());
+    let mut a = Assignment::empty(np, nn);
+    for i in 0..np {
+        for j in 0..nn {
+            a.holds[i][j] = m.x[i][j].is_some_and(|x| values[x] > 0.5);
+        }
+    }
+    for j in 0..nn {
+        let holders = (0..np).filter(|&i| a.holds[i][j]);
+        a.lead[j] = holders
+            .clone()
+            .find(|&i| m.lead[i][j].is_some_and(|y| values[y] > 0.5))
+            // A model always names a lead; this keeps the reading total if a solver rounds oddly.
+            .or_else(|| {
+                holders.max_by(|&x, &y| p.fit[x][j].total_cmp(&p.fit[y][j]).then(y.cmp(&x)))
+            });
+    }
+    a
+}
+
+/// A deletion filter over the demand rows: drop each group in turn and keep it out when the
+/// rest is still infeasible. What is left is irreducible: every member is needed for the
+/// contradiction.
+fn minimal_conflict(m: &Milp, budget: Option<Duration>) -> Vec<Origin> {
+    let mut groups: Vec<Origin> = Vec::new();
+    for row in &m.rows {
+        if row.origin.is_demand() && !groups.contains(&row.origin) {
+            groups.push(row.origin);
+        }
+    }
+    let mut keep: Vec<bool> = vec![true; m.rows.len()];
+    let mut members = Vec::new();
+    for &g in &groups {
+        let rows: Vec<usize> = (0..m.rows.len())
+            .filter(|&r| m.rows[r].origin == g)
+            .collect();
+        for &r in &rows {
+            keep[r] = false;
+        }
+        let still_infeasible = matches!(
+            run(m, Some(&keep), false, None, budget),
+            Err(ResolutionError::Infeasible)
+        );
+        if !still_infeasible {
+            for &r in &rows {
+                keep[r] = true;
+            }
+            members.push(g);
+        }
+    }
+    members
+}
