@@ -255,7 +255,7 @@ fn check_command(args: &CheckArgs) -> Result<u8, Error> {
                         )
                     }
                     Some(Checked::Rules { files }) => format!("rule set of {files} file(s)"),
-                    None => "not checked".to_string(),
+                    None => "invalid".to_string(),
                 };
                 let verdict = if *errors == 0 {
                     "ok".to_string()

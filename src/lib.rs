@@ -29,6 +29,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod explain;
+pub mod generate;
 pub mod kb;
 pub mod load;
 pub mod model;

@@ -66,8 +66,10 @@ impl<'v> Fields<'v> {
 
     /// Reports every field that was written but never asked for, with the closest known name.
     pub fn finish(self, sink: &mut Sink) {
-        for (entry, used) in self.entries.iter().zip(&self.used) {
-            if !used {
+        for (i, (entry, used)) in self.entries.iter().zip(&self.used).enumerate() {
+            // A repeated field was reported when the struct was read.
+            let repeated = self.entries[..i].iter().any(|e| e.name.text == entry.name.text);
+            if !used && !repeated {
                 let mut expected: Vec<&str> = self.asked.clone();
                 expected.sort_unstable();
                 expected.dedup();

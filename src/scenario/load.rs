@@ -317,9 +317,11 @@ impl Loader<'_, '_, '_> {
         (spans, out)
     }
 
-    /// One partner; returns the span of its id for later duplicate checks.
-    fn partner(&mut self, node: &Node, path: &str) -> Option<(Span, Partner)> {
-        let mut f = read::fields(self.sink, node, path, "Partner")?;
+    /// One partner, and its id even when the rest of the entry has errors.
+    fn partner(&mut self, node: &Node, path: &str) -> (Option<Spanned<String>>, Option<Partner>) {
+        let Some(mut f) = read::fields(self.sink, node, path, "Partner") else {
+            return (None, None);
+        };
         let id = f
             .require(self.sink, "id")
             .and_then(|n| read::id(self.sink, n, &f.at("id")));
@@ -395,8 +397,9 @@ impl Loader<'_, '_, '_> {
             }
         }
         f.finish(self.sink);
-        let id = id?;
-        let sector = sector?;
+        let (Some(id), Some(sector), Some(capacity)) = (id, sector, capacity) else {
+            return (id, None);
+        };
         let s = self.kb.sector(sector);
         let mut strengths: Vec<f64> = (0..self.kb.capabilities.len())
             .map(|i| s.default_strength(CapIx(i as u32)))
@@ -404,20 +407,18 @@ impl Loader<'_, '_, '_> {
         for &(cap, v) in &stated {
             strengths[cap.index()] = v;
         }
-        Some((
-            id.span,
-            Partner {
-                name: name.map_or_else(|| id.value.clone(), |n| n.value),
-                id: id.value,
-                sector,
-                capacity: capacity?,
-                strengths,
-                stated: stated.iter().map(|(c, _)| *c).collect(),
-                refuses,
-                attributes,
-                funds,
-            },
-        ))
+        let partner = Partner {
+            name: name.map_or_else(|| id.value.clone(), |n| n.value),
+            id: id.value.clone(),
+            sector,
+            capacity,
+            strengths,
+            stated: stated.iter().map(|(c, _)| *c).collect(),
+            refuses,
+            attributes,
+            funds,
+        };
+        (Some(id), Some(partner))
     }
 
     fn role_list(&mut self, f: &mut Fields, field: &'static str) -> Vec<RoleIx> {
