@@ -68,7 +68,11 @@ pub fn consortium(kb: &KnowledgeBase, spec: &Spec) -> String {
     for role in kb.roles.iter().take(spec.roles) {
         let importance = 1 + rng.below(5);
         let max = if rng.unit() < 0.2 { 2 } else { 1 };
-        let _ = writeln!(out, "        Need(role: {:?}, importance: {importance}, min: 1, max: {max}),", role.id);
+        let _ = writeln!(
+            out,
+            "        Need(role: {:?}, importance: {importance}, min: 1, max: {max}),",
+            role.id
+        );
     }
     out.push_str("    ],\n    partners: [\n");
     let public_financing = kb.role_by_id("public_financing");
@@ -89,7 +93,12 @@ pub fn consortium(kb: &KnowledgeBase, spec: &Spec) -> String {
         if rng.unit() < 0.5 {
             let extra = CapIx(rng.below(kb.capabilities.len()) as u32);
             if !sector.advantages.iter().any(|a| a.capability == extra) {
-                let _ = write!(out, "{:?}: {:.2}, ", kb.capability(extra).id, 0.3 + rng.unit() * 0.4);
+                let _ = write!(
+                    out,
+                    "{:?}: {:.2}, ",
+                    kb.capability(extra).id,
+                    0.3 + rng.unit() * 0.4
+                );
             }
         }
         out.push('}');

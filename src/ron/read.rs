@@ -68,7 +68,9 @@ impl<'v> Fields<'v> {
     pub fn finish(self, sink: &mut Sink) {
         for (i, (entry, used)) in self.entries.iter().zip(&self.used).enumerate() {
             // A repeated field was reported when the struct was read.
-            let repeated = self.entries[..i].iter().any(|e| e.name.text == entry.name.text);
+            let repeated = self.entries[..i]
+                .iter()
+                .any(|e| e.name.text == entry.name.text);
             if !used && !repeated {
                 let mut expected: Vec<&str> = self.asked.clone();
                 expected.sort_unstable();

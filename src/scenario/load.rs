@@ -299,18 +299,24 @@ impl Loader<'_, '_, '_> {
         }
         let mut spans = Vec::new();
         let mut out: Vec<Partner> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = index_path(field, i);
-            if let Some((span, p)) = self.partner(item, &path) {
-                if out.iter().any(|o| o.id == p.id) {
+            let (id, partner) = self.partner(item, &path);
+            // Duplicates are checked on the id alone, so they show even when an entry has other errors.
+            if let Some(id) = &id {
+                if seen.contains(&id.value) {
                     self.sink.error(
-                        span,
+                        id.span,
                         &format!("{path}.id"),
-                        format!("partner id `{}` is used twice", p.id),
+                        format!("partner id `{}` is used twice", id.value),
                     );
                     continue;
                 }
-                spans.push(span);
+                seen.push(id.value.clone());
+            }
+            if let (Some(id), Some(p)) = (id, partner) {
+                spans.push(id.span);
                 out.push(p);
             }
         }
@@ -397,7 +403,7 @@ impl Loader<'_, '_, '_> {
             }
         }
         f.finish(self.sink);
-        let (Some(id), Some(sector), Some(capacity)) = (id, sector, capacity) else {
+        let (Some(id), Some(sector), Some(capacity)) = (id.clone(), sector, capacity) else {
             return (id, None);
         };
         let s = self.kb.sector(sector);
