@@ -7,8 +7,10 @@ use super::build::{Cmp, Milp, Origin, VarKind, VarName};
 use super::{Problem, Subject};
 use std::fmt::Write;
 
-/// Terms per line, keeping lines well under the 510 characters some readers accept.
-const TERMS_PER_LINE: usize = 6;
+/// Wrap expressions past this many characters: some LP readers stop at 510 per line.
+const LINE_WIDTH: usize = 200;
+/// Names per line in the `Binaries` section.
+const NAMES_PER_LINE: usize = 6;
 
 /// Names a variable: `x_moh_policy_framework`, `y_...` (lead), `u_research`, `s_business`, ...
 pub fn var_name(p: &Problem, name: VarName) -> String {
@@ -93,20 +95,23 @@ fn number(v: f64) -> String {
 
 fn expression(out: &mut String, p: &Problem, m: &Milp, terms: impl Iterator<Item = (usize, f64)>) {
     let mut written = 0;
+    let mut line_start = out.rfind('\n').map_or(0, |i| i + 1);
     for (v, c) in terms {
         if c == 0.0 {
             continue;
         }
-        if written > 0 && written % TERMS_PER_LINE == 0 {
-            out.push_str("\n   ");
-        }
         let sign = if c < 0.0 { "-" } else { "+" };
         let name = var_name(p, m.vars[v].name);
-        if (c.abs() - 1.0).abs() < 1e-15 {
-            let _ = write!(out, " {sign} {name}");
+        let term = if (c.abs() - 1.0).abs() < 1e-15 {
+            format!(" {sign} {name}")
         } else {
-            let _ = write!(out, " {sign} {} {name}", number(c.abs()));
+            format!(" {sign} {} {name}", number(c.abs()))
+        };
+        if written > 0 && out.len() - line_start + term.len() > LINE_WIDTH {
+            out.push_str("\n  ");
+            line_start = out.len() - 2;
         }
+        out.push_str(&term);
         written += 1;
     }
     if written == 0 {
@@ -180,7 +185,7 @@ pub fn write(p: &Problem, m: &Milp) -> String {
         .filter(|v| v.kind == VarKind::Binary)
         .map(|v| var_name(p, v.name))
         .collect();
-    for chunk in binaries.chunks(TERMS_PER_LINE) {
+    for chunk in binaries.chunks(NAMES_PER_LINE) {
         let _ = writeln!(out, " {}", chunk.join(" "));
     }
     out.push_str("End\n");

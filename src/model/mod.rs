@@ -178,18 +178,7 @@ impl<'k> Problem<'k> {
                 Some((i, j, pin.lead))
             })
             .collect();
-        let mut sectors_present: Vec<_> = partners.iter().map(|p| p.sector).collect();
-        sectors_present.sort();
-        sectors_present.dedup();
         let requested = line_up.min_sectors.unwrap_or(kb.settings.min_sectors);
-        let min_sectors = requested.min(sectors_present.len() as u32);
-        let mut notes = line_up.notes.clone();
-        if min_sectors < requested {
-            notes.push(format!(
-                "at least {requested} sectors were asked for, but the line-up has only {}: the minimum is {min_sectors}",
-                sectors_present.len()
-            ));
-        }
         let mut problem = Problem {
             kb,
             scenario: line_up.scenario.clone(),
@@ -202,14 +191,38 @@ impl<'k> Problem<'k> {
             fit,
             serves,
             instances: Vec::new(),
-            sectors_present,
-            min_sectors,
+            sectors_present: Vec::new(),
+            min_sectors: 0,
             partner_order,
             need_order,
-            notes,
+            notes: line_up.notes.clone(),
         };
         problem.match_rules();
+        problem.require_sectors(requested);
         problem
+    }
+
+    /// The sectors that can take part (a partner of theirs can take some role), and the
+    /// minimum of them that must: the requested number, capped at what is possible. A partner
+    /// that can take no role never raises the minimum, so adding it never changes the optimum.
+    fn require_sectors(&mut self, requested: u32) {
+        let mut present: Vec<_> = (0..self.partners.len())
+            .filter(|&i| {
+                self.partners[i].capacity > 0 && self.blocked[i].iter().any(Option::is_none)
+            })
+            .map(|i| self.partners[i].sector)
+            .collect();
+        present.sort();
+        present.dedup();
+        self.min_sectors = requested.min(present.len() as u32);
+        if self.min_sectors < requested {
+            self.notes.push(format!(
+                "at least {requested} sectors were asked for, but only {} can take a role in this line-up: the minimum is {}",
+                present.len(),
+                self.min_sectors
+            ));
+        }
+        self.sectors_present = present;
     }
 
     pub fn importance(&self, j: usize) -> f64 {
@@ -369,9 +382,7 @@ impl<'k> Problem<'k> {
                 }
                 Scope::Diversity { below } => instances.push(Instance {
                     rule: rule_ix,
-                    subject: Subject::Diversity {
-                        below: (*below).min(self.sectors_present.len() as u32),
-                    },
+                    subject: Subject::Diversity { below: *below },
                 }),
                 Scope::Uncovered { role } => {
                     for j in 0..nn {
@@ -534,3 +545,6 @@ impl<'k> Problem<'k> {
         covered / total
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+//! The `--emit-lp` file is the whole model: read back and solved on its own, it reaches the
+//! objective rolefit reports. This is what a researcher relies on when checking rolefit with
+//! another solver.
+
+use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, variable};
+use std::collections::BTreeMap;
+
+/// A minimal reader for the LP subset rolefit writes.
+struct Lp {
+    objective: Vec<(f64, String)>,
+    rows: Vec<(Vec<(f64, String)>, String, f64)>,
+    bounds: BTreeMap<String, (f64, f64)>,
+    binaries: Vec<String>,
+}
+
+fn terms(tokens: &[&str]) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let mut sign = 1.0;
+    let mut coef: Option<f64> = None;
+    for &t in tokens {
+        match t {
+            "+" => sign = 1.0,
+            "-" => sign = -1.0,
+            _ => match t.parse::<f64>() {
+                Ok(v) => coef = Some(v),
+                Err(_) => {
+                    out.push((sign * coef.unwrap_or(1.0), t.to_string()));
+                    sign = 1.0;
+                    coef = None;
+                }
+            },
+        }
+    }
+    out
+}
+
+fn read(text: &str) -> Lp {
+    let mut lp = Lp {
+        objective: Vec::new(),
+        rows: Vec::new(),
+        bounds: BTreeMap::new(),
+        binaries: Vec::new(),
+    };
+    let mut section = "";
+    let mut pending: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('\\') {
+            continue;
+        }
+        match line.trim() {
+            "Maximize" | "Subject To" | "Bounds" | "Binaries" | "End" => {
+                if section == "Maximize" {
+                    let toks: Vec<&str> = pending.iter().map(String::as_str).skip(1).collect();
+                    lp.objective = terms(&toks);
+                    pending.clear();
+                }
+                section = line.trim();
+                continue;
+            }
+            _ => {}
+        }
+        match section {
+            "Maximize" => pending.extend(line.split_whitespace().map(String::from)),
+            "Subject To" => {
+                pending.extend(line.split_whitespace().map(String::from));
+                if let Some(op) = pending
+                    .iter()
+                    .position(|t| t == "<=" || t == ">=" || t == "=")
+                {
+                    let toks: Vec<&str> = pending[1..op].iter().map(String::as_str).collect();
+                    let rhs: f64 = pending[op + 1].parse().expect("numeric right-hand side");
+                    lp.rows.push((terms(&toks), pending[op].clone(), rhs));
+                    pending.clear();
+                }
+            }
+            "Bounds" => {
+                let t: Vec<&str> = line.split_whitespace().collect();
+                lp.bounds.insert(
+                    t[2].to_string(),
+                    (t[0].parse().expect("lower"), t[4].parse().expect("upper")),
+                );
+            }
+            "Binaries" => lp
+                .binaries
+                .extend(line.split_whitespace().map(String::from)),
+            _ => {}
+        }
+    }
+    lp
+}
+
+fn solve_lp(lp: &Lp) -> f64 {
+    let mut names: Vec<String> = lp.binaries.clone();
+    names.extend(lp.bounds.keys().cloned());
+    let mut pv = ProblemVariables::new();
+    let mut vars: BTreeMap<String, Variable> = BTreeMap::new();
+    for n in &names {
+        let v = match lp.bounds.get(n) {
+            Some(&(lo, hi)) => pv.add(variable().min(lo).max(hi)),
+            None => pv.add(variable().binary()),
+        };
+        vars.insert(n.clone(), v);
+    }
+    let expr = |ts: &[(f64, String)]| -> Expression { ts.iter().map(|(c, n)| *c * vars[n]).sum() };
+    let objective = expr(&lp.objective);
+    let mut model = pv.maximise(objective.clone()).using(good_lp::microlp);
+    for (ts, op, rhs) in &lp.rows {
+        let e = expr(ts);
+        model.add_constraint(match op.as_str() {
+            "<=" => e.leq(*rhs),
+            ">=" => e.geq(*rhs),
+            _ => e.eq(*rhs),
+        });
+    }
+    let solution = model.solve().expect("the written model is feasible");
+    objective.eval_with(&solution)
+}
+
+#[test]
+fn emitted_lp_solves_to_the_reported_objective() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut checked = 0;
+    for entry in std::fs::read_dir("scenarios").expect("scenarios folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let lp_path = dir.path().join("model.lp");
+        let out = assert_cmd::Command::cargo_bin("rolefit")
+            .expect("binary")
+            .args([
+                "solve",
+                path.to_str().expect("utf-8 path"),
+                "--format",
+                "json",
+                "--emit-lp",
+            ])
+            .arg(&lp_path)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        if json["status"] != "optimal" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&lp_path).expect("LP written");
+        assert!(
+            text.lines().all(|l| l.len() < 510),
+            "{}: an LP line is too long for common readers",
+            path.display()
+        );
+        let lp = read(&text);
+        let reported = json["objective"].as_f64().expect("objective");
+        let solved = solve_lp(&lp);
+        assert!(
+            (solved - reported).abs() < 1e-3,
+            "{}: LP optimum {solved}, rolefit reported {reported}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no optimal shipped scenario was checked");
+}

@@ -1,0 +1,389 @@
+//! Invariants over random scenarios, checked against a brute-force oracle.
+//!
+//! The oracle enumerates every line-up of a tiny scenario, keeps those that satisfy the hard
+//! constraints (checked here, independently of the optimisation model), and scores them with
+//! the problem's own evaluation. The solver must reach the same optimum and respect every hard
+//! constraint; removing a partner never raises the optimum; adding capacity never lowers it;
+//! and the order of partners and needs in the file never changes the line-up.
+
+use proptest::prelude::*;
+use rolefit::kb::KnowledgeBase;
+use rolefit::load::Document;
+use rolefit::model::{Assignment, Block, Problem, build};
+use rolefit::scenario::LineUp;
+use rolefit::solve::{Options, Status, solve};
+use rolefit::source::Source;
+use std::sync::OnceLock;
+
+fn kb() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| rolefit::default_knowledge_base().expect("built-in rules are valid"))
+}
+
+/// Roles chosen so that every kind of rule (holding, pairs, loads, funding, review) can fire.
+const ROLES: [&str; 10] = [
+    "commercialisation",
+    "independent_evaluation",
+    "service_delivery",
+    "community_outreach",
+    "catalytic_funding",
+    "public_financing",
+    "policy_framework",
+    "research",
+    "solution_development",
+    "convening",
+];
+const SECTORS: [&str; 5] = [
+    "business",
+    "government",
+    "civil_society",
+    "academia",
+    "impact_investor",
+];
+const ATTRIBUTES: [&str; 4] = [
+    "small_organisation",
+    "low_partnering_capacity",
+    "social_enterprise",
+    "open_publication_policy",
+];
+const CAPS: [&str; 6] = [
+    "community_access_and_outreach",
+    "investment_and_funding",
+    "research_excellence",
+    "innovation_and_technology",
+    "healthcare_infrastructure",
+    "customer_centric_approach",
+];
+
+#[derive(Debug, Clone)]
+struct P {
+    sector: usize,
+    capacity: u32,
+    caps: Vec<(usize, u8)>,
+    attribute: Option<usize>,
+    refuses: Option<usize>,
+    funds: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct N {
+    role: usize,
+    importance: u32,
+    min: u32,
+    extra: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    partners: Vec<P>,
+    needs: Vec<N>,
+    pin: Option<(usize, usize)>,
+}
+
+fn partner() -> impl Strategy<Value = P> {
+    (
+        0..SECTORS.len(),
+        0u32..=3,
+        prop::collection::vec((0..CAPS.len(), 0u8..=10), 0..3),
+        prop::option::of(0..ATTRIBUTES.len()),
+        prop::option::weighted(0.2, 0..ROLES.len()),
+        prop::option::weighted(0.3, 0..ROLES.len()),
+    )
+        .prop_map(|(sector, capacity, caps, attribute, refuses, funds)| P {
+            sector,
+            capacity,
+            caps,
+            attribute,
+            refuses,
+            funds,
+        })
+}
+
+fn case(max_partners: usize, max_needs: usize) -> impl Strategy<Value = Case> {
+    (
+        prop::collection::vec(partner(), 1..=max_partners),
+        prop::sample::subsequence((0..ROLES.len()).collect::<Vec<_>>(), 1..=max_needs),
+        prop::collection::vec((1u32..=5, 0u32..=1, 0u32..=1), max_needs),
+        prop::option::weighted(0.3, (0usize..8, 0usize..8)),
+    )
+        .prop_map(|(partners, roles, shape, pin)| {
+            let needs = roles
+                .into_iter()
+                .zip(shape)
+                .map(|(role, (importance, min, extra))| N {
+                    role,
+                    importance,
+                    min,
+                    extra,
+                })
+                .collect::<Vec<_>>();
+            let pin = pin.map(|(p, n)| (p % partners.len(), n % needs.len()));
+            Case {
+                partners,
+                needs,
+                pin,
+            }
+        })
+}
+
+/// The case as scenario text, with partners and needs in the given orders.
+fn ron(c: &Case, partner_order: &[usize], need_order: &[usize]) -> String {
+    let mut s = String::from("Scenario(name: \"prop\", needs: [");
+    for &j in need_order {
+        let n = &c.needs[j];
+        let max = (n.min + n.extra).max(1);
+        s += &format!(
+            "Need(role: {:?}, importance: {}, min: {}, max: {max}),",
+            ROLES[n.role], n.importance, n.min
+        );
+    }
+    s += "], partners: [";
+    for &i in partner_order {
+        let p = &c.partners[i];
+        s += &format!(
+            "Partner(id: \"p{i}\", sector: {:?}, capacity: {}, capabilities: {{",
+            SECTORS[p.sector], p.capacity
+        );
+        let mut seen = Vec::new();
+        for &(cap, v) in &p.caps {
+            if !seen.contains(&cap) {
+                seen.push(cap);
+                s += &format!("{:?}: {},", CAPS[cap], v as f64 / 10.0);
+            }
+        }
+        s += "}";
+        if let Some(a) = p.attribute {
+            s += &format!(", attributes: [{:?}]", ATTRIBUTES[a]);
+        }
+        if let Some(r) = p.refuses {
+            s += &format!(", refuses: [{:?}]", ROLES[r]);
+        }
+        if let Some(f) = p.funds {
+            s += &format!(", funds: [{:?}]", ROLES[f]);
+        }
+        s += "),";
+    }
+    s += "]";
+    if let Some((i, j)) = c.pin {
+        s += &format!(
+            ", pins: [Pin(partner: \"p{i}\", role: {:?})]",
+            ROLES[c.needs[j].role]
+        );
+    }
+    s + ")"
+}
+
+fn line_up(text: &str) -> Option<LineUp> {
+    let doc = Document::parse(Source::new("prop.ron", text));
+    rolefit::validate_scenario(kb(), &doc)
+        .ok()
+        .map(|s| s.base())
+}
+
+/// Whether an assignment satisfies every hard constraint, checked from the problem's data.
+fn satisfies_hard_constraints(p: &Problem, a: &Assignment) -> bool {
+    let (np, nn) = (p.partners.len(), p.needs.len());
+    for i in 0..np {
+        if a.roles_of(i).count() as u32 > p.partners[i].capacity {
+            return false;
+        }
+        for j in 0..nn {
+            if a.holds[i][j] && p.blocked[i][j].is_some() {
+                return false;
+            }
+        }
+    }
+    for j in 0..nn {
+        let count = a.count(j) as u32;
+        if count > p.needs[j].max {
+            return false;
+        }
+        match a.lead[j] {
+            Some(l) if !a.holds[l][j] => return false,
+            None if count > 0 => return false,
+            _ => {}
+        }
+    }
+    for &(i, j, lead) in &p.pins {
+        if !a.holds[i][j] || (lead && a.lead[j] != Some(i)) {
+            return false;
+        }
+    }
+    if p.min_sectors >= 2 && (p.sectors_used(a) as u32) < p.min_sectors {
+        return false;
+    }
+    p.instances
+        .iter()
+        .all(|inst| !p.kb.rule(inst.rule).effect.forbid || p.amount(inst, a) == 0.0)
+}
+
+/// Every line-up of a tiny problem: each partner in or out of each need, then each lead.
+fn best_by_enumeration(p: &Problem) -> Option<f64> {
+    let (np, nn) = (p.partners.len(), p.needs.len());
+    let cells = np * nn;
+    let mut best: Option<f64> = None;
+    for mask in 0u32..(1 << cells) {
+        let mut a = Assignment::empty(np, nn);
+        for i in 0..np {
+            for j in 0..nn {
+                a.holds[i][j] = mask & (1 << (i * nn + j)) != 0;
+            }
+        }
+        // Leads: every choice among each need's holders.
+        let holders: Vec<Vec<usize>> = (0..nn)
+            .map(|j| (0..np).filter(|&i| a.holds[i][j]).collect())
+            .collect();
+        let mut choice = vec![0usize; nn];
+        loop {
+            for j in 0..nn {
+                a.lead[j] = holders[j].get(choice[j]).copied();
+            }
+            if satisfies_hard_constraints(p, &a) {
+                let v = p.objective(&a);
+                if best.is_none_or(|b| v > b) {
+                    best = Some(v);
+                }
+            }
+            // Next lead combination.
+            let mut j = 0;
+            while j < nn {
+                choice[j] += 1;
+                if choice[j] < holders[j].len().max(1) {
+                    break;
+                }
+                choice[j] = 0;
+                j += 1;
+            }
+            if j == nn {
+                break;
+            }
+        }
+    }
+    best
+}
+
+fn solved(p: &Problem) -> (Status, Option<Assignment>) {
+    let m = build(p);
+    let s = solve(p, &m, &Options::default()).expect("the solver runs");
+    (s.status, s.assignment)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// The solver's optimum equals the best line-up found by enumeration, and infeasibility
+    /// is reported exactly when no line-up satisfies the hard constraints.
+    #[test]
+    fn optimum_matches_brute_force(c in case(3, 4)) {
+        let Some(l) = line_up(&ron(&c, &(0..c.partners.len()).collect::<Vec<_>>(), &(0..c.needs.len()).collect::<Vec<_>>())) else {
+            return Ok(());
+        };
+        let p = Problem::new(kb(), &l);
+        let oracle = best_by_enumeration(&p);
+        let (status, a) = solved(&p);
+        match oracle {
+            None => prop_assert_eq!(status, Status::Infeasible),
+            Some(best) => {
+                prop_assert_eq!(status, Status::Optimal);
+                let a = a.expect("an optimal status has a line-up");
+                prop_assert!(satisfies_hard_constraints(&p, &a), "solution breaks a hard constraint: {a:?}");
+                let got = p.objective(&a);
+                prop_assert!((got - best).abs() < 1e-6, "solver {got} vs enumeration {best}");
+            }
+        }
+    }
+
+    /// On larger random scenarios every solution honours capacity, max per need, pins,
+    /// refusals, forbidding rules and conflicting pairs.
+    #[test]
+    fn every_solution_honours_hard_constraints(c in case(8, 8)) {
+        let order: Vec<usize> = (0..c.partners.len()).collect();
+        let Some(l) = line_up(&ron(&c, &order, &(0..c.needs.len()).collect::<Vec<_>>())) else {
+            return Ok(());
+        };
+        let p = Problem::new(kb(), &l);
+        if let (Status::Optimal, Some(a)) = solved(&p) {
+            prop_assert!(satisfies_hard_constraints(&p, &a));
+            for i in 0..p.partners.len() {
+                for j in 0..p.needs.len() {
+                    if let Some(Block::Forbidden(_) | Block::Refused) = p.blocked[i][j] {
+                        prop_assert!(!a.holds[i][j]);
+                    }
+                }
+            }
+            for inst in &p.instances {
+                if p.kb.rule(inst.rule).effect.forbid {
+                    prop_assert_eq!(p.amount(inst, &a), 0.0, "forbidding rule {} is active", p.kb.rule(inst.rule).id);
+                }
+            }
+        }
+    }
+
+    /// Reordering partners and needs in the file changes nothing but presentation.
+    #[test]
+    fn file_order_does_not_change_the_line_up(c in case(6, 6), seed in any::<u64>()) {
+        let n = c.partners.len();
+        let m = c.needs.len();
+        let forward: Vec<usize> = (0..n).collect();
+        let mut shuffled: Vec<usize> = forward.clone();
+        let mut needs_rev: Vec<usize> = (0..m).collect();
+        shuffled.rotate_left((seed as usize) % n.max(1));
+        needs_rev.reverse();
+        let (Some(a), Some(b)) = (
+            line_up(&ron(&c, &forward, &(0..m).collect::<Vec<_>>())),
+            line_up(&ron(&c, &shuffled, &needs_rev)),
+        ) else {
+            return Ok(());
+        };
+        let opts = Options::default();
+        let oa = rolefit::solve_line_up(kb(), &a, &opts).expect("solves");
+        let ob = rolefit::solve_line_up(kb(), &b, &opts).expect("solves");
+        let pairs = |o: &rolefit::explain::Outcome| -> Vec<(String, String, bool)> {
+            o.assignments.iter().map(|x| (x.role.clone(), x.partner.clone(), x.lead)).collect()
+        };
+        prop_assert_eq!(pairs(&oa), pairs(&ob));
+        prop_assert_eq!(oa.status, ob.status);
+    }
+
+    /// Removing a partner never raises the optimum; raising a capacity never lowers it.
+    ///
+    /// Both hold while the hard minimum of sectors stays the same: that minimum is capped at
+    /// the sectors that can take part, so a change that adds or removes the only able partner
+    /// of a sector changes the constraints themselves, not just the line-up.
+    #[test]
+    fn fewer_partners_never_help_and_more_capacity_never_hurts(c in case(5, 5), who in any::<prop::sample::Index>()) {
+        // Pins would make removal change the constraints themselves; this property is about line-ups.
+        let c = Case { pin: None, ..c };
+        let all: Vec<usize> = (0..c.partners.len()).collect();
+        let needs: Vec<usize> = (0..c.needs.len()).collect();
+        let Some(base) = line_up(&ron(&c, &all, &needs)) else { return Ok(()) };
+        let full = Problem::new(kb(), &base);
+        let (status, a) = solved(&full);
+        prop_assume!(status == Status::Optimal);
+        let best = full.objective(&a.expect("optimal has a line-up"));
+        let optimum = |l: &LineUp| -> Option<(u32, f64)> {
+            let p = Problem::new(kb(), l);
+            let (status, a) = solved(&p);
+            (status == Status::Optimal).then(|| (p.min_sectors, p.objective(&a.expect("optimal has a line-up"))))
+        };
+        let gone = who.index(c.partners.len());
+        if c.partners.len() > 1 {
+            let fewer: Vec<usize> = all.iter().copied().filter(|&i| i != gone).collect();
+            if let Some((min, v)) = line_up(&ron(&c, &fewer, &needs)).and_then(|l| optimum(&l))
+                && min == full.min_sectors
+            {
+                prop_assert!(v <= best + 1e-6, "without p{gone}: {v} > {best}");
+            }
+        }
+        let mut more = c.clone();
+        more.partners[gone].capacity += 1;
+        if let Some(l) = line_up(&ron(&more, &all, &needs)) {
+            let p = Problem::new(kb(), &l);
+            if p.min_sectors == full.min_sectors {
+                let (min, v) = optimum(&l).expect("more capacity keeps a line-up feasible");
+                prop_assert_eq!(min, full.min_sectors);
+                prop_assert!(v >= best - 1e-6, "more capacity for p{gone}: {v} < {best}");
+            }
+        }
+    }
+}
