@@ -2,18 +2,22 @@
 //! objective rolefit reports. This is what a researcher relies on when checking rolefit with
 //! another solver.
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, variable};
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 use std::collections::BTreeMap;
+
+/// Coefficient and variable name of each term.
+type Terms = Vec<(f64, String)>;
 
 /// A minimal reader for the LP subset rolefit writes.
 struct Lp {
-    objective: Vec<(f64, String)>,
-    rows: Vec<(Vec<(f64, String)>, String, f64)>,
+    objective: Terms,
+    /// Terms, comparison and right-hand side of each constraint.
+    rows: Vec<(Terms, String, f64)>,
     bounds: BTreeMap<String, (f64, f64)>,
     binaries: Vec<String>,
 }
 
-fn terms(tokens: &[&str]) -> Vec<(f64, String)> {
+fn terms(tokens: &[&str]) -> Terms {
     let mut out = Vec::new();
     let mut sign = 1.0;
     let mut coef: Option<f64> = None;
