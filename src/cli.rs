@@ -80,7 +80,7 @@ pub struct SolveArgs {
     #[arg(long, value_name = "FILE")]
     pub emit_lp: Option<PathBuf>,
     /// Stop searching after SECONDS and report the best line-up found (status `feasible`).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
     /// Print the time of each stage to standard error.
     #[arg(long)]

@@ -117,6 +117,15 @@ impl Timings {
 }
 
 fn solve_command(args: &SolveArgs) -> Result<u8, Error> {
+    let time_limit = match args.time_limit {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => {
+            return Err(Error::Usage(format!(
+                "--time-limit must be a positive number of seconds, at most 86400; got {s}"
+            )));
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
     let mut t = Timings::default();
     let (rule_docs, scenario_doc) = t.stage("load", || -> Result<_, Error> {
         Ok((
@@ -124,15 +133,6 @@ fn solve_command(args: &SolveArgs) -> Result<u8, Error> {
             Document::parse(read_source(&args.scenario)?),
         ))
     })?;
-    let time_limit = match args.time_limit {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => {
-            return Err(Error::Usage(format!(
-                "--time-limit must be between 0 and 86400 seconds, got {s}"
-            )));
-        }
-        Some(s) => Some(Duration::from_secs_f64(s)),
-        None => None,
-    };
     let (kb, scenario) = t.stage("validate", || -> Result<_, Error> {
         let kb = crate::knowledge_base(rule_docs)?;
         let scenario = crate::validate_scenario(&kb, &scenario_doc)?;
@@ -226,7 +226,12 @@ fn check_command(args: &CheckArgs) -> Result<u8, Error> {
         let before = all.len();
         let checked = check_one(file, &base_docs, base_kb.as_ref(), &mut all)?;
         let errors = all[before..].iter().filter(|d| d.is_error()).count();
-        results.push((file.clone(), checked, errors));
+        let shown = if file == "-" {
+            "<stdin>".to_string()
+        } else {
+            file.clone()
+        };
+        results.push((shown, checked, errors));
     }
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;

@@ -15,8 +15,12 @@ pub enum LoadError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: the file is {size} bytes, more than the limit of {limit} bytes")]
-    TooLarge { path: String, size: u64, limit: u64 },
+    #[error("{path}: {} more than the limit of {limit} bytes", size.map_or("the input is".to_string(), |s| format!("the file is {s} bytes,")))]
+    TooLarge {
+        path: String,
+        size: Option<u64>,
+        limit: u64,
+    },
     #[error("{path}: the file is not UTF-8 text")]
     NotText { path: String },
     #[error("{path}: no .ron files in this rule directory")]
@@ -39,9 +43,10 @@ impl Document {
 
 fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
+        // Reading stops just past the limit, so the true size of a stream is unknown.
         return Err(LoadError::TooLarge {
             path: path.to_string(),
-            size: bytes.len() as u64,
+            size: None,
             limit: MAX_FILE_BYTES,
         });
     }
@@ -65,6 +70,15 @@ pub fn read_source(path: &str) -> Result<Source, LoadError> {
         return Ok(Source::new("<stdin>", checked_text("<stdin>", bytes)?));
     }
     let file = std::fs::File::open(path).map_err(read_err)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            size: Some(meta.len()),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err)?;

@@ -24,6 +24,8 @@ pub struct Outcome {
     pub assignments: Vec<AssignmentView>,
     /// Sorted by role id.
     pub uncovered: Vec<Gap>,
+    /// Roles held, but by a lead flagged `role_mismatch`: recruiting would help. By role id.
+    pub weak: Vec<Gap>,
     /// Sorted by severity (high first), kind, partner, role, rule.
     pub flags: Vec<Flag>,
     pub avoided: Vec<Avoided>,
@@ -159,6 +161,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
         coverage: 0.0,
         assignments: Vec::new(),
         uncovered: Vec::new(),
+        weak: Vec::new(),
         flags: Vec::new(),
         avoided: Vec::new(),
         partners: Vec::new(),
@@ -339,6 +342,18 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.assignments
         .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
     out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
+    for j in 0..nn {
+        let Some(lead) = a.lead[j] else { continue };
+        let mismatched = out.flags.iter().any(|f| {
+            f.kind == "role_mismatch"
+                && f.partner.as_deref() == Some(p.partners[lead].id.as_str())
+                && f.role.as_deref() == Some(p.role_id(j))
+        });
+        if mismatched {
+            out.weak.push(gap(p, a, j, 0, &pair_rules));
+        }
+    }
+    out.weak.sort_by(|x, y| x.role.cmp(&y.role));
     out.avoided
         .sort_by(|x, y| (&x.role, &x.partner, &x.rule).cmp(&(&y.role, &y.partner, &y.rule)));
 }
@@ -367,7 +382,9 @@ fn assignment_view(
     let kb = p.kb;
     let partner = &p.partners[i];
     let role = kb.role(p.needs[j].role);
-    let mut reasons = vec![text::fit_reason(kb, partner, role, p.fit[i][j])];
+    // One rounded fit for every place it is shown, so the heading and the reason agree.
+    let fit = round(p.fit[i][j], 2);
+    let mut reasons = vec![text::fit_reason(kb, partner, role, fit)];
     let lead = a.lead[j] == Some(i);
     let pinned = p.is_pinned(i, j);
     if pinned {
@@ -435,7 +452,7 @@ fn assignment_view(
         role_name: role.name.clone(),
         lead,
         pinned,
-        fit: round(p.fit[i][j], 4),
+        fit,
         reasons,
         rules: fired,
         runner_up,

@@ -161,9 +161,10 @@ pub fn fit_reason(kb: &KnowledgeBase, partner: &Partner, role: &Role, fit: f64) 
         .filter(|&&(cap, w)| partner.strength(cap) < 0.3 && w >= 0.15)
         .map(|&(cap, w)| format!("{} ({})", kb.capability(cap).id, percent(w)))
         .collect();
-    let mut s = format!("fit {fit:.2}");
-    if !parts.is_empty() {
-        s.push_str(": ");
+    let mut s = format!("fit {fit:.2}: ");
+    if parts.is_empty() {
+        s.push_str("none of its capabilities meets the role's needs");
+    } else {
         s.push_str(
             &parts
                 .iter()

@@ -137,21 +137,31 @@ impl Milp {
 
     /// Whether values satisfy every row and bound (within a small tolerance).
     pub fn is_satisfied_by(&self, values: &[f64]) -> bool {
+        self.violation(values).is_none()
+    }
+
+    /// The first bound (`Err(var)`) or row (`Ok(row)`) the values break, if any.
+    pub fn violation(&self, values: &[f64]) -> Option<Result<usize, usize>> {
         const TOL: f64 = 1e-6;
-        let bounds = self
+        if let Some(v) = self
             .vars
             .iter()
             .zip(values)
-            .all(|(v, &x)| x >= v.lb - TOL && x <= v.ub + TOL);
-        bounds
-            && self.rows.iter().all(|r| {
+            .position(|(v, &x)| x < v.lb - TOL || x > v.ub + TOL)
+        {
+            return Some(Err(v));
+        }
+        self.rows
+            .iter()
+            .position(|r| {
                 let lhs: f64 = r.terms.iter().map(|&(v, c)| c * values[v]).sum();
                 match r.cmp {
-                    Cmp::Le => lhs <= r.rhs + TOL,
-                    Cmp::Ge => lhs >= r.rhs - TOL,
-                    Cmp::Eq => (lhs - r.rhs).abs() <= TOL,
+                    Cmp::Le => lhs > r.rhs + TOL,
+                    Cmp::Ge => lhs < r.rhs - TOL,
+                    Cmp::Eq => (lhs - r.rhs).abs() > TOL,
                 }
             })
+            .map(Ok)
     }
 }
 

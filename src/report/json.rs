@@ -14,6 +14,7 @@ pub struct OutcomeJson<'a> {
     objective_breakdown: Breakdown,
     assignments: Vec<AssignmentJson<'a>>,
     uncovered: Vec<GapJson<'a>>,
+    weak: Vec<GapJson<'a>>,
     flags: Vec<FlagJson<'a>>,
     avoided: Vec<AvoidedJson<'a>>,
     partners: Vec<PartnerJson<'a>>,
@@ -107,6 +108,17 @@ struct ConflictJson<'a> {
     message: &'a str,
 }
 
+fn gap_json(g: &crate::explain::Gap) -> GapJson<'_> {
+    GapJson {
+        role: &g.role,
+        importance: g.importance,
+        missing: g.missing,
+        sectors: &g.sectors,
+        suggestion: &g.suggestion,
+        why_not: &g.why_not,
+    }
+}
+
 pub fn flag_json(f: &crate::explain::Flag) -> FlagJson<'_> {
     FlagJson {
         kind: &f.kind,
@@ -159,18 +171,8 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                 }),
             })
             .collect(),
-        uncovered: o
-            .uncovered
-            .iter()
-            .map(|g| GapJson {
-                role: &g.role,
-                importance: g.importance,
-                missing: g.missing,
-                sectors: &g.sectors,
-                suggestion: &g.suggestion,
-                why_not: &g.why_not,
-            })
-            .collect(),
+        uncovered: o.uncovered.iter().map(gap_json).collect(),
+        weak: o.weak.iter().map(gap_json).collect(),
         flags: o.flags.iter().map(flag_json).collect(),
         avoided: o
             .avoided

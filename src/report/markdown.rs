@@ -124,6 +124,18 @@ pub fn render(o: &Outcome) -> String {
             }
         }
     }
+    if !o.weak.is_empty() {
+        let _ = writeln!(out, "\n## Weakly covered\n");
+        for g in &o.weak {
+            let _ = writeln!(
+                out,
+                "- **{}** (importance {}): {}",
+                escape(&g.role_name),
+                g.importance,
+                escape(&g.suggestion)
+            );
+        }
+    }
     let _ = writeln!(out, "\n## Flags\n");
     if o.flags.is_empty() {
         let _ = writeln!(out, "None.");

@@ -199,6 +199,24 @@ pub fn render(o: &Outcome, style: Style) -> String {
             }
         }
     }
+    if !o.weak.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold("Weakly covered (the lead does not match the role)")
+        );
+        for g in &o.weak {
+            let _ = writeln!(
+                out,
+                "  {} ({}), importance {}",
+                paint.bold(&g.role_name),
+                g.role,
+                g.importance
+            );
+            let _ = writeln!(out, "      - {}", g.suggestion);
+        }
+    }
     out.push('\n');
     let count = |s: Severity| o.flags.iter().filter(|f| f.severity == s).count();
     let _ = writeln!(

@@ -27,8 +27,8 @@ fn gains(p: &Problem) -> Vec<Vec<f64>> {
     g
 }
 
-/// Values of a greedy line-up, if it satisfies the model.
-pub fn warm_start(p: &Problem, m: &Milp) -> Option<Vec<f64>> {
+/// A greedy line-up and the model's values for it, if it satisfies every row of the model.
+pub fn warm_start(p: &Problem, m: &Milp) -> Option<(Assignment, Vec<f64>)> {
     let (np, nn) = (p.partners.len(), p.needs.len());
     let mut a = Assignment::empty(np, nn);
     for &(i, j, lead) in &p.pins {
@@ -58,6 +58,7 @@ pub fn warm_start(p: &Problem, m: &Milp) -> Option<Vec<f64>> {
             load[i] += 1;
         }
     }
+    add_missing_sectors(p, m, &mut a, &gain, &mut load);
     for j in 0..nn {
         if a.lead[j].is_none() {
             a.lead[j] = (0..np)
@@ -66,5 +67,41 @@ pub fn warm_start(p: &Problem, m: &Milp) -> Option<Vec<f64>> {
         }
     }
     let values = values_for(p, m, &a);
-    m.is_satisfied_by(&values).then_some(values)
+    match m.violation(&values) {
+        None => Some((a, values)),
+        Some(broken) => {
+            let what = match broken {
+                Ok(r) => crate::model::lp::row_name(p, m.rows[r].origin),
+                Err(v) => crate::model::lp::var_name(p, m.vars[v].name),
+            };
+            tracing::debug!(%what, "the greedy line-up breaks the model; no warm start");
+            None
+        }
+    }
+}
+
+/// Brings sectors without a role into the line-up, each through its best open pair, until the
+/// minimum of sectors is met (or no open pair is left).
+fn add_missing_sectors(
+    p: &Problem,
+    m: &Milp,
+    a: &mut Assignment,
+    gain: &[Vec<f64>],
+    load: &mut [u32],
+) {
+    let (np, nn) = (p.partners.len(), p.needs.len());
+    while (p.sectors_used(a) as u32) < p.min_sectors {
+        let used: Vec<_> = (0..np)
+            .filter(|&i| a.roles_of(i).next().is_some())
+            .map(|i| p.partners[i].sector)
+            .collect();
+        let best = (0..np)
+            .filter(|&i| !used.contains(&p.partners[i].sector) && load[i] < p.partners[i].capacity)
+            .flat_map(|i| (0..nn).map(move |j| (i, j)))
+            .filter(|&(i, j)| m.x[i][j].is_some() && (a.count(j) as u32) < p.needs[j].max)
+            .max_by(|&(i, j), &(k, l)| gain[i][j].total_cmp(&gain[k][l]).then((k, l).cmp(&(i, j))));
+        let Some((i, j)) = best else { return };
+        a.holds[i][j] = true;
+        load[i] += 1;
+    }
 }

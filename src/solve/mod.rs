@@ -57,8 +57,14 @@ pub enum SolveError {
 /// Solves the model of a problem.
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
     let started = Instant::now();
-    let warm = greedy::warm_start(p, m);
-    match run(m, None, true, warm.as_deref(), opts.time_limit) {
+    let greedy = greedy::warm_start(p, m);
+    match run(
+        m,
+        None,
+        true,
+        greedy.as_ref().map(|(_, v)| v.as_slice()),
+        opts.time_limit,
+    ) {
         Ok((values, proven)) => Ok(Solved {
             status: if proven {
                 Status::Optimal
@@ -76,10 +82,19 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
                 conflict: minimal_conflict(m, budget),
             })
         }
-        Err(ResolutionError::Other(msg)) if msg.contains("Time limit") => {
-            Err(SolveError::NoSolutionInTime)
+        // Out of time before the solver had an incumbent: the greedy line-up is the best found.
+        Err(ResolutionError::Other(msg)) if msg.contains("Time limit") => match greedy {
+            Some((assignment, _)) => Ok(Solved {
+                status: Status::Feasible,
+                assignment: Some(assignment),
+                conflict: Vec::new(),
+            }),
+            None => Err(SolveError::NoSolutionInTime),
+        },
+        Err(e) => {
+            tracing::debug!(error = ?e, "solver error");
+            Err(SolveError::Solver(e.to_string()))
         }
-        Err(e) => Err(SolveError::Solver(e.to_string())),
     }
 }
 
@@ -134,7 +149,16 @@ fn run(
     }
     let solution = model.solve()?;
     let proven = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
-    Ok((vars.iter().map(|&v| solution.value(v)).collect(), proven))
+    let values = vars.iter().map(|&v| solution.value(v)).collect();
+    let stats = solution.into_inner().stats();
+    tracing::debug!(
+        nodes = stats.nodes_solved,
+        pivots = stats.lp_iterations,
+        ms = stats.elapsed.as_secs_f64() * 1e3,
+        optimise,
+        "microlp finished"
+    );
+    Ok((values, proven))
 }
 
 /// Reads who holds and leads what from the solver's values.
