@@ -314,7 +314,7 @@ fn fewer_than_three_sectors_is_low_diversity() {
         flag(&report, "low_sector_diversity")["message"]
             .as_str()
             .unwrap()
-            .contains("Only 2 sectors")
+            .contains("Only 2 sector(s)")
     );
 }
 
@@ -428,4 +428,69 @@ fn every_flag_fixture_raises_the_flag_it_is_named_after() {
             describe(&report)
         );
     }
+}
+
+#[test]
+fn partner_without_the_capabilities_leaves_a_gap_with_a_recruit_suggestion() {
+    // The ministry could be given research at fit 0.00 and the need called covered; instead the
+    // role is reported uncovered, with academia as the sector to recruit from.
+    let report = solve("uncovered_role_no_capability.ron");
+    assert!(!holds(&report, "moh", "research"), "{}", describe(&report));
+    let gap = array(&report, "uncovered")
+        .iter()
+        .find(|u| u["role"] == "research")
+        .unwrap_or_else(|| panic!("research is not uncovered: {report:#}"));
+    assert_eq!(gap["sectors"][0], "academia", "{gap}");
+    assert!(
+        gap["suggestion"].as_str().unwrap().contains("academia"),
+        "{gap}"
+    );
+    assert_flag(
+        &report,
+        "uncovered_important_need",
+        "uncovered_role",
+        "high",
+        None,
+        Some("research"),
+    );
+}
+
+#[test]
+fn advocating_and_delivering_names_each_role_in_its_place() {
+    let report = solve("conflict_of_interest_watchdog.ron");
+    let f = flag(&report, "civil_society_watchdog_and_contractor");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains("advocates (advocacy)")
+            && message.contains("delivers (community outreach)"),
+        "{message}"
+    );
+    assert_eq!(
+        f["role"], "community_outreach",
+        "the flag is about the delivery role: {f}"
+    );
+}
+
+#[test]
+fn a_time_limit_returns_the_best_line_up_found_as_feasible() {
+    let file = common::repo().join("tests/fixtures/generated-100x18.ron");
+    let optimum = solve_json(&file, &[]);
+    assert_eq!(optimum["status"], "optimal");
+    let rushed = solve_json(&file, &["--time-limit", "0.000001"]);
+    assert_eq!(
+        rushed["status"], "feasible",
+        "a microsecond cannot prove optimality"
+    );
+    assert!(
+        !array(&rushed, "assignments").is_empty(),
+        "a feasible answer has a line-up"
+    );
+    let (best, found) = (
+        optimum["objective"].as_f64().unwrap(),
+        rushed["objective"].as_f64().unwrap(),
+    );
+    assert!(
+        found <= best + 1e-9,
+        "the rushed line-up ({found}) cannot beat the optimum ({best})"
+    );
 }

@@ -557,8 +557,17 @@ fn gap(
         None => format!("recruit a partner for {}", role.name.to_lowercase()),
     };
     let mut why_not = Vec::new();
+    let mut incapable = 0;
     for i in 0..p.partners.len() {
-        if a.holds[i][j] || p.fit[i][j] < 0.35 {
+        if a.holds[i][j] {
+            continue;
+        }
+        // Partners with almost none of the role's capabilities are counted, not listed, unless
+        // something else (a refusal, a rule's penalty) also keeps them out.
+        let penalised = pair_rules[i][j].iter().any(|(_, w)| *w < 0.0);
+        let refused = matches!(p.blocked[i][j], Some(Block::Refused));
+        if p.fit[i][j] < 0.15 && !penalised && !refused {
+            incapable += 1;
             continue;
         }
         let who = format!("{} (fit {:.2})", p.partners[i].id, p.fit[i][j]);
@@ -589,6 +598,11 @@ fn gap(
             }
         };
         why_not.push(format!("{who}: {reason}"));
+    }
+    if incapable > 0 {
+        why_not.push(format!(
+            "{incapable} other partner(s): almost none of the capabilities the role needs"
+        ));
     }
     Gap {
         role: role.id.clone(),

@@ -73,6 +73,7 @@ pub fn subject_fields(p: &Problem, subject: &Subject, a: &Assignment) -> Subject
             with_partner(*i, &mut values);
             values.push(("value", amount(p.load(a, *i, *by_effort))));
             values.push(("limit", amount(*limit)));
+            values.push(("capacity", p.partners[*i].capacity.to_string()));
         }
         Subject::Unserved { partner: i } | Subject::Idle { partner: i } => {
             with_partner(*i, &mut values)
@@ -224,9 +225,13 @@ pub fn scope_summary(scope: &Scope) -> String {
             ..
         } => format!("a partner's effort exceeds {x}"),
         Scope::Load {
-            limit: LoadLimit::EffortAboveCapacity,
+            limit: LoadLimit::EffortAboveCapacity(plus),
             ..
-        } => "a partner's effort exceeds its capacity".into(),
+        } if *plus == 0.0 => "a partner's effort exceeds its capacity".into(),
+        Scope::Load {
+            limit: LoadLimit::EffortAboveCapacity(plus),
+            ..
+        } => format!("a partner's effort exceeds its capacity by more than {plus}"),
         Scope::Unserved { .. } => "none of a partner's roles serves its motives".into(),
         Scope::Idle { .. } => "a partner of the line-up holds no role".into(),
         Scope::Shared { at_least, .. } => {

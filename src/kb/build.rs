@@ -347,7 +347,7 @@ impl Builder<'_> {
                 limit: match *limit {
                     RawLimit::Roles(n) => LoadLimit::Roles(n),
                     RawLimit::Effort(x) => LoadLimit::Effort(x),
-                    RawLimit::Capacity => LoadLimit::EffortAboveCapacity,
+                    RawLimit::Capacity(plus) => LoadLimit::EffortAboveCapacity(plus),
                 },
             },
             RawScope::Unserved { who } => Scope::Unserved {
@@ -542,7 +542,14 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "role_name",
             "other_role",
         ],
-        Scope::Load { .. } => &["partner", "partner_name", "sector", "value", "limit"],
+        Scope::Load { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "value",
+            "limit",
+            "capacity",
+        ],
         Scope::Unserved { .. } | Scope::Idle { .. } => &["partner", "partner_name", "sector"],
         Scope::Shared { .. } => &["role", "role_name", "value", "limit"],
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],

@@ -145,7 +145,8 @@ pub enum RawScope {
 pub enum RawLimit {
     Roles(u32),
     Effort(f64),
-    Capacity,
+    /// The partner's capacity plus a margin.
+    Capacity(f64),
 }
 
 #[derive(Debug)]
@@ -604,14 +605,27 @@ impl Decoder<'_, '_> {
                     (Some(n), None) => read::integer(self.sink, n, &f.at("roles_above"), 0, 1000)
                         .map(|v| RawLimit::Roles(v.value as u32)),
                     (None, Some(n)) if matches!(&n.kind, Kind::Ident(i) if i == "capacity") => {
-                        Some(RawLimit::Capacity)
+                        Some(RawLimit::Capacity(0.0))
+                    }
+                    (None, Some(n)) if matches!(&n.kind, Kind::Struct(Some(name), _) if name.text == "Capacity") =>
+                    {
+                        let path = f.at("effort_above");
+                        let mut c = read::fields(self.sink, n, &path, "Capacity");
+                        let plus = c.as_mut().and_then(|c| {
+                            let node = c.require(self.sink, "plus")?;
+                            read::number_in(self.sink, node, &c.at("plus"), 0.0, 100.0)
+                        });
+                        if let Some(c) = c {
+                            c.finish(self.sink);
+                        }
+                        plus.map(|p| RawLimit::Capacity(p.value))
                     }
                     (None, Some(n)) => {
                         read::number_in(self.sink, n, &f.at("effort_above"), 0.0, 1000.0)
                             .map(|v| RawLimit::Effort(v.value))
                     }
                     _ => {
-                        self.sink.error(f.span, path, "`Load` needs exactly one of `roles_above: N` or `effort_above: X` (a number or `capacity`)");
+                        self.sink.error(f.span, path, "`Load` needs exactly one of `roles_above: N` or `effort_above: X` (a number, `capacity`, or `Capacity(plus: 0.5)`)");
                         None
                     }
                 };

@@ -345,7 +345,8 @@ pub enum LoadLimit {
     /// Summed effort above this value.
     Effort(f64),
     /// Summed effort above the partner's capacity.
-    EffortAboveCapacity,
+    /// Summed effort above the partner's capacity plus a margin (in roles).
+    EffortAboveCapacity(f64),
 }
 
 #[derive(Debug, Clone)]
@@ -371,12 +372,12 @@ pub struct FlagSpec {
     pub kind: String,
     pub severity: Severity,
     /// A template with `{partner}`, `{partner_name}`, `{sector}`, `{role}`, `{role_name}`,
-    /// `{other_role}`, `{value}` and `{limit}` placeholders.
+    /// `{other_role}`, `{value}`, `{limit}` and `{capacity}` placeholders.
     pub message: String,
 }
 
 /// Placeholders a flag message may use.
-pub const PLACEHOLDERS: [&str; 8] = [
+pub const PLACEHOLDERS: [&str; 9] = [
     "partner",
     "partner_name",
     "sector",
@@ -385,6 +386,7 @@ pub const PLACEHOLDERS: [&str; 8] = [
     "other_role",
     "value",
     "limit",
+    "capacity",
 ];
 
 /// Model-wide numbers that are policy, not code.

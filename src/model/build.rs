@@ -336,6 +336,10 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
     let effect = &p.kb.rule(p.instances[n].rule).effect;
     let weight = effect.weight();
     let forbid = effect.forbid;
+    if !forbid && weight == 0.0 {
+        // A flag-only rule shapes nothing: it is evaluated on the final line-up.
+        return;
+    }
     match subject {
         Subject::Holds {
             partner,

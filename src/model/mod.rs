@@ -320,8 +320,8 @@ impl<'k> Problem<'k> {
                         let (limit, by_effort) = match *limit {
                             LoadLimit::Roles(n) => (n as f64, false),
                             LoadLimit::Effort(x) => (x, true),
-                            LoadLimit::EffortAboveCapacity => {
-                                (self.partners[i].capacity as f64, true)
+                            LoadLimit::EffortAboveCapacity(plus) => {
+                                (self.partners[i].capacity as f64 + plus, true)
                             }
                         };
                         instances.push(Instance {

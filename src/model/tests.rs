@@ -19,7 +19,7 @@ const DRIFT: &str = r#"Scenario(name: "t",
     needs: [Need(role: "commercialisation", importance: 3), Need(role: "community_outreach", importance: 4), Need(role: "policy_framework")],
     partners: [
         Partner(id: "ngo", sector: "civil_society", capabilities: { "customer_centric_approach": 0.8 }),
-        Partner(id: "se", sector: "civil_society", attributes: ["social_enterprise"]),
+        Partner(id: "se", sector: "civil_society", attributes: ["social_enterprise"], capabilities: { "customer_centric_approach": 0.8 }),
         Partner(id: "acme", sector: "business"),
     ])"#;
 

@@ -195,7 +195,7 @@ pub fn render(o: &Outcome, style: Style) -> String {
             );
             let _ = writeln!(out, "      - {}", g.suggestion);
             for w in &g.why_not {
-                let _ = writeln!(out, "      - not {w}");
+                let _ = writeln!(out, "      - passed over: {w}");
             }
         }
     }

@@ -618,7 +618,8 @@ impl Loader<'_, '_, '_> {
                 .require(self.sink, "name")
                 .and_then(|n| self.text(n, &f.at("name")));
             let mut remove = Vec::new();
-            if let Some(list) = f.take("remove") {
+            let remove_node = f.take("remove");
+            if let Some(list) = remove_node {
                 let rpath = f.at("remove");
                 for (j, n) in read::list(self.sink, list, &rpath)
                     .unwrap_or(&[])
@@ -651,11 +652,18 @@ impl Loader<'_, '_, '_> {
                 .cloned()
                 .collect();
             all.extend(add.iter().cloned());
-            let pins = match f.take("pins") {
+            let pins_node = f.take("pins");
+            let pins = match pins_node {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),
                 None => Vec::new(),
             };
             f.finish(self.sink);
+            // Written changes, counted before validation dropped the invalid ones.
+            let written = |n: Option<&Node>| {
+                n.is_some_and(|n| !matches!(&n.kind, Kind::List(v) if v.is_empty()))
+            };
+            let changes_written =
+                written(remove_node) || !add_spans.is_empty() || written(pins_node);
             let Some(name) = name else {
                 continue;
             };
@@ -672,7 +680,7 @@ impl Loader<'_, '_, '_> {
                 );
                 continue;
             }
-            if remove.is_empty() && add.is_empty() && pins.is_empty() {
+            if !changes_written {
                 self.sink.warning(
                     item.span,
                     &path,
