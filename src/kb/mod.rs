@@ -513,3 +513,106 @@ impl KnowledgeBase {
             .sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ron::read::snake_id;
+
+    /// Table 1 of seed 002, cell by cell: (sector, motives, advantages, rewards, risks).
+    const TABLE_1: [(&str, usize, usize, usize, usize); 5] = [
+        ("business", 9, 8, 3, 5),
+        ("government", 6, 9, 2, 5),
+        ("civil_society", 9, 7, 2, 5),
+        ("academia", 8, 11, 3, 4),
+        ("impact_investor", 5, 7, 2, 4),
+    ];
+
+    #[test]
+    fn every_table_1_cell_is_in_the_rules_under_its_contract_id() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (id, motives, advantages, rewards, risks) in TABLE_1 {
+            let s = kb.sector(kb.sector_by_id(id).unwrap());
+            assert_eq!(
+                (
+                    s.motives.len(),
+                    s.advantages.len(),
+                    s.rewards.len(),
+                    s.risks.len()
+                ),
+                (motives, advantages, rewards, risks),
+                "{id}"
+            );
+            assert_eq!(s.table, "Table 1");
+            for item in s.motives.iter().chain(&s.rewards).chain(&s.risks) {
+                assert_eq!(item.id, snake_id(&item.label), "{id}: {}", item.label);
+            }
+            for a in &s.advantages {
+                assert_eq!(
+                    kb.capability(a.capability).id,
+                    snake_id(&a.label),
+                    "{id}: {}",
+                    a.label
+                );
+            }
+        }
+        assert_eq!(
+            kb.capability_by_id("know_how_and_expertise")
+                .map(|c| kb.capability(c).label.as_str()),
+            Some("Know-how & expertise")
+        );
+    }
+
+    #[test]
+    fn every_risk_an_assignment_can_trigger_has_a_rule() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let cited = |sector: SectorIx, item: &str| {
+            kb.rules.iter().any(|r| matches!(&r.source, RuleSource::Cell { sector: s, row: Row::Risks, item: i } if *s == sector && i == item))
+        };
+        for (s, sector) in kb.sectors.iter().enumerate() {
+            for risk in &sector.risks {
+                assert!(
+                    cited(SectorIx(s as u32), &risk.id),
+                    "no rule encodes {} / {}",
+                    sector.id,
+                    risk.id
+                );
+            }
+        }
+        assert!(kb.rules.len() >= 15);
+    }
+
+    #[test]
+    fn every_role_of_the_contract_is_in_the_catalogue() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for id in [
+            "policy_framework",
+            "public_financing",
+            "catalytic_funding",
+            "solution_development",
+            "technology_platform",
+            "implementation_at_scale",
+            "service_delivery",
+            "community_outreach",
+            "health_education",
+            "advocacy",
+            "research",
+            "independent_evaluation",
+            "data_and_analytics",
+            "capacity_building",
+            "convening",
+            "programme_coordination",
+            "ethical_oversight",
+            "commercialisation",
+        ] {
+            let r = kb.role(
+                kb.role_by_id(id)
+                    .unwrap_or_else(|| panic!("missing role {id}")),
+            );
+            assert!(
+                (r.needs.iter().map(|(_, w)| w).sum::<f64>() - 1.0).abs() < 1e-9,
+                "{id} weights sum to 1"
+            );
+        }
+    }
+}
