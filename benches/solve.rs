@@ -1,1 +1,183 @@
-fn main() {}
+//! Criterion benchmarks of the whole pipeline and of its two heavy stages.
+//!
+//! - `kb/default_rules`: building the embedded knowledge base.
+//! - `scenario/<stem>`: every `scenarios/*.ron`, from text to JSON report (parse, validate,
+//!   build, solve, explain, render), with the knowledge base prebuilt.
+//! - `generated/<n>x18`: the same pipeline on generated consortia of `n` partners and all 18
+//!   roles of the catalogue.
+//! - `stage/build/<n>x18` and `stage/solve/<n>x18`: building the model alone versus solving a
+//!   prebuilt model alone, to show which one dominates.
+//!
+//! `cargo bench --bench solve -- --test` runs each benchmark once (the CI smoke run).
+
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main, measurement::WallTime,
+};
+use rolefit::kb::KnowledgeBase;
+use rolefit::load::Document;
+use rolefit::model::{self, Problem};
+use rolefit::report::{self, Format, Style};
+use rolefit::source::Source;
+use rolefit::{explain, generate, solve};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Partner counts of the generated consortia; every one needs all 18 roles.
+const SIZES: [usize; 3] = [10, 30, 100];
+const ROLES: usize = 18;
+/// One fixed seed for every size, so runs compare like with like. Solve time depends strongly on
+/// the instance (branch and bound), so compare runs only at the same seed; see benches/README.md.
+const SEED: u64 = 20_240_601;
+
+fn kb() -> KnowledgeBase {
+    rolefit::default_knowledge_base().expect("the built-in rules are valid")
+}
+
+/// Text to JSON report: what `rolefit solve --format json` does once the files are read.
+fn pipeline(kb: &KnowledgeBase, name: &str, text: &str) -> String {
+    let doc = Document::parse(Source::new(name, text));
+    let scenario = rolefit::validate_scenario(kb, &doc).expect("the scenario is valid");
+    let line_up = scenario.base();
+    let problem = Problem::new(kb, &line_up);
+    let milp = model::build(&problem);
+    let solved = solve::solve(&problem, &milp, &solve::Options::default()).expect("it solves");
+    let outcome = explain::explain(&problem, &solved);
+    report::render(&outcome, Format::Json, Style::default())
+}
+
+/// Every shipped scenario, sorted by file name, as (file stem, file name, text).
+fn shipped_scenarios() -> Vec<(String, String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            let stem = p
+                .file_stem()
+                .expect("a .ron file has a stem")
+                .to_string_lossy()
+                .into_owned();
+            let name = p
+                .file_name()
+                .expect("a .ron file has a name")
+                .to_string_lossy()
+                .into_owned();
+            (stem, name, text)
+        })
+        .collect()
+}
+
+fn generated(kb: &KnowledgeBase, partners: usize) -> String {
+    generate::consortium(kb, &generate::Spec::new(partners, ROLES, SEED))
+}
+
+/// Modest settings so a full `cargo bench` takes about two minutes. `slow` groups (solving
+/// generated consortia: milliseconds to tens of milliseconds per run) use flat sampling, which
+/// criterion recommends for long runs and which avoids its "unable to complete" warning.
+fn configure(group: &mut BenchmarkGroup<'_, WallTime>, slow: bool) {
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    if slow {
+        group.sampling_mode(SamplingMode::Flat);
+    }
+}
+
+fn bench_kb(c: &mut Criterion) {
+    let mut group = c.benchmark_group("kb");
+    configure(&mut group, false);
+    group.bench_function("default_rules", |b| {
+        b.iter(|| black_box(rolefit::default_knowledge_base().expect("valid rules")))
+    });
+    group.finish();
+}
+
+fn bench_scenarios(c: &mut Criterion) {
+    let kb = kb();
+    let mut group = c.benchmark_group("scenario");
+    configure(&mut group, false);
+    for (stem, name, text) in shipped_scenarios() {
+        // A file that does not validate (e.g. one added as a bad example) is reported and
+        // skipped rather than aborting every other benchmark.
+        let doc = Document::parse(Source::new(name.as_str(), text.as_str()));
+        if let Err(e) = rolefit::validate_scenario(&kb, &doc) {
+            eprintln!("scenario/{stem}: skipped, {name} does not validate: {e}");
+            continue;
+        }
+        group.bench_function(stem.as_str(), |b| {
+            b.iter(|| black_box(pipeline(&kb, black_box(&name), black_box(&text))))
+        });
+    }
+    group.finish();
+}
+
+fn bench_generated(c: &mut Criterion) {
+    let kb = kb();
+    let mut group = c.benchmark_group("generated");
+    configure(&mut group, true);
+    for n in SIZES {
+        let text = generated(&kb, n);
+        group.bench_function(format!("{n}x{ROLES}"), |b| {
+            b.iter(|| black_box(pipeline(&kb, "generated.ron", black_box(&text))))
+        });
+    }
+    group.finish();
+}
+
+fn bench_stages(c: &mut Criterion) {
+    let kb = kb();
+    let line_ups: Vec<_> = SIZES
+        .iter()
+        .map(|&n| {
+            let doc = Document::parse(Source::new("generated.ron", generated(&kb, n)));
+            let scenario = rolefit::validate_scenario(&kb, &doc).expect("generated is valid");
+            (n, scenario.base())
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("stage/build");
+    configure(&mut group, false);
+    for (n, line_up) in &line_ups {
+        group.bench_function(format!("{n}x{ROLES}"), |b| {
+            b.iter(|| {
+                let problem = Problem::new(&kb, black_box(line_up));
+                black_box(model::build(&problem))
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("stage/solve");
+    configure(&mut group, true);
+    for (n, line_up) in &line_ups {
+        let problem = Problem::new(&kb, line_up);
+        let milp = model::build(&problem);
+        let opts = solve::Options::default();
+        group.bench_function(format!("{n}x{ROLES}"), |b| {
+            b.iter(|| {
+                black_box(
+                    solve::solve(black_box(&problem), black_box(&milp), &opts).expect("it solves"),
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_kb,
+    bench_scenarios,
+    bench_generated,
+    bench_stages
+);
+criterion_main!(benches);

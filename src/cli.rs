@@ -85,6 +85,9 @@ pub struct SolveArgs {
     /// Print the time of each stage to standard error.
     #[arg(long)]
     pub timings: bool,
+    /// The MILP solver: `microlp` (pure Rust, the default); others when built with their cargo feature.
+    #[arg(long, value_name = "NAME", default_value = "microlp")]
+    pub solver: String,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -126,6 +126,14 @@ fn solve_command(args: &SolveArgs) -> Result<u8, Error> {
         Some(s) => Some(Duration::from_secs_f64(s)),
         None => None,
     };
+    let backend = solve::Backend::from_name(&args.solver).ok_or_else(|| {
+        let names: Vec<&str> = solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
+        Error::Usage(format!(
+            "--solver {:?} is not in this build; available: {} (others need their cargo feature, e.g. `--features highs`)",
+            args.solver,
+            names.join(", ")
+        ))
+    })?;
     let mut t = Timings::default();
     let (rule_docs, scenario_doc) = t.stage("load", || -> Result<_, Error> {
         Ok((
@@ -177,9 +185,11 @@ fn solve_command(args: &SolveArgs) -> Result<u8, Error> {
     if let Some(path) = &args.emit_lp {
         write_file(path, &model::lp::write(&problem, &milp))?;
     }
-    let solved = t.stage("solve", || {
-        solve::solve(&problem, &milp, &solve::Options { time_limit })
-    })?;
+    let options = solve::Options {
+        time_limit,
+        backend,
+    };
+    let solved = t.stage("solve", || solve::solve(&problem, &milp, &options))?;
     let outcome = t.stage("explain", || explain::explain(&problem, &solved));
     let format = match args.format {
         ReportFormat::Text => Format::Text,

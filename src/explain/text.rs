@@ -128,7 +128,11 @@ pub fn fill(template: &str, fields: &SubjectFields) -> String {
         }
     }
     out.push_str(rest);
-    out
+    // A message that opens with a placeholder ("{role_name} is ...") still starts a sentence.
+    match out.chars().next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(out.chars().skip(1)).collect(),
+        _ => out,
+    }
 }
 
 /// "fit 0.84: regulatory_oversight 0.90 (stated) x 40%, legitimacy 0.90 (sector default) x 30%; lacks ..."

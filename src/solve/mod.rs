@@ -34,6 +34,34 @@ impl Status {
 pub struct Options {
     /// Stop searching after this long and return the best line-up found.
     pub time_limit: Option<Duration>,
+    pub backend: Backend,
+}
+
+/// The MILP solver behind good_lp. microlp is pure Rust and always there; others are cargo
+/// features because they need system libraries or a C++ toolchain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Backend {
+    #[default]
+    Microlp,
+    /// HiGHS (cargo feature `highs`; builds the HiGHS C++ library).
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+impl Backend {
+    /// The backends compiled into this build.
+    pub const AVAILABLE: &[(&'static str, Backend)] = &[
+        ("microlp", Backend::Microlp),
+        #[cfg(feature = "highs")]
+        ("highs", Backend::Highs),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Self::AVAILABLE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -58,13 +86,13 @@ pub enum SolveError {
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let greedy = greedy::warm_start(p, m);
-    match run(
-        m,
-        None,
-        true,
-        greedy.as_ref().map(|(_, v)| v.as_slice()),
-        opts.time_limit,
-    ) {
+    let first = Run {
+        keep: None,
+        optimise: true,
+        warm: greedy.as_ref().map(|(_, v)| v.as_slice()),
+        time_limit: opts.time_limit,
+    };
+    match run(m, opts.backend, first) {
         Ok((values, proven)) => Ok(Solved {
             status: if proven {
                 Status::Optimal
@@ -79,7 +107,7 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             Ok(Solved {
                 status: Status::Infeasible,
                 assignment: None,
-                conflict: minimal_conflict(m, budget),
+                conflict: minimal_conflict(m, opts.backend, budget),
             })
         }
         // Out of time before the solver had an incumbent: the greedy line-up is the best found.
@@ -98,15 +126,30 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
     }
 }
 
-/// Solves with the rows `keep` selects (all when `None`); `optimise` false only tests feasibility.
-/// Returns the variable values and whether optimality was proven.
-fn run(
-    m: &Milp,
-    keep: Option<&[bool]>,
+/// One solve of the model: which rows (all when `keep` is `None`), whether to optimise or only
+/// test feasibility, a warm start, a time limit.
+struct Run<'a> {
+    keep: Option<&'a [bool]>,
     optimise: bool,
-    warm: Option<&[f64]>,
+    warm: Option<&'a [f64]>,
     time_limit: Option<Duration>,
-) -> Result<(Vec<f64>, bool), ResolutionError> {
+}
+
+/// Solves with the chosen backend. Returns the variable values and whether optimality was proven.
+fn run(m: &Milp, backend: Backend, r: Run) -> Result<(Vec<f64>, bool), ResolutionError> {
+    match backend {
+        Backend::Microlp => run_with(good_lp::microlp, m, r),
+        #[cfg(feature = "highs")]
+        Backend::Highs => run_with(good_lp::highs, m, r),
+    }
+}
+
+fn run_with<S>(solver: S, m: &Milp, r: Run) -> Result<(Vec<f64>, bool), ResolutionError>
+where
+    S: good_lp::Solver,
+    S::Model: SolverModel<Error = ResolutionError> + WithTimeLimit + WithInitialSolution,
+{
+    let started = Instant::now();
     let mut pv = ProblemVariables::new();
     let vars: Vec<Variable> = m
         .vars
@@ -120,7 +163,7 @@ fn run(
             })
         })
         .collect();
-    let objective: Expression = if optimise {
+    let objective: Expression = if r.optimise {
         m.vars
             .iter()
             .zip(&vars)
@@ -129,9 +172,9 @@ fn run(
     } else {
         Expression::from(0.0)
     };
-    let mut model = pv.maximise(objective).using(good_lp::microlp);
-    for (r, row) in m.rows.iter().enumerate() {
-        if keep.is_some_and(|k| !k[r]) {
+    let mut model = pv.maximise(objective).using(solver);
+    for (i, row) in m.rows.iter().enumerate() {
+        if r.keep.is_some_and(|k| !k[i]) {
             continue;
         }
         let expr: Expression = row.terms.iter().map(|&(v, c)| c * vars[v]).sum();
@@ -141,24 +184,21 @@ fn run(
             Cmp::Eq => expr.eq(row.rhs),
         });
     }
-    if let Some(w) = warm {
+    if let Some(w) = r.warm {
         model = model.with_initial_solution(vars.iter().copied().zip(w.iter().copied()));
     }
-    if let Some(t) = time_limit {
+    if let Some(t) = r.time_limit {
         model = model.with_time_limit(t.as_secs_f64());
     }
     let solution = model.solve()?;
     let proven = matches!(solution.status(), good_lp::SolutionStatus::Optimal);
-    let values = vars.iter().map(|&v| solution.value(v)).collect();
-    let stats = solution.into_inner().stats();
     tracing::debug!(
-        nodes = stats.nodes_solved,
-        pivots = stats.lp_iterations,
-        ms = stats.elapsed.as_secs_f64() * 1e3,
-        optimise,
-        "microlp finished"
+        ms = started.elapsed().as_secs_f64() * 1e3,
+        optimise = r.optimise,
+        proven,
+        "solver finished"
     );
-    Ok((values, proven))
+    Ok((vars.iter().map(|&v| solution.value(v)).collect(), proven))
 }
 
 /// Reads who holds and leads what from the solver's values.
@@ -186,7 +226,7 @@ fn read_assignment(p: &Problem, m: &Milp, values: &[f64]) -> Assignment {
 /// A deletion filter over the demand rows: drop each group in turn and keep it out when the
 /// rest is still infeasible. What is left is irreducible: every member is needed for the
 /// contradiction.
-fn minimal_conflict(m: &Milp, budget: Option<Duration>) -> Vec<Origin> {
+fn minimal_conflict(m: &Milp, backend: Backend, budget: Option<Duration>) -> Vec<Origin> {
     let mut groups: Vec<Origin> = Vec::new();
     for row in &m.rows {
         if row.origin.is_demand() && !groups.contains(&row.origin) {
@@ -202,10 +242,13 @@ fn minimal_conflict(m: &Milp, budget: Option<Duration>) -> Vec<Origin> {
         for &r in &rows {
             keep[r] = false;
         }
-        let still_infeasible = matches!(
-            run(m, Some(&keep), false, None, budget),
-            Err(ResolutionError::Infeasible)
-        );
+        let check = Run {
+            keep: Some(&keep),
+            optimise: false,
+            warm: None,
+            time_limit: budget,
+        };
+        let still_infeasible = matches!(run(m, backend, check), Err(ResolutionError::Infeasible));
         if !still_infeasible {
             for &r in &rows {
                 keep[r] = true;
