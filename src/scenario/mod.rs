@@ -168,3 +168,127 @@ impl LineUp {
         self.partners.iter().position(|p| p.id == id)
     }
 }
+
+/// A change to a line-up: what a facilitator tries in a workshop, what a funder asks
+/// ("without my money?"), or a factor of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhatIf {
+    /// The partner leaves (its pins go with it).
+    Without(String),
+    /// A new partner joins.
+    With(Box<Partner>),
+    /// The partner is fixed to a role (and as its lead when `lead`).
+    Pin {
+        partner: String,
+        role: RoleIx,
+        lead: bool,
+    },
+    /// The partner may not take the role.
+    Forbid { partner: String, role: RoleIx },
+    /// The partner stays but withdraws its funding commitments (`funds`).
+    Unfunded(String),
+}
+
+impl WhatIf {
+    /// How the change reads in a report: "without msas", "msas pinned to policy_framework".
+    pub fn describe(&self, kb: &KnowledgeBase) -> String {
+        match self {
+            WhatIf::Without(p) => format!("without {p}"),
+            WhatIf::With(p) => format!("with {}", p.id),
+            WhatIf::Pin {
+                partner,
+                role,
+                lead: false,
+            } => format!("{partner} pinned to {}", kb.role(*role).id),
+            WhatIf::Pin {
+                partner,
+                role,
+                lead: true,
+            } => format!("{partner} pinned to lead {}", kb.role(*role).id),
+            WhatIf::Forbid { partner, role } => {
+                format!("{partner} kept out of {}", kb.role(*role).id)
+            }
+            WhatIf::Unfunded(p) => format!("{p} without its funding"),
+        }
+    }
+}
+
+impl LineUp {
+    /// Applies a change, or says why it cannot apply (with the closest partner id when one is
+    /// misspelt). The line-up is named after the changes applied to it.
+    pub fn apply(&mut self, kb: &KnowledgeBase, change: &WhatIf) -> Result<(), String> {
+        let known = |l: &LineUp, id: &str| -> Result<usize, String> {
+            l.partner_index(id).ok_or_else(|| {
+                let hint = crate::diag::closest(id, l.partners.iter().map(|p| p.id.as_str()))
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                format!("no partner `{id}` in the line-up{hint}")
+            })
+        };
+        let needed = |l: &LineUp, role: RoleIx| -> Result<(), String> {
+            if l.needs.iter().any(|n| n.role == role) {
+                Ok(())
+            } else {
+                Err(format!("the scenario does not need `{}`", kb.role(role).id))
+            }
+        };
+        match change {
+            WhatIf::Without(id) => {
+                let i = known(self, id)?;
+                self.partners.remove(i);
+                self.pins.retain(|p| &p.partner != id);
+            }
+            WhatIf::With(p) => {
+                if self.partner_index(&p.id).is_some() {
+                    return Err(format!("partner `{}` is already in the line-up", p.id));
+                }
+                self.partners.push((**p).clone());
+            }
+            WhatIf::Pin {
+                partner,
+                role,
+                lead,
+            } => {
+                let i = known(self, partner)?;
+                needed(self, *role)?;
+                let p = &self.partners[i];
+                if p.refuses.contains(role) {
+                    return Err(format!("`{partner}` refuses `{}`", kb.role(*role).id));
+                }
+                let pinned = self.pins.iter().filter(|x| &x.partner == partner).count() as u32;
+                if pinned >= p.capacity {
+                    return Err(format!(
+                        "`{partner}` is already pinned to {pinned} role(s), its capacity"
+                    ));
+                }
+                self.pins
+                    .retain(|x| !(&x.partner == partner && x.role == *role));
+                self.pins.push(Pin {
+                    partner: partner.clone(),
+                    role: *role,
+                    lead: *lead,
+                    span: None,
+                });
+            }
+            WhatIf::Forbid { partner, role } => {
+                let i = known(self, partner)?;
+                needed(self, *role)?;
+                if !self.partners[i].refuses.contains(role) {
+                    self.partners[i].refuses.push(*role);
+                }
+                self.pins
+                    .retain(|x| !(&x.partner == partner && x.role == *role));
+            }
+            WhatIf::Unfunded(id) => {
+                let i = known(self, id)?;
+                self.partners[i].funds.clear();
+            }
+        }
+        let name = change.describe(kb);
+        self.variant = Some(match self.variant.take() {
+            Some(v) => format!("{v}; {name}"),
+            None => name,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! `rolefit check`: every problem in scenario and rule files.
+
+use super::{EXIT_INVALID, EXIT_OK, colour_on_stderr, emit, rule_documents};
+use crate::Error;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::diag::Diagnostic;
+use crate::kb::{self, KnowledgeBase};
+use crate::load::{Document, read_rules, read_source};
+use crate::report;
+
+/// What a file given to `check` turned out to be.
+enum Checked {
+    Scenario {
+        partners: usize,
+        needs: usize,
+        variants: usize,
+    },
+    Rules {
+        files: usize,
+    },
+}
+
+pub fn run(args: &CheckArgs) -> Result<u8, Error> {
+    let base_docs = rule_documents(&args.rules)?;
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut results: Vec<(String, Option<Checked>, usize)> = Vec::new();
+    let (base_kb, base_diags) = kb::load(&base_docs);
+    all.extend(base_diags);
+    for file in &args.files {
+        let before = all.len();
+        let checked = check_one(file, &base_docs, base_kb.as_ref(), &mut all)?;
+        let errors = all[before..].iter().filter(|d| d.is_error()).count();
+        let shown = if file == "-" {
+            "<stdin>".to_string()
+        } else {
+            file.clone()
+        };
+        results.push((shown, checked, errors));
+    }
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    match args.format {
+        CheckFormat::Json => emit(&report::to_json(&serde_json::json!({
+            "ok": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": all.iter().map(diagnostic_json).collect::<Vec<_>>(),
+        })))?,
+        CheckFormat::Text => {
+            let colour = colour_on_stderr();
+            for d in &all {
+                eprintln!("{}", d.render(colour));
+            }
+            let mut out = String::new();
+            for (file, checked, errors) in &results {
+                let what = match checked {
+                    Some(Checked::Scenario {
+                        partners,
+                        needs,
+                        variants,
+                    }) => {
+                        format!(
+                            "scenario with {partners} partners, {needs} needs, {variants} variants"
+                        )
+                    }
+                    Some(Checked::Rules { files }) => format!("rule set of {files} file(s)"),
+                    None => "invalid".to_string(),
+                };
+                let verdict = if *errors == 0 {
+                    "ok".to_string()
+                } else {
+                    format!("{errors} error(s)")
+                };
+                out.push_str(&format!("{file}: {verdict} ({what})\n"));
+            }
+            out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+            emit(&out)?;
+        }
+    }
+    Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
+}
+
+fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "level": if d.is_error() { "error" } else { "warning" },
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "path": d.path,
+        "message": d.message,
+        "help": d.help,
+    })
+}
+
+/// Checks one file: a rule directory, a rule file, or a scenario.
+fn check_one(
+    file: &str,
+    base_docs: &[Document],
+    base_kb: Option<&KnowledgeBase>,
+    all: &mut Vec<Diagnostic>,
+) -> Result<Option<Checked>, Error> {
+    let path = std::path::Path::new(file);
+    if file != "-" && path.is_dir() {
+        let extra: Vec<Document> = read_rules(path)?.into_iter().map(Document::parse).collect();
+        let files = extra.len();
+        let mut docs = base_docs.to_vec();
+        docs.extend(extra);
+        let (_, diags) = kb::load(&docs);
+        all.extend(diags);
+        return Ok(Some(Checked::Rules { files }));
+    }
+    let doc = Document::parse(read_source(file).map_err(Error::from)?);
+    let is_rule_file = matches!(&doc.root, Ok(node) if matches!(&node.kind,
+        crate::ron::Kind::Struct(Some(n), _) | crate::ron::Kind::Tuple(Some(n), _)
+            if kb::doc_kinds().contains(&n.text.as_str())));
+    if is_rule_file {
+        let mut docs = base_docs.to_vec();
+        docs.push(doc);
+        let (_, diags) = kb::load(&docs);
+        all.extend(diags);
+        return Ok(Some(Checked::Rules { files: 1 }));
+    }
+    let Some(kb) = base_kb else {
+        all.push(Diagnostic::whole_file(
+            crate::diag::Level::Error,
+            file,
+            "not checked: the rule set in force has errors (see above)",
+        ));
+        return Ok(None);
+    };
+    let (scenario, diags) = crate::scenario::load(kb, &doc);
+    all.extend(diags);
+    Ok(scenario.map(|s| Checked::Scenario {
+        partners: s.partners.len(),
+        needs: s.needs.len(),
+        variants: s.variants.len(),
+    }))
+}

@@ -1,0 +1,48 @@
+//! `rolefit rules list|show`: the knowledge base in force.
+
+use super::{EXIT_OK, emit, knowledge};
+use crate::Error;
+use crate::cli::{CheckFormat, RulesAction, RulesArgs};
+use crate::diag::closest;
+use crate::report;
+
+pub fn run(args: &RulesArgs) -> Result<u8, Error> {
+    let kb = knowledge(&args.rules)?;
+    let json = args.format == CheckFormat::Json;
+    let text = match &args.action {
+        None | Some(RulesAction::List) => {
+            if json {
+                report::to_json(&crate::report::kb_json::list(&kb))
+            } else {
+                crate::report::kb_text::list(&kb)
+            }
+        }
+        Some(RulesAction::Show { id }) => {
+            let shown = if json {
+                crate::report::kb_json::show(&kb, id).map(|v| report::to_json(&v))
+            } else {
+                crate::report::kb_text::show(&kb, id)
+            };
+            match shown {
+                Some(t) => t,
+                None => {
+                    let mut known: Vec<&str> = Vec::new();
+                    known.extend(kb.sectors.iter().map(|s| s.id.as_str()));
+                    known.extend(kb.roles.iter().map(|r| r.id.as_str()));
+                    known.extend(kb.rules.iter().map(|r| r.id.as_str()));
+                    known.extend(kb.capabilities.iter().map(|c| c.id.as_str()));
+                    known.extend(kb.traits.iter().map(|t| t.id.as_str()));
+                    known.extend(kb.attributes.iter().map(|t| t.id.as_str()));
+                    let hint = closest(id, known)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    return Err(Error::Usage(format!(
+                        "`{id}` is not a sector, role, rule, capability, trait or attribute of the knowledge base{hint}"
+                    )));
+                }
+            }
+        }
+    };
+    emit(&text)?;
+    Ok(EXIT_OK)
+}
