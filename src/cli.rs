@@ -29,6 +29,14 @@ pub struct Cli {
 pub enum Command {
     /// Recommend a line-up for a scenario and explain it.
     Solve(SolveArgs),
+    /// Compare the base line-up with every variant (and what-ifs), side by side.
+    Compare(CompareArgs),
+    /// Rank the partners that could take a role, or the roles a partner could take.
+    Recommend(RecommendArgs),
+    /// Rank candidate partners (or typical sector members) by what adding each would gain.
+    Recruit(ExploreArgs),
+    /// What the partnership loses if each partner leaves: its single points of failure.
+    Fragility(ExploreArgs),
     /// Validate scenario and rule files, printing every problem found.
     Check(CheckArgs),
     /// Show the knowledge base in force: sectors, roles, rules.
@@ -62,15 +70,66 @@ pub enum SeverityArg {
     High,
 }
 
-#[derive(Debug, Args)]
-pub struct SolveArgs {
+/// The scenario and the knowledge base to read it with.
+#[derive(Debug, Args, Clone)]
+pub struct ScenarioArgs {
     /// The scenario file (RON), or `-` for standard input.
     pub scenario: String,
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+/// Changes to the line-up without editing files; the result is reported as a variant named
+/// after them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WhatIfArgs {
+    /// What if this partner leaves (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub without: Vec<String>,
+    /// What if the partner in FILE (a RON `Partner(...)`) joins (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub with: Vec<PathBuf>,
+    /// What if PARTNER is fixed to ROLE (repeatable; `PARTNER=ROLE`).
+    #[arg(long, value_name = "PARTNER=ROLE")]
+    pub pin: Vec<String>,
+    /// What if PARTNER may not take ROLE (repeatable; `PARTNER=ROLE`).
+    #[arg(long, value_name = "PARTNER=ROLE")]
+    pub forbid: Vec<String>,
+    /// What if this partner withdraws its funding commitments (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub unfunded: Vec<String>,
+}
+
+impl WhatIfArgs {
+    pub fn is_empty(&self) -> bool {
+        self.without.is_empty()
+            && self.with.is_empty()
+            && self.pin.is_empty()
+            && self.forbid.is_empty()
+            && self.unfunded.is_empty()
+    }
+}
+
+/// How hard to search.
+#[derive(Debug, Args, Clone)]
+pub struct SolverArgs {
+    /// Stop each solve after SECONDS and report the best line-up found (status `feasible`).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub time_limit: Option<f64>,
+    /// The MILP solver: `microlp` (pure Rust, the default); others when built with their cargo feature.
+    #[arg(long, value_name = "NAME", default_value = "microlp")]
+    pub solver: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
     /// Solve this variant of the scenario instead of the base line-up.
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// Exit with status 3 when a flag at or above this severity is raised.
@@ -79,18 +138,65 @@ pub struct SolveArgs {
     /// Write the optimisation model in CPLEX LP format to FILE.
     #[arg(long, value_name = "FILE")]
     pub emit_lp: Option<PathBuf>,
-    /// Stop searching after SECONDS and report the best line-up found (status `feasible`).
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
-    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     /// Print the time of each stage to standard error.
     #[arg(long)]
     pub timings: bool,
-    /// The MILP solver: `microlp` (pure Rust, the default); others when built with their cargo feature.
-    #[arg(long, value_name = "NAME", default_value = "microlp")]
-    pub solver: String,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Compare only these variants (repeatable; all by default).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Vec<String>,
+    /// What-ifs applied to the base form one more line-up, named after them.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A question asked around one line-up (the base, a variant, or a what-if).
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Ask about this variant instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("subject").required(true).args(["role", "partner"]))]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub explore: ExploreArgs,
+    /// Every partner that could take ROLE, best first.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Every role PARTNER could take, best first.
+    #[arg(long, value_name = "ID")]
+    pub partner: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

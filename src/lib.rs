@@ -27,8 +27,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod diag;
 pub mod explain;
+pub mod explore;
 pub mod generate;
 pub mod kb;
 pub mod load;

@@ -78,6 +78,8 @@ struct Case {
     partners: Vec<P>,
     needs: Vec<N>,
     pin: Option<(usize, usize)>,
+    /// More pins (partner, need), for conflict tests.
+    extra_pins: Vec<(usize, usize)>,
 }
 
 fn partner() -> impl Strategy<Value = P> {
@@ -122,6 +124,7 @@ fn case(max_partners: usize, max_needs: usize) -> impl Strategy<Value = Case> {
                 partners,
                 needs,
                 pin,
+                extra_pins: Vec::new(),
             }
         })
 }
@@ -164,11 +167,22 @@ fn ron(c: &Case, partner_order: &[usize], need_order: &[usize]) -> String {
         s += "),";
     }
     s += "]";
-    if let Some((i, j)) = c.pin {
-        s += &format!(
-            ", pins: [Pin(partner: \"p{i}\", role: {:?})]",
-            ROLES[c.needs[j].role]
-        );
+    let mut pins: Vec<(usize, usize)> = c
+        .pin
+        .into_iter()
+        .chain(c.extra_pins.iter().copied())
+        .collect();
+    pins.sort_unstable();
+    pins.dedup();
+    if !pins.is_empty() {
+        s += ", pins: [";
+        for (i, j) in pins {
+            s += &format!(
+                "Pin(partner: \"p{i}\", role: {:?}),",
+                ROLES[c.needs[j].role]
+            );
+        }
+        s += "]";
     }
     s + ")"
 }
@@ -384,6 +398,53 @@ proptest! {
                 prop_assert_eq!(min, full.min_sectors);
                 prop_assert!(v >= best - 1e-6, "more capacity for p{gone}: {v} < {best}");
             }
+        }
+    }
+}
+
+/// Cases with several pins, so that pins, capacities, forbidding rules and the sector minimum
+/// often contradict each other.
+fn pinned_case() -> impl Strategy<Value = Case> {
+    (
+        case(4, 5),
+        prop::collection::vec((0usize..8, 0usize..8), 1..4),
+    )
+        .prop_map(|(mut c, pins)| {
+            c.extra_pins = pins
+                .into_iter()
+                .map(|(p, n)| (p % c.partners.len(), n % c.needs.len()))
+                .collect();
+            c
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, .. ProptestConfig::default() })]
+
+    /// The conflict reported for an infeasible line-up is minimal: its demands cannot hold
+    /// together, and without any one of them the others can.
+    #[test]
+    fn reported_conflicts_are_minimal(c in pinned_case()) {
+        let Some(l) = line_up(&ron(&c, &(0..c.partners.len()).collect::<Vec<_>>(), &(0..c.needs.len()).collect::<Vec<_>>())) else {
+            return Ok(());
+        };
+        let p = Problem::new(kb(), &l);
+        let m = build(&p);
+        let s = solve(&p, &m, &Options::default()).expect("the solver runs");
+        prop_assume!(s.status == Status::Infeasible);
+        prop_assert!(!s.conflict.is_empty(), "an infeasible line-up names its conflict");
+        let backend = rolefit::solve::Backend::Microlp;
+        prop_assert!(!rolefit::solve::is_feasible(&m, &|r| s.conflict.contains(&r.origin), backend), "the set is a contradiction");
+        for &left_out in &s.conflict {
+            prop_assert!(
+                rolefit::solve::is_feasible(&m, &|r| r.origin != left_out && s.conflict.contains(&r.origin), backend),
+                "without {left_out:?} the rest of the conflict holds"
+            );
+        }
+        // Every relaxation that reports a line-up really has one.
+        for (demand, objective) in &s.relaxations {
+            let relaxed = rolefit::solve::relaxed(&m, *demand);
+            prop_assert_eq!(objective.is_some(), rolefit::solve::is_feasible(&relaxed, &|_| true, backend));
         }
     }
 }

@@ -2,15 +2,19 @@
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
 mod check;
+mod compare;
+mod explore;
 mod rules;
 mod solve;
 
 use crate::Error;
-use crate::cli::{Cli, Command, RuleArgs, SeverityArg};
-use crate::diag::Diagnostics;
-use crate::kb::{self, KnowledgeBase, Severity};
-use crate::load::{Document, read_rules};
+use crate::cli::{Cli, Command, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs};
+use crate::diag::{Diagnostics, closest};
+use crate::kb::{self, KnowledgeBase, RoleIx, Severity};
+use crate::load::{Document, read_rules, read_source};
+use crate::scenario::{LineUp, Scenario, WhatIf};
 use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
@@ -21,6 +25,10 @@ pub const EXIT_FLAGGED: u8 = 3;
 pub fn run(cli: &Cli) -> Result<u8, Error> {
     match &cli.command {
         Command::Solve(args) => solve::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Recommend(args) => explore::recommend(args),
+        Command::Recruit(args) => explore::recruit(args),
+        Command::Fragility(args) => explore::fragility(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
     }
@@ -85,6 +93,174 @@ fn severity(s: SeverityArg) -> Severity {
         SeverityArg::Low => Severity::Low,
         SeverityArg::Medium => Severity::Medium,
         SeverityArg::High => Severity::High,
+    }
+}
+
+/// Stage times for `--timings`.
+#[derive(Default)]
+pub struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    pub fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let r = f();
+        self.0.push((name, t.elapsed()));
+        r
+    }
+
+    pub fn report(&self) -> String {
+        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(n, d)| format!("{n} {:.3} ms", d.as_secs_f64() * 1e3))
+            .collect();
+        format!(
+            "timings: {}; total {:.3} ms\n",
+            parts.join(", "),
+            total.as_secs_f64() * 1e3
+        )
+    }
+}
+
+/// Solver options from the command line, checked.
+pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
+    let time_limit = match args.time_limit {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => {
+            return Err(Error::Usage(format!(
+                "--time-limit must be a positive number of seconds, at most 86400; got {s}"
+            )));
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
+        let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
+        Error::Usage(format!(
+            "--solver {:?} is not in this build; available: {} (others need their cargo feature, e.g. `--features highs`)",
+            args.solver,
+            names.join(", ")
+        ))
+    })?;
+    Ok(crate::solve::Options {
+        time_limit,
+        backend,
+    })
+}
+
+/// Reads the rule files and the scenario ("load"), then validates both ("validate").
+pub fn load_scenario(
+    args: &ScenarioArgs,
+    t: &mut Timings,
+) -> Result<(KnowledgeBase, Scenario), Error> {
+    let (rule_docs, scenario_doc) = t.stage("load", || -> Result<_, Error> {
+        Ok((
+            rule_documents(&args.rules)?,
+            Document::parse(read_source(&args.scenario)?),
+        ))
+    })?;
+    t.stage("validate", || {
+        let kb = crate::knowledge_base(rule_docs)?;
+        let scenario = crate::validate_scenario(&kb, &scenario_doc)?;
+        Ok((kb, scenario))
+    })
+}
+
+/// The base line-up, or a named variant (an unknown name is a usage error with a suggestion).
+pub fn pick_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
+    let Some(name) = variant else {
+        return Ok(scenario.base());
+    };
+    if let Some(v) = scenario.variant(name) {
+        return Ok(scenario.line_up(v));
+    }
+    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+    let hint = match closest(name, names.iter().copied()) {
+        Some(c) => format!("; did you mean {c:?}?"),
+        None if names.is_empty() => "; the scenario has no variants".to_string(),
+        None => format!(
+            "; its variants are: {}",
+            names
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Error::Usage(format!(
+        "{}: no variant named {name:?}{hint}",
+        scenario.file
+    )))
+}
+
+/// `PARTNER=ROLE`, with the role resolved (a misspelt role gets a suggestion).
+fn partner_role(kb: &KnowledgeBase, flag: &str, value: &str) -> Result<(String, RoleIx), Error> {
+    let Some((partner, role)) = value.split_once('=') else {
+        return Err(Error::Usage(format!(
+            "{flag} expects PARTNER=ROLE, got {value:?}"
+        )));
+    };
+    let role_ix = kb.role_by_id(role.trim()).ok_or_else(|| {
+        let hint = closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        Error::Usage(format!(
+            "{flag} {value}: unknown role `{}`{hint}",
+            role.trim()
+        ))
+    })?;
+    Ok((partner.trim().to_string(), role_ix))
+}
+
+/// The what-if changes of the command line, in a fixed order: leave, join, forbid, pin, unfund.
+pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Error> {
+    let mut out: Vec<WhatIf> = args
+        .without
+        .iter()
+        .map(|id| WhatIf::Without(id.clone()))
+        .collect();
+    for path in &args.with {
+        let doc = Document::parse(read_source(&path.display().to_string())?);
+        match crate::scenario::load_partner(kb, &doc) {
+            (Some(p), _) => out.push(WhatIf::With(Box::new(p))),
+            (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
+        }
+    }
+    for value in &args.forbid {
+        let (partner, role) = partner_role(kb, "--forbid", value)?;
+        out.push(WhatIf::Forbid { partner, role });
+    }
+    for value in &args.pin {
+        let (partner, role) = partner_role(kb, "--pin", value)?;
+        out.push(WhatIf::Pin {
+            partner,
+            role,
+            lead: false,
+        });
+    }
+    out.extend(args.unfunded.iter().map(|id| WhatIf::Unfunded(id.clone())));
+    Ok(out)
+}
+
+/// Applies what-ifs to a line-up; a change that cannot apply is a usage error saying which.
+pub fn apply_all(
+    kb: &KnowledgeBase,
+    line_up: &mut LineUp,
+    changes: &[WhatIf],
+) -> Result<(), Error> {
+    for change in changes {
+        line_up
+            .apply(kb, change)
+            .map_err(|e| Error::Usage(format!("{}: {e}", change.describe(kb))))?;
+    }
+    Ok(())
+}
+
+/// Writes a report to `-o FILE` (atomically) or to standard output.
+pub fn deliver(output: Option<&std::path::Path>, text: &str) -> Result<(), Error> {
+    match output {
+        Some(path) => write_file(path, text),
+        None => emit(text),
     }
 }
 

@@ -113,6 +113,56 @@ pub fn describe(p: &Problem, origins: &[Origin]) -> Vec<ConflictItem> {
         .collect()
 }
 
+/// The relaxation of one demand, as a facilitator would do it.
+pub fn relaxation(p: &Problem, origin: Origin) -> String {
+    let kb = p.kb;
+    let role = |j: usize| kb.role(p.needs[j].role).id.clone();
+    match origin {
+        Origin::Capacity(i) => format!(
+            "raise {}'s capacity to {}",
+            p.partners[i].id,
+            p.partners[i].capacity + 1
+        ),
+        Origin::CoverMax(j) => format!("allow {} partners on {}", p.needs[j].max + 1, role(j)),
+        Origin::MinSectors => format!(
+            "lower the minimum of sectors to {}",
+            p.min_sectors.saturating_sub(1)
+        ),
+        Origin::Pin(k) => {
+            let (i, j, _) = p.pins[k];
+            format!("unpin {} from {}", p.partners[i].id, role(j))
+        }
+        Origin::PinLead(k) => {
+            let (i, j, _) = p.pins[k];
+            format!(
+                "let someone else than {} lead {}",
+                p.partners[i].id,
+                role(j)
+            )
+        }
+        Origin::Blocked(i, j) => format!("lift {}'s refusal of {}", p.partners[i].id, role(j)),
+        Origin::Forbid(n) => {
+            let inst = &p.instances[n];
+            let fields = subject_fields(
+                p,
+                &inst.subject,
+                &Assignment::empty(p.partners.len(), p.needs.len()),
+            );
+            let on: Vec<String> = [fields.partner, fields.role]
+                .into_iter()
+                .flatten()
+                .collect();
+            let on = if on.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", on.join(" in "))
+            };
+            format!("waive rule {}{on}", kb.rule(inst.rule).id)
+        }
+        other => format!("relax {}", row_name(p, other)),
+    }
+}
+
 pub fn flag(item: &ConflictItem) -> Flag {
     Flag {
         kind: "conflict".to_string(),
@@ -122,7 +172,7 @@ pub fn flag(item: &ConflictItem) -> Flag {
         rule: item.rule.clone(),
         source: item.source.clone(),
         message: format!(
-            "{} (constraint {}); it cannot hold together with the other `conflict` flags",
+            "{} (constraint {}); it contradicts the other `conflict` flags",
             item.message, item.constraint
         ),
     }

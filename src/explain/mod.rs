@@ -36,7 +36,20 @@ pub struct Outcome {
     /// `cells[p][r]` for `partners[p]` and `roles[r]`.
     pub cells: Vec<Vec<Cell>>,
     pub conflict: Vec<ConflictItem>,
+    /// For an infeasible line-up: each way out, the best (highest objective reached) first.
+    pub relaxations: Vec<Relaxation>,
     pub notes: Vec<String>,
+}
+
+/// Relaxing one conflicting demand, and what it would lead to.
+#[derive(Debug, Clone)]
+pub struct Relaxation {
+    /// The constraint's name in `--emit-lp` output.
+    pub constraint: String,
+    /// What to do, in words ("raise msas's capacity to 3").
+    pub action: String,
+    /// The objective of the line-up it restores; `None` when it is not enough on its own.
+    pub objective: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -176,15 +189,25 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
             .collect(),
         cells: Vec::new(),
         conflict: Vec::new(),
+        relaxations: Vec::new(),
         notes: p.notes.clone(),
     };
     let empty = Assignment::empty(p.partners.len(), p.needs.len());
     let a = solved.assignment.as_ref().unwrap_or(&empty);
     if solved.status == Status::Infeasible {
         out.conflict = conflict::describe(p, &solved.conflict);
+        out.relaxations = solved
+            .relaxations
+            .iter()
+            .map(|&(origin, objective)| Relaxation {
+                constraint: crate::model::lp::row_name(p, origin),
+                action: conflict::relaxation(p, origin),
+                objective,
+            })
+            .collect();
         out.flags = out.conflict.iter().map(conflict::flag).collect();
         out.notes.push(format!(
-            "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold; relaxing any one of them restores a solution.",
+            "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` contradict each other (without any one of them, the others agree). Other contradictions may remain: the ways out say which single change restores a line-up.",
             out.conflict.len()
         ));
     } else {

@@ -19,6 +19,7 @@ pub struct OutcomeJson<'a> {
     avoided: Vec<AvoidedJson<'a>>,
     partners: Vec<PartnerJson<'a>>,
     conflict: Vec<ConflictJson<'a>>,
+    relaxations: Vec<RelaxationJson<'a>>,
     notes: &'a [String],
 }
 
@@ -96,6 +97,13 @@ struct PartnerJson<'a> {
     capacity: u32,
     roles: &'a [String],
     effort: f64,
+}
+
+#[derive(Serialize)]
+struct RelaxationJson<'a> {
+    constraint: &'a str,
+    action: &'a str,
+    objective: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -209,6 +217,15 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                 rule: &c.rule,
                 source: &c.source,
                 message: &c.message,
+            })
+            .collect(),
+        relaxations: o
+            .relaxations
+            .iter()
+            .map(|r| RelaxationJson {
+                constraint: &r.constraint,
+                action: &r.action,
+                objective: r.objective.map(|v| round(v, 4)),
             })
             .collect(),
         notes: &o.notes,

@@ -57,6 +57,17 @@ pub fn render(o: &Outcome) -> String {
                 escape(&c.source)
             );
         }
+        if !o.relaxations.is_empty() {
+            let _ = writeln!(out, "\n**Ways out, best first:**\n");
+            for r in &o.relaxations {
+                let result = r
+                    .objective
+                    .map_or("not enough on its own".to_string(), |v| {
+                        format!("objective {v:.2}")
+                    });
+                let _ = writeln!(out, "- {}: {result}", escape(&r.action));
+            }
+        }
         return out;
     }
     let _ = writeln!(

@@ -1,12 +1,14 @@
 //! Renderers: the same [`Outcome`] as JSON, terminal text or Markdown.
 
+pub mod compare;
+pub mod explore;
 mod json;
 pub mod kb_json;
 pub mod kb_text;
-mod markdown;
+pub(crate) mod markdown;
 mod text;
 
-pub use json::{outcome_json, to_json};
+pub use json::{flag_json, outcome_json, to_json};
 pub use markdown::{escape as markdown_escape, render as markdown};
 pub use text::render as text;
 

@@ -156,6 +156,16 @@ pub fn render(o: &Outcome, style: Style) -> String {
                 paint.dim(&format!("{} | {} | {}", c.constraint, c.rule, c.source))
             );
         }
+        if !o.relaxations.is_empty() {
+            let _ = writeln!(out, "\n{}", paint.bold("Ways out, best first"));
+            for r in &o.relaxations {
+                let result = match r.objective {
+                    Some(v) => format!("a line-up with objective {v:.2}"),
+                    None => "not enough on its own".to_string(),
+                };
+                let _ = writeln!(out, "  - {}: {result}", r.action);
+            }
+        }
         return out;
     }
     matrix(o, &paint, &mut out);

@@ -28,12 +28,23 @@ pub const LIMITS: Limits = Limits {
 
 /// Validates a parsed scenario; `None` when it has errors (all of them are in the list).
 pub fn load(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
+    load_with(kb, doc, &[])
+}
+
+/// Validates a parsed scenario whose partners are completed by `extra` (e.g. from a spreadsheet):
+/// pins and variants may name them, and the file may then list no partners of its own.
+pub fn load_with(
+    kb: &KnowledgeBase,
+    doc: &Document,
+    extra: &[Partner],
+) -> (Option<Scenario>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut sink = Sink::new(&doc.source, &mut diags);
     let scenario = match &doc.root {
         Ok(node) => Loader {
             kb,
             sink: &mut sink,
+            extra,
         }
         .scenario(node),
         Err(e) => {
@@ -45,9 +56,34 @@ pub fn load(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagno
     (scenario.filter(|_| ok), diags)
 }
 
+/// Validates a document holding one `Partner(...)`: a partner joining in a what-if (`--with`).
+pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut sink = Sink::new(&doc.source, &mut diags);
+    let partner = match &doc.root {
+        Ok(node) => {
+            Loader {
+                kb,
+                sink: &mut sink,
+                extra: &[],
+            }
+            .partner(node, "")
+            .1
+        }
+        Err(e) => {
+            sink.error(e.span, "", e.message.clone());
+            None
+        }
+    };
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (partner.filter(|_| ok), diags)
+}
+
 struct Loader<'k, 's, 'a> {
     kb: &'k KnowledgeBase,
     sink: &'s mut Sink<'a>,
+    /// Partners from elsewhere (a spreadsheet) that complete the file's own.
+    extra: &'k [Partner],
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -89,7 +125,22 @@ impl Loader<'_, '_, '_> {
             Some(n) => self.needs(n),
             None => Vec::new(),
         };
-        let partners = self.partner_list(&mut f, "partners", true, LIMITS.partners);
+        let mut partners =
+            self.partner_list(&mut f, "partners", self.extra.is_empty(), LIMITS.partners);
+        for p in self.extra {
+            if partners.1.iter().any(|q| q.id == p.id) {
+                self.sink.error(
+                    f.span,
+                    "partners",
+                    format!(
+                        "partner `{}` is both in the file and in the partner sheet",
+                        p.id
+                    ),
+                );
+            } else {
+                partners.1.push(p.clone());
+            }
+        }
         let candidates = self.partner_list(&mut f, "candidates", false, LIMITS.candidates);
         let (_, partners) = partners;
         let (candidate_spans, candidates) = candidates;

@@ -72,6 +72,9 @@ pub struct Solved {
     /// For an infeasible model: demands that cannot all hold, minimal (dropping any one of them
     /// makes the rest consistent).
     pub conflict: Vec<Origin>,
+    /// For each conflicting demand, the objective reached when it alone is relaxed (`None`: still
+    /// infeasible). Best first.
+    pub relaxations: Vec<(Origin, Option<f64>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,13 +104,18 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             },
             assignment: Some(read_assignment(p, m, &values)),
             conflict: Vec::new(),
+            relaxations: Vec::new(),
         }),
         Err(ResolutionError::Infeasible) => {
             let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
+            let conflict = minimal_conflict(m, opts.backend, budget);
+            let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
+            let relaxations = relaxations(p, m, &conflict, opts.backend, budget);
             Ok(Solved {
                 status: Status::Infeasible,
                 assignment: None,
-                conflict: minimal_conflict(m, opts.backend, budget),
+                conflict,
+                relaxations,
             })
         }
         // Out of time before the solver had an incumbent: the greedy line-up is the best found.
@@ -116,6 +124,7 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
                 status: Status::Feasible,
                 assignment: Some(assignment),
                 conflict: Vec::new(),
+                relaxations: Vec::new(),
             }),
             None => Err(SolveError::NoSolutionInTime),
         },
@@ -221,6 +230,77 @@ fn read_assignment(p: &Problem, m: &Milp, values: &[f64]) -> Assignment {
             });
     }
     a
+}
+
+/// Whether the rows `keep` selects (structural rows are always kept) can all hold.
+pub fn is_feasible(m: &Milp, keep: &dyn Fn(&crate::model::Row) -> bool, backend: Backend) -> bool {
+    let selected: Vec<bool> = m
+        .rows
+        .iter()
+        .map(|r| !r.origin.is_demand() || keep(r))
+        .collect();
+    let check = Run {
+        keep: Some(&selected),
+        optimise: false,
+        warm: None,
+        time_limit: None,
+    };
+    run(m, backend, check).is_ok()
+}
+
+/// The model with one demand relaxed: a capacity, a need's maximum or the sector minimum moved
+/// by one; a pin, a refusal or a forbidding rule's instance dropped.
+pub fn relaxed(m: &Milp, demand: Origin) -> Milp {
+    let mut r = m.clone();
+    match demand {
+        Origin::Capacity(_) | Origin::CoverMax(_) => {
+            for row in r.rows.iter_mut().filter(|row| row.origin == demand) {
+                row.rhs += 1.0;
+            }
+        }
+        Origin::MinSectors => {
+            for row in r.rows.iter_mut().filter(|row| row.origin == demand) {
+                row.rhs -= 1.0;
+            }
+        }
+        _ => r.rows.retain(|row| row.origin != demand),
+    }
+    r
+}
+
+/// The objective reached when each conflicting demand alone is relaxed, best first (a relaxation
+/// that is not enough on its own comes last).
+fn relaxations(
+    p: &Problem,
+    m: &Milp,
+    conflict: &[Origin],
+    backend: Backend,
+    budget: Option<Duration>,
+) -> Vec<(Origin, Option<f64>)> {
+    use rayon::prelude::*;
+    let mut out: Vec<(Origin, Option<f64>)> = conflict
+        .par_iter()
+        .map(|&demand| {
+            let r = relaxed(m, demand);
+            let attempt = Run {
+                keep: None,
+                optimise: true,
+                warm: None,
+                time_limit: budget,
+            };
+            let value = run(&r, backend, attempt)
+                .ok()
+                .map(|(values, _)| p.objective(&read_assignment(p, &r, &values)));
+            (demand, value)
+        })
+        .collect();
+    out.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    out
 }
 
 /// A deletion filter over the demand rows: drop each group in turn and keep it out when the

@@ -1,0 +1,43 @@
+//! `rolefit compare`: the base line-up and its variants side by side.
+
+use super::{
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
+};
+use crate::Error;
+use crate::cli::{CompareArgs, ReportFormat};
+use crate::report::{compare as render, to_json};
+
+pub fn run(args: &CompareArgs) -> Result<u8, Error> {
+    let options = solve_options(&args.solver)?;
+    let mut t = Timings::default();
+    let (kb, scenario) = load_scenario(&args.input, &mut t)?;
+    let base = scenario.base();
+    let mut others = Vec::new();
+    if args.variant.is_empty() {
+        others.extend(scenario.variants.iter().map(|v| scenario.line_up(v)));
+    } else {
+        for name in &args.variant {
+            others.push(pick_line_up(&scenario, Some(name))?);
+        }
+    }
+    let changes = what_ifs(&kb, &args.what_if)?;
+    if !changes.is_empty() {
+        let mut l = scenario.base();
+        apply_all(&kb, &mut l, &changes)?;
+        others.push(l);
+    }
+    if others.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: nothing to compare: the scenario has no variants; add `variants` or what-ifs (--without, --with, --pin, --forbid, --unfunded)",
+            scenario.file
+        )));
+    }
+    let comparison = crate::compare::compare(&kb, &base, &others, &options)?;
+    let text = match args.format {
+        ReportFormat::Text => render::text(&comparison),
+        ReportFormat::Markdown => render::markdown(&comparison),
+        ReportFormat::Json => to_json(&render::json(&comparison)),
+    };
+    deliver(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,67 @@
+//! `rolefit recommend`, `recruit` and `fragility`: ranked answers around one line-up.
+
+use super::{
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
+};
+use crate::Error;
+use crate::cli::{ExploreArgs, RecommendArgs, ReportFormat};
+use crate::diag::closest;
+use crate::explore::{self, Exploration};
+use crate::kb::KnowledgeBase;
+use crate::report::{explore as render, to_json};
+use crate::scenario::{LineUp, Scenario};
+use crate::solve::Options;
+
+/// Loads the scenario and builds the line-up the question is about.
+fn prepare(args: &ExploreArgs) -> Result<(KnowledgeBase, Scenario, LineUp, Options), Error> {
+    let options = solve_options(&args.solver)?;
+    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
+    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
+    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    Ok((kb, scenario, line_up, options))
+}
+
+fn show(args: &ExploreArgs, e: &Exploration) -> Result<u8, Error> {
+    let text = match args.format {
+        ReportFormat::Text => render::text(e),
+        ReportFormat::Markdown => render::markdown(e),
+        ReportFormat::Json => to_json(&render::json(e)),
+    };
+    deliver(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}
+
+pub fn recommend(args: &RecommendArgs) -> Result<u8, Error> {
+    let (kb, _, line_up, options) = prepare(&args.explore)?;
+    let e = match (&args.role, &args.partner) {
+        (Some(role), _) => {
+            let r = kb.role_by_id(role).ok_or_else(|| {
+                let hint = closest(role, kb.roles.iter().map(|r| r.id.as_str()))
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                Error::Usage(format!("--role: unknown role `{role}`{hint}"))
+            })?;
+            if !line_up.needs.iter().any(|n| n.role == r) {
+                return Err(Error::Usage(format!(
+                    "--role: the scenario does not need `{role}`"
+                )));
+            }
+            explore::for_role(&kb, &line_up, r, &options)?
+        }
+        (None, Some(partner)) => explore::for_partner(&kb, &line_up, partner, &options)?,
+        (None, None) => return Err(Error::Usage("give --role ROLE or --partner ID".into())),
+    };
+    show(&args.explore, &e)
+}
+
+pub fn recruit(args: &ExploreArgs) -> Result<u8, Error> {
+    let (kb, scenario, line_up, options) = prepare(args)?;
+    let e = explore::recruit(&kb, &line_up, &scenario.candidates, &options)?;
+    show(args, &e)
+}
+
+pub fn fragility(args: &ExploreArgs) -> Result<u8, Error> {
+    let (kb, _, line_up, options) = prepare(args)?;
+    let e = explore::fragility(&kb, &line_up, &options)?;
+    show(args, &e)
+}

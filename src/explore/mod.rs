@@ -1,0 +1,276 @@
+//! Questions around a line-up, each answered by re-optimising after one change:
+//! who could take a role (and which roles a partner could take), whom to recruit, and what the
+//! partnership loses if each partner leaves.
+
+use crate::compare::{Changes, Column, changes, column};
+use crate::explain::{Flag, Outcome};
+use crate::kb::{KnowledgeBase, RoleIx};
+use crate::scenario::{LineUp, Partner, WhatIf};
+use crate::solve::{Options, Status};
+use rayon::prelude::*;
+
+/// One change tried against the base line-up.
+#[derive(Debug, Clone)]
+pub struct Trial {
+    /// What the trial is about: a partner id, a role id, or a candidate's id.
+    pub subject: String,
+    /// The change in words ("ucad pinned to research").
+    pub change: String,
+    /// Why the change cannot even be tried (e.g. the partner refuses the role).
+    pub refused: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// Against the base; `None` when the change was refused.
+    pub delta: Option<Changes>,
+    /// Roles uncovered in the base and covered after the change, and the reverse.
+    pub gaps_closed: Vec<String>,
+    pub gaps_opened: Vec<String>,
+    /// Roles the subject partner holds after the change (for partner-centred questions).
+    pub roles: Vec<String>,
+}
+
+impl Trial {
+    pub fn feasible(&self) -> bool {
+        self.outcome
+            .as_ref()
+            .is_some_and(|o| o.status != Status::Infeasible)
+    }
+
+    pub fn objective_delta(&self) -> Option<f64> {
+        self.delta
+            .as_ref()
+            .filter(|_| self.feasible())
+            .map(|d| d.objective_delta)
+    }
+
+    /// Flags raised by the change on its subject (partner or role) only.
+    pub fn own_flags(&self) -> Vec<&Flag> {
+        self.delta
+            .iter()
+            .flat_map(|d| &d.raised)
+            .filter(|f| {
+                f.partner.as_deref() == Some(&self.subject)
+                    || f.role.as_deref() == Some(&self.subject)
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Exploration {
+    pub scenario: String,
+    /// The question answered, in words.
+    pub question: String,
+    pub base: Outcome,
+    /// Ranked best first (for fragility: the largest loss first).
+    pub trials: Vec<Trial>,
+}
+
+fn uncovered(o: &Outcome) -> Vec<String> {
+    o.uncovered.iter().map(|g| g.role.clone()).collect()
+}
+
+/// Solves the base and each changed line-up (in parallel), and describes each against the base.
+fn explore(
+    kb: &KnowledgeBase,
+    base: &LineUp,
+    question: String,
+    tries: Vec<(String, WhatIf)>,
+    opts: &Options,
+) -> Result<Exploration, crate::Error> {
+    let base_outcome = crate::solve_line_up(kb, base, opts)?;
+    let base_col = column("base".into(), base_outcome.clone());
+    let results: Vec<Result<Trial, crate::Error>> = tries
+        .into_par_iter()
+        .map(|(subject, change)| {
+            let words = change.describe(kb);
+            let mut l = base.clone();
+            if let Err(why) = l.apply(kb, &change) {
+                return Ok(Trial {
+                    subject,
+                    change: words,
+                    refused: Some(why),
+                    outcome: None,
+                    delta: None,
+                    gaps_closed: Vec::new(),
+                    gaps_opened: Vec::new(),
+                    roles: Vec::new(),
+                });
+            }
+            let outcome = crate::solve_line_up(kb, &l, opts)?;
+            let col: Column = column(words.clone(), outcome.clone());
+            let (before, after) = (uncovered(&base_outcome), uncovered(&outcome));
+            let feasible = outcome.status != Status::Infeasible;
+            Ok(Trial {
+                roles: outcome
+                    .partners
+                    .iter()
+                    .find(|p| p.id == subject)
+                    .map(|p| p.roles.clone())
+                    .unwrap_or_default(),
+                gaps_closed: if feasible {
+                    before
+                        .iter()
+                        .filter(|r| !after.contains(r))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                gaps_opened: if feasible {
+                    after
+                        .iter()
+                        .filter(|r| !before.contains(r))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                delta: Some(changes(&base_col, &col)),
+                subject,
+                change: words,
+                refused: None,
+                outcome: Some(outcome),
+            })
+        })
+        .collect();
+    let trials = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Exploration {
+        scenario: base.scenario.clone(),
+        question,
+        base: base_outcome,
+        trials,
+    })
+}
+
+/// Feasible trials first, best objective first; ties by subject id; refused or infeasible last.
+fn rank_best_first(trials: &mut [Trial]) {
+    trials.sort_by(|a, b| {
+        let (x, y) = (a.objective_delta(), b.objective_delta());
+        y.is_some()
+            .cmp(&x.is_some())
+            .then_with(|| y.unwrap_or(0.0).total_cmp(&x.unwrap_or(0.0)))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+}
+
+/// Every partner that could take `role`, each with what taking it would change.
+pub fn for_role(
+    kb: &KnowledgeBase,
+    base: &LineUp,
+    role: RoleIx,
+    opts: &Options,
+) -> Result<Exploration, crate::Error> {
+    let tries = base
+        .partners
+        .iter()
+        .map(|p| {
+            (
+                p.id.clone(),
+                WhatIf::Pin {
+                    partner: p.id.clone(),
+                    role,
+                    lead: false,
+                },
+            )
+        })
+        .collect();
+    let question = format!("who could take {}?", kb.role(role).id);
+    let mut e = explore(kb, base, question, tries, opts)?;
+    rank_best_first(&mut e.trials);
+    Ok(e)
+}
+
+/// Every needed role `partner` could take, each with what taking it would change.
+pub fn for_partner(
+    kb: &KnowledgeBase,
+    base: &LineUp,
+    partner: &str,
+    opts: &Options,
+) -> Result<Exploration, crate::Error> {
+    if base.partner_index(partner).is_none() {
+        let hint = crate::diag::closest(partner, base.partners.iter().map(|p| p.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        return Err(crate::Error::Usage(format!(
+            "no partner `{partner}` in the line-up{hint}"
+        )));
+    }
+    let tries = base
+        .needs
+        .iter()
+        .map(|n| {
+            (
+                kb.role(n.role).id.clone(),
+                WhatIf::Pin {
+                    partner: partner.to_string(),
+                    role: n.role,
+                    lead: false,
+                },
+            )
+        })
+        .collect();
+    let question = format!("which roles could {partner} take?");
+    let mut e = explore(kb, base, question, tries, opts)?;
+    rank_best_first(&mut e.trials);
+    Ok(e)
+}
+
+/// What adding each candidate would gain; without candidates, a typical member of each sector.
+pub fn recruit(
+    kb: &KnowledgeBase,
+    base: &LineUp,
+    candidates: &[Partner],
+    opts: &Options,
+) -> Result<Exploration, crate::Error> {
+    let capacity = kb.settings.default_capacity;
+    let pool: Vec<Partner> = if candidates.is_empty() {
+        (0..kb.sectors.len())
+            .map(|s| Partner::typical(kb, crate::kb::SectorIx(s as u32), capacity))
+            .filter(|p| base.partner_index(&p.id).is_none())
+            .collect()
+    } else {
+        candidates.to_vec()
+    };
+    let tries = pool
+        .into_iter()
+        .map(|p| (p.id.clone(), WhatIf::With(Box::new(p))))
+        .collect();
+    let question = if candidates.is_empty() {
+        "which sector should we recruit from? (typical members, no candidates listed)".to_string()
+    } else {
+        "which candidate should we recruit?".to_string()
+    };
+    let mut e = explore(kb, base, question, tries, opts)?;
+    rank_best_first(&mut e.trials);
+    Ok(e)
+}
+
+/// What the partnership loses if each partner leaves: the single points of failure first.
+pub fn fragility(
+    kb: &KnowledgeBase,
+    base: &LineUp,
+    opts: &Options,
+) -> Result<Exploration, crate::Error> {
+    let tries = base
+        .partners
+        .iter()
+        .map(|p| (p.id.clone(), WhatIf::Without(p.id.clone())))
+        .collect();
+    let mut e = explore(
+        kb,
+        base,
+        "what do we lose if each partner leaves?".to_string(),
+        tries,
+        opts,
+    )?;
+    e.trials.sort_by(|a, b| {
+        let (x, y) = (a.objective_delta(), b.objective_delta());
+        x.is_some()
+            .cmp(&y.is_some())
+            .reverse()
+            .then_with(|| x.unwrap_or(0.0).total_cmp(&y.unwrap_or(0.0)))
+            .then_with(|| b.gaps_opened.len().cmp(&a.gaps_opened.len()))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    Ok(e)
+}

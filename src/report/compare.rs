@@ -1,0 +1,241 @@
+//! `rolefit compare` as text, Markdown and JSON: one column per line-up, then the changes
+//! against the base.
+
+use super::json::{flag_json, outcome_json};
+use super::markdown::escape;
+use crate::compare::{Column, Comparison};
+use crate::explain::{Flag, round};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+fn holders(c: &Column, r: usize) -> String {
+    if c.holders[r].is_empty() {
+        return "-".to_string();
+    }
+    c.holders[r]
+        .iter()
+        .map(|h| {
+            if h.lead {
+                format!("*{}", h.partner)
+            } else {
+                h.partner.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn counts(c: &Column) -> String {
+    let [h, m, l, i] = c.flag_counts;
+    format!("{h}/{m}/{l}/{i}")
+}
+
+fn signed(v: f64) -> String {
+    if v >= 0.0 {
+        format!("+{v:.2}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn flag_line(f: &Flag) -> String {
+    let about: Vec<&str> = [f.partner.as_deref(), f.role.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    format!(
+        "{} {} {} ({})",
+        f.severity.name(),
+        f.kind,
+        about.join("/"),
+        f.rule
+    )
+}
+
+fn rows(c: &Comparison) -> Vec<(String, Vec<String>)> {
+    let base = &c.columns[0].outcome;
+    let mut rows = vec![
+        (
+            "status".to_string(),
+            c.columns
+                .iter()
+                .map(|x| x.outcome.status.name().to_string())
+                .collect(),
+        ),
+        (
+            "objective".to_string(),
+            c.columns
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let v = x.outcome.objective;
+                    if i == 0 {
+                        format!("{v:.2}")
+                    } else {
+                        format!("{v:.2} ({})", signed(v - base.objective))
+                    }
+                })
+                .collect(),
+        ),
+        (
+            "coverage".to_string(),
+            c.columns
+                .iter()
+                .map(|x| format!("{:.0}%", x.outcome.coverage * 100.0))
+                .collect(),
+        ),
+        (
+            "flags high/med/low/info".to_string(),
+            c.columns.iter().map(counts).collect(),
+        ),
+    ];
+    for (r, role) in c.roles.iter().enumerate() {
+        rows.push((
+            format!("{} ({})", role.id, role.importance),
+            c.columns.iter().map(|x| holders(x, r)).collect(),
+        ));
+    }
+    rows
+}
+
+pub fn text(c: &Comparison) -> String {
+    let mut out = format!(
+        "{}: {} line-ups compared (* marks the lead)\n\n",
+        c.scenario,
+        c.columns.len()
+    );
+    let rows = rows(c);
+    let label = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = (0..c.columns.len())
+        .map(|k| {
+            let header = c.columns[k].name.chars().count();
+            rows.iter()
+                .map(|(_, v)| v[k].chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(header)
+                .min(40)
+        })
+        .collect();
+    let _ = write!(out, "{:label$}", "");
+    for (col, w) in c.columns.iter().zip(&widths) {
+        let _ = write!(out, "  {:w$}", col.name);
+    }
+    out.push('\n');
+    for (l, values) in &rows {
+        let _ = write!(out, "{l:label$}");
+        for (v, w) in values.iter().zip(&widths) {
+            let _ = write!(out, "  {v:w$}");
+        }
+        out.push('\n');
+    }
+    for ch in &c.changes {
+        let _ = writeln!(
+            out,
+            "\n{}: objective {}, coverage {:+.0} points",
+            ch.variant,
+            signed(ch.objective_delta),
+            ch.coverage_delta * 100.0
+        );
+        if ch.moved.is_empty() && ch.raised.is_empty() && ch.cleared.is_empty() {
+            let _ = writeln!(out, "  same line-up and flags as the base");
+        }
+        for m in &ch.moved {
+            let show = |v: &[String]| {
+                if v.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            let _ = writeln!(
+                out,
+                "  moved   {}: {} -> {}",
+                m.role,
+                show(&m.from),
+                show(&m.to)
+            );
+        }
+        for f in &ch.raised {
+            let _ = writeln!(out, "  raised  {}", flag_line(f));
+        }
+        for f in &ch.cleared {
+            let _ = writeln!(out, "  cleared {}", flag_line(f));
+        }
+    }
+    out
+}
+
+pub fn markdown(c: &Comparison) -> String {
+    let mut out = format!("# {}: line-ups compared\n\n", escape(&c.scenario));
+    let _ = write!(out, "| |");
+    for col in &c.columns {
+        let _ = write!(out, " {} |", escape(&col.name));
+    }
+    out.push_str("\n|---|");
+    for _ in &c.columns {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (l, values) in rows(c) {
+        let _ = write!(out, "| {} |", escape(&l));
+        for v in values {
+            let _ = write!(out, " {} |", escape(&v));
+        }
+        out.push('\n');
+    }
+    out.push_str("\n\\* marks the lead.\n");
+    for ch in &c.changes {
+        let _ = writeln!(
+            out,
+            "\n## {}\n\nObjective {}, coverage {:+.0} points.\n",
+            escape(&ch.variant),
+            signed(ch.objective_delta),
+            ch.coverage_delta * 100.0
+        );
+        for m in &ch.moved {
+            let _ = writeln!(
+                out,
+                "- moved: {}: {} → {}",
+                escape(&m.role),
+                escape(&m.from.join(", ")),
+                escape(&m.to.join(", "))
+            );
+        }
+        for f in &ch.raised {
+            let _ = writeln!(out, "- raised: {}", escape(&flag_line(f)));
+        }
+        for f in &ch.cleared {
+            let _ = writeln!(out, "- cleared: {}", escape(&flag_line(f)));
+        }
+    }
+    out
+}
+
+pub fn json(c: &Comparison) -> Value {
+    json!({
+        "scenario": c.scenario,
+        "roles": c.roles.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "line_ups": c.columns.iter().map(|col| json!({
+            "name": col.name,
+            "status": col.outcome.status.name(),
+            "objective": round(col.outcome.objective, 4),
+            "coverage": round(col.outcome.coverage, 4),
+            "flags": {"high": col.flag_counts[0], "medium": col.flag_counts[1], "low": col.flag_counts[2], "info": col.flag_counts[3]},
+            "holders": c.roles.iter().zip(&col.holders).map(|(r, h)| (r.id.clone(), json!(h.iter().map(|x| json!({"partner": x.partner, "lead": x.lead})).collect::<Vec<_>>()))).collect::<serde_json::Map<_, _>>(),
+            "result": outcome_json(&col.outcome),
+        })).collect::<Vec<_>>(),
+        "changes": c.changes.iter().map(|ch| json!({
+            "variant": ch.variant,
+            "objective_delta": round(ch.objective_delta, 4),
+            "coverage_delta": round(ch.coverage_delta, 4),
+            "moved": ch.moved.iter().map(|m| json!({"role": m.role, "from": m.from, "to": m.to})).collect::<Vec<_>>(),
+            "raised": ch.raised.iter().map(flag_json).collect::<Vec<_>>(),
+            "cleared": ch.cleared.iter().map(flag_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
