@@ -37,6 +37,8 @@ pub enum Command {
     Recruit(ExploreArgs),
     /// What the partnership loses if each partner leaves: its single points of failure.
     Fragility(ExploreArgs),
+    /// Turn a partner spreadsheet (.csv or .xlsx) into a scenario file.
+    Import(ImportArgs),
     /// Validate scenario and rule files, printing every problem found.
     Check(CheckArgs),
     /// Show the knowledge base in force: sectors, roles, rules.
@@ -77,6 +79,9 @@ pub struct ScenarioArgs {
     pub scenario: String,
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Partners from a spreadsheet (.csv or .xlsx, one row per partner), added to the scenario's.
+    #[arg(long, value_name = "FILE")]
+    pub partners: Option<PathBuf>,
 }
 
 /// Changes to the line-up without editing files; the result is reported as a variant named
@@ -197,6 +202,25 @@ pub struct RecommendArgs {
     /// Every role PARTNER could take, best first.
     #[arg(long, value_name = "ID")]
     pub partner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The sheet: one row per partner with columns id, name, sector, capacity, a column per
+    /// capability (0 to 1), refuses, funds, attributes (lists separated by `;`).
+    pub sheet: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// The scenario's name (default: the sheet's file name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The needed roles with their importance, e.g. `policy_framework=4,research=3`
+    /// (default: every role of the catalogue at importance 3, to edit).
+    #[arg(long, value_name = "ROLE=IMPORTANCE,...")]
+    pub needs: Option<String>,
+    /// Write the scenario to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

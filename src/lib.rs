@@ -39,6 +39,7 @@ pub mod output;
 pub mod report;
 pub mod ron;
 pub mod scenario;
+pub mod sheet;
 pub mod solve;
 pub mod source;
 

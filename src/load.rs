@@ -25,6 +25,8 @@ pub enum LoadError {
     NotText { path: String },
     #[error("{path}: no .ron files in this rule directory")]
     NoRuleFiles { path: String },
+    #[error("{path}: {message}")]
+    Sheet { path: String, message: String },
 }
 
 /// A parsed input file: its text (for positions) and its tree, or the syntax error.
@@ -117,4 +119,147 @@ pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
         .iter()
         .map(|f| read_source(&f.display().to_string()))
         .collect()
+}
+
+/// A spreadsheet as rows of cells; the first row holds the column names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The file as the user named it.
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    /// The cell as text, trimmed (numbers as written by Rust's shortest form).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(n) => n.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Number(_) => false,
+        }
+    }
+}
+
+/// Reads a `.csv` or `.xlsx` partner sheet. CSV may use `,` or `;` (as European spreadsheet
+/// exports do); the one the header uses more is taken. An XLSX file's sheet named "partners" is
+/// read, or else its first sheet.
+pub fn read_table(path: &Path) -> Result<Table, LoadError> {
+    let shown = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut bytes = Vec::new();
+    let read_err = |source| LoadError::Read {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(LoadError::TooLarge {
+            path: shown,
+            size: Some(meta.len()),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    let rows = match ext.as_str() {
+        "csv" | "txt" => csv_rows(&shown, &checked_text(&shown, bytes)?)?,
+        "xlsx" | "xlsm" => xlsx_rows(&shown, bytes)?,
+        _ => {
+            return Err(LoadError::Sheet {
+                path: shown,
+                message: "expected a .csv or .xlsx file".into(),
+            });
+        }
+    };
+    Ok(Table { name: shown, rows })
+}
+
+fn csv_rows(path: &str, text: &str) -> Result<Vec<Vec<Cell>>, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| LoadError::Sheet {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        rows.push(
+            record
+                .iter()
+                .map(|c| {
+                    if c.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+fn xlsx_rows(path: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, LoadError> {
+    use calamine::{Data, Reader, Xlsx};
+    let sheet_err = |message: String| LoadError::Sheet {
+        path: path.to_string(),
+        message,
+    };
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| sheet_err(format!("not a readable .xlsx file: {e}")))?;
+    let names = book.sheet_names();
+    let name = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case("partners"))
+        .or_else(|| names.first())
+        .cloned()
+        .ok_or_else(|| sheet_err("the workbook has no sheets".into()))?;
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| sheet_err(format!("sheet {name:?}: {e}")))?;
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Data::Empty => Cell::Empty,
+                    Data::Int(i) => Cell::Number(*i as f64),
+                    Data::Float(f) => Cell::Number(*f),
+                    Data::Bool(b) => Cell::Text(b.to_string()),
+                    other => Cell::Text(other.to_string()),
+                })
+                .collect()
+        })
+        .collect())
 }

@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod explore;
+mod import;
 mod rules;
 mod solve;
 
@@ -29,6 +30,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Recommend(args) => explore::recommend(args),
         Command::Recruit(args) => explore::recruit(args),
         Command::Fragility(args) => explore::fragility(args),
+        Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
     }
@@ -148,21 +150,37 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
     })
 }
 
-/// Reads the rule files and the scenario ("load"), then validates both ("validate").
+/// Reads the rule files, the scenario and a partner sheet if any ("load"), then validates them
+/// ("validate").
 pub fn load_scenario(
     args: &ScenarioArgs,
     t: &mut Timings,
 ) -> Result<(KnowledgeBase, Scenario), Error> {
-    let (rule_docs, scenario_doc) = t.stage("load", || -> Result<_, Error> {
+    let (rule_docs, scenario_doc, sheet) = t.stage("load", || -> Result<_, Error> {
+        let sheet = args
+            .partners
+            .as_deref()
+            .map(crate::load::read_table)
+            .transpose()?;
         Ok((
             rule_documents(&args.rules)?,
             Document::parse(read_source(&args.scenario)?),
+            sheet,
         ))
     })?;
     t.stage("validate", || {
         let kb = crate::knowledge_base(rule_docs)?;
-        let scenario = crate::validate_scenario(&kb, &scenario_doc)?;
-        Ok((kb, scenario))
+        let extra = match &sheet {
+            Some(table) => match crate::sheet::partners(&kb, table) {
+                (Some(p), _) => p,
+                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
+            },
+            None => Vec::new(),
+        };
+        match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
+            (Some(scenario), _) => Ok((kb, scenario)),
+            (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
+        }
     })
 }
 

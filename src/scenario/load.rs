@@ -457,24 +457,18 @@ impl Loader<'_, '_, '_> {
         let (Some(id), Some(sector), Some(capacity)) = (id.clone(), sector, capacity) else {
             return (id, None);
         };
-        let s = self.kb.sector(sector);
-        let mut strengths: Vec<f64> = (0..self.kb.capabilities.len())
-            .map(|i| s.default_strength(CapIx(i as u32)))
-            .collect();
-        for &(cap, v) in &stated {
-            strengths[cap.index()] = v;
-        }
-        let partner = Partner {
+        let mut partner = Partner {
             name: name.map_or_else(|| id.value.clone(), |n| n.value),
             id: id.value.clone(),
             sector,
             capacity,
-            strengths,
-            stated: stated.iter().map(|(c, _)| *c).collect(),
+            strengths: Vec::new(),
+            stated: Vec::new(),
             refuses,
             attributes,
             funds,
         };
+        partner.set_strengths(self.kb, &stated);
         (Some(id), Some(partner))
     }
 

@@ -59,6 +59,18 @@ impl Partner {
         self.strengths[cap.index()]
     }
 
+    /// Sets the strengths: the stated ones, and the sector's defaults for the rest.
+    pub fn set_strengths(&mut self, kb: &KnowledgeBase, stated: &[(CapIx, f64)]) {
+        let sector = kb.sector(self.sector);
+        self.strengths = (0..kb.capabilities.len())
+            .map(|i| sector.default_strength(CapIx(i as u32)))
+            .collect();
+        for &(cap, v) in stated {
+            self.strengths[cap.index()] = v;
+        }
+        self.stated = stated.iter().map(|(c, _)| *c).collect();
+    }
+
     pub fn is_stated(&self, cap: CapIx) -> bool {
         self.stated.contains(&cap)
     }

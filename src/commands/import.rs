@@ -1,0 +1,74 @@
+//! `rolefit import`: a partner spreadsheet becomes a scenario file.
+
+use super::{EXIT_OK, deliver, knowledge};
+use crate::Error;
+use crate::cli::ImportArgs;
+use crate::diag::{Diagnostics, closest};
+use crate::kb::KnowledgeBase;
+use crate::scenario::Need;
+
+/// `role=importance,...`, or every role of the catalogue at importance 3.
+fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
+    let need = |role, importance| Need {
+        role,
+        importance,
+        min: 1,
+        max: 1,
+    };
+    let Some(spec) = spec else {
+        return Ok((0..kb.roles.len())
+            .map(|r| need(crate::kb::RoleIx(r as u32), 3))
+            .collect());
+    };
+    let mut out: Vec<Need> = Vec::new();
+    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (role, importance) = item.split_once('=').unwrap_or((item, "3"));
+        let r = kb.role_by_id(role.trim()).ok_or_else(|| {
+            let hint = closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            Error::Usage(format!("--needs: unknown role `{}`{hint}", role.trim()))
+        })?;
+        let importance: u32 = importance
+            .trim()
+            .parse()
+            .ok()
+            .filter(|i| (1..=5).contains(i))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--needs: importance of `{}` must be 1 to 5, got {importance:?}",
+                    role.trim()
+                ))
+            })?;
+        if out.iter().any(|n| n.role == r) {
+            return Err(Error::Usage(format!(
+                "--needs: `{}` is listed twice",
+                role.trim()
+            )));
+        }
+        out.push(need(r, importance));
+    }
+    if out.is_empty() {
+        return Err(Error::Usage("--needs lists no role".into()));
+    }
+    Ok(out)
+}
+
+pub fn run(args: &ImportArgs) -> Result<u8, Error> {
+    let kb = knowledge(&args.rules)?;
+    let needs = needs(&kb, args.needs.as_deref())?;
+    let table = crate::load::read_table(&args.sheet)?;
+    let partners = match crate::sheet::partners(&kb, &table) {
+        (Some(p), _) => p,
+        (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
+    };
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.sheet.file_stem().map_or_else(
+            || "Imported partners".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    });
+    let text = crate::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
+    deliver(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}
