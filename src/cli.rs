@@ -33,6 +33,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the knowledge base in force: sectors, roles, rules.
     Rules(RulesArgs),
+    /// One page per partner answering the framework's four guiding questions, for a workshop.
+    Brief(BriefArgs),
 }
 
 /// Which knowledge base to use.
@@ -52,6 +54,8 @@ pub enum ReportFormat {
     Text,
     Json,
     Markdown,
+    /// One self-contained page (inline CSS and SVG charts) to open in a browser or print.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -89,6 +93,32 @@ pub struct SolveArgs {
     #[arg(long, value_name = "NAME", default_value = "microlp")]
     pub solver: String,
     /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BriefFormat {
+    Markdown,
+    /// One self-contained page, one printed page per partner.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The scenario file (RON), or `-` for standard input.
+    pub scenario: String,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Brief this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Only this partner's page (repeat for several); the overview still shows everyone.
+    #[arg(long, value_name = "ID")]
+    pub partner: Vec<String>,
+    #[arg(long, value_enum, default_value_t = BriefFormat::Markdown)]
+    pub format: BriefFormat,
+    /// Write the brief to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -1,15 +1,17 @@
 //! Carries out the command line: each command loads, validates, solves and renders through the
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
+mod brief;
 mod check;
 mod rules;
 mod solve;
 
 use crate::Error;
 use crate::cli::{Cli, Command, RuleArgs, SeverityArg};
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, Severity};
 use crate::load::{Document, read_rules};
+use crate::scenario::{LineUp, Scenario};
 use std::io::{IsTerminal, Write};
 
 pub const EXIT_OK: u8 = 0;
@@ -23,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Solve(args) => solve::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Brief(args) => brief::run(args),
     }
 }
 
@@ -77,6 +80,34 @@ fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
 
 pub fn knowledge(args: &RuleArgs) -> Result<KnowledgeBase, Error> {
     crate::knowledge_base(rule_documents(args)?)
+}
+
+/// The base line-up, or the named variant; an unknown name is a usage error that suggests the
+/// closest name (or lists the variants).
+fn select_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
+    let Some(name) = variant else {
+        return Ok(scenario.base());
+    };
+    if let Some(v) = scenario.variant(name) {
+        return Ok(scenario.line_up(v));
+    }
+    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+    let hint = match closest(name, names.iter().copied()) {
+        Some(c) => format!("; did you mean {c:?}?"),
+        None if names.is_empty() => "; the scenario has no variants".to_string(),
+        None => format!(
+            "; its variants are: {}",
+            names
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Error::Usage(format!(
+        "{}: no variant named {name:?}{hint}",
+        scenario.file
+    )))
 }
 
 fn severity(s: SeverityArg) -> Severity {

@@ -1,8 +1,10 @@
 //! `rolefit solve`: one line-up, explained.
 
-use super::{EXIT_FLAGGED, EXIT_OK, colour_on_stdout, emit, rule_documents, severity, write_file};
+use super::{
+    EXIT_FLAGGED, EXIT_OK, colour_on_stdout, emit, rule_documents, select_line_up, severity,
+    write_file,
+};
 use crate::cli::{ReportFormat, SolveArgs};
-use crate::diag::closest;
 use crate::load::{Document, read_source};
 use crate::report::{self, Format, Style};
 use crate::{Error, explain, model};
@@ -65,31 +67,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         let scenario = crate::validate_scenario(&kb, &scenario_doc)?;
         Ok((kb, scenario))
     })?;
-    let line_up = match &args.variant {
-        None => scenario.base(),
-        Some(name) => match scenario.variant(name) {
-            Some(v) => scenario.line_up(v),
-            None => {
-                let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
-                let hint = match closest(name, names.iter().copied()) {
-                    Some(c) => format!("; did you mean {c:?}?"),
-                    None if names.is_empty() => "; the scenario has no variants".to_string(),
-                    None => format!(
-                        "; its variants are: {}",
-                        names
-                            .iter()
-                            .map(|n| format!("{n:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-                return Err(Error::Usage(format!(
-                    "{}: no variant named {name:?}{hint}",
-                    scenario.file
-                )));
-            }
-        },
-    };
+    let line_up = select_line_up(&scenario, args.variant.as_deref())?;
     let (problem, milp) = t.stage("build", || {
         let problem = model::Problem::new(&kb, &line_up);
         let milp = model::build(&problem);
@@ -114,6 +92,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
     };
     let style = Style {
         colour: args.output.is_none() && colour_on_stdout(),

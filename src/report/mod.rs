@@ -1,5 +1,6 @@
-//! Renderers: the same [`Outcome`] as JSON, terminal text or Markdown.
+//! Renderers: the same [`Outcome`] as JSON, terminal text, Markdown or HTML.
 
+pub mod html;
 mod json;
 pub mod kb_json;
 pub mod kb_text;
@@ -17,6 +18,7 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    Html,
 }
 
 /// Options of the text renderer.
@@ -31,5 +33,6 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
         Format::Text => text(outcome, style),
         Format::Json => to_json(&outcome_json(outcome)),
         Format::Markdown => markdown(outcome),
+        Format::Html => html::render(outcome),
     }
 }
