@@ -416,3 +416,191 @@ fn success(c: &Ctx, k: usize) -> Success {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Document;
+    use crate::source::Source;
+
+    /// A line-up where every answer has something to say: a pinned weak partner beside a strong
+    /// one on the same role, a need nobody in the line-up meets, a small NGO carrying two roles.
+    const SCENARIO: &str = r#"Scenario(
+        name: "Brief test",
+        needs: [
+            Need(role: "policy_framework", importance: 4),
+            Need(role: "community_outreach", importance: 4, min: 2, max: 2),
+            Need(role: "health_education", importance: 3),
+            Need(role: "solution_development", importance: 3),
+            Need(role: "data_and_analytics", importance: 2),
+        ],
+        partners: [
+            Partner(id: "moh", name: "Ministry of Health", sector: "government", capacity: 1),
+            Partner(id: "ngo", name: "Community NGO", sector: "civil_society", attributes: ["small_organisation"]),
+            Partner(id: "acme", name: "Acme Health Tech", sector: "business", capacity: 3,
+                capabilities: { "investment_for_solutions_development": 0.3 }),
+            Partner(id: "city", name: "City council", sector: "government", capacity: 1,
+                capabilities: { "community_access_and_outreach": 0.4 }),
+        ],
+        pins: [Pin(partner: "city", role: "community_outreach"), Pin(partner: "ngo", role: "health_education")],
+    )"#;
+
+    fn brief(text: &str) -> Brief {
+        let kb = crate::default_knowledge_base().unwrap();
+        let doc = Document::parse(Source::new("brief.ron", text));
+        let scenario = crate::validate_scenario(&kb, &doc).unwrap();
+        brief_line_up(&kb, &scenario.base(), &Default::default()).unwrap()
+    }
+
+    fn page<'b>(b: &'b Brief, id: &str) -> &'b PartnerBrief {
+        b.partners.iter().find(|p| p.id == id).unwrap()
+    }
+
+    #[test]
+    fn pages_follow_the_scenario_order_with_the_roles_held() {
+        let b = brief(SCENARIO);
+        let ids: Vec<&str> = b.partners.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["moh", "ngo", "acme", "city"]);
+        let city = page(&b, "city");
+        assert_eq!(city.roles.len(), 1);
+        assert_eq!(city.roles[0].role, "community_outreach");
+        assert!(city.roles[0].pinned && !city.roles[0].lead);
+        assert_eq!(b.line_up.len(), 4);
+    }
+
+    #[test]
+    fn motives_name_the_roles_serving_them_and_partners_sharing_them() {
+        let b = brief(SCENARIO);
+        let moh = &page(&b, "moh").motivation;
+        assert_eq!(moh.source, "Table 1, government, motives for collaboration");
+        let cost = moh
+            .motives
+            .iter()
+            .find(|m| m.id == "cost_containment")
+            .unwrap();
+        assert_eq!(cost.served_by, ["Policy framework"]);
+        let access = moh
+            .motives
+            .iter()
+            .find(|m| m.id == "improved_access_and_provision_of_healthcare")
+            .unwrap();
+        // Shared with the other sectors only: `city` is government too.
+        assert_eq!(access.shared_with, ["ngo", "acme"]);
+    }
+
+    #[test]
+    fn a_weak_need_is_covered_by_a_partner_on_the_same_role_first() {
+        let b = brief(SCENARIO);
+        let city = &page(&b, "city").competencies;
+        let outreach = city
+            .lacks
+            .iter()
+            .find(|l| l.capability == "community_access_and_outreach")
+            .unwrap();
+        assert_eq!(outreach.strength, 0.4);
+        let cover = outreach.covered_by.as_ref().unwrap();
+        assert_eq!((cover.partner.as_str(), cover.same_role), ("ngo", true));
+        let ngo = &page(&b, "ngo").competencies;
+        let promotion = ngo
+            .lacks
+            .iter()
+            .find(|l| l.capability == "health_education_and_promotion")
+            .unwrap();
+        let cover = promotion.covered_by.as_ref().unwrap();
+        assert_eq!((cover.partner.as_str(), cover.same_role), ("moh", false));
+    }
+
+    #[test]
+    fn a_need_nobody_meets_suggests_the_sector_to_recruit_from() {
+        let b = brief(SCENARIO);
+        let acme = &page(&b, "acme").competencies;
+        let data = acme
+            .lacks
+            .iter()
+            .find(|l| l.capability == "data_and_analytics")
+            .unwrap();
+        assert!(data.covered_by.is_none());
+        assert_eq!(data.recruit.as_deref(), Some("Academia"));
+    }
+
+    #[test]
+    fn strengths_compare_stated_values_with_the_sector_profile() {
+        let b = brief(SCENARIO);
+        let acme = &page(&b, "acme").competencies;
+        let below = &acme.below_profile;
+        assert_eq!(below.len(), 1);
+        assert_eq!(below[0].capability, "investment_for_solutions_development");
+        assert!(below[0].stated && below[0].value < below[0].sector_default);
+        let values: Vec<f64> = acme.strengths.iter().map(|s| s.value).collect();
+        assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+        assert!(acme.strengths.len() <= STRENGTHS);
+    }
+
+    #[test]
+    fn a_sector_risk_shows_the_rule_raised_on_the_partner() {
+        let b = brief(SCENARIO);
+        let ngo = &page(&b, "ngo").risks;
+        assert!(
+            ngo.flags
+                .iter()
+                .any(|f| f.rule == "civil_society_small_organisation")
+        );
+        let capacity = ngo
+            .sector_risks
+            .iter()
+            .find(|r| r.id == "capacity_constraints")
+            .unwrap();
+        assert_eq!(capacity.raised, ["civil_society_small_organisation"]);
+        assert!(
+            capacity
+                .rules
+                .iter()
+                .any(|r| r.id == "civil_society_capacity")
+        );
+        let drift = ngo
+            .sector_risks
+            .iter()
+            .find(|r| r.id == "mission_drift")
+            .unwrap();
+        assert!(drift.raised.is_empty() && !drift.rules.is_empty());
+        assert_eq!(
+            ngo.sector_risks.len(),
+            5,
+            "Table 1 lists five civil society risks"
+        );
+    }
+
+    #[test]
+    fn success_lists_its_rewards_and_each_other_sector_once() {
+        let b = brief(SCENARIO);
+        let moh = &page(&b, "moh").success;
+        assert_eq!(moh.rewards, ["Public perception", "Votes"]);
+        let sectors: Vec<&str> = moh.others.iter().map(|o| o.sector_name.as_str()).collect();
+        assert_eq!(sectors, ["Civil society", "Business"]);
+        assert_eq!(moh.others[1].rewards, ["Turnover", "Market share", "Sales"]);
+    }
+
+    #[test]
+    fn an_infeasible_line_up_still_briefs_every_partner_from_its_profile() {
+        let text = SCENARIO.replace(
+            r#"Pin(partner: "ngo", role: "health_education")"#,
+            r#"Pin(partner: "acme", role: "policy_framework")"#,
+        );
+        let b = brief(&text);
+        assert_eq!(b.status, Status::Infeasible);
+        assert!(!b.conflict.is_empty());
+        assert_eq!(b.partners.len(), 4);
+        for p in &b.partners {
+            assert!(p.roles.is_empty());
+            assert!(!p.motivation.motives.is_empty() && !p.success.rewards.is_empty());
+        }
+    }
+
+    #[test]
+    fn retain_keeps_the_chosen_pages_and_the_whole_overview() {
+        let mut b = brief(SCENARIO);
+        b.retain(&["city".to_string()]);
+        assert_eq!(b.partners.len(), 1);
+        assert_eq!(b.line_up.len(), 4);
+    }
+}

@@ -73,8 +73,9 @@ pub fn render(b: &Brief) -> String {
     }
     h.close().close();
     h.close();
+    let solved = b.status != Status::Infeasible;
     for p in &b.partners {
-        partner(&mut h, p);
+        partner(&mut h, p, solved);
     }
     h.close();
     let title = match &b.variant {
@@ -115,7 +116,8 @@ fn roles(h: &mut Html, roles: &[HeldRole]) {
     }
 }
 
-fn partner(h: &mut Html, p: &PartnerBrief) {
+/// `solved`: a line-up exists (without one, nothing can be said about roles held).
+fn partner(h: &mut Html, p: &PartnerBrief, solved: bool) {
     h.open(
         "section",
         &[
@@ -131,14 +133,16 @@ fn partner(h: &mut Html, p: &PartnerBrief) {
         " \u{00b7} {} \u{00b7} capacity {} \u{00b7} ",
         p.sector_name, p.capacity
     ));
-    if p.roles.is_empty() {
+    if !solved {
+        h.text("no line-up (the demands conflict)");
+    } else if p.roles.is_empty() {
         h.text("no role in this line-up");
     } else {
         roles(h, &p.roles);
     }
     h.close();
     h.open("div", &[("class", "grid2")]);
-    motivation(h, p);
+    motivation(h, p, solved);
     competencies(h, p);
     risks(h, p);
     success(h, p);
@@ -166,7 +170,7 @@ fn source(h: &mut Html, what: &str, source: &str) {
     h.close();
 }
 
-fn motivation(h: &mut Html, p: &PartnerBrief) {
+fn motivation(h: &mut Html, p: &PartnerBrief, solved: bool) {
     let m = &p.motivation;
     question(h, 0);
     source(
@@ -179,7 +183,9 @@ fn motivation(h: &mut Html, p: &PartnerBrief) {
         h.open("li", &[("data-motive", &x.id)]);
         if x.served_by.is_empty() {
             h.text(&x.label);
-            h.elem("span", &[("class", "muted")], ": not served by its roles");
+            if solved {
+                h.elem("span", &[("class", "muted")], ": not served by its roles");
+            }
         } else {
             h.elem("strong", &[], &x.label);
             h.text(&format!(": served by {}", x.served_by.join(", ")));
@@ -194,13 +200,14 @@ fn motivation(h: &mut Html, p: &PartnerBrief) {
         h.close();
     }
     h.close();
-    if p.roles.is_empty() {
+    // Without a line-up, roles held say nothing about motives.
+    if solved && p.roles.is_empty() {
         h.elem(
             "p",
             &[],
             "It holds no role in this line-up: ask what would make taking part worth its while.",
         );
-    } else if m.motives.iter().all(|x| x.served_by.is_empty()) {
+    } else if solved && m.motives.iter().all(|x| x.served_by.is_empty()) {
         h.elem(
             "p",
             &[],

@@ -99,14 +99,16 @@ pub fn render(b: &Brief) -> String {
             }
         );
     }
+    let solved = b.status != Status::Infeasible;
     for p in &b.partners {
         out.push_str("\n---\n\n");
-        partner(&mut out, p);
+        partner(&mut out, p, solved);
     }
     out
 }
 
-fn partner(out: &mut String, p: &PartnerBrief) {
+/// `solved`: a line-up exists (without one, nothing can be said about roles held).
+fn partner(out: &mut String, p: &PartnerBrief, solved: bool) {
     let _ = writeln!(out, "## {}\n", esc(&p.name));
     let roles = roles_line(&p.roles, esc);
     let _ = writeln!(
@@ -115,13 +117,15 @@ fn partner(out: &mut String, p: &PartnerBrief) {
         code(&p.id),
         esc(&p.sector_name),
         p.capacity,
-        if roles.is_empty() {
+        if !solved {
+            "no line-up (the demands conflict)".to_string()
+        } else if roles.is_empty() {
             "none in this line-up".to_string()
         } else {
             roles.join("; ")
         }
     );
-    motivation(out, p);
+    motivation(out, p, solved);
     competencies(out, p);
     risks(out, p);
     success(out, p);
@@ -131,34 +135,38 @@ fn list(items: &[String]) -> String {
     items.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", ")
 }
 
-fn motivation(out: &mut String, p: &PartnerBrief) {
+fn motivation(out: &mut String, p: &PartnerBrief, solved: bool) {
     let m = &p.motivation;
     let _ = writeln!(out, "\n### 1. {}\n", QUESTIONS[0]);
     let _ = writeln!(out, "Its sector's motives ({}):\n", esc(&m.source));
     for x in &m.motives {
-        let served = if x.served_by.is_empty() {
-            "not served by its roles".to_string()
-        } else {
-            format!("served by {}", list(&x.served_by))
-        };
-        let shared = if x.shared_with.is_empty() {
-            String::new()
-        } else {
-            format!("; shared with {}", list(&x.shared_with))
-        };
+        let mut about = Vec::new();
+        if !x.served_by.is_empty() {
+            about.push(format!("served by {}", list(&x.served_by)));
+        } else if solved {
+            about.push("not served by its roles".to_string());
+        }
+        if !x.shared_with.is_empty() {
+            about.push(format!("shared with {}", list(&x.shared_with)));
+        }
         let label = if x.served_by.is_empty() {
             esc(&x.label)
         } else {
             format!("**{}**", esc(&x.label))
         };
-        let _ = writeln!(out, "- {label}: {served}{shared}");
+        if about.is_empty() {
+            let _ = writeln!(out, "- {label}");
+        } else {
+            let _ = writeln!(out, "- {label}: {}", about.join("; "));
+        }
     }
-    if p.roles.is_empty() {
+    // Without a line-up, roles held say nothing about motives.
+    if solved && p.roles.is_empty() {
         let _ = writeln!(
             out,
             "\nIt holds no role in this line-up: ask what would make taking part worth its while."
         );
-    } else if m.motives.iter().all(|x| x.served_by.is_empty()) {
+    } else if solved && m.motives.iter().all(|x| x.served_by.is_empty()) {
         let _ = writeln!(
             out,
             "\nNone of its roles serves a motive of its sector: ask what it expects to gain."

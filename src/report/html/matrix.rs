@@ -4,7 +4,7 @@
 //! `data-fit` (and `data-flag`) so tests and scripts can read the chart, and a tooltip.
 
 use super::{Html, clip, num};
-use crate::explain::{Cell, Outcome};
+use crate::explain::{Cell, Outcome, round};
 use crate::kb::Severity;
 
 const CELL_W: f64 = 60.0;
@@ -209,7 +209,8 @@ fn cell(
     role_name: &str,
 ) {
     let state = state(c);
-    let fit = num(c.fit, 2);
+    // Rounded as the assignments round it, so the cell and the reasons show the same fit.
+    let fit = num(round(c.fit, 2), 2);
     let mut attrs: Vec<(&'static str, &str)> = vec![
         ("class", "cell"),
         ("data-partner", partner),

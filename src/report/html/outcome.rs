@@ -15,9 +15,14 @@ pub fn render(o: &Outcome) -> String {
     let mut h = Html::new();
     h.open("header", &[]);
     h.elem("h1", &[], &o.scenario);
+    let what = if o.status == Status::Infeasible {
+        "No line-up: the demands conflict"
+    } else {
+        "Recommended line-up"
+    };
     let subtitle = match &o.variant {
-        Some(v) => format!("Recommended line-up, variant \u{201c}{v}\u{201d}"),
-        None => "Recommended line-up".to_string(),
+        Some(v) => format!("{what}, variant \u{201c}{v}\u{201d}"),
+        None => what.to_string(),
     };
     h.elem("p", &[("class", "subtitle")], &subtitle);
     summary(&mut h, o);
