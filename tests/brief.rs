@@ -177,7 +177,7 @@ fn the_html_brief_has_one_page_per_partner_with_four_questions_and_a_chart() {
         "each partner prints on a new page"
     );
     assert!(html.contains("<a href=\"#partner-msas\">Ministry of Health and Social Action</a>"));
-    assert!(html.contains("<tr data-risk=\"market_uncertainty\" data-state=\"raised\">"));
+    assert!(html.contains("<li data-risk=\"market_uncertainty\" data-state=\"raised\">"));
 }
 
 #[test]

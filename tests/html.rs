@@ -215,6 +215,11 @@ fn a_report_with_gaps_lists_them_with_the_sectors_to_recruit_from() {
     let gaps = array(&report, "uncovered");
     assert!(!gaps.is_empty(), "the missing-sector scenario has gaps");
     assert!(html.contains("<section id=\"gaps\">"));
+    assert_eq!(
+        html.matches(": nobody covers it</title>").count(),
+        gaps.len(),
+        "the matrix marks each uncovered role"
+    );
     for g in gaps {
         let role = g["role"].as_str().unwrap();
         assert!(

@@ -385,13 +385,7 @@ fn risks(h: &mut Html, p: &PartnerBrief) {
         h.close();
     }
     source(h, "Its sector's collaboration risks", &r.source);
-    h.open("table", &[("class", "risks")]);
-    h.open("thead", &[]).open("tr", &[]);
-    for t in ["Risk", "In this line-up", "Watched by"] {
-        h.elem("th", &[], t);
-    }
-    h.close().close();
-    h.open("tbody", &[]);
+    h.open("ul", &[("class", "risks")]);
     for s in &r.sector_risks {
         let (state, status) = if !s.raised.is_empty() {
             ("raised", format!("raised by {}", s.raised.join(", ")))
@@ -405,29 +399,31 @@ fn risks(h: &mut Html, p: &PartnerBrief) {
         } else {
             ("quiet", "not raised".to_string())
         };
-        h.open("tr", &[("data-risk", &s.id), ("data-state", state)]);
-        h.elem("td", &[], &s.label);
-        h.open("td", &[]);
+        h.open("li", &[("data-risk", &s.id), ("data-state", state)]);
+        h.elem("strong", &[], &s.label);
+        h.text(" ");
         let class = match state {
             "raised" => "badge sev-high",
             "avoided" => "badge sev-low",
             _ => "badge sev-info",
         };
         h.elem("span", &[("class", class)], &status);
-        h.close();
-        h.open("td", &[("class", "small")]);
-        for (i, rule) in s.rules.iter().enumerate() {
-            if i > 0 {
-                h.void("br", &[]);
+        if !s.rules.is_empty() {
+            h.open("span", &[("class", "small muted")]);
+            h.text(" watched by ");
+            for (i, rule) in s.rules.iter().enumerate() {
+                if i > 0 {
+                    h.text("; ");
+                }
+                h.elem("code", &[], &rule.id);
+                h.text(": ");
+                h.text(rule.description.trim_end_matches('.'));
             }
-            h.elem("code", &[("title", &rule.description)], &rule.id);
-            h.text(": ");
-            h.text(&rule.description);
+            h.close();
         }
         h.close();
-        h.close();
     }
-    h.close().close();
+    h.close();
     h.close();
 }
 

@@ -25,7 +25,7 @@ pub const MATTERS: f64 = 0.15;
 /// How many strongest capabilities a page lists.
 pub const STRENGTHS: usize = 6;
 /// How many of the roles others hold a page lists as what they bring.
-pub const COMPLEMENTS: usize = 6;
+pub const COMPLEMENTS: usize = 4;
 /// How many other roles a partner could take a page lists.
 pub const ALTERNATIVES: usize = 3;
 

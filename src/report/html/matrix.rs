@@ -66,10 +66,15 @@ fn state(c: &Cell) -> &'static str {
 
 /// The matrix of a line-up: roles down, partners across, in the scenario's order.
 pub fn matrix_svg(o: &Outcome) -> Html {
+    // A role nobody covers is marked in its label (unless the scenario is infeasible).
+    let gap = |id: &str| o.uncovered.iter().any(|g| g.role == id);
     let role_labels: Vec<String> = o
         .roles
         .iter()
-        .map(|r| format!("{} ({})", r.name, r.importance))
+        .map(|r| {
+            let mark = if gap(&r.id) { " gap" } else { "" };
+            format!("{} ({}){mark}", r.name, r.importance)
+        })
         .collect();
     let label_chars = role_labels
         .iter()
@@ -149,14 +154,19 @@ pub fn matrix_svg(o: &Outcome) -> Html {
                 ("x", &num(left - 8.0, 1)),
                 ("y", &num(y, 1)),
                 ("text-anchor", "end"),
-                ("fill", "#1d2733"),
+                ("fill", if gap(&role.id) { "#b42318" } else { "#1d2733" }),
             ],
         );
+        let what = if gap(&role.id) {
+            ": nobody covers it"
+        } else {
+            ""
+        };
         h.elem(
             "title",
             &[],
             &format!(
-                "{} ({}), importance {}",
+                "{} ({}), importance {}{what}",
                 role.name, role.id, role.importance
             ),
         );
@@ -305,15 +315,17 @@ fn cell(
                     "points",
                     &format!(
                         "{},{} {},{} {},{}",
-                        num(r - 13.0, 1),
+                        num(r - 15.0, 1),
                         num(t, 1),
                         num(r, 1),
                         num(t, 1),
                         num(r, 1),
-                        num(t + 13.0, 1)
+                        num(t + 15.0, 1)
                     ),
                 ),
                 ("fill", severity_colour(s)),
+                ("stroke", "#ffffff"),
+                ("stroke-width", "1"),
             ],
         );
     }
@@ -412,8 +424,10 @@ fn swatch(h: &mut Html, fill: &str, stroke: Option<&str>) {
             ("height", "13"),
             ("fill", fill),
         ];
-        if let Some(s) = stroke {
-            attrs.extend([("stroke", s), ("stroke-width", "2")]);
+        // A hairline keeps the palest swatch visible on white.
+        match stroke {
+            Some(s) => attrs.extend([("stroke", s), ("stroke-width", "2")]),
+            None => attrs.extend([("stroke", "#c3ccd6"), ("stroke-width", "1")]),
         }
         h.void("rect", &attrs);
     });

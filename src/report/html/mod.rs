@@ -275,7 +275,7 @@ mod tests {
         let page = page("T <x>", body);
         assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         assert!(page.contains("<title>T &lt;x&gt;</title>"));
-        assert!(page.contains("default-src 'none'"));
+        assert!(page.contains("default-src &#39;none&#39;"));
         for banned in [
             "<script", "<link", "src=", "@import", "url(", "http:", "https:",
         ] {
