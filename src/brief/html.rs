@@ -2,8 +2,7 @@
 //! per partner with its four answers and a chart of its strongest capabilities against its
 //! sector's profile.
 
-use super::markdown::{QUESTIONS, roles_line};
-use super::{Brief, HeldRole, PartnerBrief};
+use super::{Brief, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::html::{
     BarChart, Html, Panel, conflict_section, flags_list, notes_section, num, page,
 };
@@ -90,11 +89,8 @@ fn roles(h: &mut Html, roles: &[HeldRole]) {
         h.elem("span", &[("class", "muted")], "none");
         return;
     }
-    for (i, (r, line)) in roles
-        .iter()
-        .zip(roles_line(roles, str::to_string))
-        .enumerate()
-    {
+    for (i, r) in roles.iter().enumerate() {
+        let line = format!("{} ({})", r.role_name, r.how());
         if i > 0 {
             h.text(" ");
         }

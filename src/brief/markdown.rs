@@ -1,31 +1,15 @@
 //! The brief as Markdown: an overview, then one section per partner separated by a rule, for a
 //! workshop document. Every text from input or rules is escaped.
 
-use super::{Brief, HeldRole, PartnerBrief};
+use super::{Brief, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::markdown_escape as esc;
 use crate::solve::Status;
 use std::fmt::Write;
 
-/// The four guiding questions of the framework (seed 002), in the brief's words.
-pub const QUESTIONS: [&str; 4] = [
-    "Motivation: why would it join?",
-    "Competencies: what does it bring, and what do others bring that it lacks?",
-    "Risks: what could go wrong for it in this line-up?",
-    "Success: how will it judge the partnership, and how do its partners?",
-];
-
-/// "Policy framework (lead, pinned, fit 0.85)", the role's name passed through `name`.
-pub(super) fn roles_line(roles: &[HeldRole], name: fn(&str) -> String) -> Vec<String> {
+fn roles_line(roles: &[HeldRole]) -> Vec<String> {
     roles
         .iter()
-        .map(|r| {
-            let mut how = vec![if r.lead { "lead" } else { "support" }.to_string()];
-            if r.pinned {
-                how.push("pinned".into());
-            }
-            how.push(format!("fit {:.2}", r.fit));
-            format!("{} ({})", name(&r.role_name), how.join(", "))
-        })
+        .map(|r| format!("{} ({})", esc(&r.role_name), r.how()))
         .collect()
 }
 
@@ -85,7 +69,7 @@ pub fn render(b: &Brief) -> String {
         "\n## The line-up\n\n| Partner | Sector | Roles |\n|---|---|---|"
     );
     for m in &b.line_up {
-        let roles = roles_line(&m.roles, esc);
+        let roles = roles_line(&m.roles);
         let _ = writeln!(
             out,
             "| {} ({}) | {} | {} |",
@@ -110,7 +94,7 @@ pub fn render(b: &Brief) -> String {
 /// `solved`: a line-up exists (without one, nothing can be said about roles held).
 fn partner(out: &mut String, p: &PartnerBrief, solved: bool) {
     let _ = writeln!(out, "## {}\n", esc(&p.name));
-    let roles = roles_line(&p.roles, esc);
+    let roles = roles_line(&p.roles);
     let _ = writeln!(
         out,
         "{} · {} · capacity {} · roles: {}",

@@ -4,7 +4,7 @@
 //!
 //! A facilitator hands each organisation its page before the workshop, so that partners come
 //! knowing what drives the others, what each brings, and where the line-up puts strain on them.
-//! [`build`] gathers the answers as plain data from the [`Problem`] and its explained
+//! [`build`] gathers the answers as plain data from the [`Problem`](crate::model::Problem) and its explained
 //! [`Outcome`]; `markdown` and `html` only format them.
 
 mod build;
@@ -17,6 +17,14 @@ use crate::explain::{Avoided, ConflictItem, Flag, Outcome};
 use crate::kb::KnowledgeBase;
 use crate::scenario::LineUp;
 use crate::solve::Status;
+
+/// The four guiding questions of the framework (seed 002), in the brief's words.
+pub const QUESTIONS: [&str; 4] = [
+    "Motivation: why would it join?",
+    "Competencies: what does it bring, and what do others bring that it lacks?",
+    "Risks: what could go wrong for it in this line-up?",
+    "Success: how will it judge the partnership, and how do its partners?",
+];
 
 /// Capabilities below this strength are what a partner lacks for a role.
 pub const WEAK: f64 = 0.5;
@@ -76,6 +84,18 @@ pub struct HeldRole {
     pub lead: bool,
     pub pinned: bool,
     pub fit: f64,
+}
+
+impl HeldRole {
+    /// How it holds the role: "lead, pinned, fit 0.85".
+    pub fn how(&self) -> String {
+        let mut how = vec![if self.lead { "lead" } else { "support" }.to_string()];
+        if self.pinned {
+            how.push("pinned".into());
+        }
+        how.push(format!("fit {:.2}", self.fit));
+        how.join(", ")
+    }
 }
 
 /// Question 1: why it would join. Its sector's motives, and which of its roles serve each.

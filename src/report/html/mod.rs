@@ -9,6 +9,32 @@
 //! Safety by construction: text reaches the page only through [`Html::text`] and attribute
 //! values, both escaped; markup can only be written from `&'static str` ([`Html::raw`]), so no
 //! string from a scenario can ever become markup.
+//!
+//! A page from the blocks (what `compare` builds for its value and coverage per variant):
+//!
+//! ```
+//! use rolefit::report::html::{page, BarChart, Html, Panel};
+//!
+//! let mut coverage = Panel::new("coverage", vec![1.0, 0.85]);
+//! coverage.percent = true;
+//! coverage.decimals = 0;
+//! coverage.domain = Some((0.0, 1.0));
+//! let mut value = Panel::new("objective", vec![39.88, 31.2]);
+//! value.marks = vec![Some(39.88), Some(39.88)];
+//! value.mark_label = "base".into();
+//! let chart = BarChart {
+//!     label: "Value and coverage per variant".into(),
+//!     rows: vec!["base".into(), "without <the> foundation".into()],
+//!     panels: vec![value, coverage],
+//! };
+//! let mut body = Html::new();
+//! body.open("main", &[]).elem("h1", &[], "Compare & choose");
+//! body.append(chart.svg());
+//! body.close();
+//! let html = page("Compare", body);
+//! assert!(html.contains("<h1>Compare &amp; choose</h1>"));
+//! assert!(html.contains("data-row=\"without &lt;the&gt; foundation\""));
+//! ```
 
 mod chart;
 mod matrix;
