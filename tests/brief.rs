@@ -329,3 +329,32 @@ fn the_scenario_can_come_from_standard_input() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), brief(&dakar(), &[]));
 }
+
+#[test]
+fn a_sector_added_as_data_is_briefed_from_its_own_profile() {
+    let dir = repo().join("tests").join("fixtures").join("brief");
+    let scenario = dir.join("patients.ron");
+    let rules = dir.join("rules");
+    rolefit()
+        .arg("brief")
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("patient_organisation"));
+    let md = brief(&scenario, &["--rules", rules.to_str().unwrap()]);
+    let patients = page(&md, "patients");
+    assert!(patients.contains(
+        "Its sector's motives (Workshop profile, patient organisation, motives for collaboration)"
+    ));
+    assert!(
+        patients.contains("- **Health equity**: served by Community outreach; shared with moh")
+    );
+    assert!(patients.contains("- Patient voice: not served by its roles"));
+    assert!(patients.contains("- Co-optation: no rule watches it: discuss it"));
+    assert!(
+        patients.contains(
+            "(Workshop profile, patient organisation, important rewards): Members heard."
+        )
+    );
+    assert!(patients.contains("- Government (moh): Public perception, Votes"));
+}

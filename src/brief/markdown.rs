@@ -168,7 +168,7 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
     );
     let _ = writeln!(
         out,
-        "| Capability | Strength | Sector default | Table 1 advantage |\n|---|---:|---:|:---:|"
+        "| Capability | Strength | Sector default | Sector advantage |\n|---|---:|---:|:---:|"
     );
     for s in &c.strengths {
         let _ = writeln!(
