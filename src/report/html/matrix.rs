@@ -13,6 +13,8 @@ const CELL_H: f64 = 30.0;
 const CHAR_W: f64 = 6.6;
 const ROW_LABEL_CHARS: usize = 34;
 const COLUMN_LABEL_CHARS: usize = 26;
+/// The smallest share of its natural size the chart shrinks to on screen.
+const MIN_SCALE: f64 = 0.7;
 /// Column labels are read along this slant (degrees above the horizontal).
 const SLANT: f64 = 40.0;
 
@@ -118,6 +120,12 @@ pub fn matrix_svg(o: &Outcome) -> Html {
                 &format!("0 0 {} {}", num(width, 0), num(height, 0)),
             ),
             ("font-size", "12"),
+            // Shrinks to fit the page, but not below readable: wider matrices scroll (and
+            // print scaled to the page).
+            (
+                "style",
+                &format!("min-width: {}px", num(width * MIN_SCALE, 0)),
+            ),
         ],
     );
     h.elem("title", &[], &label);

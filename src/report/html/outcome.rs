@@ -45,7 +45,7 @@ pub fn render(o: &Outcome) -> String {
             "Partners and roles"
         },
     );
-    h.open("figure", &[("class", "chart")]);
+    h.open("figure", &[("class", "chart wide")]);
     h.append(matrix_svg(o));
     h.open("figcaption", &[]);
     matrix_legend(&mut h);
