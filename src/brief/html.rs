@@ -17,11 +17,7 @@ pub fn render(b: &Brief) -> String {
         None => "Recommended line-up".to_string(),
     };
     h.elem("p", &[("class", "subtitle")], &subtitle);
-    h.elem(
-        "p",
-        &[],
-        "One page per partner, answering the four guiding questions of the framework (seed 002) from its sector's profile in Table 1, its own data in the scenario and the recommended line-up.",
-    );
+    h.elem("p", &[], super::INTRO);
     h.close();
     h.open("main", &[]);
     notes_section(&mut h, &b.notes);

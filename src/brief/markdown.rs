@@ -38,11 +38,7 @@ pub fn render(b: &Brief) -> String {
     if let Some(v) = &b.variant {
         let _ = writeln!(out, "\n*Variant:* {}", esc(v));
     }
-    let _ = writeln!(
-        out,
-        "\nOne page per partner, answering the four guiding questions of the framework (seed 002) \
-         from its sector's profile in Table 1, its own data in the scenario and the recommended line-up."
-    );
+    let _ = writeln!(out, "\n{}", super::INTRO);
     if b.status == Status::Infeasible {
         let _ = writeln!(
             out,

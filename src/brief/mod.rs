@@ -18,6 +18,11 @@ use crate::kb::KnowledgeBase;
 use crate::scenario::LineUp;
 use crate::solve::Status;
 
+/// What a brief is, at its top.
+pub const INTRO: &str = "One page per partner, answering the four guiding questions of the framework (seed 002) \
+    from its sector's profile (Table 1, for the framework's five sectors), its own data in the scenario \
+    and the recommended line-up.";
+
 /// The four guiding questions of the framework (seed 002), in the brief's words.
 pub const QUESTIONS: [&str; 4] = [
     "Motivation: why would it join?",
