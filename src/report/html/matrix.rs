@@ -4,7 +4,7 @@
 //! `data-fit` (and `data-flag`) so tests and scripts can read the chart, and a tooltip.
 
 use super::{Html, clip, num};
-use crate::explain::{Cell, Outcome, round};
+use crate::explain::{Cell, Outcome, PartnerView, RoleView, round};
 use crate::kb::Severity;
 
 const CELL_W: f64 = 60.0;
@@ -186,16 +186,7 @@ pub fn matrix_svg(o: &Outcome) -> Html {
             let c = &o.cells[p][r];
             let x = left + p as f64 * CELL_W;
             let y = top + r as f64 * CELL_H;
-            cell(
-                &mut h,
-                c,
-                x,
-                y,
-                &partner.id,
-                &partner.name,
-                &role.id,
-                &role.name,
-            );
+            cell(&mut h, c, (x, y), partner, role);
         }
     }
     // The grid's outline, so empty rows and columns still read as a table.
@@ -215,17 +206,10 @@ pub fn matrix_svg(o: &Outcome) -> Html {
     h
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cell(
-    h: &mut Html,
-    c: &Cell,
-    x: f64,
-    y: f64,
-    partner: &str,
-    partner_name: &str,
-    role: &str,
-    role_name: &str,
-) {
+/// One cell at `(x, y)`: its fit, its state, its flag, and a tooltip saying all three.
+fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role: &RoleView) {
+    let (partner_name, role_name) = (partner.name.as_str(), role.name.as_str());
+    let (partner, role) = (partner.id.as_str(), role.id.as_str());
     let state = state(c);
     // Rounded as the assignments round it, so the cell and the reasons show the same fit.
     let fit = num(round(c.fit, 2), 2);
