@@ -43,6 +43,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the knowledge base in force: sectors, roles, rules.
     Rules(RulesArgs),
+    /// One page per partner answering the framework's four guiding questions, for a workshop.
+    Brief(BriefArgs),
 }
 
 /// Which knowledge base to use.
@@ -62,6 +64,8 @@ pub enum ReportFormat {
     Text,
     Json,
     Markdown,
+    /// One self-contained page (inline CSS and SVG charts) to open in a browser or print.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -219,6 +223,32 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ROLE=IMPORTANCE,...")]
     pub needs: Option<String>,
     /// Write the scenario to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BriefFormat {
+    Markdown,
+    /// One self-contained page, one printed page per partner.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Brief this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    /// Only this partner's page (repeat for several); the overview still shows everyone.
+    #[arg(long, value_name = "ID")]
+    pub partner: Vec<String>,
+    #[arg(long, value_enum, default_value_t = BriefFormat::Markdown)]
+    pub format: BriefFormat,
+    /// Write the brief to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

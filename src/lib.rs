@@ -25,6 +25,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod brief;
 pub mod cli;
 pub mod commands;
 pub mod compare;

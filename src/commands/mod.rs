@@ -1,6 +1,7 @@
 //! Carries out the command line: each command loads, validates, solves and renders through the
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
+mod brief;
 mod check;
 mod compare;
 mod explore;
@@ -33,6 +34,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Brief(args) => brief::run(args),
     }
 }
 

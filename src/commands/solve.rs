@@ -34,6 +34,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
     };
     let style = Style {
         colour: args.output.is_none() && colour_on_stdout(),

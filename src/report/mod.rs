@@ -1,7 +1,8 @@
-//! Renderers: the same [`Outcome`] as JSON, terminal text or Markdown.
+//! Renderers: the same [`Outcome`] as JSON, terminal text, Markdown or HTML.
 
 pub mod compare;
 pub mod explore;
+pub mod html;
 mod json;
 pub mod kb_json;
 pub mod kb_text;
@@ -19,6 +20,7 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    Html,
 }
 
 /// Options of the text renderer.
@@ -33,5 +35,6 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
         Format::Text => text(outcome, style),
         Format::Json => to_json(&outcome_json(outcome)),
         Format::Markdown => markdown(outcome),
+        Format::Html => html::render(outcome),
     }
 }

@@ -2,6 +2,8 @@
 //! the fixtures, reading JSON reports, and locating text in a file as `line:column`.
 #![allow(dead_code)]
 
+pub mod html;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

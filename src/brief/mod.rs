@@ -1,0 +1,259 @@
+//! Dialogue briefs: for each partner, the framework's four guiding questions (seed 002:
+//! motivation, competencies, risks, success) answered from its sector's Table 1 profile, its own
+//! data in the scenario, and the recommended line-up.
+//!
+//! A facilitator hands each organisation its page before the workshop, so that partners come
+//! knowing what drives the others, what each brings, and where the line-up puts strain on them.
+//! [`build`] gathers the answers as plain data from the [`Problem`](crate::model::Problem) and its explained
+//! [`Outcome`]; `markdown` and `html` only format them.
+
+mod build;
+pub mod html;
+pub mod markdown;
+
+pub use build::build;
+
+use crate::explain::{Avoided, ConflictItem, Flag, Outcome};
+use crate::kb::KnowledgeBase;
+use crate::scenario::LineUp;
+use crate::solve::Status;
+
+/// What a brief is, at its top.
+pub const INTRO: &str = "One page per partner, answering the four guiding questions of the framework (seed 002) \
+    from its sector's profile (Table 1, for the framework's five sectors), its own data in the scenario \
+    and the recommended line-up.";
+
+/// The four guiding questions of the framework (seed 002), in the brief's words.
+pub const QUESTIONS: [&str; 4] = [
+    "Motivation: why would it join?",
+    "Competencies: what does it bring, and what do others bring that it lacks?",
+    "Risks: what could go wrong for it in this line-up?",
+    "Success: how will it judge the partnership, and how do its partners?",
+];
+
+/// Capabilities below this strength are what a partner lacks for a role.
+pub const WEAK: f64 = 0.5;
+/// Needs lighter than this share of a role are not worth a conversation.
+pub const MATTERS: f64 = 0.15;
+/// How many strongest capabilities a page lists.
+pub const STRENGTHS: usize = 6;
+/// How many of the roles others hold a page lists as what they bring.
+pub const COMPLEMENTS: usize = 4;
+/// How many other roles a partner could take a page lists.
+pub const ALTERNATIVES: usize = 3;
+
+/// The briefs of one line-up, partners in the scenario's order.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub scenario: String,
+    pub variant: Option<String>,
+    pub status: Status,
+    pub objective: f64,
+    pub coverage: f64,
+    pub notes: Vec<String>,
+    /// When no line-up exists: the demands that cannot all hold.
+    pub conflict: Vec<ConflictItem>,
+    /// Everyone at the table and their roles, for the overview.
+    pub line_up: Vec<Member>,
+    /// One page per partner (all of them, unless [`Brief::retain`] picked some).
+    pub partners: Vec<PartnerBrief>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub sector_name: String,
+    pub roles: Vec<HeldRole>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartnerBrief {
+    pub id: String,
+    pub name: String,
+    pub sector: String,
+    pub sector_name: String,
+    pub capacity: u32,
+    /// Its roles in the recommended line-up, in the scenario's order of needs.
+    pub roles: Vec<HeldRole>,
+    pub motivation: Motivation,
+    pub competencies: Competencies,
+    pub risks: Risks,
+    pub success: Success,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeldRole {
+    pub role: String,
+    pub role_name: String,
+    pub lead: bool,
+    pub pinned: bool,
+    pub fit: f64,
+}
+
+impl HeldRole {
+    /// How it holds the role: "lead, pinned, fit 0.85".
+    pub fn how(&self) -> String {
+        let mut how = vec![if self.lead { "lead" } else { "support" }.to_string()];
+        if self.pinned {
+            how.push("pinned".into());
+        }
+        how.push(format!("fit {:.2}", self.fit));
+        how.join(", ")
+    }
+}
+
+/// Question 1: why it would join. Its sector's motives, and which of its roles serve each.
+#[derive(Debug, Clone)]
+pub struct Motivation {
+    /// The Table 1 cell the motives come from, e.g. "Table 1, government, motives for collaboration".
+    pub source: String,
+    pub motives: Vec<Motive>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Motive {
+    pub id: String,
+    pub label: String,
+    /// Names of its roles in the line-up that serve the motive.
+    pub served_by: Vec<String>,
+    /// Partners of other sectors sharing the motive: common ground for the dialogue.
+    pub shared_with: Vec<String>,
+}
+
+/// Question 2: what it brings, and what it lacks that others supply.
+#[derive(Debug, Clone)]
+pub struct Competencies {
+    /// The Table 1 cell of its sector's comparative advantages.
+    pub source: String,
+    /// Its strongest capabilities, best first.
+    pub strengths: Vec<Strength>,
+    /// Capabilities the scenario states well below its sector's typical strength.
+    pub below_profile: Vec<Strength>,
+    /// Needs of its roles it is weak in, and who covers them.
+    pub lacks: Vec<Lack>,
+    /// Roles others hold that it could not fill well: what they bring to the table.
+    pub others_bring: Vec<Complement>,
+    /// Roles it does not hold but fits well.
+    pub could_also: Vec<Alternative>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Strength {
+    pub capability: String,
+    pub label: String,
+    pub value: f64,
+    /// Stated in the scenario (otherwise its sector's default).
+    pub stated: bool,
+    pub sector_default: f64,
+    /// One of its sector's comparative advantages in Table 1.
+    pub advantage: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lack {
+    pub role_name: String,
+    pub capability: String,
+    pub label: String,
+    /// Share of the role's needs.
+    pub weight: f64,
+    pub strength: f64,
+    pub covered_by: Option<Cover>,
+    /// When nobody in the line-up is strong in it: the sector to recruit from.
+    pub recruit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cover {
+    pub partner: String,
+    pub partner_name: String,
+    pub strength: f64,
+    /// It holds the same role, so the two work side by side.
+    pub same_role: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Complement {
+    pub role_name: String,
+    pub importance: u32,
+    pub holder: String,
+    pub holder_name: String,
+    pub holder_fit: f64,
+    pub own_fit: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub role_name: String,
+    pub fit: f64,
+    /// Who holds it now.
+    pub holders: Vec<String>,
+}
+
+/// Question 3: its risks in this line-up.
+#[derive(Debug, Clone)]
+pub struct Risks {
+    /// Flags raised on it, with their rule and source.
+    pub flags: Vec<Flag>,
+    /// Roles a rule kept it out of.
+    pub avoided: Vec<Avoided>,
+    /// The Table 1 cell of its sector's collaboration risks.
+    pub source: String,
+    pub sector_risks: Vec<SectorRisk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectorRisk {
+    pub id: String,
+    pub label: String,
+    /// The rules that encode the risk.
+    pub rules: Vec<RuleRef>,
+    /// Rules of the risk raised on it in this line-up.
+    pub raised: Vec<String>,
+    /// Roles a rule of the risk kept it out of.
+    pub avoided: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleRef {
+    pub id: String,
+    pub description: String,
+}
+
+/// Question 4: how it measures success, and how its partners do.
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// The Table 1 cell of its sector's important rewards.
+    pub source: String,
+    pub rewards: Vec<String>,
+    /// The other sectors at the table, in the order their partners appear.
+    pub others: Vec<OtherSector>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OtherSector {
+    pub sector_name: String,
+    pub partners: Vec<String>,
+    pub rewards: Vec<String>,
+}
+
+/// The briefs of a line-up: solved, explained, then gathered.
+pub fn brief_line_up(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    opts: &crate::solve::Options,
+) -> Result<Brief, crate::Error> {
+    let problem = crate::model::Problem::new(kb, line_up);
+    let milp = crate::model::build(&problem);
+    let solved = crate::solve::solve(&problem, &milp, opts)?;
+    let outcome: Outcome = crate::explain::explain(&problem, &solved);
+    Ok(build(&problem, &outcome))
+}
+
+impl Brief {
+    /// Keeps only the given partners' pages (for handing each organisation its own); the
+    /// overview still shows the whole line-up.
+    pub fn retain(&mut self, ids: &[String]) {
+        self.partners.retain(|p| ids.contains(&p.id));
+    }
+}

@@ -1,0 +1,34 @@
+//! `rolefit brief`: one page per partner answering the framework's four guiding questions.
+
+use super::{EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, what_ifs};
+use crate::Error;
+use crate::brief;
+use crate::cli::{BriefArgs, BriefFormat};
+use crate::diag::closest;
+
+pub fn run(args: &BriefArgs) -> Result<u8, Error> {
+    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
+    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
+    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    for id in &args.partner {
+        if line_up.partner_index(id).is_none() {
+            let hint = closest(id, line_up.partners.iter().map(|p| p.id.as_str()))
+                .map(|c| format!("; did you mean {c:?}?"))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "--partner {id:?}: no such partner in the line-up of {}{hint}",
+                scenario.file
+            )));
+        }
+    }
+    let mut b = brief::brief_line_up(&kb, &line_up, &Default::default())?;
+    if !args.partner.is_empty() {
+        b.retain(&args.partner);
+    }
+    let text = match args.format {
+        BriefFormat::Markdown => brief::markdown::render(&b),
+        BriefFormat::Html => brief::html::render(&b),
+    };
+    deliver(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,328 @@
+//! Building blocks of the HTML reports: an escaping writer, the page skeleton with its inline
+//! stylesheet, SVG charts (the partner x role matrix, bar charts) and the sections every report
+//! of a line-up shows (flags, gaps, risks avoided, conflicts).
+//!
+//! A report is one self-contained file: no scripts, fonts, images or links to load, so it opens
+//! offline, prints, and can be mailed. The page carries a Content-Security-Policy that forbids
+//! loading anything, so a mistake that adds a network reference fails loudly in a browser.
+//!
+//! Safety by construction: text reaches the page only through [`Html::text`] and attribute
+//! values, both escaped; markup can only be written from `&'static str` ([`Html::raw`]), so no
+//! string from a scenario can ever become markup.
+//!
+//! A page from the blocks (what `compare` builds for its value and coverage per variant):
+//!
+//! ```
+//! use rolefit::report::html::{page, BarChart, Html, Panel};
+//!
+//! let mut coverage = Panel::new("coverage", vec![1.0, 0.85]);
+//! coverage.percent = true;
+//! coverage.decimals = 0;
+//! coverage.domain = Some((0.0, 1.0));
+//! let mut value = Panel::new("objective", vec![39.88, 31.2]);
+//! value.marks = vec![Some(39.88), Some(39.88)];
+//! value.mark_label = "base".into();
+//! let chart = BarChart {
+//!     label: "Value and coverage per variant".into(),
+//!     rows: vec!["base".into(), "without <the> foundation".into()],
+//!     panels: vec![value, coverage],
+//! };
+//! let mut body = Html::new();
+//! body.open("main", &[]).elem("h1", &[], "Compare & choose");
+//! body.append(chart.svg());
+//! body.close();
+//! let html = page("Compare", body);
+//! assert!(html.contains("<h1>Compare &amp; choose</h1>"));
+//! assert!(html.contains("data-row=\"without &lt;the&gt; foundation\""));
+//! ```
+
+mod chart;
+pub mod compare;
+pub mod explore;
+mod matrix;
+mod outcome;
+mod sections;
+
+pub use chart::{BarChart, Panel};
+pub use matrix::{fit_colour, matrix_legend, matrix_svg, severity_colour};
+pub use outcome::render;
+pub use sections::{
+    avoided_section, conflict_section, flags_list, flags_table, gaps_section, notes_section,
+    partner_label, relaxations_section, severity_badge,
+};
+
+/// Escapes text for HTML and SVG, in element content and in quoted attribute values alike.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Elements written without content (`<meta ... />`, `<rect ... />`).
+const VOID: &[&str] = &[
+    "meta", "br", "hr", "rect", "line", "circle", "path", "polygon", "stop",
+];
+
+/// An HTML writer that escapes every dynamic string and keeps elements balanced.
+///
+/// Tag and attribute names are `&'static str`; attribute values and text are escaped. Elements
+/// opened with [`Html::open`] are closed in order by [`Html::close`].
+#[derive(Debug, Default)]
+pub struct Html {
+    out: String,
+    open: Vec<&'static str>,
+}
+
+impl Html {
+    pub fn new() -> Html {
+        Html::default()
+    }
+
+    /// Opens `<tag attrs>`; close it with [`Html::close`].
+    pub fn open(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
+        self.start_tag(tag, attrs);
+        self.out.push('>');
+        self.open.push(tag);
+        self
+    }
+
+    /// Closes the element opened last.
+    pub fn close(&mut self) -> &mut Html {
+        let Some(tag) = self.open.pop() else {
+            debug_assert!(false, "close() without an open element");
+            return self;
+        };
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push('>');
+        if matches!(
+            tag,
+            "p" | "div"
+                | "section"
+                | "header"
+                | "footer"
+                | "main"
+                | "table"
+                | "thead"
+                | "tbody"
+                | "tr"
+                | "ul"
+                | "ol"
+                | "li"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "svg"
+                | "g"
+                | "dl"
+                | "dd"
+                | "dt"
+                | "details"
+                | "figure"
+                | "head"
+                | "body"
+                | "html"
+                | "style"
+                | "title"
+        ) {
+            self.out.push('\n');
+        }
+        self
+    }
+
+    /// An element holding only text: `<tag attrs>text</tag>`.
+    pub fn elem(
+        &mut self,
+        tag: &'static str,
+        attrs: &[(&'static str, &str)],
+        text: &str,
+    ) -> &mut Html {
+        self.open(tag, attrs).text(text).close()
+    }
+
+    /// An element without content: `<tag attrs />`.
+    pub fn void(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
+        debug_assert!(VOID.contains(&tag), "{tag} is not a void element");
+        self.start_tag(tag, attrs);
+        self.out.push_str(" />");
+        if !matches!(tag, "br") {
+            self.out.push('\n');
+        }
+        self
+    }
+
+    /// Escaped text.
+    pub fn text(&mut self, s: &str) -> &mut Html {
+        escape_into(&mut self.out, s);
+        self
+    }
+
+    /// Trusted markup or CSS; only compile-time strings, so input can never get here.
+    pub fn raw(&mut self, s: &'static str) -> &mut Html {
+        self.out.push_str(s);
+        self
+    }
+
+    /// Another writer's finished, balanced output (a chart built on its own).
+    pub fn append(&mut self, other: Html) -> &mut Html {
+        self.out.push_str(&other.finish());
+        self
+    }
+
+    /// The markup; every element opened has been closed.
+    pub fn finish(self) -> String {
+        debug_assert!(self.open.is_empty(), "unclosed elements: {:?}", self.open);
+        self.out
+    }
+
+    fn start_tag(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) {
+        self.out.push('<');
+        self.out.push_str(tag);
+        for (name, value) in attrs {
+            self.out.push(' ');
+            self.out.push_str(name);
+            self.out.push_str("=\"");
+            escape_into(&mut self.out, value);
+            self.out.push('"');
+        }
+    }
+}
+
+/// Cuts a label to `max` characters with an ellipsis (charts show the full text as a tooltip).
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('\u{2026}');
+        t
+    }
+}
+
+/// A number with a fixed number of decimals, never `-0.00`.
+pub fn num(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// The stylesheet shared by every report: screen and print.
+pub const CSS: &str = include_str!("style.css");
+
+/// A whole page: `title` in the tab and the head, `body` as the page's content.
+pub fn page(title: &str, body: Html) -> String {
+    let mut h = Html::new();
+    h.raw("<!DOCTYPE html>\n");
+    h.open("html", &[("lang", "en")]);
+    h.raw("\n");
+    h.open("head", &[]);
+    h.raw("\n");
+    h.void("meta", &[("charset", "utf-8")]);
+    h.void(
+        "meta",
+        &[
+            ("name", "viewport"),
+            ("content", "width=device-width, initial-scale=1"),
+        ],
+    );
+    h.void(
+        "meta",
+        &[
+            ("http-equiv", "Content-Security-Policy"),
+            (
+                "content",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            ),
+        ],
+    );
+    h.void("meta", &[("name", "generator"), ("content", "rolefit")]);
+    h.elem("title", &[], title);
+    h.open("style", &[]).raw(CSS).close();
+    h.close();
+    h.open("body", &[]);
+    h.raw("\n");
+    h.append(body);
+    h.open("footer", &[]);
+    h.raw("Made with rolefit: roles fitted to the institutional logics of Table 1 of the DCCC ");
+    h.raw("discussion paper \u{201c}Effective digital health partnerships\u{201d}.");
+    h.close();
+    h.close();
+    h.close();
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        let mut h = Html::new();
+        h.elem(
+            "p",
+            &[("title", "a \"quoted\" 'name' & <b>")],
+            "<script>alert('x')</script> & co",
+        );
+        let s = h.finish();
+        assert_eq!(
+            s,
+            "<p title=\"a &quot;quoted&quot; &#39;name&#39; &amp; &lt;b&gt;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>\n"
+        );
+    }
+
+    #[test]
+    fn elements_close_in_order() {
+        let mut h = Html::new();
+        h.open("section", &[]).open("h2", &[]).text("x").close();
+        h.void("br", &[]);
+        h.close();
+        assert_eq!(h.finish(), "<section><h2>x</h2>\n<br /></section>\n");
+    }
+
+    #[test]
+    fn the_page_loads_nothing_from_outside() {
+        let mut body = Html::new();
+        body.elem("p", &[], "hello");
+        let page = page("T <x>", body);
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+        assert!(page.contains("<title>T &lt;x&gt;</title>"));
+        assert!(page.contains("default-src &#39;none&#39;"));
+        for banned in [
+            "<script", "<link", "src=", "@import", "url(", "http:", "https:",
+        ] {
+            assert!(!page.contains(banned), "{banned} in the page");
+        }
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn long_labels_are_clipped_with_an_ellipsis() {
+        assert_eq!(clip("abcdef", 4), "abc\u{2026}");
+        assert_eq!(clip("abc", 4), "abc");
+        assert_eq!(clip("\u{e9}t\u{e9} long", 3), "\u{e9}t\u{2026}");
+    }
+
+    #[test]
+    fn numbers_never_show_negative_zero() {
+        assert_eq!(num(-0.0001, 2), "0.00");
+        assert_eq!(num(-1.5, 1), "-1.5");
+        assert_eq!(num(0.845, 0), "1");
+    }
+}

@@ -1,0 +1,225 @@
+//! Sections every report of a line-up shows: flags with their rule and source, gaps and weakly
+//! covered roles with recruit suggestions, risks avoided, a conflict, notes.
+
+use super::Html;
+use crate::explain::{Avoided, ConflictItem, Flag, Gap, PartnerView};
+use crate::kb::Severity;
+
+/// A coloured badge with the severity's name.
+pub fn severity_badge(h: &mut Html, s: Severity) {
+    let class = match s {
+        Severity::High => "badge sev-high",
+        Severity::Medium => "badge sev-medium",
+        Severity::Low => "badge sev-low",
+        Severity::Info => "badge sev-info",
+    };
+    h.elem("span", &[("class", class)], s.name());
+}
+
+/// "Name (id)" for a partner id of the line-up, the id alone otherwise.
+pub fn partner_label(partners: &[PartnerView], id: &str) -> String {
+    match partners.iter().find(|p| p.id == id) {
+        Some(p) => format!("{} ({})", p.name, p.id),
+        None => id.to_string(),
+    }
+}
+
+/// Flags by severity, each with what it is about, its message, its rule and the Table 1 cell
+/// (or passage) the rule encodes.
+///
+/// `name` turns a partner id into what the reader sees (see [`partner_label`]).
+pub fn flags_table(h: &mut Html, flags: &[Flag], name: &dyn Fn(&str) -> String) {
+    if flags.is_empty() {
+        h.elem("p", &[("class", "muted")], "No flags.");
+        return;
+    }
+    h.open("table", &[("class", "flags")]);
+    h.open("thead", &[]).open("tr", &[]);
+    for t in ["Severity", "Kind", "About", "What", "Rule and source"] {
+        h.elem("th", &[], t);
+    }
+    h.close().close();
+    h.open("tbody", &[]);
+    for f in flags {
+        h.open(
+            "tr",
+            &[("data-kind", &f.kind), ("data-severity", f.severity.name())],
+        );
+        h.open("td", &[]);
+        severity_badge(h, f.severity);
+        h.close();
+        h.elem("td", &[], &f.kind);
+        h.open("td", &[]);
+        if let Some(p) = &f.partner {
+            h.text(&name(p));
+        }
+        if let Some(r) = &f.role {
+            if f.partner.is_some() {
+                h.text(" in ");
+            }
+            h.elem("code", &[], r);
+        }
+        h.close();
+        h.elem("td", &[], &f.message);
+        h.open("td", &[]);
+        h.elem("code", &[], &f.rule);
+        h.void("br", &[]);
+        h.elem("span", &[("class", "muted small")], &f.source);
+        h.close();
+        h.close();
+    }
+    h.close().close();
+}
+
+/// Flags as a compact list, for pages about one partner (what it is about goes without saying).
+pub fn flags_list(h: &mut Html, flags: &[Flag]) {
+    h.open("ul", &[("class", "flags")]);
+    for f in flags {
+        h.open(
+            "li",
+            &[("data-kind", &f.kind), ("data-severity", f.severity.name())],
+        );
+        severity_badge(h, f.severity);
+        h.text(" ");
+        h.elem("strong", &[], &f.kind);
+        if let Some(r) = &f.role {
+            h.text(" in ");
+            h.elem("code", &[], r);
+        }
+        h.text(": ");
+        h.text(&f.message);
+        h.text(" ");
+        h.open("span", &[("class", "muted small")]);
+        h.text("(rule ");
+        h.elem("code", &[], &f.rule);
+        h.text(&format!("; {})", f.source));
+        h.close();
+        h.close();
+    }
+    h.close();
+}
+
+/// Uncovered (or weakly covered) roles: the recruiting suggestion and why the partners at the
+/// table were passed over.
+pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
+    h.open("ul", &[("class", if weak { "weak" } else { "gaps" })]);
+    for g in gaps {
+        h.open("li", &[("data-role", &g.role)]);
+        h.elem("strong", &[], &g.role_name);
+        let head = if weak {
+            format!(" (importance {}): ", g.importance)
+        } else {
+            format!(
+                " (importance {}, {} partner(s) missing): ",
+                g.importance, g.missing
+            )
+        };
+        h.text(&head);
+        h.text(&g.suggestion);
+        if !g.sectors.is_empty() {
+            h.text(" ");
+            for s in &g.sectors {
+                h.elem("span", &[("class", "badge tag")], s);
+                h.text(" ");
+            }
+        }
+        if !g.why_not.is_empty() {
+            h.open("ul", &[("class", "small")]);
+            for w in &g.why_not {
+                h.elem("li", &[], &format!("passed over: {w}"));
+            }
+            h.close();
+        }
+        h.close();
+    }
+    h.close();
+}
+
+/// Better-fitting partners a rule kept out of a role, with the risk the rule guards against.
+pub fn avoided_section(h: &mut Html, avoided: &[Avoided], name: &dyn Fn(&str) -> String) {
+    h.open("table", &[("class", "avoided")]);
+    h.open("thead", &[]).open("tr", &[]);
+    for t in [
+        "Partner",
+        "Kept out of",
+        "Fit",
+        "Rule",
+        "Effect",
+        "Risk",
+        "Source",
+    ] {
+        h.elem("th", &[], t);
+    }
+    h.close().close();
+    h.open("tbody", &[]);
+    for a in avoided {
+        h.open("tr", &[]);
+        h.elem("td", &[], &name(&a.partner));
+        h.open("td", &[]).elem("code", &[], &a.role).close();
+        h.elem("td", &[("class", "num")], &super::num(a.fit, 2));
+        h.open("td", &[]).elem("code", &[], &a.rule).close();
+        h.elem("td", &[], &a.effect);
+        h.elem("td", &[], a.risk.as_deref().unwrap_or(""));
+        h.elem("td", &[("class", "small")], &a.source);
+        h.close();
+    }
+    h.close().close();
+}
+
+/// A minimal set of demands that cannot hold together; relaxing any one restores a line-up.
+pub fn conflict_section(h: &mut Html, conflict: &[ConflictItem]) {
+    h.open("div", &[("class", "conflict")]);
+    h.elem(
+        "p",
+        &[],
+        "No line-up satisfies every demand. These demands contradict each other (without any one of them, the others agree):",
+    );
+    h.open("ul", &[]);
+    for c in conflict {
+        h.open("li", &[]);
+        h.text(&c.message);
+        h.text(" ");
+        h.open("span", &[("class", "muted small")]);
+        h.text("(");
+        h.elem("code", &[], &c.constraint);
+        h.text(&format!("; {}; {})", c.rule, c.source));
+        h.close();
+        h.close();
+    }
+    h.close();
+    h.close();
+}
+
+/// Notes on the run (a pin dropped with its partner, a time limit reached).
+/// Each way out of a contradiction, best first, with the objective it leads to.
+pub fn relaxations_section(h: &mut Html, relaxations: &[crate::explain::Relaxation]) {
+    if relaxations.is_empty() {
+        return;
+    }
+    h.elem("h3", &[], "Ways out, best first");
+    h.open("ol", &[("class", "relaxations")]);
+    for r in relaxations {
+        h.open("li", &[]);
+        h.text(&r.action);
+        h.text(": ");
+        match r.objective {
+            Some(v) => h.text(&format!("a line-up with objective {}", super::num(v, 2))),
+            None => h.elem("span", &[("class", "muted")], "not enough on its own"),
+        };
+        h.text(" ");
+        h.elem("code", &[("class", "muted small")], &r.constraint);
+        h.close();
+    }
+    h.close();
+}
+
+pub fn notes_section(h: &mut Html, notes: &[String]) {
+    if notes.is_empty() {
+        return;
+    }
+    h.open("div", &[("class", "notes")]);
+    for n in notes {
+        h.elem("p", &[], n);
+    }
+    h.close();
+}
