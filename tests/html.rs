@@ -344,3 +344,61 @@ fn output_to_a_file_is_the_page_printed_on_standard_output() {
         html_of(&dakar(), &[])
     );
 }
+
+/// A page of another command, as `--format html`.
+fn command_html(args: &[&str]) -> String {
+    let out = rolefit()
+        .args(args)
+        .args(["--format", "html"])
+        .output()
+        .expect("rolefit runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 page")
+}
+
+#[test]
+fn compare_page_charts_each_line_up_and_lists_every_role() {
+    let page = command_html(&["compare", dakar().to_str().unwrap()]);
+    for name in [
+        "base",
+        "without the foundation",
+        "with a development bank",
+        "without the start-up",
+    ] {
+        let bars = page.matches(&format!("data-row=\"{name}\"")).count();
+        assert_eq!(bars, 2, "{name}: one bar for value, one for coverage");
+    }
+    let kb = rolefit::default_knowledge_base().expect("built-in rules");
+    for role in needed_roles(&dakar()) {
+        let name = &kb
+            .role(kb.role_by_id(&role).expect("a catalogue role"))
+            .name;
+        assert!(
+            page.contains(&format!("<th scope=\"row\">{name} (")),
+            "no row for {role}"
+        );
+    }
+    assert!(
+        !page.contains("<script") && !page.contains("src=\"http"),
+        "self-contained"
+    );
+}
+
+#[test]
+fn ranking_pages_escape_names_and_show_each_option() {
+    let page = command_html(&["fragility", injection().to_str().unwrap()]);
+    assert!(
+        !page.contains("<script>"),
+        "a partner named with a script tag stays text"
+    );
+    let page = command_html(&["recommend", dakar().to_str().unwrap(), "--role", "research"]);
+    assert_eq!(
+        page.matches("<li><h3>").count(),
+        9,
+        "one entry per partner of the line-up"
+    );
+}
