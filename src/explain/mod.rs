@@ -232,7 +232,8 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
             p.need_order
                 .iter()
                 .map(|&j| Cell {
-                    fit: p.fit[i][j],
+                    // Rounded as everywhere else a fit is shown, so matrix and reasons agree.
+                    fit: round(p.fit[i][j], 2),
                     held: a.holds[i][j],
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),

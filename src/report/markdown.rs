@@ -23,6 +23,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// An identifier for a code span: shown verbatim, so it is not escaped; a backtick (which no
+/// validated id contains) would end the span and is dropped.
+fn code(s: &str) -> String {
+    s.replace('`', "")
+}
+
 fn cell(c: &Cell) -> String {
     let flag = if c.flag.is_some() { " ⚠" } else { "" };
     if c.held && c.lead {
@@ -53,7 +59,7 @@ pub fn render(o: &Outcome) -> String {
                 out,
                 "- {} (`{}`; {})",
                 escape(&c.message),
-                escape(&c.constraint),
+                code(&c.constraint),
                 escape(&c.source)
             );
         }
@@ -164,7 +170,7 @@ pub fn render(o: &Outcome) -> String {
                 escape(f.partner.as_deref().unwrap_or("")),
                 escape(f.role.as_deref().unwrap_or("")),
                 escape(&f.message),
-                f.rule,
+                code(&f.rule),
                 escape(&f.source)
             );
         }
@@ -183,7 +189,7 @@ pub fn render(o: &Outcome) -> String {
                 escape(&a.partner),
                 escape(&a.role),
                 a.fit,
-                a.rule,
+                code(&a.rule),
                 escape(&a.effect),
                 escape(&a.source)
             );
