@@ -39,6 +39,8 @@ pub mod ron;
 pub mod scenario;
 pub mod solve;
 pub mod source;
+pub mod summarize;
+pub mod sweep;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;

@@ -4,6 +4,8 @@
 mod check;
 mod rules;
 mod solve;
+mod summarize;
+mod sweep;
 
 use crate::Error;
 use crate::cli::{Cli, Command, RuleArgs, SeverityArg};
@@ -23,6 +25,9 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Solve(args) => solve::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Sweep(args) => sweep::run(args, cli.quiet),
+        Command::Merge(args) => sweep::merge(args, cli.quiet),
+        Command::Summarize(args) => summarize::run(args),
     }
 }
 

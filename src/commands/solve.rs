@@ -107,6 +107,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = crate::solve::Options {
         time_limit,
         backend,
+        skip_conflict: false,
     };
     let solved = t.stage("solve", || crate::solve::solve(&problem, &milp, &options))?;
     let outcome = t.stage("explain", || explain::explain(&problem, &solved));

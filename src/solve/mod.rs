@@ -35,6 +35,9 @@ pub struct Options {
     /// Stop searching after this long and return the best line-up found.
     pub time_limit: Option<Duration>,
     pub backend: Backend,
+    /// Report an infeasible model without searching for its minimal conflict (a deletion
+    /// filter of one solve per demand): sweeps only count infeasible runs.
+    pub skip_conflict: bool,
 }
 
 /// The MILP solver behind good_lp. microlp is pure Rust and always there; others are cargo
@@ -107,7 +110,11 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             Ok(Solved {
                 status: Status::Infeasible,
                 assignment: None,
-                conflict: minimal_conflict(m, opts.backend, budget),
+                conflict: if opts.skip_conflict {
+                    Vec::new()
+                } else {
+                    minimal_conflict(m, opts.backend, budget)
+                },
             })
         }
         // Out of time before the solver had an incumbent: the greedy line-up is the best found.
