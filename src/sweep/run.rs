@@ -353,3 +353,81 @@ fn apply_kb(kb: &mut KnowledgeBase, target: &Target, v: f64) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Document, read_source};
+
+    /// A sweep row must report what `rolefit solve` reports for the same line-up.
+    #[test]
+    fn rows_agree_with_the_full_explanation_on_every_shipped_scenario() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        files.sort();
+        for file in files {
+            let path = file.display().to_string();
+            let text = read_source(&path).unwrap().text;
+            let plan = crate::sweep::from_text(
+                "Sweep(scenarios: [\"s.ron\"], design: FullFactorial(seed: 0))",
+                &[("s.ron", text.as_str())],
+            )
+            .unwrap();
+            assert_eq!(plan.runs(), 1);
+            let row = plan.run(0);
+            let kb = crate::default_knowledge_base().unwrap();
+            let doc = Document::parse(crate::source::Source::new("s.ron", text.as_str()));
+            let scenario = crate::validate_scenario(&kb, &doc).unwrap();
+            let outcome = crate::solve_line_up(&kb, &scenario.base(), &Default::default()).unwrap();
+            assert_eq!(row.status, RunStatus::Solved(outcome.status), "{path}");
+            assert!((row.objective - outcome.objective).abs() < 1e-9, "{path}");
+            assert!((row.coverage - outcome.coverage).abs() < 1e-9, "{path}");
+            for (k, kind) in plan.kinds.iter().enumerate() {
+                let n = outcome.flags.iter().filter(|f| &f.kind == kind).count() as u32;
+                assert_eq!(row.kinds[k], n, "{path}: {kind}");
+            }
+            assert_eq!(row.uncovered as usize, outcome.uncovered.len(), "{path}");
+            for (c, role) in plan.roles.iter().enumerate() {
+                let id = &kb.role(*role).id;
+                let mut holders: Vec<(bool, &str)> = outcome
+                    .assignments
+                    .iter()
+                    .filter(|a| &a.role == id)
+                    .map(|a| (!a.lead, a.partner.as_str()))
+                    .collect();
+                holders.sort();
+                let expected = holders.iter().map(|h| h.1).collect::<Vec<_>>().join("+");
+                let expected = if expected.is_empty() {
+                    "-".to_string()
+                } else {
+                    expected
+                };
+                assert_eq!(row.holders[c], expected, "{path}: {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_depends_only_on_its_id() {
+        let plan = crate::sweep::from_text(
+            r#"Sweep(
+                generate: Generate(roles: 8, sectors: { "business": 2, "government": 2, "civil_society": 2 }),
+                factors: [Factor(path: "rules.civil_society_commercial_role.penalty", range: (0.0, 10.0))],
+                design: MonteCarlo(n: 20, seed: 4),
+            )"#,
+            &[],
+        )
+        .unwrap();
+        let forward: Vec<_> = (0..20).map(|i| plan.run(i)).collect();
+        for i in (0..20).rev() {
+            let again = plan.run(i);
+            assert_eq!(again.values, forward[i as usize].values);
+            assert_eq!(again.holders, forward[i as usize].holders);
+            assert_eq!(again.objective, forward[i as usize].objective);
+        }
+    }
+}
