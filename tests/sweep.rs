@@ -214,7 +214,7 @@ fn a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_file() {
     child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up.
     child.wait().unwrap();
     let kept = rows_in(&partial);
-    assert!(kept >= 100 && kept < 1500, "{kept} rows kept");
+    assert!((100..1500).contains(&kept), "{kept} rows kept");
     assert!(
         !out.exists(),
         "an unfinished sweep must not appear as the output"
