@@ -285,18 +285,24 @@ impl<'k> Problem<'k> {
                     }
                 }
                 Scope::Pair { first, second } => {
+                    // Each test once per (partner, need), not once per pair of needs: this
+                    // loop dominated building the model of an 18-role scenario.
+                    let (mut f, mut s) = (vec![false; nn], vec![false; nn]);
                     for i in 0..np {
+                        for j in 0..nn {
+                            f[j] = matches(self, first, Some(i), Some(j));
+                            s[j] = matches(self, second, Some(i), Some(j));
+                        }
                         for a in 0..nn {
-                            if !matches(self, first, Some(i), Some(a)) {
+                            if !f[a] {
                                 continue;
                             }
                             for b in 0..nn {
-                                if a == b || !matches(self, second, Some(i), Some(b)) {
+                                if a == b || !s[b] {
                                     continue;
                                 }
                                 // Unordered pairs matched both ways count once.
-                                let mirrored = matches(self, first, Some(i), Some(b))
-                                    && matches(self, second, Some(i), Some(a));
+                                let mirrored = f[b] && s[a];
                                 if mirrored && b < a {
                                     continue;
                                 }

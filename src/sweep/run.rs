@@ -12,7 +12,6 @@ use crate::kb::{Advantage, KnowledgeBase, RoleIx, Severity};
 use crate::model::{self, Problem};
 use crate::scenario::LineUp;
 use crate::solve::{self, Status};
-use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 /// How a run ended.
@@ -54,6 +53,12 @@ pub struct RunResult {
     pub sectors: Vec<String>,
     /// Time spent building and solving the model: the one column that is not reproducible.
     pub elapsed: Duration,
+}
+
+/// A worker's reusable state: cloning the knowledge base for every run showed in profiles.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    kb: Option<KnowledgeBase>,
 }
 
 /// A compiled sweep: the spec, its design, and the columns every row has.
@@ -111,6 +116,11 @@ impl Plan {
 
     /// Runs one run of the sweep.
     pub fn run(&self, id: u64) -> RunResult {
+        self.run_with(id, &mut Scratch::default())
+    }
+
+    /// Runs one run, reusing a worker's scratch space (its copy of the knowledge base).
+    pub fn run_with(&self, id: u64, scratch: &mut Scratch) -> RunResult {
         let spec = &self.spec;
         let replicate = (id % spec.replicates as u64) as u32;
         let rest = id / spec.replicates as u64;
@@ -119,16 +129,16 @@ impl Plan {
         let mut values = Vec::with_capacity(spec.factors.len());
         self.points.values(point, &mut values);
         let seed = mix(spec.design.seed(), id);
-        let kb: Cow<KnowledgeBase> = if self.kb_factors {
-            let mut kb = spec.kb.clone();
+        let kb: &KnowledgeBase = if self.kb_factors {
+            // Every run sets every field its factors touch, so a worker's copy needs no reset.
+            let kb = scratch.kb.get_or_insert_with(|| spec.kb.clone());
             for (f, &v) in spec.factors.iter().zip(&values) {
-                apply_kb(&mut kb, &f.target, v);
+                apply_kb(kb, &f.target, v);
             }
-            Cow::Owned(kb)
+            kb
         } else {
-            Cow::Borrowed(&spec.kb)
+            &spec.kb
         };
-        let kb = kb.as_ref();
         let mut line_up = self.line_up(kb, scenario, &values, seed);
         self.apply_line_up(&mut line_up, &values, seed);
         let started = Instant::now();

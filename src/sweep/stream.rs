@@ -12,7 +12,7 @@
 //! Runs are solved in chunks on a rayon pool, and each chunk is written in order once it is
 //! complete, so memory holds one chunk of rows whatever the size of the sweep.
 
-use super::run::{Plan, RunStatus};
+use super::run::{Plan, RunStatus, Scratch};
 use super::table::{self, Format, Layout};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -303,8 +303,8 @@ pub fn execute(
         let rows: Vec<(String, RunStatus)> = pool.install(|| {
             (done..end)
                 .into_par_iter()
-                .map(|pos| {
-                    let r = plan.run(shard.index + pos * shard.count);
+                .map_init(Scratch::default, |scratch, pos| {
+                    let r = plan.run_with(shard.index + pos * shard.count, scratch);
                     let mut line = String::with_capacity(512);
                     layout.write_row(&r, &mut line);
                     (line, r.status)

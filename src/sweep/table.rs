@@ -261,6 +261,14 @@ pub fn clean(s: &str) -> String {
 }
 
 fn push_csv(out: &mut String, v: &str) {
+    let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
+        && !v.starts_with(' ')
+        && !v.ends_with(' ');
+    if plain {
+        // The common case (ids, numbers): no copy.
+        out.push_str(v);
+        return;
+    }
     let v = clean(v);
     if v.contains([',', '"']) || v.starts_with(' ') || v.ends_with(' ') {
         out.push('"');
