@@ -593,4 +593,52 @@ mod tests {
         assert_eq!(l.label(3), "[0.75, 1]");
         assert_eq!(l.label(0), "[0, 0.25)");
     }
+
+    /// A synthetic table without a manifest: the outcome is planted on `x > 0.6` with colour
+    /// `red`; `noise` has no effect. Summarize must rank `x` and `colour` above `noise` and box them.
+    #[test]
+    fn a_planted_effect_is_ranked_first_and_boxed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synthetic.csv");
+        let mut rng = crate::generate::Rng::new(9);
+        let mut text = String::from(
+            "run,scenario,replicate,x,colour,noise,status,objective,flags.mission_drift\n",
+        );
+        for run in 0..3000 {
+            let (x, c, n) = (
+                rng.unit(),
+                ["red", "blue", "green"][rng.below(3)],
+                rng.unit(),
+            );
+            let drift = u8::from(x > 0.6 && c == "red");
+            text.push_str(&format!(
+                "{run},s,0,{x:.4},{c},{n:.4},optimal,{:.3},{drift}\n",
+                10.0 + 5.0 * x
+            ));
+        }
+        std::fs::write(&path, text).unwrap();
+        let opts = Options {
+            outcome: Some("mission_drift > 0".into()),
+            bins: 5,
+            min_mass: 0.05,
+        };
+        let s = summarize(&path, &opts).unwrap();
+        assert_eq!(s.runs, 3000);
+        let names: Vec<&str> = s.factors.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names[2], "noise", "{names:?}");
+        assert!(s.factors[2].effect < 0.01);
+        let x = s.factors.iter().find(|f| f.name == "x").unwrap();
+        assert!(x.numeric && x.levels.len() == 5);
+        assert!(
+            x.levels[0].outcome_rate.unwrap() < 0.01 && x.levels[4].outcome_rate.unwrap() > 0.25
+        );
+        assert!(x.objective_effect > 0.9, "x drives the objective");
+        let d = s.discovery.unwrap();
+        assert!(
+            d.best.density > 0.95 && d.best.coverage > 0.9,
+            "{:?}",
+            d.best
+        );
+        assert_eq!(d.restrictions.len(), 2, "{:?}", d.restrictions);
+    }
 }

@@ -150,16 +150,32 @@ fn discovery_text(out: &mut String, d: &super::Discovery) {
     }
     let _ = writeln!(
         out,
-        "  peeling: {} steps from density {} to {}{}",
-        d.trajectory.len() - 1,
-        pct(d.trajectory[0].density),
-        pct(d.best.density),
+        "  peeling trajectory{} (pick a larger box for more coverage):",
         if d.sampled {
-            format!(" (on an evenly spaced sample of {} rows)", d.rows)
+            format!(", on an evenly spaced sample of {} rows", d.rows)
         } else {
             String::new()
         }
     );
+    let head: Vec<String> = ["step", "mass", "density", "coverage", "factors"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = d
+        .trajectory
+        .iter()
+        .enumerate()
+        .map(|(k, st)| {
+            vec![
+                k.to_string(),
+                pct(st.mass),
+                pct(st.density),
+                pct(st.coverage),
+                st.restricted.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&head, &rows, "    "));
 }
 
 /// A plain table with columns padded to their widest cell.
@@ -254,19 +270,36 @@ pub fn markdown(s: &Summary) -> String {
     }
     if let Some(d) = &s.discovery {
         let _ = writeln!(out, "\n## Scenario discovery for `{}`\n", esc(&d.outcome));
-        let mut t = String::new();
-        discovery_text(&mut t, d);
-        for line in t.lines() {
-            let line = line.trim_start();
+        if d.positives == 0 {
+            out.push_str("No run meets the outcome.\n");
+        } else {
             let _ = writeln!(
                 out,
-                "{}",
-                if line.starts_with("- ") {
-                    line.to_string()
-                } else {
-                    format!("{}\n", esc(line))
-                }
+                "Box with the highest density (PRIM, minimum mass {}): density {}, coverage {}, mass {}.\n",
+                pct(d.min_mass),
+                pct(d.best.density),
+                pct(d.best.coverage),
+                pct(d.best.mass)
             );
+            for r in &d.restrictions {
+                let _ = writeln!(out, "- {}", esc(&restriction_text(r)));
+            }
+            if d.restrictions.is_empty() {
+                out.push_str("- no factor restricts it\n");
+            }
+            out.push_str(
+                "\n| step | mass | density | coverage | factors |\n|---:|---:|---:|---:|---:|\n",
+            );
+            for (k, st) in d.trajectory.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "| {k} | {} | {} | {} | {} |",
+                    pct(st.mass),
+                    pct(st.density),
+                    pct(st.coverage),
+                    st.restricted
+                );
+            }
         }
     }
     out
