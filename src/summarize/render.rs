@@ -482,7 +482,14 @@ fn bar_chart(s: &Summary, f: &FactorSummary) -> String {
     let lo = values.iter().flatten().copied().fold(0.0f64, f64::min);
     let hi = values.iter().flatten().copied().fold(0.0f64, f64::max);
     let span = (hi - lo).max(1e-12);
-    let (label_w, bar_w, row_h) = (160.0, 360.0, 22.0);
+    // Labels get the width their longest text needs (about 7 px a character at 12 px).
+    let longest = f
+        .levels
+        .iter()
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (label_w, bar_w, row_h) = ((longest as f64 * 7.0 + 12.0).max(60.0), 360.0, 22.0);
     let height = row_h * values.len() as f64 + 24.0;
     let zero = label_w + bar_w * (0.0 - lo) / span;
     let mut out = format!(
