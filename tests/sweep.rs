@@ -461,3 +461,25 @@ fn generated_consortia_sweep_reports_holder_sectors() {
             .all(|x| ["business", "civil_society", "government", "-"].contains(&x))
     }));
 }
+
+#[test]
+fn check_validates_sweep_files_with_their_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = drift_sweep(dir.path(), 10);
+    let out = rolefit().arg("check").arg(&good).output().unwrap();
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("sweep of 10 runs over 3 factor(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        read(&good).replace("needs.community_outreach", "needs.comunity_outreach"),
+    )
+    .unwrap();
+    let out = rolefit().arg("check").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `community_outreach`"));
+}

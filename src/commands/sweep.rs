@@ -152,13 +152,31 @@ fn relative(spec_path: &str, written: &str) -> PathBuf {
         .map_or_else(|| p.to_path_buf(), |d| d.join(p))
 }
 
-/// Reads and validates a sweep and everything it names; returns the plan and the fingerprint
-/// of all inputs (what `--resume` and `merge` check).
+/// Reads and validates a sweep and everything it names, printing its warnings; returns the
+/// plan and the fingerprint of all inputs (what `--resume` and `merge` check).
 pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, String), Error> {
+    let (compiled, diags) = load(path, format, solve_time)?;
+    let Some(compiled) = compiled else {
+        return Err(Error::Invalid(Diagnostics(diags)));
+    };
+    let colour = colour_on_stderr();
+    for w in &diags {
+        eprintln!("{}", w.render(colour));
+    }
+    Ok(compiled)
+}
+
+/// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
+/// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
+pub fn load(
+    path: &str,
+    format: Format,
+    solve_time: bool,
+) -> Result<(Option<(Plan, String)>, Vec<Diagnostic>), Error> {
     let doc = Document::parse(read_source(path)?);
     let (draft, diags) = spec::parse(&doc);
     let Some(draft) = draft else {
-        return Err(Error::Invalid(Diagnostics(diags)));
+        return Ok((None, diags));
     };
     let mut warnings = diags;
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -212,11 +230,11 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, St
     }
     if !errors.is_empty() {
         warnings.extend(errors);
-        return Err(Error::Invalid(Diagnostics(warnings)));
+        return Ok((None, warnings));
     }
     let kb = match kb::load(&rule_docs) {
         (Some(kb), _) => kb,
-        (None, d) => return Err(Error::Invalid(Diagnostics(d))),
+        (None, d) => return Ok((None, d)),
     };
     let mut scenarios = Vec::new();
     let mut scenario_diags = Vec::new();
@@ -230,20 +248,16 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, St
         }
     }
     if scenario_diags.iter().any(Diagnostic::is_error) {
-        return Err(Error::Invalid(Diagnostics(scenario_diags)));
+        return Ok((None, scenario_diags));
     }
     let (spec, diags) = spec::resolve(&draft, &doc, kb, scenarios);
     warnings.extend(scenario_diags);
     warnings.extend(diags);
     let Some(spec) = spec else {
-        return Err(Error::Invalid(Diagnostics(warnings)));
+        return Ok((None, warnings));
     };
-    let colour = colour_on_stderr();
-    for w in &warnings {
-        eprintln!("{}", w.render(colour));
-    }
     let fingerprint = sweep::stream::fingerprint(texts.iter().map(Vec::as_slice));
-    Ok((Plan::new(spec), fingerprint))
+    Ok((Some((Plan::new(spec), fingerprint)), warnings))
 }
 
 /// A one-line progress bar with rate and time left, on a terminal only.
