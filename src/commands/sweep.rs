@@ -166,13 +166,12 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, St
     Ok(compiled)
 }
 
+/// A valid sweep's plan and input fingerprint (if it is valid), and its diagnostics.
+pub type Loaded = (Option<(Plan, String)>, Vec<Diagnostic>);
+
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
-pub fn load(
-    path: &str,
-    format: Format,
-    solve_time: bool,
-) -> Result<(Option<(Plan, String)>, Vec<Diagnostic>), Error> {
+pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Error> {
     let doc = Document::parse(read_source(path)?);
     let (draft, diags) = spec::parse(&doc);
     let Some(draft) = draft else {
