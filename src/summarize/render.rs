@@ -377,18 +377,33 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// Turns `quoted` stretches of already escaped text into `<code>` elements.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::new();
+    for (k, part) in escaped.split('`').enumerate() {
+        if k % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// A self-contained page: no scripts, no external resources; one bar chart (inline SVG) per
 /// factor of the outcome rate (or the mean objective when no outcome was asked for) by level.
 pub fn html(s: &Summary) -> String {
     let e = html_escape;
     let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sweep summary</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\ntable{border-collapse:collapse;margin:.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}\ntd:first-child,th:first-child{text-align:left}\nsvg text{font-size:12px;fill:#222}\n.box li{margin:.2em 0}\n</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sweep summary</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\ntable{border-collapse:collapse;margin:.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}\ntd:first-child,th:first-child{text-align:left}\nsvg text{font-size:12px;fill:#222}\n.box li{margin:.2em 0}\n.wide{overflow-x:auto}\n</style>\n</head>\n<body>\n",
     );
     let _ = writeln!(
         out,
         "<h1>Sweep summary</h1>\n<p><code>{}</code>: {}</p>",
         e(&s.file),
-        e(&header(s))
+        code_spans(&e(&header(s)))
     );
     if let Some(d) = &s.discovery {
         let _ = writeln!(
@@ -419,7 +434,7 @@ pub fn html(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "<h2>Factors by effect</h2>\n<p>Ranked by the {}.</p>",
-        e(&ranking_measure(s))
+        code_spans(&e(&ranking_measure(s)))
     );
     let kinds = raised_kinds(s);
     for (rank, f) in s.factors.iter().enumerate() {
@@ -459,7 +474,7 @@ pub fn html(s: &Summary) -> String {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</table>\n");
+        out.push_str("</table></div>\n");
     }
     out.push_str("</body>\n</html>\n");
     out
@@ -551,5 +566,42 @@ mod tests {
             html_escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn the_page_escapes_names_and_levels_and_needs_nothing_external() {
+        let hostile = "<script>alert('x')</script>";
+        let s = Summary {
+            file: format!("{hostile}.csv"),
+            runs: 2,
+            statuses: vec![("optimal".into(), 2)],
+            flag_kinds: vec!["mission_drift".into()],
+            outcome: Some("flags.mission_drift > 0".into()),
+            outcome_rate: Some(0.5),
+            factors: vec![FactorSummary {
+                name: hostile.into(),
+                numeric: false,
+                effect: 1.0,
+                objective_effect: 0.5,
+                outcome_effect: Some(1.0),
+                levels: vec![super::super::LevelStats {
+                    label: hostile.into(),
+                    runs: 2,
+                    solved: 2,
+                    mean_objective: Some(-3.0),
+                    infeasible_rate: 0.0,
+                    flag_rates: vec![0.5],
+                    outcome_rate: Some(0.5),
+                }],
+            }],
+            discovery: None,
+        };
+        let page = html(&s);
+        assert!(!page.contains("<script"), "{page}");
+        assert!(page.contains("&lt;script&gt;"));
+        for external in ["src=", "href=", "@import", "url("] {
+            assert!(!page.contains(external));
+        }
+        assert_eq!(page.matches("<svg").count(), 1);
     }
 }
