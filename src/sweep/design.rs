@@ -104,6 +104,29 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn every_design_stays_inside_its_domains(seed in any::<u64>(), k in 0u64..1000) {
+            use crate::sweep::spec::Domain;
+            let domains = [
+                Domain::Range { lo: -2.0, hi: 3.0, integer: false },
+                Domain::Range { lo: 1.0, hi: 5.0, integer: true },
+                Domain::Levels(vec![7.0, 9.0]),
+            ];
+            for design in [
+                Design::MonteCarlo { n: 1000, seed },
+                Design::LatinHypercube { n: 1000, seed },
+            ] {
+                let points = Points { design, grids: Vec::new(), domains: domains.to_vec() };
+                let mut v = Vec::new();
+                points.values(k, &mut v);
+                prop_assert!((-2.0..=3.0).contains(&v[0]));
+                prop_assert!((1.0..=5.0).contains(&v[1]) && v[1].fract() == 0.0);
+                prop_assert!(v[2] == 7.0 || v[2] == 9.0);
+            }
+        }
+    }
+
     #[test]
     fn latin_hypercube_uses_each_stratum_once_per_factor() {
         let n = 97u64;

@@ -230,7 +230,12 @@ pub fn execute(
         ..Report::default()
     };
 
-    let in_progress = Manifest::read(&partial_manifest)?;
+    // `--restart` discards whatever is there, even a damaged state file.
+    let in_progress = if opts.restart {
+        None
+    } else {
+        Manifest::read(&partial_manifest)?
+    };
     if in_progress.is_some() && !opts.resume && !opts.restart {
         return Err(SweepError::Usage(format!(
             "an interrupted sweep is in {}: pass --resume to finish it, or --restart to discard it",
