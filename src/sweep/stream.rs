@@ -299,8 +299,8 @@ pub fn execute(
         .build()
         .map_err(|e| SweepError::Usage(format!("cannot start the worker threads: {e}")))?;
     let workers = pool.current_num_threads() as u64;
-    // Chunks start small (early progress, little lost to a crash) and grow to about a second of
-    // work, capped so a chunk of rows stays a few megabytes.
+    // Chunks start small (early progress, little lost to a crash) and at most double until
+    // they take about half a second, capped so a chunk of rows stays a few megabytes.
     let mut chunk = (16 * workers).max(1);
     while done < total {
         let end = (done + chunk).min(total);
@@ -328,13 +328,16 @@ pub fn execute(
         report.solved += end - done;
         done = end;
         progress(done, total);
-        let per_run = t.elapsed().as_secs_f64() / rows.len().max(1) as f64;
-        let wanted = if per_run > 0.0 {
-            (workers as f64 / per_run) as u64
+        // Wall time per row of this chunk, all workers together.
+        let per_row = t.elapsed().as_secs_f64() / rows.len().max(1) as f64;
+        let wanted = if per_row > 0.0 {
+            (0.5 / per_row) as u64
         } else {
             u64::MAX
         };
-        chunk = wanted.clamp(workers, 8192 * workers.min(4));
+        chunk = wanted
+            .min(chunk.saturating_mul(2))
+            .clamp(workers, 8192 * workers.min(4));
     }
     let f = w.into_inner().map_err(|e| io(&partial)(e.into_error()))?;
     f.sync_all().map_err(io(&partial))?;
