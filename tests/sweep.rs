@@ -482,4 +482,17 @@ fn check_validates_sweep_files_with_their_scenarios() {
     let out = rolefit().arg("check").arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `community_outreach`"));
+
+    // Replicates of a sweep with nothing random are flagged, not silently repeated.
+    let repeated = dir.path().join("repeated.ron");
+    std::fs::write(
+        &repeated,
+        read(&good)
+            .replace("noise: 0.05,", "")
+            .replace("design:", "replicates: 3,\n    design:"),
+    )
+    .unwrap();
+    let out = rolefit().arg("check").arg(&repeated).output().unwrap();
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every replicate repeats the same runs"));
 }

@@ -36,6 +36,8 @@ pub struct Draft {
     pub factors: Vec<FactorDraft>,
     pub design: Design,
     pub replicates: u32,
+    /// Where `replicates` was written, for the warning when replicates cannot differ.
+    pub replicates_span: Option<Span>,
     pub noise: f64,
     pub time_limit: Option<Duration>,
 }
@@ -394,8 +396,8 @@ fn draft(sink: &mut Sink, node: &Node) -> Option<Draft> {
         Some(n) => design(sink, n),
         None => None,
     };
-    let replicates = f
-        .take("replicates")
+    let replicates_node = f.take("replicates");
+    let replicates = replicates_node
         .and_then(|n| read::integer(sink, n, "replicates", 1, MAX_REPLICATES))
         .map_or(1, |v| v.value as u32);
     let noise = f
@@ -416,6 +418,7 @@ fn draft(sink: &mut Sink, node: &Node) -> Option<Draft> {
         factors,
         design: design?,
         replicates,
+        replicates_span: replicates_node.map(|n| n.span),
         noise,
         time_limit,
     })
@@ -768,6 +771,17 @@ pub fn resolve(
         }
     }
     check_min_max(&mut sink, &spec, &factors, &draft.factors);
+    let random = spec.noise > 0.0
+        || spec.generate.is_some()
+        || factors.iter().any(|f| f.target == Target::Noise);
+    if let (true, false, Some(span)) = (spec.replicates > 1, random, draft.replicates_span) {
+        sink.warning(
+            span,
+            "replicates",
+            "every replicate repeats the same runs: nothing in this sweep is random",
+        )
+        .help("add capability `noise`, or draw consortia with `generate`");
+    }
     spec.factors = factors;
     if let Design::FullFactorial { steps, .. } = spec.design {
         for (f, fd) in spec.factors.iter_mut().zip(&draft.factors) {
