@@ -45,6 +45,12 @@ pub enum Command {
     Rules(RulesArgs),
     /// One page per partner answering the framework's four guiding questions, for a workshop.
     Brief(BriefArgs),
+    /// Run a designed set of scenarios (a sweep file) and stream one row per run to a table.
+    Sweep(SweepArgs),
+    /// Join the shards of a sweep (`sweep --shard K/N`) into the unsharded output.
+    Merge(MergeArgs),
+    /// What drives the outcomes of a sweep: effects by factor level and scenario discovery.
+    Summarize(SummarizeArgs),
 }
 
 /// Which knowledge base to use.
@@ -289,4 +295,76 @@ pub enum RulesAction {
         /// The id to show, e.g. `civil_society` or `civil_society_commercial_role`.
         id: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The sweep file (RON), or `-` for standard input.
+    pub spec: String,
+    /// The output table; `.csv` or `.jsonl` chooses the format unless --format is given.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+    /// Worker threads (default: one per core). The output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Run only shard K of N (runs whose id is K modulo N; K from 0). `env/N` reads K from
+    /// SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Finish an interrupted sweep: keep its rows, run each remaining run once.
+    #[arg(long)]
+    pub resume: bool,
+    /// Discard an interrupted sweep of the same output and start again.
+    #[arg(long, conflicts_with = "resume")]
+    pub restart: bool,
+    /// Leave out the `solve_ms` column, the only one that differs between identical runs.
+    #[arg(long)]
+    pub no_solve_time: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The finished shard outputs (each with its `.manifest.json`), in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The merged table: byte for byte what one unsharded run writes.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Markdown,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct SummarizeArgs {
+    /// A sweep output (.csv or .jsonl).
+    pub file: PathBuf,
+    /// The outcome for scenario discovery and ranking, e.g. `mission_drift > 0`,
+    /// `objective < 20`, `status == infeasible`. A flag kind stands for its count column.
+    #[arg(long, value_name = "EXPR")]
+    pub outcome: Option<String>,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+    /// Bins for numeric factors with many values.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub bins: usize,
+    /// Smallest share of runs the discovered box may keep (PRIM's minimum mass).
+    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    pub min_mass: f64,
+    /// Write the summary to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -3,7 +3,8 @@
 //! The generator writes scenario *text*, so whatever uses it goes through the same loading and
 //! validation as a user's file. A seeded SplitMix64 keeps it reproducible on every platform.
 
-use crate::kb::{CapIx, KnowledgeBase};
+use crate::kb::{CapIx, KnowledgeBase, RoleIx, SectorIx};
+use crate::scenario::{LineUp, Need, Partner};
 use std::fmt::Write;
 
 /// SplitMix64: tiny, fast, and the same sequence everywhere for a given seed.
@@ -116,6 +117,98 @@ pub fn consortium(kb: &KnowledgeBase, spec: &Spec) -> String {
     out
 }
 
+/// Mixes a seed with a stream number into an independent seed: run `r` of a sweep seeded `s`
+/// gets `mix(s, r)`, the same whichever thread or shard computes it.
+pub fn mix(seed: u64, stream: u64) -> u64 {
+    let mut r = Rng::new(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    r.next_u64();
+    r.next_u64()
+}
+
+/// Consortia drawn from the sector profiles: how many partners of each sector, their capacity
+/// range, and how far capabilities stray from the sector defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The first `roles` roles of the catalogue are needed.
+    pub roles: usize,
+    /// Partners of each sector, in this order.
+    pub sectors: Vec<(SectorIx, usize)>,
+    /// Capacity drawn uniformly from this inclusive range.
+    pub capacity: (u32, u32),
+    /// Each capability strength is its sector default plus uniform noise in `[-noise, noise]`.
+    pub noise: f64,
+}
+
+/// A random line-up from a profile, built directly (no text round trip: sweeps draw one per
+/// run). Partner ids are `<sector>_<k>`, so outputs say which sector holds what. The values
+/// respect every bound scenario validation checks: strengths in 0..=1, capacity, funded roles.
+pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
+    let mut rng = Rng::new(seed);
+    let needs: Vec<Need> = (0..profile.roles.min(kb.roles.len()))
+        .map(|r| {
+            let importance = 1 + rng.below(5) as u32;
+            let max = if rng.unit() < 0.2 { 2 } else { 1 };
+            Need {
+                role: RoleIx(r as u32),
+                importance,
+                min: 1,
+                max,
+            }
+        })
+        .collect();
+    let public_financing = kb.role_by_id("public_financing");
+    let catalytic = kb.role_by_id("catalytic_funding");
+    let (lo, hi) = profile.capacity;
+    let mut partners = Vec::new();
+    for &(s, count) in &profile.sectors {
+        let sector = kb.sector(s);
+        for k in 1..=count {
+            let capacity = lo + rng.below((hi.saturating_sub(lo) + 1) as usize) as u32;
+            let mut strengths: Vec<f64> = (0..kb.capabilities.len())
+                .map(|c| sector.default_strength(CapIx(c as u32)))
+                .collect();
+            let mut stated = Vec::new();
+            for a in &sector.advantages {
+                let v = (a.strength + (rng.unit() * 2.0 - 1.0) * profile.noise).clamp(0.0, 1.0);
+                strengths[a.capability.index()] = (v * 100.0).round() / 100.0;
+                stated.push(a.capability);
+            }
+            if rng.unit() < 0.5 {
+                let extra = CapIx(rng.below(kb.capabilities.len()) as u32);
+                if !stated.contains(&extra) {
+                    strengths[extra.index()] = ((0.3 + rng.unit() * 0.4) * 100.0).round() / 100.0;
+                    stated.push(extra);
+                }
+            }
+            let funds = match sector.id.as_str() {
+                "impact_investor" => catalytic,
+                "government" if rng.unit() < 0.5 => public_financing,
+                _ => None,
+            };
+            partners.push(Partner {
+                id: format!("{}_{k}", sector.id),
+                name: format!("{} {k}", sector.name),
+                sector: s,
+                capacity,
+                strengths,
+                stated,
+                refuses: Vec::new(),
+                attributes: Vec::new(),
+                funds: funds.into_iter().collect(),
+            });
+        }
+    }
+    LineUp {
+        scenario: "generated".to_string(),
+        variant: None,
+        needs,
+        partners,
+        pins: Vec::new(),
+        min_sectors: None,
+        notes: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +225,40 @@ mod tests {
         let doc = Document::parse(Source::new("generated.ron", text));
         let s = crate::validate_scenario(&kb, &doc).unwrap();
         assert_eq!((s.partners.len(), s.needs.len()), (30, 18));
+    }
+
+    #[test]
+    fn profiles_give_the_asked_sector_counts_reproducibly() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let gov = kb.sector_by_id("government").unwrap();
+        let ngo = kb.sector_by_id("civil_society").unwrap();
+        let profile = Profile {
+            roles: 18,
+            sectors: vec![(gov, 2), (ngo, 3)],
+            capacity: (1, 3),
+            noise: 0.2,
+        };
+        let a = line_up(&kb, &profile, 5);
+        assert_eq!(a.partners.len(), 5);
+        assert_eq!(a.needs.len(), 18);
+        assert_eq!(a.partners.iter().filter(|p| p.sector == ngo).count(), 3);
+        assert_eq!(a.partners[2].id, "civil_society_1");
+        assert!(a.partners.iter().all(|p| (1..=3).contains(&p.capacity)));
+        assert!(
+            a.partners
+                .iter()
+                .flat_map(|p| &p.strengths)
+                .all(|s| (0.0..=1.0).contains(s))
+        );
+        let b = line_up(&kb, &profile, 5);
+        assert_eq!(a.partners, b.partners);
+        assert_ne!(line_up(&kb, &profile, 6).partners, a.partners);
+    }
+
+    #[test]
+    fn mixed_streams_differ_and_repeat() {
+        assert_eq!(mix(1, 2), mix(1, 2));
+        assert_ne!(mix(1, 2), mix(1, 3));
+        assert_ne!(mix(1, 2), mix(2, 2));
     }
 }

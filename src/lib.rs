@@ -43,6 +43,8 @@ pub mod scenario;
 pub mod sheet;
 pub mod solve;
 pub mod source;
+pub mod summarize;
+pub mod sweep;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;

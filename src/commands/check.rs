@@ -18,6 +18,10 @@ enum Checked {
     Rules {
         files: usize,
     },
+    Sweep {
+        runs: u64,
+        factors: usize,
+    },
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, Error> {
@@ -64,6 +68,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
                         )
                     }
                     Some(Checked::Rules { files }) => format!("rule set of {files} file(s)"),
+                    Some(Checked::Sweep { runs, factors }) => {
+                        format!("sweep of {runs} runs over {factors} factor(s)")
+                    }
                     None => "invalid".to_string(),
                 };
                 let verdict = if *errors == 0 {
@@ -92,7 +99,7 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-/// Checks one file: a rule directory, a rule file, or a scenario.
+/// Checks one file: a rule directory, a rule file, a sweep, or a scenario.
 fn check_one(
     file: &str,
     base_docs: &[Document],
@@ -119,6 +126,17 @@ fn check_one(
         let (_, diags) = kb::load(&docs);
         all.extend(diags);
         return Ok(Some(Checked::Rules { files: 1 }));
+    }
+    let is_sweep = matches!(&doc.root, Ok(node) if matches!(&node.kind,
+        crate::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
+    if is_sweep {
+        // A sweep names its own scenarios and rules, relative to the sweep file.
+        let (compiled, diags) = super::sweep::load(file, crate::sweep::Format::Csv, true)?;
+        all.extend(diags);
+        return Ok(compiled.map(|(plan, _)| Checked::Sweep {
+            runs: plan.runs(),
+            factors: plan.spec.factors.len(),
+        }));
     }
     let Some(kb) = base_kb else {
         all.push(Diagnostic::whole_file(

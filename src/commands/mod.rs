@@ -8,6 +8,8 @@ mod explore;
 mod import;
 mod rules;
 mod solve;
+mod summarize;
+mod sweep;
 
 use crate::Error;
 use crate::cli::{Cli, Command, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs};
@@ -35,6 +37,9 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Brief(args) => brief::run(args),
+        Command::Sweep(args) => sweep::run(args, cli.quiet),
+        Command::Merge(args) => sweep::merge(args, cli.quiet),
+        Command::Summarize(args) => summarize::run(args),
     }
 }
 
@@ -149,6 +154,7 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
     Ok(crate::solve::Options {
         time_limit,
         backend,
+        skip_conflict: false,
     })
 }
 

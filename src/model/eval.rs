@@ -36,3 +36,61 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
         },
     }
 }
+
+/// Whether `test` can hold for partner `i` in some need: false only when the partner's own
+/// facts (sector, attributes, capabilities) already make it false whatever the need, so
+/// callers can skip the partner's needs without changing any result.
+pub fn may_match_partner(p: &Problem, test: &Test, i: usize) -> bool {
+    match test {
+        Test::All(ts) => ts.iter().all(|t| may_match_partner(p, t, i)),
+        Test::Either(ts) => ts.iter().any(|t| may_match_partner(p, t, i)),
+        Test::Not(t) => match t.reads() {
+            (true, false) => !matches(p, t, Some(i), None),
+            _ => true,
+        },
+        Test::Sector(_) | Test::Attribute(_) | Test::Capability { .. } => {
+            matches(p, test, Some(i), None)
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::Scope;
+
+    /// The pruning never skips a partner that some need would match, on every shipped
+    /// scenario and every test of every rule.
+    #[test]
+    fn pruning_by_partner_facts_never_hides_a_match() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path().display().to_string();
+            let doc = crate::load::Document::parse(crate::load::read_source(&path).unwrap());
+            let scenario = crate::validate_scenario(&kb, &doc).unwrap();
+            let p = Problem::new(&kb, &scenario.base());
+            let mut pruned = 0;
+            for rule in &kb.rules {
+                let tests: Vec<&Test> = match &rule.scope {
+                    Scope::Holds { who, .. } | Scope::Shared { who, .. } => vec![who],
+                    Scope::Pair { first, second } => vec![first, second],
+                    _ => continue,
+                };
+                for test in tests {
+                    for i in 0..p.partners.len() {
+                        if may_match_partner(&p, test, i) {
+                            continue;
+                        }
+                        pruned += 1;
+                        for j in 0..p.needs.len() {
+                            assert!(!matches(&p, test, Some(i), Some(j)), "{path}: {}", rule.id);
+                        }
+                    }
+                }
+            }
+            assert!(pruned > 0, "{path}: the pruning never applied");
+        }
+    }
+}

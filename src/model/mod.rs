@@ -10,7 +10,7 @@ mod eval;
 pub mod lp;
 
 pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
-pub use eval::matches;
+pub use eval::{matches, may_match_partner};
 
 use crate::kb::{KnowledgeBase, LoadLimit, RuleIx, Scope};
 use crate::scenario::{LineUp, Need, Partner, Pin};
@@ -261,6 +261,11 @@ impl<'k> Problem<'k> {
             match &rule.scope {
                 Scope::Holds { who, lead } => {
                     for i in 0..np {
+                        // Most holding rules are about one sector: skip the needs of partners
+                        // the partner facts already rule out.
+                        if !eval::may_match_partner(self, who, i) {
+                            continue;
+                        }
                         for j in 0..nn {
                             if !matches(self, who, Some(i), Some(j)) {
                                 continue;
@@ -285,18 +290,29 @@ impl<'k> Problem<'k> {
                     }
                 }
                 Scope::Pair { first, second } => {
+                    // Each test once per (partner, need), not once per pair of needs: this
+                    // loop dominated building the model of an 18-role scenario.
+                    let (mut f, mut s) = (vec![false; nn], vec![false; nn]);
                     for i in 0..np {
+                        if !eval::may_match_partner(self, first, i)
+                            || !eval::may_match_partner(self, second, i)
+                        {
+                            continue;
+                        }
+                        for j in 0..nn {
+                            f[j] = matches(self, first, Some(i), Some(j));
+                            s[j] = matches(self, second, Some(i), Some(j));
+                        }
                         for a in 0..nn {
-                            if !matches(self, first, Some(i), Some(a)) {
+                            if !f[a] {
                                 continue;
                             }
                             for b in 0..nn {
-                                if a == b || !matches(self, second, Some(i), Some(b)) {
+                                if a == b || !s[b] {
                                     continue;
                                 }
                                 // Unordered pairs matched both ways count once.
-                                let mirrored = matches(self, first, Some(i), Some(b))
-                                    && matches(self, second, Some(i), Some(a));
+                                let mirrored = f[b] && s[a];
                                 if mirrored && b < a {
                                     continue;
                                 }
@@ -355,8 +371,13 @@ impl<'k> Problem<'k> {
                     }
                 }
                 Scope::Shared { who, at_least } => {
+                    let able: Vec<usize> = (0..np)
+                        .filter(|&i| eval::may_match_partner(self, who, i))
+                        .collect();
                     for j in 0..nn {
-                        let partners: Vec<usize> = (0..np)
+                        let partners: Vec<usize> = able
+                            .iter()
+                            .copied()
                             .filter(|&i| matches(self, who, Some(i), Some(j)))
                             .collect();
                         if partners.len() >= *at_least as usize && self.needs[j].max >= *at_least {

@@ -35,6 +35,9 @@ pub struct Options {
     /// Stop searching after this long and return the best line-up found.
     pub time_limit: Option<Duration>,
     pub backend: Backend,
+    /// Report an infeasible model without searching for its minimal conflict (a deletion
+    /// filter of one solve per demand): sweeps only count infeasible runs.
+    pub skip_conflict: bool,
 }
 
 /// The MILP solver behind good_lp. microlp is pure Rust and always there; others are cargo
@@ -107,10 +110,16 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             relaxations: Vec::new(),
         }),
         Err(ResolutionError::Infeasible) => {
-            let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
-            let conflict = minimal_conflict(m, opts.backend, budget);
-            let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
-            let relaxations = relaxations(p, m, &conflict, opts.backend, budget);
+            // Sweeps only count infeasible runs: the conflict search would multiply their cost.
+            let (conflict, relaxations) = if opts.skip_conflict {
+                (Vec::new(), Vec::new())
+            } else {
+                let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
+                let conflict = minimal_conflict(m, opts.backend, budget);
+                let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
+                let relaxations = relaxations(p, m, &conflict, opts.backend, budget);
+                (conflict, relaxations)
+            };
             Ok(Solved {
                 status: Status::Infeasible,
                 assignment: None,

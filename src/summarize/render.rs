@@ -1,0 +1,607 @@
+//! Renderers of a [`Summary`]: text, Markdown, JSON and a self-contained HTML page.
+
+use super::{FactorSummary, Restriction, Summary, fmt_num};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn opt_num(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |x| format!("{:.3}", x))
+}
+
+/// `x in [0.7, 1]` or `colour in {red, blue}`.
+pub fn restriction_text(r: &Restriction) -> String {
+    match r {
+        Restriction::Range {
+            factor,
+            lo,
+            hi,
+            min,
+            max,
+        } => format!(
+            "{factor} in [{}, {}] (of [{}, {}])",
+            fmt_num(*lo),
+            fmt_num(*hi),
+            fmt_num(*min),
+            fmt_num(*max)
+        ),
+        Restriction::Levels { factor, levels, of } => {
+            format!(
+                "{factor} in {{{}}} ({} of {of} levels)",
+                levels.join(", "),
+                levels.len()
+            )
+        }
+    }
+}
+
+/// The flag kinds worth a column: those raised in some level of some factor.
+fn raised_kinds(s: &Summary) -> Vec<usize> {
+    (0..s.flag_kinds.len())
+        .filter(|&k| {
+            s.factors
+                .iter()
+                .flat_map(|f| &f.levels)
+                .any(|l| l.flag_rates.get(k).is_some_and(|&r| r > 0.0))
+        })
+        .collect()
+}
+
+fn header(s: &Summary) -> String {
+    let statuses: Vec<String> = s
+        .statuses
+        .iter()
+        .map(|(st, n)| format!("{n} {st}"))
+        .collect();
+    let mut out = format!("{} runs ({})", s.runs, statuses.join(", "));
+    if let (Some(o), Some(r)) = (&s.outcome, s.outcome_rate) {
+        let _ = write!(out, "; outcome `{o}` in {} of runs", pct(r));
+    }
+    out
+}
+
+fn ranking_measure(s: &Summary) -> String {
+    match &s.outcome {
+        Some(o) => {
+            format!("share of variance of `{o}` explained by the factor's levels (eta squared)")
+        }
+        None => "share of variance of the objective explained by the factor's levels (eta squared)"
+            .into(),
+    }
+}
+
+pub fn text(s: &Summary) -> String {
+    let mut out = format!("Sweep summary of {}\n{}\n\n", s.file, header(s));
+    let kinds = raised_kinds(s);
+    let _ = writeln!(out, "Factors by effect ({}):", ranking_measure(s));
+    for (rank, f) in s.factors.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n{}. {} ({}), effect {:.3}{}",
+            rank + 1,
+            f.name,
+            if f.numeric { "numeric" } else { "categorical" },
+            f.effect,
+            match f.outcome_effect {
+                Some(_) => format!(", on the objective {:.3}", f.objective_effect),
+                None => String::new(),
+            }
+        );
+        let mut head = vec![
+            "level".to_string(),
+            "runs".into(),
+            "mean objective".into(),
+            "infeasible".into(),
+        ];
+        if s.outcome.is_some() {
+            head.push("outcome".into());
+        }
+        head.extend(kinds.iter().map(|&k| s.flag_kinds[k].clone()));
+        let rows: Vec<Vec<String>> = f
+            .levels
+            .iter()
+            .map(|l| {
+                let mut r = vec![
+                    l.label.clone(),
+                    l.runs.to_string(),
+                    opt_num(l.mean_objective),
+                    pct(l.infeasible_rate),
+                ];
+                if s.outcome.is_some() {
+                    r.push(l.outcome_rate.map_or("-".into(), pct));
+                }
+                r.extend(kinds.iter().map(|&k| pct(l.flag_rates[k])));
+                r
+            })
+            .collect();
+        out.push_str(&table(&head, &rows, "   "));
+    }
+    if s.factors.is_empty() {
+        out.push_str("  (the sweep has no factors)\n");
+    }
+    if let Some(d) = &s.discovery {
+        let _ = writeln!(out, "\nScenario discovery for `{}` (PRIM):", d.outcome);
+        discovery_text(&mut out, d);
+    }
+    out
+}
+
+fn discovery_text(out: &mut String, d: &super::Discovery) {
+    if d.positives == 0 {
+        out.push_str("  no run meets the outcome.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  box with the highest density (minimum mass {}): density {}, coverage {}, mass {}",
+        pct(d.min_mass),
+        pct(d.best.density),
+        pct(d.best.coverage),
+        pct(d.best.mass)
+    );
+    if d.restrictions.is_empty() {
+        out.push_str("  no factor restricts it: the outcome is spread over the whole design.\n");
+    }
+    for r in &d.restrictions {
+        let _ = writeln!(out, "  - {}", restriction_text(r));
+    }
+    let _ = writeln!(
+        out,
+        "  peeling trajectory{} (pick a larger box for more coverage):",
+        if d.sampled {
+            format!(", on an evenly spaced sample of {} rows", d.rows)
+        } else {
+            String::new()
+        }
+    );
+    let head: Vec<String> = ["step", "mass", "density", "coverage", "factors"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = d
+        .trajectory
+        .iter()
+        .enumerate()
+        .map(|(k, st)| {
+            vec![
+                k.to_string(),
+                pct(st.mass),
+                pct(st.density),
+                pct(st.coverage),
+                st.restricted.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&head, &rows, "    "));
+}
+
+/// A plain table with columns padded to their widest cell.
+fn table(head: &[String], rows: &[Vec<String>], indent: &str) -> String {
+    let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = indent.to_string();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let pad = w - c.chars().count();
+            if i == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(head);
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+pub fn markdown(s: &Summary) -> String {
+    let esc = crate::report::markdown_escape;
+    let mut out = format!(
+        "# Sweep summary\n\n`{}`: {}\n\n",
+        esc(&s.file),
+        esc(&header(s))
+    );
+    let kinds = raised_kinds(s);
+    let _ = writeln!(
+        out,
+        "## Factors by effect\n\nRanked by the {}.\n",
+        ranking_measure(s)
+    );
+    let _ = writeln!(
+        out,
+        "| rank | factor | kind | effect |\n|---:|---|---|---:|"
+    );
+    for (rank, f) in s.factors.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.3} |",
+            rank + 1,
+            esc(&f.name),
+            if f.numeric { "numeric" } else { "categorical" },
+            f.effect
+        );
+    }
+    for f in &s.factors {
+        let _ = writeln!(out, "\n### {}\n", esc(&f.name));
+        let mut head = String::from("| level | runs | mean objective | infeasible |");
+        let mut rule = String::from("|---|---:|---:|---:|");
+        if s.outcome.is_some() {
+            head.push_str(" outcome |");
+            rule.push_str("---:|");
+        }
+        for &k in &kinds {
+            let _ = write!(head, " {} |", esc(&s.flag_kinds[k]));
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(out, "{head}\n{rule}");
+        for l in &f.levels {
+            let _ = write!(
+                out,
+                "| {} | {} | {} | {} |",
+                esc(&l.label),
+                l.runs,
+                opt_num(l.mean_objective),
+                pct(l.infeasible_rate)
+            );
+            if s.outcome.is_some() {
+                let _ = write!(out, " {} |", l.outcome_rate.map_or("-".into(), pct));
+            }
+            for &k in &kinds {
+                let _ = write!(out, " {} |", pct(l.flag_rates[k]));
+            }
+            out.push('\n');
+        }
+    }
+    if let Some(d) = &s.discovery {
+        let _ = writeln!(out, "\n## Scenario discovery for `{}`\n", esc(&d.outcome));
+        if d.positives == 0 {
+            out.push_str("No run meets the outcome.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "Box with the highest density (PRIM, minimum mass {}): density {}, coverage {}, mass {}.\n",
+                pct(d.min_mass),
+                pct(d.best.density),
+                pct(d.best.coverage),
+                pct(d.best.mass)
+            );
+            for r in &d.restrictions {
+                let _ = writeln!(out, "- {}", esc(&restriction_text(r)));
+            }
+            if d.restrictions.is_empty() {
+                out.push_str("- no factor restricts it\n");
+            }
+            out.push_str(
+                "\n| step | mass | density | coverage | factors |\n|---:|---:|---:|---:|---:|\n",
+            );
+            for (k, st) in d.trajectory.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "| {k} | {} | {} | {} | {} |",
+                    pct(st.mass),
+                    pct(st.density),
+                    pct(st.coverage),
+                    st.restricted
+                );
+            }
+        }
+    }
+    out
+}
+
+fn factor_json(f: &FactorSummary, kinds: &[String]) -> Value {
+    json!({
+        "name": f.name,
+        "kind": if f.numeric { "numeric" } else { "categorical" },
+        "effect": round(f.effect),
+        "objective_effect": round(f.objective_effect),
+        "outcome_effect": f.outcome_effect.map(round),
+        "levels": f.levels.iter().map(|l| json!({
+            "level": l.label,
+            "runs": l.runs,
+            "solved": l.solved,
+            "mean_objective": l.mean_objective.map(round),
+            "infeasible_rate": round(l.infeasible_rate),
+            "outcome_rate": l.outcome_rate.map(round),
+            "flag_rates": kinds.iter().zip(&l.flag_rates).map(|(k, r)| (k.clone(), json!(round(*r)))).collect::<serde_json::Map<_, _>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn round(v: f64) -> f64 {
+    crate::explain::round(v, 6)
+}
+
+pub fn json(s: &Summary) -> String {
+    let discovery = s.discovery.as_ref().map(|d| {
+        let step = |st: &super::Step| {
+            json!({"mass": round(st.mass), "density": round(st.density), "coverage": round(st.coverage), "restricted": st.restricted})
+        };
+        json!({
+            "outcome": d.outcome,
+            "min_mass": d.min_mass,
+            "rows": d.rows,
+            "sampled": d.sampled,
+            "positives": d.positives,
+            "box": d.restrictions.iter().map(|r| match r {
+                Restriction::Range { factor, lo, hi, min, max } => json!({"factor": factor, "lo": lo, "hi": hi, "min": min, "max": max}),
+                Restriction::Levels { factor, levels, of } => json!({"factor": factor, "levels": levels, "of": of}),
+            }).collect::<Vec<_>>(),
+            "density": round(d.best.density),
+            "coverage": round(d.best.coverage),
+            "mass": round(d.best.mass),
+            "trajectory": d.trajectory.iter().map(step).collect::<Vec<_>>(),
+        })
+    });
+    crate::report::to_json(&json!({
+        "file": s.file,
+        "runs": s.runs,
+        "statuses": s.statuses.iter().map(|(k, n)| (k.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "outcome": s.outcome,
+        "outcome_rate": s.outcome_rate.map(round),
+        "flag_kinds": s.flag_kinds,
+        "factors": s.factors.iter().map(|f| factor_json(f, &s.flag_kinds)).collect::<Vec<_>>(),
+        "discovery": discovery,
+    }))
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Turns `quoted` stretches of already escaped text into `<code>` elements.
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::new();
+    for (k, part) in escaped.split('`').enumerate() {
+        if k % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// A self-contained page: no scripts, no external resources; one bar chart (inline SVG) per
+/// factor of the outcome rate (or the mean objective when no outcome was asked for) by level.
+pub fn html(s: &Summary) -> String {
+    let e = html_escape;
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sweep summary</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\ntable{border-collapse:collapse;margin:.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}\ntd:first-child,th:first-child{text-align:left}\nsvg text{font-size:12px;fill:#222}\n.box li{margin:.2em 0}\n.wide{overflow-x:auto}\n</style>\n</head>\n<body>\n",
+    );
+    let _ = writeln!(
+        out,
+        "<h1>Sweep summary</h1>\n<p><code>{}</code>: {}</p>",
+        e(&s.file),
+        code_spans(&e(&header(s)))
+    );
+    if let Some(d) = &s.discovery {
+        let _ = writeln!(
+            out,
+            "<h2>Scenario discovery for <code>{}</code></h2>",
+            e(&d.outcome)
+        );
+        if d.positives == 0 {
+            out.push_str("<p>No run meets the outcome.</p>\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "<p>Box with the highest density (PRIM, minimum mass {}): density <b>{}</b>, coverage <b>{}</b>, mass {}.</p>\n<ul class=\"box\">",
+                pct(d.min_mass),
+                pct(d.best.density),
+                pct(d.best.coverage),
+                pct(d.best.mass)
+            );
+            for r in &d.restrictions {
+                let _ = writeln!(out, "<li>{}</li>", e(&restriction_text(r)));
+            }
+            if d.restrictions.is_empty() {
+                out.push_str("<li>no factor restricts it</li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<h2>Factors by effect</h2>\n<p>Ranked by the {}.</p>",
+        code_spans(&e(&ranking_measure(s)))
+    );
+    let kinds = raised_kinds(s);
+    for (rank, f) in s.factors.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<h3>{}. {} <small>({}, effect {:.3})</small></h3>",
+            rank + 1,
+            e(&f.name),
+            if f.numeric { "numeric" } else { "categorical" },
+            f.effect
+        );
+        out.push_str(&bar_chart(s, f));
+        out.push_str(
+            "<table>\n<tr><th>level</th><th>runs</th><th>mean objective</th><th>infeasible</th>",
+        );
+        if s.outcome.is_some() {
+            out.push_str("<th>outcome</th>");
+        }
+        for &k in &kinds {
+            let _ = write!(out, "<th>{}</th>", e(&s.flag_kinds[k]));
+        }
+        out.push_str("</tr>\n");
+        for l in &f.levels {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                e(&l.label),
+                l.runs,
+                opt_num(l.mean_objective),
+                pct(l.infeasible_rate)
+            );
+            if s.outcome.is_some() {
+                let _ = write!(out, "<td>{}</td>", l.outcome_rate.map_or("-".into(), pct));
+            }
+            for &k in &kinds {
+                let _ = write!(out, "<td>{}</td>", pct(l.flag_rates[k]));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// Horizontal bars, one per level, scaled to the largest value (negative objectives are drawn
+/// from a zero line).
+fn bar_chart(s: &Summary, f: &FactorSummary) -> String {
+    let e = html_escape;
+    let (what, values): (&str, Vec<Option<f64>>) = match &s.outcome {
+        Some(_) => (
+            "outcome rate",
+            f.levels.iter().map(|l| l.outcome_rate).collect(),
+        ),
+        None => (
+            "mean objective",
+            f.levels.iter().map(|l| l.mean_objective).collect(),
+        ),
+    };
+    let lo = values.iter().flatten().copied().fold(0.0f64, f64::min);
+    let hi = values.iter().flatten().copied().fold(0.0f64, f64::max);
+    let span = (hi - lo).max(1e-12);
+    // Labels get the width their longest text needs (about 7 px a character at 12 px).
+    let longest = f
+        .levels
+        .iter()
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (label_w, bar_w, row_h) = ((longest as f64 * 7.0 + 12.0).max(60.0), 360.0, 22.0);
+    let height = row_h * values.len() as f64 + 24.0;
+    let zero = label_w + bar_w * (0.0 - lo) / span;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{} of {} by level\">\n",
+        label_w + bar_w + 80.0,
+        e(what),
+        e(&f.name)
+    );
+    for (k, (l, v)) in f.levels.iter().zip(&values).enumerate() {
+        let y = row_h * k as f64 + 4.0;
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_w - 6.0,
+            y + 14.0,
+            e(&l.label)
+        );
+        if let Some(v) = v {
+            let x1 = label_w + bar_w * (v - lo) / span;
+            let (x, w) = if x1 >= zero {
+                (zero, x1 - zero)
+            } else {
+                (x1, zero - x1)
+            };
+            let shown = if s.outcome.is_some() {
+                pct(*v)
+            } else {
+                format!("{v:.3}")
+            };
+            let _ = writeln!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#4a7ebb\"><title>{}: {}</title></rect>\n<text x=\"{:.1}\" y=\"{}\">{}</text>",
+                w.max(0.5),
+                row_h - 6.0,
+                e(&l.label),
+                e(&shown),
+                x + w + 4.0,
+                y + 14.0,
+                e(&shown)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{label_w}\" y=\"{}\">{}</text>\n</svg>",
+        height - 4.0,
+        e(what)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_every_special_character() {
+        assert_eq!(
+            html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn the_page_escapes_names_and_levels_and_needs_nothing_external() {
+        let hostile = "<script>alert('x')</script>";
+        let s = Summary {
+            file: format!("{hostile}.csv"),
+            runs: 2,
+            statuses: vec![("optimal".into(), 2)],
+            flag_kinds: vec!["mission_drift".into()],
+            outcome: Some("flags.mission_drift > 0".into()),
+            outcome_rate: Some(0.5),
+            factors: vec![FactorSummary {
+                name: hostile.into(),
+                numeric: false,
+                effect: 1.0,
+                objective_effect: 0.5,
+                outcome_effect: Some(1.0),
+                levels: vec![super::super::LevelStats {
+                    label: hostile.into(),
+                    runs: 2,
+                    solved: 2,
+                    mean_objective: Some(-3.0),
+                    infeasible_rate: 0.0,
+                    flag_rates: vec![0.5],
+                    outcome_rate: Some(0.5),
+                }],
+            }],
+            discovery: None,
+        };
+        let page = html(&s);
+        assert!(!page.contains("<script"), "{page}");
+        assert!(page.contains("&lt;script&gt;"));
+        for external in ["src=", "href=", "@import", "url("] {
+            assert!(!page.contains(external));
+        }
+        assert_eq!(page.matches("<svg").count(), 1);
+    }
+}

@@ -1,0 +1,405 @@
+//! The sweep table: its columns, and rows written as CSV or JSON Lines and read back.
+//!
+//! Every row is exactly one line (text is stripped of control characters), so resuming,
+//! sharding and merging can work line by line, and a row cut short by a crash is the only
+//! line without its newline.
+
+use super::run::{Plan, RunResult, RunStatus};
+use super::spec::ValueKind;
+use crate::kb::Severity;
+use std::fmt::Write;
+
+/// How rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format a file name implies: `.csv`, or `.jsonl`/`.ndjson`.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        Format::from_name(&path.extension()?.to_string_lossy().to_lowercase())
+    }
+}
+
+/// Columns that are always present (factors may not take these names).
+const FIXED: [&str; 9] = [
+    "run",
+    "scenario",
+    "replicate",
+    "status",
+    "objective",
+    "coverage",
+    "uncovered",
+    "flags",
+    "solve_ms",
+];
+const PREFIXES: [&str; 4] = ["flags.", "severity.", "holder.", "sector."];
+
+pub fn is_fixed_column(name: &str) -> bool {
+    FIXED.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// The columns of a sweep's output and how each value is written.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub format: Format,
+    pub columns: Vec<String>,
+    /// Columns before the first factor, and the number of factors.
+    pub factor_columns: std::ops::Range<usize>,
+    kinds: Vec<ValueKind>,
+    scenarios: Vec<String>,
+    pub solve_time: bool,
+}
+
+impl Layout {
+    pub fn new(plan: &Plan, format: Format, solve_time: bool) -> Layout {
+        let spec = &plan.spec;
+        let mut columns: Vec<String> = vec!["run".into(), "scenario".into(), "replicate".into()];
+        let first = columns.len();
+        columns.extend(spec.factors.iter().map(|f| f.name.clone()));
+        let factor_columns = first..columns.len();
+        columns.extend(
+            ["status", "objective", "coverage", "uncovered", "flags"]
+                .iter()
+                .map(|s| s.to_string()),
+        );
+        columns.extend(plan.kinds.iter().map(|k| format!("flags.{k}")));
+        columns.extend(
+            Severity::NAMES
+                .iter()
+                .rev()
+                .map(|s| format!("severity.{s}")),
+        );
+        let roles: Vec<&str> = plan
+            .roles
+            .iter()
+            .map(|r| spec.kb.role(*r).id.as_str())
+            .collect();
+        columns.extend(roles.iter().map(|r| format!("holder.{r}")));
+        columns.extend(roles.iter().map(|r| format!("sector.{r}")));
+        if solve_time {
+            columns.push("solve_ms".into());
+        }
+        let scenarios = if spec.bases.is_empty() {
+            vec!["generated".to_string()]
+        } else {
+            spec.bases.iter().map(|b| clean(&b.name)).collect()
+        };
+        Layout {
+            format,
+            columns,
+            factor_columns,
+            kinds: spec.factors.iter().map(|f| f.kind(spec)).collect(),
+            scenarios,
+            solve_time,
+        }
+    }
+
+    /// The first line of a CSV file; JSON Lines files have none.
+    pub fn header(&self) -> String {
+        match self.format {
+            Format::Csv => {
+                let mut s = String::new();
+                for (i, c) in self.columns.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    push_csv(&mut s, c);
+                }
+                s.push('\n');
+                s
+            }
+            Format::Jsonl => String::new(),
+        }
+    }
+
+    /// Appends one row, with its newline.
+    pub fn write_row(&self, r: &RunResult, out: &mut String) {
+        let mut cells = Cells {
+            format: self.format,
+            out,
+            columns: &self.columns,
+            at: 0,
+        };
+        cells.start();
+        cells.int(r.id);
+        cells.text(&self.scenarios[r.scenario.min(self.scenarios.len() - 1)]);
+        cells.int(r.replicate as u64);
+        for (v, kind) in r.values.iter().zip(&self.kinds) {
+            match kind {
+                ValueKind::Int { .. } => cells.int(*v as u64),
+                ValueKind::Real { .. } => cells.num(*v, 6),
+                ValueKind::Bool => cells.boolean(*v != 0.0),
+                ValueKind::Choice(names) => cells.text(&names[*v as usize]),
+            }
+        }
+        cells.text(r.status.name());
+        let solved = matches!(
+            r.status,
+            RunStatus::Solved(crate::solve::Status::Optimal | crate::solve::Status::Feasible)
+        );
+        if solved {
+            cells.num(r.objective, 6);
+            cells.num(r.coverage, 4);
+            cells.int(r.uncovered as u64);
+            cells.int(r.severities.iter().map(|&n| n as u64).sum());
+            for &k in &r.kinds {
+                cells.int(k as u64);
+            }
+            for &s in r.severities.iter().rev() {
+                cells.int(s as u64);
+            }
+            for h in r.holders.iter().chain(&r.sectors) {
+                cells.text(h);
+            }
+        } else {
+            let empty = 4 + r.kinds.len() + 4 + r.holders.len() + r.sectors.len();
+            for _ in 0..empty {
+                cells.null();
+            }
+        }
+        if self.solve_time {
+            cells.num(r.elapsed.as_secs_f64() * 1e3, 3);
+        }
+        cells.end();
+    }
+}
+
+/// Writes the cells of one row in either format.
+struct Cells<'a> {
+    format: Format,
+    out: &'a mut String,
+    columns: &'a [String],
+    at: usize,
+}
+
+impl Cells<'_> {
+    fn start(&mut self) {
+        if self.format == Format::Jsonl {
+            self.out.push('{');
+        }
+    }
+
+    fn sep(&mut self) {
+        match self.format {
+            Format::Csv => {
+                if self.at > 0 {
+                    self.out.push(',');
+                }
+            }
+            Format::Jsonl => {
+                if self.at > 0 {
+                    self.out.push(',');
+                }
+                push_json_str(self.out, &self.columns[self.at]);
+                self.out.push(':');
+            }
+        }
+        self.at += 1;
+    }
+
+    fn int(&mut self, v: u64) {
+        self.sep();
+        let _ = write!(self.out, "{v}");
+    }
+
+    fn num(&mut self, v: f64, places: i32) {
+        self.sep();
+        let _ = write!(self.out, "{}", crate::explain::round(v, places));
+    }
+
+    fn boolean(&mut self, v: bool) {
+        self.sep();
+        self.out.push_str(if v { "true" } else { "false" });
+    }
+
+    fn text(&mut self, v: &str) {
+        self.sep();
+        match self.format {
+            Format::Csv => push_csv(self.out, v),
+            Format::Jsonl => push_json_str(self.out, v),
+        }
+    }
+
+    fn null(&mut self) {
+        self.sep();
+        if self.format == Format::Jsonl {
+            self.out.push_str("null");
+        }
+    }
+
+    fn end(&mut self) {
+        if self.format == Format::Jsonl {
+            self.out.push('}');
+        }
+        self.out.push('\n');
+    }
+}
+
+/// Text with control characters replaced by spaces, so every row stays on one line.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn push_csv(out: &mut String, v: &str) {
+    let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
+        && !v.starts_with(' ')
+        && !v.ends_with(' ');
+    if plain {
+        // The common case (ids, numbers): no copy.
+        out.push_str(v);
+        return;
+    }
+    let v = clean(v);
+    if v.contains([',', '"']) || v.starts_with(' ') || v.ends_with(' ') {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&v);
+    }
+}
+
+fn push_json_str(out: &mut String, v: &str) {
+    out.push_str(&serde_json::Value::String(clean(v)).to_string());
+}
+
+/// The run id a row starts with, if the line is a row.
+pub fn run_id(line: &str, format: Format) -> Option<u64> {
+    let rest = match format {
+        Format::Csv => line,
+        Format::Jsonl => line.strip_prefix("{\"run\":")?,
+    };
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// Splits one CSV line into its fields (quoted fields may hold commas and doubled quotes).
+pub fn split_csv(line: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                '"' => {
+                    quoted = false;
+                    if !matches!(chars.peek(), None | Some(',')) {
+                        return Err("text after a closing quote".into());
+                    }
+                }
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => {
+                quoted = true;
+                at_start = false;
+            }
+            ',' => {
+                out.push(std::mem::take(&mut field));
+                at_start = true;
+            }
+            c => {
+                field.push(c);
+                at_start = false;
+            }
+        }
+    }
+    if quoted {
+        return Err("a quoted field is not closed".into());
+    }
+    out.push(field);
+    Ok(out)
+}
+
+/// The fields of one JSON Lines row, in `columns` order; null and missing keys are empty.
+pub fn split_jsonl(line: &str, columns: &[String]) -> Result<Vec<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let obj = v.as_object().ok_or("a row is not a JSON object")?;
+    Ok(columns
+        .iter()
+        .map(|c| match obj.get(c) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        })
+        .collect())
+}
+
+/// The column names of a JSON Lines row, in the order written.
+pub fn jsonl_columns(line: &str) -> Result<Vec<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let obj = v.as_object().ok_or("a row is not a JSON object")?;
+    Ok(obj.keys().cloned().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_round_trip_through_quotes() {
+        let mut s = String::new();
+        for (i, v) in ["plain", "a, b", "say \"hi\"", " pad", ""]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                s.push(',');
+            }
+            push_csv(&mut s, v);
+        }
+        assert_eq!(s, "plain,\"a, b\",\"say \"\"hi\"\"\",\" pad\",");
+        assert_eq!(
+            split_csv(&s).unwrap(),
+            vec!["plain", "a, b", "say \"hi\"", " pad", ""]
+        );
+        assert!(split_csv("\"open").is_err());
+    }
+
+    #[test]
+    fn run_ids_are_read_from_both_formats() {
+        assert_eq!(run_id("17,Dakar,0", Format::Csv), Some(17));
+        assert_eq!(run_id("{\"run\":42,\"x\":1}", Format::Jsonl), Some(42));
+        assert_eq!(run_id("run,scenario", Format::Csv), None);
+    }
+
+    #[test]
+    fn control_characters_never_break_a_row() {
+        let mut s = String::new();
+        push_csv(&mut s, "two\nlines");
+        assert_eq!(s, "two lines");
+        let mut j = String::new();
+        push_json_str(&mut j, "tab\there");
+        assert_eq!(j, "\"tab here\"");
+    }
+}

@@ -1,0 +1,498 @@
+//! End-to-end tests of `rolefit sweep`, `merge` and `summarize`: reproducibility across thread
+//! counts and shards, resuming after a real `kill -9`, and finding a planted effect.
+
+mod common;
+
+use common::{repo, rolefit};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// A sweep over the drift-pressure scenario: the mission drift rule's penalty decides whether
+/// the NGO takes the commercial role (the planted effect), the other factors barely matter.
+fn drift_sweep(dir: &Path, n: u64) -> PathBuf {
+    let scenario = repo().join("scenarios").join("drift-pressure.ron");
+    let text = format!(
+        r#"Sweep(
+    name: "planted drift",
+    scenarios: [{scenario:?}],
+    noise: 0.05,
+    factors: [
+        Factor(name: "drift_penalty", path: "rules.civil_society_commercial_role.penalty", range: (0.0, 12.0)),
+        Factor(name: "outreach_importance", path: "needs.community_outreach.importance", levels: [2, 3, 4]),
+        Factor(name: "severity", path: "rules.civil_society_commercial_role.severity", levels: ["medium", "high"]),
+    ],
+    design: LatinHypercube(n: {n}, seed: 11),
+)"#
+    );
+    let path = dir.join("drift.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn sweep(spec: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    rolefit()
+        .arg("sweep")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .arg("--no-solve-time")
+        .args(extra)
+        .output()
+        .expect("rolefit runs")
+}
+
+fn ok(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn output_is_byte_identical_with_one_or_two_threads_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 60);
+    for ext in ["csv", "jsonl"] {
+        let one = dir.path().join(format!("one.{ext}"));
+        let two = dir.path().join(format!("two.{ext}"));
+        ok(&sweep(&spec, &one, &["--threads", "1"]));
+        ok(&sweep(&spec, &two, &["--threads", "2"]));
+        assert_eq!(read(&one), read(&two), "{ext}");
+        let lines = read(&one).lines().count();
+        assert_eq!(lines, if ext == "csv" { 61 } else { 60 });
+        assert_eq!(
+            read(&PathBuf::from(format!("{}.manifest.json", one.display()))),
+            read(&PathBuf::from(format!("{}.manifest.json", two.display())))
+        );
+    }
+    let jsonl = read(&dir.path().join("one.jsonl"));
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(first["run"], 0);
+    assert!(first["drift_penalty"].is_number());
+    assert!(first["severity"].is_string());
+    assert!(first["status"].is_string());
+}
+
+#[test]
+fn rows_are_in_run_order_with_every_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 25);
+    let out = dir.path().join("o.csv");
+    ok(&rolefit()
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap());
+    let text = read(&out);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    for col in [
+        "run",
+        "drift_penalty",
+        "status",
+        "objective",
+        "coverage",
+        "flags.mission_drift",
+        "severity.high",
+        "holder.commercialisation",
+        "sector.commercialisation",
+        "solve_ms",
+    ] {
+        assert!(header.contains(&col), "missing column {col}: {header:?}");
+    }
+    let ids: Vec<u64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids, (0..25).collect::<Vec<_>>());
+}
+
+#[test]
+fn four_shards_merge_into_exactly_the_unsharded_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 37);
+    let whole = dir.path().join("whole.csv");
+    ok(&sweep(&spec, &whole, &[]));
+    let mut shards = Vec::new();
+    for k in 0..4 {
+        let out = dir.path().join(format!("shard{k}.csv"));
+        ok(&sweep(&spec, &out, &["--shard", &format!("{k}/4")]));
+        shards.push(out);
+    }
+    // The index can also come from the cluster's environment.
+    let env_shard = dir.path().join("env3.csv");
+    ok(&rolefit()
+        .env("JOB_COMPLETION_INDEX", "3")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .arg("sweep")
+        .arg(&spec)
+        .args(["--no-solve-time", "--shard", "env/4", "--out"])
+        .arg(&env_shard)
+        .output()
+        .unwrap());
+    assert_eq!(read(&env_shard), read(&shards[3]));
+
+    let merged = dir.path().join("merged.csv");
+    shards.reverse();
+    ok(&rolefit()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap());
+    assert_eq!(read(&merged), read(&whole));
+    assert_eq!(
+        read(&dir.path().join("merged.csv.manifest.json")),
+        read(&dir.path().join("whole.csv.manifest.json"))
+    );
+
+    // A missing shard is named.
+    let out = rolefit()
+        .arg("merge")
+        .args(&shards[..3])
+        .arg("--out")
+        .arg(dir.path().join("bad.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing shard(s) 0/4"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("bad.csv").exists());
+}
+
+/// Rows (lines after the header) in a file, or 0 if it does not exist yet.
+fn rows_in(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().count().saturating_sub(1))
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 3000);
+    let reference = dir.path().join("reference.csv");
+    ok(&sweep(&spec, &reference, &["--threads", "2"]));
+
+    let out = dir.path().join("killed.csv");
+    let partial = dir.path().join("killed.csv.partial");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rolefit"))
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .args(["--no-solve-time", "--threads", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while rows_in(&partial) < 100 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sweep finished before it could be killed; make it longer"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no rows appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up.
+    child.wait().unwrap();
+    let kept = rows_in(&partial);
+    assert!((100..3000).contains(&kept), "{kept} rows kept");
+    assert!(
+        !out.exists(),
+        "an unfinished sweep must not appear as the output"
+    );
+
+    // Without --resume, the interrupted work is not silently thrown away.
+    let refused = sweep(&spec, &out, &["--threads", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"));
+
+    ok(&sweep(&spec, &out, &["--threads", "1", "--resume"]));
+    assert_eq!(read(&out), read(&reference));
+    assert!(!partial.exists());
+
+    // Resuming a finished sweep runs nothing and leaves the file as it is.
+    ok(&sweep(&spec, &out, &["--resume"]));
+    assert_eq!(read(&out), read(&reference));
+}
+
+#[test]
+fn a_failed_rerun_never_truncates_a_finished_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 800);
+    let out = dir.path().join("done.csv");
+    ok(&sweep(&spec, &out, &[]));
+    let before = read(&out);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rolefit"))
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-solve-time")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = dir.path().join("done.csv.partial");
+    let started = Instant::now();
+    while rows_in(&partial) < 20 && child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(read(&out), before);
+}
+
+#[test]
+fn summarize_finds_the_planted_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 300);
+    let out = dir.path().join("drift.csv");
+    ok(&sweep(&spec, &out, &[]));
+    let summary = rolefit()
+        .arg("summarize")
+        .arg(&out)
+        .args(["--outcome", "mission_drift > 0", "--format", "json"])
+        .output()
+        .unwrap();
+    ok(&summary);
+    let v: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
+    let rate = v["outcome_rate"].as_f64().unwrap();
+    assert!(rate > 0.05 && rate < 0.95, "drift in {rate} of runs");
+    assert_eq!(v["factors"][0]["name"], "drift_penalty", "{}", v["factors"]);
+    assert!(v["factors"][0]["effect"].as_f64().unwrap() > 0.3);
+    let levels = v["factors"][0]["levels"].as_array().unwrap();
+    let first = levels[0]["outcome_rate"].as_f64().unwrap();
+    let last = levels[levels.len() - 1]["outcome_rate"].as_f64().unwrap();
+    assert!(
+        first > 0.9 && last < 0.1,
+        "{first} at low penalty, {last} at high"
+    );
+    // Scenario discovery: the box restricts the penalty to its low end, and nothing else much.
+    let b = &v["discovery"]["box"];
+    let penalty = b
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["factor"] == "drift_penalty")
+        .unwrap_or_else(|| panic!("box {b}"));
+    assert!(penalty["lo"].as_f64().unwrap() < 0.5);
+    assert!(penalty["hi"].as_f64().unwrap() < 8.0, "{penalty}");
+    assert!(v["discovery"]["density"].as_f64().unwrap() > 0.9);
+    assert!(v["discovery"]["coverage"].as_f64().unwrap() > 0.8);
+
+    for (format, marker) in [
+        ("text", "Scenario discovery"),
+        ("markdown", "# Sweep summary"),
+        ("html", "<svg"),
+    ] {
+        let o = rolefit()
+            .arg("summarize")
+            .arg(&out)
+            .args(["--outcome", "mission_drift > 0", "--format", format])
+            .output()
+            .unwrap();
+        ok(&o);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains(marker), "{format}");
+        if format == "html" {
+            for external in ["<script", "src=", "href=", "@import", "url("] {
+                assert!(!text.contains(external), "the page uses {external}");
+            }
+        }
+    }
+}
+
+#[test]
+fn mistakes_in_a_sweep_file_are_reported_with_position_and_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios").join("cardio4cities-dakar.ron");
+    let spec = dir.path().join("bad.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"Sweep(
+    scenarios: [{scenario:?}, "missing.ron"],
+    factors: [
+        Factor(path: "partners.rellais.capacity", levels: [1, 2]),
+        Factor(path: "rules.civil_society_commercial_role.penalty", range: (5.0, 1.0)),
+        Factor(path: "needs.community_outreach.importance", levels: [0, 3]),
+    ],
+    design: LatinHypercub(n: 10, seed: 1),
+)"#
+        ),
+    )
+    .unwrap();
+    let out = rolefit()
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("o.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.ron:8:13"), "{err}");
+    assert!(err.contains("did you mean `LatinHypercube`"), "{err}");
+    assert!(err.contains("the range is empty"), "{err}");
+
+    // With the syntax fixed, paths are checked against the scenario and the rules.
+    let text = read(&spec)
+        .replace("LatinHypercub(", "LatinHypercube(")
+        .replace("(5.0, 1.0)", "(1.0, 5.0)");
+    std::fs::write(&spec, text).unwrap();
+    let out = rolefit()
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("o.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read the scenario"), "{err}");
+    let text = read(&spec).replace(", \"missing.ron\"", "");
+    std::fs::write(&spec, text).unwrap();
+    let out = rolefit()
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("o.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `relais`"), "{err}");
+    assert!(err.contains("factors[0].path"), "{err}");
+    assert!(
+        err.contains("takes whole numbers from 1 to 5, not 0"),
+        "{err}"
+    );
+    assert!(!dir.path().join("o.csv").exists());
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 5);
+    for (args, expected) in [
+        (vec!["--shard", "4/4"], "not below 4"),
+        (vec!["--shard", "x"], "no `/`"),
+        (vec!["--threads", "0"], "at least 1"),
+    ] {
+        let out = sweep(&spec, &dir.path().join("o.csv"), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(expected),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = sweep(&spec, &dir.path().join("o.parquet"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = rolefit()
+        .arg("sweep")
+        .arg(&spec)
+        .args(["--shard", "env/4", "--out"])
+        .arg(dir.path().join("o.csv"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = rolefit()
+        .arg("summarize")
+        .arg(dir.path().join("nothing.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn generated_consortia_sweep_reports_holder_sectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("gen.ron");
+    std::fs::write(
+        &spec,
+        r#"Sweep(
+    generate: Generate(roles: 10, sectors: { "business": 1, "civil_society": 2, "government": 1 }),
+    factors: [Factor(name: "ngos", path: "generate.sectors.civil_society", levels: [1, 3])],
+    design: FullFactorial(seed: 3),
+    replicates: 4,
+)"#,
+    )
+    .unwrap();
+    let out = dir.path().join("gen.jsonl");
+    ok(&sweep(&spec, &out, &[]));
+    let rows: Vec<serde_json::Value> = read(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(rows[0]["ngos"], 1);
+    assert_eq!(rows[4]["ngos"], 3);
+    assert_eq!(rows[5]["replicate"], 1);
+    let sectors: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["sector.policy_framework"].as_str())
+        .collect();
+    assert!(!sectors.is_empty());
+    assert!(sectors.iter().all(|s| {
+        s.split('+')
+            .all(|x| ["business", "civil_society", "government", "-"].contains(&x))
+    }));
+}
+
+#[test]
+fn check_validates_sweep_files_with_their_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = drift_sweep(dir.path(), 10);
+    let out = rolefit().arg("check").arg(&good).output().unwrap();
+    ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("sweep of 10 runs over 3 factor(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        read(&good).replace("needs.community_outreach", "needs.comunity_outreach"),
+    )
+    .unwrap();
+    let out = rolefit().arg("check").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `community_outreach`"));
+
+    // Replicates of a sweep with nothing random are flagged, not silently repeated.
+    let repeated = dir.path().join("repeated.ron");
+    std::fs::write(
+        &repeated,
+        read(&good)
+            .replace("noise: 0.05,", "")
+            .replace("design:", "replicates: 3,\n    design:"),
+    )
+    .unwrap();
+    let out = rolefit().arg("check").arg(&repeated).output().unwrap();
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every replicate repeats the same runs"));
+}
