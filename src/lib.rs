@@ -29,6 +29,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod explain;
+pub mod funding;
 pub mod generate;
 pub mod kb;
 pub mod load;
@@ -39,6 +40,7 @@ pub mod ron;
 pub mod scenario;
 pub mod solve;
 pub mod source;
+pub mod value;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;
@@ -58,6 +60,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Solve(#[from] solve::SolveError),
+    #[error(transparent)]
+    Value(#[from] value::ValueError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

@@ -1,9 +1,12 @@
 //! Carries out the command line: each command loads, validates, solves and renders through the
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
+mod additionality;
 mod check;
+mod line_up;
 mod rules;
 mod solve;
+mod value;
 
 use crate::Error;
 use crate::cli::{Cli, Command, RuleArgs, SeverityArg};
@@ -23,6 +26,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Solve(args) => solve::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Additionality(args) => additionality::run(args),
+        Command::Value(args) => value::run(args),
     }
 }
 
@@ -31,6 +36,12 @@ pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
         Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
+        Error::Value(e) => match e {
+            crate::value::ValueError::Infeasible { .. }
+            | crate::value::ValueError::TooLarge { .. }
+            | crate::value::ValueError::Settings(_) => EXIT_INVALID,
+            _ => EXIT_FAILURE,
+        },
     }
 }
 

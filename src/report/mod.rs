@@ -1,10 +1,12 @@
 //! Renderers: the same [`Outcome`] as JSON, terminal text or Markdown.
 
+pub mod additionality;
 mod json;
 pub mod kb_json;
 pub mod kb_text;
 mod markdown;
 mod text;
+pub mod value;
 
 pub use json::{outcome_json, to_json};
 pub use markdown::{escape as markdown_escape, render as markdown};
