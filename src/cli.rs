@@ -186,17 +186,32 @@ pub struct ValueArgs {
     /// Seed of the sampled method (the same seed gives the same values on any number of threads).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Sampling stops when every 95% interval is within this share of the total value.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.02)]
+    /// Sampling stops when every interval's half-width is within this share of the total value.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.02,
+        allow_negative_numbers = true
+    )]
     pub precision: f64,
     /// Confidence level of the sampled intervals.
-    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value_t = 0.95,
+        allow_negative_numbers = true
+    )]
     pub confidence: f64,
     /// Most random orders the sampled method draws.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_permutations: usize,
     /// Share points between value and effort beyond which a partner is called unbalanced.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.05)]
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
     pub margin: f64,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]

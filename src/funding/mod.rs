@@ -649,8 +649,9 @@ fn finding_flags(
         .collect()
 }
 
-/// A forbidding rule keeps the funder out of a role it commits money to: its flag (kind
-/// `additionality` whatever the rule's own kind, since here it restricts where money can go).
+/// A forbidding rule keeps the funder out of a role it commits money to: the rule's own flag
+/// for the pair (an `additionality` flag when the rule has none: it restricts where the money
+/// can go).
 fn restriction_flag(p: &Problem, funder: usize, j: usize, rule: crate::kb::RuleIx) -> Flag {
     let kb = p.kb;
     let r = kb.rule(rule);

@@ -80,14 +80,16 @@ impl Balance {
 pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> ValueReport {
     let p = game.problem();
     let total = shares.grand - shares.empty;
-    let all_effort: f64 = line_up.partners.iter().map(|x| x.effort).sum();
+    // `+ 0.0` turns the -0.0 of an empty sum into 0.0, so nothing prints as "-0.0".
+    let all_effort: f64 = line_up.partners.iter().map(|x| x.effort).sum::<f64>() + 0.0;
     let partners: Vec<PartnerValue> = p
         .partner_order
         .iter()
         .zip(&line_up.partners)
         .map(|(&i, view)| {
             let value_share = (total > 1e-9).then(|| shares.shapley[i] / total);
-            let effort_share = (all_effort > 0.0).then(|| view.effort / all_effort);
+            let effort = view.effort + 0.0;
+            let effort_share = (all_effort > 0.0).then(|| effort / all_effort);
             let balance = match (value_share, effort_share) {
                 (Some(v), Some(e)) if e - v > margin => Balance::GivesMore,
                 (Some(v), Some(e)) if v - e > margin => Balance::GetsMore,
@@ -99,7 +101,7 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
                 name: view.name.clone(),
                 sector: view.sector.clone(),
                 roles: view.roles.clone(),
-                effort: view.effort,
+                effort,
                 leave_one_out: shares.leave_one_out[i],
                 shapley: shares.shapley[i],
                 half_width: shares.half_width.as_ref().map(|h| h[i]),

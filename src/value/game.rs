@@ -109,24 +109,15 @@ impl<'k> Game<'k> {
 }
 
 /// Whether partner `i` can never change a coalition's worth: no holding variable in the model
-/// (every role blocked and none pinned) and no rule instance about it that carries a weight or
-/// forbids (an `Idle` penalty, say, prices its mere presence).
+/// (every role blocked and none pinned), and no `Idle` rule pricing or forbidding its mere
+/// presence. Every other kind of rule instance measures roles held, so it stays at zero.
 fn is_inert(p: &Problem, m: &model::Milp, i: usize) -> bool {
-    use model::Subject;
     if m.x[i].iter().any(Option::is_some) {
         return false;
     }
     !p.instances.iter().any(|inst| {
-        let about = match &inst.subject {
-            Subject::Holds { partner, .. }
-            | Subject::Pair { partner, .. }
-            | Subject::Load { partner, .. }
-            | Subject::Unserved { partner }
-            | Subject::Idle { partner }
-            | Subject::Concentration { partner, .. } => *partner == i,
-            Subject::Shared { .. } | Subject::Diversity { .. } | Subject::Uncovered { .. } => false,
-        };
         let effect = &p.kb.rule(inst.rule).effect;
-        about && (effect.forbid || effect.weight() != 0.0)
+        inst.subject == model::Subject::Idle { partner: i }
+            && (effect.forbid || effect.weight() != 0.0)
     })
 }
