@@ -252,6 +252,37 @@ proptest! {
     }
 
     #[test]
+    fn exact_values_match_the_shapley_formula_over_solved_coalitions(c in case(5)) {
+        // The reference: every coalition solved (no settling from larger ones), then the
+        // Shapley formula with factorials.
+        let l = line_up(&ron(&c, &[]));
+        let Some(g) = game(&l) else { return Ok(()) };
+        let n = g.players();
+        let worth: Vec<f64> = (0u32..1 << n)
+            .map(|mask| {
+                let members: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
+                g.worth(&members).expect("solves")
+            })
+            .collect();
+        let factorial = |k: usize| (1..=k).map(|x| x as f64).product::<f64>();
+        let exact = value::exact(&g, None).expect("exact values");
+        for i in 0..n {
+            let mut phi = 0.0;
+            for mask in 0u32..1 << n {
+                if mask >> i & 1 == 1 {
+                    continue;
+                }
+                let s = mask.count_ones() as usize;
+                let w = factorial(s) * factorial(n - s - 1) / factorial(n);
+                phi += w * (worth[(mask | 1 << i) as usize] - worth[mask as usize]);
+            }
+            prop_assert!(close(exact.shapley[i], phi), "partner {i}: {} != {phi}", exact.shapley[i]);
+            let full = (1usize << n) - 1;
+            prop_assert!(close(exact.leave_one_out[i], worth[full] - worth[full & !(1 << i)]));
+        }
+    }
+
+    #[test]
     fn identical_partners_get_equal_values(mut c in case(4)) {
         // A pin on one of them would make them different.
         c.pin = None;

@@ -113,9 +113,9 @@ fn members(game: &Game, active: &[usize], chosen: impl Iterator<Item = usize>) -
     m
 }
 
-/// The exact Shapley value: every coalition of the active partners is solved once (in
-/// parallel), then each partner's value is the weighted mean of its marginal worth. Fails when
-/// `deadline` passes before every coalition is valued.
+/// The exact Shapley value: every coalition of the active partners is valued once, then each
+/// partner's value is the weighted mean of its marginal worth. Fails when `deadline` passes
+/// before every coalition is valued.
 pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueError> {
     let act = active(game);
     let n = act.len();
@@ -125,17 +125,7 @@ pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueErro
             most: EXACT_MAX,
         });
     }
-    let worth: Vec<f64> = (0u32..1 << n)
-        .into_par_iter()
-        .map(|mask| {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(ValueError::OutOfTime {
-                    solves: game.solves(),
-                });
-            }
-            game.worth(&members(game, &act, (0..n).filter(|&b| mask >> b & 1 == 1)))
-        })
-        .collect::<Result<_, _>>()?;
+    let worth = every_worth(game, &act, deadline)?;
     // weight[s] = s! (n - s - 1)! / n!, built by a recurrence to stay exact in floating point
     // far beyond what factorials allow.
     let mut weight = vec![0.0; n.max(1)];
@@ -162,6 +152,61 @@ pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueErro
     }
     shares.method = Method::Exact { coalitions: 1 << n };
     Ok(shares)
+}
+
+/// The worth of every coalition of the active partners (bit `b` of the index is `act[b]`).
+///
+/// Coalitions are taken largest first, one size at a time (in parallel within a size). Each
+/// solved coalition whose best line-up leaves partners idle settles the smaller coalitions
+/// between the partners it uses and itself ([`Game::settles`]); those are never solved. The
+/// settling is applied in coalition order after each size, so the result does not depend on
+/// the number of threads.
+fn every_worth(
+    game: &Game,
+    act: &[usize],
+    deadline: Option<Instant>,
+) -> Result<Vec<f64>, ValueError> {
+    let n = act.len();
+    let mut worth: Vec<Option<f64>> = vec![None; 1 << n];
+    for size in (0..=n as u32).rev() {
+        let open: Vec<u32> = (0u32..1 << n)
+            .filter(|&m| m.count_ones() == size && worth[m as usize].is_none())
+            .collect();
+        let solved: Vec<(u32, f64, u32)> = open
+            .into_par_iter()
+            .map(|mask| {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Err(ValueError::OutOfTime {
+                        solves: game.solves(),
+                    });
+                }
+                let members = members(game, act, (0..n).filter(|&b| mask >> b & 1 == 1));
+                let w = game.worth_used(&members)?;
+                let settled = if game.settles(&members, &w.used) {
+                    (0..n)
+                        .filter(|&b| !w.used[act[b]])
+                        .fold(0u32, |m, b| m | 1 << b)
+                        & mask
+                } else {
+                    0
+                };
+                Ok((mask, w.value, settled))
+            })
+            .collect::<Result<_, _>>()?;
+        for (mask, value, idle) in solved {
+            worth[mask as usize] = Some(value);
+            // Every subset of the idle partners can leave without changing the worth.
+            let mut leave = idle;
+            while leave != 0 {
+                worth[(mask & !leave) as usize].get_or_insert(value);
+                leave = (leave - 1) & idle;
+            }
+        }
+    }
+    Ok(worth
+        .into_iter()
+        .map(|w| w.expect("every coalition is solved or settled"))
+        .collect())
 }
 
 /// Shares with every value zero, for filling in.
@@ -232,8 +277,7 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
     }
     let act = active(game);
     let n = act.len();
-    let everyone = vec![true; game.players()];
-    let grand = game.worth(&everyone)?;
+    let grand = game.grand().value;
     let empty = game.empty_value();
     let total = grand - empty;
     let z = normal_quantile(0.5 + s.confidence / 2.0);
@@ -297,6 +341,10 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
 }
 
 /// What each partner adds to those before it in one order of arrival (indexed like `act`).
+///
+/// The prefixes of the order are valued from the largest down: a solved prefix whose best
+/// line-up leaves its last arrivals idle settles the smaller prefixes that still hold every
+/// partner it uses ([`Game::settles`]), so they are not solved again.
 fn marginal_worths(
     game: &Game,
     act: &[usize],
@@ -304,28 +352,43 @@ fn marginal_worths(
     grand: f64,
 ) -> Result<Vec<f64>, ValueError> {
     let n = act.len();
-    let mut out = vec![0.0; n];
+    // prefix[k]: worth of the first k arrivals.
+    let mut prefix = vec![0.0; n + 1];
+    prefix[0] = game.empty_value();
+    prefix[n] = grand;
     let mut present = vec![false; game.players()];
-    let mut before = game.empty_value();
-    for (pos, &b) in order.iter().enumerate() {
+    for &b in order {
         present[act[b]] = true;
-        let now = if pos + 1 == n {
-            grand
-        } else {
-            game.worth(&present)?
-        };
-        out[b] = now - before;
-        before = now;
+    }
+    let mut anchor = game.grand().clone();
+    let mut anchor_settles = game.settles(&present, &anchor.used);
+    for k in (1..n).rev() {
+        present[act[order[k]]] = false;
+        let covered = (0..game.players()).all(|i| !anchor.used[i] || present[i]);
+        if anchor_settles && covered {
+            prefix[k] = anchor.value;
+            continue;
+        }
+        anchor = game.worth_used(&present)?;
+        anchor_settles = game.settles(&present, &anchor.used);
+        prefix[k] = anchor.value;
+    }
+    let mut out = vec![0.0; n];
+    for (pos, &b) in order.iter().enumerate() {
+        out[b] = prefix[pos + 1] - prefix[pos];
     }
     Ok(out)
 }
 
 /// `grand` minus the worth of everybody but each partner (zero for inert partners).
 pub fn leave_one_out(game: &Game, grand: f64) -> Result<Vec<f64>, ValueError> {
+    let everyone = vec![true; game.players()];
+    let settled = game.settles(&everyone, &game.grand().used);
     (0..game.players())
         .into_par_iter()
         .map(|i| {
-            if game.is_inert(i) {
+            // A partner idle in the full line-up, whose presence changes nothing, adds nothing.
+            if game.is_inert(i) || (settled && !game.grand().used[i]) {
                 return Ok(0.0);
             }
             let mut others = vec![true; game.players()];
@@ -386,6 +449,103 @@ pub fn normal_quantile(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::Document;
+    use crate::model::Problem;
+    use crate::source::Source;
+
+    fn game_of<'k>(kb: &'k crate::kb::KnowledgeBase, text: &str) -> Game<'k> {
+        let doc = Document::parse(Source::new("t.ron", text));
+        let line_up = crate::validate_scenario(kb, &doc).expect("valid").base();
+        Game::new(Problem::new(kb, &line_up), Default::default()).expect("feasible")
+    }
+
+    /// Settling coalitions from larger ones gives exactly the worth a solve gives, for every
+    /// coalition, on consortia where many partners are idle in large coalitions.
+    #[test]
+    fn settled_coalitions_are_worth_what_solving_them_gives() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (partners, roles, seed) in [(9, 6, 1), (10, 8, 2), (8, 12, 3), (9, 5, 4)] {
+            let text = crate::generate::consortium(
+                &kb,
+                &crate::generate::Spec::new(partners, roles, seed),
+            );
+            let game = game_of(&kb, &text);
+            let act = active(&game);
+            let worth = every_worth(&game, &act, None).unwrap();
+            let solves = game.solves();
+            for mask in 0u32..1 << act.len() {
+                let members = members(&game, &act, (0..act.len()).filter(|&b| mask >> b & 1 == 1));
+                let solved = game.worth(&members).unwrap();
+                assert!(
+                    (worth[mask as usize] - solved).abs() < 1e-9,
+                    "seed {seed}, coalition {mask:b}: settled {} but solved {solved}",
+                    worth[mask as usize]
+                );
+            }
+            assert!(
+                solves < (1 << act.len()),
+                "seed {seed}: some coalitions were settled without a solve ({solves} solves)"
+            );
+        }
+    }
+
+    /// With an `Idle` penalty and pins, idle partners are no longer quiet: nothing they are in
+    /// may be settled from a larger coalition, and the worths still match solving.
+    #[test]
+    fn idle_penalties_and_pins_stop_settling() {
+        let mut docs = crate::kb::default_documents();
+        docs.push(Document::parse(Source::new(
+            "idle.ron",
+            r#"Rules(rules: [Rule(id: "idle_partner", source: Text("test"), when: Idle(),
+                effect: (penalty: 0.7, flag: (kind: "idle_partner", severity: low, message: "{partner} idle")))])"#,
+        )));
+        let kb = crate::knowledge_base(docs).unwrap();
+        let mut text = crate::generate::consortium(&kb, &crate::generate::Spec::new(9, 5, 4));
+        // Pin the first assignment of the recommended line-up, so the pin is feasible.
+        let doc = Document::parse(Source::new("t.ron", text.as_str()));
+        let line_up = crate::validate_scenario(&kb, &doc).unwrap().base();
+        let first = crate::solve_line_up(&kb, &line_up, &Default::default())
+            .unwrap()
+            .assignments[0]
+            .clone();
+        text.truncate(text.trim_end().len() - 1);
+        text.push_str(&format!(
+            "pins: [Pin(partner: {:?}, role: {:?})])",
+            first.partner, first.role
+        ));
+        let game = game_of(&kb, &text);
+        let act = active(&game);
+        let worth = every_worth(&game, &act, None).unwrap();
+        assert_eq!(game.solves(), (1 << act.len()) + 2, "nothing is settled");
+        for mask in 0u32..1 << act.len() {
+            let members = members(&game, &act, (0..act.len()).filter(|&b| mask >> b & 1 == 1));
+            assert!((worth[mask as usize] - game.worth(&members).unwrap()).abs() < 1e-9);
+        }
+    }
+
+    /// The sampled chain, settled from the top, gives the marginal worths of solving each prefix.
+    #[test]
+    fn settled_prefixes_are_worth_what_solving_them_gives() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let text = crate::generate::consortium(&kb, &crate::generate::Spec::new(14, 8, 9));
+        let game = game_of(&kb, &text);
+        let act = active(&game);
+        for k in 0..6 {
+            let order = permutation(5, k, act.len());
+            let fast = marginal_worths(&game, &act, &order, game.grand().value).unwrap();
+            let mut present = vec![false; game.players()];
+            let mut before = game.empty_value();
+            for &b in &order {
+                present[act[b]] = true;
+                let now = game.worth(&present).unwrap();
+                assert!(
+                    (fast[b] - (now - before)).abs() < 1e-9,
+                    "order {k}, player {b}"
+                );
+                before = now;
+            }
+        }
+    }
 
     #[test]
     fn normal_quantiles_match_the_tables() {

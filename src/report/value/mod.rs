@@ -23,6 +23,10 @@ pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
 pub fn method_sentence(r: &ValueReport) -> String {
     let active = r.partners.iter().filter(|p| !p.inert).count();
     match &r.method {
+        Method::Exact { coalitions } if r.solves < *coalitions => format!(
+            "Exact Shapley values over all {coalitions} coalitions of the {active} partners who can take a role ({} line-ups solved; each other coalition is worth as much as a larger one whose best line-up leaves the missing partners idle).",
+            r.solves
+        ),
         Method::Exact { coalitions } => format!(
             "Exact Shapley values over all {coalitions} coalitions of the {active} partners who can take a role ({} line-ups solved).",
             r.solves
