@@ -610,3 +610,24 @@ fn exact_values_are_refused_beyond_twenty_partners_and_time_limits_are_kept() {
         .code(1)
         .stderr(predicate::str::contains("time limit ran out"));
 }
+
+#[test]
+fn a_line_up_without_any_solution_is_an_error_for_both_commands() {
+    let path = fixture("contradictory-pin.ron");
+    rolefit()
+        .arg("additionality")
+        .arg(&path)
+        .args(["--funder", "dev_bank"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no solution satisfying the hard constraints",
+        ))
+        .stderr(predicate::str::contains("rolefit solve"));
+    rolefit()
+        .arg("value")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no coalition can be valued"));
+}

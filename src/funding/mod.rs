@@ -40,10 +40,11 @@ pub struct Additionality {
     pub verdict: Verdict,
     /// One sentence giving the numbers behind the verdict.
     pub summary: String,
-    /// Value of the line-up with the funding minus without it (the funder staying).
-    pub added_by_funding: f64,
-    /// Value of the line-up with the funder minus without it altogether.
-    pub added_by_funder: f64,
+    /// Value of the line-up with the funding minus without it (the funder staying); `None` when
+    /// no line-up without the funding satisfies the hard constraints.
+    pub added_by_funding: Option<f64>,
+    /// Value of the line-up with the funder minus without it altogether (`None` likewise).
+    pub added_by_funder: Option<f64>,
     /// Roles whose holders differ between the three line-ups, by role id.
     pub changes: Vec<Change>,
     /// Sorted as every flag list (severity, kind, partner, role, rule, message).
@@ -279,15 +280,17 @@ pub fn analyse(
     let unfunded = case(kb, &unfunded_line_up, opts)?;
     let without = case(kb, &without_line_up, opts)?;
 
+    if with.outcome.status == Status::Infeasible {
+        return Err(FundingError::Usage(format!(
+            "{}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other",
+            line_up.scenario
+        )));
+    }
     let mut notes = Vec::new();
-    for (label, c) in [
-        ("with", &with),
-        ("without its funding", &unfunded),
-        ("without it", &without),
-    ] {
+    for (label, c) in [("without its funding", &unfunded), ("without it", &without)] {
         match c.outcome.status {
             Status::Infeasible => notes.push(format!(
-                "the line-up {label} has no solution satisfying the hard constraints; its value is not comparable (see its conflict flags with `rolefit solve`)"
+                "no line-up {label} satisfies the hard constraints (`rolefit solve` with the same change names the demands that contradict each other): the partnership cannot go ahead that way"
             )),
             Status::Feasible => notes.push(format!(
                 "the line-up {label} was stopped by the time limit: its value may not be the best possible"
@@ -470,8 +473,12 @@ pub fn analyse(
     sort_flags(&mut flags);
     flags.dedup();
 
-    let added_by_funding = with.outcome.objective - unfunded.outcome.objective;
-    let added_by_funder = with.outcome.objective - without.outcome.objective;
+    let added = |other: &Case| {
+        (other.outcome.status != Status::Infeasible)
+            .then(|| with.outcome.objective - other.outcome.objective)
+    };
+    let added_by_funding = added(&unfunded);
+    let added_by_funder = added(&without);
     let (verdict, summary) = verdict(
         funder,
         &roles,
@@ -507,10 +514,19 @@ pub fn analyse(
 fn verdict(
     funder: &str,
     roles: &[FundedRole],
-    added: f64,
+    added: Option<f64>,
     with: &Outcome,
     unfunded: &Outcome,
 ) -> (Verdict, String) {
+    let Some(added) = added else {
+        return (
+            Verdict::Additional,
+            format!(
+                "Additional: the line-up is worth {:.2} with {funder}'s money, and no line-up without it satisfies the hard constraints.",
+                with.objective
+            ),
+        );
+    };
     let numbers = format!(
         "the line-up is worth {:.2} with {funder}'s money and {:.2} without it ({}{:.2})",
         with.objective,

@@ -13,8 +13,8 @@ pub struct AdditionalityJson<'a> {
     funder: FunderJson<'a>,
     verdict: &'static str,
     summary: &'a str,
-    added_by_funding: f64,
-    added_by_funder: f64,
+    added_by_funding: Option<f64>,
+    added_by_funder: Option<f64>,
     /// Headline numbers of the three line-ups, in the order with, unfunded, without.
     comparison: Vec<ColumnJson<'a>>,
     roles: Vec<RoleJson<'a>>,
@@ -114,8 +114,8 @@ pub fn additionality_json(a: &Additionality) -> AdditionalityJson<'_> {
         },
         verdict: a.verdict.name(),
         summary: &a.summary,
-        added_by_funding: round(a.added_by_funding, 4),
-        added_by_funder: round(a.added_by_funder, 4),
+        added_by_funding: a.added_by_funding.map(|v| round(v, 4)),
+        added_by_funder: a.added_by_funder.map(|v| round(v, 4)),
         comparison: super::columns(a)
             .into_iter()
             .zip(names)

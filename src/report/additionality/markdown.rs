@@ -1,6 +1,6 @@
 //! The Markdown report of an additionality analysis: a memo for an investment committee.
 
-use super::{HOW_TO_READ, columns, finding_words, holders};
+use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::Additionality;
 use crate::report::markdown_escape as escape;
 use std::fmt::Write;
@@ -36,8 +36,9 @@ pub fn render(a: &Additionality) -> String {
     );
     let _ = writeln!(
         out,
-        "Value added by its money: **{:+.2}** · by the funder altogether: **{:+.2}**",
-        a.added_by_funding, a.added_by_funder
+        "Value added by its money: **{}** · by the funder altogether: **{}**",
+        signed(a.added_by_funding),
+        signed(a.added_by_funder)
     );
     for note in &a.notes {
         let _ = writeln!(out, "\n> {}", escape(note));

@@ -56,6 +56,11 @@ fn column(label: String, outcome: &Outcome) -> Column<'_> {
     }
 }
 
+/// "+1.25", or "n/a" when a line-up could not be compared.
+pub fn signed(v: Option<f64>) -> String {
+    v.map_or("n/a".to_string(), |v| format!("{v:+.2}"))
+}
+
 /// "additional", "substitutable", "crowding out", "unused", "co-funded".
 pub fn finding_words(f: Finding) -> &'static str {
     match f {

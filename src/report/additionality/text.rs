@@ -1,6 +1,6 @@
 //! The terminal report of an additionality analysis.
 
-use super::{HOW_TO_READ, columns, finding_words, holders};
+use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::{Additionality, Verdict};
 use crate::kb::Severity;
 use crate::report::Style;
@@ -69,8 +69,9 @@ pub fn render(a: &Additionality, style: Style) -> String {
     let _ = writeln!(out, "  {}", a.summary);
     let _ = writeln!(
         out,
-        "  value added by its money {:+.2}; by the funder altogether (money, roles, presence) {:+.2}",
-        a.added_by_funding, a.added_by_funder
+        "  value added by its money {}; by the funder altogether (money, roles, presence) {}",
+        signed(a.added_by_funding),
+        signed(a.added_by_funder)
     );
     for note in &a.notes {
         let _ = writeln!(out, "note: {note}");
