@@ -475,7 +475,7 @@ pub fn analyse(
 
     let added = |other: &Case| {
         (other.outcome.status != Status::Infeasible)
-            .then(|| with.outcome.objective - other.outcome.objective)
+            .then_some(with.outcome.objective - other.outcome.objective)
     };
     let added_by_funding = added(&unfunded);
     let added_by_funder = added(&without);
