@@ -242,52 +242,28 @@ pub fn analyse(
             line_up.scenario
         )));
     };
-    let partner = line_up.partners[fi].clone();
+    let partner = &line_up.partners[fi];
     if partner.funds.is_empty() {
         return Err(FundingError::Usage(format!(
             "`{funder}` commits money to no role (its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
         )));
     }
-    let mut unfunded_line_up = line_up.clone();
-    unfunded_line_up
-        .apply(kb, &WhatIf::Unfunded(funder.to_string()))
-        .map_err(FundingError::Usage)?;
-    for &role in &partner.funds {
-        if line_up.needs.iter().any(|n| n.role == role) {
-            unfunded_line_up
-                .apply(
-                    kb,
-                    &WhatIf::Forbid {
-                        partner: funder.to_string(),
-                        role,
-                    },
-                )
-                .map_err(FundingError::Usage)?;
-        }
-    }
-    let base_name = line_up
-        .variant
-        .as_deref()
-        .map(|v| format!("{v}; "))
-        .unwrap_or_default();
-    unfunded_line_up.variant = Some(format!("{base_name}{funder} without its funding"));
-    let mut without_line_up = line_up.clone();
-    without_line_up
-        .apply(kb, &WhatIf::Without(funder.to_string()))
-        .map_err(FundingError::Usage)?;
-
+    let (unfunded_line_up, without_line_up) = counterfactuals(kb, line_up, funder)?;
     let with = case(kb, line_up, opts)?;
-    let unfunded = case(kb, &unfunded_line_up, opts)?;
-    let without = case(kb, &without_line_up, opts)?;
-
     if with.outcome.status == Status::Infeasible {
         return Err(FundingError::Usage(format!(
             "{}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other",
             line_up.scenario
         )));
     }
+    let unfunded = case(kb, &unfunded_line_up, opts)?;
+    let without = case(kb, &without_line_up, opts)?;
     let mut notes = Vec::new();
-    for (label, c) in [("without its funding", &unfunded), ("without it", &without)] {
+    for (label, c) in [
+        ("with the funder", &with),
+        ("without its funding", &unfunded),
+        ("without it", &without),
+    ] {
         match c.outcome.status {
             Status::Infeasible => notes.push(format!(
                 "no line-up {label} satisfies the hard constraints (`rolefit solve` with the same change names the demands that contradict each other): the partnership cannot go ahead that way"
@@ -299,163 +275,45 @@ pub fn analyse(
         }
     }
 
-    let fw = with
-        .partner(funder)
-        .expect("the funder is in its own line-up");
     let mut funds: Vec<RoleIx> = partner.funds.clone();
     funds.sort_by(|a, b| kb.role(*a).id.cmp(&kb.role(*b).id));
+    let cases = Cases {
+        funder,
+        with: &with,
+        unfunded: &unfunded,
+        without: &without,
+    };
     let mut roles = Vec::new();
     let mut flags: Vec<Flag> = Vec::new();
     for &role in &funds {
-        let r = kb.role(role);
-        let Some(j) = with.need(role) else {
-            notes.push(format!(
-                "{funder} commits money to {}, which the scenario does not need: that money has no role here",
-                r.id
-            ));
-            roles.push(FundedRole {
-                role: r.id.clone(),
-                role_name: r.name.clone(),
-                importance: None,
-                finding: Finding::Unused,
-                with: Vec::new(),
-                unfunded: Vec::new(),
-                without: Vec::new(),
-                co_funders: Vec::new(),
-                value_with: 0.0,
-                value_unfunded: 0.0,
-                restricted_by: None,
-                explanation: format!("the scenario does not need {}", r.id),
-            });
-            continue;
-        };
-        let co_funders: Vec<String> = with
-            .problem
-            .partners
-            .iter()
-            .filter(|p| p.id != funder && p.funds.contains(&role))
-            .map(|p| p.id.clone())
-            .collect();
-        let holders_with = with.holders(j);
-        let holders_unfunded = unfunded.holders(j);
-        let value_with = with.role_value(j);
-        let value_unfunded = unfunded.role_value(j);
-        let loss = value_with - value_unfunded;
-        let restricted_by = match &with.problem.blocked[fw][j] {
-            Some(Block::Forbidden(rule)) => Some(kb.rule(*rule).id.clone()),
-            _ => None,
-        };
-        let holds = holders_with.iter().any(|h| h.partner == funder);
-        let names = |hs: &[Holder]| -> String {
-            hs.iter()
-                .map(|h| h.partner.as_str())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        // Partners with money of their own on the role, holding it where the funder's money
-        // would otherwise go: in the line-up itself, or once the funder's money is gone.
-        let funded_by_others: Vec<Holder> = if holds {
-            &holders_unfunded
-        } else {
-            &holders_with
-        }
-        .iter()
-        .filter(|h| h.funds && h.partner != funder)
-        .cloned()
-        .collect();
-        let (finding, explanation) = if !holds {
-            if !funded_by_others.is_empty() {
-                (
-                    Finding::CrowdingOut,
-                    format!(
-                        "{} already funds {} and holds it in the recommended line-up: {funder}'s money is not needed there",
-                        names(&funded_by_others),
-                        r.id
-                    ),
-                )
-            } else {
-                let why = match (&restricted_by, &with.problem.blocked[fw][j]) {
-                    (Some(rule), _) => format!("rule {rule} keeps {funder} out of it"),
-                    (None, Some(Block::Refused)) => format!("{funder} refuses the role"),
-                    (None, Some(Block::NoCapacity)) => format!("{funder} has no capacity"),
-                    _ => "the line-up scores higher with its capacity used elsewhere".to_string(),
-                };
-                let held = if holders_with.is_empty() {
-                    "nobody holds it".to_string()
-                } else {
-                    format!("{} holds it", names(&holders_with))
-                };
-                (
-                    Finding::Unused,
-                    format!(
-                        "the recommended line-up does not give {} to {funder} ({why}); {held}",
-                        r.id
-                    ),
-                )
+        match with.need(role) {
+            Some(j) => {
+                let (judged, raised) = cases.judge(j);
+                roles.push(judged);
+                flags.extend(raised);
             }
-        } else if holders_unfunded.is_empty() {
-            (
-                Finding::Additional,
-                format!(
-                    "without {funder}'s money nobody covers {}: the role loses {:.2} of value",
-                    r.id, loss
-                ),
-            )
-        } else if !funded_by_others.is_empty() {
-            (
-                Finding::CrowdingOut,
-                format!(
-                    "{} also commits money to {} and would hold it without {funder}'s money (the role loses {:.2})",
-                    names(&funded_by_others),
-                    r.id,
-                    loss
-                ),
-            )
-        } else {
-            (
-                Finding::Substitutable,
-                format!(
-                    "without {funder}'s money {} would cover {} with no money committed to it, at a loss of {:.2} of value",
-                    names(&holders_unfunded),
-                    r.id,
-                    loss
-                ),
-            )
-        };
-        let other = match finding {
-            Finding::CrowdingOut => names(&funded_by_others),
-            Finding::Substitutable => names(&holders_unfunded),
-            Finding::Unused => names(&holders_with),
-            _ => String::new(),
-        };
-        let mut found = vec![(finding, other, format!("{loss:.2}"))];
-        if !co_funders.is_empty() {
-            found.push((
-                Finding::CoFunded,
-                co_funders.join(" and "),
-                (co_funders.len() + 1).to_string(),
-            ));
+            None => {
+                let r = kb.role(role);
+                notes.push(format!(
+                    "{funder} commits money to {}, which the scenario does not need: that money has no role here",
+                    r.id
+                ));
+                roles.push(FundedRole {
+                    role: r.id.clone(),
+                    role_name: r.name.clone(),
+                    importance: None,
+                    finding: Finding::Unused,
+                    with: Vec::new(),
+                    unfunded: Vec::new(),
+                    without: Vec::new(),
+                    co_funders: Vec::new(),
+                    value_with: 0.0,
+                    value_unfunded: 0.0,
+                    restricted_by: None,
+                    explanation: format!("the scenario does not need {}", r.id),
+                });
+            }
         }
-        for (finding, other, value) in found {
-            flags.extend(finding_flags(&with.problem, fw, j, finding, &other, &value));
-        }
-        if let Some(Block::Forbidden(rule)) = &with.problem.blocked[fw][j] {
-            flags.push(restriction_flag(&with.problem, fw, j, *rule));
-        }
-        roles.push(FundedRole {
-            role: r.id.clone(),
-            role_name: r.name.clone(),
-            importance: Some(with.problem.needs[j].importance),
-            finding,
-            with: holders_with,
-            unfunded: holders_unfunded,
-            without: without.holders(j),
-            co_funders,
-            value_with,
-            value_unfunded,
-            restricted_by,
-            explanation,
-        });
     }
     // The line-up's own additionality flags about the funder or the roles it funds.
     let funded_ids: Vec<&str> = roles.iter().map(|r| r.role.as_str()).collect();
@@ -508,6 +366,181 @@ pub fn analyse(
         flags,
         notes,
     })
+}
+
+/// The line-ups without the funder's money (it stays, withdraws its commitments and is kept
+/// out of the needed roles it funded) and without the funder.
+fn counterfactuals(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    funder: &str,
+) -> Result<(LineUp, LineUp), FundingError> {
+    let funds = line_up
+        .partner_index(funder)
+        .map(|i| line_up.partners[i].funds.clone())
+        .unwrap_or_default();
+    let mut unfunded = line_up.clone();
+    unfunded
+        .apply(kb, &WhatIf::Unfunded(funder.to_string()))
+        .map_err(FundingError::Usage)?;
+    for role in funds {
+        if line_up.needs.iter().any(|n| n.role == role) {
+            let forbid = WhatIf::Forbid {
+                partner: funder.to_string(),
+                role,
+            };
+            unfunded.apply(kb, &forbid).map_err(FundingError::Usage)?;
+        }
+    }
+    let base = line_up
+        .variant
+        .as_deref()
+        .map(|v| format!("{v}; "))
+        .unwrap_or_default();
+    unfunded.variant = Some(format!("{base}{funder} without its funding"));
+    let mut without = line_up.clone();
+    without
+        .apply(kb, &WhatIf::Without(funder.to_string()))
+        .map_err(FundingError::Usage)?;
+    Ok((unfunded, without))
+}
+
+/// The three solved line-ups of one funder.
+struct Cases<'a, 'k> {
+    funder: &'a str,
+    with: &'a Case<'k>,
+    unfunded: &'a Case<'k>,
+    without: &'a Case<'k>,
+}
+
+/// "a and b".
+fn names(hs: &[Holder]) -> String {
+    hs.iter()
+        .map(|h| h.partner.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+impl Cases<'_, '_> {
+    /// The finding for need `j` (which the funder funds), and the flags it raises.
+    fn judge(&self, j: usize) -> (FundedRole, Vec<Flag>) {
+        let (funder, with) = (self.funder, self.with);
+        let p = &with.problem;
+        let kb = p.kb;
+        let role = p.needs[j].role;
+        let id = p.role_id(j);
+        let fw = with
+            .partner(funder)
+            .expect("the funder is in its own line-up");
+        let co_funders: Vec<String> = p
+            .partners
+            .iter()
+            .filter(|x| x.id != funder && x.funds.contains(&role))
+            .map(|x| x.id.clone())
+            .collect();
+        let holders_with = with.holders(j);
+        let holders_unfunded = self.unfunded.holders(j);
+        let value_with = with.role_value(j);
+        let value_unfunded = self.unfunded.role_value(j);
+        let loss = value_with - value_unfunded;
+        let blocked = &p.blocked[fw][j];
+        let restricted_by = match blocked {
+            Some(Block::Forbidden(rule)) => Some(kb.rule(*rule).id.clone()),
+            _ => None,
+        };
+        let holds = holders_with.iter().any(|h| h.partner == funder);
+        // Partners with money of their own on the role, holding it where the funder's money
+        // would otherwise go: in the line-up itself, or once the funder's money is gone.
+        let funded_by_others: Vec<Holder> = if holds {
+            &holders_unfunded
+        } else {
+            &holders_with
+        }
+        .iter()
+        .filter(|h| h.funds && h.partner != funder)
+        .cloned()
+        .collect();
+        let (finding, explanation) = if !holds && !funded_by_others.is_empty() {
+            (
+                Finding::CrowdingOut,
+                format!(
+                    "{} already funds {id} and holds it in the recommended line-up: {funder}'s money is not needed there",
+                    names(&funded_by_others)
+                ),
+            )
+        } else if !holds {
+            let why = match blocked {
+                Some(Block::Forbidden(rule)) => {
+                    format!("rule {} keeps {funder} out of it", kb.rule(*rule).id)
+                }
+                Some(Block::Refused) => format!("{funder} refuses the role"),
+                Some(Block::NoCapacity) => format!("{funder} has no capacity"),
+                None => "the line-up scores higher with its capacity used elsewhere".to_string(),
+            };
+            let held = if holders_with.is_empty() {
+                "nobody holds it".to_string()
+            } else {
+                format!("{} holds it", names(&holders_with))
+            };
+            (
+                Finding::Unused,
+                format!("the recommended line-up does not give {id} to {funder} ({why}); {held}"),
+            )
+        } else if holders_unfunded.is_empty() {
+            (
+                Finding::Additional,
+                format!(
+                    "without {funder}'s money nobody covers {id}: the role loses {loss:.2} of value"
+                ),
+            )
+        } else if !funded_by_others.is_empty() {
+            (
+                Finding::CrowdingOut,
+                format!(
+                    "{} also commits money to {id} and would hold it without {funder}'s money (the role loses {loss:.2})",
+                    names(&funded_by_others)
+                ),
+            )
+        } else {
+            (
+                Finding::Substitutable,
+                format!(
+                    "without {funder}'s money {} would cover {id} with no money committed to it, at a loss of {loss:.2} of value",
+                    names(&holders_unfunded)
+                ),
+            )
+        };
+        let other = match finding {
+            Finding::CrowdingOut => names(&funded_by_others),
+            Finding::Substitutable => names(&holders_unfunded),
+            Finding::Unused => names(&holders_with),
+            _ => String::new(),
+        };
+        let mut flags = finding_flags(p, fw, j, finding, &other, &format!("{loss:.2}"));
+        if !co_funders.is_empty() {
+            let count = (co_funders.len() + 1).to_string();
+            let others = co_funders.join(" and ");
+            flags.extend(finding_flags(p, fw, j, Finding::CoFunded, &others, &count));
+        }
+        if let Some(Block::Forbidden(rule)) = blocked {
+            flags.push(restriction_flag(p, fw, j, *rule));
+        }
+        let judged = FundedRole {
+            role: id.to_string(),
+            role_name: kb.role(role).name.clone(),
+            importance: Some(p.needs[j].importance),
+            finding,
+            with: holders_with,
+            unfunded: holders_unfunded,
+            without: self.without.holders(j),
+            co_funders,
+            value_with,
+            value_unfunded,
+            restricted_by,
+            explanation,
+        };
+        (judged, flags)
+    }
 }
 
 /// The verdict and the sentence behind it.
