@@ -631,3 +631,19 @@ fn a_line_up_without_any_solution_is_an_error_for_both_commands() {
         .code(2)
         .stderr(predicate::str::contains("no coalition can be valued"));
 }
+
+#[test]
+fn exact_values_are_byte_identical_whatever_the_number_of_threads() {
+    let run = |threads: &str| {
+        rolefit()
+            .arg("value")
+            .arg(scenario("funders-round-hypertension.ron"))
+            .args(["--format", "json", "--threads", threads])
+            .output()
+            .expect("rolefit runs")
+    };
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(0));
+    assert_eq!(one.stdout, run("2").stdout);
+    assert_eq!(one.stdout, run("3").stdout);
+}
