@@ -3,7 +3,7 @@
 //! sampled with confidence intervals), and each partner's share of the value against its
 //! share of the work.
 //!
-//! One engine ([`Game`]) values coalitions; [`shapley`] turns worths into shares; [`account`]
+//! One engine ([`Game`]) values coalitions; [`shapley`] turns worths into shares; [`account()`]
 //! puts them beside the recommended line-up as plain data ([`ValueReport`]) for the renderers.
 
 pub mod account;
