@@ -51,6 +51,11 @@ pub enum Command {
     Merge(MergeArgs),
     /// What drives the outcomes of a sweep: effects by factor level and scenario discovery.
     Summarize(SummarizeArgs),
+    /// Would the partnership do as well without a funder's money? Counterfactual line-ups,
+    /// a finding per funded role, and a verdict.
+    Additionality(AdditionalityArgs),
+    /// What each partner adds: leave-one-out and Shapley values against each partner's effort.
+    Value(ValueArgs),
 }
 
 /// Which knowledge base to use.
@@ -365,6 +370,93 @@ pub struct SummarizeArgs {
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     pub min_mass: f64,
     /// Write the summary to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AdditionalityArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// The partner whose money is judged (its `funds` list).
+    #[arg(long, value_name = "ID")]
+    pub funder: String,
+    /// Judge the funder in this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit with status 3 when a flag of the analysis is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValueMethod {
+    /// Exact up to 20 partners who can take a role, sampled above.
+    Auto,
+    Exact,
+    Sampled,
+}
+
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Value the partners of this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// How Shapley values are computed.
+    #[arg(long, value_enum, default_value_t = ValueMethod::Auto)]
+    pub method: ValueMethod,
+    /// Seed of the sampled method (the same seed gives the same values on any number of threads).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Sampling stops when every interval's half-width is within this share of the total value.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.02,
+        allow_negative_numbers = true
+    )]
+    pub precision: f64,
+    /// Confidence level of the sampled intervals.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value_t = 0.95,
+        allow_negative_numbers = true
+    )]
+    pub confidence: f64,
+    /// Most random orders the sampled method draws.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_permutations: usize,
+    /// Share points between value and effort beyond which a partner is called unbalanced.
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.05,
+        allow_negative_numbers = true
+    )]
+    pub margin: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Give up after SECONDS: the exact method fails, the sampled one reports the precision reached.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub time_limit: Option<f64>,
+    /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

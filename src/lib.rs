@@ -32,6 +32,7 @@ pub mod compare;
 pub mod diag;
 pub mod explain;
 pub mod explore;
+pub mod funding;
 pub mod generate;
 pub mod kb;
 pub mod load;
@@ -45,6 +46,7 @@ pub mod solve;
 pub mod source;
 pub mod summarize;
 pub mod sweep;
+pub mod value;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;
@@ -64,6 +66,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Solve(#[from] solve::SolveError),
+    #[error(transparent)]
+    Value(#[from] value::ValueError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

@@ -402,3 +402,27 @@ fn ranking_pages_escape_names_and_show_each_option() {
         "one entry per partner of the line-up"
     );
 }
+
+#[test]
+fn funder_pages_show_each_funded_role_and_each_partner() {
+    let page = command_html(&[
+        "additionality",
+        dakar().to_str().unwrap(),
+        "--funder",
+        "foundation",
+    ]);
+    assert!(
+        page.contains("data-role=\"catalytic_funding\""),
+        "the funded role has its row"
+    );
+    assert!(page.contains("Verdict: "));
+    assert!(
+        !page.contains("<script") && !page.contains("src=\"http"),
+        "self-contained"
+    );
+    let page = command_html(&["value", dakar().to_str().unwrap()]);
+    let partners = page.matches("<tr data-partner=").count();
+    assert_eq!(partners, 9, "one row per partner of the line-up");
+    let page = command_html(&["value", injection().to_str().unwrap()]);
+    assert!(!page.contains("<script>"), "names stay text");
+}

@@ -1,6 +1,7 @@
 //! Carries out the command line: each command loads, validates, solves and renders through the
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
+mod additionality;
 mod brief;
 mod check;
 mod compare;
@@ -10,6 +11,7 @@ mod rules;
 mod solve;
 mod summarize;
 mod sweep;
+mod value;
 
 use crate::Error;
 use crate::cli::{Cli, Command, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs};
@@ -40,6 +42,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Sweep(args) => sweep::run(args, cli.quiet),
         Command::Merge(args) => sweep::merge(args, cli.quiet),
         Command::Summarize(args) => summarize::run(args),
+        Command::Additionality(args) => additionality::run(args),
+        Command::Value(args) => value::run(args),
     }
 }
 
@@ -48,6 +52,12 @@ pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
         Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
+        Error::Value(e) => match e {
+            crate::value::ValueError::Infeasible { .. }
+            | crate::value::ValueError::TooLarge { .. }
+            | crate::value::ValueError::Settings(_) => EXIT_INVALID,
+            _ => EXIT_FAILURE,
+        },
     }
 }
 
@@ -132,17 +142,20 @@ impl Timings {
     }
 }
 
+/// `--time-limit SECONDS`, checked: positive, finite, at most a day.
+pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
+    match seconds {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::Usage(format!(
+            "--time-limit must be a positive number of seconds, at most 86400; got {s}"
+        ))),
+        Some(s) => Ok(Some(Duration::from_secs_f64(s))),
+        None => Ok(None),
+    }
+}
+
 /// Solver options from the command line, checked.
 pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
-    let time_limit = match args.time_limit {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => {
-            return Err(Error::Usage(format!(
-                "--time-limit must be a positive number of seconds, at most 86400; got {s}"
-            )));
-        }
-        Some(s) => Some(Duration::from_secs_f64(s)),
-        None => None,
-    };
+    let time_limit = time_limit(args.time_limit)?;
     let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
         let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
         Error::Usage(format!(

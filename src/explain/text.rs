@@ -1,6 +1,6 @@
 //! Wording: filling rule message templates and phrasing reasons.
 
-use crate::kb::{KnowledgeBase, LoadLimit, Role, RoleIx, Scope};
+use crate::kb::{Finding, KnowledgeBase, LoadLimit, Role, RoleIx, Scope};
 use crate::model::{Assignment, Problem, Subject};
 use crate::scenario::Partner;
 
@@ -247,5 +247,13 @@ pub fn scope_summary(scope: &Scope) -> String {
         ),
         Scope::Diversity { below } => format!("fewer than {below} sectors hold roles"),
         Scope::Uncovered { .. } => "a needed role is not covered".into(),
+        Scope::Additionality { finding, .. } => match finding {
+            Finding::Additional => "a funder's money is the only way a role it funds is covered",
+            Finding::Substitutable => "another partner would cover a funded role, at a loss",
+            Finding::CrowdingOut => "a funder's money for a role stands in for another partner's",
+            Finding::Unused => "the line-up does not use a funder's money for a role",
+            Finding::CoFunded => "several partners commit money to the same role",
+        }
+        .into(),
     }
 }

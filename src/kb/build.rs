@@ -375,6 +375,13 @@ impl Builder<'_> {
                     .opt_test(role.as_ref(), names, Needs::Role)?
                     .unwrap_or_else(all),
             },
+            RawScope::Additionality { finding, who } => Scope::Additionality {
+                // The decoder only accepts the names of `Finding::ALL`.
+                finding: crate::kb::Finding::from_name(finding)?,
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
+            },
         })
     }
 
@@ -478,6 +485,14 @@ impl Builder<'_> {
                     "an `Uncovered` rule cannot forbid: leaving a gap is always possible",
                 );
             }
+            if matches!(scope, Scope::Additionality { .. })
+                && (e.forbid || e.penalty > 0.0 || e.bonus > 0.0 || e.flag.is_none())
+            {
+                problem(
+                    self,
+                    "an `Additionality` rule only raises a flag: it judges counterfactual line-ups, not the one being optimised",
+                );
+            }
         }
         let flag = match (&e.flag, scope) {
             (Some(f), Some(scope)) => {
@@ -555,6 +570,15 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
         Scope::Diversity { .. } => &["value", "limit"],
         Scope::Uncovered { .. } => &["role", "role_name", "value"],
+        Scope::Additionality { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "role",
+            "role_name",
+            "value",
+            "other_partner",
+        ],
     }
 }
 

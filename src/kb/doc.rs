@@ -139,6 +139,10 @@ pub enum RawScope {
     Uncovered {
         role: Option<RawTest>,
     },
+    Additionality {
+        finding: &'static str,
+        who: Option<RawTest>,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -534,7 +538,7 @@ impl Decoder<'_, '_> {
     }
 
     fn scope(&mut self, node: &Node, path: &str) -> Option<RawScope> {
-        const SCOPES: [&str; 9] = [
+        const SCOPES: [&str; 10] = [
             "Holds",
             "Pair",
             "Load",
@@ -544,6 +548,7 @@ impl Decoder<'_, '_> {
             "Concentration",
             "Diversity",
             "Uncovered",
+            "Additionality",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         if !SCOPES.contains(&name.value.as_str()) {
@@ -665,6 +670,22 @@ impl Decoder<'_, '_> {
                 f.finish(self.sink);
                 return Some(RawScope::Diversity {
                     below: below?.value as u32,
+                });
+            }
+            "Additionality" => {
+                let finding = f.require(self.sink, "finding").and_then(|n| {
+                    read::symbol(
+                        self.sink,
+                        n,
+                        &f.at("finding"),
+                        &crate::kb::Finding::ALL.map(crate::kb::Finding::name),
+                    )
+                });
+                let who = self.optional_test(&mut f, "who");
+                f.finish(self.sink);
+                return Some(RawScope::Additionality {
+                    finding: finding?.value,
+                    who,
                 });
             }
             _ => RawScope::Uncovered {

@@ -320,6 +320,50 @@ pub enum Scope {
     Diversity { below: u32 },
     /// A needed role is not (fully) covered; penalties count per importance point and missing partner.
     Uncovered { role: Test },
+    /// What `rolefit additionality` finds about a funder's money for one role it funds
+    /// (`who` tests the funder in that role). Evaluated on counterfactual line-ups, never in
+    /// the optimisation, so such a rule only raises a flag.
+    Additionality { finding: Finding, who: Test },
+}
+
+/// What the additionality analysis can find about a funder's money for a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Finding {
+    /// Nobody else funds or covers the role: it is lost without the money.
+    Additional,
+    /// Another partner would cover the role, at a loss of value.
+    Substitutable,
+    /// Another partner already funds the role, or would fund it as well.
+    CrowdingOut,
+    /// The recommended line-up does not use the money (the funder does not hold the role).
+    Unused,
+    /// Another partner of the line-up also commits money to the role.
+    CoFunded,
+}
+
+impl Finding {
+    pub const ALL: [Finding; 5] = [
+        Finding::Additional,
+        Finding::Substitutable,
+        Finding::CrowdingOut,
+        Finding::Unused,
+        Finding::CoFunded,
+    ];
+
+    /// The word used in rule files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Finding::Additional => "additional",
+            Finding::Substitutable => "substitutable",
+            Finding::CrowdingOut => "crowding_out",
+            Finding::Unused => "unused",
+            Finding::CoFunded => "co_funded",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Finding> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 impl Scope {
@@ -334,6 +378,7 @@ impl Scope {
             Scope::Concentration { .. } => "Concentration",
             Scope::Diversity { .. } => "Diversity",
             Scope::Uncovered { .. } => "Uncovered",
+            Scope::Additionality { .. } => "Additionality",
         }
     }
 }
@@ -372,12 +417,12 @@ pub struct FlagSpec {
     pub kind: String,
     pub severity: Severity,
     /// A template with `{partner}`, `{partner_name}`, `{sector}`, `{role}`, `{role_name}`,
-    /// `{other_role}`, `{value}`, `{limit}` and `{capacity}` placeholders.
+    /// `{other_role}`, `{value}`, `{limit}`, `{capacity}` and `{other_partner}` placeholders.
     pub message: String,
 }
 
 /// Placeholders a flag message may use.
-pub const PLACEHOLDERS: [&str; 9] = [
+pub const PLACEHOLDERS: [&str; 10] = [
     "partner",
     "partner_name",
     "sector",
@@ -387,6 +432,7 @@ pub const PLACEHOLDERS: [&str; 9] = [
     "value",
     "limit",
     "capacity",
+    "other_partner",
 ];
 
 /// Model-wide numbers that are policy, not code.

@@ -8,6 +8,7 @@
 mod build;
 mod eval;
 pub mod lp;
+mod restrict;
 
 pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
 pub use eval::{matches, may_match_partner};
@@ -48,13 +49,15 @@ pub struct Problem<'k> {
     /// Sectors the line-up holds, and the minimum that must take roles (after capping).
     pub sectors_present: Vec<crate::kb::SectorIx>,
     pub min_sectors: u32,
+    /// The minimum of sectors the line-up asked for (or the rules' default), before capping.
+    pub sectors_requested: u32,
     pub partner_order: Vec<usize>,
     pub need_order: Vec<usize>,
     pub notes: Vec<String>,
 }
 
 /// A rule applied to one subject: a partner in a role, a partner, a role, or the consortium.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
     pub rule: RuleIx,
     pub subject: Subject,
@@ -193,19 +196,21 @@ impl<'k> Problem<'k> {
             instances: Vec::new(),
             sectors_present: Vec::new(),
             min_sectors: 0,
+            sectors_requested: requested,
             partner_order,
             need_order,
             notes: line_up.notes.clone(),
         };
         problem.match_rules();
-        problem.require_sectors(requested);
+        problem.require_sectors();
         problem
     }
 
     /// The sectors that can take part (a partner of theirs can take some role), and the
     /// minimum of them that must: the requested number, capped at what is possible. A partner
     /// that can take no role never raises the minimum, so adding it never changes the optimum.
-    fn require_sectors(&mut self, requested: u32) {
+    fn require_sectors(&mut self) {
+        let requested = self.sectors_requested;
         let mut present: Vec<_> = (0..self.partners.len())
             .filter(|&i| {
                 self.partners[i].capacity > 0 && self.blocked[i].iter().any(Option::is_none)
@@ -215,14 +220,20 @@ impl<'k> Problem<'k> {
         present.sort();
         present.dedup();
         self.min_sectors = requested.min(present.len() as u32);
-        if self.min_sectors < requested {
-            self.notes.push(format!(
-                "at least {requested} sectors were asked for, but only {} can take a role in this line-up: the minimum is {}",
-                present.len(),
-                self.min_sectors
-            ));
-        }
         self.sectors_present = present;
+        self.notes.extend(self.sectors_note());
+    }
+
+    /// Says so when the minimum of sectors had to be capped.
+    fn sectors_note(&self) -> Option<String> {
+        (self.min_sectors < self.sectors_requested).then(|| {
+            format!(
+                "at least {} sectors were asked for, but only {} can take a role in this line-up: the minimum is {}",
+                self.sectors_requested,
+                self.sectors_present.len(),
+                self.min_sectors
+            )
+        })
     }
 
     pub fn importance(&self, j: usize) -> f64 {
@@ -405,6 +416,8 @@ impl<'k> Problem<'k> {
                     rule: rule_ix,
                     subject: Subject::Diversity { below: *below },
                 }),
+                // Judged by `crate::funding` on counterfactual line-ups, not here.
+                Scope::Additionality { .. } => {}
                 Scope::Uncovered { role } => {
                     for j in 0..nn {
                         if matches(self, role, None, Some(j)) {

@@ -47,7 +47,8 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
         | Scope::Load { who, .. }
         | Scope::Unserved { who }
         | Scope::Idle { who }
-        | Scope::Shared { who, .. } => Some(describe_test(kb, who)),
+        | Scope::Shared { who, .. }
+        | Scope::Additionality { who, .. } => Some(describe_test(kb, who)),
         Scope::Pair { first, second } => Some(format!(
             "{} / {}",
             describe_test(kb, first),

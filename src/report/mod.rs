@@ -1,5 +1,6 @@
 //! Renderers: the same [`Outcome`] as JSON, terminal text, Markdown or HTML.
 
+pub mod additionality;
 pub mod compare;
 pub mod explore;
 pub mod html;
@@ -8,6 +9,7 @@ pub mod kb_json;
 pub mod kb_text;
 pub(crate) mod markdown;
 mod text;
+pub mod value;
 
 pub use json::{flag_json, outcome_json, to_json};
 pub use markdown::{escape as markdown_escape, render as markdown};

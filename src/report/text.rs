@@ -10,8 +10,9 @@ use std::fmt::Write;
 const MATRIX_MAX_PARTNERS: usize = 14;
 const MAX_COLUMN: usize = 10;
 
-struct Paint {
-    on: bool,
+/// ANSI styling that is a no-op when colour is off (shared by the text reports).
+pub(crate) struct Paint {
+    pub(crate) on: bool,
 }
 
 impl Paint {
@@ -22,13 +23,13 @@ impl Paint {
             s.to_string()
         }
     }
-    fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.wrap("1", s)
     }
-    fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.wrap("2", s)
     }
-    fn severity(&self, sev: Severity, s: &str) -> String {
+    pub(crate) fn severity(&self, sev: Severity, s: &str) -> String {
         let code = match sev {
             Severity::High => "1;31",
             Severity::Medium => "33",

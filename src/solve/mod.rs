@@ -1,7 +1,11 @@
 //! The only caller of good_lp: solves a [`Milp`], and when it is infeasible finds a minimal set
 //! of demands (pins, capacities, forbidding rules, ...) that contradict each other.
+//! [`optimum`] is the lean entry point for valuing many coalitions (`crate::value`).
 
 mod greedy;
+mod optimum;
+
+pub use optimum::{Optimum, optimum};
 
 use crate::model::{Assignment, Cmp, Milp, Origin, Problem, VarKind};
 use good_lp::{
@@ -97,6 +101,7 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
         optimise: true,
         warm: greedy.as_ref().map(|(_, v)| v.as_slice()),
         time_limit: opts.time_limit,
+        tie_break: true,
     };
     match run(m, opts.backend, first) {
         Ok((values, proven)) => Ok(Solved {
@@ -151,6 +156,8 @@ struct Run<'a> {
     optimise: bool,
     warm: Option<&'a [f64]>,
     time_limit: Option<Duration>,
+    /// Add the tie-break term (to choose among equally good line-ups).
+    tie_break: bool,
 }
 
 /// Solves with the chosen backend. Returns the variable values and whether optimality was proven.
@@ -185,7 +192,7 @@ where
         m.vars
             .iter()
             .zip(&vars)
-            .map(|(v, &gv)| (v.obj + v.tie) * gv)
+            .map(|(v, &gv)| (v.obj + if r.tie_break { v.tie } else { 0.0 }) * gv)
             .sum()
     } else {
         Expression::from(0.0)
@@ -253,6 +260,7 @@ pub fn is_feasible(m: &Milp, keep: &dyn Fn(&crate::model::Row) -> bool, backend:
         optimise: false,
         warm: None,
         time_limit: None,
+        tie_break: false,
     };
     run(m, backend, check).is_ok()
 }
@@ -296,6 +304,7 @@ fn relaxations(
                 optimise: true,
                 warm: None,
                 time_limit: budget,
+                tie_break: true,
             };
             let value = run(&r, backend, attempt)
                 .ok()
@@ -336,6 +345,7 @@ fn minimal_conflict(m: &Milp, backend: Backend, budget: Option<Duration>) -> Vec
             optimise: false,
             warm: None,
             time_limit: budget,
+            tie_break: false,
         };
         let still_infeasible = matches!(run(m, backend, check), Err(ResolutionError::Infeasible));
         if !still_infeasible {

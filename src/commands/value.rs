@@ -1,0 +1,100 @@
+//! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
+
+use super::{
+    EXIT_OK, Timings, apply_all, colour_on_stdout, deliver, load_scenario, pick_line_up,
+    time_limit, what_ifs,
+};
+use crate::Error;
+use crate::cli::{ReportFormat, ValueArgs, ValueMethod};
+use crate::model::Problem;
+use crate::report::{self, Format, Style};
+use crate::value::{self, EXACT_MAX, Game, Sampling};
+use std::time::Instant;
+
+pub fn run(args: &ValueArgs) -> Result<u8, Error> {
+    let started = Instant::now();
+    let deadline = time_limit(args.time_limit)?.map(|t| started + t);
+    check(args)?;
+    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
+    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
+    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {:?} threads: {e}", args.threads)))?;
+    let report = pool.install(|| -> Result<_, Error> {
+        let game = Game::new(Problem::new(&kb, &line_up), Default::default())?;
+        let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
+        let exact = match args.method {
+            ValueMethod::Exact => true,
+            ValueMethod::Sampled => false,
+            ValueMethod::Auto => active <= EXACT_MAX,
+        };
+        let shares = if exact {
+            if active > 16 {
+                tracing::warn!(
+                    coalitions = 1u64 << active,
+                    "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
+                );
+            }
+            value::exact(&game, deadline)?
+        } else {
+            value::sampled(
+                &game,
+                &Sampling {
+                    seed: args.seed,
+                    confidence: args.confidence,
+                    precision: args.precision,
+                    max_permutations: args.max_permutations,
+                    deadline,
+                    ..Default::default()
+                },
+            )?
+        };
+        let outcome = crate::solve_line_up(&kb, &line_up, &Default::default())?;
+        Ok(value::account(&game, &shares, outcome, args.margin))
+    })?;
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+    };
+    let style = Style {
+        colour: args.output.is_none() && colour_on_stdout(),
+    };
+    let text = report::value::render(&report, format, style);
+    deliver(args.output.as_deref(), &text)?;
+    Ok(EXIT_OK)
+}
+
+/// Arguments that make no sense, refused before any work.
+fn check(args: &ValueArgs) -> Result<(), Error> {
+    let share = |name: &str, v: f64, lo: f64, hi: f64| {
+        if v.is_finite() && v > lo && v < hi {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "--{name} must be between {lo} and {hi} (exclusive); got {v}"
+            )))
+        }
+    };
+    share("precision", args.precision, 0.0, 1.0)?;
+    share("confidence", args.confidence, 0.0, 1.0)?;
+    if !(args.margin.is_finite() && (0.0..1.0).contains(&args.margin)) {
+        return Err(Error::Usage(format!(
+            "--margin must be a share between 0 and 1 (e.g. 0.05 for 5 points); got {}",
+            args.margin
+        )));
+    }
+    if args.max_permutations < 2 {
+        return Err(Error::Usage(format!(
+            "--max-permutations must be at least 2 (an interval needs two draws); got {}",
+            args.max_permutations
+        )));
+    }
+    if args.threads == Some(0) {
+        return Err(Error::Usage("--threads must be at least 1".into()));
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! A problem restricted to a coalition of its partners, without matching the rules again.
+//!
+//! Valuing every coalition of a consortium (Shapley values, leave-one-out, counterfactuals)
+//! solves the same line-up thousands of times with partners left out. Matching the rules is
+//! the costly part of [`Problem::new`], and nothing a rule matches depends on who else is at
+//! the table except three things, which are recomputed here: `Shared` instances (the matching
+//! partners present), the sectors that can take part (and so the capped minimum of sectors),
+//! and the pins (a partner's pins leave with it). Everything else is filtered and re-indexed.
+//! The result is equal, field by field, to `Problem::new` on the line-up without those partners.
+
+use super::{Instance, Problem, Subject};
+
+impl<'k> Problem<'k> {
+    /// The problem of the partners with `keep[i]` (canonical order) only: what `Problem::new`
+    /// gives for the line-up without the others.
+    ///
+    /// # Panics
+    /// When `keep` does not have one entry per partner (a programming error).
+    pub fn restrict(&self, keep: &[bool]) -> Problem<'k> {
+        assert_eq!(keep.len(), self.partners.len(), "one flag per partner");
+        // canonical index -> index among the kept partners
+        let mut new_index = vec![None; keep.len()];
+        let mut next = 0;
+        for (i, &k) in keep.iter().enumerate() {
+            if k {
+                new_index[i] = Some(next);
+                next += 1;
+            }
+        }
+        let kept = |i: usize| new_index[i];
+        let mut pins = Vec::new();
+        let mut pin_specs = Vec::new();
+        for (&(i, j, lead), spec) in self.pins.iter().zip(&self.pin_specs) {
+            if let Some(n) = kept(i) {
+                pins.push((n, j, lead));
+                pin_specs.push(spec.clone());
+            }
+        }
+        let instances = self
+            .instances
+            .iter()
+            .filter_map(|inst| {
+                restrict_subject(&inst.subject, &kept, &self.needs).map(|subject| Instance {
+                    rule: inst.rule,
+                    subject,
+                })
+            })
+            .collect();
+        // `partner_order[file] = canonical`: walk the file order, skipping those left out.
+        let partner_order = self
+            .partner_order
+            .iter()
+            .filter_map(|&canon| kept(canon))
+            .collect();
+        let own_note = self.sectors_note();
+        let mut problem = Problem {
+            kb: self.kb,
+            scenario: self.scenario.clone(),
+            variant: self.variant.clone(),
+            partners: kept_rows(&self.partners, keep),
+            needs: self.needs.clone(),
+            pins,
+            pin_specs,
+            fit: kept_rows(&self.fit, keep),
+            blocked: kept_rows(&self.blocked, keep),
+            serves: kept_rows(&self.serves, keep),
+            instances,
+            sectors_present: Vec::new(),
+            min_sectors: 0,
+            sectors_requested: self.sectors_requested,
+            partner_order,
+            need_order: self.need_order.clone(),
+            notes: self
+                .notes
+                .iter()
+                .filter(|n| own_note.as_ref() != Some(*n))
+                .cloned()
+                .collect(),
+        };
+        problem.require_sectors();
+        problem
+    }
+}
+
+/// The entries of the kept partners, in order.
+fn kept_rows<T: Clone>(rows: &[T], keep: &[bool]) -> Vec<T> {
+    rows.iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(r, _)| r.clone())
+        .collect()
+}
+
+/// The subject re-indexed to the kept partners, or `None` when it concerns a partner left out
+/// (or, for `Shared`, when too few matching partners remain for the rule to apply).
+fn restrict_subject(
+    subject: &Subject,
+    kept: &dyn Fn(usize) -> Option<usize>,
+    needs: &[crate::scenario::Need],
+) -> Option<Subject> {
+    Some(match subject {
+        Subject::Holds {
+            partner,
+            need,
+            lead,
+        } => Subject::Holds {
+            partner: kept(*partner)?,
+            need: *need,
+            lead: *lead,
+        },
+        Subject::Pair {
+            partner,
+            first,
+            second,
+        } => Subject::Pair {
+            partner: kept(*partner)?,
+            first: *first,
+            second: *second,
+        },
+        Subject::Load {
+            partner,
+            limit,
+            by_effort,
+        } => Subject::Load {
+            partner: kept(*partner)?,
+            limit: *limit,
+            by_effort: *by_effort,
+        },
+        Subject::Unserved { partner } => Subject::Unserved {
+            partner: kept(*partner)?,
+        },
+        Subject::Idle { partner } => Subject::Idle {
+            partner: kept(*partner)?,
+        },
+        Subject::Shared {
+            need,
+            partners,
+            at_least,
+        } => {
+            let partners: Vec<usize> = partners.iter().filter_map(|&i| kept(i)).collect();
+            // The same test `Problem::new` applies when it matches the rule.
+            if partners.len() < *at_least as usize || needs[*need].max < *at_least {
+                return None;
+            }
+            Subject::Shared {
+                need: *need,
+                partners,
+                at_least: *at_least,
+            }
+        }
+        Subject::Concentration { partner, limit } => Subject::Concentration {
+            partner: kept(*partner)?,
+            limit: *limit,
+        },
+        Subject::Diversity { below } => Subject::Diversity { below: *below },
+        Subject::Uncovered { need } => Subject::Uncovered { need: *need },
+    })
+}

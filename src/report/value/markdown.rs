@@ -1,0 +1,82 @@
+//! The Markdown report of a value account.
+
+use super::{
+    HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
+};
+use crate::report::markdown_escape as escape;
+use crate::value::{Balance, ValueReport};
+use std::fmt::Write;
+
+pub fn render(r: &ValueReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Who adds what value: {}", escape(&r.scenario));
+    if let Some(v) = &r.variant {
+        let _ = writeln!(out, "\n*Variant:* {}", escape(v));
+    }
+    let _ = writeln!(out, "\n{}", escape(&method_sentence(r)));
+    let _ = writeln!(
+        out,
+        "\nThe full line-up is worth **{:.2}**; nobody (every role a gap) **{:.2}**; together the partners create **{:.2}**.",
+        r.grand, r.empty, r.total
+    );
+    for note in &r.notes {
+        let _ = writeln!(out, "\n> {}", escape(note));
+    }
+    let _ = writeln!(
+        out,
+        "\n| Partner | Sector | Roles held | Effort | Leave-one-out | Shapley | Value share | Effort share | Balance |\n|---|---|---|---:|---:|---:|---:|---:|---|"
+    );
+    for p in ranked(r) {
+        let roles = if p.roles.is_empty() {
+            "none".to_string()
+        } else {
+            p.roles
+                .iter()
+                .map(|x| format!("`{}`", escape(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "| **{}** {} | {} | {roles} | {:.1} | {:.2} | {} | {} | {} | {} |",
+            escape(&p.id),
+            escape(&p.name),
+            escape(&p.sector),
+            p.effort,
+            p.leave_one_out,
+            escape(&shapley_text(p)),
+            percent(p.value_share),
+            percent(p.effort_share),
+            balance_words(p.balance)
+        );
+    }
+    let margin = r.margin * 100.0;
+    for (balance, heading) in [
+        (Balance::GivesMore, "Gives more than it gets"),
+        (Balance::GetsMore, "Gets more than it gives"),
+    ] {
+        let _ = writeln!(
+            out,
+            "\n## {heading}\n\n*(a difference of more than {margin:.0} share points between value and effort)*\n"
+        );
+        let list = with_balance(r, balance);
+        if list.is_empty() {
+            let _ = writeln!(out, "Nobody.");
+        }
+        for p in list {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}): {} of the effort, {} of the value",
+                escape(&p.id),
+                escape(&p.name),
+                percent(p.effort_share),
+                percent(p.value_share)
+            );
+        }
+    }
+    let _ = writeln!(out, "\n## How to read this\n");
+    for line in HOW_TO_READ {
+        let _ = writeln!(out, "- {}", escape(line));
+    }
+    out
+}

@@ -1,0 +1,92 @@
+//! Renderers of a value account ([`ValueReport`]): terminal text, Markdown and JSON. Each shows
+//! how the value was computed, what the partners create together, each partner's leave-one-out
+//! and Shapley value against its share of the work, and who gives more than it gets.
+
+mod html;
+mod json;
+mod markdown;
+mod text;
+
+pub use json::{ValueJson, value_json};
+
+use super::{Format, Style};
+use crate::value::{Balance, Method, PartnerValue, ValueReport};
+
+pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
+    match format {
+        Format::Text => text::render(r, style),
+        Format::Json => super::to_json(&value_json(r)),
+        Format::Markdown => markdown::render(r),
+        Format::Html => html::render(r),
+    }
+}
+
+/// One sentence on how the values were computed.
+pub fn method_sentence(r: &ValueReport) -> String {
+    let active = r.partners.iter().filter(|p| !p.inert).count();
+    match &r.method {
+        Method::Exact { coalitions } if r.solves < *coalitions => format!(
+            "Exact Shapley values over all {coalitions} coalitions of the {active} partners who can take a role ({} line-ups solved; each other coalition is worth as much as a larger one whose best line-up leaves the missing partners idle).",
+            r.solves
+        ),
+        Method::Exact { coalitions } => format!(
+            "Exact Shapley values over all {coalitions} coalitions of the {active} partners who can take a role ({} line-ups solved).",
+            r.solves
+        ),
+        Method::Sampled(s) => format!(
+            "Shapley values estimated from {} random orders of arrival (seed {}), with {:.0}% confidence intervals up to {:.1}% of the total value (asked for {:.1}%; stopped by {}); {} line-ups solved.",
+            s.permutations,
+            s.seed,
+            s.confidence * 100.0,
+            s.achieved * 100.0,
+            s.target * 100.0,
+            s.stop.name().replace('_', " "),
+            r.solves
+        ),
+    }
+}
+
+/// Partners by Shapley value, highest first (ties by id): the order the tables use.
+pub fn ranked(r: &ValueReport) -> Vec<&PartnerValue> {
+    let mut v: Vec<&PartnerValue> = r.partners.iter().collect();
+    v.sort_by(|a, b| {
+        b.shapley
+            .total_cmp(&a.shapley)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v
+}
+
+/// Partners with a given balance, in ranked order.
+pub fn with_balance(r: &ValueReport, b: Balance) -> Vec<&PartnerValue> {
+    ranked(r).into_iter().filter(|p| p.balance == b).collect()
+}
+
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// "12.31" or "12.31 ± 0.40".
+pub fn shapley_text(p: &PartnerValue) -> String {
+    match p.half_width {
+        Some(h) if h > 0.0 => format!("{:.2} ± {:.2}", p.shapley, h),
+        _ => format!("{:.2}", p.shapley),
+    }
+}
+
+pub fn balance_words(b: Balance) -> &'static str {
+    match b {
+        Balance::GivesMore => "gives more than it gets",
+        Balance::GetsMore => "gets more than it gives",
+        Balance::Balanced => "balanced",
+        Balance::Undetermined => "-",
+    }
+}
+
+/// How to read the report, in every format.
+pub const HOW_TO_READ: [&str; 4] = [
+    "The worth of a group of partners is the value of the best line-up they can form alone (the objective `rolefit solve` reports); nobody at all is worth the price of every role left a gap. What the partners create together is the full line-up's worth minus nobody's.",
+    "Leave-one-out: what the full line-up loses when the partner leaves. It misses what a partner adds in smaller groups (a second funder is worth little while the first stays, a lot once it goes).",
+    "Shapley value: what the partner adds on average over every order in which the partners could have joined. The values add up exactly to what the partners create together; identical partners get equal values; a partner that can take no role gets zero.",
+    "Value share against effort share: if the value were split by Shapley, a partner whose share of the work (the effort of its roles) is well above its share of the value gives more than it gets; the reverse gets more than it gives.",
+];

@@ -1,0 +1,135 @@
+//! The terminal report of a value account.
+
+use super::{
+    HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
+};
+use crate::report::Style;
+use crate::report::text::Paint;
+use crate::value::{Balance, ValueReport};
+use std::fmt::Write;
+
+fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('~');
+        t
+    }
+}
+
+pub fn render(r: &ValueReport, style: Style) -> String {
+    let paint = Paint { on: style.colour };
+    let mut out = String::new();
+    let title = match &r.variant {
+        Some(v) => format!("{} - variant {v:?}", r.scenario),
+        None => r.scenario.clone(),
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!("Who adds what value: {title}"))
+    );
+    let _ = writeln!(out, "{}", method_sentence(r));
+    let _ = writeln!(
+        out,
+        "The full line-up is worth {:.2}; nobody (every role a gap) {:.2}; together the partners create {:.2}.",
+        r.grand, r.empty, r.total
+    );
+    for note in &r.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out.push('\n');
+    let id_width = r
+        .partners
+        .iter()
+        .map(|p| p.id.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 24);
+    let sampled = r.partners.iter().any(|p| p.half_width.is_some());
+    let shapley_width = if sampled { 16 } else { 8 };
+    let _ = writeln!(
+        out,
+        "  {}",
+        paint.bold(&format!(
+            "{:id_width$} {:15} {:>5} {:>6} {:>13} {:>shapley_width$} {:>11} {:>12}  {}",
+            "partner",
+            "sector",
+            "roles",
+            "effort",
+            "leave-one-out",
+            "shapley",
+            "value share",
+            "effort share",
+            "balance"
+        ))
+    );
+    for p in ranked(r) {
+        let _ = writeln!(
+            out,
+            "  {:id_width$} {:15} {:>5} {:>6.1} {:>13.2} {:>shapley_width$} {:>11} {:>12}  {}",
+            cut(&p.id, id_width),
+            cut(&p.sector, 15),
+            p.roles.len(),
+            p.effort,
+            p.leave_one_out,
+            shapley_text(p),
+            percent(p.value_share),
+            percent(p.effort_share),
+            balance_words(p.balance)
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold("Roles held in the recommended line-up")
+    );
+    for p in &r.partners {
+        let roles = if p.roles.is_empty() {
+            "none".to_string()
+        } else {
+            p.roles.join(", ")
+        };
+        let _ = writeln!(out, "  {:id_width$} {roles}", cut(&p.id, id_width));
+    }
+    let margin = r.margin * 100.0;
+    for (balance, heading) in [
+        (
+            Balance::GivesMore,
+            format!(
+                "Gives more than it gets (share of the work above its share of the value by more than {margin:.0} points)"
+            ),
+        ),
+        (
+            Balance::GetsMore,
+            format!(
+                "Gets more than it gives (share of the value above its share of the work by more than {margin:.0} points)"
+            ),
+        ),
+    ] {
+        out.push('\n');
+        let _ = writeln!(out, "{}", paint.bold(&heading));
+        let list = with_balance(r, balance);
+        if list.is_empty() {
+            let _ = writeln!(out, "  nobody");
+        }
+        for p in list {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {} of the effort, {} of the value",
+                p.id,
+                p.name,
+                percent(p.effort_share),
+                percent(p.value_share)
+            );
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", paint.bold("How to read this"));
+    for line in HOW_TO_READ {
+        let _ = writeln!(out, "  - {line}");
+    }
+    out
+}

@@ -1,0 +1,86 @@
+//! The optimal objective of a model, as fast as the backend allows: what valuing thousands of
+//! coalitions needs, where only the value counts and no line-up is shown.
+//!
+//! Unlike [`super::solve`] this leaves out the tie-break term (it only chooses among line-ups of
+//! equal value), the greedy seed (the branch and bound finds an incumbent as fast; measured on
+//! generated 12 x 18 consortia, seeding with the best sub-coalition's line-up saved under 3% of
+//! the nodes) and the conflict search. With microlp it also skips good_lp: building good_lp's
+//! expressions took about a seventh of each small solve.
+
+use super::{Backend, Run, SolveError, read_assignment, run};
+use crate::model::{Assignment, Cmp, Milp, Problem, VarKind};
+use good_lp::ResolutionError;
+
+/// The best line-up of a model and its objective (`Problem::objective`, without tie-break).
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    pub value: f64,
+    pub assignment: Assignment,
+}
+
+/// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other.
+pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum>, SolveError> {
+    let values = match backend {
+        Backend::Microlp => microlp_direct(m),
+        #[allow(unreachable_patterns)]
+        _ => run(
+            m,
+            backend,
+            Run {
+                keep: None,
+                optimise: true,
+                warm: None,
+                time_limit: None,
+                tie_break: false,
+            },
+        )
+        .map(|(v, _)| v),
+    };
+    match values {
+        Ok(values) => {
+            let assignment = read_assignment(p, m, &values);
+            Ok(Some(Optimum {
+                value: p.objective(&assignment),
+                assignment,
+            }))
+        }
+        Err(ResolutionError::Infeasible) => Ok(None),
+        Err(e) => Err(SolveError::Solver(e.to_string())),
+    }
+}
+
+/// microlp without good_lp's expression layer (the same model, row for row).
+fn microlp_direct(m: &Milp) -> Result<Vec<f64>, ResolutionError> {
+    let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Maximize);
+    let vars: Vec<microlp::Variable> = m
+        .vars
+        .iter()
+        .map(|v| match v.kind {
+            // Binary bounds are 0 or 1 by construction.
+            VarKind::Binary => problem.add_integer_var(v.obj, (v.lb as i32, v.ub as i32)),
+            VarKind::Continuous => problem.add_var(v.obj, (v.lb, v.ub)),
+        })
+        .collect();
+    for row in &m.rows {
+        let mut expr = microlp::LinearExpr::empty();
+        for &(v, c) in &row.terms {
+            expr.add(vars[v], c);
+        }
+        let op = match row.cmp {
+            Cmp::Le => microlp::ComparisonOp::Le,
+            Cmp::Ge => microlp::ComparisonOp::Ge,
+            Cmp::Eq => microlp::ComparisonOp::Eq,
+        };
+        problem.add_constraint(expr, op, row.rhs);
+    }
+    let solution = problem
+        .solve_with(microlp::SolveOptions::default())
+        .map_err(|e| match e {
+            microlp::Error::Infeasible => ResolutionError::Infeasible,
+            microlp::Error::Unbounded => ResolutionError::Unbounded,
+            other => ResolutionError::Str(other.to_string()),
+        })?
+        .into_solution()
+        .map_err(|_| ResolutionError::Str("microlp stopped without a solution".into()))?;
+    Ok(vars.iter().map(|&v| solution.var_value(v)).collect())
+}
