@@ -119,6 +119,30 @@ fn matrix(o: &Outcome, paint: &Paint, out: &mut String) {
     );
 }
 
+/// Flags one to a block: severity, kind and subject; the message; the rule and its source.
+pub(crate) fn flags(out: &mut String, flags: &[crate::explain::Flag], paint: &Paint) {
+    if flags.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for f in flags {
+        let about: Vec<&str> = [f.partner.as_deref(), f.role.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let sev = paint.severity(
+            f.severity,
+            &format!("{:<6}", f.severity.name().to_uppercase()),
+        );
+        let _ = writeln!(out, "  {sev} {} {}", f.kind, paint.dim(&about.join(" / ")));
+        let _ = writeln!(out, "         {}", f.message);
+        let _ = writeln!(
+            out,
+            "         {}",
+            paint.dim(&format!("rule {} | {}", f.rule, f.source))
+        );
+    }
+}
+
 pub fn render(o: &Outcome, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
@@ -239,26 +263,7 @@ pub fn render(o: &Outcome, style: Style) -> String {
         count(Severity::Low),
         count(Severity::Info)
     );
-    if o.flags.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for f in &o.flags {
-        let about: Vec<&str> = [f.partner.as_deref(), f.role.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        let sev = paint.severity(
-            f.severity,
-            &format!("{:<6}", f.severity.name().to_uppercase()),
-        );
-        let _ = writeln!(out, "  {sev} {} {}", f.kind, paint.dim(&about.join(" / ")));
-        let _ = writeln!(out, "         {}", f.message);
-        let _ = writeln!(
-            out,
-            "         {}",
-            paint.dim(&format!("rule {} | {}", f.rule, f.source))
-        );
-    }
+    flags(&mut out, &o.flags, &paint);
     if !o.avoided.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "{}", paint.bold("Risks avoided"));

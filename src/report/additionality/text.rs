@@ -191,26 +191,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
 
     out.push('\n');
     let _ = writeln!(out, "{} ({})", paint.bold("Flags"), a.flags.len());
-    if a.flags.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for f in &a.flags {
-        let about: Vec<&str> = [f.partner.as_deref(), f.role.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        let sev = paint.severity(
-            f.severity,
-            &format!("{:<6}", f.severity.name().to_uppercase()),
-        );
-        let _ = writeln!(out, "  {sev} {} {}", f.kind, paint.dim(&about.join(" / ")));
-        let _ = writeln!(out, "         {}", f.message);
-        let _ = writeln!(
-            out,
-            "         {}",
-            paint.dim(&format!("rule {} | {}", f.rule, f.source))
-        );
-    }
+    crate::report::text::flags(&mut out, &a.flags, &paint);
     out.push('\n');
     let _ = writeln!(out, "{}", paint.bold("How to read this"));
     for line in HOW_TO_READ {
