@@ -183,11 +183,23 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
     if solved.status == Status::Infeasible {
         out.conflict = conflict::describe(p, &solved.conflict);
         out.flags = out.conflict.iter().map(conflict::flag).collect();
-        out.notes.push(format!(
-            "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold; relaxing any one of them restores a solution.",
-            out.conflict.len()
-        ));
+        if solved.conflict_minimal {
+            out.notes.push(format!(
+                "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold; relaxing any one of them restores a solution.",
+                out.conflict.len()
+            ));
+        } else {
+            out.notes.push(format!(
+                "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold. The time limit ran out while narrowing them down, so some may not be needed for the contradiction; a longer --time-limit narrows them further.",
+                out.conflict.len()
+            ));
+        }
     } else {
+        if solved.status == Status::Feasible {
+            out.notes.push(
+                "The time limit stopped the search before this line-up was proven best; a longer --time-limit may find a better one.".to_string(),
+            );
+        }
         explain_solution(p, a, &mut out);
     }
     out.partners = p

@@ -8,9 +8,10 @@ use super::doc::{
     self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref,
 };
 use super::*;
-use crate::diag::{Diagnostic, Level, Sink};
+use crate::diag::{Budget, Diagnostic, Level, Sink};
 use crate::load::Document;
 use crate::source::{Source, Span};
+use std::collections::HashMap;
 
 /// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
 pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
@@ -26,11 +27,17 @@ pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
         }
     }
     let sources: Vec<&Source> = docs.iter().map(|d| &d.source).collect();
+    let mut budgets: Vec<Budget> = sources.iter().map(|_| Budget::default()).collect();
     let kb = Builder {
         sources: &sources,
         diags: &mut diags,
+        budgets: &mut budgets,
+        scratch: Diagnostic::discarded(),
     }
     .build(raw);
+    for (budget, source) in budgets.iter().zip(&sources) {
+        diags.extend(budget.summary(&source.name));
+    }
     let has_errors = diags.iter().any(Diagnostic::is_error);
     (kb.filter(|_| !has_errors), diags)
 }
@@ -38,20 +45,27 @@ pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
 struct Builder<'a> {
     sources: &'a [&'a Source],
     diags: &'a mut Vec<Diagnostic>,
+    /// Diagnostics kept per file, as a [`Sink`] keeps them.
+    budgets: &'a mut [Budget],
+    /// Receives the diagnostics beyond a file's budget.
+    scratch: Diagnostic,
 }
 
 /// Keeps the last definition of each id; the same id twice within one file is reported.
 fn latest_by_id<T>(b: &mut Builder, items: Vec<T>, id: impl Fn(&T) -> &Ref, what: &str) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
+    // Where each id is in `out`: an index, not a scan, since a rule file may hold many items.
+    let mut at: HashMap<String, usize> = HashMap::new();
     for item in items {
         let r = id(&item);
-        if let Some(i) = out.iter().position(|o| id(o).name == r.name) {
+        if let Some(&i) = at.get(&r.name) {
             if id(&out[i]).file == r.file {
                 let msg = format!("{what} `{}` is defined twice in this file", r.name);
                 b.error(r, msg);
             }
             out[i] = item;
         } else {
+            at.insert(r.name.clone(), out.len());
             out.push(item);
         }
     }
@@ -70,6 +84,10 @@ impl Builder<'_> {
         path: &str,
         message: String,
     ) -> &mut Diagnostic {
+        if !self.budgets[file].admit(Level::Error) {
+            self.scratch = Diagnostic::discarded();
+            return &mut self.scratch;
+        }
         let d = Diagnostic::at(self.sources[file], Level::Error, span, path, message);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")

@@ -6,6 +6,7 @@
 use super::parse::{Field, Kind, Node};
 use crate::diag::Sink;
 use crate::source::{Span, Spanned};
+use std::collections::HashSet;
 
 /// `path.name`, or `name` at the top.
 pub fn field_path(path: &str, name: &str) -> String {
@@ -66,11 +67,11 @@ impl<'v> Fields<'v> {
 
     /// Reports every field that was written but never asked for, with the closest known name.
     pub fn finish(self, sink: &mut Sink) {
-        for (i, (entry, used)) in self.entries.iter().zip(&self.used).enumerate() {
+        // A set, not a scan of earlier fields: a hostile struct may have a million fields.
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (entry, used) in self.entries.iter().zip(&self.used) {
             // A repeated field was reported when the struct was read.
-            let repeated = self.entries[..i]
-                .iter()
-                .any(|e| e.name.text == entry.name.text);
+            let repeated = !seen.insert(entry.name.text.as_str());
             if !used && !repeated {
                 let mut expected: Vec<&str> = self.asked.clone();
                 expected.sort_unstable();
@@ -127,8 +128,9 @@ pub fn fields<'v>(sink: &mut Sink, node: &'v Node, path: &str, name: &str) -> Op
             return None;
         }
     };
-    for (i, entry) in entries.iter().enumerate() {
-        if entries[..i].iter().any(|e| e.name.text == entry.name.text) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for entry in entries {
+        if !seen.insert(entry.name.text.as_str()) {
             sink.error(
                 entry.name.span,
                 &field_path(path, &entry.name.text),
@@ -352,11 +354,15 @@ pub fn string_map<'v>(
         return Vec::new();
     };
     let mut out: Vec<(Spanned<String>, &Node)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (key, value) in entries {
         let Some(k) = string(sink, key, path) else {
             continue;
         };
-        if out.iter().any(|(seen, _)| seen.value == k.value) {
+        let Kind::Str(text) = &key.kind else {
+            continue;
+        };
+        if !seen.insert(text.as_str()) {
             sink.error(
                 k.span,
                 &key_path(path, &k.value),
