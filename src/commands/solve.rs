@@ -1,6 +1,8 @@
 //! `rolefit solve`: one line-up, explained.
 
-use super::{EXIT_FLAGGED, EXIT_OK, colour_on_stdout, emit, rule_documents, severity, write_file};
+use super::{
+    EXIT_FLAGGED, EXIT_OK, colour_on_stdout, emit, emit_err, rule_documents, severity, write_file,
+};
 use crate::cli::{ReportFormat, SolveArgs};
 use crate::diag::closest;
 use crate::load::{Document, read_source};
@@ -124,7 +126,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         None => emit(&text)?,
     }
     if args.timings {
-        eprint!("{}", t.report());
+        emit_err(&t.report());
     }
     let flagged = args
         .fail_on
