@@ -28,6 +28,12 @@ pub fn key_path(path: &str, key: &str) -> String {
 /// Largest integer accepted anywhere; beyond it a count is certainly a mistake.
 const MAX_INTEGER: f64 = 1e12;
 
+/// Longest id accepted: ids name things (`implementation_at_scale`), they are never prose.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// Longest text accepted (a name, a description, a flag message): more is a paste gone wrong.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
 /// The fields of one struct, handed out by name; what is never asked for is an unknown field.
 pub struct Fields<'v> {
     pub span: Span,
@@ -214,9 +220,33 @@ pub fn snake_id(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// A string of at most [`MAX_TEXT_CHARS`] characters.
+pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
+    let s = string(sink, node, path)?;
+    let len = s.value.chars().count();
+    if len > MAX_TEXT_CHARS {
+        sink.error(
+            s.span,
+            path,
+            format!("text of {len} characters is longer than the limit of {MAX_TEXT_CHARS}"),
+        );
+        return None;
+    }
+    Some(s)
+}
+
 /// A string that must be a lower snake_case id.
 pub fn id(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     let s = string(sink, node, path)?;
+    let len = s.value.chars().count();
+    if len > MAX_ID_CHARS {
+        sink.error(
+            s.span,
+            path,
+            format!("an id of {len} characters is longer than the limit of {MAX_ID_CHARS}"),
+        );
+        return None;
+    }
     if is_snake_id(&s.value) {
         return Some(s);
     }
