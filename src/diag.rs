@@ -292,12 +292,26 @@ impl Diagnostic {
     }
 }
 
-/// Cuts text quoted from a huge input down to [`MAX_MESSAGE_CHARS`], saying so.
+/// Cuts text quoted from a huge input down to [`MAX_MESSAGE_CHARS`], saying so, and writes
+/// control characters quoted from the input as escapes (`\u{1b}`), so a diagnostic shown on a
+/// terminal cannot carry an escape sequence.
 fn shorten(text: String) -> String {
-    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+    let text = match text.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((at, _)) => format!("{}... (cut)", &text[..at]),
         None => text,
+    };
+    if !text.chars().any(char::is_control) {
+        return text;
     }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl Excerpt {
@@ -305,6 +319,24 @@ impl Excerpt {
     /// [`MAX_EXCERPT_CHARS`] around the marked columns, so a one-line 8 MiB file does not
     /// print 8 MiB per diagnostic.
     fn window(line: &str, from: u32, to: u32) -> Excerpt {
+        // A control character of the file is shown as one replacement character, which keeps
+        // the columns of the marks and keeps escape sequences off the terminal.
+        let clean: String;
+        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
+            clean = line
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            clean.as_str()
+        } else {
+            line
+        };
         let len = line.chars().count() as u32;
         if len as usize <= MAX_EXCERPT_CHARS {
             return Excerpt {
@@ -433,6 +465,16 @@ mod tests {
             "{}",
             last.message
         );
+    }
+
+    #[test]
+    fn control_characters_from_the_input_never_reach_the_terminal() {
+        let src = Source::new("s.ron", "name: \"\u{1b}[2J\",");
+        let mut out = Vec::new();
+        Sink::new(&src, &mut out).error(Span::new(6, 13), "name", "bad `\u{1b}[2J`");
+        let shown = out[0].render(false);
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
     }
 
     #[test]

@@ -220,15 +220,36 @@ pub fn snake_id(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
-/// A string of at most [`MAX_TEXT_CHARS`] characters.
+/// A plain text of at most [`MAX_TEXT_CHARS`] characters. A line break written inside the
+/// string of a Windows (CRLF) file becomes `\n`, so the file's line ends never change the
+/// output; other control characters (an escape sequence that would repaint the terminal
+/// showing the report, a stray `\r`) are refused: names and descriptions are plain text.
 pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
-    let s = string(sink, node, path)?;
+    let mut s = string(sink, node, path)?;
     let len = s.value.chars().count();
     if len > MAX_TEXT_CHARS {
         sink.error(
             s.span,
             path,
             format!("text of {len} characters is longer than the limit of {MAX_TEXT_CHARS}"),
+        );
+        return None;
+    }
+    if s.value.contains('\r') {
+        s.value = s.value.replace("\r\n", "\n");
+    }
+    if let Some(c) = s
+        .value
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
+        sink.error(
+            s.span,
+            path,
+            format!(
+                "the text holds the control character U+{:04X}; names and descriptions are plain text",
+                c as u32
+            ),
         );
         return None;
     }
@@ -522,6 +543,33 @@ mod tests {
             symbol(s, n, "severity", &["info", "low", "high"])
         });
         assert!(r.is_none() && e[0].contains("did you mean `high`"), "{e:?}");
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks_and_tabs() {
+        let (r, e) = with("\"Acme\\u{1b}[2J\"", |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("U+001B"), "{e:?}");
+        let (r, e) = with("\"a\\rb\"", |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("U+000D"), "{e:?}");
+        let (r, _) = with("\"line one\r\nline two\tend\"", |s, n| text(s, n, "d"));
+        assert_eq!(r.unwrap().value, "line one\nline two\tend");
+    }
+
+    #[test]
+    fn overlong_ids_and_texts_are_refused() {
+        let long_id = format!("\"{}\"", "a".repeat(MAX_ID_CHARS + 1));
+        let (r, e) = with(&long_id, |s, n| id(s, n, "id"));
+        assert!(
+            r.is_none() && e[0].contains("longer than the limit of 64"),
+            "{e:?}"
+        );
+        let ok_id = format!("\"{}\"", "a".repeat(MAX_ID_CHARS));
+        assert!(with(&ok_id, |s, n| id(s, n, "id")).0.is_some());
+        let long_text = format!("\"{}\"", "\u{e9}".repeat(MAX_TEXT_CHARS + 1));
+        let (r, e) = with(&long_text, |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("limit of 10000"), "{e:?}");
+        let ok_text = format!("\"{}\"", "\u{e9}".repeat(MAX_TEXT_CHARS));
+        assert!(with(&ok_text, |s, n| text(s, n, "name")).0.is_some());
     }
 
     #[test]

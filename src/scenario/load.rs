@@ -404,6 +404,13 @@ impl Loader<'_, '_, '_> {
             .require(self.sink, "id")
             .and_then(|n| read::id(self.sink, n, &f.at("id")));
         let name = f.take("name").and_then(|n| self.text(n, &f.at("name")));
+        if let Some(n) = &name
+            && n.value.trim().is_empty()
+        {
+            self.sink
+                .error(n.span, &f.at("name"), "a partner name must not be empty")
+                .help("leave `name` out to show the partner by its id");
+        }
         let sector = f.require(self.sink, "sector").and_then(|n| {
             let s = read::id(self.sink, n, &f.at("sector"))?;
             match self.kb.sector_by_id(&s.value) {
