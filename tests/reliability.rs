@@ -340,6 +340,49 @@ fn limit_rule_checks_of_a_scenario_against_the_rules_in_force() {
 }
 
 #[test]
+fn limit_rule_instances_of_a_line_up() {
+    // A rule matching every partner with every two roles: 1000 partners on 30 needs would
+    // put 435 000 instances in the model (about a kilobyte each); the solve is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let roles: String = (0..12)
+        .map(|i| format!("Role(id: \"q{i}\", needs: {{\"research_excellence\": 1}}),\n"))
+        .collect();
+    std::fs::write(
+        dir.path().join("roles.ron"),
+        format!("Roles(roles: [{roles}])"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pairs.ron"),
+        "Rules(rules: [Rule(id: \"every_pair\", source: Text(\"t\"), when: Pair(first: All([]), second: All([])), effect: (penalty: 1))])",
+    )
+    .unwrap();
+    let kb = rolefit::default_knowledge_base().unwrap();
+    let mut needs: String = (0..12).map(|i| format!("Need(role: \"q{i}\"), ")).collect();
+    for r in kb.roles.iter().take(18) {
+        needs += &format!("Need(role: {:?}), ", r.id);
+    }
+    let text = format!(
+        "Scenario(name: \"Big\", needs: [{needs}], partners: [{}])",
+        partners(1000)
+    );
+    let (_sdir, path) = write_temp("big.ron", text);
+    let (code, stdout, stderr, took) = run(&[
+        "solve",
+        "--rules",
+        &dir.path().display().to_string(),
+        &path.display().to_string(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("big.ron: the rules in force match this line-up more than 200000 times"),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+}
+
+#[test]
 fn empty_strings_are_errors_with_their_place() {
     let text = BASE
         .replace("name: \"Base\"", "name: \"\"")

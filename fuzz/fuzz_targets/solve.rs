@@ -31,7 +31,9 @@ fuzz_target!(|data: &[u8]| {
     let mut line_ups = vec![scenario.base()];
     line_ups.extend(scenario.variants.iter().take(3).map(|v| scenario.line_up(v)));
     for line_up in &line_ups {
-        let problem = rolefit::model::Problem::new(kb(), line_up);
+        let Ok(problem) = rolefit::model::Problem::try_new(kb(), line_up) else {
+            continue;
+        };
         let milp = rolefit::model::build(&problem);
         let _ = rolefit::model::lp::write(&problem, &milp);
         let Ok(solved) = rolefit::solve::solve(&problem, &milp, &opts) else {

@@ -92,11 +92,12 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
             }
         },
     };
-    let (problem, milp) = t.stage("build", || {
-        let problem = model::Problem::new(&kb, &line_up);
+    let (problem, milp) = t.stage("build", || -> Result<_, Error> {
+        let problem = model::Problem::try_new(&kb, &line_up)
+            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
         let milp = model::build(&problem);
-        (problem, milp)
-    });
+        Ok((problem, milp))
+    })?;
     tracing::debug!(
         vars = milp.vars.len(),
         rows = milp.rows.len(),

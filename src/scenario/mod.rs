@@ -5,7 +5,7 @@
 
 mod load;
 
-pub use load::{LIMITS, Limits, load};
+pub use load::{LIMITS, Limits, load, rule_checks};
 
 use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx};
 use crate::source::Span;
