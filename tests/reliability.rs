@@ -824,6 +824,13 @@ fn a_terminal_escape_in_a_name_is_refused_and_never_printed() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("control character U+001B"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let key = base_with(
+        "name: \"Base\",",
+        "name: \"Base\", context: {\"city\\u{9b}\": \"Dakar\"},",
+    );
+    let (_dir, path) = write_temp("key.ron", key);
+    let stderr = check_fails(&path, &["a context key holds a control character"]);
+    assert!(!stderr.contains('\u{9b}'), "{stderr:?}");
     // A raw escape byte in the file itself is not echoed either.
     let raw = base_with("name: \"Ministry\"", "name: \"Ministry\u{1b}[2J\"");
     let (_dir, path) = write_temp("raw.ron", raw);

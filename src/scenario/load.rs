@@ -221,6 +221,14 @@ impl Loader<'_, '_, '_> {
                     );
                     return None;
                 }
+                if k.value.chars().any(char::is_control) {
+                    self.sink.error(
+                        k.span,
+                        &kpath,
+                        "a context key holds a control character; keys are plain text",
+                    );
+                    return None;
+                }
                 let value = match &v.kind {
                     Kind::Str(_) => self.text(v, &kpath)?.value,
                     Kind::Number(n) => n.value.to_string(),
