@@ -4,8 +4,8 @@
 //! constraints (checked here, independently of the optimisation model), and scores them with
 //! the problem's own evaluation. The solver must reach the same optimum and respect every hard
 //! constraint; removing a partner never raises the optimum; adding capacity never lowers it;
-//! the order of partners and needs in the file never changes the line-up; and the same input
-//! always renders to the same bytes.
+//! the order of partners and needs in the file never changes the line-up; the same input
+//! always renders to the same bytes; and a reported conflict is minimal.
 
 use proptest::prelude::*;
 use rolefit::kb::KnowledgeBase;
@@ -390,6 +390,37 @@ proptest! {
             ids
         };
         prop_assert_eq!(ids(&x), ids(&y));
+    }
+
+    /// An infeasible line-up's conflict is irreducible: its demands cannot all hold, and
+    /// dropping any one of them leaves a model with a line-up.
+    #[test]
+    fn a_reported_conflict_is_minimal(c in case(5, 5)) {
+        let order: Vec<usize> = (0..c.partners.len()).collect();
+        let Some(l) = line_up(&ron(&c, &order, &(0..c.needs.len()).collect::<Vec<_>>())) else {
+            return Ok(());
+        };
+        let p = Problem::new(kb(), &l);
+        let m = build(&p);
+        let s = solve(&p, &m, &Options::default()).expect("the solver runs");
+        if s.status != Status::Infeasible {
+            return Ok(());
+        }
+        prop_assert!(s.conflict_minimal);
+        prop_assert!(!s.conflict.is_empty());
+        let only = |keep: &dyn Fn(&rolefit::model::Origin) -> bool| {
+            let mut sub = m.clone();
+            sub.rows.retain(|r| !r.origin.is_demand() || keep(&r.origin));
+            solve(&p, &sub, &Options::default()).expect("the solver runs").status
+        };
+        prop_assert_eq!(only(&|o| s.conflict.contains(o)), Status::Infeasible);
+        for dropped in &s.conflict {
+            prop_assert_ne!(
+                only(&|o| s.conflict.contains(o) && o != dropped),
+                Status::Infeasible,
+                "the conflict holds without {:?}", dropped
+            );
+        }
     }
 
     /// Removing a partner never raises the optimum; raising a capacity never lowers it.
