@@ -64,6 +64,16 @@ impl Diagnostic {
         }
     }
 
+    /// Stands in for a diagnostic beyond [`MAX_PER_FILE`]: callers may still add help to it,
+    /// which is dropped unseen, so the costly "did you mean" search is skipped for it.
+    pub(crate) fn discarded() -> Self {
+        Diagnostic::whole_file(Level::Error, "", "")
+    }
+
+    fn is_discarded(&self) -> bool {
+        self.file.is_empty() && self.message.is_empty()
+    }
+
     /// Writes the diagnostic the way compilers do: headline, location, excerpt, help.
     pub fn render(&self, colour: bool) -> String {
         let (bold, red, yellow, blue, reset) = if colour {
@@ -129,15 +139,84 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A growing list of diagnostics for one file, with the source to place them in.
+/// Diagnostics kept per file. A hostile or garbled file can hold hundreds of thousands of
+/// mistakes; past this many, they are counted and summed up in one line instead, which keeps
+/// time, memory and the output bounded (nobody reads the 201st error before fixing the first).
+pub const MAX_PER_FILE: usize = 200;
+
+/// Longest message or help kept: longer ones come from quoting huge input and are cut.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Longest source excerpt shown: a window of the line around the column.
+pub const MAX_EXCERPT_CHARS: usize = 120;
+
+/// Counts the diagnostics of one file against [`MAX_PER_FILE`].
+#[derive(Debug, Default)]
+pub struct Budget {
+    kept: usize,
+    dropped: usize,
+    dropped_errors: bool,
+}
+
+impl Budget {
+    /// Whether one more diagnostic of `level` may be kept; if not, it is counted as dropped.
+    pub fn admit(&mut self, level: Level) -> bool {
+        if self.kept < MAX_PER_FILE {
+            self.kept += 1;
+            return true;
+        }
+        self.dropped += 1;
+        self.dropped_errors |= level == Level::Error;
+        false
+    }
+
+    /// The line that stands for the dropped diagnostics, if any were dropped.
+    pub fn summary(&self, file: &str) -> Option<Diagnostic> {
+        (self.dropped > 0).then(|| {
+            let level = if self.dropped_errors {
+                Level::Error
+            } else {
+                Level::Warning
+            };
+            let mut d = Diagnostic::whole_file(
+                level,
+                file,
+                format!(
+                    "{} more problem(s) in this file are not shown (at most {MAX_PER_FILE} are)",
+                    self.dropped
+                ),
+            );
+            d.help = Some("fix the problems shown first, then run again".into());
+            d
+        })
+    }
+}
+
+/// A growing list of diagnostics for one file, with the source to place them in. At most
+/// [`MAX_PER_FILE`] are kept; when the sink is dropped, one line sums up the rest.
 pub struct Sink<'a> {
     pub src: &'a Source,
     pub out: &'a mut Vec<Diagnostic>,
+    budget: Budget,
+    scratch: Diagnostic,
+}
+
+impl Drop for Sink<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.budget.summary(&self.src.name) {
+            self.out.push(d);
+        }
+    }
 }
 
 impl<'a> Sink<'a> {
     pub fn new(src: &'a Source, out: &'a mut Vec<Diagnostic>) -> Self {
-        Sink { src, out }
+        Sink {
+            src,
+            out,
+            budget: Budget::default(),
+            scratch: Diagnostic::discarded(),
+        }
     }
 
     pub fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
@@ -154,13 +233,17 @@ impl<'a> Sink<'a> {
     }
 
     fn push(&mut self, level: Level, span: Span, path: &str, message: String) -> &mut Diagnostic {
+        if !self.budget.admit(level) {
+            self.scratch = Diagnostic::discarded();
+            return &mut self.scratch;
+        }
         self.out
             .push(Diagnostic::at(self.src, level, span, path, message));
         self.out.last_mut().expect("just pushed")
     }
 
     pub fn has_errors(&self) -> bool {
-        self.out.iter().any(Diagnostic::is_error)
+        self.budget.dropped_errors || self.out.iter().any(Diagnostic::is_error)
     }
 }
 
@@ -186,32 +269,116 @@ impl Diagnostic {
             file: src.name.clone(),
             line,
             column,
-            path: path.to_string(),
-            message: message.into(),
+            path: shorten(path.to_string()),
+            message: shorten(message.into()),
             help: None,
-            excerpt: Some(Excerpt {
-                text: text.to_string(),
-                from: column,
-                to,
-            }),
+            excerpt: Some(Excerpt::window(text, column, to)),
         }
     }
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help = Some(shorten(help.into()));
         self
     }
 
     /// Adds "did you mean ..." when a known name is close to the one written.
     pub fn suggest<'n>(&mut self, written: &str, known: impl IntoIterator<Item = &'n str>) {
+        if self.is_discarded() {
+            return;
+        }
         if let Some(best) = closest(written, known) {
             self.help = Some(format!("did you mean `{best}`?"));
         }
     }
 }
 
+/// Cuts text quoted from a huge input down to [`MAX_MESSAGE_CHARS`], saying so, and writes
+/// control characters quoted from the input as escapes (`\u{1b}`), so a diagnostic shown on a
+/// terminal cannot carry an escape sequence.
+fn shorten(text: String) -> String {
+    let text = match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => format!("{}... (cut)", &text[..at]),
+        None => text,
+    };
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+impl Excerpt {
+    /// The part of a line to show: all of it when short, else a window of
+    /// [`MAX_EXCERPT_CHARS`] around the marked columns, so a one-line 8 MiB file does not
+    /// print 8 MiB per diagnostic.
+    fn window(line: &str, from: u32, to: u32) -> Excerpt {
+        // A control character of the file is shown as one replacement character, which keeps
+        // the columns of the marks and keeps escape sequences off the terminal.
+        let clean: String;
+        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
+            clean = line
+                .chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            clean.as_str()
+        } else {
+            line
+        };
+        let len = line.chars().count() as u32;
+        if len as usize <= MAX_EXCERPT_CHARS {
+            return Excerpt {
+                text: line.to_string(),
+                from,
+                to,
+            };
+        }
+        let width = MAX_EXCERPT_CHARS as u32;
+        let start = from
+            .saturating_sub(width / 4 + 1)
+            .min(len.saturating_sub(width));
+        let mut text: String = line
+            .chars()
+            .skip(start as usize)
+            .take(width as usize)
+            .collect();
+        // `start` is below `from` (the window opens before the column), so nothing underflows.
+        let prefix = if start > 0 { 3 } else { 0 };
+        if start > 0 {
+            text.insert_str(0, "...");
+        }
+        if start + width < len {
+            text.push_str("...");
+        }
+        let from = from - start + prefix;
+        let to = (to - start + prefix)
+            .min(text.chars().count() as u32 + 1)
+            .max(from + 1);
+        Excerpt { text, from, to }
+    }
+}
+
+/// Names longer than this are never "close" to a known id (ids are far shorter), and
+/// comparing them would cost time quadratic in their length.
+const MAX_SUGGEST_CHARS: usize = 200;
+
 /// The known name closest to `written`, if it is close enough to be a likely typo.
 pub fn closest<'n>(written: &str, known: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+    if written.len() > MAX_SUGGEST_CHARS {
+        return None;
+    }
     let written_lower = written.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for name in known {
@@ -256,6 +423,74 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let line = format!("{}BAD{}", "a".repeat(5000), "b".repeat(5000));
+        let src = Source::new("s.ron", line.clone());
+        let mut out = Vec::new();
+        Sink::new(&src, &mut out).error(Span::new(5000, 5003), "x", "bad here");
+        let ex = out[0].excerpt.as_ref().unwrap();
+        assert!(
+            ex.text.chars().count() <= MAX_EXCERPT_CHARS + 6,
+            "{}",
+            ex.text
+        );
+        let marked: String = ex
+            .text
+            .chars()
+            .skip(ex.from as usize - 1)
+            .take((ex.to - ex.from) as usize)
+            .collect();
+        assert_eq!(marked, "BAD");
+        assert!(ex.text.starts_with("...") && ex.text.ends_with("..."));
+        assert_eq!(out[0].column, 5001);
+    }
+
+    #[test]
+    fn past_the_cap_diagnostics_are_counted_in_one_line() {
+        let src = Source::new("s.ron", "x");
+        let mut out = Vec::new();
+        {
+            let mut sink = Sink::new(&src, &mut out);
+            for _ in 0..MAX_PER_FILE + 1000 {
+                sink.error(Span::new(0, 1), "", "bad")
+                    .suggest("goverment", ["government"]);
+            }
+            assert!(sink.has_errors());
+        }
+        assert_eq!(out.len(), MAX_PER_FILE + 1);
+        let last = out.last().unwrap();
+        assert!(last.is_error());
+        assert!(
+            last.message.contains("1000 more problem(s)"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn control_characters_from_the_input_never_reach_the_terminal() {
+        let src = Source::new("s.ron", "name: \"\u{1b}[2J\",");
+        let mut out = Vec::new();
+        Sink::new(&src, &mut out).error(Span::new(6, 13), "name", "bad `\u{1b}[2J`");
+        let shown = out[0].render(false);
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+    }
+
+    #[test]
+    fn huge_quoted_text_is_cut_and_never_suggested_for() {
+        let src = Source::new("s.ron", "x");
+        let mut out = Vec::new();
+        let huge = "g".repeat(1_000_000);
+        Sink::new(&src, &mut out)
+            .error(Span::new(0, 1), "", format!("unknown sector `{huge}`"))
+            .suggest(&huge, ["government"]);
+        assert!(out[0].message.chars().count() < MAX_MESSAGE_CHARS + 20);
+        assert!(out[0].message.ends_with("(cut)"));
+        assert!(out[0].help.is_none());
+    }
+
+    #[test]
     fn renders_location_excerpt_and_help() {
         let src = Source::new("s.ron", "Scenario(\n  sector: \"goverment\",\n)");
         let mut out = Vec::new();
@@ -267,6 +502,7 @@ mod tests {
             "unknown sector `goverment`",
         )
         .suggest("goverment", ["government"]);
+        drop(sink);
         let text = out[0].render(false);
         assert!(
             text.contains("s.ron:2:11 (at partners[0].sector)"),

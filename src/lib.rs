@@ -102,7 +102,8 @@ pub fn solve_line_up(
     line_up: &LineUp,
     opts: &solve::Options,
 ) -> Result<explain::Outcome, Error> {
-    let problem = model::Problem::new(kb, line_up);
+    let problem = model::Problem::try_new(kb, line_up)
+        .map_err(|e| Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
     Ok(explain::explain(&problem, &solved))

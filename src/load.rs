@@ -87,10 +87,13 @@ pub fn read_source(path: &str) -> Result<Source, LoadError> {
     Ok(Source::new(path, checked_text(path, bytes)?))
 }
 
+/// Walks real directories only: a symbolic link to a directory is not followed, so a link loop
+/// cannot read the same files forty times over, and a link to `/` cannot pull in the whole disk.
 fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
             collect_ron(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "ron") {
             out.push(path);
@@ -262,4 +265,24 @@ fn xlsx_rows(path: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, LoadError> {
                 .collect()
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_loop_in_a_rule_directory_reads_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("vocabulary.ron"), "Vocabulary()").unwrap();
+        std::os::unix::fs::symlink(".", dir.path().join("loop")).unwrap();
+        let sources = read_rules(dir.path()).unwrap();
+        assert_eq!(
+            sources.len(),
+            1,
+            "{:?}",
+            sources.iter().map(|s| &s.name).collect::<Vec<_>>()
+        );
+    }
 }

@@ -21,6 +21,9 @@ fn init_tracing(cli: &Cli) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Its own report of a failed write uses `eprintln!`, which panics when standard error
+        // is a closed pipe (`2>&1 | head`); a log line that cannot be written is just dropped.
+        .log_internal_errors(false)
         .with_ansi(commands::colour_on_stderr())
         .init();
 }

@@ -1,8 +1,9 @@
 //! The only file-system output: whole files written to a temporary name and renamed into place,
 //! so a failed run never leaves a half-written file or damages one that was there.
 
-use std::io::Write;
-use std::path::Path;
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
@@ -13,17 +14,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let (tmp, mut f) = create_temporary(dir, &name)?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A new temporary file next to the target (a rename is only atomic within one file system).
+/// `create_new` refuses a name that already exists, so a file or symbolic link someone placed
+/// at that name is never written through; the next name is tried instead.
+fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
+    const ATTEMPTS: u32 = 100;
+    for attempt in 0..ATTEMPTS {
+        let tmp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        ErrorKind::AlreadyExists,
+        format!("{ATTEMPTS} temporary names next to {name} are all taken"),
+    ))
 }
 
 #[cfg(test)]
@@ -46,5 +66,36 @@ mod tests {
         let path = dir.path().join("missing_dir").join("out.txt");
         assert!(write_atomic(&path, b"new").is_err());
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_what_was_there_and_no_temporary() {
+        // A directory with a file in it cannot be replaced by a file: the rename fails.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.md");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep.txt"), "kept").unwrap();
+        assert!(write_atomic(&target, b"new").is_err());
+        assert_eq!(
+            std::fs::read_to_string(target.join("keep.txt")).unwrap(),
+            "kept"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "untouched").unwrap();
+        let planted = dir
+            .path()
+            .join(format!(".out.txt.{}.0.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"report").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "report");
     }
 }

@@ -74,9 +74,13 @@ impl Source {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. An offset inside a character
+    /// counts as that character, so a span from any stage can never make rendering panic.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let offset = (offset as usize).min(self.text.len());
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
@@ -111,6 +115,14 @@ mod tests {
         assert_eq!(src.line_col(colon), (2, 4));
         assert_eq!(src.line_text(2), "\u{e9}t\u{e9}: 1");
         assert_eq!(src.line_text(3), "z");
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_is_that_characters_column() {
+        // Found by fuzzing: a syntax error at `é` spanned half of it and slicing panicked.
+        let src = Source::new("t", "Scenario(\u{e9})");
+        assert_eq!(src.line_col(10), (1, 10));
+        assert_eq!(src.line_col(11), (1, 11));
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! constraints (checked here, independently of the optimisation model), and scores them with
 //! the problem's own evaluation. The solver must reach the same optimum and respect every hard
 //! constraint; removing a partner never raises the optimum; adding capacity never lowers it;
-//! and the order of partners and needs in the file never changes the line-up.
+//! the order of partners and needs in the file never changes the line-up; the same input
+//! always renders to the same bytes; and a reported conflict is minimal.
 
 use proptest::prelude::*;
 use rolefit::kb::KnowledgeBase;
 use rolefit::load::Document;
 use rolefit::model::{Assignment, Block, Problem, build};
+use rolefit::report::{Format, Style};
 use rolefit::scenario::LineUp;
 use rolefit::solve::{Options, Status, solve};
 use rolefit::source::Source;
@@ -357,6 +359,82 @@ proptest! {
         };
         prop_assert_eq!(pairs(&oa), pairs(&ob));
         prop_assert_eq!(oa.status, ob.status);
+    }
+
+    /// The same input gives byte-identical output in every format; any reordering of partners
+    /// and needs in the file gives the same report except the order of presentation it
+    /// specifies (the partner list and the matrix follow the file).
+    #[test]
+    fn same_input_same_bytes_and_file_order_only_changes_presentation(
+        (c, partner_perm, need_perm) in case(6, 6).prop_flat_map(|c| {
+            let (n, m) = (c.partners.len(), c.needs.len());
+            (
+                Just(c),
+                Just((0..n).collect::<Vec<_>>()).prop_shuffle(),
+                Just((0..m).collect::<Vec<_>>()).prop_shuffle(),
+            )
+        })
+    ) {
+        let forward = ron(&c, &(0..c.partners.len()).collect::<Vec<_>>(), &(0..c.needs.len()).collect::<Vec<_>>());
+        let shuffled = ron(&c, &partner_perm, &need_perm);
+        let (Some(a), Some(b)) = (line_up(&forward), line_up(&shuffled)) else {
+            return Ok(());
+        };
+        let opts = Options::default();
+        let render = |l: &LineUp| -> Vec<String> {
+            let o = rolefit::solve_line_up(kb(), l, &opts).expect("solves");
+            [Format::Text, Format::Json, Format::Markdown]
+                .into_iter()
+                .map(|f| rolefit::report::render(&o, f, Style::default()))
+                .collect()
+        };
+        let first = render(&a);
+        let again = render(&line_up(&forward).expect("valid the second time too"));
+        prop_assert_eq!(&first, &again, "the same input rendered differently");
+        let other = render(&b);
+        let json = |text: &str| -> serde_json::Value { serde_json::from_str(text).expect("JSON report") };
+        let (x, y) = (json(&first[1]), json(&other[1]));
+        for key in ["status", "objective", "objective_breakdown", "coverage", "assignments", "uncovered", "flags", "avoided", "conflict", "notes"] {
+            prop_assert_eq!(&x[key], &y[key], "`{}` changed with the file order", key);
+        }
+        let ids = |v: &serde_json::Value| -> Vec<String> {
+            let mut ids: Vec<String> = v["partners"].as_array().expect("partners").iter()
+                .map(|p| p["id"].as_str().expect("id").to_string()).collect();
+            ids.sort();
+            ids
+        };
+        prop_assert_eq!(ids(&x), ids(&y));
+    }
+
+    /// An infeasible line-up's conflict is irreducible: its demands cannot all hold, and
+    /// dropping any one of them leaves a model with a line-up.
+    #[test]
+    fn a_reported_conflict_is_minimal(c in case(5, 5)) {
+        let order: Vec<usize> = (0..c.partners.len()).collect();
+        let Some(l) = line_up(&ron(&c, &order, &(0..c.needs.len()).collect::<Vec<_>>())) else {
+            return Ok(());
+        };
+        let p = Problem::new(kb(), &l);
+        let m = build(&p);
+        let s = solve(&p, &m, &Options::default()).expect("the solver runs");
+        if s.status != Status::Infeasible {
+            return Ok(());
+        }
+        prop_assert!(s.conflict_minimal);
+        prop_assert!(!s.conflict.is_empty());
+        let only = |keep: &dyn Fn(&rolefit::model::Origin) -> bool| {
+            let mut sub = m.clone();
+            sub.rows.retain(|r| !r.origin.is_demand() || keep(&r.origin));
+            solve(&p, &sub, &Options::default()).expect("the solver runs").status
+        };
+        prop_assert_eq!(only(&|o| s.conflict.contains(o)), Status::Infeasible);
+        for dropped in &s.conflict {
+            prop_assert_ne!(
+                only(&|o| s.conflict.contains(o) && o != dropped),
+                Status::Infeasible,
+                "the conflict holds without {:?}", dropped
+            );
+        }
     }
 
     /// Removing a partner never raises the optimum; raising a capacity never lowers it.

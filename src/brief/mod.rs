@@ -243,7 +243,8 @@ pub fn brief_line_up(
     line_up: &LineUp,
     opts: &crate::solve::Options,
 ) -> Result<Brief, crate::Error> {
-    let problem = crate::model::Problem::new(kb, line_up);
+    let problem = crate::model::Problem::try_new(kb, line_up)
+        .map_err(|e| crate::Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
     let milp = crate::model::build(&problem);
     let solved = crate::solve::solve(&problem, &milp, opts)?;
     let outcome: Outcome = crate::explain::explain(&problem, &solved);

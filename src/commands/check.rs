@@ -1,6 +1,6 @@
 //! `rolefit check`: every problem in scenario and rule files.
 
-use super::{EXIT_INVALID, EXIT_OK, colour_on_stderr, emit, rule_documents};
+use super::{EXIT_INVALID, EXIT_OK, colour_on_stderr, emit, emit_err, rule_documents};
 use crate::Error;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diag::Diagnostic;
@@ -53,7 +53,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
         CheckFormat::Text => {
             let colour = colour_on_stderr();
             for d in &all {
-                eprintln!("{}", d.render(colour));
+                emit_err(&format!("{}\n", d.render(colour)));
             }
             let mut out = String::new();
             for (file, checked, errors) in &results {

@@ -82,6 +82,12 @@ pub fn emit(text: &str) -> Result<(), Error> {
     }
 }
 
+/// Writes to standard error, ignoring failure: with stderr closed or a pipe gone
+/// (`2>&1 | head`), there is nowhere left to report to, and `eprintln!` would panic.
+pub fn emit_err(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
     crate::output::write_atomic(path, text.as_bytes()).map_err(|source| Error::Write {
         path: path.display().to_string(),
@@ -309,7 +315,7 @@ pub fn show_error(e: &Error) {
         Error::Invalid(Diagnostics(diags)) => {
             let colour = colour_on_stderr();
             for d in diags {
-                eprintln!("{}", d.render(colour));
+                emit_err(&format!("{}\n", d.render(colour)));
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let files: Vec<&str> = {
@@ -321,11 +327,11 @@ pub fn show_error(e: &Error) {
                 f.dedup();
                 f
             };
-            eprintln!(
-                "error: {errors} error(s) in {}; nothing was solved",
+            emit_err(&format!(
+                "error: {errors} error(s) in {}; nothing was solved\n",
                 files.join(", ")
-            );
+            ));
         }
-        other => eprintln!("error: {other}"),
+        other => emit_err(&format!("error: {other}\n")),
     }
 }

@@ -1,8 +1,8 @@
 //! `rolefit solve`: one line-up, explained.
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, colour_on_stdout, emit, load_scenario, pick_line_up,
-    severity, solve_options, what_ifs, write_file,
+    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, colour_on_stdout, deliver, emit_err, load_scenario,
+    pick_line_up, severity, solve_options, what_ifs, write_file,
 };
 use crate::cli::{ReportFormat, SolveArgs};
 use crate::report::{self, Format, Style};
@@ -14,11 +14,12 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let (kb, scenario) = load_scenario(&args.input, &mut t)?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
-    let (problem, milp) = t.stage("build", || {
-        let problem = model::Problem::new(&kb, &line_up);
+    let (problem, milp) = t.stage("build", || -> Result<_, Error> {
+        let problem = model::Problem::try_new(&kb, &line_up)
+            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
         let milp = model::build(&problem);
-        (problem, milp)
-    });
+        Ok((problem, milp))
+    })?;
     tracing::debug!(
         vars = milp.vars.len(),
         rows = milp.rows.len(),
@@ -40,12 +41,9 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         colour: args.output.is_none() && colour_on_stdout(),
     };
     let text = t.stage("render", || report::render(&outcome, format, style));
-    match &args.output {
-        Some(path) => write_file(path, &text)?,
-        None => emit(&text)?,
-    }
+    deliver(args.output.as_deref(), &text)?;
     if args.timings {
-        eprint!("{}", t.report());
+        emit_err(&t.report());
     }
     let flagged = args
         .fail_on

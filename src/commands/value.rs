@@ -23,7 +23,9 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {:?} threads: {e}", args.threads)))?;
     let report = pool.install(|| -> Result<_, Error> {
-        let game = Game::new(Problem::new(&kb, &line_up), Default::default())?;
+        let problem = Problem::try_new(&kb, &line_up)
+            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
+        let game = Game::new(problem, Default::default())?;
         let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
         let exact = match args.method {
             ValueMethod::Exact => true,

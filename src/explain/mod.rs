@@ -206,11 +206,23 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
             })
             .collect();
         out.flags = out.conflict.iter().map(conflict::flag).collect();
-        out.notes.push(format!(
-            "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` contradict each other (without any one of them, the others agree). Other contradictions may remain: the ways out say which single change restores a line-up.",
-            out.conflict.len()
-        ));
+        if solved.conflict_minimal {
+            out.notes.push(format!(
+                "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` contradict each other (without any one of them, the others agree). Other contradictions may remain: the ways out say which single change restores a line-up.",
+                out.conflict.len()
+            ));
+        } else {
+            out.notes.push(format!(
+                "No line-up satisfies all hard constraints: the {} demand(s) flagged `conflict` cannot all hold. The time limit ran out while narrowing them down, so some may not be needed for the contradiction; a longer --time-limit narrows them further.",
+                out.conflict.len()
+            ));
+        }
     } else {
+        if solved.status == Status::Feasible {
+            out.notes.push(
+                "The time limit stopped the search before this line-up was proven best; a longer --time-limit may find a better one.".to_string(),
+            );
+        }
         explain_solution(p, a, &mut out);
     }
     out.partners = p

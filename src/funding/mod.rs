@@ -160,7 +160,8 @@ fn case<'k>(
     line_up: &LineUp,
     opts: &Options,
 ) -> Result<Case<'k>, FundingError> {
-    let problem = Problem::new(kb, line_up);
+    let problem = Problem::try_new(kb, line_up)
+        .map_err(|e| FundingError::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
     let outcome = explain::explain(&problem, &solved);

@@ -8,9 +8,36 @@ use super::doc::{
     self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref,
 };
 use super::*;
-use crate::diag::{Diagnostic, Level, Sink};
+use crate::diag::{Budget, Diagnostic, Level, Sink};
 use crate::load::Document;
 use crate::source::{Source, Span};
+use std::collections::HashMap;
+
+/// Sizes of a rule set beyond which it is certainly a mistake (or hostile); each is a clear
+/// error. They bound the work of matching rules against a scenario and the size of the model.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub sectors: usize,
+    /// Comparative advantages, motives, rewards or risks of one sector (each row).
+    pub items: usize,
+    pub capabilities: usize,
+    pub roles: usize,
+    pub rules: usize,
+    /// Traits, and attributes, of the vocabulary (each).
+    pub terms: usize,
+    /// Tests in one rule's condition (`All`, `Not`, `Sector`, ... each count one).
+    pub tests: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    sectors: 100,
+    items: 200,
+    capabilities: 1000,
+    roles: 500,
+    rules: 1000,
+    terms: 1000,
+    tests: 64,
+};
 
 /// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
 pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
@@ -26,11 +53,17 @@ pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
         }
     }
     let sources: Vec<&Source> = docs.iter().map(|d| &d.source).collect();
+    let mut budgets: Vec<Budget> = sources.iter().map(|_| Budget::default()).collect();
     let kb = Builder {
         sources: &sources,
         diags: &mut diags,
+        budgets: &mut budgets,
+        scratch: Diagnostic::discarded(),
     }
     .build(raw);
+    for (budget, source) in budgets.iter().zip(&sources) {
+        diags.extend(budget.summary(&source.name));
+    }
     let has_errors = diags.iter().any(Diagnostic::is_error);
     (kb.filter(|_| !has_errors), diags)
 }
@@ -38,20 +71,27 @@ pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
 struct Builder<'a> {
     sources: &'a [&'a Source],
     diags: &'a mut Vec<Diagnostic>,
+    /// Diagnostics kept per file, as a [`Sink`] keeps them.
+    budgets: &'a mut [Budget],
+    /// Receives the diagnostics beyond a file's budget.
+    scratch: Diagnostic,
 }
 
 /// Keeps the last definition of each id; the same id twice within one file is reported.
 fn latest_by_id<T>(b: &mut Builder, items: Vec<T>, id: impl Fn(&T) -> &Ref, what: &str) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();
+    // Where each id is in `out`: an index, not a scan, since a rule file may hold many items.
+    let mut at: HashMap<String, usize> = HashMap::new();
     for item in items {
         let r = id(&item);
-        if let Some(i) = out.iter().position(|o| id(o).name == r.name) {
+        if let Some(&i) = at.get(&r.name) {
             if id(&out[i]).file == r.file {
                 let msg = format!("{what} `{}` is defined twice in this file", r.name);
                 b.error(r, msg);
             }
             out[i] = item;
         } else {
+            at.insert(r.name.clone(), out.len());
             out.push(item);
         }
     }
@@ -70,6 +110,10 @@ impl Builder<'_> {
         path: &str,
         message: String,
     ) -> &mut Diagnostic {
+        if !self.budgets[file].admit(Level::Error) {
+            self.scratch = Diagnostic::discarded();
+            return &mut self.scratch;
+        }
         let d = Diagnostic::at(self.sources[file], Level::Error, span, path, message);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -85,11 +129,46 @@ impl Builder<'_> {
         None
     }
 
-    fn build(mut self, raw: RawKb) -> Option<KnowledgeBase> {
+    /// Reports the first item beyond `limit` and keeps only `limit` of them, so the checks
+    /// that follow stay cheap; the rule set is refused either way.
+    fn at_most<T>(
+        &mut self,
+        items: &mut Vec<T>,
+        limit: usize,
+        what: &str,
+        id: impl Fn(&T) -> &Ref,
+    ) {
+        if let Some(first_over) = items.get(limit) {
+            let r = id(first_over).clone();
+            self.error(
+                &r,
+                format!(
+                    "the rule set has {} {what}, more than the limit of {limit}",
+                    items.len()
+                ),
+            );
+            items.truncate(limit);
+        }
+    }
+
+    fn build(mut self, mut raw: RawKb) -> Option<KnowledgeBase> {
+        self.at_most(&mut raw.traits, LIMITS.terms, "traits", |t| &t.id);
+        self.at_most(&mut raw.attributes, LIMITS.terms, "attributes", |t| &t.id);
         let traits = self.terms(raw.traits, "trait");
         let attributes = self.terms(raw.attributes, "attribute");
-        let sectors = latest_by_id(&mut self, raw.sectors, |s| &s.id, "sector");
+        let mut sectors = latest_by_id(&mut self, raw.sectors, |s| &s.id, "sector");
+        self.at_most(&mut sectors, LIMITS.sectors, "sectors", |s| &s.id);
+        for s in &mut sectors {
+            let what = format!("items in a row of sector `{}`", s.id.name);
+            for row in [&mut s.motives, &mut s.rewards, &mut s.risks] {
+                self.at_most(row, LIMITS.items, &what, |t| &t.id);
+            }
+            let what = format!("advantages of sector `{}`", s.id.name);
+            self.at_most(&mut s.advantages, LIMITS.items, &what, |(t, _)| &t.id);
+        }
         let mut capabilities: Vec<Capability> = Vec::new();
+        // Where each capability is in `capabilities`, so sectors with many advantages stay cheap.
+        let mut capability_at: HashMap<String, usize> = HashMap::new();
         let mut motives: Vec<Term> = Vec::new();
         let mut built_sectors = Vec::new();
         for s in &sectors {
@@ -100,9 +179,20 @@ impl Builder<'_> {
             self.no_repeats(&adv_terms, &format!("advantage of sector `{}`", s.id.name));
             let mut advantages = Vec::new();
             for (t, strength) in &s.advantages {
-                let cap = match capabilities.iter().position(|c| c.id == t.id.name) {
-                    Some(i) => i,
+                let cap = match capability_at.get(&t.id.name) {
+                    Some(&i) => i,
                     None => {
+                        if capabilities.len() == LIMITS.capabilities {
+                            self.error(
+                                &t.id,
+                                format!(
+                                    "the rule set has more than the limit of {} capabilities",
+                                    LIMITS.capabilities
+                                ),
+                            );
+                            return None;
+                        }
+                        capability_at.insert(t.id.name.clone(), capabilities.len());
                         capabilities.push(Capability {
                             id: t.id.name.clone(),
                             label: t.label.clone(),
@@ -156,7 +246,8 @@ impl Builder<'_> {
             attributes: attributes.iter().map(|t| t.id.clone()).collect(),
             roles: Vec::new(),
         };
-        let raw_roles = latest_by_id(&mut self, raw.roles, |r| &r.id, "role");
+        let mut raw_roles = latest_by_id(&mut self, raw.roles, |r| &r.id, "role");
+        self.at_most(&mut raw_roles, LIMITS.roles, "roles", |r| &r.id);
         let mut names = names;
         names.roles = raw_roles.iter().map(|r| r.id.name.clone()).collect();
         let roles: Vec<Role> = raw_roles
@@ -177,6 +268,8 @@ impl Builder<'_> {
                 }
             }
         }
+        self.at_most(&mut raw_rules, LIMITS.rules, "rules", |r| &r.id);
+        raw_rules.retain(|r| self.small_enough(r));
         let partial = KnowledgeBase {
             sectors: built_sectors,
             capabilities,
@@ -215,6 +308,39 @@ impl Builder<'_> {
             settings,
             ..partial
         })
+    }
+
+    /// Whether each condition of a rule has at most [`LIMITS`]`.tests` tests: every test is
+    /// evaluated for each partner and role, so one huge condition would make matching crawl.
+    fn small_enough(&mut self, r: &doc::RawRule) -> bool {
+        let tests: Vec<&RawTest> = match &r.scope {
+            RawScope::Holds { who, .. }
+            | RawScope::Load { who, .. }
+            | RawScope::Unserved { who }
+            | RawScope::Idle { who }
+            | RawScope::Shared { who, .. }
+            | RawScope::Additionality { who, .. } => who.iter().collect(),
+            RawScope::Pair { first, second } => vec![first, second],
+            RawScope::Uncovered { role } => role.iter().collect(),
+            RawScope::Concentration { .. } | RawScope::Diversity { .. } => Vec::new(),
+        };
+        let mut ok = true;
+        for t in tests {
+            let n = test_count(t);
+            if n > LIMITS.tests {
+                self.error_at(
+                    t.file,
+                    t.span,
+                    &t.path,
+                    format!(
+                        "this condition has {n} tests, more than the limit of {}",
+                        LIMITS.tests
+                    ),
+                );
+                ok = false;
+            }
+        }
+        ok
     }
 
     fn terms(&mut self, raw: Vec<RawTerm>, what: &str) -> Vec<Term> {
@@ -535,6 +661,15 @@ impl Builder<'_> {
             bonus: e.bonus,
             flag,
         })
+    }
+}
+
+/// How many tests a condition holds, itself included.
+fn test_count(t: &RawTest) -> usize {
+    1 + match &t.kind {
+        RawTestKind::All(items) | RawTestKind::Either(items) => items.iter().map(test_count).sum(),
+        RawTestKind::Not(inner) => test_count(inner),
+        _ => 0,
     }
 }
 

@@ -240,7 +240,7 @@ impl Decoder<'_, '_> {
 
     fn text(&mut self, f: &mut read::Fields, name: &'static str) -> String {
         f.take(name)
-            .and_then(|n| read::string(self.sink, n, &f.at(name)))
+            .and_then(|n| read::text(self.sink, n, &f.at(name)))
             .map(|s| s.value)
             .unwrap_or_default()
     }
@@ -513,7 +513,7 @@ impl Decoder<'_, '_> {
                 })
             }
             ("Text", Variant::Tuple([text])) => {
-                let t = read::string(self.sink, text, path)?;
+                let t = read::text(self.sink, text, path)?;
                 if t.value.trim().is_empty() {
                     self.sink
                         .error(t.span, path, "a rule's source text must not be empty");
@@ -839,7 +839,7 @@ impl Decoder<'_, '_> {
         });
         let message = f
             .require(self.sink, "message")
-            .and_then(|n| read::string(self.sink, n, &f.at("message")));
+            .and_then(|n| read::text(self.sink, n, &f.at("message")));
         f.finish(self.sink);
         let message = message?;
         Some(RawFlag {

@@ -7,7 +7,7 @@ mod build;
 mod doc;
 mod embedded;
 
-pub use build::load;
+pub use build::{LIMITS, Limits, load};
 
 /// The top-level document names a rule file may hold.
 pub fn doc_kinds() -> &'static [&'static str] {

@@ -134,8 +134,51 @@ impl Assignment {
     }
 }
 
+/// Most rule instances a problem built from input may hold. Each costs about a kilobyte once
+/// in the solver's model, so this bounds memory; a consortium of 1000 partners under the
+/// built-in rules has about 10 000.
+pub const MAX_INSTANCES: usize = 200_000;
+
+/// The rules in force match a line-up more often than [`MAX_INSTANCES`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the rules in force match this line-up more than {MAX_INSTANCES} times (partners, roles or pairs of roles), too many to model: split the consortium, or use fewer needs or rules"
+)]
+pub struct TooLarge;
+
+/// Instances matched so far; beyond the cap they are counted out, not kept, so a rule set that
+/// matches everything cannot fill memory before the problem is refused.
+struct Matched {
+    list: Vec<Instance>,
+    cap: usize,
+    over: bool,
+}
+
+impl Matched {
+    fn push(&mut self, instance: Instance) {
+        if self.list.len() < self.cap {
+            self.list.push(instance);
+        } else {
+            self.over = true;
+        }
+    }
+}
+
 impl<'k> Problem<'k> {
+    /// The problem of a line-up, refused when the rules match it more than [`MAX_INSTANCES`]
+    /// times: what every command uses on input.
+    pub fn try_new(kb: &'k KnowledgeBase, line_up: &LineUp) -> Result<Problem<'k>, TooLarge> {
+        let (problem, over) = Problem::with_cap(kb, line_up, MAX_INSTANCES);
+        if over { Err(TooLarge) } else { Ok(problem) }
+    }
+
+    /// The problem of a line-up, however large.
     pub fn new(kb: &'k KnowledgeBase, line_up: &LineUp) -> Problem<'k> {
+        Problem::with_cap(kb, line_up, usize::MAX).0
+    }
+
+    /// The problem, and whether matching the rules went over `cap` instances.
+    fn with_cap(kb: &'k KnowledgeBase, line_up: &LineUp, cap: usize) -> (Problem<'k>, bool) {
         let mut partner_idx: Vec<usize> = (0..line_up.partners.len()).collect();
         partner_idx.sort_by(|&a, &b| line_up.partners[a].id.cmp(&line_up.partners[b].id));
         let mut need_idx: Vec<usize> = (0..line_up.needs.len()).collect();
@@ -201,9 +244,9 @@ impl<'k> Problem<'k> {
             need_order,
             notes: line_up.notes.clone(),
         };
-        problem.match_rules();
+        let over = problem.match_rules(cap);
         problem.require_sectors();
-        problem
+        (problem, over)
     }
 
     /// The sectors that can take part (a partner of theirs can take some role), and the
@@ -253,7 +296,8 @@ impl<'k> Problem<'k> {
     }
 
     /// Matches every rule against the line-up, recording blocks and instances.
-    fn match_rules(&mut self) {
+    /// Returns whether more than `cap` instances matched (those beyond it are dropped).
+    fn match_rules(&mut self, cap: usize) -> bool {
         let kb = self.kb;
         let (np, nn) = (self.partners.len(), self.needs.len());
         for i in 0..np {
@@ -265,7 +309,11 @@ impl<'k> Problem<'k> {
                 }
             }
         }
-        let mut instances = Vec::new();
+        let mut instances = Matched {
+            list: Vec::new(),
+            cap,
+            over: false,
+        };
         for (r, rule) in kb.rules.iter().enumerate() {
             let rule_ix = RuleIx(r as u32);
             let forbid = rule.effect.forbid;
@@ -431,6 +479,8 @@ impl<'k> Problem<'k> {
             }
         }
         // Instances on blocked pairs can never fire; drop them so the model stays small.
+        let over = instances.over;
+        let mut instances = instances.list;
         instances.retain(|inst| match inst.subject {
             Subject::Holds { partner, need, .. } => self.blocked[partner][need].is_none(),
             Subject::Pair {
@@ -441,6 +491,7 @@ impl<'k> Problem<'k> {
             _ => true,
         });
         self.instances = instances;
+        over
     }
 
     /// Units by which an instance is active in an assignment (0 when it is not).

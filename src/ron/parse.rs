@@ -15,6 +15,14 @@ use crate::source::Span;
 /// Deeper nesting than any rolefit document needs; guards the stack against hostile input.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most items in one list, map or struct. Real files stay far below (a scenario has at most
+/// 1000 partners); the cap keeps every later check over a collection cheap.
+pub const MAX_ITEMS: usize = 10_000;
+
+/// Most values in one document. Each value costs about a hundred bytes in the tree, so this
+/// bounds the memory an 8 MiB file can take (one made of `[1,1,1,...]` would hold 4 million).
+pub const MAX_VALUES: usize = 1_000_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
@@ -93,6 +101,7 @@ pub fn parse(text: &str) -> Result<Node> {
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        values: 0,
     };
     p.skip_trivia()?;
     while p.peek() == Some(b'#') {
@@ -115,6 +124,7 @@ struct Parser<'t> {
     bytes: &'t [u8],
     pos: usize,
     depth: usize,
+    values: usize,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -135,7 +145,9 @@ impl<'t> Parser<'t> {
     }
 
     fn error_at(&self, start: usize, message: impl Into<String>) -> SyntaxError {
-        let end = (start + 1).min(self.bytes.len()).max(start);
+        // The whole character at `start`, which may be several bytes (`é`, a stray BOM).
+        let width = self.text.get(start..).and_then(|t| t.chars().next());
+        let end = start + width.map_or(0, char::len_utf8);
         SyntaxError {
             span: Span::new(start, end),
             message: message.into(),
@@ -225,6 +237,12 @@ impl<'t> Parser<'t> {
             return Err(self.error_here(format!(
                 "values are nested more than {MAX_DEPTH} levels deep"
             )));
+        }
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(
+                self.error_here(format!("the document holds more than {MAX_VALUES} values"))
+            );
         }
         let node = self.value_inner();
         self.depth -= 1;
@@ -327,6 +345,7 @@ impl<'t> Parser<'t> {
                         self.found()
                     )));
                 }
+                self.count(fields.len())?;
                 let field_name = self.ident();
                 self.expect(b':', "`:` after the field name")?;
                 let value = self.value()?;
@@ -347,6 +366,7 @@ impl<'t> Parser<'t> {
                 if self.peek() == Some(b')') {
                     break;
                 }
+                self.count(items.len())?;
                 items.push(self.value()?);
                 if !self.comma_or_close(b')')? {
                     break;
@@ -355,6 +375,16 @@ impl<'t> Parser<'t> {
             self.expect(b')', "`,` or `)`")?;
             Ok(self.node(start, Kind::Tuple(name, items)))
         }
+    }
+
+    /// Refuses one more item in a collection that already holds `so_far` of them.
+    fn count(&self, so_far: usize) -> Result<()> {
+        if so_far >= MAX_ITEMS {
+            return Err(self.error_here(format!(
+                "more than {MAX_ITEMS} items in one list, map or struct"
+            )));
+        }
+        Ok(())
     }
 
     /// Looks ahead: is the cursor at `ident :` (a struct field) rather than a value?
@@ -395,6 +425,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b']') {
                 break;
             }
+            self.count(items.len())?;
             items.push(self.value()?);
             if !self.comma_or_close(b']')? {
                 break;
@@ -412,6 +443,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b'}') {
                 break;
             }
+            self.count(entries.len())?;
             let key = self.value()?;
             self.expect(b':', "`:` between a map key and its value")?;
             let value = self.value()?;
@@ -743,6 +775,49 @@ mod tests {
                 .contains("after the end")
         );
         assert!(parse("3u8").unwrap_err().message.contains("suffix"));
+    }
+
+    #[test]
+    fn a_syntax_error_at_a_non_ascii_character_spans_the_whole_character() {
+        // Found by fuzzing: the span ended inside `é` and rendering the error panicked.
+        let err = parse("Scenario(\u{e9})").unwrap_err();
+        assert_eq!((err.span.start, err.span.end), (9, 11));
+        assert!(err.message.contains("found `\u{e9}`"), "{}", err.message);
+        let err = parse("[1, \u{feff}]").unwrap_err();
+        assert_eq!((err.span.start, err.span.end), (4, 7));
+    }
+
+    #[test]
+    fn a_collection_over_the_item_limit_is_an_error_at_the_first_item_too_many() {
+        for (open, item, close) in [
+            ("[", "1,", "]"),
+            ("{", "\"k\":1,", "}"),
+            ("S(", "a:1,", ")"),
+        ] {
+            let text = format!("{open}{}{close}", item.repeat(MAX_ITEMS + 1));
+            let err = parse(&text).unwrap_err();
+            assert!(
+                err.message.contains("more than 10000 items"),
+                "{}",
+                err.message
+            );
+            let at = open.len() + item.len() * MAX_ITEMS;
+            assert_eq!(err.span.start as usize, at, "{open}");
+            let ok = format!("{open}{}{close}", item.repeat(MAX_ITEMS));
+            assert!(parse(&ok).is_ok(), "{open}: exactly the limit is accepted");
+        }
+    }
+
+    #[test]
+    fn a_document_over_the_value_limit_is_an_error() {
+        let row = format!("[{}],", "1,".repeat(MAX_ITEMS - 1));
+        let text = format!("[{}]", row.repeat(MAX_VALUES / MAX_ITEMS + 1));
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.message.contains("more than 1000000 values"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::parse::{Field, Kind, Node};
 use crate::diag::Sink;
 use crate::source::{Span, Spanned};
+use std::collections::HashSet;
 
 /// `path.name`, or `name` at the top.
 pub fn field_path(path: &str, name: &str) -> String {
@@ -26,6 +27,12 @@ pub fn key_path(path: &str, key: &str) -> String {
 
 /// Largest integer accepted anywhere; beyond it a count is certainly a mistake.
 const MAX_INTEGER: f64 = 1e12;
+
+/// Longest id accepted: ids name things (`implementation_at_scale`), they are never prose.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// Longest text accepted (a name, a description, a flag message): more is a paste gone wrong.
+pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// The fields of one struct, handed out by name; what is never asked for is an unknown field.
 pub struct Fields<'v> {
@@ -66,11 +73,11 @@ impl<'v> Fields<'v> {
 
     /// Reports every field that was written but never asked for, with the closest known name.
     pub fn finish(self, sink: &mut Sink) {
-        for (i, (entry, used)) in self.entries.iter().zip(&self.used).enumerate() {
+        // A set, not a scan of earlier fields: a hostile struct may have a million fields.
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (entry, used) in self.entries.iter().zip(&self.used) {
             // A repeated field was reported when the struct was read.
-            let repeated = self.entries[..i]
-                .iter()
-                .any(|e| e.name.text == entry.name.text);
+            let repeated = !seen.insert(entry.name.text.as_str());
             if !used && !repeated {
                 let mut expected: Vec<&str> = self.asked.clone();
                 expected.sort_unstable();
@@ -127,8 +134,9 @@ pub fn fields<'v>(sink: &mut Sink, node: &'v Node, path: &str, name: &str) -> Op
             return None;
         }
     };
-    for (i, entry) in entries.iter().enumerate() {
-        if entries[..i].iter().any(|e| e.name.text == entry.name.text) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for entry in entries {
+        if !seen.insert(entry.name.text.as_str()) {
             sink.error(
                 entry.name.span,
                 &field_path(path, &entry.name.text),
@@ -212,9 +220,54 @@ pub fn snake_id(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// A plain text of at most [`MAX_TEXT_CHARS`] characters. A line break written inside the
+/// string of a Windows (CRLF) file becomes `\n`, so the file's line ends never change the
+/// output; other control characters (an escape sequence that would repaint the terminal
+/// showing the report, a stray `\r`) are refused: names and descriptions are plain text.
+pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
+    let mut s = string(sink, node, path)?;
+    let len = s.value.chars().count();
+    if len > MAX_TEXT_CHARS {
+        sink.error(
+            s.span,
+            path,
+            format!("text of {len} characters is longer than the limit of {MAX_TEXT_CHARS}"),
+        );
+        return None;
+    }
+    if s.value.contains('\r') {
+        s.value = s.value.replace("\r\n", "\n");
+    }
+    if let Some(c) = s
+        .value
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
+        sink.error(
+            s.span,
+            path,
+            format!(
+                "the text holds the control character U+{:04X}; names and descriptions are plain text",
+                c as u32
+            ),
+        );
+        return None;
+    }
+    Some(s)
+}
+
 /// A string that must be a lower snake_case id.
 pub fn id(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     let s = string(sink, node, path)?;
+    let len = s.value.chars().count();
+    if len > MAX_ID_CHARS {
+        sink.error(
+            s.span,
+            path,
+            format!("an id of {len} characters is longer than the limit of {MAX_ID_CHARS}"),
+        );
+        return None;
+    }
     if is_snake_id(&s.value) {
         return Some(s);
     }
@@ -352,11 +405,15 @@ pub fn string_map<'v>(
         return Vec::new();
     };
     let mut out: Vec<(Spanned<String>, &Node)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (key, value) in entries {
         let Some(k) = string(sink, key, path) else {
             continue;
         };
-        if out.iter().any(|(seen, _)| seen.value == k.value) {
+        let Kind::Str(text) = &key.kind else {
+            continue;
+        };
+        if !seen.insert(text.as_str()) {
             sink.error(
                 k.span,
                 &key_path(path, &k.value),
@@ -486,6 +543,33 @@ mod tests {
             symbol(s, n, "severity", &["info", "low", "high"])
         });
         assert!(r.is_none() && e[0].contains("did you mean `high`"), "{e:?}");
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks_and_tabs() {
+        let (r, e) = with("\"Acme\\u{1b}[2J\"", |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("U+001B"), "{e:?}");
+        let (r, e) = with("\"a\\rb\"", |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("U+000D"), "{e:?}");
+        let (r, _) = with("\"line one\r\nline two\tend\"", |s, n| text(s, n, "d"));
+        assert_eq!(r.unwrap().value, "line one\nline two\tend");
+    }
+
+    #[test]
+    fn overlong_ids_and_texts_are_refused() {
+        let long_id = format!("\"{}\"", "a".repeat(MAX_ID_CHARS + 1));
+        let (r, e) = with(&long_id, |s, n| id(s, n, "id"));
+        assert!(
+            r.is_none() && e[0].contains("longer than the limit of 64"),
+            "{e:?}"
+        );
+        let ok_id = format!("\"{}\"", "a".repeat(MAX_ID_CHARS));
+        assert!(with(&ok_id, |s, n| id(s, n, "id")).0.is_some());
+        let long_text = format!("\"{}\"", "\u{e9}".repeat(MAX_TEXT_CHARS + 1));
+        let (r, e) = with(&long_text, |s, n| text(s, n, "name"));
+        assert!(r.is_none() && e[0].contains("limit of 10000"), "{e:?}");
+        let ok_text = format!("\"{}\"", "\u{e9}".repeat(MAX_TEXT_CHARS));
+        assert!(with(&ok_text, |s, n| text(s, n, "name")).0.is_some());
     }
 
     #[test]

@@ -11,19 +11,27 @@ use crate::source::Spanned;
 /// Sizes beyond which an input is certainly a mistake (or hostile); each is a clear error.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Partners of a line-up: the base, or a variant once its changes are applied.
     pub partners: usize,
+    /// Roles one scenario needs (each is a column of the model).
+    pub needs: usize,
     pub variants: usize,
     pub candidates: usize,
     pub capacity: i64,
+    /// Tests evaluated to match the rules in force against the largest line-up (see
+    /// [`rule_checks`]); this bounds the time and memory of building the model.
+    pub rule_checks: u64,
     pub text_len: usize,
 }
 
 pub const LIMITS: Limits = Limits {
     partners: 1000,
+    needs: 100,
     variants: 200,
     candidates: 500,
     capacity: 100,
-    text_len: 10_000,
+    rule_checks: 200_000_000,
+    text_len: read::MAX_TEXT_CHARS,
 };
 
 /// Validates a parsed scenario; `None` when it has errors (all of them are in the list).
@@ -52,6 +60,8 @@ pub fn load_with(
             None
         }
     };
+    // Dropping the sink adds the line summing up diagnostics beyond the cap.
+    drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (scenario.filter(|_| ok), diags)
 }
@@ -75,8 +85,39 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
             None
         }
     };
+    drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (partner.filter(|_| ok), diags)
+}
+
+/// About how many tests matching the rules of `kb` against a line-up evaluates: each rule's
+/// tests, times the subjects its condition ranges over (a `Pair` rule looks at every partner
+/// with every two roles).
+pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
+    use crate::kb::{Scope, Test};
+    fn size(t: &Test) -> u64 {
+        1 + match t {
+            Test::All(ts) | Test::Either(ts) => ts.iter().map(size).sum(),
+            Test::Not(t) => size(t),
+            _ => 0,
+        }
+    }
+    let (p, n) = (partners as u64, needs as u64);
+    kb.rules
+        .iter()
+        .map(|r| match &r.scope {
+            Scope::Holds { who, .. } | Scope::Shared { who, .. } => size(who) * p * n,
+            Scope::Pair { first, second } => (size(first) + 2 * size(second)) * p * n * n,
+            Scope::Load { who, .. } | Scope::Unserved { who } | Scope::Idle { who } => {
+                size(who) * p
+            }
+            Scope::Concentration { .. } => p,
+            Scope::Diversity { .. } => 1,
+            Scope::Uncovered { role } => size(role) * n,
+            // Evaluated on an additionality analysis's findings, never matched to a line-up.
+            Scope::Additionality { .. } => 0,
+        })
+        .sum()
 }
 
 struct Loader<'k, 's, 'a> {
@@ -180,6 +221,25 @@ impl Loader<'_, '_, '_> {
             Some(n) => self.variants(n, &partners, &needs),
             None => Vec::new(),
         };
+        let largest = variants
+            .iter()
+            .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
+            .fold(partners.len(), usize::max);
+        let checks = rule_checks(self.kb, largest, needs.len());
+        if checks > LIMITS.rule_checks {
+            self.sink
+                .error(
+                    f.span,
+                    "partners",
+                    format!(
+                        "matching the {} rules in force against {largest} partners and {} needs takes about {checks} rule checks, more than the limit of {}",
+                        self.kb.rules.len(),
+                        needs.len(),
+                        LIMITS.rule_checks
+                    ),
+                )
+                .help("split the consortium, or use fewer needs or rules");
+        }
         f.finish(self.sink);
         Some(Scenario {
             name: name?,
@@ -196,30 +256,41 @@ impl Loader<'_, '_, '_> {
     }
 
     fn text(&mut self, node: &Node, path: &str) -> Option<Spanned<String>> {
-        let s = read::string(self.sink, node, path)?;
-        if s.value.chars().count() > LIMITS.text_len {
-            self.sink.error(
-                s.span,
-                path,
-                format!("text longer than {} characters", LIMITS.text_len),
-            );
-            return None;
-        }
-        Some(s)
+        read::text(self.sink, node, path)
     }
 
     fn context(&mut self, node: &Node) -> Vec<(String, String)> {
         read::string_map(self.sink, node, "context")
             .into_iter()
             .filter_map(|(k, v)| {
+                let kpath = key_path("context", &k.value);
+                if k.value.chars().count() > LIMITS.text_len {
+                    self.sink.error(
+                        k.span,
+                        "context",
+                        format!(
+                            "a context key is longer than the limit of {} characters",
+                            LIMITS.text_len
+                        ),
+                    );
+                    return None;
+                }
+                if k.value.chars().any(char::is_control) {
+                    self.sink.error(
+                        k.span,
+                        &kpath,
+                        "a context key holds a control character; keys are plain text",
+                    );
+                    return None;
+                }
                 let value = match &v.kind {
-                    Kind::Str(s) => s.clone(),
+                    Kind::Str(_) => self.text(v, &kpath)?.value,
                     Kind::Number(n) => n.value.to_string(),
                     Kind::Bool(b) => b.to_string(),
                     _ => {
                         self.sink.error(
                             v.span,
-                            &key_path("context", &k.value),
+                            &kpath,
                             format!(
                                 "expected a string, number or boolean, found {}",
                                 v.kind.describe()
@@ -251,6 +322,18 @@ impl Loader<'_, '_, '_> {
         if items.is_empty() && matches!(node.kind, Kind::List(_)) {
             self.sink
                 .error(node.span, "needs", "the scenario needs at least one role");
+        }
+        if items.len() > LIMITS.needs {
+            self.sink.error(
+                node.span,
+                "needs",
+                format!(
+                    "{} needs is more than the limit of {}",
+                    items.len(),
+                    LIMITS.needs
+                ),
+            );
+            return Vec::new();
         }
         let mut out: Vec<(Span, Need)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -383,6 +466,13 @@ impl Loader<'_, '_, '_> {
             .require(self.sink, "id")
             .and_then(|n| read::id(self.sink, n, &f.at("id")));
         let name = f.take("name").and_then(|n| self.text(n, &f.at("name")));
+        if let Some(n) = &name
+            && n.value.trim().is_empty()
+        {
+            self.sink
+                .error(n.span, &f.at("name"), "a partner name must not be empty")
+                .help("leave `name` out to show the partner by its id");
+        }
         let sector = f.require(self.sink, "sector").and_then(|n| {
             let s = read::id(self.sink, n, &f.at("sector"))?;
             match self.kb.sector_by_id(&s.value) {
@@ -697,6 +787,17 @@ impl Loader<'_, '_, '_> {
                 .cloned()
                 .collect();
             all.extend(add.iter().cloned());
+            if all.len() > LIMITS.partners {
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!(
+                        "the variant's line-up has {} partners, more than the limit of {}",
+                        all.len(),
+                        LIMITS.partners
+                    ),
+                );
+            }
             let pins_node = f.take("pins");
             let pins = match pins_node {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),

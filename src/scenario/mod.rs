@@ -5,7 +5,7 @@
 
 mod load;
 
-pub use load::{LIMITS, Limits, load, load_partner, load_with};
+pub use load::{LIMITS, Limits, load, load_partner, load_with, rule_checks};
 
 use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx};
 use crate::source::Span;

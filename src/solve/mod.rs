@@ -77,11 +77,14 @@ pub struct Solved {
     /// The line-up; `None` when infeasible.
     pub assignment: Option<Assignment>,
     /// For an infeasible model: demands that cannot all hold, minimal (dropping any one of them
-    /// makes the rest consistent).
+    /// makes the rest consistent) unless `conflict_minimal` says the time limit cut it short.
     pub conflict: Vec<Origin>,
     /// For each conflicting demand, the objective reached when it alone is relaxed (`None`: still
     /// infeasible). Best first.
     pub relaxations: Vec<(Origin, Option<f64>)>,
+    /// Whether the conflict search finished; when the time limit ran out first, `conflict` still
+    /// cannot all hold, but some of its demands may not be needed for the contradiction.
+    pub conflict_minimal: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,32 +116,41 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             assignment: Some(read_assignment(p, m, &values)),
             conflict: Vec::new(),
             relaxations: Vec::new(),
+            conflict_minimal: true,
         }),
         Err(ResolutionError::Infeasible) => {
             // Sweeps only count infeasible runs: the conflict search would multiply their cost.
-            let (conflict, relaxations) = if opts.skip_conflict {
-                (Vec::new(), Vec::new())
+            // Otherwise the conflict search and the ways out share the time limit: the whole
+            // solve ends by it.
+            let deadline = opts.time_limit.map(|t| started + t);
+            let (conflict, conflict_minimal, relaxations) = if opts.skip_conflict {
+                (Vec::new(), true, Vec::new())
             } else {
-                let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
-                let conflict = minimal_conflict(m, opts.backend, budget);
-                let budget = opts.time_limit.map(|t| t.saturating_sub(started.elapsed()));
-                let relaxations = relaxations(p, m, &conflict, opts.backend, budget);
-                (conflict, relaxations)
+                let (conflict, minimal) = minimal_conflict(m, opts.backend, deadline);
+                let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                let relaxations = if left.is_some_and(|t| t.is_zero()) {
+                    Vec::new()
+                } else {
+                    relaxations(p, m, &conflict, opts.backend, left)
+                };
+                (conflict, minimal, relaxations)
             };
             Ok(Solved {
                 status: Status::Infeasible,
                 assignment: None,
                 conflict,
                 relaxations,
+                conflict_minimal,
             })
         }
         // Out of time before the solver had an incumbent: the greedy line-up is the best found.
-        Err(ResolutionError::Other(msg)) if msg.contains("Time limit") => match greedy {
+        Err(e) if is_time_limit(&e) => match greedy {
             Some((assignment, _)) => Ok(Solved {
                 status: Status::Feasible,
                 assignment: Some(assignment),
                 conflict: Vec::new(),
                 relaxations: Vec::new(),
+                conflict_minimal: true,
             }),
             None => Err(SolveError::NoSolutionInTime),
         },
@@ -321,39 +333,101 @@ fn relaxations(
     out
 }
 
-/// A deletion filter over the demand rows: drop each group in turn and keep it out when the
-/// rest is still infeasible. What is left is irreducible: every member is needed for the
-/// contradiction.
-fn minimal_conflict(m: &Milp, backend: Backend, budget: Option<Duration>) -> Vec<Origin> {
+/// Whether the solver stopped because its time limit ran out.
+fn is_time_limit(e: &ResolutionError) -> bool {
+    matches!(e, ResolutionError::Other(msg) if msg.contains("Time limit"))
+}
+
+/// A deletion filter over the demand groups, by halves: drop a chunk of groups at once and keep
+/// them out when the rest is still infeasible; otherwise put them back and try each half. What
+/// is left is irreducible: every member was put back because the rest became feasible without
+/// it. Irrelevant groups (most of them, in a large line-up) go a whole chunk per solve, so the
+/// search needs about `members x log(groups)` solves rather than one per group.
+///
+/// Every solve gets the time left before `deadline`; when it runs out, the groups not yet tested
+/// stay in and the second value is `false` (the set still cannot hold, but may not be minimal).
+fn minimal_conflict(m: &Milp, backend: Backend, deadline: Option<Instant>) -> (Vec<Origin>, bool) {
     let mut groups: Vec<Origin> = Vec::new();
     for row in &m.rows {
         if row.origin.is_demand() && !groups.contains(&row.origin) {
             groups.push(row.origin);
         }
     }
+    let rows_of: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|&g| {
+            (0..m.rows.len())
+                .filter(|&r| m.rows[r].origin == g)
+                .collect()
+        })
+        .collect();
     let mut keep: Vec<bool> = vec![true; m.rows.len()];
-    let mut members = Vec::new();
-    for &g in &groups {
-        let rows: Vec<usize> = (0..m.rows.len())
-            .filter(|&r| m.rows[r].origin == g)
-            .collect();
-        for &r in &rows {
-            keep[r] = false;
-        }
-        let check = Run {
-            keep: Some(&keep),
-            optimise: false,
-            warm: None,
-            time_limit: budget,
-            tie_break: false,
-        };
-        let still_infeasible = matches!(run(m, backend, check), Err(ResolutionError::Infeasible));
-        if !still_infeasible {
-            for &r in &rows {
-                keep[r] = true;
+    let set = |keep: &mut Vec<bool>, run: &std::ops::Range<usize>, on: bool| {
+        for g in run.clone() {
+            for &r in &rows_of[g] {
+                keep[r] = on;
             }
-            members.push(g);
+        }
+    };
+    let mut members: Vec<usize> = Vec::new();
+    // Chunks still to test, the next one last, so groups are tested in order.
+    let mut pending: Vec<std::ops::Range<usize>> = Vec::new();
+    pending.push(0..groups.len());
+    while let Some(chunk) = pending.pop() {
+        if chunk.is_empty() {
+            continue;
+        }
+        let time_limit = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let outcome = if time_limit.is_some_and(|t| t.is_zero()) {
+            None
+        } else {
+            set(&mut keep, &chunk, false);
+            let check = Run {
+                keep: Some(&keep),
+                optimise: false,
+                warm: None,
+                time_limit,
+                tie_break: false,
+            };
+            Some(run(m, backend, check))
+        };
+        match outcome {
+            Some(Err(ResolutionError::Infeasible)) => {}
+            Some(Err(e)) if !is_time_limit(&e) => {
+                tracing::debug!(error = ?e, "solver error while narrowing a conflict");
+                set(&mut keep, &chunk, true);
+                split(chunk, &mut pending, &mut members);
+            }
+            Some(Ok(_)) => {
+                set(&mut keep, &chunk, true);
+                split(chunk, &mut pending, &mut members);
+            }
+            // Out of time: what is not yet tested stays in.
+            _ => {
+                set(&mut keep, &chunk, true);
+                members.extend(chunk);
+                members.extend(pending.drain(..).flatten());
+                members.sort_unstable();
+                return (members.iter().map(|&g| groups[g]).collect(), false);
+            }
         }
     }
-    members
+    members.sort_unstable();
+    (members.iter().map(|&g| groups[g]).collect(), true)
+}
+
+/// A chunk whose removal made the model feasible: a single group is a member; a longer one is
+/// tested again by halves (first half first).
+fn split(
+    chunk: std::ops::Range<usize>,
+    pending: &mut Vec<std::ops::Range<usize>>,
+    members: &mut Vec<usize>,
+) {
+    if chunk.len() == 1 {
+        members.push(chunk.start);
+        return;
+    }
+    let mid = chunk.start + chunk.len() / 2;
+    pending.push(mid..chunk.end);
+    pending.push(chunk.start..mid);
 }

@@ -316,6 +316,7 @@ pub fn parse(doc: &Document) -> (Option<Draft>, Vec<Diagnostic>) {
             None
         }
     };
+    drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (draft.filter(|_| ok), diags)
 }
@@ -805,6 +806,7 @@ pub fn resolve(
             ),
         );
     }
+    drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (ok.then_some(spec), diags)
 }
