@@ -496,3 +496,53 @@ fn check_validates_sweep_files_with_their_scenarios() {
     ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("every replicate repeats the same runs"));
 }
+
+#[test]
+fn sweep_sizes_beyond_their_limits_are_refused_with_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios").join("cardio4cities-dakar.ron");
+    let levels: Vec<String> = (0..10_001).map(|i| format!("{}", i % 3 + 1)).collect();
+    let factors: Vec<String> = (0..65)
+        .map(|_| r#"Factor(path: "partners.relais.capacity", levels: [1, 2])"#.to_string())
+        .collect();
+    let cases = [
+        (
+            format!(
+                r#"Factor(path: "partners.relais.capacity", levels: [{}])"#,
+                levels.join(", ")
+            ),
+            "MonteCarlo(n: 10, seed: 1)",
+            "more than 10000",
+        ),
+        (
+            r#"Factor(path: "partners.relais.capabilities.credibility", range: (0.0, 1.0), steps: 10001)"#.to_string(),
+            "FullFactorial(steps: 3, seed: 1)",
+            "out of range: expected 1 to 10000",
+        ),
+        (
+            factors.join(", "),
+            "MonteCarlo(n: 10, seed: 1)",
+            "more than the limit of 64",
+        ),
+        (
+            r#"Factor(path: "partners.relais.capabilities.credibility", range: (0.0, 1.0)),
+               Factor(path: "partners.ucad.capabilities.independence", range: (0.0, 1.0)),
+               Factor(path: "partners.msas.capabilities.legitimacy", range: (0.0, 1.0))"#
+                .to_string(),
+            "FullFactorial(steps: 10000, seed: 1)",
+            "more than the limit of 10000000000",
+        ),
+    ];
+    for (i, (factors, design, expected)) in cases.iter().enumerate() {
+        let spec = dir.path().join(format!("big{i}.ron"));
+        std::fs::write(
+            &spec,
+            format!("Sweep(scenarios: [{scenario:?}], factors: [{factors}], design: {design})"),
+        )
+        .unwrap();
+        let out = sweep(&spec, &dir.path().join("o.csv"), &[]);
+        assert_eq!(out.status.code(), Some(2), "case {i}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "case {i}: {err}");
+    }
+}
