@@ -173,7 +173,7 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
     Ok(crate::solve::Options {
         time_limit,
         backend,
-        skip_conflict: false,
+        batch: false,
     })
 }
 

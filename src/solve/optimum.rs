@@ -20,22 +20,15 @@ pub struct Optimum {
 
 /// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other.
 pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum>, SolveError> {
-    let values = match backend {
-        Backend::Microlp => microlp_direct(m),
-        #[allow(unreachable_patterns)]
-        _ => run(
-            m,
-            backend,
-            Run {
-                keep: None,
-                optimise: true,
-                warm: None,
-                time_limit: None,
-                tie_break: false,
-            },
-        )
-        .map(|(v, _)| v),
+    let once = Run {
+        keep: None,
+        optimise: true,
+        warm: None,
+        time_limit: None,
+        tie_break: false,
+        direct: true,
     };
+    let values = run(m, backend, once).map(|(v, _)| v);
     match values {
         Ok(values) => {
             let assignment = read_assignment(p, m, &values);
@@ -49,19 +42,33 @@ pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum
     }
 }
 
-/// microlp without good_lp's expression layer (the same model, row for row).
-fn microlp_direct(m: &Milp) -> Result<Vec<f64>, ResolutionError> {
+/// microlp without good_lp's expression layer: the same model, row for row, with the rows,
+/// objective, warm start and time limit a [`Run`] asks for. Returns the values and whether
+/// optimality was proven.
+pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), ResolutionError> {
     let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Maximize);
     let vars: Vec<microlp::Variable> = m
         .vars
         .iter()
-        .map(|v| match v.kind {
-            // Binary bounds are 0 or 1 by construction.
-            VarKind::Binary => problem.add_integer_var(v.obj, (v.lb as i32, v.ub as i32)),
-            VarKind::Continuous => problem.add_var(v.obj, (v.lb, v.ub)),
+        .map(|v| {
+            let obj = if !r.optimise {
+                0.0
+            } else if r.tie_break {
+                v.obj + v.tie
+            } else {
+                v.obj
+            };
+            match v.kind {
+                // Binary bounds are 0 or 1 by construction.
+                VarKind::Binary => problem.add_integer_var(obj, (v.lb as i32, v.ub as i32)),
+                VarKind::Continuous => problem.add_var(obj, (v.lb, v.ub)),
+            }
         })
         .collect();
-    for row in &m.rows {
+    for (i, row) in m.rows.iter().enumerate() {
+        if r.keep.is_some_and(|k| !k[i]) {
+            continue;
+        }
         let mut expr = microlp::LinearExpr::empty();
         for &(v, c) in &row.terms {
             expr.add(vars[v], c);
@@ -73,14 +80,26 @@ fn microlp_direct(m: &Milp) -> Result<Vec<f64>, ResolutionError> {
         };
         problem.add_constraint(expr, op, row.rhs);
     }
+    let mut options = microlp::SolveOptions::default();
+    options.time_limit = r.time_limit;
+    options.warm_start = r
+        .warm
+        .map(|w| vars.iter().copied().zip(w.iter().copied()).collect());
     let solution = problem
-        .solve_with(microlp::SolveOptions::default())
+        .solve_with(options)
         .map_err(|e| match e {
             microlp::Error::Infeasible => ResolutionError::Infeasible,
             microlp::Error::Unbounded => ResolutionError::Unbounded,
             other => ResolutionError::Str(other.to_string()),
         })?
         .into_solution()
-        .map_err(|_| ResolutionError::Str("microlp stopped without a solution".into()))?;
-    Ok(vars.iter().map(|&v| solution.var_value(v)).collect())
+        // The same words good_lp uses, so a time limit is recognised either way.
+        .map_err(|_| {
+            ResolutionError::Other("Time limit reached before finding a feasible solution")
+        })?;
+    let proven = solution.status() == microlp::SolutionStatus::Optimal;
+    Ok((
+        vars.iter().map(|&v| solution.var_value(v)).collect(),
+        proven,
+    ))
 }

@@ -146,7 +146,7 @@ impl Plan {
         let milp = model::build(&problem);
         let options = solve::Options {
             time_limit: spec.time_limit,
-            skip_conflict: true,
+            batch: true,
             ..solve::Options::default()
         };
         let solved = solve::solve(&problem, &milp, &options);
