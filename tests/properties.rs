@@ -7,20 +7,16 @@
 //! the order of partners and needs in the file never changes the line-up; the same input
 //! always renders to the same bytes; and a reported conflict is minimal.
 
+mod common;
+
+use common::random::{self, Odds, P, Vocabulary, kb, partner_ron};
 use proptest::prelude::*;
-use rolefit::kb::KnowledgeBase;
 use rolefit::load::Document;
 use rolefit::model::{Assignment, Block, Problem, build};
 use rolefit::report::{Format, Style};
 use rolefit::scenario::LineUp;
 use rolefit::solve::{Options, Status, solve};
 use rolefit::source::Source;
-use std::sync::OnceLock;
-
-fn kb() -> &'static KnowledgeBase {
-    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
-    KB.get_or_init(|| rolefit::default_knowledge_base().expect("built-in rules are valid"))
-}
 
 /// Roles chosen so that every kind of rule (holding, pairs, loads, funding, review) can fire.
 const ROLES: [&str; 10] = [
@@ -35,37 +31,23 @@ const ROLES: [&str; 10] = [
     "solution_development",
     "convening",
 ];
-const SECTORS: [&str; 5] = [
-    "business",
-    "government",
-    "civil_society",
-    "academia",
-    "impact_investor",
-];
-const ATTRIBUTES: [&str; 4] = [
-    "small_organisation",
-    "low_partnering_capacity",
-    "social_enterprise",
-    "open_publication_policy",
-];
-const CAPS: [&str; 6] = [
-    "community_access_and_outreach",
-    "investment_and_funding",
-    "research_excellence",
-    "innovation_and_technology",
-    "healthcare_infrastructure",
-    "customer_centric_approach",
-];
-
-#[derive(Debug, Clone)]
-struct P {
-    sector: usize,
-    capacity: u32,
-    caps: Vec<(usize, u8)>,
-    attribute: Option<usize>,
-    refuses: Option<usize>,
-    funds: Option<usize>,
-}
+static VOCABULARY: Vocabulary = Vocabulary {
+    roles: &ROLES,
+    caps: &[
+        "community_access_and_outreach",
+        "investment_and_funding",
+        "research_excellence",
+        "innovation_and_technology",
+        "healthcare_infrastructure",
+        "customer_centric_approach",
+    ],
+    attributes: &[
+        "small_organisation",
+        "low_partnering_capacity",
+        "social_enterprise",
+        "open_publication_policy",
+    ],
+};
 
 #[derive(Debug, Clone)]
 struct N {
@@ -85,22 +67,12 @@ struct Case {
 }
 
 fn partner() -> impl Strategy<Value = P> {
-    (
-        0..SECTORS.len(),
-        0u32..=3,
-        prop::collection::vec((0..CAPS.len(), 0u8..=10), 0..3),
-        prop::option::of(0..ATTRIBUTES.len()),
-        prop::option::weighted(0.2, 0..ROLES.len()),
-        prop::option::weighted(0.3, 0..ROLES.len()),
-    )
-        .prop_map(|(sector, capacity, caps, attribute, refuses, funds)| P {
-            sector,
-            capacity,
-            caps,
-            attribute,
-            refuses,
-            funds,
-        })
+    let odds = Odds {
+        attribute: 0.5,
+        refuses: 0.2,
+        funds: 0.3,
+    };
+    random::partner(&VOCABULARY, 0..=3, odds)
 }
 
 fn case(max_partners: usize, max_needs: usize) -> impl Strategy<Value = Case> {
@@ -144,29 +116,7 @@ fn ron(c: &Case, partner_order: &[usize], need_order: &[usize]) -> String {
     }
     s += "], partners: [";
     for &i in partner_order {
-        let p = &c.partners[i];
-        s += &format!(
-            "Partner(id: \"p{i}\", sector: {:?}, capacity: {}, capabilities: {{",
-            SECTORS[p.sector], p.capacity
-        );
-        let mut seen = Vec::new();
-        for &(cap, v) in &p.caps {
-            if !seen.contains(&cap) {
-                seen.push(cap);
-                s += &format!("{:?}: {},", CAPS[cap], v as f64 / 10.0);
-            }
-        }
-        s += "}";
-        if let Some(a) = p.attribute {
-            s += &format!(", attributes: [{:?}]", ATTRIBUTES[a]);
-        }
-        if let Some(r) = p.refuses {
-            s += &format!(", refuses: [{:?}]", ROLES[r]);
-        }
-        if let Some(f) = p.funds {
-            s += &format!(", funds: [{:?}]", ROLES[f]);
-        }
-        s += "),";
+        s += &partner_ron(&VOCABULARY, &format!("p{i}"), &c.partners[i]);
     }
     s += "]";
     let mut pins: Vec<(usize, usize)> = c

@@ -7,9 +7,11 @@
 //!   can take no role gets zero).
 //! - Sampled values agree with exact ones within the reported confidence intervals.
 
+mod common;
+
+use common::random::{self, Odds, P, Vocabulary, kb, partner_ron};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use rolefit::kb::KnowledgeBase;
 use rolefit::load::Document;
 use rolefit::model::{Problem, build};
 use rolefit::scenario::{LineUp, WhatIf};
@@ -17,12 +19,6 @@ use rolefit::solve::{Backend, optimum};
 use rolefit::source::Source;
 use rolefit::value::{self, Game, Sampling};
 use std::cell::Cell;
-use std::sync::OnceLock;
-
-fn kb() -> &'static KnowledgeBase {
-    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
-    KB.get_or_init(|| rolefit::default_knowledge_base().expect("built-in rules are valid"))
-}
 
 /// Roles on which funding, review, commercial and community rules all fire.
 const ROLES: [&str; 8] = [
@@ -35,35 +31,21 @@ const ROLES: [&str; 8] = [
     "policy_framework",
     "research",
 ];
-const SECTORS: [&str; 5] = [
-    "business",
-    "government",
-    "civil_society",
-    "academia",
-    "impact_investor",
-];
-const ATTRIBUTES: [&str; 3] = [
-    "small_organisation",
-    "no_direct_government_funding",
-    "open_publication_policy",
-];
-const CAPS: [&str; 5] = [
-    "community_access_and_outreach",
-    "investment_and_funding",
-    "research_excellence",
-    "healthcare_infrastructure",
-    "healthcare_funding_resources",
-];
-
-#[derive(Debug, Clone)]
-struct P {
-    sector: usize,
-    capacity: u32,
-    caps: Vec<(usize, u8)>,
-    attribute: Option<usize>,
-    refuses: Option<usize>,
-    funds: Option<usize>,
-}
+static VOCABULARY: Vocabulary = Vocabulary {
+    roles: &ROLES,
+    caps: &[
+        "community_access_and_outreach",
+        "investment_and_funding",
+        "research_excellence",
+        "healthcare_infrastructure",
+        "healthcare_funding_resources",
+    ],
+    attributes: &[
+        "small_organisation",
+        "no_direct_government_funding",
+        "open_publication_policy",
+    ],
+};
 
 #[derive(Debug, Clone)]
 struct N {
@@ -81,22 +63,12 @@ struct Case {
 }
 
 fn partner() -> impl Strategy<Value = P> {
-    (
-        0..SECTORS.len(),
-        1u32..=3,
-        prop::collection::vec((0..CAPS.len(), 0u8..=10), 0..3),
-        prop::option::weighted(0.3, 0..ATTRIBUTES.len()),
-        prop::option::weighted(0.2, 0..ROLES.len()),
-        prop::option::weighted(0.4, 0..ROLES.len()),
-    )
-        .prop_map(|(sector, capacity, caps, attribute, refuses, funds)| P {
-            sector,
-            capacity,
-            caps,
-            attribute,
-            refuses,
-            funds,
-        })
+    let odds = Odds {
+        attribute: 0.3,
+        refuses: 0.2,
+        funds: 0.4,
+    };
+    random::partner(&VOCABULARY, 1..=3, odds)
 }
 
 fn case(max_partners: usize) -> impl Strategy<Value = Case> {
@@ -121,31 +93,6 @@ fn case(max_partners: usize) -> impl Strategy<Value = Case> {
         })
 }
 
-fn partner_ron(id: &str, p: &P) -> String {
-    let mut s = format!(
-        "Partner(id: {id:?}, sector: {:?}, capacity: {}, capabilities: {{",
-        SECTORS[p.sector], p.capacity
-    );
-    let mut seen = Vec::new();
-    for &(cap, v) in &p.caps {
-        if !seen.contains(&cap) {
-            seen.push(cap);
-            s += &format!("{:?}: {},", CAPS[cap], v as f64 / 10.0);
-        }
-    }
-    s += "}";
-    if let Some(a) = p.attribute {
-        s += &format!(", attributes: [{:?}]", ATTRIBUTES[a]);
-    }
-    if let Some(r) = p.refuses {
-        s += &format!(", refuses: [{:?}]", ROLES[r]);
-    }
-    if let Some(f) = p.funds {
-        s += &format!(", funds: [{:?}]", ROLES[f]);
-    }
-    s + "),"
-}
-
 /// The case as a scenario, with `extra` partners (RON text) appended.
 fn ron(c: &Case, extra: &[String]) -> String {
     let mut s = String::from("Scenario(name: \"prop\", needs: [");
@@ -157,7 +104,7 @@ fn ron(c: &Case, extra: &[String]) -> String {
     }
     s += "], partners: [";
     for (i, p) in c.partners.iter().enumerate() {
-        s += &partner_ron(&format!("p{i}"), p);
+        s += &partner_ron(&VOCABULARY, &format!("p{i}"), p);
     }
     for e in extra {
         s += e;
@@ -286,7 +233,7 @@ proptest! {
     fn identical_partners_get_equal_values(mut c in case(4)) {
         // A pin on one of them would make them different.
         c.pin = None;
-        let twin = partner_ron("twin", &c.partners[0]);
+        let twin = partner_ron(&VOCABULARY, "twin", &c.partners[0]);
         let l = line_up(&ron(&c, &[twin]));
         let Some(g) = game(&l) else { return Ok(()) };
         let exact = value::exact(&g, None).expect("exact values");

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod html;
+pub mod random;
 
 use assert_cmd::Command;
 use serde_json::Value;
