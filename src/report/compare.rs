@@ -3,6 +3,7 @@
 
 use super::json::{flag_json, outcome_json};
 use super::markdown::escape;
+use super::names_or_nobody;
 use crate::compare::{Column, Comparison};
 use crate::explain::{Flag, round};
 use serde_json::{Value, json};
@@ -145,19 +146,12 @@ pub fn text(c: &Comparison) -> String {
             let _ = writeln!(out, "  same line-up and flags as the base");
         }
         for m in &ch.moved {
-            let show = |v: &[String]| {
-                if v.is_empty() {
-                    "nobody".to_string()
-                } else {
-                    v.join(", ")
-                }
-            };
             let _ = writeln!(
                 out,
                 "  moved   {}: {} -> {}",
                 m.role,
-                show(&m.from),
-                show(&m.to)
+                names_or_nobody(&m.from),
+                names_or_nobody(&m.to)
             );
         }
         for f in &ch.raised {

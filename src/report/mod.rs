@@ -32,6 +32,15 @@ pub struct Style {
     pub colour: bool,
 }
 
+/// Partners named in a sentence: "a, b", or "nobody".
+pub fn names_or_nobody(names: &[String]) -> String {
+    if names.is_empty() {
+        "nobody".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
 pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
     match format {
         Format::Text => text(outcome, style),

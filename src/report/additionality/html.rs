@@ -5,6 +5,7 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::Additionality;
 use crate::report::html::{BarChart, Html, Panel, flags_list, notes_section, num, page};
+use crate::report::names_or_nobody;
 
 pub fn render(a: &Additionality) -> String {
     let mut h = Html::new();
@@ -171,22 +172,15 @@ pub fn render(a: &Additionality) -> String {
         h.elem("h2", &[], "Roles that change hands");
         h.open("ul", &[]);
         for c in &a.changes {
-            let show = |v: &[String]| {
-                if v.is_empty() {
-                    "nobody".to_string()
-                } else {
-                    v.join(", ")
-                }
-            };
             h.elem(
                 "li",
                 &[],
                 &format!(
                     "{}: {} / without its funding {} / without {}",
                     c.role,
-                    show(&c.with),
-                    show(&c.unfunded),
-                    show(&c.without)
+                    names_or_nobody(&c.with),
+                    names_or_nobody(&c.unfunded),
+                    names_or_nobody(&c.without)
                 ),
             );
         }

@@ -3,6 +3,7 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::Additionality;
 use crate::report::markdown_escape as escape;
+use crate::report::names_or_nobody;
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {
@@ -116,11 +117,7 @@ pub fn render(a: &Additionality) -> String {
             escape(&holders(&r.with)),
             escape(&holders(&r.unfunded)),
             escape(&holders(&r.without)),
-            if r.co_funders.is_empty() {
-                "nobody".to_string()
-            } else {
-                escape(&r.co_funders.join(", "))
-            }
+            escape(&names_or_nobody(&r.co_funders))
         );
     }
     let _ = writeln!(out);

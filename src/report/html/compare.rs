@@ -3,6 +3,7 @@
 
 use super::{BarChart, Html, Panel, flags_list, num, page};
 use crate::compare::Comparison;
+use crate::report::names_or_nobody;
 
 pub fn render(c: &Comparison) -> String {
     let mut h = Html::new();
@@ -141,17 +142,15 @@ pub fn render(c: &Comparison) -> String {
             h.elem("h3", &[], "Roles that moved");
             h.open("ul", &[]);
             for m in &ch.moved {
-                let show = |v: &[String]| {
-                    if v.is_empty() {
-                        "nobody".to_string()
-                    } else {
-                        v.join(", ")
-                    }
-                };
                 h.elem(
                     "li",
                     &[],
-                    &format!("{}: {} \u{2192} {}", m.role, show(&m.from), show(&m.to)),
+                    &format!(
+                        "{}: {} \u{2192} {}",
+                        m.role,
+                        names_or_nobody(&m.from),
+                        names_or_nobody(&m.to)
+                    ),
                 );
             }
             h.close();
