@@ -1,7 +1,8 @@
 //! Properties of the coalition game and of the Shapley values, on random small scenarios.
 //!
 //! - A coalition's problem cut out of the full one (`Problem::restrict`) is the problem
-//!   `Problem::new` builds for the smaller line-up, field by field, with the same optimum.
+//!   `Problem::new` builds for the smaller line-up, field by field, with the same optimum;
+//!   tightening it with envelope rows keeps that optimum.
 //! - The Shapley axioms: efficiency (the values add up to the grand coalition's worth minus the
 //!   empty one's), symmetry (identical partners get equal values), null player (a partner that
 //!   can take no role gets zero).
@@ -179,6 +180,18 @@ proptest! {
         prop_assert_eq!(&cut.notes, &fresh.notes);
         match (best(&cut), best(&fresh)) {
             (Some(a), Some(b)) => prop_assert!(close(a, b), "{a} != {b}"),
+            (a, b) => prop_assert_eq!(a.is_some(), b.is_some()),
+        }
+        // Tightened (what the coalition game does), the cut-out problem keeps exactly the rows
+        // a fresh tightening computes, and they never change the optimum.
+        let mut tight = grand.clone();
+        tight.tighten();
+        let tight_cut = tight.restrict(&keep);
+        let mut tight_fresh = fresh.clone();
+        tight_fresh.tighten();
+        prop_assert_eq!(&tight_cut.envelopes, &tight_fresh.envelopes);
+        match (best(&tight_cut), best(&cut)) {
+            (Some(a), Some(b)) => prop_assert!(close(a, b), "tightened {a} != {b}"),
             (a, b) => prop_assert_eq!(a.is_some(), b.is_some()),
         }
     }
@@ -377,4 +390,29 @@ fn sampled_values_do_not_depend_on_the_number_of_threads() {
     )
     .expect("sampled values");
     assert_ne!(one.shapley, other_seed.shapley);
+}
+
+/// The envelope rows the coalition game adds (`Problem::tighten`) are valid inequalities: on a
+/// generated consortium where partners' workload limits bind, every coalition is worth exactly
+/// what it is worth without them.
+#[test]
+fn envelope_rows_change_no_coalitions_worth() {
+    let spec = rolefit::generate::Spec::new(8, 18, 20_240_601);
+    let plain = Problem::new(kb(), &line_up(&rolefit::generate::consortium(kb(), &spec)));
+    let mut tight = plain.clone();
+    tight.tighten();
+    let rows: usize = tight.envelopes.iter().map(Vec::len).sum();
+    assert!(
+        rows > 0,
+        "no envelope rows: the comparison would compare nothing"
+    );
+    let n = plain.partners.len();
+    for mask in 0u32..1 << n {
+        let keep: Vec<bool> = (0..n).map(|b| mask >> b & 1 == 1).collect();
+        let (a, b) = (best(&tight.restrict(&keep)), best(&plain.restrict(&keep)));
+        match (a, b) {
+            (Some(a), Some(b)) => assert!(close(a, b), "coalition {mask:b}: {a} != {b}"),
+            (a, b) => assert_eq!(a.is_some(), b.is_some(), "coalition {mask:b}"),
+        }
+    }
 }

@@ -73,6 +73,9 @@ pub enum Origin {
     Forbid(usize),
     /// Row `k` linking a soft rule instance's variable.
     Soft(usize, usize),
+    /// Envelope row `k` of a rule instance's excess variable ([`super::envelope`]): implied by
+    /// the integer model, it only tightens the relaxation.
+    Envelope(usize, usize),
     /// Sector indicator `k` only when one of its partners holds a role.
     SectorLink(usize),
     MinSectors,
@@ -403,7 +406,8 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
             if most <= *limit + 1e-9 {
                 return;
             }
-            limit_row(m, n, terms, *limit, forbid, weight, most - limit);
+            let e = limit_row(m, n, terms, *limit, forbid, weight, most - limit);
+            envelope_rows(p, m, n, *partner, e);
         }
         Subject::Unserved { partner } => {
             let i = *partner;
@@ -471,7 +475,8 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
             if most <= *limit + 1e-9 {
                 return;
             }
-            limit_row(m, n, terms, *limit, forbid, weight, most - limit);
+            let e = limit_row(m, n, terms, *limit, forbid, weight, most - limit);
+            envelope_rows(p, m, n, *partner, e);
         }
         Subject::Diversity { below } => {
             if sector_vars.is_empty() || *below == 0 {
@@ -497,6 +502,7 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
 
 /// `Σ terms <= limit` when forbidding, else an excess variable `e >= Σ terms - limit` priced by
 /// `weight` (which is a penalty, so negative).
+/// Returns the excess variable.
 fn limit_row(
     m: &mut Milp,
     n: usize,
@@ -505,13 +511,32 @@ fn limit_row(
     forbid: bool,
     weight: f64,
     most_excess: f64,
-) {
+) -> Option<usize> {
     if forbid {
         m.row(Origin::Forbid(n), terms, Cmp::Le, limit);
+        None
     } else {
         let e = m.var(VarName::Aux(n), VarKind::Continuous, most_excess, weight);
         terms.push((e, -1.0));
         m.row(Origin::Soft(n, 0), terms, Cmp::Le, limit);
+        Some(e)
+    }
+}
+
+/// The envelope rows of instance `n` (a limit on partner `i`'s roles), if the problem was
+/// tightened: `Σ coef x - e <= rhs`.
+fn envelope_rows(p: &Problem, m: &mut Milp, n: usize, i: usize, e: Option<usize>) {
+    let (Some(e), Some(facets)) = (e, p.envelopes.get(n)) else {
+        return;
+    };
+    for (k, f) in facets.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = f
+            .coef
+            .iter()
+            .filter_map(|&(j, c)| m.x[i][j].map(|x| (x, c)))
+            .collect();
+        terms.push((e, -1.0));
+        m.row(Origin::Envelope(n, k), terms, Cmp::Le, f.rhs);
     }
 }
 

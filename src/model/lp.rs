@@ -78,6 +78,7 @@ pub fn row_name(p: &Problem, origin: Origin) -> String {
         Origin::Blocked(i, j) => format!("blocked_{}", pair(i, j)),
         Origin::Forbid(n) => format!("forbid_{}", instance_name(p, n)),
         Origin::Soft(n, k) => format!("link_{}_{k}", instance_name(p, n)),
+        Origin::Envelope(n, k) => format!("envelope_{}_{k}", instance_name(p, n)),
         Origin::SectorLink(k) => format!("sector_{}", p.kb.sector(p.sectors_present[k]).id),
         Origin::MinSectors => "min_sectors".to_string(),
     }

@@ -6,6 +6,7 @@
 //! assignment, so a flagged risk and the objective can never disagree.
 
 mod build;
+pub mod envelope;
 mod eval;
 pub mod lp;
 mod restrict;
@@ -46,6 +47,9 @@ pub struct Problem<'k> {
     /// `serves[i][j]`: need `j`'s role serves a motive of partner `i`'s sector.
     pub serves: Vec<Vec<bool>>,
     pub instances: Vec<Instance>,
+    /// Envelope rows per instance, parallel to `instances` once [`Problem::tighten`] has run;
+    /// empty until then.
+    pub envelopes: Vec<Vec<envelope::Facet>>,
     /// Sectors the line-up holds, and the minimum that must take roles (after capping).
     pub sectors_present: Vec<crate::kb::SectorIx>,
     pub min_sectors: u32,
@@ -237,6 +241,7 @@ impl<'k> Problem<'k> {
             fit,
             serves,
             instances: Vec::new(),
+            envelopes: Vec::new(),
             sectors_present: Vec::new(),
             min_sectors: 0,
             sectors_requested: requested,
@@ -492,6 +497,43 @@ impl<'k> Problem<'k> {
         });
         self.instances = instances;
         over
+    }
+
+    /// Computes the envelope rows ([`envelope`]) of every priced per-partner limit. They leave
+    /// the optimum unchanged and shrink branch and bound on consortia whose partners' limits
+    /// bind; computing them costs more than they save on a single solve of an easy line-up, so
+    /// only callers that solve a problem many times (valuing every coalition) ask for them.
+    pub fn tighten(&mut self) {
+        self.envelopes = self
+            .instances
+            .iter()
+            .map(|inst| {
+                let effect = &self.kb.rule(inst.rule).effect;
+                if effect.forbid || effect.weight() >= 0.0 {
+                    return Vec::new();
+                }
+                let (partner, limit, by) = match inst.subject {
+                    Subject::Load {
+                        partner,
+                        limit,
+                        by_effort,
+                    } => (partner, limit, Some(by_effort)),
+                    Subject::Concentration { partner, limit } => (partner, limit, None),
+                    _ => return Vec::new(),
+                };
+                // The amounts of the limit row `build` writes: effort, roles or importance.
+                let amount = |j: usize| match by {
+                    Some(true) => self.kb.role(self.needs[j].role).effort,
+                    Some(false) => 1.0,
+                    None => self.importance(j),
+                };
+                let items: Vec<(usize, f64)> = (0..self.needs.len())
+                    .filter(|&j| self.blocked[partner][j].is_none())
+                    .map(|j| (j, amount(j)))
+                    .collect();
+                envelope::facets(&items, self.partners[partner].capacity, limit)
+            })
+            .collect();
     }
 
     /// Units by which an instance is active in an assignment (0 when it is not).

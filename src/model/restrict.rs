@@ -6,7 +6,8 @@
 //! the table except three things, which are recomputed here: `Shared` instances (the matching
 //! partners present), the sectors that can take part (and so the capped minimum of sectors),
 //! and the pins (a partner's pins leave with it). Everything else is filtered and re-indexed.
-//! The result is equal, field by field, to `Problem::new` on the line-up without those partners.
+//! The result is equal, field by field, to `Problem::new` on the line-up without those partners
+//! (followed by [`Problem::tighten`] when this problem was tightened).
 
 use super::{Instance, Problem, Subject};
 
@@ -36,16 +37,20 @@ impl<'k> Problem<'k> {
                 pin_specs.push(spec.clone());
             }
         }
-        let instances = self
-            .instances
-            .iter()
-            .filter_map(|inst| {
-                restrict_subject(&inst.subject, &kept, &self.needs).map(|subject| Instance {
+        let mut instances = Vec::with_capacity(self.instances.len());
+        let mut envelopes = Vec::with_capacity(self.envelopes.len());
+        for (n, inst) in self.instances.iter().enumerate() {
+            if let Some(subject) = restrict_subject(&inst.subject, &kept, &self.needs) {
+                instances.push(Instance {
                     rule: inst.rule,
                     subject,
-                })
-            })
-            .collect();
+                });
+                // A partner's envelope rows are about its own roles only: they stay as they are.
+                if let Some(rows) = self.envelopes.get(n) {
+                    envelopes.push(rows.clone());
+                }
+            }
+        }
         // `partner_order[file] = canonical`: walk the file order, skipping those left out.
         let partner_order = self
             .partner_order
@@ -65,6 +70,7 @@ impl<'k> Problem<'k> {
             blocked: kept_rows(&self.blocked, keep),
             serves: kept_rows(&self.serves, keep),
             instances,
+            envelopes,
             sectors_present: Vec::new(),
             min_sectors: 0,
             sectors_requested: self.sectors_requested,
