@@ -39,6 +39,11 @@ pub fn facets(items: &[(usize, f64)], capacity: u32, limit: f64) -> Vec<Facet> {
     }
     let mut amounts: Vec<f64> = items.iter().map(|&(_, a)| a).collect();
     amounts.sort_by(f64::total_cmp);
+    let heaviest: f64 = amounts.iter().rev().take(capacity as usize).sum();
+    if heaviest <= limit + TOL {
+        // No role set the capacity allows goes over the limit: the excess is always zero.
+        return Vec::new();
+    }
     amounts.dedup_by(|a, b| (*a - *b).abs() <= TOL);
     let d = amounts.len();
     if d == 0 || d > MAX_GROUPS {
