@@ -501,8 +501,7 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
 }
 
 /// `Σ terms <= limit` when forbidding, else an excess variable `e >= Σ terms - limit` priced by
-/// `weight` (which is a penalty, so negative).
-/// Returns the excess variable.
+/// `weight` (which is a penalty, so negative); returns that variable.
 fn limit_row(
     m: &mut Milp,
     n: usize,

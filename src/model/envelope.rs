@@ -13,6 +13,9 @@
 //! per distinct amount, a space of a few dimensions. Every integer line-up satisfies every row,
 //! so the optimum is unchanged; only fractional points are cut off.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 /// `e >= Σ coef_j x_j - rhs`, over the needs `j` of one partner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facet {
@@ -57,32 +60,71 @@ pub fn facets(items: &[(usize, f64)], capacity: u32, limit: f64) -> Vec<Facet> {
         }
     }
     let most = capacity.min(items.len() as u32);
-    let Some(points) = count_vectors(&available, most) else {
-        return Vec::new();
-    };
-    let excess = |n: &[u32]| -> f64 {
-        let load: f64 = n.iter().zip(&amounts).map(|(&c, a)| c as f64 * a).sum();
-        (load - limit).max(0.0)
-    };
-    let vertices = candidate_vertices(&points, &amounts, limit);
-    let lifted: Vec<(Vec<f64>, f64)> = vertices
-        .iter()
-        .map(|n| (n.iter().map(|&c| c as f64).collect(), excess(n)))
-        .collect();
-    let Some(planes) = supporting_planes(&lifted, &amounts, limit) else {
+    let Some(planes) = memo_planes(&amounts, &available, most, limit) else {
         return Vec::new();
     };
     planes
-        .into_iter()
+        .iter()
         .map(|(c, rhs)| Facet {
             coef: items
                 .iter()
                 .filter_map(|&(j, a)| group(a).map(|k| (j, c[k])))
                 .filter(|&(_, c)| c != 0.0)
                 .collect(),
-            rhs,
+            rhs: *rhs,
         })
         .collect()
+}
+
+/// Planes per group: `(coefficient per distinct amount, rhs)`.
+type Planes = Arc<[(Vec<f64>, f64)]>;
+type Key = (Vec<u64>, Vec<u32>, u32, u64);
+
+/// [`planes`], remembered: a sweep solves thousands of line-ups whose partners share the same
+/// few amounts, capacities and limits, and the search costs more than a small solve. The memo
+/// is a pure function's cache, so it changes no result; it is emptied when it grows large.
+fn memo_planes(amounts: &[f64], available: &[u32], most: u32, limit: f64) -> Option<Planes> {
+    static MEMO: OnceLock<Mutex<HashMap<Key, Option<Planes>>>> = OnceLock::new();
+    const MEMO_MAX: usize = 4096;
+    let key: Key = (
+        amounts.iter().map(|a| a.to_bits()).collect(),
+        available.to_vec(),
+        most,
+        limit.to_bits(),
+    );
+    let memo = MEMO.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked mid-insert; the map is still whole.
+    if let Some(found) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let found = planes(amounts, available, most, limit).map(Planes::from);
+    let mut map = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MEMO_MAX {
+        map.clear();
+    }
+    map.insert(key, found.clone());
+    found
+}
+
+/// The envelope's non-trivial facets in the space of counts per distinct amount; `None` when
+/// the search would be too large.
+fn planes(
+    amounts: &[f64],
+    available: &[u32],
+    most: u32,
+    limit: f64,
+) -> Option<Vec<(Vec<f64>, f64)>> {
+    let points = count_vectors(available, most)?;
+    let excess = |n: &[u32]| -> f64 {
+        let load: f64 = n.iter().zip(amounts).map(|(&c, a)| c as f64 * a).sum();
+        (load - limit).max(0.0)
+    };
+    let vertices = candidate_vertices(&points, amounts, limit);
+    let lifted: Vec<(Vec<f64>, f64)> = vertices
+        .iter()
+        .map(|n| (n.iter().map(|&c| c as f64).collect(), excess(n)))
+        .collect();
+    supporting_planes(&lifted, amounts, limit)
 }
 
 /// Every vector of counts per group within the availabilities and at most `most` in total, in

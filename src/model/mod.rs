@@ -501,8 +501,9 @@ impl<'k> Problem<'k> {
 
     /// Computes the envelope rows ([`envelope`]) of every priced per-partner limit. They leave
     /// the optimum unchanged and shrink branch and bound on consortia whose partners' limits
-    /// bind; computing them costs more than they save on a single solve of an easy line-up, so
-    /// only callers that solve a problem many times (valuing every coalition) ask for them.
+    /// bind. The first computation of a given limit costs more than it saves on a single solve
+    /// of an easy line-up, so only callers that solve many problems (valuing every coalition,
+    /// sweeps) ask for them.
     pub fn tighten(&mut self) {
         self.envelopes = self
             .instances

@@ -142,7 +142,10 @@ impl Plan {
         let mut line_up = self.line_up(kb, scenario, &values, seed);
         self.apply_line_up(&mut line_up, &values, seed);
         let started = Instant::now();
-        let problem = Problem::new(kb, &line_up);
+        let mut problem = Problem::new(kb, &line_up);
+        // Envelope rows: remembered across runs (`model::envelope`), they cost nothing after the
+        // first run and save branch and bound nodes on every run whose partners' limits bind.
+        problem.tighten();
         let milp = model::build(&problem);
         let options = solve::Options {
             time_limit: spec.time_limit,
