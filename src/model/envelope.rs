@@ -26,9 +26,9 @@ pub struct Facet {
 /// Distinct amounts above which no envelope is computed (the search grows as points^(d+1)).
 const MAX_GROUPS: usize = 4;
 /// Count vectors above which no envelope is computed.
-const MAX_POINTS: usize = 4096;
+const MAX_POINTS: usize = 512;
 /// Candidate hyperplanes above which no envelope is computed.
-const MAX_SUBSETS: u64 = 200_000;
+const MAX_SUBSETS: u64 = 50_000;
 const TOL: f64 = 1e-9;
 
 /// The facets of the envelope of `max(0, Σ amount_j x_j - limit)` over 0/1 vectors `x` with at
@@ -132,20 +132,22 @@ fn planes(
 fn count_vectors(available: &[u32], most: u32) -> Option<Vec<Vec<u32>>> {
     let mut points = Vec::new();
     let mut n = vec![0u32; available.len()];
+    let mut total = 0;
     loop {
-        if n.iter().sum::<u32>() <= most {
-            if points.len() == MAX_POINTS {
-                return None;
-            }
-            points.push(n.clone());
+        if points.len() == MAX_POINTS {
+            return None;
         }
-        // Odometer step, first group fastest.
+        points.push(n.clone());
+        // Odometer step, first group fastest, never past the total: only vectors that count
+        // are visited, however many roles there are.
         let mut k = 0;
         while k < n.len() {
-            if n[k] < available[k] {
+            if n[k] < available[k] && total < most {
                 n[k] += 1;
+                total += 1;
                 break;
             }
+            total -= n[k];
             n[k] = 0;
             k += 1;
         }
@@ -399,10 +401,34 @@ mod tests {
     }
 
     #[test]
+    fn count_vectors_are_exactly_those_within_availability_and_capacity() {
+        let got = count_vectors(&[2, 1, 3], 2).expect("few points");
+        let mut want = Vec::new();
+        for c in 0..=3u32 {
+            for b in 0..=1u32 {
+                for a in 0..=2u32 {
+                    if a + b + c <= 2 {
+                        want.push(vec![a, b, c]);
+                    }
+                }
+            }
+        }
+        assert_eq!(got, want);
+        // Hundreds of roles of four kinds with a small capacity: few vectors, found at once.
+        assert_eq!(
+            count_vectors(&[500, 500, 500, 500], 3).map(|p| p.len()),
+            Some(35)
+        );
+    }
+
+    #[test]
     fn refuses_what_it_cannot_compute_in_reasonable_time() {
         // Five distinct amounts: no facets, and so no cost.
         let items: Vec<(usize, f64)> = (0..10).map(|j| (j, 1.0 + (j % 5) as f64)).collect();
         assert!(facets(&items, 3, 4.0).is_empty());
+        // Four amounts and room for every role: thousands of count vectors, so none computed.
+        let many: Vec<(usize, f64)> = (0..40).map(|j| (j, 0.5 * (1 + j % 4) as f64)).collect();
+        assert!(facets(&many, 40, 5.0).is_empty());
         assert!(facets(&[(0, -1.0), (1, 2.0)], 2, 1.0).is_empty());
         assert!(facets(&[(0, f64::NAN)], 2, 1.0).is_empty());
     }
