@@ -7,6 +7,7 @@
 //!   empty one's), symmetry (identical partners get equal values), null player (a partner that
 //!   can take no role gets zero).
 //! - Sampled values agree with exact ones within the reported confidence intervals.
+//! - The envelope rows the game adds change no coalition's worth.
 
 mod common;
 
