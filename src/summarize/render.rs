@@ -90,33 +90,7 @@ pub fn text(s: &Summary) -> String {
                 None => String::new(),
             }
         );
-        let mut head = vec![
-            "level".to_string(),
-            "runs".into(),
-            "mean objective".into(),
-            "infeasible".into(),
-        ];
-        if s.outcome.is_some() {
-            head.push("outcome".into());
-        }
-        head.extend(kinds.iter().map(|&k| s.flag_kinds[k].clone()));
-        let rows: Vec<Vec<String>> = f
-            .levels
-            .iter()
-            .map(|l| {
-                let mut r = vec![
-                    l.label.clone(),
-                    l.runs.to_string(),
-                    opt_num(l.mean_objective),
-                    pct(l.infeasible_rate),
-                ];
-                if s.outcome.is_some() {
-                    r.push(l.outcome_rate.map_or("-".into(), pct));
-                }
-                r.extend(kinds.iter().map(|&k| pct(l.flag_rates[k])));
-                r
-            })
-            .collect();
+        let (head, rows) = level_table(s, f, &kinds);
         out.push_str(&table(&head, &rows, "   "));
     }
     if s.factors.is_empty() {
@@ -210,6 +184,40 @@ fn table(head: &[String], rows: &[Vec<String>], indent: &str) -> String {
     out
 }
 
+/// The table of a factor's levels, as raw cells (each renderer escapes them): the header, then
+/// one row per level. The outcome column only when the sweep names one; a column per raised
+/// flag kind.
+fn level_table(s: &Summary, f: &FactorSummary, kinds: &[usize]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head = vec![
+        "level".to_string(),
+        "runs".into(),
+        "mean objective".into(),
+        "infeasible".into(),
+    ];
+    if s.outcome.is_some() {
+        head.push("outcome".into());
+    }
+    head.extend(kinds.iter().map(|&k| s.flag_kinds[k].clone()));
+    let rows = f
+        .levels
+        .iter()
+        .map(|l| {
+            let mut r = vec![
+                l.label.clone(),
+                l.runs.to_string(),
+                opt_num(l.mean_objective),
+                pct(l.infeasible_rate),
+            ];
+            if s.outcome.is_some() {
+                r.push(l.outcome_rate.map_or("-".into(), pct));
+            }
+            r.extend(kinds.iter().map(|&k| pct(l.flag_rates[k])));
+            r
+        })
+        .collect();
+    (head, rows)
+}
+
 pub fn markdown(s: &Summary) -> String {
     let esc = crate::report::markdown_escape;
     let mut out = format!(
@@ -239,33 +247,19 @@ pub fn markdown(s: &Summary) -> String {
     }
     for f in &s.factors {
         let _ = writeln!(out, "\n### {}\n", esc(&f.name));
-        let mut head = String::from("| level | runs | mean objective | infeasible |");
-        let mut rule = String::from("|---|---:|---:|---:|");
-        if s.outcome.is_some() {
-            head.push_str(" outcome |");
-            rule.push_str("---:|");
-        }
-        for &k in &kinds {
-            let _ = write!(head, " {} |", esc(&s.flag_kinds[k]));
-            rule.push_str("---:|");
-        }
-        let _ = writeln!(out, "{head}\n{rule}");
-        for l in &f.levels {
-            let _ = write!(
-                out,
-                "| {} | {} | {} | {} |",
-                esc(&l.label),
-                l.runs,
-                opt_num(l.mean_objective),
-                pct(l.infeasible_rate)
-            );
-            if s.outcome.is_some() {
-                let _ = write!(out, " {} |", l.outcome_rate.map_or("-".into(), pct));
-            }
-            for &k in &kinds {
-                let _ = write!(out, " {} |", pct(l.flag_rates[k]));
-            }
-            out.push('\n');
+        let (head, rows) = level_table(s, f, &kinds);
+        let line = |cells: &[String]| {
+            let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
+            format!("| {} |", cells.join(" | "))
+        };
+        let _ = writeln!(
+            out,
+            "{}\n|---|{}",
+            line(&head),
+            "---:|".repeat(head.len() - 1)
+        );
+        for r in &rows {
+            let _ = writeln!(out, "{}", line(r));
         }
     }
     if let Some(d) = &s.discovery {
@@ -447,32 +441,18 @@ pub fn html(s: &Summary) -> String {
             f.effect
         );
         out.push_str(&bar_chart(s, f));
-        out.push_str(
-            "<table>\n<tr><th>level</th><th>runs</th><th>mean objective</th><th>infeasible</th>",
-        );
-        if s.outcome.is_some() {
-            out.push_str("<th>outcome</th>");
-        }
-        for &k in &kinds {
-            let _ = write!(out, "<th>{}</th>", e(&s.flag_kinds[k]));
-        }
-        out.push_str("</tr>\n");
-        for l in &f.levels {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                e(&l.label),
-                l.runs,
-                opt_num(l.mean_objective),
-                pct(l.infeasible_rate)
-            );
-            if s.outcome.is_some() {
-                let _ = write!(out, "<td>{}</td>", l.outcome_rate.map_or("-".into(), pct));
-            }
-            for &k in &kinds {
-                let _ = write!(out, "<td>{}</td>", pct(l.flag_rates[k]));
-            }
-            out.push_str("</tr>\n");
+        let (head, rows) = level_table(s, f, &kinds);
+        let line = |cells: &[String], tag: &str| {
+            let cells: String = cells
+                .iter()
+                .map(|c| format!("<{tag}>{}</{tag}>", e(c)))
+                .collect();
+            format!("<tr>{cells}</tr>\n")
+        };
+        out.push_str("<table>\n");
+        out.push_str(&line(&head, "th"));
+        for r in &rows {
+            out.push_str(&line(r, "td"));
         }
         out.push_str("</table></div>\n");
     }
