@@ -449,7 +449,8 @@ pub fn html(s: &Summary) -> String {
                 .collect();
             format!("<tr>{cells}</tr>\n")
         };
-        out.push_str("<table>\n");
+        // Many flag kinds make the table wider than the page: it scrolls on its own.
+        out.push_str("<div class=\"wide\"><table>\n");
         out.push_str(&line(&head, "th"));
         for r in &rows {
             out.push_str(&line(r, "td"));
@@ -583,5 +584,14 @@ mod tests {
             assert!(!page.contains(external));
         }
         assert_eq!(page.matches("<svg").count(), 1);
+        // Every closed element was opened (the level table's scrolling wrapper once was not).
+        for tag in ["div", "table", "tr", "svg"] {
+            let opened = page.matches(&format!("<{tag}")).count();
+            assert_eq!(
+                opened,
+                page.matches(&format!("</{tag}>")).count(),
+                "<{tag}> in {page}"
+            );
+        }
     }
 }
