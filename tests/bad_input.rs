@@ -3,29 +3,9 @@
 
 mod common;
 
-use common::{locate, repo, rolefit};
+use common::{BASE, base_with, locate, repo, rolefit};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// A small valid scenario the cases below break one mistake at a time.
-const BASE: &str = r#"Scenario(
-    name: "Base",
-    needs: [
-        Need(role: "policy_framework", importance: 3),
-        Need(role: "research", importance: 2),
-    ],
-    partners: [
-        Partner(id: "moh", name: "Ministry", sector: "government"),
-        Partner(id: "uni", name: "University", sector: "academia"),
-    ],
-)
-"#;
-
-/// BASE with the first `from` replaced by `to` (which must occur).
-fn base_with(from: &str, to: &str) -> String {
-    assert!(BASE.contains(from), "`{from}` is not in the base scenario");
-    BASE.replacen(from, to, 1)
-}
 
 /// Writes `text` to `scenario.ron` in a fresh temporary directory.
 fn write_temp(text: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {

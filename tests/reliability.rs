@@ -5,30 +5,11 @@
 
 mod common;
 
-use common::{dakar, rolefit};
+use common::{BASE, base_with, dakar, rolefit};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A small valid scenario the cases below change one thing at a time.
-const BASE: &str = r#"Scenario(
-    name: "Base",
-    needs: [
-        Need(role: "policy_framework", importance: 3),
-        Need(role: "research", importance: 2),
-    ],
-    partners: [
-        Partner(id: "moh", name: "Ministry", sector: "government"),
-        Partner(id: "uni", name: "University", sector: "academia"),
-    ],
-)
-"#;
-
-fn base_with(from: &str, to: &str) -> String {
-    assert!(BASE.contains(from), "`{from}` is not in the base scenario");
-    BASE.replacen(from, to, 1)
-}
 
 fn write_temp(name: &str, text: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

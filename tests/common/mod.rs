@@ -19,6 +19,26 @@ pub fn rolefit() -> Command {
     cmd
 }
 
+/// A small valid scenario that tests change or break one thing at a time ([`base_with`]).
+pub const BASE: &str = r#"Scenario(
+    name: "Base",
+    needs: [
+        Need(role: "policy_framework", importance: 3),
+        Need(role: "research", importance: 2),
+    ],
+    partners: [
+        Partner(id: "moh", name: "Ministry", sector: "government"),
+        Partner(id: "uni", name: "University", sector: "academia"),
+    ],
+)
+"#;
+
+/// [`BASE`] with the first `from` replaced by `to` (which must occur).
+pub fn base_with(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "`{from}` is not in the base scenario");
+    BASE.replacen(from, to, 1)
+}
+
 /// The crate root (where `scenarios/`, `rules/` and `tests/` live).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
