@@ -336,12 +336,15 @@ fn an_additionality_rule_cannot_carry_a_penalty() {
         )])"#,
     )
     .unwrap();
-    rolefit()
-        .args(["rules", "--rules"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("only raises a flag"));
+    let refused_saying = |what: &str| {
+        rolefit()
+            .args(["rules", "--rules"])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(what));
+    };
+    refused_saying("only raises a flag");
     std::fs::write(
         dir.path().join("mine.ron"),
         r#"Rules(rules: [Rule(
@@ -352,12 +355,7 @@ fn an_additionality_rule_cannot_carry_a_penalty() {
         )])"#,
     )
     .unwrap();
-    rolefit()
-        .args(["rules", "--rules"])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("crowding_out"));
+    refused_saying("crowding_out");
 }
 
 #[test]

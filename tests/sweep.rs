@@ -342,15 +342,19 @@ fn mistakes_in_a_sweep_file_are_reported_with_position_and_suggestion() {
         ),
     )
     .unwrap();
-    let out = rolefit()
-        .arg("sweep")
-        .arg(&spec)
-        .arg("--out")
-        .arg(dir.path().join("o.csv"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    // Runs the sweep, which must be refused (exit 2), and returns what it said.
+    let refused = || {
+        let out = rolefit()
+            .arg("sweep")
+            .arg(&spec)
+            .arg("--out")
+            .arg(dir.path().join("o.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused();
     assert!(err.contains("bad.ron:8:13"), "{err}");
     assert!(err.contains("did you mean `LatinHypercube`"), "{err}");
     assert!(err.contains("the range is empty"), "{err}");
@@ -360,27 +364,11 @@ fn mistakes_in_a_sweep_file_are_reported_with_position_and_suggestion() {
         .replace("LatinHypercub(", "LatinHypercube(")
         .replace("(5.0, 1.0)", "(1.0, 5.0)");
     std::fs::write(&spec, text).unwrap();
-    let out = rolefit()
-        .arg("sweep")
-        .arg(&spec)
-        .arg("--out")
-        .arg(dir.path().join("o.csv"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused();
     assert!(err.contains("cannot read the scenario"), "{err}");
     let text = read(&spec).replace(", \"missing.ron\"", "");
     std::fs::write(&spec, text).unwrap();
-    let out = rolefit()
-        .arg("sweep")
-        .arg(&spec)
-        .arg("--out")
-        .arg(dir.path().join("o.csv"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused();
     assert!(err.contains("did you mean `relais`"), "{err}");
     assert!(err.contains("factors[0].path"), "{err}");
     assert!(
