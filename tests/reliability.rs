@@ -58,6 +58,14 @@ fn json(stdout: &str) -> serde_json::Value {
 // ---------------------------------------------------------------------------------------------
 // Limits: each is a clear error naming the file, the place and the limit.
 
+/// Writes `roles.ron` with roles `q0` .. `q{n-1}` into `dir`: rule files that stretch a limit.
+fn write_roles(dir: &Path, n: usize) {
+    let roles: String = (0..n)
+        .map(|i| format!("Role(id: \"q{i}\", needs: {{\"research_excellence\": 1}}),\n"))
+        .collect();
+    std::fs::write(dir.join("roles.ron"), format!("Roles(roles: [{roles}])")).unwrap();
+}
+
 #[test]
 fn limit_file_size_holds_for_rule_files_and_standard_input() {
     let big = format!("Vocabulary()\n{}", "// padding\n".repeat(800_000));
@@ -252,14 +260,7 @@ fn limit_rule_sets_sizes_and_conditions() {
         format!("Rules(rules: [{rules}])"),
     )
     .unwrap();
-    let roles: String = (0..501)
-        .map(|i| format!("Role(id: \"q{i}\", needs: {{\"research_excellence\": 1}}),\n"))
-        .collect();
-    std::fs::write(
-        dir.path().join("roles.ron"),
-        format!("Roles(roles: [{roles}])"),
-    )
-    .unwrap();
+    write_roles(dir.path(), 501);
     let wide = format!("All([{}])", "Funds, ".repeat(64));
     // Named to come first after the built-in rules, so it is within the 1000 rules checked.
     std::fs::write(
@@ -284,14 +285,7 @@ fn limit_rule_checks_of_a_scenario_against_the_rules_in_force() {
     // 100 roles, one `Pair` rule with large conditions, 1000 partners on 100 needs: matching
     // would evaluate about a billion tests, so validation refuses it before building anything.
     let dir = tempfile::tempdir().unwrap();
-    let roles: String = (0..100)
-        .map(|i| format!("Role(id: \"q{i}\", needs: {{\"research_excellence\": 1}}),\n"))
-        .collect();
-    std::fs::write(
-        dir.path().join("roles.ron"),
-        format!("Roles(roles: [{roles}])"),
-    )
-    .unwrap();
+    write_roles(dir.path(), 100);
     let cond = format!("All([{}])", "Funds, ".repeat(30));
     std::fs::write(
         dir.path().join("pairs.ron"),
@@ -325,14 +319,7 @@ fn limit_rule_instances_of_a_line_up() {
     // A rule matching every partner with every two roles: 1000 partners on 30 needs would
     // put 435 000 instances in the model (about a kilobyte each); the solve is refused.
     let dir = tempfile::tempdir().unwrap();
-    let roles: String = (0..12)
-        .map(|i| format!("Role(id: \"q{i}\", needs: {{\"research_excellence\": 1}}),\n"))
-        .collect();
-    std::fs::write(
-        dir.path().join("roles.ron"),
-        format!("Roles(roles: [{roles}])"),
-    )
-    .unwrap();
+    write_roles(dir.path(), 12);
     std::fs::write(
         dir.path().join("pairs.ron"),
         "Rules(rules: [Rule(id: \"every_pair\", source: Text(\"t\"), when: Pair(first: All([]), second: All([])), effect: (penalty: 1))])",
