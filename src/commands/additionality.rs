@@ -1,12 +1,12 @@
 //! `rolefit additionality`: would the partnership do as well without a funder's money?
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, colour_on_stdout, deliver, load_scenario,
-    pick_line_up, severity, solve_options, what_ifs,
+    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format,
+    severity, solve_options, what_ifs,
 };
 use crate::Error;
-use crate::cli::{AdditionalityArgs, ReportFormat};
-use crate::report::{self, Format, Style};
+use crate::cli::AdditionalityArgs;
+use crate::report;
 
 pub fn run(args: &AdditionalityArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
@@ -14,15 +14,7 @@ pub fn run(args: &AdditionalityArgs) -> Result<u8, Error> {
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     let analysis = crate::funding::analyse(&kb, &line_up, &args.funder, &options)?;
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Markdown => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-    };
-    let style = Style {
-        colour: args.output.is_none() && colour_on_stdout(),
-    };
+    let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::additionality::render(&analysis, format, style);
     deliver(args.output.as_deref(), &text)?;
     let flagged = args

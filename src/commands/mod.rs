@@ -14,7 +14,9 @@ mod sweep;
 mod value;
 
 use crate::Error;
-use crate::cli::{Cli, Command, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs};
+use crate::cli::{
+    Cli, Command, ReportFormat, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs,
+};
 use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, RoleIx, Severity};
 use crate::load::{Document, read_rules, read_source};
@@ -68,6 +70,25 @@ pub fn colour_on_stderr() -> bool {
 
 fn colour_on_stdout() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The renderer a `--format` asks for, and its style: colour only for a report on a terminal
+/// (never into an `-o` file).
+fn report_format(
+    format: ReportFormat,
+    output: Option<&std::path::Path>,
+) -> (crate::report::Format, crate::report::Style) {
+    use crate::report::Format;
+    let format = match format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+    };
+    let style = crate::report::Style {
+        colour: output.is_none() && colour_on_stdout(),
+    };
+    (format, style)
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.

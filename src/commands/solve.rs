@@ -1,11 +1,11 @@
 //! `rolefit solve`: one line-up, explained.
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, colour_on_stdout, deliver, emit_err, load_scenario,
-    pick_line_up, severity, solve_options, what_ifs, write_file,
+    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, emit_err, load_scenario, pick_line_up,
+    report_format, severity, solve_options, what_ifs, write_file,
 };
-use crate::cli::{ReportFormat, SolveArgs};
-use crate::report::{self, Format, Style};
+use crate::cli::SolveArgs;
+use crate::report;
 use crate::{Error, explain, model};
 
 pub fn run(args: &SolveArgs) -> Result<u8, Error> {
@@ -31,15 +31,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     }
     let solved = t.stage("solve", || crate::solve::solve(&problem, &milp, &options))?;
     let outcome = t.stage("explain", || explain::explain(&problem, &solved));
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Markdown => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-    };
-    let style = Style {
-        colour: args.output.is_none() && colour_on_stdout(),
-    };
+    let (format, style) = report_format(args.format, args.output.as_deref());
     let text = t.stage("render", || report::render(&outcome, format, style));
     deliver(args.output.as_deref(), &text)?;
     if args.timings {

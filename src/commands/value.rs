@@ -1,13 +1,13 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
 use super::{
-    EXIT_OK, Timings, apply_all, colour_on_stdout, deliver, load_scenario, pick_line_up,
-    time_limit, what_ifs,
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, time_limit,
+    what_ifs,
 };
 use crate::Error;
-use crate::cli::{ReportFormat, ValueArgs, ValueMethod};
+use crate::cli::{ValueArgs, ValueMethod};
 use crate::model::Problem;
-use crate::report::{self, Format, Style};
+use crate::report;
 use crate::value::{self, EXACT_MAX, Game, Sampling};
 use std::time::Instant;
 
@@ -56,15 +56,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
         let outcome = crate::solve_line_up(&kb, &line_up, &Default::default())?;
         Ok(value::account(&game, &shares, outcome, args.margin))
     })?;
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Markdown => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-    };
-    let style = Style {
-        colour: args.output.is_none() && colour_on_stdout(),
-    };
+    let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::value::render(&report, format, style);
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
