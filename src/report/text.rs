@@ -40,8 +40,16 @@ impl Paint {
     }
 }
 
-/// Cuts a name to `width` characters, marking the cut with `~`.
-fn fit_width(s: &str, width: usize) -> String {
+/// A report's title line: the scenario, and the variant when one was asked for.
+pub(crate) fn title(scenario: &str, variant: Option<&str>) -> String {
+    match variant {
+        Some(v) => format!("{scenario} - variant {v:?}"),
+        None => scenario.to_string(),
+    }
+}
+
+/// Cuts a name to `width` characters, marking the cut with `~` (shared by the text reports).
+pub(crate) fn fit_width(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else {
@@ -146,10 +154,7 @@ pub(crate) fn flags(out: &mut String, flags: &[crate::explain::Flag], paint: &Pa
 pub fn render(o: &Outcome, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
-    let title = match &o.variant {
-        Some(v) => format!("{} - variant {v:?}", o.scenario),
-        None => o.scenario.clone(),
-    };
+    let title = title(&o.scenario, o.variant.as_deref());
     let _ = writeln!(out, "{}  [{}]", paint.bold(&title), o.status.name());
     if o.status != crate::solve::Status::Infeasible {
         let b = &o.breakdown;

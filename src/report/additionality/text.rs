@@ -4,22 +4,12 @@ use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::{Additionality, Verdict};
 use crate::kb::Severity;
 use crate::report::Style;
-use crate::report::text::Paint;
+use crate::report::text::{Paint, fit_width, title};
 use std::fmt::Write;
 
 const LABEL: usize = 24;
 /// Widest a column of the side-by-side tables gets (a longer funder id is cut).
 const MAX_COLUMN: usize = 40;
-
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('~');
-        t
-    }
-}
 
 /// A table of a label and three line-up columns; styling is applied after padding so that
 /// escape codes never upset the alignment.
@@ -30,9 +20,9 @@ struct Table<'p> {
 
 impl Table<'_> {
     fn row(&self, out: &mut String, label: &str, cells: [String; 3], bold: bool) {
-        let mut line = format!("  {:LABEL$}", cut(label, LABEL));
+        let mut line = format!("  {:LABEL$}", fit_width(label, LABEL));
         for c in cells {
-            let padded = format!("{:w$}", cut(&c, self.width), w = self.width);
+            let padded = format!("{:w$}", fit_width(&c, self.width), w = self.width);
             line.push(' ');
             line.push_str(&if bold {
                 self.paint.bold(&padded)
@@ -47,10 +37,7 @@ impl Table<'_> {
 pub fn render(a: &Additionality, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
-    let title = match &a.variant {
-        Some(v) => format!("{} - variant {v:?}", a.scenario),
-        None => a.scenario.clone(),
-    };
+    let title = title(&a.scenario, a.variant.as_deref());
     let _ = writeln!(
         out,
         "{}",

@@ -4,27 +4,14 @@ use super::{
     HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
 };
 use crate::report::Style;
-use crate::report::text::Paint;
+use crate::report::text::{Paint, fit_width, title};
 use crate::value::{Balance, ValueReport};
 use std::fmt::Write;
-
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('~');
-        t
-    }
-}
 
 pub fn render(r: &ValueReport, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
-    let title = match &r.variant {
-        Some(v) => format!("{} - variant {v:?}", r.scenario),
-        None => r.scenario.clone(),
-    };
+    let title = title(&r.scenario, r.variant.as_deref());
     let _ = writeln!(
         out,
         "{}",
@@ -69,8 +56,8 @@ pub fn render(r: &ValueReport, style: Style) -> String {
         let _ = writeln!(
             out,
             "  {:id_width$} {:15} {:>5} {:>6.1} {:>13.2} {:>shapley_width$} {:>11} {:>12}  {}",
-            cut(&p.id, id_width),
-            cut(&p.sector, 15),
+            fit_width(&p.id, id_width),
+            fit_width(&p.sector, 15),
             p.roles.len(),
             p.effort,
             p.leave_one_out,
@@ -92,7 +79,7 @@ pub fn render(r: &ValueReport, style: Style) -> String {
         } else {
             p.roles.join(", ")
         };
-        let _ = writeln!(out, "  {:id_width$} {roles}", cut(&p.id, id_width));
+        let _ = writeln!(out, "  {:id_width$} {roles}", fit_width(&p.id, id_width));
     }
     let margin = r.margin * 100.0;
     for (balance, heading) in [
