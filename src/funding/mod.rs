@@ -672,20 +672,14 @@ fn finding_flags(
                 return None;
             }
             let spec = rule.effect.flag.as_ref()?;
-            let partner = &p.partners[funder];
-            let fields = explain::text::SubjectFields {
-                partner: Some(partner.id.clone()),
-                role: Some(p.role_id(j).to_string()),
-                values: vec![
-                    ("partner", partner.id.clone()),
-                    ("partner_name", partner.name.clone()),
-                    ("sector", kb.sector(partner.sector).name.to_lowercase()),
-                    ("role", p.role_id(j).to_string()),
-                    ("role_name", kb.role(p.needs[j].role).name.to_lowercase()),
-                    ("value", value.to_string()),
-                    ("other_partner", other.to_string()),
-                ],
-            };
+            // The funding rule's `value` is the finding's number, not the funder's fit.
+            let mut fields = pair_fields(p, funder, j);
+            for (key, v) in &mut fields.values {
+                if *key == "value" {
+                    *v = value.to_string();
+                }
+            }
+            fields.values.push(("other_partner", other.to_string()));
             Some(Flag {
                 kind: spec.kind.clone(),
                 severity: spec.severity,
@@ -699,6 +693,18 @@ fn finding_flags(
         .collect()
 }
 
+/// The message fields of the funder in need `j`, as for any rule on a partner holding a role
+/// (`value` is the funder's fit).
+fn pair_fields(p: &Problem, funder: usize, j: usize) -> explain::text::SubjectFields {
+    let holds = Subject::Holds {
+        partner: funder,
+        need: j,
+        lead: false,
+    };
+    let nobody = Assignment::empty(p.partners.len(), p.needs.len());
+    explain::text::subject_fields(p, &holds, &nobody)
+}
+
 /// A forbidding rule keeps the funder out of a role it commits money to: the rule's own flag
 /// for the pair (an `additionality` flag when the rule has none: it restricts where the money
 /// can go).
@@ -708,21 +714,7 @@ fn restriction_flag(p: &Problem, funder: usize, j: usize, rule: crate::kb::RuleI
     let partner = &p.partners[funder];
     let role_name = kb.role(p.needs[j].role).name.to_lowercase();
     let message = match &r.effect.flag {
-        Some(spec) => {
-            let fields = explain::text::SubjectFields {
-                partner: Some(partner.id.clone()),
-                role: Some(p.role_id(j).to_string()),
-                values: vec![
-                    ("partner", partner.id.clone()),
-                    ("partner_name", partner.name.clone()),
-                    ("sector", kb.sector(partner.sector).name.to_lowercase()),
-                    ("role", p.role_id(j).to_string()),
-                    ("role_name", role_name.clone()),
-                    ("value", format!("{:.2}", p.fit[funder][j])),
-                ],
-            };
-            explain::text::fill(&spec.message, &fields)
-        }
+        Some(spec) => explain::text::fill(&spec.message, &pair_fields(p, funder, j)),
         None => format!(
             "{} commits money to {role_name}, but rule {} keeps it out of the role.",
             partner.name, r.id
