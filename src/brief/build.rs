@@ -449,7 +449,13 @@ mod tests {
         let kb = crate::default_knowledge_base().unwrap();
         let doc = Document::parse(Source::new("brief.ron", text));
         let scenario = crate::validate_scenario(&kb, &doc).unwrap();
-        brief_line_up(&kb, &scenario.base(), &Default::default()).unwrap()
+        brief_line_up(
+            &kb,
+            &scenario.base(),
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap()
     }
 
     fn page<'b>(b: &'b Brief, id: &str) -> &'b PartnerBrief {

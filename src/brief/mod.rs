@@ -237,17 +237,16 @@ pub struct OtherSector {
     pub rewards: Vec<String>,
 }
 
-/// The briefs of a line-up: solved, explained, then gathered.
+/// The briefs of a line-up: solved, assessed for robustness (unless `robustness` turns it
+/// off), explained, then gathered.
 pub fn brief_line_up(
     kb: &KnowledgeBase,
     line_up: &LineUp,
     opts: &crate::solve::Options,
+    robustness: &crate::robust::Settings,
 ) -> Result<Brief, crate::Error> {
-    let problem = crate::model::Problem::try_new(kb, line_up)
-        .map_err(|e| crate::Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
-    let milp = crate::model::build(&problem);
-    let solved = crate::solve::solve(&problem, &milp, opts)?;
-    let outcome: Outcome = crate::explain::explain(&problem, &solved);
+    let (problem, solved, assessed) = crate::solve_assessed(kb, line_up, opts, robustness)?;
+    let outcome: Outcome = crate::explain::with_robustness(&problem, &solved, assessed);
     Ok(build(&problem, &outcome))
 }
 

@@ -11,7 +11,10 @@ mod eval;
 pub mod lp;
 mod restrict;
 
-pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
+pub use build::{
+    Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, objective_with_fits,
+    tie_break, values_for,
+};
 pub use eval::{matches, may_match_partner};
 
 use crate::kb::{KnowledgeBase, LoadLimit, RuleIx, Scope};
@@ -298,6 +301,22 @@ impl<'k> Problem<'k> {
 
     pub fn role_id(&self, j: usize) -> &str {
         &self.kb.role(self.needs[j].role).id
+    }
+
+    /// The share of need `j`'s capability weight that partner `i` states in the scenario (the
+    /// rest of its fit rests on assumed defaults): stated evidence, which breaks ties first.
+    pub fn stated_share(&self, i: usize, j: usize) -> f64 {
+        let needs = &self.kb.role(self.needs[j].role).needs;
+        let total: f64 = needs.iter().map(|&(_, w)| w).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let stated: f64 = needs
+            .iter()
+            .filter(|&&(cap, _)| self.partners[i].is_stated(cap))
+            .map(|&(_, w)| w)
+            .sum();
+        stated / total
     }
 
     /// Matches every rule against the line-up, recording blocks and instances.
