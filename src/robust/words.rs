@@ -9,6 +9,17 @@ fn num(v: f64) -> String {
     format!("{:.2}", round(v, 2))
 }
 
+/// A margin or a change, which can be real and below a hundredth: "1.23", "0.004".
+fn small(v: f64) -> String {
+    if v.abs() >= 0.005 || v == 0.0 {
+        num(v)
+    } else {
+        format!("{:.3}", round(v, 3))
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
 /// "94%".
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", round(share * 100.0, 0))
@@ -103,7 +114,7 @@ pub fn why_not(h: &Held) -> String {
             format!(
                 "the best line-up {} is worth {} less",
                 without(h),
-                num(points)
+                small(points)
             )
         }),
     }
@@ -154,10 +165,10 @@ pub fn reasons(h: &Held, r: &Robustness) -> Vec<String> {
 /// rm_dakar".
 pub fn flip_words(f: &Flip) -> String {
     let how = if f.change < 0.0 { "drop" } else { "rise" };
-    let size = if f.change.abs() < 0.005 {
+    let size = if f.change == 0.0 {
         format!("the slightest {how}")
     } else {
-        format!("a {how} of about {}", num(f.change.abs()))
+        format!("a {how} of about {}", small(f.change.abs()))
     };
     let origin = if f.stated { "stated" } else { "assumed" };
     let to = match &f.to {
@@ -186,8 +197,13 @@ pub fn close_call_words(c: &CloseCall, r: &Robustness) -> String {
         (Margin::Points(_), None) if c.tie => {
             parts.push("an exact tie with leaving it open".to_string())
         }
-        (Margin::Points(m), Some(r)) => parts.push(format!("margin {} over {r}", num(m))),
-        (Margin::Points(m), None) => parts.push(format!("margin {} over leaving it open", num(m))),
+        (Margin::Points(m), Some(r)) => parts.push(format!("margin {} over {r}", small(m))),
+        (Margin::Points(m), None) if c.lead => {
+            parts.push(format!("margin {} over leaving it open", small(m)))
+        }
+        (Margin::Points(m), None) => {
+            parts.push(format!("margin {} over nobody taking its place", small(m)))
+        }
         _ => {}
     }
     if let Some(i) = &c.instead {
