@@ -104,6 +104,9 @@ struct FlipJson<'a> {
     capability: &'a str,
     stated: bool,
     strength: f64,
+    /// `drop` (the holder's capability) or `rise` (the runner-up's).
+    direction: &'static str,
+    /// How far it moves; 0 for a tie.
     change: f64,
     to: Option<&'a str>,
 }
@@ -244,6 +247,7 @@ fn robustness_json(r: &Robustness) -> RobustnessJson<'_> {
                     capability: &f.capability,
                     stated: f.stated,
                     strength: round(f.strength, 4),
+                    direction: if f.drop { "drop" } else { "rise" },
                     change: round(f.change, 4),
                     to: f.to.as_deref(),
                 }),

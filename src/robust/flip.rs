@@ -61,11 +61,11 @@ pub(super) fn close_calls(
 /// before stated ones (they are the uncertain inputs), then the capability that moves the fit
 /// most (the smallest change), the holder before the runner-up, and capability order.
 fn flip(p: &Problem, (i, j): (usize, usize), margin: f64, out: &MarginOut) -> Option<Flip> {
-    // (stated, -slope, whose: 0 holder / 1 runner-up, capability, signed change)
+    // (stated, -slope, whose: 0 holder / 1 runner-up, capability, change)
     let mut best: Option<(bool, f64, usize, usize, f64)> = None;
-    let who = std::iter::once((i, -1.0, out.holder_per_fit))
-        .chain(out.runner_up.map(|r| (r, 1.0, out.runner_up_per_fit)));
-    for (order, (k, sign, per_fit)) in who.enumerate() {
+    let who = std::iter::once((i, out.holder_per_fit))
+        .chain(out.runner_up.map(|r| (r, out.runner_up_per_fit)));
+    for (order, (k, per_fit)) in who.enumerate() {
         if per_fit <= 1e-9 {
             continue;
         }
@@ -77,15 +77,17 @@ fn flip(p: &Problem, (i, j): (usize, usize), margin: f64, out: &MarginOut) -> Op
                 continue;
             }
             let change = margin / (per_fit * slope);
-            let room = if sign < 0.0 {
+            // The holder's strength can only drop to 0, the runner-up's only rise to 1; a tie
+            // needs some room all the same.
+            let room = if order == 0 {
                 partner.strength(cap)
             } else {
                 1.0 - partner.strength(cap)
             };
-            if change > room + 1e-9 {
+            if room <= 1e-9 || change > room + 1e-9 {
                 continue;
             }
-            let candidate = (partner.is_stated(cap), -slope, order, c, sign * change);
+            let candidate = (partner.is_stated(cap), -slope, order, c, change);
             let better = best.as_ref().is_none_or(|b| {
                 (candidate.0, candidate.1, candidate.2, candidate.3)
                     .partial_cmp(&(b.0, b.1, b.2, b.3))
@@ -103,6 +105,7 @@ fn flip(p: &Problem, (i, j): (usize, usize), margin: f64, out: &MarginOut) -> Op
         capability: p.kb.capability(CapIx(c as u32)).id.clone(),
         stated,
         strength: p.partners[k].strength(CapIx(c as u32)),
+        drop: order == 0,
         change,
         to: out.runner_up.map(|r| p.partners[r].id.clone()),
     })

@@ -256,7 +256,9 @@ pub struct Flip {
     /// Stated in the scenario (else assumed: a sector or type default).
     pub stated: bool,
     pub strength: f64,
-    /// Signed: negative for a drop.
+    /// A drop of the holder's capability (else a rise of the runner-up's).
+    pub drop: bool,
+    /// How far it moves (0 for a tie: the slightest move flips it).
     pub change: f64,
     /// Who would get the role; `None`: nobody.
     pub to: Option<String>,

@@ -281,7 +281,8 @@ fn a_close_call_flips_when_its_estimated_change_is_made() {
         .find(|q| q.id == flip.partner)
         .unwrap();
     let cap = kb.capability_by_id(&flip.capability).unwrap();
-    who.strengths[cap.index()] = (flip.strength + flip.change * 1.2).clamp(0.0, 1.0);
+    let change = if flip.drop { -flip.change } else { flip.change };
+    who.strengths[cap.index()] = (flip.strength + change * 1.2).clamp(0.0, 1.0);
     let p = Problem::new(&kb, &changed);
     let m = model::build(&p);
     let a = solve::solve(&p, &m, &Default::default())

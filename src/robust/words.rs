@@ -164,11 +164,11 @@ pub fn reasons(h: &Held, r: &Robustness) -> Vec<String> {
 /// "a drop of about 0.06 in msas's assumed interagency_coordination (0.60) would hand it to
 /// rm_dakar".
 pub fn flip_words(f: &Flip) -> String {
-    let how = if f.change < 0.0 { "drop" } else { "rise" };
+    let how = if f.drop { "drop" } else { "rise" };
     let size = if f.change == 0.0 {
         format!("the slightest {how}")
     } else {
-        format!("a {how} of about {}", small(f.change.abs()))
+        format!("a {how} of about {}", small(f.change))
     };
     let origin = if f.stated { "stated" } else { "assumed" };
     let to = match &f.to {
