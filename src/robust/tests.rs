@@ -362,3 +362,25 @@ fn settings_out_of_range_are_refused_with_what_is_wrong() {
     );
     assert_eq!(base.checked(), Ok(base));
 }
+
+#[test]
+fn a_time_limit_that_runs_out_makes_the_figures_approximate_never_wrong() {
+    let kb = kb();
+    let p = Problem::new(&kb, &line_up(&kb, TEAM));
+    let m = model::build(&p);
+    let solved = solve::solve(&p, &m, &Default::default()).unwrap();
+    let opts = solve::Options {
+        time_limit: Some(Duration::from_nanos(1)),
+        ..Default::default()
+    };
+    let r = assess(&p, &m, &solved, &Settings::default(), &opts)
+        .unwrap()
+        .unwrap();
+    assert!(r.approximate);
+    assert!(r.solved < r.samples);
+    for h in &r.roles {
+        assert!(matches!(h.margin, Margin::Unknown | Margin::Points(_)));
+        assert!((0.0..=1.0).contains(&h.stability));
+    }
+    assert!(words::summary(&r).contains("approximate"));
+}
