@@ -145,8 +145,9 @@ pub struct SolverArgs {
 /// capabilities, close calls.
 #[derive(Debug, Args, Clone)]
 pub struct RobustnessArgs {
-    /// Perturbed samples behind each role's stability; 0 turns the robustness assessment off
-    /// (no margins, runner-ups or close calls; faster).
+    /// Most perturbed samples behind each role's stability (drawn in batches of 25 until every
+    /// role is clearly above or below the close-call threshold); 0 turns the robustness
+    /// assessment off (no margins, runner-ups or close calls; faster).
     #[arg(long, value_name = "N", default_value_t = crate::robust::DEFAULT_SAMPLES)]
     pub robustness_samples: usize,
     /// Seed of the perturbations: the same seed gives the same figures on any number of threads.

@@ -31,7 +31,9 @@ fn every_role_held_has_a_margin_a_runner_up_and_a_stability() {
     let report = solve_json(&dakar(), &[]);
     let r = &report["robustness"];
     assert_eq!(r["samples"], 100);
-    assert_eq!(r["solved"], 100);
+    // Every Dakar role is clearly above or below 80% after one batch.
+    assert_eq!(r["drawn"], 25);
+    assert_eq!(r["solved"], 25);
     assert_eq!(r["seed"], 1);
     assert_eq!(r["noise"], 0.1);
     assert_eq!(r["stated_noise"], 0.05);
@@ -187,7 +189,7 @@ fn every_format_shows_the_close_calls() {
     let dakar = dakar_arg();
     let text = run(&["solve", &dakar], "2");
     assert!(
-        text.contains("robustness: 100 perturbed samples (seed 1)"),
+        text.contains("robustness: 25 perturbed samples (seed 1; up to 100, stopped once"),
         "{text}"
     );
     assert!(text.contains("Close calls (ties, or stability below the threshold)"));

@@ -74,6 +74,7 @@ struct InsteadJson<'a> {
 #[derive(Serialize)]
 struct RobustnessJson<'a> {
     samples: usize,
+    drawn: usize,
     solved: usize,
     seed: u64,
     noise: f64,
@@ -223,6 +224,7 @@ fn held_json(h: &Held) -> HeldJson<'_> {
 fn robustness_json(r: &Robustness) -> RobustnessJson<'_> {
     RobustnessJson {
         samples: r.samples,
+        drawn: r.drawn,
         solved: r.solved,
         seed: r.seed,
         noise: round(r.noise, 4),

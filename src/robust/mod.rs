@@ -15,18 +15,21 @@
 
 mod flip;
 mod margin;
-mod sample;
+pub mod sample;
 pub mod words;
 
 use crate::model::{Assignment, Milp, Problem};
 use crate::solve::{self, SolveError, Solved, Status};
 use std::time::{Duration, Instant};
 
-/// Perturbed samples by default: the largest round number for which a shipped scenario's whole
-/// `solve` process, robustness included, stays under its 60 ms target on two cores, and a
-/// 30 x 18 consortium under 150 ms in-process (`cargo bench --bench solve -- robust`). With 100
-/// samples a stability of 0.8 is known to about +-0.04 (one standard error), enough to tell a
-/// settled role from a close call.
+/// Most perturbed samples drawn by default. Samples come in batches of 25
+/// ([`sample::BATCH`]) until every role is clearly above or below the close-call threshold, so
+/// settled line-ups stop at 25 and only roles near the threshold draw up to 100, where a
+/// stability of 0.8 is known to about +-0.04 (one standard error). Each sample is a solve: at
+/// 100, a 30 x 18 consortium with eight close calls (which draws all 100) stays under its 150 ms
+/// target on two cores, and every shipped scenario's whole `solve` process under 60 ms (the
+/// costliest, Sao Paulo, settles after 50); 200 would take the 30 x 18 case to the edge of its
+/// target. Figures: `cargo bench --bench solve -- robust/` and the report of issue 11.
 pub const DEFAULT_SAMPLES: usize = 100;
 
 /// Half-width of the default perturbation of assumed capabilities (strengths run 0 to 1).
@@ -110,9 +113,12 @@ pub enum SettingsError {
 /// The assessment of one line-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Robustness {
-    /// Samples asked for.
+    /// Most samples asked for.
     pub samples: usize,
-    /// Samples solved: fewer only when a time limit ran out.
+    /// Samples drawn: in batches, until every role's close-call status is settled (its 95%
+    /// interval clear of the threshold), at most `samples`.
+    pub drawn: usize,
+    /// Of those, samples solved: fewer only when a time limit ran out.
     pub solved: usize,
     pub seed: u64,
     pub noise: f64,
@@ -285,8 +291,25 @@ pub fn assess(
     };
     let held = held_pairs(p, a);
     let margins = margin::margins(p, m, a, &held, opts.backend, &budget)?;
-    let tally = sample::stability(p, m, a, &held, settings, opts.backend, &budget)?;
-    let mut approximate = solved.status != Status::Optimal || tally.solved < settings.samples;
+    let open: Vec<bool> = (0..held.len())
+        .map(|k| {
+            let (i, j, _) = held[k];
+            !p.is_pinned(i, j) && margins[k].tie.is_none()
+        })
+        .collect();
+    let tally = sample::Sampler {
+        p,
+        m,
+        a,
+        held: &held,
+        open: &open,
+        settings,
+        backend: opts.backend,
+        budget: &budget,
+    }
+    .stability()?;
+    let mut approximate =
+        solved.status != Status::Optimal || tally.solved < tally.drawn || tally.unproven;
     let mut roles = Vec::with_capacity(held.len());
     for (k, &(i, j, lead)) in held.iter().enumerate() {
         let out = &margins[k];
@@ -322,6 +345,7 @@ pub fn assess(
     let close_calls = flip::close_calls(p, &held, &roles, &margins, settings.close_call);
     Ok(Some(Robustness {
         samples: settings.samples,
+        drawn: tally.drawn,
         solved: tally.solved,
         seed: settings.seed,
         noise: settings.noise,

@@ -180,9 +180,11 @@ fn the_same_seed_gives_the_same_figures_on_any_number_of_threads() {
     ))
     .unwrap();
     let p = Problem::new(&kb, &line_up(&kb, &text));
+    // More than one batch, and a threshold that keeps sampling until the maximum.
     let settings = Settings {
         samples: 40,
         seed: 7,
+        close_call: 1.0,
         ..Settings::default()
     };
     let on = |threads: usize| {
@@ -195,7 +197,7 @@ fn the_same_seed_gives_the_same_figures_on_any_number_of_threads() {
     let one = on(1);
     assert_eq!(one, on(2));
     assert_eq!(one, on(3));
-    assert_eq!(one.solved, 40);
+    assert_eq!((one.drawn, one.solved), (40, 40));
     assert!(
         one.roles.iter().any(|h| h.stability < 1.0),
         "Dakar has a role that perturbations move"
@@ -383,4 +385,31 @@ fn a_time_limit_that_runs_out_makes_the_figures_approximate_never_wrong() {
         assert!((0.0..=1.0).contains(&h.stability));
     }
     assert!(words::summary(&r).contains("approximate"));
+}
+
+#[test]
+fn sampling_stops_once_every_role_is_clearly_above_or_below_the_threshold() {
+    let kb = kb();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/cardio4cities-dakar.ron"
+    ))
+    .unwrap();
+    let p = Problem::new(&kb, &line_up(&kb, &text));
+    let settled = assess_problem(&p, &Settings::default());
+    // Every role but one is kept in every sample, and that one is far below 80%: one batch
+    // settles them all.
+    assert_eq!(settled.drawn, sample::BATCH);
+    assert!(
+        words::summary(&settled).contains("stopped once every role was clearly above or below 80%")
+    );
+    // A threshold of 1 can never be settled by a role kept everywhere: all samples are drawn.
+    let strict = assess_problem(
+        &p,
+        &Settings {
+            close_call: 1.0,
+            ..Settings::default()
+        },
+    );
+    assert_eq!(strict.drawn, DEFAULT_SAMPLES);
 }

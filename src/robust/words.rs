@@ -25,14 +25,22 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", round(share * 100.0, 0))
 }
 
-/// What was done, for a report's headline: "100 perturbed samples (seed 1): assumed
-/// capabilities +-0.10, stated +-0.05; 2 close calls (stability below 80% or a tie)".
+/// What was done, for a report's headline: "25 perturbed samples (seed 1; up to 100, stopped
+/// once every role was clearly above or below 80%): assumed capabilities +-0.10, stated +-0.05;
+/// 1 close call (stability below 80% or a tie)".
 pub fn summary(r: &Robustness) -> String {
-    let solved = if r.solved < r.samples {
-        format!("{} of {} perturbed samples solved", r.solved, r.samples)
-    } else {
-        format!("{} perturbed samples", r.samples)
-    };
+    let mut drawn = format!("{} perturbed samples (seed {}", r.drawn, r.seed);
+    if r.drawn < r.samples {
+        drawn.push_str(&format!(
+            "; up to {}, stopped once every role was clearly above or below {}",
+            r.samples,
+            percent(r.close_call)
+        ));
+    }
+    drawn.push(')');
+    if r.solved < r.drawn {
+        drawn.push_str(&format!(", {} solved in time", r.solved));
+    }
     let calls = match r.close_calls.len() {
         0 => "no close calls".to_string(),
         1 => "1 close call".to_string(),
@@ -44,8 +52,7 @@ pub fn summary(r: &Robustness) -> String {
         ""
     };
     format!(
-        "{solved} (seed {}): assumed capabilities \u{b1}{}, stated \u{b1}{}; {calls} (stability below {} or a tie){approximate}",
-        r.seed,
+        "{drawn}: assumed capabilities \u{b1}{}, stated \u{b1}{}; {calls} (stability below {} or a tie){approximate}",
         num(r.noise),
         num(r.noise * super::STATED_NOISE_SHARE),
         percent(r.close_call)
