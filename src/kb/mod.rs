@@ -58,6 +58,10 @@ index_type!(
     /// A rule of [`KnowledgeBase::rules`].
     RuleIx
 );
+index_type!(
+    /// An organisation type of [`KnowledgeBase::types`].
+    TypeIx
+);
 
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
@@ -69,6 +73,91 @@ pub struct KnowledgeBase {
     pub attributes: Vec<Term>,
     pub rules: Vec<Rule>,
     pub settings: Settings,
+    /// Organisation types under the sectors (a ministry, a start-up, a foundation...).
+    pub types: Vec<OrgType>,
+    /// Near-synonyms across Table 1's columns.
+    pub relations: Vec<Relation>,
+    /// `related[c]`: the capabilities related to capability `c`, with the credit a strength in
+    /// them earns toward `c` and the relation that says so; built from `relations`.
+    pub related: Vec<Vec<Related>>,
+}
+
+/// An organisation type: a kind of member of a sector whose typical strengths differ from the
+/// sector's (a regional health authority runs clinics but passes no laws).
+#[derive(Debug, Clone)]
+pub struct OrgType {
+    pub id: String,
+    pub name: String,
+    pub sector: SectorIx,
+    pub description: String,
+    /// Strengths that replace the sector's default (any capability, of any column).
+    pub strengths: Vec<(CapIx, f64)>,
+    /// The file that defined the type.
+    pub origin: String,
+}
+
+impl OrgType {
+    /// The type's own strength in a capability, when it sets one.
+    pub fn strength(&self, cap: CapIx) -> Option<f64> {
+        self.strengths
+            .iter()
+            .find(|(c, _)| *c == cap)
+            .map(|&(_, s)| s)
+    }
+}
+
+/// Labels of Table 1 that name one concept in different columns ("Interagency coordination",
+/// a government advantage, and the coordination a programme needs): a partner's strength under
+/// one label counts, at `credit`, toward a role that needs another.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    /// Two or more capabilities, each the label of some sector's column.
+    pub capabilities: Vec<CapIx>,
+    /// The share of a strength that counts toward the related capability (0 < credit <= 1).
+    pub credit: f64,
+    /// Why the labels name the same concept.
+    pub note: String,
+    pub origin: String,
+}
+
+/// What a need of a role is credited for one organisation, and on what basis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Credit {
+    pub value: f64,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Basis {
+    /// The organisation states its strength in the capability.
+    Stated,
+    /// Its sector's (or organisation type's) default, discounted.
+    Assumed,
+    /// A related capability's strength (stated or assumed), times the relation's credit.
+    Related {
+        via: CapIx,
+        credit: f64,
+        stated: bool,
+        relation: usize,
+    },
+}
+
+impl Basis {
+    /// Whether the credit rests on a stated strength (directly or through a relation).
+    pub fn is_stated(self) -> bool {
+        matches!(
+            self,
+            Basis::Stated | Basis::Related { stated: true, .. }
+        )
+    }
+}
+
+/// One entry of [`KnowledgeBase::related`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Related {
+    pub capability: CapIx,
+    pub credit: f64,
+    pub relation: usize,
 }
 
 /// A named id with a description, for traits, attributes and motives.
@@ -256,10 +345,20 @@ pub enum Test {
     Trait(TraitIx),
     Importance(Range),
     Fit(Range),
+    /// The partner's fit to the role is below [`Settings::fit_floor`].
+    BelowFitFloor,
     /// The partner commits money to the role (`funds` in the scenario).
     Funds,
     /// The role serves at least one of the partner's sector motives.
     Serves,
+    /// The partner is of this organisation type.
+    Type(TypeIx),
+    /// The partner commits money to some role of the programme (`funds` is not empty).
+    Funder,
+    /// The partner supplies a product or service to the programme (`supplies` is not empty).
+    Supplier,
+    /// A partner of the line-up funds this partner (`funded_by` names one at the table).
+    Grantee,
 }
 
 /// `at_least <= value < below`; either bound may be absent.
@@ -292,9 +391,15 @@ impl Test {
                 (p || tp, r || tr)
             }),
             Test::Not(t) => t.reads(),
-            Test::Sector(_) | Test::Attribute(_) | Test::Capability { .. } => (true, false),
+            Test::Sector(_)
+            | Test::Attribute(_)
+            | Test::Capability { .. }
+            | Test::Type(_)
+            | Test::Funder
+            | Test::Supplier
+            | Test::Grantee => (true, false),
             Test::Role(_) | Test::Trait(_) | Test::Importance(_) => (false, true),
-            Test::Fit(_) | Test::Funds | Test::Serves => (true, true),
+            Test::Fit(_) | Test::BelowFitFloor | Test::Funds | Test::Serves => (true, true),
         }
     }
 }
@@ -312,10 +417,20 @@ pub enum Scope {
     Unserved { who: Test },
     /// A partner of the line-up holds no role at all.
     Idle { who: Test },
-    /// At least `at_least` partners matching `who` on the same role.
-    Shared { who: Test, at_least: u32 },
-    /// One partner holds more than `share_above` of the needed importance.
-    Concentration { share_above: f64 },
+    /// At least `at_least` partners matching `who` on the same role (of one sector, when
+    /// `same_sector`).
+    Shared {
+        who: Test,
+        at_least: u32,
+        same_sector: bool,
+    },
+    /// One partner holds more than `share_above` of the needed importance, and more than the
+    /// importance of `typical_roles` average roles: in a small consortium two roles are a fair
+    /// share, not a concentration.
+    Concentration {
+        share_above: f64,
+        typical_roles: f64,
+    },
     /// Fewer than `below` sectors take part.
     Diversity { below: u32 },
     /// A needed role is not (fully) covered; penalties count per importance point and missing partner.
@@ -396,12 +511,18 @@ pub enum LoadLimit {
 
 #[derive(Debug, Clone)]
 pub struct Effect {
-    /// A hard constraint: the situation may not occur.
-    pub forbid: bool,
+    /// How hard the rule holds: never, never chosen, or at a price.
+    pub strength: Strength,
+    /// Whether the rule file chose the strength (otherwise it follows the flag's severity, see
+    /// [`Strength::derived`], and a sweep that changes the severity changes it too).
+    pub strength_stated: bool,
     /// Subtracted from the objective per unit of the situation.
     pub penalty: f64,
     /// Added to the objective per unit of the situation.
     pub bonus: f64,
+    /// What one unit of a penalty or bonus is: a flat amount, or an amount per importance point
+    /// of the role at stake, so that a price weighs the same against any role's value.
+    pub per: Per,
     pub flag: Option<FlagSpec>,
 }
 
@@ -409,6 +530,80 @@ impl Effect {
     /// The objective weight per unit: positive for a bonus, negative for a penalty.
     pub fn weight(&self) -> f64 {
         self.bonus - self.penalty
+    }
+
+    pub fn is_forbid(&self) -> bool {
+        self.strength == Strength::Forbid
+    }
+
+    pub fn is_avoid(&self) -> bool {
+        self.strength == Strength::Avoid
+    }
+}
+
+/// How hard a rule holds.
+///
+/// The optimiser trades priced effects against value and coverage; it never trades a logic
+/// breach flagged high, which is why a high flag on holding a role makes the rule `Avoid` unless
+/// the rule file says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// The situation never occurs, even if a facilitator pins it: a pin that asks for it is a
+    /// conflict (the partner may not do this at all, e.g. a company holding public authority).
+    Forbid,
+    /// The optimiser never chooses the situation; a facilitator's pin still can, and then the
+    /// rule's flag and price apply. A role only such partners could take is a gap, shown with
+    /// the stretch option.
+    Avoid,
+    /// The situation costs (or earns) its penalty (bonus) in the objective.
+    Price,
+}
+
+impl Strength {
+    pub const NAMES: [&'static str; 3] = ["forbid", "avoid", "price"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strength::Forbid => "forbid",
+            Strength::Avoid => "avoid",
+            Strength::Price => "price",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Strength> {
+        [Strength::Forbid, Strength::Avoid, Strength::Price]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+
+    /// The strength of a rule whose file does not state one: `Avoid` for a high flag on a
+    /// partner holding a role (or a pair of roles), `Price` otherwise.
+    pub fn derived(scope: &Scope, flag: Option<&FlagSpec>) -> Strength {
+        let holding = matches!(scope, Scope::Holds { .. } | Scope::Pair { .. });
+        if holding && flag.is_some_and(|f| f.severity == Severity::High) {
+            Strength::Avoid
+        } else {
+            Strength::Price
+        }
+    }
+}
+
+/// The unit of a penalty or bonus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Per {
+    /// A flat amount each time the situation occurs.
+    Unit,
+    /// An amount per importance point of the role at stake (the role held; for a pair, the
+    /// second role; for a shared role, that role).
+    Importance,
+}
+
+impl Per {
+    pub fn name(self) -> &'static str {
+        match self {
+            Per::Unit => "unit",
+            Per::Importance => "importance",
+        }
     }
 }
 
@@ -422,7 +617,7 @@ pub struct FlagSpec {
 }
 
 /// Placeholders a flag message may use.
-pub const PLACEHOLDERS: [&str; 10] = [
+pub const PLACEHOLDERS: [&str; 11] = [
     "partner",
     "partner_name",
     "sector",
@@ -433,6 +628,7 @@ pub const PLACEHOLDERS: [&str; 10] = [
     "limit",
     "capacity",
     "other_partner",
+    "partners",
 ];
 
 /// Model-wide numbers that are policy, not code.
@@ -446,6 +642,11 @@ pub struct Settings {
     pub recruit_fit: f64,
     /// Default number of roles a partner may take when the scenario does not say.
     pub default_capacity: u32,
+    /// The share of an assumed strength (a sector's or organisation type's default, not stated
+    /// by the partner) that counts toward fit: stated evidence beats silence.
+    pub assumed_weight: f64,
+    /// Below this fit a partner does not take a role unless pinned (the `BelowFitFloor` test).
+    pub fit_floor: f64,
 }
 
 impl Default for Settings {
@@ -455,6 +656,8 @@ impl Default for Settings {
             min_sectors: 2,
             recruit_fit: 0.5,
             default_capacity: 2,
+            assumed_weight: 1.0,
+            fit_floor: 0.0,
         }
     }
 }
@@ -549,14 +752,61 @@ impl KnowledgeBase {
         }
     }
 
-    /// How well a sector's typical profile fits a role: what recruit suggestions rank by.
+    /// How well a sector's typical profile fits a role: what recruit suggestions rank by. A
+    /// typical member states nothing, so every strength is assumed.
     pub fn sector_fit(&self, s: SectorIx, r: RoleIx) -> f64 {
         let sector = self.sector(s);
+        self.fit(r, |c| (sector.default_strength(c), false))
+    }
+
+    /// How well a typical member of an organisation type fits a role (all strengths assumed).
+    pub fn type_fit(&self, t: TypeIx, r: RoleIx) -> f64 {
+        let ty = &self.types[t.index()];
+        let sector = self.sector(ty.sector);
+        self.fit(r, |c| (ty.strength(c).unwrap_or_else(|| sector.default_strength(c)), false))
+    }
+
+    /// A role's fit for an organisation whose strength in each capability is `own(c)`:
+    /// `(strength, stated)`. The weighted mean of what each need is credited ([`Self::credit`]).
+    pub fn fit(&self, r: RoleIx, own: impl Fn(CapIx) -> (f64, bool)) -> f64 {
         self.role(r)
             .needs
             .iter()
-            .map(|&(cap, w)| w * sector.default_strength(cap))
+            .map(|&(cap, w)| w * self.credit(cap, &own).value)
             .sum()
+    }
+
+    /// What an organisation is credited in capability `cap`: its own strength (in full when it
+    /// states it, discounted by [`Settings::assumed_weight`] when it is a default), or a
+    /// related label's strength times the relation's credit, whichever is larger. Stated
+    /// evidence beats silence, and Table 1's near-synonyms across columns count.
+    pub fn credit(&self, cap: CapIx, own: &impl Fn(CapIx) -> (f64, bool)) -> Credit {
+        let counted = |c: CapIx| {
+            let (v, stated) = own(c);
+            let w = if stated { 1.0 } else { self.settings.assumed_weight };
+            (v * w, stated)
+        };
+        let (value, stated) = counted(cap);
+        let mut best = Credit {
+            value,
+            basis: if stated { Basis::Stated } else { Basis::Assumed },
+        };
+        for r in &self.related[cap.index()] {
+            let (v, stated) = counted(r.capability);
+            let v = v * r.credit;
+            if v > best.value + 1e-12 {
+                best = Credit {
+                    value: v,
+                    basis: Basis::Related {
+                        via: r.capability,
+                        credit: r.credit,
+                        stated,
+                        relation: r.relation,
+                    },
+                };
+            }
+        }
+        best
     }
 }
 

@@ -65,7 +65,15 @@ fn rules_match_the_partners_and_roles_their_conditions_name() {
                     if p.partners[partner].id == id && p.role_id(need) == "commercialisation")
         })
     };
-    assert!(on(drift, "ngo"));
+    // Mission drift is flagged high, so the rule avoids it: the pair is kept out unless pinned.
+    let (ngo, j) = (
+        p.partners.iter().position(|x| x.id == "ngo").unwrap(),
+        p.needs
+            .iter()
+            .position(|n| kb.role(n.role).id == "commercialisation")
+            .unwrap(),
+    );
+    assert_eq!(p.blocked[ngo][j], Some(Block::Avoided(drift)));
     assert!(
         !on(drift, "se"),
         "a social enterprise is exempt from the plain drift rule"
