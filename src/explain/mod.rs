@@ -215,7 +215,8 @@ pub struct Cell {
     pub lead: bool,
     /// Refused, or forbidden by a rule.
     pub blocked: bool,
-    /// Kept out by a rule of strength `avoid`: only a pin would put it there.
+    /// Kept out by a logic rule of strength `avoid` (not merely the fit floor): only a pin
+    /// would put it there.
     pub avoided: bool,
     /// The most severe flag on this partner in this role.
     pub flag: Option<Severity>,
@@ -320,7 +321,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
                     held: a.holds[i][j],
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
-                    avoided: p.is_avoided(i, j),
+                    avoided: p.is_avoided_by_logic(i, j),
                     flag: out
                         .flags
                         .iter()
@@ -520,8 +521,10 @@ fn assumption(
     if part <= 0.0 {
         return None;
     }
+    // Only a runner-up with capacity to spare would simply take the role.
     let k = (0..p.partners.len())
         .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
+        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
         .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
     let without = local(i, j) - p.importance(j) * part;
     if without >= local(k, j) {
@@ -583,15 +586,27 @@ fn stretch(p: &Problem, a: &Assignment, j: usize) -> Vec<Stretch> {
             })
             .map(|r| StretchRule {
                 rule: r.id.clone(),
-                kind: r.effect.flag.as_ref().map_or_else(String::new, |f| f.kind.clone()),
-                severity: r.effect.flag.as_ref().map_or(Severity::Info, |f| f.severity),
+                kind: r
+                    .effect
+                    .flag
+                    .as_ref()
+                    .map_or_else(String::new, |f| f.kind.clone()),
+                severity: r
+                    .effect
+                    .flag
+                    .as_ref()
+                    .map_or(Severity::Info, |f| f.severity),
                 source: kb.source_text(&r.source),
             })
             .collect();
         if rules.is_empty() {
             continue;
         }
-        rules.sort_by(|x, y| y.severity.cmp(&x.severity).then_with(|| x.rule.cmp(&y.rule)));
+        rules.sort_by(|x, y| {
+            y.severity
+                .cmp(&x.severity)
+                .then_with(|| x.rule.cmp(&y.rule))
+        });
         let partner = &p.partners[i];
         out.push(Stretch {
             partner: partner.id.clone(),
@@ -602,7 +617,11 @@ fn stretch(p: &Problem, a: &Assignment, j: usize) -> Vec<Stretch> {
             spare_capacity: (a.roles_of(i).count() as u32) < partner.capacity,
         });
     }
-    out.sort_by(|x, y| y.fit.total_cmp(&x.fit).then_with(|| x.partner.cmp(&y.partner)));
+    out.sort_by(|x, y| {
+        y.fit
+            .total_cmp(&x.fit)
+            .then_with(|| x.partner.cmp(&y.partner))
+    });
     out.truncate(2);
     out
 }

@@ -211,6 +211,7 @@ impl Builder<'_> {
                         capability: CapIx(cap as u32),
                         label: t.label.clone(),
                         strength: *strength,
+                        note: t.note.clone(),
                     });
                 }
             }
@@ -227,6 +228,7 @@ impl Builder<'_> {
                     .map(|t| Item {
                         id: t.id.name.clone(),
                         label: t.label.clone(),
+                        note: t.note.clone(),
                     })
                     .collect()
             };
@@ -275,7 +277,9 @@ impl Builder<'_> {
         self.at_most(&mut raw_rules, LIMITS.rules, "rules", |r| &r.id);
         raw_rules.retain(|r| self.small_enough(r));
         let mut raw_types = latest_by_id(&mut self, raw.types, |t| &t.id, "organisation type");
-        self.at_most(&mut raw_types, LIMITS.types, "organisation types", |t| &t.id);
+        self.at_most(&mut raw_types, LIMITS.types, "organisation types", |t| {
+            &t.id
+        });
         let types: Vec<OrgType> = raw_types
             .iter()
             .filter_map(|t| self.org_type(t, &names))
@@ -486,6 +490,7 @@ impl Builder<'_> {
         }
         ok.then(|| Relation {
             capabilities: caps,
+            directed: r.directed,
             credit: r.credit,
             note: r.note.clone(),
             origin: self.sources[r.file].name.clone(),
@@ -655,9 +660,11 @@ impl Builder<'_> {
             RawTestKind::Funds => Test::Funds,
             RawTestKind::Serves => Test::Serves,
             RawTestKind::BelowFitFloor => Test::BelowFitFloor,
-            RawTestKind::Type(r) => {
-                Test::Type(TypeIx(self.resolve(r, "organisation type", &names.types())?))
-            }
+            RawTestKind::Type(r) => Test::Type(TypeIx(self.resolve(
+                r,
+                "organisation type",
+                &names.types(),
+            )?)),
             RawTestKind::Funder => Test::Funder,
             RawTestKind::Supplier => Test::Supplier,
             RawTestKind::Grantee => Test::Grantee,
@@ -821,8 +828,18 @@ impl Builder<'_> {
 fn related_index(capabilities: usize, relations: &[Relation]) -> Vec<Vec<Related>> {
     let mut related: Vec<Vec<Related>> = vec![Vec::new(); capabilities];
     for (n, r) in relations.iter().enumerate() {
-        for &a in &r.capabilities {
-            for &b in r.capabilities.iter().filter(|&&b| b != a) {
+        // `related[a]` lists what counts toward `a`: every other capability, or for a one-way
+        // relation only its first.
+        for (k, &a) in r.capabilities.iter().enumerate() {
+            let sources: Vec<CapIx> = if r.directed {
+                if k == 0 {
+                    continue;
+                }
+                vec![r.capabilities[0]]
+            } else {
+                r.capabilities.iter().copied().filter(|&b| b != a).collect()
+            };
+            for b in sources {
                 let list = &mut related[a.index()];
                 match list.iter_mut().find(|x| x.capability == b) {
                     Some(x) if x.credit >= r.credit => {}

@@ -43,6 +43,9 @@ pub struct RawType {
 #[derive(Debug)]
 pub struct RawRelation {
     pub file: usize,
+    /// `between: [...]` (each counts toward the others), or `from` first and then `to`: only
+    /// the first counts toward the others.
+    pub directed: bool,
     pub between: Vec<Ref>,
     pub credit: f64,
     pub note: String,
@@ -52,6 +55,7 @@ pub struct RawRelation {
 pub struct RawTerm {
     pub id: Ref,
     pub label: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug)]
@@ -309,6 +313,11 @@ impl Decoder<'_, '_> {
         let mut f = read::fields(self.sink, node, path, name)?;
         let id = self.required_ref(&mut f, "id");
         let label = self.text(&mut f, "label");
+        // Why a Table 1 cell that no role or rule uses is there for information only.
+        let note = f
+            .take("note")
+            .and_then(|n| read::text(self.sink, n, &f.at("note")))
+            .map(|t| t.value);
         let strength = if name == "Advantage" {
             f.require(self.sink, "strength")
                 .and_then(|n| read::number_in(self.sink, n, &f.at("strength"), 0.0, 1.0))
@@ -323,7 +332,7 @@ impl Decoder<'_, '_> {
         } else {
             label
         };
-        Some((RawTerm { id, label }, strength))
+        Some((RawTerm { id, label, note }, strength))
     }
 
     fn terms(&mut self, f: &mut read::Fields, field: &'static str, item: &str) -> Vec<RawTerm> {
@@ -572,7 +581,28 @@ impl Decoder<'_, '_> {
 
     fn relation(&mut self, node: &Node, path: &str) -> Option<RawRelation> {
         let mut f = read::fields(self.sink, node, path, "Related")?;
-        let between = self.ref_list(&mut f, "between");
+        let mut between = self.ref_list(&mut f, "between");
+        let from = f
+            .take("from")
+            .and_then(|n| self.reference(n, &f.at("from")));
+        let to = self.ref_list(&mut f, "to");
+        let directed = from.is_some() || !to.is_empty();
+        if directed && !between.is_empty() {
+            self.sink.error(
+                node.span,
+                path,
+                "give `between: [...]` (both ways) or `from` and `to` (one way), not both",
+            );
+            return None;
+        }
+        if directed {
+            let Some(from) = from else {
+                self.sink
+                    .error(node.span, path, "a one-way relation needs `from: \"...\"`");
+                return None;
+            };
+            between = std::iter::once(from).chain(to).collect();
+        }
         let credit = f
             .require(self.sink, "credit")
             .and_then(|n| read::number_in(self.sink, n, &f.at("credit"), 0.0, 1.0));
@@ -582,7 +612,7 @@ impl Decoder<'_, '_> {
             self.sink.error(
                 node.span,
                 path,
-                "a relation names at least two capabilities: `between: [\"a\", \"b\"]`",
+                "a relation names at least two capabilities: `between: [\"a\", \"b\"]`, or `from: \"a\", to: [\"b\"]`",
             );
             return None;
         }
@@ -597,6 +627,7 @@ impl Decoder<'_, '_> {
         }
         Some(RawRelation {
             file: self.file,
+            directed,
             between,
             credit: credit.value,
             note,
@@ -990,12 +1021,7 @@ impl Decoder<'_, '_> {
             .and_then(|n| read::boolean(self.sink, n, &f.at("forbid")))
             .unwrap_or(false);
         let stated = f.take("strength").and_then(|n| {
-            read::symbol(
-                self.sink,
-                n,
-                &f.at("strength"),
-                &crate::kb::Strength::NAMES,
-            )
+            read::symbol(self.sink, n, &f.at("strength"), &crate::kb::Strength::NAMES)
         });
         let strength = match (forbid, stated) {
             (true, Some(s)) if s.value != "forbid" => {

@@ -113,6 +113,10 @@ impl OrgType {
 pub struct Relation {
     /// Two or more capabilities, each the label of some sector's column.
     pub capabilities: Vec<CapIx>,
+    /// Only the first capability counts toward the others (a government's healthcare
+    /// infrastructure is implementation capacity; an NGO's implementation capacity is not
+    /// healthcare infrastructure). Otherwise each counts toward every other.
+    pub directed: bool,
     /// The share of a strength that counts toward the related capability (0 < credit <= 1).
     pub credit: f64,
     /// Why the labels name the same concept.
@@ -145,10 +149,7 @@ pub enum Basis {
 impl Basis {
     /// Whether the credit rests on a stated strength (directly or through a relation).
     pub fn is_stated(self) -> bool {
-        matches!(
-            self,
-            Basis::Stated | Basis::Related { stated: true, .. }
-        )
+        matches!(self, Basis::Stated | Basis::Related { stated: true, .. })
     }
 }
 
@@ -205,6 +206,8 @@ impl Row {
 pub struct Item {
     pub id: String,
     pub label: String,
+    /// Why no role or rule uses the cell: it informs the briefs, not the line-up.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -227,6 +230,8 @@ pub struct Advantage {
     pub capability: CapIx,
     pub label: String,
     pub strength: f64,
+    /// Why no role needs the capability, when none does.
+    pub note: Option<String>,
 }
 
 impl Sector {
@@ -317,6 +322,18 @@ pub struct Rule {
     pub origin: String,
 }
 
+impl Rule {
+    /// A rule about how well a partner fits a role (the fit floor), rather than about its
+    /// institutional logic.
+    pub fn about_fit(&self) -> bool {
+        match &self.scope {
+            Scope::Holds { who, .. } => who.reads_fit(),
+            Scope::Pair { first, second } => first.reads_fit() || second.reads_fit(),
+            _ => false,
+        }
+    }
+}
+
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
 #[derive(Debug, Clone)]
 pub enum RuleSource {
@@ -383,6 +400,17 @@ pub enum Needs {
 }
 
 impl Test {
+    /// Whether the test looks at a partner's fit: such a rule is about capabilities, not about
+    /// a sector's logic.
+    pub fn reads_fit(&self) -> bool {
+        match self {
+            Test::All(ts) | Test::Either(ts) => ts.iter().any(Test::reads_fit),
+            Test::Not(t) => t.reads_fit(),
+            Test::Fit(_) | Test::BelowFitFloor => true,
+            _ => false,
+        }
+    }
+
     /// Whether the test reads partner facts, role facts, or facts of the pair.
     pub fn reads(&self) -> (bool, bool) {
         match self {
@@ -763,7 +791,12 @@ impl KnowledgeBase {
     pub fn type_fit(&self, t: TypeIx, r: RoleIx) -> f64 {
         let ty = &self.types[t.index()];
         let sector = self.sector(ty.sector);
-        self.fit(r, |c| (ty.strength(c).unwrap_or_else(|| sector.default_strength(c)), false))
+        self.fit(r, |c| {
+            (
+                ty.strength(c).unwrap_or_else(|| sector.default_strength(c)),
+                false,
+            )
+        })
     }
 
     /// A role's fit for an organisation whose strength in each capability is `own(c)`:
@@ -783,13 +816,21 @@ impl KnowledgeBase {
     pub fn credit(&self, cap: CapIx, own: &impl Fn(CapIx) -> (f64, bool)) -> Credit {
         let counted = |c: CapIx| {
             let (v, stated) = own(c);
-            let w = if stated { 1.0 } else { self.settings.assumed_weight };
+            let w = if stated {
+                1.0
+            } else {
+                self.settings.assumed_weight
+            };
             (v * w, stated)
         };
         let (value, stated) = counted(cap);
         let mut best = Credit {
             value,
-            basis: if stated { Basis::Stated } else { Basis::Assumed },
+            basis: if stated {
+                Basis::Stated
+            } else {
+                Basis::Assumed
+            },
         };
         for r in &self.related[cap.index()] {
             let (v, stated) = counted(r.capability);
@@ -876,6 +917,148 @@ mod tests {
             }
         }
         assert!(kb.rules.len() >= 15);
+    }
+
+    /// The roles the paper and the partnership literature give each sector (Brinkerhoff 2002;
+    /// Van Tulder & Pfisterer 2014): government enables, finances, delivers and coordinates;
+    /// civil society reaches communities; academia researches and evaluates; business builds,
+    /// scales, sells and co-invests (`catalytic_funding`); donors fund, convene and give technical
+    /// assistance (`capacity_building`).
+    const HOME_ROLES: [(&str, &[&str]); 5] = [
+        (
+            "government",
+            &[
+                "policy_framework",
+                "public_financing",
+                "service_delivery",
+                "health_education",
+                "programme_coordination",
+            ],
+        ),
+        (
+            "civil_society",
+            &["community_outreach", "health_education", "advocacy"],
+        ),
+        (
+            "academia",
+            &[
+                "research",
+                "independent_evaluation",
+                "ethical_oversight",
+                "capacity_building",
+                "data_and_analytics",
+            ],
+        ),
+        (
+            "business",
+            &[
+                "solution_development",
+                "technology_platform",
+                "implementation_at_scale",
+                "commercialisation",
+                "catalytic_funding",
+            ],
+        ),
+        (
+            "impact_investor",
+            &["catalytic_funding", "convening", "capacity_building"],
+        ),
+    ];
+
+    /// The typical fit of every sector for every role, for failure messages.
+    fn fit_table(kb: &KnowledgeBase) -> String {
+        let mut out = String::new();
+        for (r, role) in kb.roles.iter().enumerate() {
+            out.push_str(&format!("\n{:<24}", role.id));
+            for s in 0..kb.sectors.len() {
+                out.push_str(&format!(
+                    " {:.2}",
+                    kb.sector_fit(SectorIx(s as u32), RoleIx(r as u32))
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_typical_member_fits_the_roles_the_literature_gives_its_sector() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (sector, roles) in HOME_ROLES {
+            let s = kb.sector_by_id(sector).unwrap();
+            for role in roles {
+                let fit = kb.sector_fit(s, kb.role_by_id(role).unwrap());
+                assert!(
+                    fit >= 0.5,
+                    "a typical {sector} member fits {role} at {fit:.2}{}",
+                    fit_table(&kb)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_sector_fits_a_role_for_which_it_has_none_of_the_advantages() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (s, sector) in kb.sectors.iter().enumerate() {
+            for (r, role) in kb.roles.iter().enumerate() {
+                let own = role
+                    .needs
+                    .iter()
+                    .any(|&(c, _)| sector.default_strength(c) > 0.0);
+                let fit = kb.sector_fit(SectorIx(s as u32), RoleIx(r as u32));
+                assert!(
+                    own || fit <= 0.3,
+                    "{} has none of {}'s advantages but fits it at {fit:.2}{}",
+                    sector.id,
+                    role.id,
+                    fit_table(&kb)
+                );
+            }
+        }
+    }
+
+    /// Table 1 is used, not only transcribed: every motive is served by a role, every advantage
+    /// needed by a role, every reward and risk cited by a rule, or the cell says why it is
+    /// information only.
+    #[test]
+    fn every_cell_of_table_1_is_used_or_says_why_not() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let cited = |sector: usize, row: Row, item: &str| {
+            kb.rules.iter().any(|r| matches!(&r.source, RuleSource::Cell { sector: s, row: w, item: i } if s.index() == sector && *w == row && i == item))
+        };
+        let mut unused = Vec::new();
+        for (s, sector) in kb.sectors.iter().enumerate() {
+            for m in &sector.motives {
+                let served = kb
+                    .roles
+                    .iter()
+                    .any(|r| r.serves.iter().any(|&x| kb.motives[x.index()].id == m.id));
+                if !served && m.note.is_none() {
+                    unused.push(format!("{} motive {}", sector.id, m.id));
+                }
+            }
+            for a in &sector.advantages {
+                let needed = kb
+                    .roles
+                    .iter()
+                    .any(|r| r.needs.iter().any(|&(c, _)| c == a.capability));
+                if !needed && a.note.is_none() {
+                    unused.push(format!(
+                        "{} advantage {}",
+                        sector.id,
+                        kb.capability(a.capability).id
+                    ));
+                }
+            }
+            for (row, items) in [(Row::Rewards, &sector.rewards), (Row::Risks, &sector.risks)] {
+                for item in items {
+                    if !cited(s, row, &item.id) && item.note.is_none() {
+                        unused.push(format!("{} {} {}", sector.id, row.key(), item.id));
+                    }
+                }
+            }
+        }
+        assert!(unused.is_empty(), "unused Table 1 cells: {unused:#?}");
     }
 
     #[test]

@@ -41,9 +41,11 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
         Test::Type(t) => partner.is_some_and(|x| x.org_type == Some(*t)),
         Test::Funder => partner.is_some_and(|x| !x.funds.is_empty()),
         Test::Supplier => partner.is_some_and(|x| !x.supplies.is_empty()),
-        Test::Grantee => {
-            partner.is_some_and(|x| x.funded_by.iter().any(|f| p.partners.iter().any(|q| &q.id == f)))
-        }
+        Test::Grantee => partner.is_some_and(|x| {
+            x.funded_by
+                .iter()
+                .any(|f| p.partners.iter().any(|q| &q.id == f))
+        }),
     }
 }
 

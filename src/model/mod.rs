@@ -349,12 +349,22 @@ impl<'k> Problem<'k> {
                             // for it: then a forbid's contradiction is kept in the model for the
                             // conflict report, and an avoid is priced and flagged.
                             if strength != Strength::Price && !lead && !self.is_pinned(i, j) {
-                                if self.blocked[i][j].is_none() {
-                                    self.blocked[i][j] = Some(if strength == Strength::Forbid {
-                                        Block::Forbidden(rule_ix)
-                                    } else {
-                                        Block::Avoided(rule_ix)
-                                    });
+                                let block = if strength == Strength::Forbid {
+                                    Block::Forbidden(rule_ix)
+                                } else {
+                                    Block::Avoided(rule_ix)
+                                };
+                                // The first rule keeps the pair out, except that a logic rule
+                                // is the better reason to show than the fit floor.
+                                let replace = match &self.blocked[i][j] {
+                                    None => true,
+                                    Some(Block::Avoided(r)) => {
+                                        kb.rule(*r).about_fit() && !rule.about_fit()
+                                    }
+                                    Some(_) => false,
+                                };
+                                if replace {
+                                    self.blocked[i][j] = Some(block);
                                 }
                                 continue;
                             }
@@ -461,7 +471,10 @@ impl<'k> Problem<'k> {
                     // One group of partners per role, or one per sector of the line-up.
                     let mut groups: Vec<Option<crate::kb::SectorIx>> = vec![None];
                     if *same_sector {
-                        groups = able.iter().map(|&i| Some(self.partners[i].sector)).collect();
+                        groups = able
+                            .iter()
+                            .map(|&i| Some(self.partners[i].sector))
+                            .collect();
                         groups.sort();
                         groups.dedup();
                     }
@@ -716,6 +729,12 @@ impl<'k> Problem<'k> {
     /// Whether the pair is kept out by a rule of strength `avoid` (only a pin would put it in).
     pub fn is_avoided(&self, i: usize, j: usize) -> bool {
         matches!(self.blocked[i][j], Some(Block::Avoided(_)))
+    }
+
+    /// Whether the pair is kept out by a logic rule of strength `avoid` (a breach of the
+    /// partner's institutional logic, not merely a fit below the floor).
+    pub fn is_avoided_by_logic(&self, i: usize, j: usize) -> bool {
+        matches!(self.blocked[i][j], Some(Block::Avoided(r)) if !self.kb.rule(r).about_fit())
     }
 
     /// Share of needed importance covered: each need counts `importance x min(held, min) / min`.

@@ -113,7 +113,11 @@ impl<'k> Problem<'k> {
             scenario: self.scenario.clone(),
             variant: self.variant.clone(),
             // Both in file order, so the new problem keeps the presentation order too.
-            needs: self.need_order.iter().map(|&j| self.needs[j].clone()).collect(),
+            needs: self
+                .need_order
+                .iter()
+                .map(|&j| self.needs[j].clone())
+                .collect(),
             partners: self
                 .partner_order
                 .iter()

@@ -148,7 +148,10 @@ pub fn render(o: &Outcome) -> String {
         }
     }
     if !o.assumptions.is_empty() {
-        let _ = writeln!(out, "\n## Assumptions that decide a role (ask the partner)\n");
+        let _ = writeln!(
+            out,
+            "\n## Assumptions that decide a role (ask the partner)\n"
+        );
         for a in &o.assumptions {
             let _ = writeln!(out, "- {}", escape(&a.message));
         }

@@ -512,7 +512,9 @@ impl Loader<'_, '_, '_> {
                     }
                 }
             }),
-            None => org_type.as_ref().map(|t| self.kb.types[t.value.index()].sector),
+            None => org_type
+                .as_ref()
+                .map(|t| self.kb.types[t.value.index()].sector),
         };
         if let (Some(t), Some(s)) = (&org_type, sector) {
             let ty = &self.kb.types[t.value.index()];

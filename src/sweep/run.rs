@@ -381,6 +381,7 @@ fn apply_kb(kb: &mut KnowledgeBase, target: &Target, v: f64) {
                     capability: c,
                     label,
                     strength: v,
+                    note: None,
                 }),
             }
         }

@@ -276,9 +276,7 @@ fn value_kind(target: &Target, spec: &Spec) -> ValueKind {
         | Target::AssumedWeight
         | Target::FitFloor
         | Target::Noise
-        | Target::GenerateNoise => {
-            ValueKind::Real { min: 0.0, max: 1.0 }
-        }
+        | Target::GenerateNoise => ValueKind::Real { min: 0.0, max: 1.0 },
         Target::DefaultMinSectors | Target::MinSectors => ValueKind::Int { min: 0, max: 100 },
         Target::Variant => ValueKind::Choice(
             spec.bases
@@ -1233,7 +1231,12 @@ fn target(sink: &mut Sink, spec: &Spec, path: &Spanned<String>, at: &str) -> Opt
         ["settings", "fit_floor"] => Some(Target::FitFloor),
         ["settings", field] => fail(
             format!("no sweepable setting `{field}`"),
-            vec!["support_weight", "min_sectors", "assumed_weight", "fit_floor"],
+            vec![
+                "support_weight",
+                "min_sectors",
+                "assumed_weight",
+                "fit_floor",
+            ],
             field,
         ),
         ["min_sectors"] => Some(Target::MinSectors),
