@@ -48,7 +48,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
             "ok": errors == 0,
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": all.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            "diagnostics": all.iter().map(report::diagnostic_json).collect::<Vec<_>>(),
         })))?,
         CheckFormat::Text => {
             let colour = colour_on_stderr();
@@ -85,18 +85,6 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
         }
     }
     Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
-}
-
-fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "level": if d.is_error() { "error" } else { "warning" },
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "path": d.path,
-        "message": d.message,
-        "help": d.help,
-    })
 }
 
 /// Checks one file: a rule directory, a rule file, a sweep, or a scenario.
