@@ -92,15 +92,17 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
 
 /// Validates a scenario written inside another document (a case's `given: Scenario(...)`),
 /// reporting into that document's sink so positions point into the file the user wrote.
-/// `None` when the sink holds errors.
+/// `None` when the scenario has errors.
 pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Scenario> {
+    let errors = |sink: &Sink| sink.out.iter().filter(|d| d.is_error()).count();
+    let before = errors(sink);
     let scenario = Loader {
         kb,
         sink: &mut *sink,
         extra: &[],
     }
     .scenario(node);
-    scenario.filter(|_| !sink.has_errors())
+    scenario.filter(|_| errors(sink) == before)
 }
 
 /// Validates one `Partner(...)` written inside another document (a case's `With(...)` what-if).
