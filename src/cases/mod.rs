@@ -184,8 +184,9 @@ pub struct Report {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub cases: usize,
-    /// Expectations checked in cases that are not pending.
+    /// Expectations checked, pending cases' included.
     pub expectations: usize,
+    /// Expectations that fail in cases that are not pending.
     pub failed_expectations: usize,
     pub passed: usize,
     pub failed: usize,
@@ -211,10 +212,10 @@ impl Report {
                 CaseStatus::Fixed => s.fixed += 1,
                 CaseStatus::Invalid => s.invalid += 1,
             }
+            s.expectations += c.checks.len();
             if c.status == CaseStatus::Pending {
                 s.pending_expectations += failing;
             } else {
-                s.expectations += c.checks.len();
                 s.failed_expectations += failing;
             }
         }

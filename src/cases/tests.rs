@@ -139,7 +139,7 @@ fn a_case_needs_a_name_a_source_and_something_to_expect() {
         e.iter().any(|m| m.contains("add at least one expectation")),
         "{e:#?}"
     );
-    let e = errors(&run_text(&suite(), "c.ron", &format!("{SCENARIO}")));
+    let e = errors(&run_text(&suite(), "c.ron", SCENARIO));
     assert!(e[0].contains("not a case"), "{e:#?}");
 }
 
@@ -273,11 +273,11 @@ fn the_summary_counts_expectations_of_pending_cases_apart() {
             sum.failed_expectations,
             sum.pending_expectations
         ),
-        (3, 1, 1)
+        (5, 1, 1)
     );
     let text = crate::report::cases::text(&report);
     assert!(
-        text.contains("3 case(s): 1 passed, 1 failed, 1 pending; 3 expectation(s) checked, 1 failed; 1 expectation(s) of pending cases fail as known"),
+        text.contains("3 case(s): 1 passed, 1 failed, 1 pending; 5 expectation(s) checked, 1 failed; 1 expectation(s) of pending cases fail as known"),
         "{text}"
     );
     let json = crate::report::cases::json(&report);
