@@ -275,7 +275,7 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario files, rule files or rule directories (`-` for standard input).
+    /// Scenario, case and rule files, or rule directories (`-` for standard input).
     #[arg(required = true)]
     pub files: Vec<String>,
     #[command(flatten)]

@@ -238,3 +238,21 @@ fn a_folder_without_cases_is_a_usage_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn rolefit_check_reads_a_case_as_rolefit_test_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_case(dir.path(), "good.ron", r#"Covered(role: "research"),"#);
+    let out = rolefit().arg("check").arg(&good).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("ok (case with 1 expectation(s))"), "{text}");
+    let bad = write_case(dir.path(), "bad.ron", r#"Covered(role: "reserch"),"#);
+    let out = rolefit().arg("check").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean `research`?"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
