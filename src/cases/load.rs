@@ -230,6 +230,20 @@ impl Loader<'_, '_, '_> {
         out
     }
 
+    /// A file the case names: a path relative to the case file (never standard input, which
+    /// the case file itself may be read from).
+    fn named_file(&mut self, written: &Spanned<String>, field: &str) -> Option<PathBuf> {
+        if written.value.trim().is_empty() || written.value == "-" {
+            self.sink.error(
+                written.span,
+                field,
+                "name a file, relative to the case file",
+            );
+            return None;
+        }
+        Some(self.beside(&written.value))
+    }
+
     /// A path written in the case, relative to the case file.
     fn beside(&self, written: &str) -> PathBuf {
         let base = Path::new(&self.sink.src.name)
@@ -255,11 +269,24 @@ impl Loader<'_, '_, '_> {
             Kind::Str(_) => read::text(self.sink, node, "rules").into_iter().collect(),
             _ => read::list_of(self.sink, node, "rules", read::text),
         };
+        if written.is_empty() {
+            self.sink
+                .error(
+                    node.span,
+                    "rules",
+                    "name at least one rule file or directory",
+                )
+                .help("leave `rules` out to run the case against the rules in force");
+            return None;
+        }
         let mut docs = self.suite.docs.clone();
         let base = docs.len();
         let mut ok = true;
         for w in &written {
-            let path = self.beside(&w.value);
+            let Some(path) = self.named_file(w, "rules") else {
+                ok = false;
+                continue;
+            };
             match crate::load::read_rules(&path) {
                 Ok(sources) => docs.extend(sources.into_iter().map(Document::parse)),
                 Err(e) => {
@@ -268,7 +295,7 @@ impl Loader<'_, '_, '_> {
                 }
             }
         }
-        if !ok || written.is_empty() {
+        if !ok {
             return None;
         }
         let own: Vec<&str> = docs[base..]
@@ -286,7 +313,7 @@ impl Loader<'_, '_, '_> {
         match &node.kind {
             Kind::Str(_) => {
                 let written = read::text(self.sink, node, "given")?;
-                let path = self.beside(&written.value);
+                let path = self.named_file(&written, "given")?;
                 let source = match crate::load::read_source(&path.display().to_string()) {
                     Ok(s) => s,
                     Err(e) => {

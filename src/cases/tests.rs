@@ -351,3 +351,21 @@ fn an_infeasible_line_up_fails_role_expectations_with_its_conflict() {
         failed[0].found
     );
 }
+
+#[test]
+fn a_case_names_files_never_standard_input_and_at_least_one_rule_file() {
+    let text =
+        r#"Case(name: "t", sources: ["s"], given: "-", rules: [], expect: [Status(optimal)])"#;
+    let e = errors(&run_text(&suite(), "c.ron", text));
+    assert!(
+        e.iter().any(|m| m.contains("name at least one rule file")),
+        "{e:#?}"
+    );
+    let text = r#"Case(name: "t", sources: ["s"], given: "-", expect: [Status(optimal)])"#;
+    let e = errors(&run_text(&suite(), "c.ron", text));
+    assert!(
+        e.iter()
+            .any(|m| m.contains("c.ron:1:40") && m.contains("name a file")),
+        "{e:#?}"
+    );
+}
