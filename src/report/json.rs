@@ -303,3 +303,16 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     s.push('\n');
     s
 }
+
+/// A diagnostic as `rolefit check --format json` and `rolefit test --format json` write it.
+pub fn diagnostic_json(d: &crate::diag::Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "level": if d.is_error() { "error" } else { "warning" },
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "path": d.path,
+        "message": d.message,
+        "help": d.help,
+    })
+}

@@ -92,6 +92,37 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
     (partner.filter(|_| ok), diags)
 }
 
+/// Validates a scenario written inside another document (a case's `given: Scenario(...)`),
+/// reporting into that document's sink so positions point into the file the user wrote.
+/// `None` when the scenario has errors.
+pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Scenario> {
+    let errors = |sink: &Sink| sink.out.iter().filter(|d| d.is_error()).count();
+    let before = errors(sink);
+    let scenario = Loader {
+        kb,
+        sink: &mut *sink,
+        extra: &[],
+    }
+    .scenario(node);
+    scenario.filter(|_| errors(sink) == before)
+}
+
+/// Validates one `Partner(...)` written inside another document (a case's `With(...)` what-if).
+pub fn load_partner_node(
+    kb: &KnowledgeBase,
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+) -> Option<Partner> {
+    Loader {
+        kb,
+        sink,
+        extra: &[],
+    }
+    .partner(node, path)
+    .1
+}
+
 /// About how many tests matching the rules of `kb` against a line-up evaluates: each rule's
 /// tests, times the subjects its condition ranges over (a `Pair` rule looks at every partner
 /// with every two roles).

@@ -5,7 +5,9 @@
 
 mod load;
 
-pub use load::{LIMITS, Limits, load, load_partner, load_with, rule_checks};
+pub use load::{
+    LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
+};
 
 use crate::kb::{AttrIx, CapIx, Credit, KnowledgeBase, RoleIx, SectorIx, TypeIx};
 use crate::source::Span;
