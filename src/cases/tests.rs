@@ -222,14 +222,14 @@ fn a_pending_case_is_reported_apart_and_fails_the_run_once_it_passes() {
     // A pending case that cannot be read yet stays pending, with its diagnostics shown.
     let unreadable = failing.replace(
         r#"sector: "civil_society","#,
-        r#"sector: "civil_society", type: "community_based_organisation","#,
+        r#"sector: "civil_society", founded: 1999,"#,
     );
     let r = run_text(&s, "c.ron", &unreadable);
     assert_eq!(r.status, CaseStatus::Pending);
     assert!(
         errors(&r)
             .iter()
-            .any(|m| m.contains("unknown field `type`")),
+            .any(|m| m.contains("unknown field `founded`")),
         "{r:#?}"
     );
     assert_eq!(

@@ -291,9 +291,9 @@ pub fn scope_summary(scope: &Scope) -> String {
         }
         Scope::Concentration {
             share_above,
-            typical_roles,
-        } if *typical_roles > 0.0 => format!(
-            "one partner holds more than {} of the needed importance and more than {typical_roles} average roles' worth",
+            fair_roles,
+        } if *fair_roles > 0 => format!(
+            "one partner holds more than {} of the needed importance and more than its {fair_roles} most important needs",
             percent(*share_above)
         ),
         Scope::Concentration { share_above, .. } => format!(

@@ -595,10 +595,10 @@ impl Builder<'_> {
             },
             RawScope::Concentration {
                 share_above,
-                typical_roles,
+                fair_roles,
             } => Scope::Concentration {
                 share_above: *share_above,
-                typical_roles: *typical_roles,
+                fair_roles: *fair_roles,
             },
             RawScope::Diversity { below } => Scope::Diversity { below: *below },
             RawScope::Uncovered { role } => Scope::Uncovered {

@@ -162,7 +162,7 @@ pub enum RawScope {
     },
     Concentration {
         share_above: f64,
-        typical_roles: f64,
+        fair_roles: u32,
     },
     Diversity {
         below: u32,
@@ -849,15 +849,15 @@ impl Decoder<'_, '_> {
                 let share = f
                     .require(self.sink, "share_above")
                     .and_then(|n| read::number_in(self.sink, n, &f.at("share_above"), 0.0, 1.0));
-                let typical = match f.take("typical_roles") {
-                    Some(n) => read::number_in(self.sink, n, &f.at("typical_roles"), 0.0, 100.0)
-                        .map(|v| v.value),
-                    None => Some(0.0),
+                let typical = match f.take("fair_roles") {
+                    Some(n) => read::integer(self.sink, n, &f.at("fair_roles"), 0, 1000)
+                        .map(|v| v.value as u32),
+                    None => Some(0),
                 };
                 f.finish(self.sink);
                 return Some(RawScope::Concentration {
                     share_above: share?.value,
-                    typical_roles: typical?,
+                    fair_roles: typical?,
                 });
             }
             "Diversity" => {

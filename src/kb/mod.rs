@@ -453,12 +453,9 @@ pub enum Scope {
         same_sector: bool,
     },
     /// One partner holds more than `share_above` of the needed importance, and more than the
-    /// importance of `typical_roles` average roles: in a small consortium two roles are a fair
-    /// share, not a concentration.
-    Concentration {
-        share_above: f64,
-        typical_roles: f64,
-    },
+    /// `fair_roles` most important needs together: however important, that many roles are a
+    /// fair share, not a concentration.
+    Concentration { share_above: f64, fair_roles: u32 },
     /// Fewer than `below` sectors take part.
     Diversity { below: u32 },
     /// A needed role is not (fully) covered; penalties count per importance point and missing partner.

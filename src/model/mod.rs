@@ -503,15 +503,12 @@ impl<'k> Problem<'k> {
                 }
                 Scope::Concentration {
                     share_above,
-                    typical_roles,
+                    fair_roles,
                 } => {
-                    let total = self.total_importance();
-                    let typical = if nn == 0 {
-                        0.0
-                    } else {
-                        typical_roles * total / nn as f64
-                    };
-                    let limit = (share_above * total).max(typical);
+                    let mut importance: Vec<f64> = (0..nn).map(|j| self.importance(j)).collect();
+                    importance.sort_by(|a, b| b.total_cmp(a));
+                    let fair: f64 = importance.iter().take(*fair_roles as usize).sum();
+                    let limit = (share_above * self.total_importance()).max(fair);
                     for i in 0..np {
                         instances.push(Instance {
                             rule: rule_ix,

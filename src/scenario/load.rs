@@ -102,6 +102,7 @@ pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Sce
         kb,
         sink: &mut *sink,
         extra: &[],
+        funders: Vec::new(),
     }
     .scenario(node);
     scenario.filter(|_| errors(sink) == before)
@@ -118,6 +119,7 @@ pub fn load_partner_node(
         kb,
         sink,
         extra: &[],
+        funders: Vec::new(),
     }
     .partner(node, path)
     .1
