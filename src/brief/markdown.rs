@@ -197,12 +197,12 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
     let _ = writeln!(out, "\n### 2. {}\n", QUESTIONS[1]);
     let _ = writeln!(
         out,
-        "Its strongest capabilities (stated in the scenario, or its sector's default; advantages from {}):\n",
+        "Its strongest capabilities (stated in the scenario, or assumed from its organisation type or sector until it says; advantages from {}):\n",
         esc(&c.source)
     );
     let _ = writeln!(
         out,
-        "| Capability | Strength | Sector default | Sector advantage |\n|---|---:|---:|:---:|"
+        "| Capability | Strength | Default | Sector advantage |\n|---|---:|---:|:---:|"
     );
     for s in &c.strengths {
         let _ = writeln!(
@@ -210,8 +210,8 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             "| {} | {:.2} {} | {:.2} | {} |",
             esc(&s.label),
             s.value,
-            if s.stated { "stated" } else { "default" },
-            s.sector_default,
+            if s.stated { "stated" } else { "assumed" },
+            s.default,
             if s.advantage { "yes" } else { "" }
         );
     }
@@ -221,16 +221,16 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             .iter()
             .map(|s| {
                 format!(
-                    "{} {:.2} (sector default {:.2})",
+                    "{} {:.2} (default {:.2})",
                     esc(&s.label),
                     s.value,
-                    s.sector_default
+                    s.default
                 )
             })
             .collect();
         let _ = writeln!(
             out,
-            "\nWeaker than its sector's profile: {}.",
+            "\nWeaker than its type or sector usually is: {}.",
             below.join(", ")
         );
     }
@@ -302,6 +302,15 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             })
             .collect();
         let _ = writeln!(out, "\nIt could also take: {}.", also.join("; "));
+    }
+    if !c.to_confirm.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTo ask it (the line-up rests on what it has not stated):\n"
+        );
+        for q in &c.to_confirm {
+            let _ = writeln!(out, "- {}", esc(q));
+        }
     }
 }
 

@@ -167,7 +167,7 @@ fn evidence(p: &Problem, i: usize, j: usize) -> Evidence {
     Evidence {
         stated: needs
             .iter()
-            .filter(|&&(cap, _)| p.partners[i].is_stated(cap))
+            .filter(|&&(cap, _)| p.stated_need(i, cap))
             .count(),
         needed: needs.len(),
     }

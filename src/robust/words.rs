@@ -83,10 +83,22 @@ pub fn tie_words(h: &Held) -> Option<String> {
             "{at}: broken by stated evidence ({})",
             evidence(&h.partner, holder, runner, runner_up)
         ),
-        TieBreak::IdOrder { holder, .. } => format!(
-            "{at}: broken by id order ({} comes before {runner}; both state {} of the {} capabilities the role needs)",
-            h.partner, holder.stated, holder.needed
-        ),
+        TieBreak::IdOrder { holder, .. } => {
+            let both = match holder.stated {
+                0 => "neither states any of the capabilities the role needs".to_string(),
+                n if n == holder.needed => {
+                    format!("both state all {n} capabilities the role needs")
+                }
+                n => format!(
+                    "both state {n} of the {} capabilities the role needs",
+                    holder.needed
+                ),
+            };
+            format!(
+                "{at}: broken by id order ({} comes before {runner}; {both})",
+                h.partner
+            )
+        }
         TieBreak::LineUp => format!(
             "tie with {runner}: the best line-up {} is worth as much, with other roles moving too; broken by the stated evidence and id order of the whole line-up",
             without(h)
