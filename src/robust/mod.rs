@@ -24,12 +24,12 @@ use std::time::{Duration, Instant};
 
 /// Most perturbed samples drawn by default. Samples come in batches of 25
 /// ([`sample::BATCH`]) until every role is clearly above or below the close-call threshold, so
-/// settled line-ups stop at 25 and only roles near the threshold draw up to 100, where a
-/// stability of 0.8 is known to about +-0.04 (one standard error). Each sample is a solve: at
-/// 100, a 30 x 18 consortium with eight close calls (which draws all 100) stays under its 150 ms
-/// target on two cores, and every shipped scenario's whole `solve` process under 60 ms (the
-/// costliest, Sao Paulo, settles after 50); 200 would take the 30 x 18 case to the edge of its
-/// target. Figures: `cargo bench --bench solve -- robust/` and the report of issue 11.
+/// a settled line-up stops at 25 and only roles near the threshold draw up to 100, where a
+/// stability of 0.8 is known to about +-0.04 (one standard error). Each sample is a solve (0.3
+/// to 1.2 ms of CPU): at 100 the costliest shipped scenario's whole `solve` process takes about
+/// 40 ms of CPU and a 30 x 18 consortium that draws all 100 about 120 ms, within the targets
+/// (60 and 150 ms) on two cores; 200 would take the 30 x 18 case to the edge of its target.
+/// Figures and the commands that reproduce them: benches/README.md.
 pub const DEFAULT_SAMPLES: usize = 100;
 
 /// Half-width of the default perturbation of assumed capabilities (strengths run 0 to 1).
