@@ -333,6 +333,11 @@ pub struct SweepArgs {
     /// Leave out the `solve_ms` column, the only one that differs between identical runs.
     #[arg(long)]
     pub no_solve_time: bool,
+    /// Run the rows of FILE instead of the sweep file's design: a CSV with one column per
+    /// factor (its name or path; columns the sweep does not declare become factors) and one
+    /// row per design point, e.g. a SALib or EMA Workbench sample. `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,18 @@ pub struct Manifest {
     pub rows: u64,
     pub columns: Vec<String>,
     pub factors: Vec<ManifestFactor>,
+    /// The design file whose rows were run (`--design`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<ManifestDesign>,
+}
+
+/// What a manifest records of a design file: enough to tell whether a file at hand is the one
+/// that was run (`sha256sum FILE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestDesign {
+    pub file: String,
+    pub sha256: String,
+    pub rows: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +130,7 @@ impl Manifest {
                     .to_string(),
                 })
                 .collect(),
+            design: None,
         }
     }
 
