@@ -119,13 +119,19 @@ pub fn evaluator(
 }
 
 /// A sweep over one scenario given as text or a file, for [`evaluator`]: the scenario is
-/// passed along, not named as a path.
-pub fn over_scenario() -> SweepSource {
+/// passed along, not named as a path; `rules` (a directory or file) adds to the built-in rules
+/// or, with `no_default_rules`, replaces them.
+pub fn over_scenario(rules: Option<&str>, no_default_rules: bool) -> SweepSource {
+    let mut text = String::from("Sweep(name: \"evaluate\", scenarios: [\"<scenario>\"]");
+    if let Some(dir) = rules {
+        text.push_str(&format!(", rules: {dir:?}"));
+    }
+    if no_default_rules {
+        text.push_str(", no_default_rules: true");
+    }
+    text.push(')');
     SweepSource {
-        source: Source::new(
-            "evaluate()",
-            "Sweep(name: \"evaluate\", scenarios: [\"<scenario>\"])",
-        ),
+        source: Source::new("evaluate()", text),
         dir: None,
     }
 }
