@@ -374,6 +374,16 @@ pub struct SummarizeArgs {
     /// Smallest share of runs the discovered box may keep (PRIM's minimum mass).
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     pub min_mass: f64,
+    /// Report the box at this step of the peeling trajectory (0 is the whole design) instead
+    /// of the densest one.
+    #[arg(long = "box", value_name = "STEP", group = "box_choice")]
+    pub box_step: Option<usize>,
+    /// Report the densest box that still covers at least SHARE of the runs meeting the outcome.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_coverage: Option<f64>,
+    /// Report the box with the most coverage whose density is at least SHARE.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_density: Option<f64>,
     /// Write the summary to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -444,11 +444,35 @@ pub fn split_jsonl(line: &str, columns: &[String]) -> Result<Vec<String>, String
         .collect())
 }
 
-/// The column names of a JSON Lines row, in the order written.
+/// The column names of a JSON Lines row, in the order written (a JSON object's keys have no
+/// order once parsed into a map, and the columns' order tells factors from outcomes).
 pub fn jsonl_columns(line: &str) -> Result<Vec<String>, String> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    let obj = v.as_object().ok_or("a row is not a JSON object")?;
-    Ok(obj.keys().cloned().collect())
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((k, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                        keys.push(k);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    serde_json::from_str::<Keys>(line)
+        .map(|k| k.0)
+        .map_err(|e| format!("a row is not a JSON object: {e}"))
 }
 
 #[cfg(test)]
@@ -480,6 +504,13 @@ mod tests {
         assert_eq!(run_id("17,Dakar,0", Format::Csv), Some(17));
         assert_eq!(run_id("{\"run\":42,\"x\":1}", Format::Jsonl), Some(42));
         assert_eq!(run_id("run,scenario", Format::Csv), None);
+    }
+
+    #[test]
+    fn json_lines_columns_keep_the_order_they_were_written_in() {
+        let cols = jsonl_columns(r#"{"run":0,"zeta":1,"alpha":"x","status":"optimal"}"#).unwrap();
+        assert_eq!(cols, ["run", "zeta", "alpha", "status"]);
+        assert!(jsonl_columns("[1, 2]").is_err());
     }
 
     #[test]
