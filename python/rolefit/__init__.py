@@ -229,7 +229,9 @@ def evaluate(
                          **{"partners.relais.capacity": 1, "variant": "without the foundation"})
 
     Raises :class:`InvalidInput` for a factor path that names nothing (with a "did you mean")
-    or a value out of range, and releases the GIL while solving.
+    or a value out of range, and releases the GIL while solving. A file is read when first
+    evaluated and kept compiled for the process (a loop must not pay for reading it again);
+    after editing it, use a new :class:`Evaluator`.
     """
     key = (_input(scenario, "scenario"), _rules(rules), bool(no_default_rules), seed)
     model = _evaluators.get(key)

@@ -500,6 +500,17 @@ mod tests {
     }
 
     #[test]
+    fn design_lines_and_cells_keep_their_byte_positions() {
+        let text = "\u{feff}a,\"b, c\"\r\n\n1,2\n";
+        let lines: Vec<(usize, &str)> = csv_lines(text).collect();
+        assert_eq!(lines, [(3, "a,\"b, c\""), (14, "1,2")]);
+        let cells = split_csv_spans(lines[0].1).unwrap();
+        assert_eq!(cells[0], ("a".to_string(), 0..1));
+        assert_eq!(cells[1], ("b, c".to_string(), 2..8));
+        assert_eq!(&text[lines[0].0 + 2..lines[0].0 + 8], "\"b, c\"");
+    }
+
+    #[test]
     fn run_ids_are_read_from_both_formats() {
         assert_eq!(run_id("17,Dakar,0", Format::Csv), Some(17));
         assert_eq!(run_id("{\"run\":42,\"x\":1}", Format::Jsonl), Some(42));
