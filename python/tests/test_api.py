@@ -125,6 +125,9 @@ def test_evaluate_takes_a_sweep_files_factor_names_within_their_declared_ranges(
     assert got["status"] == "optimal"
     with pytest.raises(rolefit.InvalidInput, match="declared with range"):
         rolefit.evaluate(spec, drift_penalty=20.0)
+    with pytest.raises(rolefit.InvalidInput) as caught:
+        rolefit.evaluate(spec, drift_penalti=2.0)
+    assert caught.value.diagnostics[0].suggestion == "drift_penalty"
 
 
 def test_an_evaluator_pickles_and_gives_the_same_outcomes(root):

@@ -1372,6 +1372,13 @@ fn read_design(
                     ok = false;
                     continue;
                 }
+                let declared: Vec<&str> = spec.factors.iter().map(|f| f.name.as_str()).collect();
+                if let Some(close) = closest(name, declared.iter().copied()) {
+                    d.error(span, &at, format!("no factor `{name}` in the sweep file"))
+                        .help(format!("did you mean `{close}`?"));
+                    ok = false;
+                    continue;
+                }
                 let path = Spanned::new(name.to_string(), span);
                 let Some(target) = target(&mut d, spec, &path, &at) else {
                     ok = false;
