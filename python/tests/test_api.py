@@ -107,6 +107,11 @@ def test_evaluate_returns_the_sweep_tables_outcome_columns(root):
     assert isinstance(got["objective"], float) and isinstance(got["flags"], int)
 
 
+def test_evaluate_without_factors_runs_the_base_line_up(root):
+    base = rolefit.evaluate(root / DAKAR)
+    assert base["objective"] == pytest.approx(rolefit.solve(root / DAKAR)["objective"], abs=1e-6)
+
+
 def test_evaluate_refuses_misspelt_paths_and_values_out_of_range(root):
     with pytest.raises(rolefit.InvalidInput) as caught:
         rolefit.evaluate(root / DAKAR, **{"partners.relias.capacity": 2})

@@ -1325,6 +1325,15 @@ fn read_design(
     let text = design.text.as_str();
     let mut lines = crate::sweep::table::csv_lines(text);
     let Some((header_at, header)) = lines.next() else {
+        if !rows_required {
+            // `evaluate()` without factors: the base as it is.
+            spec.factors.clear();
+            return Some(DesignRows {
+                file: design.name.clone(),
+                rows: 0,
+                values: Vec::new().into(),
+            });
+        }
         d.error(Span::default(), "", "the design file is empty")
             .help("the first line names the factors (their names or paths), each further line is one run");
         return None;
