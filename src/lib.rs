@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod brief;
+pub mod cases;
 pub mod cli;
 pub mod commands;
 pub mod compare;

@@ -31,7 +31,9 @@ def points(n, seed=1):
         {
             "businesses": rng.choice(["base", "two businesses", "one business", "no business"]),
             "ngo_customer_focus": rng.uniform(0.0, 0.9),
-            "drift_penalty": rng.uniform(0.0, 12.0),
+            "ngo_scaling": rng.uniform(0.0, 0.9),
+            "drift_strength": rng.choice(["avoid", "price"]),
+            "drift_penalty": rng.uniform(0.0, 1.0),
             "commercial_importance": rng.randint(1, 5),
         }
         for _ in range(n)

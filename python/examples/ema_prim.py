@@ -1,9 +1,10 @@
 """EMA Workbench over rolefit: 200 experiments on the mission drift sweep, then PRIM.
 
-Which sector mixes and rule weights make a civil society partner take the commercial role?
-The model is `sweeps/drift-drivers.ron` (its scenario, rules and noise); EMA Workbench draws
-the experiments (Latin hypercube) and runs them on a MultiprocessingEvaluator, then PRIM finds
-the box of factor values where mission drift happens.
+When does a civil society partner take the commercial role? The model is
+`sweeps/drift-drivers.ron` (its scenario, rules and noise) with the drift rule priced and at
+most one business at the table; EMA Workbench draws the experiments (Latin hypercube), runs
+them on a MultiprocessingEvaluator, then PRIM finds the box of factor values where mission
+drift happens.
 
     python python/examples/ema_prim.py                      # 200 experiments on 2 processes
     python python/examples/ema_prim.py --experiments 1000 --processes 8
@@ -22,6 +23,7 @@ import sys
 
 from ema_workbench import (
     CategoricalParameter,
+    Constant,
     IntegerParameter,
     Model,
     MultiprocessingEvaluator,
@@ -39,10 +41,14 @@ def build_model() -> Model:
     """The rolefit model as EMA Workbench sees it: a picklable function of keyword factors
     returning a dict of scalar outcomes."""
     model = Model("rolefit", function=rolefit.Evaluator(SWEEP))
+    # Drift is possible only where the rule is priced (as `avoid`, its built-in strength, it
+    # never happens) and at most one business is at the table: explore that corner.
+    model.constants = [Constant("drift_strength", "price")]
     model.uncertainties = [
-        CategoricalParameter("businesses", ["base", "two businesses", "one business", "no business"]),
+        CategoricalParameter("businesses", ["one business", "no business"]),
         RealParameter("ngo_customer_focus", 0.0, 0.9),
-        RealParameter("drift_penalty", 0.0, 12.0),
+        RealParameter("ngo_scaling", 0.0, 0.9),
+        RealParameter("drift_penalty", 0.0, 0.5),
         IntegerParameter("commercial_importance", 1, 5),
     ]
     # Outcomes are the sweep table's columns; EMA names may differ from them.
@@ -56,7 +62,7 @@ def build_model() -> Model:
 
 def discover(experiments, outcomes, threshold=0.8):
     """PRIM on `mission_drift > 0`: the box of factor values where drift happens."""
-    names = ["businesses", "ngo_customer_focus", "drift_penalty", "commercial_importance"]
+    names = ["businesses", "ngo_customer_focus", "ngo_scaling", "drift_penalty", "commercial_importance"]
     # EMA Workbench's PRIM pastes fractional limits into integer columns: give it floats.
     x = experiments[names].astype({"commercial_importance": float})
     y = outcomes["mission_drift"] > 0

@@ -23,10 +23,11 @@ from SALib.sample import sobol as saltelli
 BUSINESSES = ["base", "two businesses", "one business", "no business"]
 
 # Numeric stand-ins for SALib: the sector mix and the importance are drawn on [0, k) and cut.
+# The drift rule is priced in every run (as `avoid`, its built-in strength, nothing drifts).
 PROBLEM = {
-    "num_vars": 4,
-    "names": ["businesses", "ngo_customer_focus", "drift_penalty", "commercial_importance"],
-    "bounds": [[0, len(BUSINESSES)], [0.0, 0.9], [0.0, 12.0], [1, 6]],
+    "num_vars": 5,
+    "names": ["businesses", "ngo_customer_focus", "ngo_scaling", "drift_penalty", "commercial_importance"],
+    "bounds": [[0, len(BUSINESSES)], [0.0, 0.9], [0.0, 0.9], [0.0, 1.0], [1, 6]],
 }
 
 
@@ -37,8 +38,10 @@ def sample(n: int, seed: int = 7) -> pd.DataFrame:
         {
             "businesses": [BUSINESSES[int(v)] for v in np.minimum(x[:, 0], len(BUSINESSES) - 1e-9)],
             "ngo_customer_focus": x[:, 1],
-            "drift_penalty": x[:, 2],
-            "commercial_importance": np.floor(np.minimum(x[:, 3], 5.999)).astype(int),
+            "ngo_scaling": x[:, 2],
+            "drift_strength": "price",
+            "drift_penalty": x[:, 3],
+            "commercial_importance": np.floor(np.minimum(x[:, 4], 5.999)).astype(int),
         }
     )
 

@@ -10,13 +10,16 @@ use crate::scenario::{LIMITS, Need, Partner};
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
-const FIXED: [&str; 7] = [
+const FIXED: [&str; 10] = [
     "id",
     "name",
     "sector",
+    "type",
     "capacity",
     "refuses",
     "funds",
+    "funded_by",
+    "supplies",
     "attributes",
 ];
 
@@ -75,7 +78,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         rep.diags.push(Diagnostic::whole_file(
             Level::Error,
             &table.name,
-            "the sheet is empty: its first row must name the columns (id, name, sector, capacity, capabilities, refuses, funds, attributes)",
+            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
         ));
         return (None, rep.diags);
     }
@@ -94,7 +97,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         } else if name.is_empty() {
             Column::Unknown
         } else {
-            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, capacity, refuses, funds, attributes or a capability id"));
+            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, attributes or a capability id"));
             if let Some(c) = closest(&key, known.iter().copied()) {
                 e.help(format!("did you mean `{c}`?"));
             }
@@ -105,7 +108,12 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         }
         columns.push(column);
     }
+    let sector_known = columns.contains(&Column::Fixed("type"));
     for required in ["id", "sector"] {
+        // A partner's organisation type names its sector.
+        if required == "sector" && sector_known {
+            continue;
+        }
         if !columns.contains(&Column::Fixed(required)) {
             rep.diags.push(Diagnostic::whole_file(
                 Level::Error,
@@ -180,6 +188,9 @@ fn partner_row(
     let mut stated: Vec<(CapIx, f64)> = Vec::new();
     let mut refuses: Vec<RoleIx> = Vec::new();
     let mut funds: Vec<RoleIx> = Vec::new();
+    let mut supplies: Vec<RoleIx> = Vec::new();
+    let mut funded_by: Vec<String> = Vec::new();
+    let mut org_type: Option<(usize, crate::kb::TypeIx)> = None;
     let mut attributes: Vec<AttrIx> = Vec::new();
     for (col, column) in columns.iter().enumerate() {
         let cell = cells.get(col).unwrap_or(&Cell::Empty);
@@ -228,10 +239,27 @@ fn partner_row(
                     );
                 }
             },
-            Column::Fixed(list @ ("refuses" | "funds")) => {
+            Column::Fixed("type") => match crate::scenario::type_by_id(kb, &text) {
+                Ok(t) => org_type = Some((col, t)),
+                Err(message) => {
+                    rep.error(row, col, message)
+                        .suggest(&text, kb.types.iter().map(|t| t.id.as_str()));
+                }
+            },
+            Column::Fixed("funded_by") => {
+                for f in ids(cell) {
+                    if is_snake_id(&f) {
+                        funded_by.push(f);
+                    } else {
+                        rep.error(row, col, format!("`{f}` is not a partner id"));
+                    }
+                }
+            }
+            Column::Fixed(list @ ("refuses" | "funds" | "supplies")) => {
                 for r in ids(cell) {
                     match kb.role_by_id(&r) {
                         Some(ix) if *list == "refuses" => refuses.push(ix),
+                        Some(ix) if *list == "supplies" => supplies.push(ix),
                         Some(ix) => funds.push(ix),
                         None => {
                             rep.error(row, col, format!("unknown role `{r}`"))
@@ -277,6 +305,25 @@ fn partner_row(
             "the partner has no id".into(),
         );
     }
+    if let Some((col, t)) = org_type {
+        let type_sector = kb.types[t.index()].sector;
+        match sector {
+            None => sector = Some(type_sector),
+            Some(s) if s != type_sector => {
+                rep.error(
+                    row,
+                    col,
+                    format!(
+                        "type `{}` belongs to {}, but the partner's sector is {}",
+                        kb.types[t.index()].id,
+                        kb.sector(type_sector).id,
+                        kb.sector(s).id
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     if sector.is_none() && rep.diags.len() == before {
         rep.error(
             row,
@@ -291,16 +338,27 @@ fn partner_row(
     if rep.diags.len() > before {
         return None;
     }
+    if funded_by.contains(&id) {
+        let col = columns
+            .iter()
+            .position(|c| *c == Column::Fixed("funded_by"))
+            .unwrap_or(0);
+        rep.error(row, col, format!("partner `{id}` cannot fund itself"));
+        return None;
+    }
     let mut p = Partner {
         name: name.unwrap_or_else(|| id.clone()),
         id,
         sector,
+        org_type: org_type.map(|(_, t)| t),
         capacity,
         strengths: Vec::new(),
         stated: Vec::new(),
         refuses,
         attributes,
         funds,
+        funded_by,
+        supplies,
     };
     p.set_strengths(kb, &stated);
     Some(p)
@@ -357,6 +415,9 @@ pub fn scenario_ron(
             kb.sector(p.sector).id,
             p.capacity
         );
+        if let Some(t) = p.org_type {
+            let _ = writeln!(out, "            type: {:?},", kb.types[t.index()].id);
+        }
         if !p.stated.is_empty() {
             let caps: Vec<String> = p
                 .stated
@@ -365,7 +426,11 @@ pub fn scenario_ron(
                 .collect();
             let _ = writeln!(out, "            capabilities: {{ {} }},", caps.join(", "));
         }
-        for (field, roles) in [("refuses", &p.refuses), ("funds", &p.funds)] {
+        for (field, roles) in [
+            ("refuses", &p.refuses),
+            ("funds", &p.funds),
+            ("supplies", &p.supplies),
+        ] {
             if !roles.is_empty() {
                 let _ = writeln!(
                     out,
@@ -373,6 +438,13 @@ pub fn scenario_ron(
                     list(roles.iter().map(|r| kb.role(*r).id.as_str()).collect())
                 );
             }
+        }
+        if !p.funded_by.is_empty() {
+            let _ = writeln!(
+                out,
+                "            funded_by: [{}],",
+                list(p.funded_by.iter().map(String::as_str).collect())
+            );
         }
         if !p.attributes.is_empty() {
             let _ = writeln!(
@@ -414,6 +486,69 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// The organisation type names the sector (which may then be left empty) and sets the
+    /// defaults; `funded_by` and `supplies` carry the partner's relations, and `import` writes
+    /// them back.
+    #[test]
+    fn types_and_relations_come_from_their_columns() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type", "funded_by", "supplies"],
+            &["city", "", "municipal_government", "", ""],
+            &[
+                "ngo",
+                "civil_society",
+                "",
+                "fund; city",
+                "technology_platform",
+            ],
+            &["fund", "impact_investor", "", "", ""],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(diags.is_empty(), "{diags:?}");
+        let p = p.unwrap();
+        assert_eq!(kb.sector(p[0].sector).id, "government");
+        let reg = kb.capability_by_id("regulatory_oversight").unwrap();
+        assert_eq!(
+            p[0].strength(reg),
+            0.3,
+            "a municipality's default, not a ministry's"
+        );
+        assert_eq!(p[1].funded_by, ["fund", "city"]);
+        assert_eq!(
+            p[1].supplies,
+            [kb.role_by_id("technology_platform").unwrap()]
+        );
+        let ron = scenario_ron(&kb, "t", "sheet.csv", &[], &p);
+        assert!(ron.contains("type: \"municipal_government\""), "{ron}");
+        assert!(ron.contains("funded_by: [\"fund\", \"city\"]"), "{ron}");
+        assert!(ron.contains("supplies: [\"technology_platform\"]"), "{ron}");
+    }
+
+    #[test]
+    fn a_type_of_another_sector_is_reported_by_row_and_column() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type"],
+            &["uni", "academia", "insurer"],
+            &["moh", "government", "national_ministy"],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(p.is_none());
+        assert!(
+            diags.iter().any(|d| (d.line, d.column) == (2, 3)
+                && d.message.contains("type `insurer` belongs to business")),
+            "{diags:?}"
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("national_ministy")
+                && d.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("national_ministry"))),
+            "{diags:?}"
+        );
     }
 
     #[test]
