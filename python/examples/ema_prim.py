@@ -21,6 +21,8 @@ import argparse
 import pathlib
 import sys
 
+import numpy as np
+
 from ema_workbench import (
     CategoricalParameter,
     Constant,
@@ -75,7 +77,10 @@ def main(argv=None):
     parser.add_argument("--experiments", type=int, default=200)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--mpi", action="store_true", help="run on EMA Workbench's MPIEvaluator")
+    parser.add_argument("--seed", type=int, default=14, help="seeds EMA Workbench's sampling")
     args = parser.parse_args(argv)
+    # EMA Workbench draws its Latin hypercube from numpy's global generator.
+    np.random.seed(args.seed)
     model = build_model()
     if args.mpi:
         from ema_workbench import MPIEvaluator

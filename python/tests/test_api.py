@@ -109,7 +109,7 @@ def test_evaluate_returns_the_sweep_tables_outcome_columns(root):
 
 def test_evaluate_without_factors_runs_the_base_line_up(root):
     base = rolefit.evaluate(root / DAKAR)
-    assert base["objective"] == pytest.approx(rolefit.solve(root / DAKAR)["objective"], abs=1e-6)
+    assert base["objective"] == pytest.approx(rolefit.solve(root / DAKAR)["objective"], abs=1e-4)
 
 
 def test_evaluate_refuses_misspelt_paths_and_values_out_of_range(root):
