@@ -545,10 +545,10 @@ fn sweep_sizes_beyond_their_limits_are_refused_with_the_limit() {
 fn a_design_file_runs_its_rows_as_the_sweeps_own_design_would() {
     let dir = tempfile::tempdir().unwrap();
     let spec = drift_sweep(dir.path(), 12);
-    // Penalties 0, 4, 8 and 12: values the table writes exactly, so the file gives the same runs.
+    // Penalties 0, 1 and 2: values the table writes exactly, so the file gives the same runs.
     let text = read(&spec).replace(
         "LatinHypercube(n: 12, seed: 11)",
-        "FullFactorial(steps: 4, seed: 11)",
+        "FullFactorial(steps: 3, seed: 11)",
     );
     std::fs::write(&spec, text).unwrap();
     let own = dir.path().join("own.csv");
@@ -558,7 +558,7 @@ fn a_design_file_runs_its_rows_as_the_sweeps_own_design_would() {
     let mut design = String::new();
     for line in text.lines() {
         let cells: Vec<&str> = line.split(',').collect();
-        design.push_str(&cells[3..6].join(","));
+        design.push_str(&cells[3..7].join(","));
         design.push('\n');
     }
     let design_path = dir.path().join("points.csv");
@@ -572,11 +572,12 @@ fn a_design_file_runs_its_rows_as_the_sweeps_own_design_would() {
     assert_eq!(read(&from_file), text);
     let manifest: serde_json::Value =
         serde_json::from_str(&read(&dir.path().join("from-file.csv.manifest.json"))).unwrap();
-    assert_eq!(manifest["design"]["rows"], 24);
+    assert_eq!(manifest["design"]["rows"], 9);
     let sha = manifest["design"]["sha256"].as_str().unwrap();
     assert_eq!(sha.len(), 64);
     // A resumed run refuses another design file: it belongs to another sweep.
-    std::fs::write(&design_path, design.replace("high", "medium")).unwrap();
+    let fewer: Vec<&str> = design.lines().take(5).collect();
+    std::fs::write(&design_path, fewer.join("\n")).unwrap();
     let again = dir.path().join("again.csv");
     ok(&sweep(
         &spec,
@@ -596,7 +597,7 @@ fn design_file_mistakes_are_reported_at_their_cell_with_a_suggestion() {
     let design = dir.path().join("bad.csv");
     std::fs::write(
         &design,
-        "drift_penalty,outreach_importance,severity,partners.shishu_alo.capacty\n1.5,3,high,2\n",
+        "drift_penalty,outreach_importance,strength,fit_floor,partners.shishu_alo.capacty\n1.5,3,price,0.2,2\n",
     )
     .unwrap();
     let out = sweep(
@@ -606,11 +607,11 @@ fn design_file_mistakes_are_reported_at_their_cell_with_a_suggestion() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.csv:1:44"), "{err}");
+    assert!(err.contains("bad.csv:1:54"), "{err}");
     assert!(err.contains("did you mean `capacity`?"), "{err}");
     std::fs::write(
         &design,
-        "drift_penalty,outreach_importance,severity\n1.5,3,high\n13,3,hihg\n",
+        "drift_penalty,outreach_importance,strength,fit_floor\n1.5,3,price,0.2\n13,3,pric,0.2\n",
     )
     .unwrap();
     let out = sweep(
@@ -621,11 +622,11 @@ fn design_file_mistakes_are_reported_at_their_cell_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:3:1"), "{err}");
-    assert!(err.contains("declared with range (0, 12)"), "{err}");
+    assert!(err.contains("declared with range (0, 2)"), "{err}");
     assert!(err.contains("bad.csv:3:6"), "{err}");
-    assert!(err.contains("did you mean `high`?"), "{err}");
+    assert!(err.contains("did you mean `price`?"), "{err}");
     // A declared factor without a column is named in the sweep file.
-    std::fs::write(&design, "drift_penalty,severity\n1.5,high\n").unwrap();
+    std::fs::write(&design, "drift_penalty,strength,fit_floor\n1.5,price,0.2\n").unwrap();
     let out = sweep(
         &spec,
         &dir.path().join("o.csv"),
@@ -707,7 +708,12 @@ fn summarize_reads_a_json_lines_table_without_its_manifest() {
     let (jsonl_factors, jsonl_box) = summary(&jsonl);
     assert_eq!(
         csv_factors,
-        ["drift_penalty", "outreach_importance", "severity"]
+        [
+            "drift_penalty",
+            "fit_floor",
+            "outreach_importance",
+            "strength"
+        ]
     );
     assert_eq!(jsonl_factors, csv_factors);
     assert_eq!(jsonl_box, csv_box);
@@ -736,7 +742,7 @@ fn summarize_chooses_a_prim_box_by_coverage_and_combines_outcomes() {
     assert_eq!(d["trajectory"][step]["coverage"], d["coverage"]);
     let combined = json(&[
         "--outcome",
-        "mission_drift > 0 and (severity == high or outreach_importance >= 4)",
+        "mission_drift > 0 and (outreach_importance == 2 or outreach_importance >= 4)",
     ]);
     let rate = combined["outcome_rate"].as_f64().unwrap();
     let alone = json(&["--outcome", "mission_drift > 0"])["outcome_rate"]
