@@ -136,10 +136,7 @@ impl Partner {
 
 /// The organisation type with this id, or a message saying it is unknown.
 pub fn type_by_id(kb: &KnowledgeBase, id: &str) -> Result<TypeIx, String> {
-    kb.types
-        .iter()
-        .position(|t| t.id == id)
-        .map(|i| TypeIx(i as u32))
+    kb.type_by_id(id)
         .ok_or_else(|| format!("unknown organisation type `{id}`"))
 }
 
