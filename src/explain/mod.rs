@@ -556,10 +556,7 @@ fn assumption(
         }
         // Only a runner-up with capacity to spare would simply take the role.
         None => {
-            let k = (0..p.partners.len())
-                .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-                .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
-                .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
+            let k = best_other(p, a, j, local)?;
             if local(i, j) - p.importance(j) * part >= local(k, j) {
                 return None;
             }
@@ -776,6 +773,21 @@ fn effect_words(w: f64) -> String {
     } else {
         "flagged".to_string()
     }
+}
+
+/// The partner not holding need `j` that scores best on it (ties to the earlier id), among
+/// those free to take it with capacity to spare: who would simply take the role when robustness
+/// was not assessed.
+fn best_other(
+    p: &Problem,
+    a: &Assignment,
+    j: usize,
+    local: &dyn Fn(usize, usize) -> f64,
+) -> Option<usize> {
+    (0..p.partners.len())
+        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
+        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
+        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))
 }
 
 /// The runner-up the robustness assessment found (who takes the role in the best line-up
