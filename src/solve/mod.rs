@@ -44,6 +44,59 @@ pub struct Options {
     /// the nodes), and microlp called directly rather than through good_lp's expression layer
     /// (a seventh of a small solve). The line-up found is the same.
     pub batch: bool,
+    /// Whether to add the envelope rows (`Problem::tighten`) before building the model of a
+    /// line-up solved on its own (`crate::solve_assessed`).
+    pub tighten: Tighten,
+}
+
+/// When a line-up's model gets the envelope rows of its partners' workload and concentration
+/// limits (`model::envelope`). They change no optimum, only the relaxation branch and bound
+/// starts from: on models with many roles they close the search at or near the root (without
+/// them, 300 partners x 90 roles can run for minutes); on an 18-role line-up they cost more
+/// (searching for them) than they save.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tighten {
+    /// By size: when the line-up needs more than [`TIGHTEN_ABOVE_NEEDS`] roles.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Needs above which [`Tighten::Auto`] adds the envelope rows. The shipped catalogue has 18
+/// roles, so only custom rules reach it. Measured (benches/README.md, "Many roles"): at 36
+/// roles and more the rows pay for themselves.
+pub const TIGHTEN_ABOVE_NEEDS: usize = 24;
+
+impl Tighten {
+    /// Whether a line-up with `needs` needs gets the envelope rows.
+    pub fn applies(self, needs: usize) -> bool {
+        match self {
+            Tighten::Auto => needs > TIGHTEN_ABOVE_NEEDS,
+            Tighten::Always => true,
+            Tighten::Never => false,
+        }
+    }
+
+    /// Adds the envelope rows to a problem (before `model::build`) if they apply to it.
+    pub fn prepare(self, p: &mut Problem) {
+        if self.applies(p.needs.len()) {
+            p.tighten();
+        }
+    }
+
+    pub const NAMES: &[(&'static str, Tighten)] = &[
+        ("auto", Tighten::Auto),
+        ("always", Tighten::Always),
+        ("never", Tighten::Never),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Tighten> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+    }
 }
 
 /// The MILP solver behind good_lp. microlp is pure Rust and always there; others are cargo

@@ -134,6 +134,14 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
             ResolutionError::Other("Time limit reached before finding a feasible solution")
         })?;
     let proven = solution.status() == microlp::SolutionStatus::Optimal;
+    let stats = solution.stats();
+    tracing::debug!(
+        nodes = stats.nodes_solved,
+        pivots = stats.lp_iterations,
+        ms = stats.elapsed.as_secs_f64() * 1e3,
+        proven,
+        "microlp finished"
+    );
     Ok((
         vars.iter().map(|&v| solution.var_value(v)).collect(),
         proven,
