@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 pub enum Status {
     /// Proven best.
     Optimal,
-    /// The time limit stopped the search; the best line-up found so far.
+    /// The time limit or the node cap ([`node_limit`]) stopped the search; the best line-up
+    /// found so far.
     Feasible,
     /// Hard constraints contradict each other.
     Infeasible,
@@ -164,7 +165,10 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
         warm: greedy.as_ref().map(|(_, v)| v.as_slice()),
         time_limit: opts.time_limit,
         tie_break: true,
-        direct: opts.batch,
+        // microlp is called directly (the same rows as through good_lp): only there can the
+        // search be capped (`node_limit`).
+        direct: opts.batch || opts.backend == Backend::Microlp,
+        capped: true,
     };
     match run(m, opts.backend, first) {
         Ok((values, proven)) => Ok(Solved {
@@ -232,6 +236,25 @@ struct Run<'a> {
     tie_break: bool,
     /// Call microlp directly (batch solves), not through good_lp.
     direct: bool,
+    /// Stop branch and bound at [`node_limit`] nodes (microlp called directly): the answer is
+    /// then `feasible`, not `optimal`.
+    capped: bool,
+}
+
+/// Most bytes of simplex bases branch and bound may keep: microlp stores the parent's basis
+/// (one byte per variable and row) with every open node, and open nodes are at most one more
+/// than the nodes solved, so capping the nodes at `NODE_BYTES / (variables + rows)` bounds the
+/// tree to about 64 MB, whatever the model (without a cap, 100 partners x 90 roles once grew
+/// to 17 GB). Within the bounds below: 18-role line-ups get tens of thousands of nodes, far
+/// more than any needs (benches/README.md).
+pub const NODE_BYTES: usize = 64 << 20;
+/// Fewest and most nodes the cap allows, whatever the model's size.
+pub const NODES: (u64, u64) = (1_000, 1_000_000);
+
+/// The node cap of a model: about [`NODE_BYTES`] of stored bases, within [`NODES`].
+pub fn node_limit(m: &Milp) -> u64 {
+    let width = (m.vars.len() + m.rows.len()).max(1);
+    ((NODE_BYTES / width) as u64).clamp(NODES.0, NODES.1)
 }
 
 /// Solves with the chosen backend. Returns the variable values and whether optimality was proven.
@@ -337,6 +360,7 @@ pub fn is_feasible(m: &Milp, keep: &dyn Fn(&crate::model::Row) -> bool, backend:
         time_limit: None,
         tie_break: false,
         direct: false,
+        capped: false,
     };
     run(m, backend, check).is_ok()
 }
@@ -382,6 +406,7 @@ fn relaxations(
                 time_limit: budget,
                 tie_break: true,
                 direct: false,
+                capped: false,
             };
             let value = run(&r, backend, attempt)
                 .ok()
@@ -454,6 +479,7 @@ fn minimal_conflict(m: &Milp, backend: Backend, deadline: Option<Instant>) -> (V
                 time_limit,
                 tie_break: false,
                 direct: false,
+                capped: false,
             };
             Some(run(m, backend, check))
         };

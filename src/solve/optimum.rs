@@ -28,6 +28,8 @@ pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum
         time_limit: None,
         tie_break: false,
         direct: true,
+        // Coalition values must be proven: no node cap.
+        capped: false,
     };
     Ok(lean(p, m, backend, once)?.map(|(optimum, _)| optimum))
 }
@@ -52,6 +54,7 @@ pub fn best(
         time_limit,
         tie_break: true,
         direct: true,
+        capped: true,
     };
     lean(p, m, backend, once)
 }
@@ -118,6 +121,9 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
     }
     let mut options = microlp::SolveOptions::default();
     options.time_limit = r.time_limit;
+    if r.capped {
+        options.node_limit = Some(super::node_limit(m));
+    }
     options.warm_start = r
         .warm
         .map(|w| vars.iter().copied().zip(w.iter().copied()).collect());
