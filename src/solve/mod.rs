@@ -253,8 +253,12 @@ pub const NODES: (u64, u64) = (1_000, 1_000_000);
 
 /// The node cap of a model: about [`NODE_BYTES`] of stored bases, within [`NODES`].
 pub fn node_limit(m: &Milp) -> u64 {
-    let width = (m.vars.len() + m.rows.len()).max(1);
-    ((NODE_BYTES / width) as u64).clamp(NODES.0, NODES.1)
+    node_cap(m.vars.len() + m.rows.len())
+}
+
+/// The node cap of a model of `width` variables and rows.
+fn node_cap(width: usize) -> u64 {
+    ((NODE_BYTES / width.max(1)) as u64).clamp(NODES.0, NODES.1)
 }
 
 /// Solves with the chosen backend. Returns the variable values and whether optimality was proven.
@@ -522,4 +526,32 @@ fn split(
     let mid = chunk.start + chunk.len() / 2;
     pending.push(mid..chunk.end);
     pending.push(chunk.start..mid);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_node_cap_keeps_stored_bases_near_64_mb_within_its_bounds() {
+        assert_eq!(node_cap(0), NODES.1);
+        assert_eq!(node_cap(20), NODES.1);
+        // 100 partners x 90 roles: tens of thousands of variables and rows.
+        assert_eq!(node_cap(40_000), (NODE_BYTES / 40_000) as u64);
+        assert!(node_cap(40_000) * 40_000 <= NODE_BYTES as u64);
+        assert_eq!(node_cap(1_000_000), NODES.0);
+    }
+
+    #[test]
+    fn envelope_rows_by_size_only_past_the_shipped_catalogue() {
+        assert!(!Tighten::Auto.applies(18));
+        assert!(!Tighten::Auto.applies(TIGHTEN_ABOVE_NEEDS));
+        assert!(Tighten::Auto.applies(TIGHTEN_ABOVE_NEEDS + 1));
+        assert!(Tighten::Always.applies(1));
+        assert!(!Tighten::Never.applies(90));
+        for &(name, t) in Tighten::NAMES {
+            assert_eq!(Tighten::from_name(name), Some(t));
+        }
+        assert_eq!(Tighten::from_name("sometimes"), None);
+    }
 }
