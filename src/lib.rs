@@ -46,6 +46,7 @@ pub mod solve;
 pub mod source;
 pub mod summarize;
 pub mod sweep;
+pub mod terminal;
 pub mod value;
 
 use diag::Diagnostics;
@@ -68,6 +69,8 @@ pub enum Error {
     Solve(#[from] solve::SolveError),
     #[error(transparent)]
     Value(#[from] value::ValueError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

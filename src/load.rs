@@ -102,12 +102,12 @@ fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Every `.ron` file under a rule directory, sorted by path so later files override earlier
-/// ones the same way on every machine. A single file is accepted too.
-pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+/// The files of a rule directory: every `.ron` file under it, sorted by path so later files
+/// override earlier ones the same way on every machine; a single file is itself.
+pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let shown = path.display().to_string();
     if path.is_file() {
-        return Ok(vec![read_source(&shown)?]);
+        return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
     collect_ron(path, &mut files).map_err(|source| LoadError::Read {
@@ -118,7 +118,12 @@ pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
         return Err(LoadError::NoRuleFiles { path: shown });
     }
     files.sort();
-    files
+    Ok(files)
+}
+
+/// Reads the files of a rule directory (see [`rule_files`]).
+pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+    rule_files(path)?
         .iter()
         .map(|f| read_source(&f.display().to_string()))
         .collect()

@@ -641,7 +641,8 @@ fn a_failed_run_leaves_an_existing_output_file_untouched() {
 
 #[test]
 fn a_failed_write_leaves_what_was_there_and_no_temporary_file() {
-    // The report cannot replace a directory: the write fails after the temporary file exists.
+    // A directory is never replaced by a report: the write is refused (exit 2), and the
+    // directory and its files stay.
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.md");
     std::fs::create_dir(&target).unwrap();
@@ -654,10 +655,10 @@ fn a_failed_write_leaves_what_was_there_and_no_temporary_file() {
         "-o",
         &target.display().to_string(),
     ]);
-    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("cannot write") && stderr.contains("report.md"),
+        stderr.contains("is a directory") && stderr.contains("report.md"),
         "{stderr}"
     );
     assert_eq!(

@@ -385,7 +385,7 @@ fn bad_arguments_exit_2_with_a_reason() {
     for (args, expected) in [
         (vec!["--shard", "4/4"], "not below 4"),
         (vec!["--shard", "x"], "no `/`"),
-        (vec!["--threads", "0"], "at least 1"),
+        (vec!["--threads", "0"], "from 1 to 1024"),
     ] {
         let out = sweep(&spec, &dir.path().join("o.csv"), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -59,7 +59,10 @@ pub fn run(args: &ImportArgs) -> Result<u8, Error> {
     let needs = needs(&kb, args.needs.as_deref())?;
     let table = crate::load::read_table(&args.sheet)?;
     let partners = match crate::sheet::partners(&kb, &table) {
-        (Some(p), _) => p,
+        (Some(p), warnings) => {
+            super::show_warnings(&warnings);
+            p
+        }
         (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
     };
     let name = args.name.clone().unwrap_or_else(|| {

@@ -1,7 +1,8 @@
 //! `rolefit summarize`: what drives the outcomes of a sweep.
 
-use super::{EXIT_OK, emit, write_file};
+use super::{EXIT_OK, deliver};
 use crate::Error;
+use crate::load::LoadError;
 use crate::cli::{SummarizeArgs, SummaryFormat};
 use crate::summarize::{self, SummaryError, render};
 
@@ -12,9 +13,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         min_mass: args.min_mass,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } if source.kind() != std::io::ErrorKind::NotFound => {
-            Error::Write { path, source }
-        }
+        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
         other => Error::Usage(other.to_string()),
     })?;
     let text = match args.format {
@@ -23,9 +22,6 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         SummaryFormat::Json => render::json(&summary),
         SummaryFormat::Html => render::html(&summary),
     };
-    match &args.output {
-        Some(path) => write_file(path, &text)?,
-        None => emit(&text)?,
-    }
+    deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
 }

@@ -1,12 +1,13 @@
 //! `rolefit sweep` and `rolefit merge`: a designed set of runs streamed to a table, and shards
 //! joined back into one.
 
-use super::{EXIT_OK, colour_on_stderr};
+use super::{EXIT_OK, emit_err, show_warnings, threads};
 use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
 use crate::diag::{Diagnostic, Diagnostics, Level};
 use crate::kb;
-use crate::load::{Document, read_rules, read_source};
+use crate::load::{Document, LoadError, read_rules, read_source, rule_files};
+use crate::sweep::manifest::MAX_SHARDS;
 use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError, spec};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,14 +25,17 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
         })?,
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    if args.threads == Some(0) {
-        return Err(Error::Usage("--threads must be at least 1".into()));
-    }
-    let (plan, fingerprint) = compile(&args.spec, format, !args.no_solve_time)?;
+    let threads = threads(args.threads)?;
+    let Compiled {
+        plan,
+        fingerprint,
+        inputs,
+    } = compile(&args.spec, format, !args.no_solve_time)?;
+    refuse_inputs(&args.out, &inputs)?;
     let layout = Layout::new(&plan, format, !args.no_solve_time);
     let manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
     let opts = sweep::Options {
-        threads: args.threads.unwrap_or(0),
+        threads,
         shard,
         resume: args.resume,
         restart: args.restart,
@@ -64,28 +68,47 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
                 report.errors
             )
         };
-        eprintln!("{msg}");
+        emit_err(&format!("{msg}\n"));
     }
     Ok(EXIT_OK)
 }
 
 pub fn merge(args: &MergeArgs, quiet: bool) -> Result<u8, Error> {
+    let mut inputs = args.shards.clone();
+    inputs.extend(args.shards.iter().map(|s| sweep::manifest::manifest_path(s)));
+    refuse_inputs(&args.out, &inputs)?;
     let rows = sweep::merge::merge(&args.shards, &args.out).map_err(sweep_error)?;
     if !quiet && std::io::stderr().is_terminal() {
-        eprintln!(
-            "merged {} shard(s): {rows} rows in {}",
+        emit_err(&format!(
+            "merged {} shard(s): {rows} rows in {}\n",
             args.shards.len(),
             args.out.display()
-        );
+        ));
     }
     Ok(EXIT_OK)
 }
 
 fn sweep_error(e: SweepError) -> Error {
     match e {
-        SweepError::Io { path, source } => Error::Write { path, source },
+        SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
+        SweepError::Write { path, source } => Error::Write { path, source },
         other => Error::Usage(other.to_string()),
     }
+}
+
+/// A table and its companion files are written, so none may be an input of the sweep (its
+/// file, scenarios, rules, or for `merge` the shards and their manifests). `-` is refused: a
+/// table is resumed and merged from its file.
+fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+    if out == Path::new("-") {
+        return Err(Error::Usage(
+            "--out -: a sweep table is written to a file (it is resumed and merged from there); name one".into(),
+        ));
+    }
+    let companions = sweep::stream::companions(out);
+    let mut outputs: Vec<&Path> = vec![out];
+    outputs.extend(companions.iter().map(PathBuf::as_path));
+    Ok(crate::output::refuse_inputs(&outputs, inputs)?)
 }
 
 /// `K/N`, or `env/N` for the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
@@ -100,8 +123,8 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
         .trim()
         .parse()
         .map_err(|_| bad("N is not a whole number"))?;
-    if count == 0 {
-        return Err(bad("N must be at least 1"));
+    if count == 0 || count > MAX_SHARDS {
+        return Err(bad(&format!("N must be from 1 to {MAX_SHARDS}")));
     }
     let index: u64 = if k.trim() == "env" {
         let vars = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
@@ -152,22 +175,41 @@ fn relative(spec_path: &str, written: &str) -> PathBuf {
         .map_or_else(|| p.to_path_buf(), |d| d.join(p))
 }
 
-/// Reads and validates a sweep and everything it names, printing its warnings; returns the
-/// plan and the fingerprint of all inputs (what `--resume` and `merge` check).
-pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, String), Error> {
+/// A valid sweep, ready to run.
+pub struct Compiled {
+    pub plan: Plan,
+    /// Of all inputs: what `--resume` and `merge` check.
+    pub fingerprint: String,
+    /// The files read: the sweep file, its scenarios and rule files.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Reads and validates a sweep and everything it names, printing its warnings.
+pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<Compiled, Error> {
     let (compiled, diags) = load(path, format, solve_time)?;
     let Some(compiled) = compiled else {
         return Err(Error::Invalid(Diagnostics(diags)));
     };
-    let colour = colour_on_stderr();
-    for w in &diags {
-        eprintln!("{}", w.render(colour));
-    }
+    show_warnings(&diags);
     Ok(compiled)
 }
 
-/// A valid sweep's plan and input fingerprint (if it is valid), and its diagnostics.
-pub type Loaded = (Option<(Plan, String)>, Vec<Diagnostic>);
+/// A valid sweep (if it is valid), and its diagnostics.
+pub type Loaded = (Option<Compiled>, Vec<Diagnostic>);
+
+/// Why a file a sweep names is not read: a sweep file may come from someone else, and only
+/// rolefit's own kinds of files are opened for it (not `/etc/shadow`, whose first line a
+/// syntax error would quote).
+fn not_ron(path: &Path, directory_allowed: bool) -> Option<&'static str> {
+    if directory_allowed && path.is_dir() {
+        return None;
+    }
+    match path.extension() {
+        Some(e) if e == "ron" => None,
+        _ if directory_allowed => Some("rules are a directory of `.ron` files or one `.ron` file"),
+        _ => Some("a scenario is a `.ron` file"),
+    }
+}
 
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
@@ -196,15 +238,26 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
         d.help("paths in a sweep file are relative to the sweep file's directory");
         d
     };
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    if path != "-" {
+        inputs.push(PathBuf::from(path));
+    }
     let mut rule_docs = if draft.no_default_rules {
         Vec::new()
     } else {
         kb::default_documents()
     };
     if let Some(dir) = &draft.rules {
-        match read_rules(&relative(path, &dir.value)) {
-            Ok(sources) => rule_docs.extend(sources.into_iter().map(Document::parse)),
-            Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
+        let rules = relative(path, &dir.value);
+        match not_ron(&rules, true) {
+            Some(why) => errors.push(cannot_read(dir.span, "rules", "rules", &why)),
+            None => match read_rules(&rules) {
+                Ok(sources) => {
+                    inputs.extend(rule_files(&rules).unwrap_or_default());
+                    rule_docs.extend(sources.into_iter().map(Document::parse));
+                }
+                Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
+            },
         }
     }
     for d in &rule_docs {
@@ -214,10 +267,15 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
     let mut scenario_docs = Vec::new();
     for (i, s) in draft.scenarios.iter().enumerate() {
         let file = relative(path, &s.value);
+        if let Some(why) = not_ron(&file, false) {
+            errors.push(cannot_read(s.span, &format!("scenarios[{i}]"), "scenario", &why));
+            continue;
+        }
         match read_source(&file.display().to_string()) {
             Ok(src) => {
                 texts.push(src.text.as_bytes().to_vec());
                 scenario_docs.push(Document::parse(src));
+                inputs.push(file);
             }
             Err(e) => errors.push(cannot_read(
                 s.span,
@@ -232,7 +290,10 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
         return Ok((None, warnings));
     }
     let kb = match kb::load(&rule_docs) {
-        (Some(kb), _) => kb,
+        (Some(kb), w) => {
+            warnings.extend(w);
+            kb
+        }
         (None, d) => return Ok((None, d)),
     };
     let mut scenarios = Vec::new();
@@ -256,7 +317,12 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
         return Ok((None, warnings));
     };
     let fingerprint = sweep::stream::fingerprint(texts.iter().map(Vec::as_slice));
-    Ok((Some((Plan::new(spec), fingerprint)), warnings))
+    let compiled = Compiled {
+        plan: Plan::new(spec),
+        fingerprint,
+        inputs,
+    };
+    Ok((Some(compiled), warnings))
 }
 
 /// A one-line progress bar with rate and time left, on a terminal only.
@@ -310,7 +376,7 @@ impl Progress {
 
     fn finish(&mut self) {
         if self.drawn {
-            eprintln!();
+            emit_err("\n");
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
 use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, time_limit,
-    what_ifs,
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
+    time_limit, what_ifs, worker_pool,
 };
 use crate::Error;
 use crate::cli::{ValueArgs, ValueMethod};
@@ -18,10 +18,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {:?} threads: {e}", args.threads)))?;
+    let pool = worker_pool(args.threads)?;
     let report = pool.install(|| -> Result<_, Error> {
         let problem = Problem::try_new(&kb, &line_up)
             .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
@@ -87,8 +84,6 @@ fn check(args: &ValueArgs) -> Result<(), Error> {
             args.max_permutations
         )));
     }
-    if args.threads == Some(0) {
-        return Err(Error::Usage("--threads must be at least 1".into()));
-    }
+    threads(args.threads)?;
     Ok(())
 }

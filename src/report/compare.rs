@@ -32,11 +32,7 @@ fn counts(c: &Column) -> String {
 }
 
 fn signed(v: f64) -> String {
-    if v >= 0.0 {
-        format!("+{v:.2}")
-    } else {
-        format!("{v:.2}")
-    }
+    super::signed_num(v, 2)
 }
 
 fn flag_line(f: &Flag) -> String {
@@ -137,10 +133,10 @@ pub fn text(c: &Comparison) -> String {
     for ch in &c.changes {
         let _ = writeln!(
             out,
-            "\n{}: objective {}, coverage {:+.0} points",
+            "\n{}: objective {}, coverage {} points",
             ch.variant,
             signed(ch.objective_delta),
-            ch.coverage_delta * 100.0
+            super::signed_num(ch.coverage_delta * 100.0, 0)
         );
         if ch.moved.is_empty() && ch.raised.is_empty() && ch.cleared.is_empty() {
             let _ = writeln!(out, "  same line-up and flags as the base");
@@ -186,10 +182,10 @@ pub fn markdown(c: &Comparison) -> String {
     for ch in &c.changes {
         let _ = writeln!(
             out,
-            "\n## {}\n\nObjective {}, coverage {:+.0} points.\n",
+            "\n## {}\n\nObjective {}, coverage {} points.\n",
             escape(&ch.variant),
             signed(ch.objective_delta),
-            ch.coverage_delta * 100.0
+            super::signed_num(ch.coverage_delta * 100.0, 0)
         );
         for m in &ch.moved {
             let _ = writeln!(

@@ -43,8 +43,8 @@ fn effect(t: &Trial) -> String {
         return String::new();
     };
     let mut parts = vec![
-        format!("objective {:+.2}", d.objective_delta),
-        format!("coverage {:+.0} pts", d.coverage_delta * 100.0),
+        format!("objective {}", super::signed_num(d.objective_delta, 2)),
+        format!("coverage {} pts", super::signed_num(d.coverage_delta * 100.0, 0)),
     ];
     if !t.gaps_closed.is_empty() {
         parts.push(format!("closes {}", t.gaps_closed.join(", ")));

@@ -32,6 +32,22 @@ pub struct Style {
     pub colour: bool,
 }
 
+/// A number with a fixed number of decimals, never `-0.00`: a value a hair below zero (an idle
+/// partner's penalty, float noise in a sum) reads as zero at the precision shown.
+pub fn num(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// [`num`] with its sign always written (`+0.00`, `-1.25`): a change against a base.
+pub fn signed_num(v: f64, decimals: usize) -> String {
+    let s = num(v, decimals);
+    if s.starts_with('-') { s } else { format!("+{s}") }
+}
+
 /// Partners named in a sentence: "a, b", or "nobody".
 pub fn names_or_nobody(names: &[String]) -> String {
     if names.is_empty() {

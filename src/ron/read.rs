@@ -220,10 +220,31 @@ pub fn snake_id(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// Why a text cannot be a name or description, if it cannot: a control character other than a
+/// line break or tab (an escape sequence that would repaint the terminal showing the report, a
+/// stray `\r`), or a bidirectional override that makes it display in another order than it
+/// reads. Every text of every input (RON files and sheets) is checked by this.
+pub fn text_problem(s: &str) -> Option<String> {
+    if let Some(c) = s.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+        return Some(format!(
+            "the text holds the control character U+{:04X}; names and descriptions are plain text",
+            c as u32
+        ));
+    }
+    s.chars()
+        .find(|&c| crate::terminal::is_bidi_control(c))
+        .map(|c| {
+            format!(
+                "the text holds the bidirectional control U+{:04X}, which makes it display in another order than it reads; names and descriptions are plain text",
+                c as u32
+            )
+        })
+}
+
 /// A plain text of at most [`MAX_TEXT_CHARS`] characters. A line break written inside the
 /// string of a Windows (CRLF) file becomes `\n`, so the file's line ends never change the
-/// output; other control characters (an escape sequence that would repaint the terminal
-/// showing the report, a stray `\r`) are refused: names and descriptions are plain text.
+/// output; other control characters and bidirectional overrides are refused
+/// ([`text_problem`]): names and descriptions are plain text.
 pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     let mut s = string(sink, node, path)?;
     let len = s.value.chars().count();
@@ -238,19 +259,8 @@ pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>>
     if s.value.contains('\r') {
         s.value = s.value.replace("\r\n", "\n");
     }
-    if let Some(c) = s
-        .value
-        .chars()
-        .find(|&c| c.is_control() && c != '\n' && c != '\t')
-    {
-        sink.error(
-            s.span,
-            path,
-            format!(
-                "the text holds the control character U+{:04X}; names and descriptions are plain text",
-                c as u32
-            ),
-        );
+    if let Some(problem) = text_problem(&s.value) {
+        sink.error(s.span, path, problem);
         return None;
     }
     Some(s)

@@ -275,7 +275,10 @@ impl Loader<'_, '_, '_> {
                     );
                     return None;
                 }
-                if k.value.chars().any(char::is_control) {
+                if k.value
+                    .chars()
+                    .any(|c| c.is_control() || crate::terminal::is_bidi_control(c))
+                {
                     self.sink.error(
                         k.span,
                         &kpath,

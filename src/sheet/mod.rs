@@ -334,8 +334,9 @@ pub fn scenario_ron(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The file name is quoted as a string literal: a line break in it cannot end the comment.
     let mut out = format!(
-        "// Imported by `rolefit import` from {source}.\n// Edit the needs (importance 1 to 5, min, max) to match the project, then run\n// `rolefit check` on this file.\nScenario(\n    name: {name:?},\n    needs: [\n"
+        "// Imported by `rolefit import` from {source:?}.\n// Edit the needs (importance 1 to 5, min, max) to match the project, then run\n// `rolefit check` on this file.\nScenario(\n    name: {name:?},\n    needs: [\n"
     );
     for n in needs {
         let _ = writeln!(

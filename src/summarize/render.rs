@@ -101,7 +101,8 @@ pub fn text(s: &Summary) -> String {
         let _ = writeln!(out, "\nScenario discovery for `{}` (PRIM):", d.outcome);
         discovery_text(&mut out, d);
     }
-    out
+    // Factor names, levels and statuses come from a table rolefit may not have written.
+    crate::terminal::text(&out).into_owned()
 }
 
 fn discovery_text(out: &mut String, d: &super::Discovery) {
@@ -297,7 +298,8 @@ pub fn markdown(s: &Summary) -> String {
             }
         }
     }
-    out
+    // Factor names, levels and statuses come from a table rolefit may not have written.
+    crate::terminal::text(&out).into_owned()
 }
 
 fn factor_json(f: &FactorSummary, kinds: &[String]) -> Value {

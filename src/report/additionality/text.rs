@@ -3,7 +3,7 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::{Additionality, Verdict};
 use crate::kb::Severity;
-use crate::report::Style;
+use crate::report::{Style, num};
 use crate::report::text::{Paint, fit_width, title};
 use std::fmt::Write;
 
@@ -87,7 +87,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
         &mut out,
         "value",
         cols.each_ref()
-            .map(|c| format!("{:.2}", c.outcome.objective)),
+            .map(|c| num(c.outcome.objective, 2)),
         false,
     );
     table.row(
@@ -141,10 +141,10 @@ pub fn render(a: &Additionality, style: Style) -> String {
             let _ = writeln!(out, "    without it:          {}", holders(&r.without));
             let _ = writeln!(
                 out,
-                "    the role adds {:.2} with the money, {:.2} without it (loss {:.2})",
-                r.value_with,
-                r.value_unfunded,
-                r.loss()
+                "    the role adds {} with the money, {} without it (loss {})",
+                num(r.value_with, 2),
+                num(r.value_unfunded, 2),
+                num(r.loss(), 2)
             );
         }
         if !r.co_funders.is_empty() {

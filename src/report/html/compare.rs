@@ -133,9 +133,9 @@ pub fn render(c: &Comparison) -> String {
             "p",
             &[],
             &format!(
-                "Objective {:+.2}, coverage {:+.0} points against the base.",
-                ch.objective_delta,
-                ch.coverage_delta * 100.0
+                "Objective {}, coverage {} points against the base.",
+                crate::report::signed_num(ch.objective_delta, 2),
+                crate::report::signed_num(ch.coverage_delta * 100.0, 0)
             ),
         );
         if !ch.moved.is_empty() {
