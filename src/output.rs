@@ -192,7 +192,10 @@ impl Output {
         match std::mem::replace(&mut self.mode, Mode::Stream) {
             Mode::Stream => self.file().flush().map_err(err),
             Mode::Replace { keep } => {
-                let temp = self.temp.take().expect("a replacing output has a temporary file");
+                let temp = self
+                    .temp
+                    .take()
+                    .expect("a replacing output has a temporary file");
                 temp.as_file().sync_all().map_err(io_error(&shown))?;
                 if let Some(old) = &keep
                     && !take_mode_and_owner(temp.as_file(), old).map_err(io_error(&shown))?
@@ -205,7 +208,10 @@ impl Output {
                     .map_err(|e| io_error(&shown)(e.error))
             }
             Mode::InPlace => {
-                let temp = self.temp.take().expect("an in-place output has a temporary file");
+                let temp = self
+                    .temp
+                    .take()
+                    .expect("an in-place output has a temporary file");
                 copy_over(temp, &self.target).map_err(err)
             }
         }
@@ -483,6 +489,9 @@ mod tests {
         let fresh = dir.path().join("new.md");
         refuse_inputs(&[fresh.as_path()], std::slice::from_ref(&input)).unwrap();
         let e = refuse_inputs(&[fresh.as_path(), fresh.as_path()], &[]).unwrap_err();
-        assert!(e.to_string().contains("give each output its own name"), "{e}");
+        assert!(
+            e.to_string().contains("give each output its own name"),
+            "{e}"
+        );
     }
 }

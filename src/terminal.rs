@@ -66,7 +66,10 @@ mod tests {
             shown,
             "a\\u{1b}[2Jb\\u{1b}]0;title\\u{7}c\\u{202e}d\\re\\u{9b}f"
         );
-        assert!(matches!(text("plain, with\na line and\ta tab"), Cow::Borrowed(_)));
+        assert!(matches!(
+            text("plain, with\na line and\ta tab"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(line("two\nlines"), "two\\nlines");
         assert_eq!(placeholder('\u{1b}'), '\u{fffd}');
         assert_eq!(placeholder('\t'), '\t');

@@ -208,16 +208,27 @@ fn lp_names_of_ngo_community_outreach_and_ngo_community_outreach_are_distinct() 
         .arg(&lp_path)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&lp_path).expect("LP written");
     let lp = read(&text);
     let mut binaries = lp.binaries.clone();
     binaries.sort();
     let before = binaries.len();
     binaries.dedup();
-    assert_eq!(binaries.len(), before, "a variable name is used twice:\n{text}");
+    assert_eq!(
+        binaries.len(),
+        before,
+        "a variable name is used twice:\n{text}"
+    );
     for name in ["x.ngo.community_outreach", "x.ngo_community.outreach"] {
-        assert!(binaries.iter().any(|b| b == name), "{name} missing:\n{text}");
+        assert!(
+            binaries.iter().any(|b| b == name),
+            "{name} missing:\n{text}"
+        );
     }
     let mut rows: Vec<&str> = text
         .lines()

@@ -849,3 +849,219 @@ fn input_fields_never_name_a_path_rolefit_reads_or_writes() {
     assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writes respect what is at the path (issue 15, item 1)
+
+/// Found by review: `solve s.ron -o s.ron`, `import p.csv -o p.csv`, `--emit-lp` onto the
+/// scenario and `summarize t.csv -o t.csv` destroyed their input and exited 0.
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(&scenario, BASE).unwrap();
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink(&scenario, &link).unwrap();
+    let sheet = dir.path().join("p.csv");
+    std::fs::write(&sheet, "id,sector\nuni,academia\n").unwrap();
+    let s = scenario.display().to_string();
+    let p = sheet.display().to_string();
+    let l = link.display().to_string();
+    let report = dir.path().join("r.md").display().to_string();
+    for args in [
+        vec!["solve", &s, "-o", &s],
+        vec!["solve", &s, "-o", &l],
+        vec!["solve", &s, "--emit-lp", &s],
+        vec!["solve", &s, "-o", &report, "--emit-lp", &report],
+        vec!["import", &p, "-o", &p],
+        vec!["brief", &s, "-o", &s],
+        vec!["summarize", &p, "-o", &p],
+    ] {
+        let (code, stdout, stderr, _) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(
+            stderr.contains("an input of this command")
+                || stderr.contains("give each output its own name"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), BASE);
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        "id,sector\nuni,academia\n"
+    );
+    assert!(!Path::new(&report).exists());
+}
+
+/// Found by review: run as root, `-o /dev/null` replaced `/dev/null` with a regular file; a
+/// FIFO, a symbolic link, a hard link, mode 0600 were all replaced the same way.
+#[test]
+fn outputs_keep_devices_fifos_links_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+    let scenario = dakar().display().to_string();
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", "/dev/null"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", &fifo.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(reader.join().unwrap().contains("Dakar"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    let real = dir.path().join("real.md");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let hard = dir.path().join("hard.md");
+    std::fs::hard_link(&real, &hard).unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", &link.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let meta = std::fs::metadata(&real).unwrap();
+    assert_eq!(meta.mode() & 0o777, 0o600);
+    assert_eq!(meta.nlink(), 2);
+    assert!(std::fs::read_to_string(&hard).unwrap().contains("Dakar"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smaller findings (issue 15, item 8)
+
+/// Found by review: `check` showed a scenario's warnings, `solve` dropped them.
+#[test]
+fn solve_shows_the_warnings_check_shows() {
+    let text = base_with(
+        "    ],\n)",
+        "    ],\n    variants: [Variant(name: \"same\")],\n)",
+    );
+    let (_dir, path) = write_temp("warn.ron", text);
+    let path = path.display().to_string();
+    let (_, _, check_err, _) = run(&["check", &path]);
+    assert!(check_err.contains("changes nothing"), "{check_err}");
+    for command in ["solve", "compare", "brief", "fragility"] {
+        let (code, _, stderr, _) = run(&[command, &path]);
+        assert_eq!(code, Some(0), "{command}: {stderr}");
+        assert!(
+            stderr.contains("variant \"same\" changes nothing"),
+            "{command}: {stderr}"
+        );
+    }
+    let (_, _, quiet, _) = run(&["--quiet", "solve", &path]);
+    assert!(quiet.is_empty(), "{quiet}");
+}
+
+/// Found by review: "cannot start Some(100000) threads", and rayon trying to start them.
+#[test]
+fn too_many_threads_is_a_usage_error_naming_the_number() {
+    let scenario = dakar().display().to_string();
+    let (code, _, stderr, _) = run(&["value", &scenario, "--threads", "100000"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--threads must be from 1 to 1024; got 100000"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Some("), "{stderr}");
+}
+
+/// Found by review: a read error (a directory named `x.csv`) was reported as "cannot write".
+#[test]
+fn a_read_error_is_reported_as_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("x.csv");
+    std::fs::create_dir(&table).unwrap();
+    let (code, _, stderr, _) = run(&["summarize", &table.display().to_string()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+}
+
+/// Found by review: a line break in a sheet's file name ended the header comment `import`
+/// writes, and the rest of the name became RON.
+#[test]
+fn a_line_break_in_a_sheet_name_stays_inside_the_import_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("p\nScenario(.csv");
+    std::fs::write(&sheet, "id,sector\nuni,academia\n").unwrap();
+    let out = dir.path().join("imported.ron");
+    let (code, _, stderr, _) = run(&[
+        "import",
+        &sheet.display().to_string(),
+        "--needs",
+        "research=3",
+        "--name",
+        "Imported",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains("p\\nScenario(.csv"),
+        "{text}"
+    );
+    let (code, _, stderr, _) = run(&["check", &out.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal escapes from every input (issue 15, item 2)
+
+/// Found by review: escapes reached the terminal through file names inside a `--rules`
+/// directory, `--pin`, `--partner`, `--funder` and `rules show`; U+202E was printed raw.
+#[test]
+fn terminal_escapes_from_arguments_and_file_names_are_shown_as_escapes() {
+    let scenario = dakar().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad\u{1b}[2J\u{202e}.ron"),
+        "Vocabulary(oops: 1)",
+    )
+    .unwrap();
+    let rules = dir.path().display().to_string();
+    let evil = "x\u{1b}]0;owned\u{7}\u{202e}";
+    let pin = format!("{evil}=research");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["solve", &scenario, "--rules", &rules],
+        vec!["solve", &scenario, "--pin", &pin],
+        vec!["recommend", &scenario, "--partner", evil],
+        vec!["additionality", &scenario, "--funder", evil],
+        vec!["rules", "show", evil],
+        vec!["solve", &scenario, "--variant", evil],
+    ];
+    for args in cases {
+        let (code, stdout, stderr, _) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        for shown in [&stdout, &stderr] {
+            assert!(
+                !shown.contains('\u{1b}')
+                    && !shown.contains('\u{7}')
+                    && !shown.contains('\u{202e}'),
+                "{args:?}: {shown:?}"
+            );
+        }
+        assert!(stderr.contains("\\u{1b}"), "{args:?}: {stderr}");
+    }
+    // A name may not carry a bidirectional override either.
+    let text = base_with("name: \"Ministry\"", "name: \"Ministry \u{202e}lanigiro\"");
+    let stderr = scenario_fails(&text, &["bidirectional control U+202E"]);
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+}

@@ -105,7 +105,10 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
             (inputs, out(&a.output))
         }
         Command::Summarize(a) => (
-            vec![a.file.clone(), crate::sweep::manifest::manifest_path(&a.file)],
+            vec![
+                a.file.clone(),
+                crate::sweep::manifest::manifest_path(&a.file),
+            ],
             out(&a.output),
         ),
         Command::Merge(_) | Command::Sweep(_) | Command::Check(_) | Command::Rules(_) => {
@@ -479,7 +482,7 @@ pub fn show_error(e: &Error) {
             };
             emit_err(&format!(
                 "error: {errors} error(s) in {}; nothing was solved\n",
-                files.join(", ")
+                crate::terminal::line(&files.join(", "))
             ));
         }
         other => emit_err(&format!(

@@ -2,8 +2,8 @@
 
 use super::{EXIT_OK, deliver};
 use crate::Error;
-use crate::load::LoadError;
 use crate::cli::{SummarizeArgs, SummaryFormat};
+use crate::load::LoadError;
 use crate::summarize::{self, SummaryError, render};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {

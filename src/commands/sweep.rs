@@ -75,7 +75,11 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
 
 pub fn merge(args: &MergeArgs, quiet: bool) -> Result<u8, Error> {
     let mut inputs = args.shards.clone();
-    inputs.extend(args.shards.iter().map(|s| sweep::manifest::manifest_path(s)));
+    inputs.extend(
+        args.shards
+            .iter()
+            .map(|s| sweep::manifest::manifest_path(s)),
+    );
     refuse_inputs(&args.out, &inputs)?;
     let rows = sweep::merge::merge(&args.shards, &args.out).map_err(sweep_error)?;
     if !quiet && std::io::stderr().is_terminal() {
@@ -268,7 +272,12 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
     for (i, s) in draft.scenarios.iter().enumerate() {
         let file = relative(path, &s.value);
         if let Some(why) = not_ron(&file, false) {
-            errors.push(cannot_read(s.span, &format!("scenarios[{i}]"), "scenario", &why));
+            errors.push(cannot_read(
+                s.span,
+                &format!("scenarios[{i}]"),
+                "scenario",
+                &why,
+            ));
             continue;
         }
         match read_source(&file.display().to_string()) {

@@ -44,7 +44,10 @@ fn effect(t: &Trial) -> String {
     };
     let mut parts = vec![
         format!("objective {}", super::signed_num(d.objective_delta, 2)),
-        format!("coverage {} pts", super::signed_num(d.coverage_delta * 100.0, 0)),
+        format!(
+            "coverage {} pts",
+            super::signed_num(d.coverage_delta * 100.0, 0)
+        ),
     ];
     if !t.gaps_closed.is_empty() {
         parts.push(format!("closes {}", t.gaps_closed.join(", ")));

@@ -45,7 +45,11 @@ pub fn num(v: f64, decimals: usize) -> String {
 /// [`num`] with its sign always written (`+0.00`, `-1.25`): a change against a base.
 pub fn signed_num(v: f64, decimals: usize) -> String {
     let s = num(v, decimals);
-    if s.starts_with('-') { s } else { format!("+{s}") }
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
 }
 
 /// Partners named in a sentence: "a, b", or "nobody".
@@ -63,5 +67,21 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
         Format::Json => to_json(&outcome_json(outcome)),
         Format::Markdown => markdown(outcome),
         Format::Html => html::render(outcome),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by review: a value account showed "value -0.00" for a value a hair below zero.
+    #[test]
+    fn a_value_a_hair_below_zero_is_shown_as_0_00_not_minus() {
+        assert_eq!(num(-0.001, 2), "0.00");
+        assert_eq!(num(-0.0, 1), "0.0");
+        assert_eq!(num(-0.006, 2), "-0.01");
+        assert_eq!(signed_num(-0.004, 2), "+0.00");
+        assert_eq!(signed_num(1.5, 2), "+1.50");
+        assert_eq!(signed_num(-1.5, 0), "-2");
     }
 }

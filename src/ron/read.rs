@@ -225,7 +225,10 @@ pub fn snake_id(label: &str) -> String {
 /// stray `\r`), or a bidirectional override that makes it display in another order than it
 /// reads. Every text of every input (RON files and sheets) is checked by this.
 pub fn text_problem(s: &str) -> Option<String> {
-    if let Some(c) = s.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+    if let Some(c) = s
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Some(format!(
             "the text holds the control character U+{:04X}; names and descriptions are plain text",
             c as u32

@@ -239,9 +239,7 @@ impl Reader {
         let mut lines = Self::lines(&self.path)?;
         let mut rows = 0u64;
         if self.format == Format::Csv {
-            lines
-                .next_line()
-                .map_err(|e| line_error(&self.path, e))?;
+            lines.next_line().map_err(|e| line_error(&self.path, e))?;
         }
         loop {
             let n = lines.number + 1;
@@ -282,7 +280,11 @@ impl Reader {
                 Err(SummaryError::Usage(format!(
                     "{}: the table is not the one its manifest describes ({rows} rows, the manifest records {want}{}): it was edited, damaged, or written by two sweeps at once; run the sweep again",
                     self.path,
-                    if rows == *want { ", and other bytes" } else { "" }
+                    if rows == *want {
+                        ", and other bytes"
+                    } else {
+                        ""
+                    }
                 )))
             }
             _ => Ok(()),

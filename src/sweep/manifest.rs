@@ -274,7 +274,10 @@ mod tests {
         for (r, why) in [
             (raw(Some((3, 3)), 9, 3), "not below the shard count"),
             (raw(Some((0, 0)), 9, 3), "0 shards"),
-            (raw(Some((0, 1_000_000_000_000_000)), 9, 1), "more than the limit"),
+            (
+                raw(Some((0, 1_000_000_000_000_000)), 9, 1),
+                "more than the limit",
+            ),
             (raw(None, 9, 8), "records 8 rows"),
             (raw(None, u64::MAX, u64::MAX), "more than a sweep can have"),
         ] {

@@ -179,7 +179,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         w.flush().map_err(write_err(out))?;
     }
     for s in readers.iter_mut().flatten() {
-        if s.lines.next_line().map_err(|e| SweepError::line(&s.path, e))? != Line::End {
+        if s.lines
+            .next_line()
+            .map_err(|e| SweepError::line(&s.path, e))?
+            != Line::End
+        {
             return Err(SweepError::Corrupt {
                 path: s.path.display().to_string(),
                 message: "has more rows than its shard of the sweep".into(),

@@ -233,7 +233,10 @@ pub fn execute(
             }
             None => {
                 if let Some(m) = Manifest::read(&manifest_path(out))?
-                    && (Manifest { digest: String::new(), ..m }) == *manifest
+                    && (Manifest {
+                        digest: String::new(),
+                        ..m
+                    }) == *manifest
                     && out.exists()
                 {
                     report.resumed = total;
@@ -264,10 +267,7 @@ pub fn execute(
         .num_threads(opts.threads)
         .build()
         .map_err(|e| {
-            SweepError::Usage(format!(
-                "cannot start {} worker threads: {e}",
-                opts.threads
-            ))
+            SweepError::Usage(format!("cannot start {} worker threads: {e}", opts.threads))
         })?;
     let workers = pool.current_num_threads() as u64;
     // Chunks start small (early progress, little lost to a crash) and at most double until
@@ -288,8 +288,7 @@ pub fn execute(
                 .collect()
         });
         for (line, status) in &rows {
-            w.write_all(line.as_bytes())
-                .map_err(write_err(&partial))?;
+            w.write_all(line.as_bytes()).map_err(write_err(&partial))?;
             digest.update(line.as_bytes());
             match status {
                 RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
@@ -389,7 +388,9 @@ fn truncate_to_complete_rows(
         .map_err(read_err(path))?;
     let mut lines = Lines::new(BufReader::with_capacity(1 << 20, &file));
     let mut rows = 0u64;
-    if format == Format::Csv && lines.next_line().map_err(|e| SweepError::line(path, e))? != Line::Complete {
+    if format == Format::Csv
+        && lines.next_line().map_err(|e| SweepError::line(path, e))? != Line::Complete
+    {
         return Err(SweepError::Corrupt {
             path: path.display().to_string(),
             message: "the header is missing: pass --restart to start again".into(),

@@ -63,8 +63,7 @@ pub fn render(a: &Additionality) -> String {
     line(
         &mut out,
         "Value",
-        cols.each_ref()
-            .map(|c| num(c.outcome.objective, 2)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
     );
     line(
         &mut out,

@@ -3,8 +3,8 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::{Additionality, Verdict};
 use crate::kb::Severity;
-use crate::report::{Style, num};
 use crate::report::text::{Paint, fit_width, title};
+use crate::report::{Style, num};
 use std::fmt::Write;
 
 const LABEL: usize = 24;
@@ -86,8 +86,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     table.row(
         &mut out,
         "value",
-        cols.each_ref()
-            .map(|c| num(c.outcome.objective, 2)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
         false,
     );
     table.row(

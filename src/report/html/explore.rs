@@ -66,7 +66,10 @@ pub fn render(e: &Exploration) -> String {
                 let d = t.delta.as_ref().map_or(0.0, |d| d.coverage_delta);
                 let mut facts = vec![
                     format!("objective {}", crate::report::signed_num(delta, 2)),
-                    format!("coverage {} points", crate::report::signed_num(d * 100.0, 0)),
+                    format!(
+                        "coverage {} points",
+                        crate::report::signed_num(d * 100.0, 0)
+                    ),
                 ];
                 if !t.gaps_closed.is_empty() {
                     facts.push(format!("closes {}", t.gaps_closed.join(", ")));

@@ -3,8 +3,8 @@
 use super::{
     HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
 };
-use crate::report::{Style, num};
 use crate::report::text::{Paint, fit_width, title};
+use crate::report::{Style, num};
 use crate::value::{Balance, ValueReport};
 use std::fmt::Write;
 
