@@ -1065,3 +1065,57 @@ fn terminal_escapes_from_arguments_and_file_names_are_shown_as_escapes() {
     let stderr = scenario_fails(&text, &["bidirectional control U+202E"]);
     assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bounded output (issue 15, item 6)
+
+/// Found by review: a rule message of 700 `{partner_name}` placeholders with long partner
+/// names turned a 500 KB scenario into 350 MB of output. Rendered messages are now cut at
+/// 2000 characters.
+#[test]
+fn a_rule_message_of_700_placeholders_is_cut_not_multiplied() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let message = "{partner_name}".repeat(700);
+    std::fs::write(
+        rules.join("loud.ron"),
+        format!(
+            r#"Rules(rules: [Rule(id: "loud", source: Text("stress"), when: Holds(who: Sector("academia")), effect: (flag: (kind: "role_mismatch", severity: low, message: {message:?})))])"#
+        ),
+    )
+    .unwrap();
+    let name = "N".repeat(9_000);
+    let partners: String = (0..40)
+        .map(|i| format!("Partner(id: \"u{i}\", name: {name:?}, sector: \"academia\"),\n"))
+        .collect();
+    let text = base_with(
+        "Partner(id: \"uni\", name: \"University\", sector: \"academia\"),",
+        &partners,
+    )
+    .replace("importance: 2)", "importance: 2, max: 40)");
+    let (_dir, path) = write_temp("loud.ron", text);
+    let (code, stdout, stderr, _) = run(&[
+        "solve",
+        &path.display().to_string(),
+        "--rules",
+        &rules.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = json(&stdout);
+    let messages: Vec<&str> = report["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "loud")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(!messages.is_empty());
+    for m in &messages {
+        assert!(m.chars().count() <= 2_000 + 10, "{} chars", m.chars().count());
+        assert!(m.ends_with("... (cut)"));
+    }
+    assert!(stdout.len() < 20_000_000, "{} bytes of report", stdout.len());
+}
