@@ -1114,8 +1114,16 @@ fn a_rule_message_of_700_placeholders_is_cut_not_multiplied() {
         .collect();
     assert!(!messages.is_empty());
     for m in &messages {
-        assert!(m.chars().count() <= 2_000 + 10, "{} chars", m.chars().count());
+        assert!(
+            m.chars().count() <= 2_000 + 10,
+            "{} chars",
+            m.chars().count()
+        );
         assert!(m.ends_with("... (cut)"));
     }
-    assert!(stdout.len() < 20_000_000, "{} bytes of report", stdout.len());
+    assert!(
+        stdout.len() < 20_000_000,
+        "{} bytes of report",
+        stdout.len()
+    );
 }

@@ -30,7 +30,7 @@ enum Column {
 }
 
 /// Spreadsheet columns are named A, B, ..., Z, AA, ...
-fn letter(col: usize) -> String {
+pub(crate) fn letter(col: usize) -> String {
     let mut n = col + 1;
     let mut s = String::new();
     while n > 0 {

@@ -1,0 +1,174 @@
+//! The only file-system input: paths (or standard input) -> sources -> parsed documents, and
+//! partner sheets -> tables ([`table`], with [`xlsx`] checking a workbook before it is read).
+
+mod table;
+mod xlsx;
+
+pub use table::{Cell, MAX_COLUMNS, Table, read_table};
+
+use crate::ron::parse::{Node, SyntaxError, parse};
+use crate::source::Source;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Larger inputs are refused before reading: no real scenario or rule file comes near it.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {} more than the limit of {limit} bytes", size.map_or("the input is".to_string(), |s| format!("the file is {s} bytes,")))]
+    TooLarge {
+        path: String,
+        size: Option<u64>,
+        limit: u64,
+    },
+    #[error("{path}: the file is not UTF-8 text")]
+    NotText { path: String },
+    #[error("{path}: no .ron files in this rule directory")]
+    NoRuleFiles { path: String },
+    #[error("{path}: {message}")]
+    Sheet { path: String, message: String },
+}
+
+/// A parsed input file: its text (for positions) and its tree, or the syntax error.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Source,
+    pub root: Result<Node, SyntaxError>,
+}
+
+impl Document {
+    pub fn parse(source: Source) -> Document {
+        let root = parse(&source.text);
+        Document { source, root }
+    }
+}
+
+/// Refuses bytes past [`MAX_FILE_BYTES`] (reading stops just past the limit, so the true size
+/// of a stream is unknown).
+fn within_limit(path: &str, bytes: &[u8]) -> Result<(), LoadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            size: None,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    within_limit(path, &bytes)?;
+    String::from_utf8(bytes).map_err(|_| LoadError::NotText {
+        path: path.to_string(),
+    })
+}
+
+/// The bytes of a file, refusing one over [`MAX_FILE_BYTES`] without reading it all.
+pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let shown = path.display().to_string();
+    let read_err = |source| LoadError::Read {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(LoadError::TooLarge {
+            path: shown,
+            size: Some(meta.len()),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    within_limit(&shown, &bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a file, or standard input for `-`, refusing oversized input without reading it all.
+pub fn read_source(path: &str) -> Result<Source, LoadError> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| LoadError::Read {
+                path: path.to_string(),
+                source,
+            })?;
+        return Ok(Source::new("<stdin>", checked_text("<stdin>", bytes)?));
+    }
+    let bytes = read_bytes(Path::new(path))?;
+    Ok(Source::new(path, checked_text(path, bytes)?))
+}
+
+/// Walks real directories only: a symbolic link to a directory is not followed, so a link loop
+/// cannot read the same files forty times over, and a link to `/` cannot pull in the whole disk.
+fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_ron(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "ron") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The files of a rule directory: every `.ron` file under it, sorted by path so later files
+/// override earlier ones the same way on every machine; a single file is itself.
+pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let shown = path.display().to_string();
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    collect_ron(path, &mut files).map_err(|source| LoadError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    if files.is_empty() {
+        return Err(LoadError::NoRuleFiles { path: shown });
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads the files of a rule directory (see [`rule_files`]).
+pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+    rule_files(path)?
+        .iter()
+        .map(|f| read_source(&f.display().to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_loop_in_a_rule_directory_reads_each_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("vocabulary.ron"), "Vocabulary()").unwrap();
+        std::os::unix::fs::symlink(".", dir.path().join("loop")).unwrap();
+        let sources = read_rules(dir.path()).unwrap();
+        assert_eq!(
+            sources.len(),
+            1,
+            "{:?}",
+            sources.iter().map(|s| &s.name).collect::<Vec<_>>()
+        );
+    }
+}
