@@ -303,9 +303,11 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         })
 }
 
-/// Solver options from the command line, checked.
+/// Solver options from the command line, checked. `--time-limit` bounds the whole command:
+/// its deadline starts now (commands call this first), and every solve the command makes ends
+/// by it.
 pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
-    let time_limit = time_limit(args.time_limit)?;
+    let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
     let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
         let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
         Error::Usage(format!(
@@ -315,9 +317,8 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
         ))
     })?;
     Ok(crate::solve::Options {
-        time_limit,
         backend,
-        batch: false,
+        ..crate::solve::Options::until(deadline)
     })
 }
 

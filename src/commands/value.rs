@@ -22,7 +22,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let report = pool.install(|| -> Result<_, Error> {
         let problem = Problem::try_new(&kb, &line_up)
             .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
-        let game = Game::new(problem, Default::default())?;
+        let game = Game::new(problem, Default::default(), deadline)?;
         let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
         let exact = match args.method {
             ValueMethod::Exact => true,
@@ -36,7 +36,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
                     "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
                 );
             }
-            value::exact(&game, deadline)?
+            value::exact(&game)?
         } else {
             value::sampled(
                 &game,
@@ -45,12 +45,11 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
                     confidence: args.confidence,
                     precision: args.precision,
                     max_permutations: args.max_permutations,
-                    deadline,
                     ..Default::default()
                 },
             )?
         };
-        let outcome = crate::solve_line_up(&kb, &line_up, &Default::default())?;
+        let outcome = crate::solve_line_up(&kb, &line_up, &crate::solve::Options::until(deadline))?;
         Ok(value::account(&game, &shares, outcome, args.margin))
     })?;
     let (format, style) = report_format(args.format, args.output.as_deref());

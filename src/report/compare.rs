@@ -101,6 +101,9 @@ pub fn text(c: &Comparison) -> String {
         c.scenario,
         c.columns.len()
     );
+    for note in &c.notes {
+        let _ = writeln!(out, "note: {note}\n");
+    }
     let rows = rows(c);
     let label = rows
         .iter()
@@ -162,6 +165,9 @@ pub fn text(c: &Comparison) -> String {
 
 pub fn markdown(c: &Comparison) -> String {
     let mut out = format!("# {}: line-ups compared\n\n", escape(&c.scenario));
+    for note in &c.notes {
+        let _ = writeln!(out, "> {}\n", escape(note));
+    }
     let _ = write!(out, "| |");
     for col in &c.columns {
         let _ = write!(out, " {} |", escape(&col.name));
@@ -227,5 +233,6 @@ pub fn json(c: &Comparison) -> Value {
             "raised": ch.raised.iter().map(flag_json).collect::<Vec<_>>(),
             "cleared": ch.cleared.iter().map(flag_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "notes": c.notes,
     })
 }

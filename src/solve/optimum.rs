@@ -7,9 +7,10 @@
 //! the nodes) and the conflict search. With microlp it also skips good_lp: building good_lp's
 //! expressions took about a seventh of each small solve.
 
-use super::{Backend, Run, SolveError, read_assignment, run};
+use super::{Backend, Run, SolveError, is_time_limit, read_assignment, run};
 use crate::model::{Assignment, Cmp, Milp, Problem, VarKind};
 use good_lp::ResolutionError;
+use std::time::Instant;
 
 /// The best line-up of a model and its objective (`Problem::objective`, without tie-break).
 #[derive(Debug, Clone)]
@@ -18,19 +19,29 @@ pub struct Optimum {
     pub assignment: Assignment,
 }
 
-/// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other.
-pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum>, SolveError> {
+/// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other,
+/// [`SolveError::OutOfTime`] when `deadline` passes before the optimum is proven.
+pub fn optimum(
+    p: &Problem,
+    m: &Milp,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<Option<Optimum>, SolveError> {
+    let time_limit = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    if time_limit.is_some_and(|t| t.is_zero()) {
+        return Err(SolveError::OutOfTime);
+    }
     let once = Run {
         keep: None,
         optimise: true,
         warm: None,
-        time_limit: None,
+        time_limit,
         tie_break: false,
         direct: true,
     };
-    let values = run(m, backend, once).map(|(v, _)| v);
-    match values {
-        Ok(values) => {
+    match run(m, backend, once) {
+        Ok((_, false)) => Err(SolveError::OutOfTime),
+        Ok((values, true)) => {
             let assignment = read_assignment(p, m, &values);
             Ok(Some(Optimum {
                 value: p.objective(&assignment),
@@ -38,6 +49,7 @@ pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum
             }))
         }
         Err(ResolutionError::Infeasible) => Ok(None),
+        Err(e) if is_time_limit(&e) => Err(SolveError::OutOfTime),
         Err(e) => Err(SolveError::Solver(e.to_string())),
     }
 }

@@ -16,6 +16,7 @@ pub fn render(c: &Comparison) -> String {
     );
     h.close();
     h.open("main", &[]);
+    super::notes_section(&mut h, &c.notes);
     let names: Vec<String> = c.columns.iter().map(|x| x.name.clone()).collect();
     let base = c.columns[0].outcome.objective;
     let mut value = Panel::new(

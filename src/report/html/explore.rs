@@ -20,6 +20,7 @@ pub fn render(e: &Exploration) -> String {
     );
     h.close();
     h.open("main", &[]);
+    super::notes_section(&mut h, &e.notes);
     let possible: Vec<_> = e
         .trials
         .iter()
@@ -48,6 +49,9 @@ pub fn render(e: &Exploration) -> String {
         match (&t.refused, t.objective_delta()) {
             (Some(why), _) => {
                 h.elem("p", &[("class", "muted")], &format!("Cannot: {why}"));
+            }
+            (None, None) if t.untried => {
+                h.elem("p", &[("class", "muted")], crate::report::explore::UNTRIED);
             }
             (None, None) => {
                 let why: Vec<&str> = t
