@@ -1127,3 +1127,184 @@ fn a_rule_message_of_700_placeholders_is_cut_not_multiplied() {
         stdout.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// --time-limit bounds every command that solves (issue 15, item 5)
+
+/// 50 partners of one sector, interchangeable: the coalition game has no shortcut.
+fn identical_partners(dir: &Path) -> PathBuf {
+    let partners: String = (0..50)
+        .map(|i| format!("Partner(id: \"p{i}\", sector: \"academia\"),\n"))
+        .collect();
+    let path = dir.join("identical.ron");
+    std::fs::write(
+        &path,
+        format!(
+            r#"Scenario(name: "Identical", needs: [Need(role: "research", importance: 3, max: 3), Need(role: "independent_evaluation", importance: 2, max: 3), Need(role: "capacity_building", importance: 2, max: 2), Need(role: "data_and_analytics", importance: 2)], partners: [{partners}])"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// 64 `Pair` rules over the traits of the role catalogue, and 14 partners needing 12 roles.
+fn pair_rules(dir: &Path) -> (PathBuf, PathBuf) {
+    let traits = [
+        "implementation",
+        "independent_review",
+        "funding",
+        "commercial",
+        "public_voice",
+    ];
+    let rules: String = (0..64)
+        .map(|i| {
+            let (a, b) = (traits[i % 5], traits[(i / 5 + i + 1) % 5]);
+            let (a, b) = if a == b { (a, traits[(i + 2) % 5]) } else { (a, b) };
+            format!(
+                "Rule(id: \"pair{i}\", source: Text(\"stress\"), when: Pair(first: Trait(\"{a}\"), second: Trait(\"{b}\")), effect: (penalty: {}.5)),\n",
+                i % 5
+            )
+        })
+        .collect();
+    let rules_dir = dir.join("pairs");
+    std::fs::create_dir(&rules_dir).unwrap();
+    std::fs::write(
+        rules_dir.join("pairs.ron"),
+        format!("Rules(rules: [{rules}])"),
+    )
+    .unwrap();
+    let sectors = [
+        "academia",
+        "business",
+        "government",
+        "civil_society",
+        "impact_investor",
+    ];
+    let partners: String = (0..14)
+        .map(|i| {
+            format!(
+                "Partner(id: \"p{i}\", sector: \"{}\", capacity: 3),\n",
+                sectors[i % 5]
+            )
+        })
+        .collect();
+    let roles = [
+        "research",
+        "independent_evaluation",
+        "capacity_building",
+        "data_and_analytics",
+        "solution_development",
+        "service_delivery",
+        "community_outreach",
+        "policy_framework",
+        "public_financing",
+        "catalytic_funding",
+        "implementation_at_scale",
+        "advocacy",
+    ];
+    let needs: String = roles
+        .iter()
+        .map(|r| format!("Need(role: \"{r}\", importance: 3, max: 2),"))
+        .collect();
+    let scenario = dir.join("pairs.ron");
+    std::fs::write(
+        &scenario,
+        format!(r#"Scenario(name: "Pairs", needs: [{needs}], partners: [{partners}])"#),
+    )
+    .unwrap();
+    (scenario, rules_dir)
+}
+
+fn generated_100() -> String {
+    common::repo()
+        .join("tests/fixtures/generated-100x18.ron")
+        .display()
+        .to_string()
+}
+
+/// Found by a stress run: `value --time-limit 1` ran 317 s on 50 identical partners; with 64
+/// pair rules `value --time-limit 2` ran 28 s exact and over 300 s sampled; `fragility` took
+/// 26 s and `recommend` 38 s on a 1 s limit, and `brief` had no limit. The limit now bounds
+/// the whole command: each ends within it (plus start-up, with room for a loaded CI machine).
+#[test]
+fn time_limit_ends_every_command_that_solves_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let identical = identical_partners(dir.path()).display().to_string();
+    let (pairs, pair_dir) = pair_rules(dir.path());
+    let (pairs, pair_dir) = (pairs.display().to_string(), pair_dir.display().to_string());
+    let big = generated_100();
+    let cases: Vec<(Vec<&str>, f64)> = vec![
+        (vec!["value", &identical], 1.0),
+        (
+            vec!["value", &pairs, "--rules", &pair_dir, "--method", "exact"],
+            2.0,
+        ),
+        (
+            vec!["value", &pairs, "--rules", &pair_dir, "--method", "sampled"],
+            2.0,
+        ),
+        (vec!["fragility", &big], 1.0),
+        (vec!["recommend", &big, "--role", "research"], 1.0),
+        (vec!["recommend", &big, "--partner", "p000"], 1.0),
+        (vec!["recruit", &big], 1.0),
+        (vec!["brief", &big], 1.0),
+        (vec!["compare", &big, "--without", "p001"], 1.0),
+        (vec!["solve", &pairs, "--rules", &pair_dir], 1.0),
+    ];
+    for (mut args, limit) in cases {
+        let limit_text = limit.to_string();
+        args.extend(["--time-limit", &limit_text]);
+        let (code, _, stderr, took) = run(&args);
+        assert!(
+            code == Some(0) || stderr.contains("the time limit ran out"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            took.as_secs_f64() < limit + 1.5,
+            "{args:?} took {took:?} on a {limit} s limit"
+        );
+    }
+}
+
+/// Found by review: text and Markdown of `recommend`, `recruit` and `fragility` never said
+/// that a line-up was cut off before it was proven best. Every format now says what the time
+/// limit cut short.
+#[test]
+fn a_result_cut_short_by_the_time_limit_says_so_in_every_format() {
+    let big = generated_100();
+    for command in [&["fragility"][..], &["recommend", "--role", "research"][..]] {
+        for format in ["text", "markdown", "json", "html"] {
+            let mut args = vec![command[0], &big];
+            args.extend(&command[1..]);
+            args.extend(["--time-limit", "0.5", "--format", format]);
+            let (code, stdout, stderr, _) = run(&args);
+            assert_eq!(code, Some(0), "{args:?}: {stderr}");
+            assert!(
+                stdout.contains("The time limit ran out before"),
+                "{args:?}:\n{stdout}"
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let identical = identical_partners(dir.path()).display().to_string();
+    for format in ["text", "markdown", "json", "html"] {
+        let (code, stdout, stderr, _) = run(&[
+            "value",
+            &identical,
+            "--method",
+            "sampled",
+            "--time-limit",
+            "2",
+            "--format",
+            format,
+        ]);
+        assert!(
+            code == Some(0) || stderr.contains("the time limit ran out"),
+            "{format}: {stderr}"
+        );
+        assert!(
+            code != Some(0) || stdout.contains("time limit") || stdout.contains("time_limit"),
+            "{format}:\n{stdout}"
+        );
+    }
+}

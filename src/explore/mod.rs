@@ -26,7 +26,8 @@ pub struct Trial {
     pub gaps_opened: Vec<String>,
     /// Roles the subject partner holds after the change (for partner-centred questions).
     pub roles: Vec<String>,
-    /// The time limit ran out before this change was tried.
+    /// The time limit ran out before this change was tried, or before any line-up with it was
+    /// found.
     pub untried: bool,
 }
 
@@ -106,7 +107,12 @@ fn explore(
             if opts.expired() {
                 return Ok(not_solved(None));
             }
-            let outcome = crate::solve_line_up(kb, &l, opts)?;
+            let outcome = match crate::solve_line_up(kb, &l, opts) {
+                Err(crate::Error::Solve(crate::solve::SolveError::NoSolutionInTime)) => {
+                    return Ok(not_solved(None));
+                }
+                other => other?,
+            };
             let col: Column = column(words.clone(), outcome.clone());
             let (before, after) = (uncovered(&base_outcome), uncovered(&outcome));
             let feasible = outcome.status != Status::Infeasible;
@@ -178,7 +184,7 @@ fn time_notes(base: &Outcome, trials: &[Trial]) -> Vec<String> {
             "The time limit stopped {} of the {} line-ups tried before they were proven best ({}): their effect may be better than shown.",
             unproven.len(),
             trials.len(),
-            unproven.join(", ")
+            some(&unproven)
         ));
     }
     let untried: Vec<&str> = trials
@@ -188,13 +194,23 @@ fn time_notes(base: &Outcome, trials: &[Trial]) -> Vec<String> {
         .collect();
     if !untried.is_empty() {
         notes.push(format!(
-            "The time limit ran out before {} of the {} options were tried ({}); a longer --time-limit tries them.",
+            "The time limit ran out before {} of the {} options were tried or had a line-up ({}); a longer --time-limit tries them.",
             untried.len(),
             trials.len(),
-            untried.join(", ")
+            some(&untried)
         ));
     }
     notes
+}
+
+/// The first few subjects of a list, and how many more there are.
+fn some(subjects: &[&str]) -> String {
+    const SHOWN: usize = 10;
+    let mut s = subjects[..subjects.len().min(SHOWN)].join(", ");
+    if subjects.len() > SHOWN {
+        s.push_str(&format!(" and {} more", subjects.len() - SHOWN));
+    }
+    s
 }
 
 /// Feasible trials first, best objective first; ties by subject id; refused or infeasible last.

@@ -102,8 +102,15 @@ impl<'k> Game<'k> {
         let infeasible = || ValueError::Infeasible {
             scenario: game.problem.scenario.clone(),
         };
-        let grand = game.solve(&vec![true; n])?.ok_or_else(infeasible)?;
-        let empty = game.solve(&vec![false; n])?.ok_or_else(infeasible)?;
+        let setup = |e: ValueError| e.during(super::Stage::Setup);
+        let grand = game
+            .solve(&vec![true; n])
+            .map_err(setup)?
+            .ok_or_else(infeasible)?;
+        let empty = game
+            .solve(&vec![false; n])
+            .map_err(setup)?
+            .ok_or_else(infeasible)?;
         game.grand = grand;
         game.empty = empty.value;
         Ok(game)
@@ -204,6 +211,7 @@ impl<'k> Game<'k> {
             Err(solve::SolveError::OutOfTime) => {
                 return Err(ValueError::OutOfTime {
                     solves: self.solves(),
+                    during: super::Stage::Coalitions,
                 });
             }
             Err(e) => return Err(e.into()),

@@ -172,6 +172,7 @@ fn every_worth(game: &Game, act: &[usize]) -> Result<Vec<f64>, ValueError> {
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return Err(ValueError::OutOfTime {
                         solves: game.solves(),
+                        during: super::Stage::Coalitions,
                     });
                 }
                 let members = members(game, act, (0..n).filter(|&b| mask >> b & 1 == 1));
@@ -278,7 +279,8 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
     let total = grand - empty;
     let z = normal_quantile(0.5 + s.confidence / 2.0);
     let tolerance = s.precision * total.abs();
-    let leave_one_out = leave_one_out(game, grand)?;
+    let sampling = |e: ValueError| e.during(super::Stage::Sampling);
+    let leave_one_out = leave_one_out(game, grand).map_err(sampling)?;
     let mut moments = vec![Moments::default(); n];
     let mut drawn = 0usize;
     let stop = loop {
@@ -302,7 +304,7 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
             Ok(m) => m,
             // The deadline passed within the batch: it is left out whole.
             Err(ValueError::OutOfTime { .. }) if drawn >= 2 => break Stop::TimeLimit,
-            Err(e) => return Err(e),
+            Err(e) => return Err(sampling(e)),
         };
         for row in &marginals {
             for (m, &x) in moments.iter_mut().zip(row) {
