@@ -4,7 +4,9 @@
 mod table;
 mod xlsx;
 
-pub use table::{Cell, MAX_COLUMNS, Table, read_table};
+pub use table::{
+    Cell, MAX_COLUMNS, MAX_DATA_ROWS, MAX_ROWS, SheetKind, Table, parse_table, read_table,
+};
 
 use crate::ron::parse::{Node, SyntaxError, parse};
 use crate::source::Source;

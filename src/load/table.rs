@@ -123,26 +123,41 @@ impl Builder {
     }
 }
 
-/// Reads a `.csv` or `.xlsx` partner sheet. CSV may use `,` or `;` (as European spreadsheet
-/// exports do); the one the header uses more is taken. An XLSX file's sheet named "partners" is
-/// read, or else its first sheet.
+/// How a sheet's bytes are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    Csv,
+    Xlsx,
+}
+
+/// Reads a `.csv` or `.xlsx` partner sheet (see [`parse_table`]).
 pub fn read_table(path: &Path) -> Result<Table, LoadError> {
     let shown = path.display().to_string();
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if !matches!(ext.as_str(), "csv" | "txt" | "xlsx" | "xlsm") {
-        return Err(LoadError::Sheet {
-            path: shown,
-            message: "expected a .csv or .xlsx file".into(),
-        });
-    }
-    let bytes = read_bytes(path)?;
-    let mut table = Builder::new(&shown);
-    match ext.as_str() {
-        "xlsx" | "xlsm" => xlsx::read(&shown, bytes, &mut table)?,
-        _ => csv_rows(&checked_text(&shown, bytes)?, &mut table)?,
+    let kind = match ext.as_str() {
+        "csv" | "txt" => SheetKind::Csv,
+        "xlsx" | "xlsm" => SheetKind::Xlsx,
+        _ => {
+            return Err(LoadError::Sheet {
+                path: shown,
+                message: "expected a .csv or .xlsx file".into(),
+            });
+        }
+    };
+    parse_table(&shown, kind, read_bytes(path)?)
+}
+
+/// A sheet's bytes as a table (no file system: what `read_table` and the fuzz target share).
+/// CSV may use `,` or `;` (as European spreadsheet exports do); the one the header uses more
+/// is taken. A workbook's sheet named "partners" is read, or else its first sheet.
+pub fn parse_table(name: &str, kind: SheetKind, bytes: Vec<u8>) -> Result<Table, LoadError> {
+    let mut table = Builder::new(name);
+    match kind {
+        SheetKind::Xlsx => xlsx::read(name, bytes, &mut table)?,
+        SheetKind::Csv => csv_rows(&checked_text(name, bytes)?, &mut table)?,
     }
     Ok(table.finish())
 }
