@@ -243,12 +243,37 @@ impl<'a> Sink<'a> {
     }
 
     fn push(&mut self, level: Level, span: Span, path: &str, message: String) -> &mut Diagnostic {
+        let src = self.src;
+        self.keep(level, || Diagnostic::at(src, level, span, path, message))
+    }
+
+    /// An error at a place that is not a span of text, such as a spreadsheet's cell: `line`
+    /// and `column` as the place counts them (row and column, from 1), `path` in words.
+    pub fn error_at(
+        &mut self,
+        line: u32,
+        column: u32,
+        path: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let file = &self.src.name;
+        self.keep(Level::Error, || {
+            let mut d = Diagnostic::whole_file(Level::Error, file, message);
+            d.line = line;
+            d.column = column;
+            d.path = shorten(path.to_string());
+            d
+        })
+    }
+
+    /// Keeps a diagnostic within the budget, building it only then (past the budget it is
+    /// counted, and a scratch one takes any help given to it).
+    fn keep(&mut self, level: Level, make: impl FnOnce() -> Diagnostic) -> &mut Diagnostic {
         if !self.budget.admit(level) {
             self.scratch = Diagnostic::discarded();
             return &mut self.scratch;
         }
-        self.out
-            .push(Diagnostic::at(self.src, level, span, path, message));
+        self.out.push(make());
         self.out.last_mut().expect("just pushed")
     }
 

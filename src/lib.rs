@@ -24,6 +24,9 @@
 //! assert!(outcome.assignments.iter().any(|a| a.partner == "acme" && a.role == "solution_development"));
 //! ```
 #![forbid(unsafe_code)]
+// Standard output and error go through `commands::emit` and `emit_err`: `println!` and
+// `eprintln!` panic on a closed pipe.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod brief;
 pub mod cli;
@@ -47,6 +50,7 @@ pub mod source;
 pub mod summarize;
 pub mod sweep;
 pub mod terminal;
+pub mod valid;
 pub mod value;
 
 use diag::Diagnostics;

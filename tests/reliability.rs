@@ -1007,8 +1007,6 @@ fn a_line_break_in_a_sheet_name_stays_inside_the_import_comment() {
         &sheet.display().to_string(),
         "--needs",
         "research=3",
-        "--name",
-        "Imported",
         "-o",
         &out.display().to_string(),
     ]);

@@ -173,3 +173,174 @@ fn csv_sheets_of_endless_rows_or_columns_are_refused_as_they_are_read() {
     .unwrap();
     refused(&many, "more than 1000 partner rows");
 }
+
+fn import(sheet: &Path) -> std::process::Output {
+    rolefit()
+        .arg("import")
+        .arg(sheet)
+        .args(["--needs", "research=3"])
+        .output()
+        .unwrap()
+}
+
+/// Found by review: partners from sheets skipped the checks partners from RON get: a
+/// 300-character id that `import` wrote and `check` then refused, a 1 000 000-character name,
+/// terminal escapes (`ESC[2J`, OSC titles, BEL) and U+202E printed raw. Both now go through
+/// one partner validator, with the same words.
+#[test]
+fn a_sheet_partner_is_refused_for_what_a_scenario_partner_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_id = "a".repeat(300);
+    let huge_name = "n".repeat(1_000_000);
+    for (name, cells, message) in [
+        (
+            "id",
+            format!("{long_id},academia"),
+            "an id of 300 characters is longer than the limit of 64",
+        ),
+        (
+            "name",
+            format!("uni,academia,{huge_name}"),
+            "text of 1000000 characters is longer than the limit of 10000",
+        ),
+        (
+            "escape",
+            "uni,academia,Uni\u{1b}[2J\u{1b}]0;owned\u{7}".into(),
+            "the text holds the control character U+001B",
+        ),
+        (
+            "bidi",
+            "uni,academia,Uni \u{202e}desrever".into(),
+            "bidirectional control U+202E",
+        ),
+        (
+            "capacity",
+            "uni,academia,,101".into(),
+            "101 is out of range: expected 0 to 100",
+        ),
+    ] {
+        let sheet = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&sheet, format!("id,sector,name,capacity\n{cells}\n")).unwrap();
+        let out = import(&sheet);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(stdout_empty(&out), "{name}");
+        assert!(
+            !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\u{202e}'),
+            "{name}: {stderr:?}"
+        );
+        assert!(
+            stderr.len() < 10_000,
+            "{name}: {} bytes on stderr",
+            stderr.len()
+        );
+        // The same value in a scenario file gets the same words.
+        let (id, name_value, capacity) = match name {
+            "id" => (long_id.clone(), "Uni".to_string(), "2"),
+            "name" => ("uni".into(), huge_name.clone(), "2"),
+            "escape" => ("uni".into(), "Uni\u{1b}[2J".into(), "2"),
+            "bidi" => ("uni".into(), "Uni \u{202e}desrever".into(), "2"),
+            _ => ("uni".into(), "Uni".into(), "101"),
+        };
+        let ron = dir.path().join(format!("{name}.ron"));
+        std::fs::write(
+            &ron,
+            format!(
+                r#"Scenario(name: "S", needs: [Need(role: "research")], partners: [Partner(id: {id:?}, name: {name_value:?}, sector: "academia", capacity: {capacity})])"#
+            ),
+        )
+        .unwrap();
+        let out = rolefit().arg("check").arg(&ron).output().unwrap();
+        let ron_err = String::from_utf8_lossy(&out.stderr);
+        let message = message.split(':').next().unwrap();
+        assert!(ron_err.contains(message), "{name}: {ron_err}");
+    }
+}
+
+fn stdout_empty(out: &std::process::Output) -> bool {
+    out.stdout.is_empty()
+}
+
+/// Found by review: sheet diagnostics were not capped at 200 per file or 1000 characters a
+/// message (16 001 errors, 2.8 MB printed).
+#[test]
+fn sheet_diagnostics_are_capped_like_a_scenario_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("bad.csv");
+    let bad_sector = "x".repeat(5_000);
+    let rows: String = (0..1000)
+        .map(|i| {
+            format!("p{i},{bad_sector},{i}.5,zz;yy;ww;vv;uu;tt;ss;rr;qq;oo;nn;mm;ll;kk;jj;ii\n")
+        })
+        .collect();
+    std::fs::write(&sheet, format!("id,sector,capacity,refuses\n{rows}")).unwrap();
+    let out = import(&sheet);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr.matches("\nerror: ").count() + 1,
+        200 + 1 + 1,
+        "{}",
+        &stderr[..2000]
+    );
+    assert!(stderr.contains("more problem(s) in this file are not shown (at most 200 are)"));
+    assert!(stderr.len() < 600_000, "{} bytes on stderr", stderr.len());
+}
+
+/// The sheet fuzz target found within a minute: a name holding control characters passed the
+/// sheet's checks, so `import` wrote a scenario `check` refused. What `import` writes now
+/// always validates.
+#[test]
+fn import_writes_only_what_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("p.csv");
+    std::fs::write(
+        &sheet,
+        "id,name,sector,capacity,refuses,funds,attributes,research_excellence\n\
+         uni,\"University, \"\"main\"\" campus\nFaculty\",academia,3,commercialisation,,open_publication_policy,\"0,9\"\n\
+         ngo,Network of community health workers,civil_society,,,,,\n",
+    )
+    .unwrap();
+    let out_path = dir.path().join("s.ron");
+    let out = rolefit()
+        .arg("import")
+        .arg(&sheet)
+        .args(["--needs", "research=3"])
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = rolefit().arg("check").arg(&out_path).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // `--name` is held to the same rule as a name in the file.
+    let out = rolefit()
+        .arg("import")
+        .arg(&sheet)
+        .args(["--needs", "research=3", "--name", "Workshop\u{1b}[2J"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--name: the text holds the control character U+001B")
+    );
+    // The crash input itself: a control character inside a name.
+    std::fs::write(
+        &sheet,
+        "id,name,sector\nrelais,Network of workPK\u{1}\u{2}ers,civil_society\n",
+    )
+    .unwrap();
+    let out = import(&sheet);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("control character U+0001"));
+}

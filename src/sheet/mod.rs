@@ -2,11 +2,14 @@
 //! capability, refuses, funds, attributes) -> validated partners, with every bad cell reported
 //! by row and column; and the scenario file `rolefit import` writes from them.
 
-use crate::diag::{Diagnostic, Level, closest};
-use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx};
+use crate::diag::{Diagnostic, Sink, closest};
+use crate::kb::{CapIx, KnowledgeBase};
 use crate::load::{Cell, Table};
-use crate::ron::read::{is_snake_id, snake_id};
+use crate::ron::read::snake_id;
+use crate::scenario::partner::{At, PartnerFields, RoleList};
 use crate::scenario::{LIMITS, Need, Partner};
+use crate::source::Source;
+use std::collections::HashSet;
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
@@ -41,43 +44,59 @@ pub(crate) fn letter(col: usize) -> String {
     s
 }
 
-struct Report<'a> {
-    table: &'a Table,
-    header: Vec<String>,
-    diags: Vec<Diagnostic>,
+/// The diagnostics of one sheet: the same sink (budget of 200, messages cut and sanitised) a
+/// RON file's go to, placed by row and column.
+struct Report<'a, 's> {
+    sink: Sink<'s>,
+    header: &'a [String],
 }
 
-impl Report<'_> {
+impl Report<'_, '_> {
+    /// `row N, column X (name)`: where a cell is, for messages.
+    fn place(&self, row: usize, col: usize) -> String {
+        let column = self.header.get(col).map(String::as_str).unwrap_or_default();
+        format!("row {}, column {} ({column})", row + 1, letter(col))
+    }
+
     fn error(&mut self, row: usize, col: usize, message: String) -> &mut Diagnostic {
-        let column = self.header.get(col).cloned().unwrap_or_default();
-        let mut d = Diagnostic::whole_file(Level::Error, &self.table.name, message);
-        d.line = row as u32 + 1;
-        d.column = col as u32 + 1;
-        d.path = format!("row {}, column {} ({column})", row + 1, letter(col));
-        self.diags.push(d);
-        self.diags.last_mut().expect("just pushed")
+        let path = self.place(row, col);
+        self.sink
+            .error_at(row as u32 + 1, col as u32 + 1, &path, message)
+    }
+
+    /// A problem with the sheet as a whole.
+    fn whole(&mut self, message: impl Into<String>) {
+        self.sink.error_at(0, 0, "", message);
     }
 }
 
 /// Reads the partners of a sheet; `None` when any cell is wrong (all problems are listed).
+/// Each cell is validated by the same [`PartnerFields`] a RON `Partner(...)` is.
 pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec<Diagnostic>) {
     let header: Vec<String> = table
         .rows
         .first()
         .map(|r| r.iter().map(|c| c.text().to_lowercase()).collect())
         .unwrap_or_default();
-    let mut rep = Report {
-        table,
-        header: header.clone(),
-        diags: Vec::new(),
+    let src = Source::new(&table.name, "");
+    let mut diags = Vec::new();
+    let out = {
+        let mut rep = Report {
+            sink: Sink::new(&src, &mut diags),
+            header: &header,
+        };
+        read_partners(kb, table, &mut rep)
     };
-    if header.iter().all(String::is_empty) {
-        rep.diags.push(Diagnostic::whole_file(
-            Level::Error,
-            &table.name,
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (out.filter(|_| ok), diags)
+}
+
+fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<Vec<Partner>> {
+    if rep.header.iter().all(String::is_empty) {
+        rep.whole(
             "the sheet is empty: its first row must name the columns (id, name, sector, capacity, capabilities, refuses, funds, attributes)",
-        ));
-        return (None, rep.diags);
+        );
+        return None;
     }
     let known: Vec<&str> = FIXED
         .iter()
@@ -85,7 +104,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         .chain(kb.capabilities.iter().map(|c| c.id.as_str()))
         .collect();
     let mut columns = Vec::new();
-    for (col, name) in header.iter().enumerate() {
+    for (col, name) in rep.header.iter().enumerate() {
         let key = snake_id(name);
         let column = if let Some(f) = FIXED.iter().find(|f| **f == key) {
             Column::Fixed(f)
@@ -107,11 +126,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
     }
     for required in ["id", "sector"] {
         if !columns.contains(&Column::Fixed(required)) {
-            rep.diags.push(Diagnostic::whole_file(
-                Level::Error,
-                &table.name,
-                format!("the sheet has no `{required}` column"),
-            ));
+            rep.whole(format!("the sheet has no `{required}` column"));
         }
     }
     let data: Vec<(usize, &Vec<Cell>)> = table
@@ -122,39 +137,32 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         .filter(|(_, r)| !r.iter().all(Cell::is_empty))
         .collect();
     if data.len() > LIMITS.partners {
-        rep.diags.push(Diagnostic::whole_file(
-            Level::Error,
-            &table.name,
-            format!(
-                "{} partner rows is more than the limit of {}",
-                data.len(),
-                LIMITS.partners
-            ),
+        rep.whole(format!(
+            "{} partner rows is more than the limit of {}",
+            data.len(),
+            LIMITS.partners
         ));
-        return (None, rep.diags);
+        return None;
     }
     if data.is_empty() {
-        rep.diags.push(Diagnostic::whole_file(
-            Level::Error,
-            &table.name,
-            "the sheet has no partner rows under its header",
-        ));
+        rep.whole("the sheet has no partner rows under its header");
     }
+    let id_col = columns.iter().position(|c| *c == Column::Fixed("id"));
     let mut out: Vec<Partner> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (row, cells) in data {
-        if let Some(p) = partner_row(kb, &mut rep, &columns, row, cells)
-            && !out.iter().any(|o| o.id == p.id)
-        {
-            out.push(p);
-        } else if let Some(col) = columns.iter().position(|c| *c == Column::Fixed("id")) {
-            let id = cells.get(col).map(Cell::text).unwrap_or_default();
-            if out.iter().any(|o| o.id == id) {
-                rep.error(row, col, format!("partner id `{id}` is used twice"));
-            }
+        let p = partner_row(kb, rep, &columns, row, cells);
+        let Some((id, p)) = p else {
+            continue;
+        };
+        if !seen.insert(id.clone()) {
+            let col = id_col.unwrap_or(0);
+            rep.error(row, col, format!("partner id `{id}` is used twice"));
+            continue;
         }
+        out.extend(p);
     }
-    let ok = !rep.diags.iter().any(Diagnostic::is_error);
-    (ok.then_some(out), rep.diags)
+    Some(out)
 }
 
 /// A list cell: ids separated by `;`, `,` or spaces.
@@ -167,155 +175,87 @@ fn ids(cell: &Cell) -> Vec<String> {
         .collect()
 }
 
+/// One partner row: its id (when valid, to find duplicates) and the partner (when every cell
+/// is valid).
 fn partner_row(
     kb: &KnowledgeBase,
     rep: &mut Report,
     columns: &[Column],
     row: usize,
     cells: &[Cell],
-) -> Option<Partner> {
-    let before = rep.diags.len();
-    let (mut id, mut name, mut sector, mut capacity) =
-        (None, None, None, kb.settings.default_capacity);
-    let mut stated: Vec<(CapIx, f64)> = Vec::new();
-    let mut refuses: Vec<RoleIx> = Vec::new();
-    let mut funds: Vec<RoleIx> = Vec::new();
-    let mut attributes: Vec<AttrIx> = Vec::new();
+) -> Option<(String, Option<Partner>)> {
+    let mut p = PartnerFields::default();
+    let mut id = None;
     for (col, column) in columns.iter().enumerate() {
         let cell = cells.get(col).unwrap_or(&Cell::Empty);
         if cell.is_empty() {
             continue;
         }
         let text = cell.text();
+        let place = rep.place(row, col);
+        let at = || At::Cell {
+            row: row as u32 + 1,
+            column: col as u32 + 1,
+            path: &place,
+        };
+        let sink = &mut rep.sink;
         match column {
-            Column::Fixed("id") => {
-                if is_snake_id(&text) {
-                    id = Some(text);
-                } else {
-                    let fixed = snake_id(&text);
-                    let e = rep.error(
-                        row,
-                        col,
-                        format!(
-                            "`{text}` is not a valid id: ids are lower snake_case (a-z, 0-9, `_`)"
-                        ),
-                    );
-                    if is_snake_id(&fixed) {
-                        e.help(format!("write `{fixed}`"));
-                    }
-                }
-            }
-            Column::Fixed("name") => name = Some(text),
-            Column::Fixed("sector") => match kb.sector_by_id(&text) {
-                Some(s) => sector = Some(s),
-                None => {
-                    rep.error(row, col, format!("unknown sector `{text}`"))
-                        .suggest(&text, kb.sectors.iter().map(|s| s.id.as_str()));
-                }
-            },
+            Column::Fixed("id") => id = p.id(sink, at(), &text),
+            Column::Fixed("name") => p.name(sink, at(), &text),
+            Column::Fixed("sector") => p.sector(kb, sink, at(), &text),
             Column::Fixed("capacity") => match number(cell) {
-                Some(v) if v.fract() == 0.0 && (0.0..=LIMITS.capacity as f64).contains(&v) => {
-                    capacity = v as u32
-                }
-                _ => {
-                    rep.error(
-                        row,
-                        col,
-                        format!(
-                            "capacity `{text}` must be a whole number from 0 to {}",
-                            LIMITS.capacity
-                        ),
-                    );
-                }
+                Some(v) => p.capacity(sink, at(), v),
+                None => not_a_number(sink, at(), &text),
             },
             Column::Fixed(list @ ("refuses" | "funds")) => {
+                let list = if *list == "refuses" {
+                    RoleList::Refuses
+                } else {
+                    RoleList::Funds
+                };
                 for r in ids(cell) {
-                    match kb.role_by_id(&r) {
-                        Some(ix) if *list == "refuses" => refuses.push(ix),
-                        Some(ix) => funds.push(ix),
-                        None => {
-                            rep.error(row, col, format!("unknown role `{r}`"))
-                                .suggest(&r, kb.roles.iter().map(|x| x.id.as_str()));
-                        }
-                    }
+                    p.role(kb, sink, at(), list, &r);
                 }
             }
             Column::Fixed(_) => {
                 for a in ids(cell) {
-                    match kb.attribute_by_id(&a) {
-                        Some(ix) => attributes.push(ix),
-                        None => {
-                            rep.error(row, col, format!("unknown attribute `{a}`"))
-                                .suggest(&a, kb.attributes.iter().map(|x| x.id.as_str()));
-                        }
-                    }
+                    p.attribute(kb, sink, at(), &a);
                 }
             }
             Column::Capability(cap) => match number(cell) {
-                Some(v) if (0.0..=1.0).contains(&v) => stated.push((*cap, v)),
-                _ => {
-                    rep.error(
-                        row,
-                        col,
-                        format!(
-                            "strength `{text}` of {} must be a number from 0 to 1",
-                            kb.capability(*cap).id
-                        ),
-                    );
-                }
+                Some(v) => p.strength(sink, at(), *cap, v),
+                None => not_a_number(sink, at(), &text),
             },
             Column::Unknown => {}
         }
     }
-    if id.is_none() && rep.diags.len() == before {
-        rep.error(
-            row,
-            columns
-                .iter()
-                .position(|c| *c == Column::Fixed("id"))
-                .unwrap_or(0),
-            "the partner has no id".into(),
-        );
-    }
-    if sector.is_none() && rep.diags.len() == before {
-        rep.error(
-            row,
-            columns
-                .iter()
-                .position(|c| *c == Column::Fixed("sector"))
-                .unwrap_or(0),
-            "the partner has no sector".into(),
-        );
-    }
-    let (id, sector) = (id?, sector?);
-    if rep.diags.len() > before {
-        return None;
-    }
-    let mut p = Partner {
-        name: name.unwrap_or_else(|| id.clone()),
-        id,
-        sector,
-        capacity,
-        strengths: Vec::new(),
-        stated: Vec::new(),
-        refuses,
-        attributes,
-        funds,
+    let first = |c: &'static str| {
+        columns
+            .iter()
+            .position(|x| *x == Column::Fixed(c))
+            .unwrap_or(0)
     };
-    p.set_strengths(kb, &stated);
-    Some(p)
+    if !p.refused() && !p.has_id() {
+        rep.error(row, first("id"), "the partner has no id".into());
+    }
+    if !p.refused() && !p.has_sector() {
+        rep.error(row, first("sector"), "the partner has no sector".into());
+    }
+    let partner = p.build(kb);
+    id.map(|id| (id, partner))
+}
+
+/// A cell that should hold a number and does not.
+fn not_a_number(sink: &mut Sink, at: At, text: &str) {
+    at.error(sink, format!("expected a number, found `{text}`"));
 }
 
 /// A number cell; text is accepted with a decimal comma ("0,8") as spreadsheets export it.
+/// Whether it is finite and in range is the partner builder's to say.
 fn number(cell: &Cell) -> Option<f64> {
     match cell {
-        Cell::Number(n) => Some(*n).filter(|n| n.is_finite()),
-        Cell::Text(t) => t
-            .trim()
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite()),
+        Cell::Number(n) => Some(*n),
+        Cell::Text(t) => t.trim().replace(',', ".").parse::<f64>().ok(),
         Cell::Empty => None,
     }
 }
@@ -484,8 +424,14 @@ mod tests {
             has("unknown sector `goverment` (did you mean `government`?)"),
             "{text:#?}"
         );
-        assert!(has("capacity `two`"), "{text:#?}");
-        assert!(has("strength `1.5`"), "{text:#?}");
+        assert!(
+            has("column C (capacity): expected a number, found `two`"),
+            "{text:#?}"
+        );
+        assert!(
+            has("column D (regulatory_oversight): 1.5 is out of range: expected 0 to 1"),
+            "{text:#?}"
+        );
         assert!(
             has("unknown role `public_finance` (did you mean `public_financing`?)"),
             "{text:#?}"
