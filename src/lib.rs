@@ -29,6 +29,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod brief;
+pub mod cases;
 pub mod cli;
 pub mod commands;
 pub mod compare;

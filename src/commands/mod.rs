@@ -11,6 +11,7 @@ mod rules;
 mod solve;
 mod summarize;
 mod sweep;
+mod test;
 mod value;
 
 use crate::Error;
@@ -54,6 +55,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Fragility(args) => explore::fragility(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Brief(args) => brief::run(args),
         Command::Sweep(args) => sweep::run(args, cli.quiet),
@@ -111,9 +113,11 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
             ],
             out(&a.output),
         ),
-        Command::Merge(_) | Command::Sweep(_) | Command::Check(_) | Command::Rules(_) => {
-            (Vec::new(), Vec::new())
-        }
+        Command::Merge(_)
+        | Command::Sweep(_)
+        | Command::Check(_)
+        | Command::Rules(_)
+        | Command::Test(_) => (Vec::new(), Vec::new()),
     }
 }
 

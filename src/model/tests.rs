@@ -18,8 +18,8 @@ fn line_up(kb: &KnowledgeBase, text: &str) -> LineUp {
 const DRIFT: &str = r#"Scenario(name: "t",
     needs: [Need(role: "commercialisation", importance: 3), Need(role: "community_outreach", importance: 4), Need(role: "policy_framework")],
     partners: [
-        Partner(id: "ngo", sector: "civil_society", capabilities: { "customer_centric_approach": 0.8 }),
-        Partner(id: "se", sector: "civil_society", attributes: ["social_enterprise"], capabilities: { "customer_centric_approach": 0.8 }),
+        Partner(id: "ngo", sector: "civil_society", capabilities: { "customer_centric_approach": 0.8, "efficient_scaling_practice": 0.7, "standards_and_business_practices": 0.6 }),
+        Partner(id: "se", sector: "civil_society", attributes: ["social_enterprise"], capabilities: { "customer_centric_approach": 0.8, "efficient_scaling_practice": 0.7, "standards_and_business_practices": 0.6 }),
         Partner(id: "acme", sector: "business"),
     ])"#;
 
@@ -34,16 +34,15 @@ fn fit_is_the_weighted_mean_of_strengths_over_the_roles_needs() {
         .iter()
         .position(|n| kb.role(n.role).id == "commercialisation")
         .unwrap();
-    // commercialisation needs customer_centric_approach at 3/10; the NGO states 0.8 and has
-    // none of the other needed capabilities by default.
-    assert!(
-        (p.fit[ngo][j] - 0.3 * 0.8).abs() < 1e-12,
-        "{}",
-        p.fit[ngo][j]
-    );
+    // commercialisation needs efficient_scaling_practice and customer_centric_approach at 3/10
+    // each and standards_and_business_practices at 2/10; the NGO states them (counted in full)
+    // and has none of the other needed capabilities by default.
+    let stated = 0.3 * 0.7 + 0.3 * 0.8 + 0.2 * 0.6;
+    assert!((p.fit[ngo][j] - stated).abs() < 1e-12, "{}", p.fit[ngo][j]);
+    // A business states nothing: its sector's defaults count at the assumed weight.
     let acme = p.partners.iter().position(|x| x.id == "acme").unwrap();
     assert!(
-        (p.fit[acme][j] - 0.79).abs() < 1e-9,
+        (p.fit[acme][j] - 0.79 * kb.settings.assumed_weight).abs() < 1e-9,
         "business defaults: {}",
         p.fit[acme][j]
     );
@@ -65,7 +64,15 @@ fn rules_match_the_partners_and_roles_their_conditions_name() {
                     if p.partners[partner].id == id && p.role_id(need) == "commercialisation")
         })
     };
-    assert!(on(drift, "ngo"));
+    // Mission drift is flagged high, so the rule avoids it: the pair is kept out unless pinned.
+    let (ngo, j) = (
+        p.partners.iter().position(|x| x.id == "ngo").unwrap(),
+        p.needs
+            .iter()
+            .position(|n| kb.role(n.role).id == "commercialisation")
+            .unwrap(),
+    );
+    assert_eq!(p.blocked[ngo][j], Some(Block::Avoided(drift)));
     assert!(
         !on(drift, "se"),
         "a social enterprise is exempt from the plain drift rule"
@@ -103,6 +110,84 @@ fn a_forbidding_rule_removes_the_pair_unless_a_pin_asks_for_it() {
     );
     assert!(m.rows.iter().any(|r| matches!(r.origin, Origin::Forbid(_))));
     assert!(m.rows.iter().any(|r| matches!(r.origin, Origin::Pin(_))));
+}
+
+#[test]
+fn an_avoiding_rule_keeps_the_pair_out_unless_a_pin_asks_for_it_and_then_prices_it() {
+    let kb = kb();
+    let drift = kb.rule_by_id("civil_society_commercial_role").unwrap();
+    let pinned = DRIFT.replace(
+        "    ])",
+        "    ], pins: [Pin(partner: \"ngo\", role: \"commercialisation\")])",
+    );
+    let p = Problem::new(&kb, &line_up(&kb, &pinned));
+    let ngo = p.partners.iter().position(|x| x.id == "ngo").unwrap();
+    let j = p
+        .needs
+        .iter()
+        .position(|n| kb.role(n.role).id == "commercialisation")
+        .unwrap();
+    assert_eq!(p.blocked[ngo][j], None, "the pin overrides the avoid");
+    let m = build(&p);
+    assert!(
+        !m.rows.iter().any(|r| matches!(r.origin, Origin::Forbid(_))),
+        "no contradiction: a pin may override an avoid"
+    );
+    let inst = p
+        .instances
+        .iter()
+        .find(|i| {
+            i.rule == drift && matches!(i.subject, Subject::Holds { partner, .. } if partner == ngo)
+        })
+        .expect("the breach is priced and flagged");
+    assert!(p.weight(inst) < 0.0);
+    // Priced per importance point of the role at stake (commercialisation: 3).
+    assert!((p.weight(inst) + kb.rule(drift).effect.penalty * 3.0).abs() < 1e-12);
+}
+
+/// A grantee's rules depend on its funder being at the table: cutting the funder out of a
+/// coalition gives the problem of the smaller line-up, as everywhere else.
+#[test]
+fn restricting_away_a_grantees_funder_gives_the_smaller_line_ups_problem() {
+    let kb = kb();
+    let text = r#"Scenario(name: "t",
+        needs: [Need(role: "independent_evaluation", importance: 4), Need(role: "catalytic_funding", importance: 3)],
+        partners: [
+            Partner(id: "fund", sector: "impact_investor", funds: ["catalytic_funding"]),
+            Partner(id: "uni", sector: "academia", funded_by: ["fund"]),
+        ])"#;
+    let full = Problem::new(&kb, &line_up(&kb, text));
+    let uni = full.partners.iter().position(|x| x.id == "uni").unwrap();
+    let eval = full
+        .needs
+        .iter()
+        .position(|n| kb.role(n.role).id == "independent_evaluation")
+        .unwrap();
+    assert!(
+        full.is_avoided(uni, eval),
+        "a grantee does not evaluate its funder's programme"
+    );
+    let keep: Vec<bool> = full.partners.iter().map(|x| x.id == "uni").collect();
+    let cut = full.restrict(&keep);
+    // The funder named in `funded_by` must be in the scenario, so the smaller line-up is the
+    // variant without it.
+    let variant = format!(
+        "{}, variants: [Variant(name: \"v\", remove: [\"fund\"])])",
+        text.trim_end_matches(')')
+    );
+    let scenario = crate::validate_scenario(
+        &kb,
+        &Document::parse(Source::new("t.ron", variant.as_str())),
+    )
+    .unwrap();
+    let smaller = Problem::new(&kb, &scenario.line_up(&scenario.variants[0]));
+    assert!(
+        !cut.is_avoided(0, eval),
+        "without the funder, it may evaluate"
+    );
+    assert_eq!(cut.blocked, smaller.blocked);
+    assert_eq!(cut.instances, smaller.instances);
+    assert_eq!(cut.fit, smaller.fit);
 }
 
 #[test]

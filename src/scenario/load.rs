@@ -54,6 +54,7 @@ pub fn load_with(
             kb,
             sink: &mut sink,
             extra,
+            funders: Vec::new(),
         }
         .scenario(node),
         Err(e) => {
@@ -77,6 +78,7 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
                 kb,
                 sink: &mut sink,
                 extra: &[],
+                funders: Vec::new(),
             }
             .partner(node, "")
             .1
@@ -89,6 +91,39 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
     drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (partner.filter(|_| ok), diags)
+}
+
+/// Validates a scenario written inside another document (a case's `given: Scenario(...)`),
+/// reporting into that document's sink so positions point into the file the user wrote.
+/// `None` when the scenario has errors.
+pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Scenario> {
+    let errors = |sink: &Sink| sink.out.iter().filter(|d| d.is_error()).count();
+    let before = errors(sink);
+    let scenario = Loader {
+        kb,
+        sink: &mut *sink,
+        extra: &[],
+        funders: Vec::new(),
+    }
+    .scenario(node);
+    scenario.filter(|_| errors(sink) == before)
+}
+
+/// Validates one `Partner(...)` written inside another document (a case's `With(...)` what-if).
+pub fn load_partner_node(
+    kb: &KnowledgeBase,
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+) -> Option<Partner> {
+    Loader {
+        kb,
+        sink,
+        extra: &[],
+        funders: Vec::new(),
+    }
+    .partner(node, path)
+    .1
 }
 
 /// About how many tests matching the rules of `kb` against a line-up evaluates: each rule's
@@ -122,8 +157,11 @@ pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
 }
 
 /// Where a RON value is: its span and field path.
-fn span_at(span: Span, path: &str) -> At<'_> {
-    At::Span { span, path }
+fn span_at(span: Span, path: &str) -> At {
+    At::Span {
+        span,
+        path: path.to_string(),
+    }
 }
 
 struct Loader<'k, 's, 'a> {
@@ -131,6 +169,8 @@ struct Loader<'k, 's, 'a> {
     sink: &'s mut Sink<'a>,
     /// Partners from elsewhere (a spreadsheet) that complete the file's own.
     extra: &'k [Partner],
+    /// Every `funded_by` entry read, checked against the scenario's partners at the end.
+    funders: Vec<(Spanned<String>, String)>,
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -227,6 +267,7 @@ impl Loader<'_, '_, '_> {
             Some(n) => self.variants(n, &partners, &needs),
             None => Vec::new(),
         };
+        self.check_funders(&partners, &candidates, &variants, f.span);
         let largest = variants
             .iter()
             .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
@@ -485,10 +526,23 @@ impl Loader<'_, '_, '_> {
                 p.name(self.sink, span_at(s.span, &at), &s.value);
             }
         }
-        if let Some(n) = f.require(self.sink, "sector") {
+        // The organisation type names the sector, so `sector` may be left out beside it.
+        let type_node = f.take("type");
+        let sector_node = if type_node.is_some() {
+            f.take("sector")
+        } else {
+            f.require(self.sink, "sector")
+        };
+        if let Some(n) = sector_node {
             let at = f.at("sector");
             if let Some(s) = read::string(self.sink, n, &at) {
                 p.sector(kb, self.sink, span_at(s.span, &at), &s.value);
+            }
+        }
+        if let Some(n) = type_node {
+            let at = f.at("type");
+            if let Some(s) = read::string(self.sink, n, &at) {
+                p.org_type(kb, self.sink, span_at(s.span, &at), &s.value);
             }
         }
         if let Some(n) = f.take("capacity") {
@@ -507,16 +561,27 @@ impl Loader<'_, '_, '_> {
                 }
             }
         }
-        for (field, list) in [("refuses", RoleList::Refuses), ("funds", RoleList::Funds)] {
+        for (field, list) in [
+            ("refuses", RoleList::Refuses),
+            ("funds", RoleList::Funds),
+            ("supplies", RoleList::Supplies),
+        ] {
             self.each_string(&mut f, field, |sink, s, at| {
                 p.role(kb, sink, span_at(s.span, at), list, &s.value)
             });
         }
+        let mut funders = Vec::new();
+        self.each_string(&mut f, "funded_by", |sink, s, at| {
+            if p.funded_by(sink, span_at(s.span, at), &s.value).is_some() {
+                funders.push((s, at.to_string()));
+            }
+        });
+        self.funders.extend(funders);
         self.each_string(&mut f, "attributes", |sink, s, at| {
             p.attribute(kb, sink, span_at(s.span, at), &s.value)
         });
         f.finish(self.sink);
-        (id, p.build(kb))
+        (id, p.build(kb, self.sink))
     }
 
     /// Calls `each` with every string of the list in `field` (if given), and its path.
@@ -538,6 +603,48 @@ impl Loader<'_, '_, '_> {
             let ipath = index_path(&lpath, i);
             if let Some(s) = read::string(self.sink, item, &ipath) {
                 each(self.sink, s, &ipath);
+            }
+        }
+    }
+
+    /// Each `funded_by` names an organisation of the scenario: a partner, a candidate, or a
+    /// partner a variant adds (a typo would otherwise leave the relation silently unused).
+    fn check_funders(
+        &mut self,
+        partners: &[Partner],
+        candidates: &[Partner],
+        variants: &[Variant],
+        span: crate::source::Span,
+    ) {
+        let known: Vec<&str> = partners
+            .iter()
+            .chain(candidates)
+            .chain(variants.iter().flat_map(|v| &v.add))
+            .map(|p| p.id.as_str())
+            .collect();
+        for p in self.extra {
+            for funder in p.funded_by.iter().filter(|f| !known.contains(&f.as_str())) {
+                self.sink
+                    .error(
+                        span,
+                        "partners",
+                        format!(
+                            "partner `{}` of the partner sheet is funded by `{funder}`, which is not in the scenario",
+                            p.id
+                        ),
+                    )
+                    .suggest(funder, known.iter().copied());
+            }
+        }
+        for (funder, path) in std::mem::take(&mut self.funders) {
+            if !known.contains(&funder.value.as_str()) {
+                self.sink
+                    .error(
+                        funder.span,
+                        &path,
+                        format!("no partner `{}` in the scenario", funder.value),
+                    )
+                    .suggest(&funder.value, known.iter().copied());
             }
         }
     }

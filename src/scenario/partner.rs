@@ -7,30 +7,25 @@
 //!
 //! A new partner field is one more method here, called by both readers.
 
-use super::{LIMITS, Partner};
+use super::{LIMITS, Partner, type_by_id};
 use crate::diag::{Diagnostic, Sink};
-use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx};
+use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx, TypeIx};
 use crate::source::Span;
 
-/// Where a value was written, to report a problem with it: a span of a RON file, or a cell.
-pub enum At<'p> {
-    Span {
-        span: Span,
-        path: &'p str,
-    },
-    Cell {
-        row: u32,
-        column: u32,
-        path: &'p str,
-    },
+/// Where a value was written, to report a problem with it: a span of a RON file (and its field
+/// path), or a cell of a sheet (and where it is in words).
+#[derive(Debug, Clone)]
+pub enum At {
+    Span { span: Span, path: String },
+    Cell { row: u32, column: u32, path: String },
 }
 
-impl At<'_> {
+impl At {
     /// Reports a problem with the value written here.
     pub fn error<'s>(&self, sink: &'s mut Sink, message: String) -> &'s mut Diagnostic {
-        match *self {
-            At::Span { span, path } => sink.error(span, path, message),
-            At::Cell { row, column, path } => sink.error_at(row, column, path, message),
+        match self {
+            At::Span { span, path } => sink.error(*span, path, message),
+            At::Cell { row, column, path } => sink.error_at(*row, *column, path, message),
         }
     }
 }
@@ -40,6 +35,8 @@ impl At<'_> {
 pub enum RoleList {
     Refuses,
     Funds,
+    /// Roles whose product or service the partner supplies.
+    Supplies,
 }
 
 /// The fields of one partner as they are read, each checked as it is given.
@@ -48,10 +45,15 @@ pub struct PartnerFields {
     id: Option<String>,
     name: Option<String>,
     sector: Option<SectorIx>,
+    /// The organisation type, and where it was written (a sector it contradicts is reported
+    /// there).
+    org_type: Option<(TypeIx, At)>,
     capacity: Option<u32>,
     stated: Vec<(CapIx, f64)>,
     refuses: Vec<RoleIx>,
     funds: Vec<RoleIx>,
+    supplies: Vec<RoleIx>,
+    funded_by: Vec<String>,
     attributes: Vec<AttrIx>,
     /// A value was refused: the partner is not built (its problems are reported).
     refused: bool,
@@ -72,6 +74,10 @@ impl PartnerFields {
             if let Some(fix) = fix {
                 d.help(fix);
             }
+            return None;
+        }
+        if self.funded_by.iter().any(|f| f == value) {
+            self.refuse(sink, &at, "a partner cannot fund itself".into());
             return None;
         }
         self.id = Some(value.to_string());
@@ -96,6 +102,39 @@ impl PartnerFields {
             Some(s) => self.sector = Some(s),
             None => self.unknown(sink, at, "sector", value, kb.sectors.iter().map(|s| &s.id)),
         }
+    }
+
+    /// The organisation type (`national_ministry`, `university`, ...): it names the sector, which
+    /// may then be left out, and sets the default strengths.
+    pub fn org_type(&mut self, kb: &KnowledgeBase, sink: &mut Sink, at: At, value: &str) {
+        match type_by_id(kb, value) {
+            Ok(t) => self.org_type = Some((t, at)),
+            Err(message) => {
+                self.refuse(sink, &at, message)
+                    .suggest(value, kb.types.iter().map(|t| t.id.as_str()));
+            }
+        }
+    }
+
+    /// An organisation that funds the partner: a partner id (checked against the scenario's
+    /// organisations by the scenario's reader). Returns it when it is new.
+    pub fn funded_by(&mut self, sink: &mut Sink, at: At, value: &str) -> Option<String> {
+        if let Some((problem, fix)) = crate::valid::id(value) {
+            let d = self.refuse(sink, &at, problem);
+            if let Some(fix) = fix {
+                d.help(fix);
+            }
+            return None;
+        }
+        if self.id.as_deref() == Some(value) {
+            self.refuse(sink, &at, "a partner cannot fund itself".into());
+            return None;
+        }
+        if self.funded_by.iter().any(|f| f == value) {
+            return None;
+        }
+        self.funded_by.push(value.to_string());
+        Some(value.to_string())
     }
 
     /// Most roles the partner takes: a whole number from 0 to 100.
@@ -153,6 +192,7 @@ impl PartnerFields {
         let roles = match list {
             RoleList::Refuses => &mut self.refuses,
             RoleList::Funds => &mut self.funds,
+            RoleList::Supplies => &mut self.supplies,
         };
         if !roles.contains(&role) {
             roles.push(role);
@@ -171,23 +211,55 @@ impl PartnerFields {
         }
     }
 
-    /// The partner, when every value given was valid and its id and sector were given, with
-    /// defaults for the rest (each problem has been reported).
-    pub fn build(self, kb: &KnowledgeBase) -> Option<Partner> {
+    /// The partner, when every value given was valid and its id and a sector (or a type) were
+    /// given, with defaults for the rest. A type of another sector than the one written is
+    /// reported here, at the type.
+    pub fn build(mut self, kb: &KnowledgeBase, sink: &mut Sink) -> Option<Partner> {
+        if let (Some((t, at)), Some(s)) = (self.org_type.clone(), self.sector) {
+            let ty = &kb.types[t.index()];
+            if ty.sector != s {
+                let of_sector: Vec<&str> = kb
+                    .types
+                    .iter()
+                    .filter(|x| x.sector == s)
+                    .map(|x| x.id.as_str())
+                    .collect();
+                let message = format!(
+                    "type `{}` belongs to {}, but the partner's sector is {}",
+                    ty.id,
+                    kb.sector(ty.sector).id,
+                    kb.sector(s).id
+                );
+                let types = if of_sector.is_empty() {
+                    "none".to_string()
+                } else {
+                    of_sector.join(", ")
+                };
+                self.refuse(sink, &at, message)
+                    .help(format!("{} types: {types}", kb.sector(s).id));
+            }
+        }
         if self.refused {
             return None;
         }
-        let (id, sector) = (self.id?, self.sector?);
+        let org_type = self.org_type.map(|(t, _)| t);
+        let sector = self
+            .sector
+            .or_else(|| org_type.map(|t| kb.types[t.index()].sector))?;
+        let id = self.id?;
         let mut p = Partner {
             name: self.name.unwrap_or_else(|| id.clone()),
             id,
             sector,
+            org_type,
             capacity: self.capacity.unwrap_or(kb.settings.default_capacity),
             strengths: Vec::new(),
             stated: Vec::new(),
             refuses: self.refuses,
             attributes: self.attributes,
             funds: self.funds,
+            funded_by: self.funded_by,
+            supplies: self.supplies,
         };
         p.set_strengths(kb, &self.stated);
         Some(p)
@@ -203,9 +275,9 @@ impl PartnerFields {
         self.id.is_some()
     }
 
-    /// Whether a valid sector was given.
+    /// Whether a valid sector, or a type that names one, was given.
     pub fn has_sector(&self) -> bool {
-        self.sector.is_some()
+        self.sector.is_some() || self.org_type.is_some()
     }
 
     /// "unknown sector `goverment`", with the closest known id.

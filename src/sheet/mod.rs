@@ -13,13 +13,16 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
-const FIXED: [&str; 7] = [
+const FIXED: [&str; 10] = [
     "id",
     "name",
     "sector",
+    "type",
     "capacity",
     "refuses",
     "funds",
+    "funded_by",
+    "supplies",
     "attributes",
 ];
 
@@ -94,7 +97,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
 fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<Vec<Partner>> {
     if rep.header.iter().all(String::is_empty) {
         rep.whole(
-            "the sheet is empty: its first row must name the columns (id, name, sector, capacity, capabilities, refuses, funds, attributes)",
+            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
         );
         return None;
     }
@@ -113,7 +116,7 @@ fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<
         } else if name.is_empty() {
             Column::Unknown
         } else {
-            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, capacity, refuses, funds, attributes or a capability id"));
+            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, attributes or a capability id"));
             if let Some(c) = closest(&key, known.iter().copied()) {
                 e.help(format!("did you mean `{c}`?"));
             }
@@ -124,7 +127,12 @@ fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<
         }
         columns.push(column);
     }
+    let sector_known = columns.contains(&Column::Fixed("type"));
     for required in ["id", "sector"] {
+        // A partner's organisation type names its sector.
+        if required == "sector" && sector_known {
+            continue;
+        }
         if !columns.contains(&Column::Fixed(required)) {
             rep.whole(format!("the sheet has no `{required}` column"));
         }
@@ -196,7 +204,7 @@ fn partner_row(
         let at = || At::Cell {
             row: row as u32 + 1,
             column: col as u32 + 1,
-            path: &place,
+            path: place.clone(),
         };
         let sink = &mut rep.sink;
         match column {
@@ -207,11 +215,17 @@ fn partner_row(
                 Some(v) => p.capacity(sink, at(), v),
                 None => not_a_number(sink, at(), &text),
             },
-            Column::Fixed(list @ ("refuses" | "funds")) => {
-                let list = if *list == "refuses" {
-                    RoleList::Refuses
-                } else {
-                    RoleList::Funds
+            Column::Fixed("type") => p.org_type(kb, sink, at(), &text),
+            Column::Fixed("funded_by") => {
+                for f in ids(cell) {
+                    p.funded_by(sink, at(), &f);
+                }
+            }
+            Column::Fixed(list @ ("refuses" | "funds" | "supplies")) => {
+                let list = match *list {
+                    "refuses" => RoleList::Refuses,
+                    "funds" => RoleList::Funds,
+                    _ => RoleList::Supplies,
                 };
                 for r in ids(cell) {
                     p.role(kb, sink, at(), list, &r);
@@ -241,7 +255,7 @@ fn partner_row(
     if !p.refused() && !p.has_sector() {
         rep.error(row, first("sector"), "the partner has no sector".into());
     }
-    let partner = p.build(kb);
+    let partner = p.build(kb, &mut rep.sink);
     id.map(|id| (id, partner))
 }
 
@@ -298,6 +312,9 @@ pub fn scenario_ron(
             kb.sector(p.sector).id,
             p.capacity
         );
+        if let Some(t) = p.org_type {
+            let _ = writeln!(out, "            type: {:?},", kb.types[t.index()].id);
+        }
         if !p.stated.is_empty() {
             let caps: Vec<String> = p
                 .stated
@@ -306,7 +323,11 @@ pub fn scenario_ron(
                 .collect();
             let _ = writeln!(out, "            capabilities: {{ {} }},", caps.join(", "));
         }
-        for (field, roles) in [("refuses", &p.refuses), ("funds", &p.funds)] {
+        for (field, roles) in [
+            ("refuses", &p.refuses),
+            ("funds", &p.funds),
+            ("supplies", &p.supplies),
+        ] {
             if !roles.is_empty() {
                 let _ = writeln!(
                     out,
@@ -314,6 +335,13 @@ pub fn scenario_ron(
                     list(roles.iter().map(|r| kb.role(*r).id.as_str()).collect())
                 );
             }
+        }
+        if !p.funded_by.is_empty() {
+            let _ = writeln!(
+                out,
+                "            funded_by: [{}],",
+                list(p.funded_by.iter().map(String::as_str).collect())
+            );
         }
         if !p.attributes.is_empty() {
             let _ = writeln!(
@@ -355,6 +383,69 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// The organisation type names the sector (which may then be left empty) and sets the
+    /// defaults; `funded_by` and `supplies` carry the partner's relations, and `import` writes
+    /// them back.
+    #[test]
+    fn types_and_relations_come_from_their_columns() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type", "funded_by", "supplies"],
+            &["city", "", "municipal_government", "", ""],
+            &[
+                "ngo",
+                "civil_society",
+                "",
+                "fund; city",
+                "technology_platform",
+            ],
+            &["fund", "impact_investor", "", "", ""],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(diags.is_empty(), "{diags:?}");
+        let p = p.unwrap();
+        assert_eq!(kb.sector(p[0].sector).id, "government");
+        let reg = kb.capability_by_id("regulatory_oversight").unwrap();
+        assert_eq!(
+            p[0].strength(reg),
+            0.3,
+            "a municipality's default, not a ministry's"
+        );
+        assert_eq!(p[1].funded_by, ["fund", "city"]);
+        assert_eq!(
+            p[1].supplies,
+            [kb.role_by_id("technology_platform").unwrap()]
+        );
+        let ron = scenario_ron(&kb, "t", "sheet.csv", &[], &p);
+        assert!(ron.contains("type: \"municipal_government\""), "{ron}");
+        assert!(ron.contains("funded_by: [\"fund\", \"city\"]"), "{ron}");
+        assert!(ron.contains("supplies: [\"technology_platform\"]"), "{ron}");
+    }
+
+    #[test]
+    fn a_type_of_another_sector_is_reported_by_row_and_column() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type"],
+            &["uni", "academia", "insurer"],
+            &["moh", "government", "national_ministy"],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(p.is_none());
+        assert!(
+            diags.iter().any(|d| (d.line, d.column) == (2, 3)
+                && d.message.contains("type `insurer` belongs to business")),
+            "{diags:?}"
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("national_ministy")
+                && d.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("national_ministry"))),
+            "{diags:?}"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ fn state(c: &Cell) -> &'static str {
         (true, true, _) => "lead",
         (true, false, _) => "support",
         (false, _, true) => "blocked",
+        _ if c.avoided => "avoided",
         _ => "open",
     }
 }
@@ -228,6 +229,7 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
         "lead" => "leads the role".to_string(),
         "support" => "supports the role".to_string(),
         "blocked" => "refused, or forbidden by a rule".to_string(),
+        "avoided" => "kept out by a logic rule or the fit floor (a pin would override)".to_string(),
         _ => "not in this role".to_string(),
     };
     let flag = c
@@ -272,6 +274,13 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
         rect.push(("fill", &colour));
         if c.held {
             rect.extend([("stroke", "#10243e"), ("stroke-width", "2.5"), ("rx", "3")]);
+        } else if state == "avoided" {
+            // Dashed and faint: possible only if the facilitator pins it.
+            rect.extend([
+                ("fill-opacity", "0.2"),
+                ("stroke", "#8a96a3"),
+                ("stroke-dasharray", "3 2"),
+            ]);
         } else {
             rect.push(("fill-opacity", "0.45"));
         }
@@ -371,6 +380,23 @@ pub fn matrix_legend(h: &mut Html) {
         );
     });
     h.text(" refused or forbidden by a rule");
+    h.close();
+    h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
+            "rect",
+            &[
+                ("x", "1"),
+                ("y", "1"),
+                ("width", "12"),
+                ("height", "12"),
+                ("fill", "#eceff3"),
+                ("stroke", "#8a96a3"),
+                ("stroke-dasharray", "3 2"),
+            ],
+        );
+    });
+    h.text(" dashed: kept out by a logic rule or the fit floor (a pin would override)");
     h.close();
     h.open("li", &[]);
     h.text("flag: ");
