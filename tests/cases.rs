@@ -246,3 +246,38 @@ fn rolefit_check_reads_a_case_as_rolefit_test_does() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Found while merging issue 15 with the expert cases: like a sweep file, a case file could
+/// name any path as its scenario (`/etc/shadow`), and the syntax error quoted its first line.
+/// Only `.ron` files (and rule directories) are read for a case.
+#[test]
+fn a_case_naming_a_file_that_is_not_ron_never_reads_or_quotes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root:SECRET-HASH:19000:0:99999:7:::\n").unwrap();
+    for (field, why) in [
+        (r#"given: "secret.txt""#, "a scenario is a `.ron` file"),
+        (
+            r#"given: "secret.ron", rules: "secret.txt""#,
+            "rules are a directory of `.ron` files or one `.ron` file",
+        ),
+    ] {
+        let case = dir.path().join("peek.ron");
+        std::fs::write(
+            &case,
+            format!(
+                r#"Case(name: "peek", sources: ["a test"], {field}, expect: [Status(optimal)])"#
+            ),
+        )
+        .unwrap();
+        let out = rolefit().arg("test").arg(&case).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains(why), "{text}");
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+}

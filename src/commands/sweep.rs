@@ -201,20 +201,6 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<Compiled,
 /// A valid sweep (if it is valid), and its diagnostics.
 pub type Loaded = (Option<Compiled>, Vec<Diagnostic>);
 
-/// Why a file a sweep names is not read: a sweep file may come from someone else, and only
-/// rolefit's own kinds of files are opened for it (not `/etc/shadow`, whose first line a
-/// syntax error would quote).
-fn not_ron(path: &Path, directory_allowed: bool) -> Option<&'static str> {
-    if directory_allowed && path.is_dir() {
-        return None;
-    }
-    match path.extension() {
-        Some(e) if e == "ron" => None,
-        _ if directory_allowed => Some("rules are a directory of `.ron` files or one `.ron` file"),
-        _ => Some("a scenario is a `.ron` file"),
-    }
-}
-
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
 pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Error> {
@@ -253,7 +239,7 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
     };
     if let Some(dir) = &draft.rules {
         let rules = relative(path, &dir.value);
-        match not_ron(&rules, true) {
+        match crate::load::only_ron(&rules, true) {
             Some(why) => errors.push(cannot_read(dir.span, "rules", "rules", &why)),
             None => match read_rules(&rules) {
                 Ok(sources) => {
@@ -271,7 +257,7 @@ pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Erro
     let mut scenario_docs = Vec::new();
     for (i, s) in draft.scenarios.iter().enumerate() {
         let file = relative(path, &s.value);
-        if let Some(why) = not_ron(&file, false) {
+        if let Some(why) = crate::load::only_ron(&file, false) {
             errors.push(cannot_read(
                 s.span,
                 &format!("scenarios[{i}]"),

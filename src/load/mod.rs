@@ -147,6 +147,20 @@ pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
+/// Why a file another file names (a sweep's or a case's scenario or rules) is not read, if it
+/// is not: such files may come from someone else, and only rolefit's own kinds of files are
+/// opened for them (not `/etc/shadow`, whose first line a syntax error would quote).
+pub fn only_ron(path: &Path, directory_allowed: bool) -> Option<&'static str> {
+    if directory_allowed && path.is_dir() {
+        return None;
+    }
+    match path.extension() {
+        Some(e) if e == "ron" => None,
+        _ if directory_allowed => Some("rules are a directory of `.ron` files or one `.ron` file"),
+        _ => Some("a scenario is a `.ron` file"),
+    }
+}
+
 /// Reads the files of a rule directory (see [`rule_files`]).
 pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
     rule_files(path)?
