@@ -41,11 +41,8 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// Runs a parsed command line; the `Ok` value is the exit status.
 pub fn run(cli: &Cli) -> Result<u8, Error> {
     QUIET.store(cli.quiet, Ordering::Relaxed);
+    // `-` (standard output) is no file an input can be, but two outputs both `-` would mix.
     let (inputs, outputs) = files_of(&cli.command);
-    let outputs: Vec<&Path> = outputs
-        .into_iter()
-        .filter(|o| *o != Path::new("-"))
-        .collect();
     crate::output::refuse_inputs(&outputs, &inputs)?;
     match &cli.command {
         Command::Solve(args) => solve::run(args),
