@@ -74,7 +74,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(table.rows.len() <= MAX_ROWS, "{} rows", table.rows.len());
     assert!(table.rows.iter().all(|r| r.len() <= MAX_COLUMNS));
     assert!(table.rows.iter().filter(|r| !r.is_empty()).count() <= MAX_DATA_ROWS);
-    let (partners, diags) = rolefit::sheet::partners(kb(), &table);
+    let (partners, diags) =
+        rolefit::sheet::partners(kb(), &table, rolefit::sheet::Funders::InTheSheet);
     for d in &diags {
         let shown = d.render(true);
         assert!(!shown.contains("\u{1b}]"), "an escape sequence from the sheet: {shown:?}");

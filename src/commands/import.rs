@@ -93,7 +93,7 @@ pub fn run(args: &ImportArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
     let needs = needs(&kb, args.needs.as_deref())?;
     let table = crate::load::read_table(&args.sheet)?;
-    let partners = match crate::sheet::partners(&kb, &table) {
+    let partners = match crate::sheet::partners(&kb, &table, crate::sheet::Funders::InTheSheet) {
         (Some(p), warnings) => {
             super::show_warnings(&warnings);
             p

@@ -23,6 +23,7 @@ use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, RoleIx, Severity};
 use crate::load::{Document, read_rules, read_source, rule_files};
 use crate::scenario::{LineUp, Scenario, WhatIf};
+use crate::sheet::Funders;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -344,7 +345,7 @@ pub fn load_scenario(
     t.stage("validate", || {
         let kb = validated_knowledge(rule_docs)?;
         let extra = match &sheet {
-            Some(table) => match crate::sheet::partners(&kb, table) {
+            Some(table) => match crate::sheet::partners(&kb, table, Funders::OfTheScenario) {
                 (Some(p), warnings) => {
                     show_warnings(&warnings);
                     p

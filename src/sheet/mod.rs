@@ -73,9 +73,23 @@ impl Report<'_, '_> {
     }
 }
 
+/// What the partners of a sheet may be funded by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Funders {
+    /// Any organisation of the scenario the sheet joins (`--partners`; the scenario checks).
+    OfTheScenario,
+    /// Partners of the sheet itself (`import`, whose scenario is the sheet): what `import`
+    /// writes must validate.
+    InTheSheet,
+}
+
 /// Reads the partners of a sheet; `None` when any cell is wrong (all problems are listed).
 /// Each cell is validated by the same [`PartnerFields`] a RON `Partner(...)` is.
-pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec<Diagnostic>) {
+pub fn partners(
+    kb: &KnowledgeBase,
+    table: &Table,
+    funders: Funders,
+) -> (Option<Vec<Partner>>, Vec<Diagnostic>) {
     let header: Vec<String> = table
         .rows
         .first()
@@ -88,13 +102,18 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
             sink: Sink::new(&src, &mut diags),
             header: &header,
         };
-        read_partners(kb, table, &mut rep)
+        read_partners(kb, table, &mut rep, funders)
     };
     let ok = !diags.iter().any(Diagnostic::is_error);
     (out.filter(|_| ok), diags)
 }
 
-fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<Vec<Partner>> {
+fn read_partners(
+    kb: &KnowledgeBase,
+    table: &Table,
+    rep: &mut Report,
+    funders: Funders,
+) -> Option<Vec<Partner>> {
     if rep.header.iter().all(String::is_empty) {
         rep.whole(
             "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
@@ -170,7 +189,38 @@ fn read_partners(kb: &KnowledgeBase, table: &Table, rep: &mut Report) -> Option<
         }
         out.extend(p);
     }
+    if funders == Funders::InTheSheet {
+        funders_in_the_sheet(table, &columns, &seen, rep);
+    }
     Some(out)
+}
+
+/// Each `funded_by` of a sheet imported on its own names a partner of the sheet (as a
+/// scenario's `funded_by` names one of the scenario's).
+fn funders_in_the_sheet(
+    table: &Table,
+    columns: &[Column],
+    ids_in_sheet: &HashSet<String>,
+    rep: &mut Report,
+) {
+    let Some(col) = columns
+        .iter()
+        .position(|c| *c == Column::Fixed("funded_by"))
+    else {
+        return;
+    };
+    let known: Vec<&str> = ids_in_sheet.iter().map(String::as_str).collect();
+    for (row, cells) in table.rows.iter().enumerate().skip(1) {
+        let Some(cell) = cells.get(col) else {
+            continue;
+        };
+        for funder in ids(cell) {
+            if crate::valid::id(&funder).is_none() && !ids_in_sheet.contains(&funder) {
+                rep.error(row, col, format!("no partner `{funder}` in the sheet"))
+                    .suggest(&funder, known.iter().copied());
+            }
+        }
+    }
 }
 
 /// A list cell: ids separated by `;`, `,` or spaces.
@@ -403,7 +453,7 @@ mod tests {
             ],
             &["fund", "impact_investor", "", "", ""],
         ]);
-        let (p, diags) = partners(&kb, &t);
+        let (p, diags) = partners(&kb, &t, Funders::InTheSheet);
         assert!(diags.is_empty(), "{diags:?}");
         let p = p.unwrap();
         assert_eq!(kb.sector(p[0].sector).id, "government");
@@ -424,6 +474,31 @@ mod tests {
         assert!(ron.contains("supplies: [\"technology_platform\"]"), "{ron}");
     }
 
+    /// Found by the sheet fuzz target's invariant, once `funded_by` arrived: a sheet imported on
+    /// its own whose partner is funded by someone not in it made `import` write a scenario
+    /// `check` refuses. Added to a scenario (`--partners`), the scenario's partners count.
+    #[test]
+    fn an_imported_sheet_is_funded_only_by_its_own_partners() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "funded_by"],
+            &["ngo", "civil_society", "fund; gavi"],
+            &["fund", "impact_investor", ""],
+        ]);
+        let (p, diags) = partners(&kb, &t, Funders::InTheSheet);
+        assert!(p.is_none());
+        assert!(
+            diags
+                .iter()
+                .any(|d| (d.line, d.column) == (2, 3)
+                    && d.message == "no partner `gavi` in the sheet"),
+            "{diags:?}"
+        );
+        let (p, diags) = partners(&kb, &t, Funders::OfTheScenario);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(p.unwrap()[0].funded_by, ["fund", "gavi"]);
+    }
+
     #[test]
     fn a_type_of_another_sector_is_reported_by_row_and_column() {
         let kb = crate::default_knowledge_base().unwrap();
@@ -432,7 +507,7 @@ mod tests {
             &["uni", "academia", "insurer"],
             &["moh", "government", "national_ministy"],
         ]);
-        let (p, diags) = partners(&kb, &t);
+        let (p, diags) = partners(&kb, &t, Funders::InTheSheet);
         assert!(p.is_none());
         assert!(
             diags.iter().any(|d| (d.line, d.column) == (2, 3)
@@ -473,7 +548,7 @@ mod tests {
             &["", "", "", "", "", "", ""],
             &["uni", "", "academia", "", "", "", ""],
         ]);
-        let (p, diags) = partners(&kb, &t);
+        let (p, diags) = partners(&kb, &t, Funders::InTheSheet);
         assert!(diags.is_empty(), "{diags:?}");
         let p = p.unwrap();
         assert_eq!(p.len(), 2);
@@ -502,7 +577,7 @@ mod tests {
             &["moh", "government", "", "", "", ""],
             &["moh", "government", "", "", "", ""],
         ]);
-        let (p, diags) = partners(&kb, &t);
+        let (p, diags) = partners(&kb, &t, Funders::InTheSheet);
         assert!(p.is_none());
         let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
         let has = |s: &str| text.iter().any(|t| t.contains(s));
