@@ -344,3 +344,24 @@ fn import_writes_only_what_check_accepts() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("control character U+0001"));
 }
+
+/// Found by the sheet fuzz target after the checks above: a cell reference of letters only
+/// (`r="legitimacyineStr"`), or with a character after a long run of digits, passed the check
+/// (calamine refuses such a reference, but only after its arithmetic on the run overflowed: a
+/// panic in a debug build).
+#[test]
+fn a_cell_reference_of_sixteen_letters_is_refused_not_an_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, at) in [
+        ("letters.xlsx", "legitimacyineStr"),
+        ("digits.xlsx", "A99999999999x"),
+    ] {
+        let sheet = xlsx(
+            dir.path(),
+            name,
+            &sheet(&format!(r#"<row r="2">{}</row>"#, cell(at, "uni"))),
+            None,
+        );
+        refused(&sheet, "past XFD1048576");
+    }
+}

@@ -166,26 +166,29 @@ fn number(digits: &[u8]) -> Option<u64> {
     }))
 }
 
-/// A reference such as `B7` (or a row's bare `7`): its column (0 for none) and row, when it
-/// is written as calamine reads it. Anything else calamine refuses itself.
-fn parse_reference(r: &[u8]) -> Option<(u64, u64)> {
+/// A reference such as `B7` (or a row's bare `7`): its column (0 for none) and row (0 for
+/// none), read as calamine reads it: letters, then digits. Calamine refuses anything after
+/// those itself, but only once it gets there: its arithmetic on a long run of letters or
+/// digits before the stray character overflows first (the sheet fuzz target's second find,
+/// `A99999999999x`), so the runs are checked whatever follows them.
+fn reference(r: &[u8]) -> Result<(u64, u64), String> {
     let letters = r.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = r[letters..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     let column = r[..letters].iter().fold(0u64, |n, c| {
         n.saturating_mul(26)
             .saturating_add((c.to_ascii_uppercase() - b'A') as u64 + 1)
     });
-    number(&r[letters..]).map(|row| (column, row))
-}
-
-fn reference(r: &[u8]) -> Result<(u64, u64), String> {
-    match parse_reference(r) {
-        Some((column, row)) if column > LAST_COLUMN || row > LAST_ROW => Err(format!(
+    let row = number(&r[letters..letters + digits]).unwrap_or(0);
+    if column > LAST_COLUMN || row > LAST_ROW {
+        return Err(format!(
             "the cell reference {} is past XFD1048576, the last cell a workbook may have",
             String::from_utf8_lossy(r)
-        )),
-        Some(at) => Ok(at),
-        None => Ok((0, 0)),
+        ));
     }
+    Ok((column, row))
 }
 
 /// `A1:P7`: both corners within the workbook, the second not before the first.
@@ -216,7 +219,19 @@ mod tests {
         assert!(reference(b"XFE1").is_err());
         assert!(reference(b"A99999999999").is_err());
         assert!(reference(b"99999999999999999999999").is_err());
-        assert_eq!(reference(b"A1B"), Ok((0, 0)), "calamine refuses it itself");
+        assert_eq!(
+            reference(b"A1B"),
+            Ok((1, 1)),
+            "calamine refuses the `B` itself"
+        );
+        assert!(
+            reference(b"A99999999999x").is_err(),
+            "the digits before the `x` overflow"
+        );
+        assert!(
+            reference(b"AAAAAAAAAAAAAAAA1<").is_err(),
+            "so do the letters"
+        );
         assert!(dimension(b"A1:P7").is_ok());
         assert!(
             dimension(b"B2:A1")
