@@ -126,11 +126,11 @@ fn check_one(
         crate::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
     if is_sweep {
         // A sweep names its own scenarios and rules, relative to the sweep file.
-        let (compiled, diags) = super::sweep::load(file, crate::sweep::Format::Csv, true)?;
+        let (compiled, diags) = super::sweep::load(file, None, crate::sweep::Format::Csv, true)?;
         all.extend(diags);
         return Ok(compiled.map(|c| Checked::Sweep {
-            runs: c.plan.runs(),
-            factors: c.plan.spec.factors.len(),
+            runs: c.0.runs(),
+            factors: c.0.spec.factors.len(),
         }));
     }
     let is_case = matches!(&doc.root, Ok(node) if matches!(&node.kind,

@@ -4,11 +4,11 @@
 use super::{EXIT_OK, emit_err, show_warnings, threads};
 use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
-use crate::diag::{Diagnostic, Diagnostics, Level};
-use crate::kb;
-use crate::load::{Document, LoadError, read_rules, read_source, rule_files};
-use crate::sweep::manifest::MAX_SHARDS;
-use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError, spec};
+use crate::diag::Diagnostics;
+use crate::load::LoadError;
+use crate::sweep::input::{self, DesignFile, SweepSource};
+use crate::sweep::manifest::{MAX_SHARDS, ManifestDesign};
+use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,14 +26,22 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let threads = threads(args.threads)?;
-    let Compiled {
-        plan,
-        fingerprint,
-        inputs,
-    } = compile(&args.spec, format, !args.no_solve_time)?;
+    let design = args.design.as_deref().map(DesignFile::read).transpose()?;
+    let source = SweepSource::read(&args.spec)?;
+    let mut inputs = input::named_files(&source);
+    if args.spec != "-" {
+        inputs.push(PathBuf::from(&args.spec));
+    }
+    inputs.extend(args.design.iter().filter(|d| *d != "-").map(PathBuf::from));
     refuse_inputs(&args.out, &inputs)?;
+    let (plan, fingerprint) = compile(&source, design.as_ref(), format, !args.no_solve_time)?;
     let layout = Layout::new(&plan, format, !args.no_solve_time);
-    let manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
+    let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
+    manifest.design = design.as_ref().map(|d| ManifestDesign {
+        file: d.source.name.clone(),
+        sha256: d.sha256.clone(),
+        rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
+    });
     let opts = sweep::Options {
         threads,
         shard,
@@ -101,8 +109,8 @@ fn sweep_error(e: SweepError) -> Error {
 }
 
 /// A table and its companion files are written, so none may be an input of the sweep (its
-/// file, scenarios, rules, or for `merge` the shards and their manifests). `-` is refused: a
-/// table is resumed and merged from its file.
+/// file, scenarios, rules and design file, or for `merge` the shards and their manifests).
+/// `-` is refused: a table is resumed and merged from its file.
 fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
     if out == Path::new("-") {
         return Err(Error::Usage(
@@ -168,29 +176,16 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
     Ok(Shard { index, count })
 }
 
-/// A file the sweep names, relative to the sweep file's directory.
-fn relative(spec_path: &str, written: &str) -> PathBuf {
-    let p = Path::new(written);
-    if p.is_absolute() || spec_path == "-" {
-        return p.to_path_buf();
-    }
-    Path::new(spec_path)
-        .parent()
-        .map_or_else(|| p.to_path_buf(), |d| d.join(p))
-}
-
-/// A valid sweep, ready to run.
-pub struct Compiled {
-    pub plan: Plan,
-    /// Of all inputs: what `--resume` and `merge` check.
-    pub fingerprint: String,
-    /// The files read: the sweep file, its scenarios and rule files.
-    pub inputs: Vec<PathBuf>,
-}
-
-/// Reads and validates a sweep and everything it names, printing its warnings.
-pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<Compiled, Error> {
-    let (compiled, diags) = load(path, format, solve_time)?;
+/// Reads and validates a sweep, everything it names and its design file, printing its
+/// warnings; returns the plan and the fingerprint of all inputs (what `--resume` and `merge`
+/// check).
+pub fn compile(
+    source: &SweepSource,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<(Plan, String), Error> {
+    let (compiled, diags) = input::compile(source, design, format, solve_time)?;
     let Some(compiled) = compiled else {
         return Err(Error::Invalid(Diagnostics(diags)));
     };
@@ -198,126 +193,15 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<Compiled,
     Ok(compiled)
 }
 
-/// A valid sweep (if it is valid), and its diagnostics.
-pub type Loaded = (Option<Compiled>, Vec<Diagnostic>);
-
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
-pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Error> {
-    let doc = Document::parse(read_source(path)?);
-    let (draft, diags) = spec::parse(&doc);
-    let Some(draft) = draft else {
-        return Ok((None, diags));
-    };
-    let mut warnings = diags;
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut texts: Vec<Vec<u8>> = vec![
-        env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
-        doc.source.text.as_bytes().to_vec(),
-        format.name().as_bytes().to_vec(),
-        vec![u8::from(solve_time)],
-    ];
-    let cannot_read = |span, at: &str, what: &str, e: &dyn std::fmt::Display| {
-        let mut d = Diagnostic::at(
-            &doc.source,
-            Level::Error,
-            span,
-            at,
-            format!("cannot read the {what}: {e}"),
-        );
-        d.help("paths in a sweep file are relative to the sweep file's directory");
-        d
-    };
-    let mut inputs: Vec<PathBuf> = Vec::new();
-    if path != "-" {
-        inputs.push(PathBuf::from(path));
-    }
-    let mut rule_docs = if draft.no_default_rules {
-        Vec::new()
-    } else {
-        kb::default_documents()
-    };
-    if let Some(dir) = &draft.rules {
-        let rules = relative(path, &dir.value);
-        match crate::load::only_ron(&rules, true) {
-            Some(why) => errors.push(cannot_read(dir.span, "rules", "rules", &why)),
-            None => match read_rules(&rules) {
-                Ok(sources) => {
-                    inputs.extend(rule_files(&rules).unwrap_or_default());
-                    rule_docs.extend(sources.into_iter().map(Document::parse));
-                }
-                Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
-            },
-        }
-    }
-    for d in &rule_docs {
-        texts.push(d.source.name.as_bytes().to_vec());
-        texts.push(d.source.text.as_bytes().to_vec());
-    }
-    let mut scenario_docs = Vec::new();
-    for (i, s) in draft.scenarios.iter().enumerate() {
-        let file = relative(path, &s.value);
-        if let Some(why) = crate::load::only_ron(&file, false) {
-            errors.push(cannot_read(
-                s.span,
-                &format!("scenarios[{i}]"),
-                "scenario",
-                &why,
-            ));
-            continue;
-        }
-        match read_source(&file.display().to_string()) {
-            Ok(src) => {
-                texts.push(src.text.as_bytes().to_vec());
-                scenario_docs.push(Document::parse(src));
-                inputs.push(file);
-            }
-            Err(e) => errors.push(cannot_read(
-                s.span,
-                &format!("scenarios[{i}]"),
-                "scenario",
-                &e,
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        warnings.extend(errors);
-        return Ok((None, warnings));
-    }
-    let kb = match kb::load(&rule_docs) {
-        (Some(kb), w) => {
-            warnings.extend(w);
-            kb
-        }
-        (None, d) => return Ok((None, d)),
-    };
-    let mut scenarios = Vec::new();
-    let mut scenario_diags = Vec::new();
-    for d in &scenario_docs {
-        match crate::scenario::load(&kb, d) {
-            (Some(s), w) => {
-                scenario_diags.extend(w);
-                scenarios.push(s);
-            }
-            (None, d) => scenario_diags.extend(d),
-        }
-    }
-    if scenario_diags.iter().any(Diagnostic::is_error) {
-        return Ok((None, scenario_diags));
-    }
-    let (spec, diags) = spec::resolve(&draft, &doc, kb, scenarios);
-    warnings.extend(scenario_diags);
-    warnings.extend(diags);
-    let Some(spec) = spec else {
-        return Ok((None, warnings));
-    };
-    let fingerprint = sweep::stream::fingerprint(texts.iter().map(Vec::as_slice));
-    let compiled = Compiled {
-        plan: Plan::new(spec),
-        fingerprint,
-        inputs,
-    };
-    Ok((Some(compiled), warnings))
+pub fn load(
+    path: &str,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<input::Compiled, Error> {
+    input::compile(&SweepSource::read(path)?, design, format, solve_time)
 }
 
 /// A one-line progress bar with rate and time left, on a terminal only.

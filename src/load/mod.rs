@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 /// Larger inputs are refused before reading: no real scenario or rule file comes near it.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Design files (`sweep --design`) hold one row per run: a Saltelli sample of a few hundred
+/// thousand rows is tens of megabytes, so they get a larger limit.
+pub const MAX_DESIGN_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read: {source}")]
@@ -51,21 +55,25 @@ impl Document {
     }
 }
 
-/// Refuses bytes past [`MAX_FILE_BYTES`] (reading stops just past the limit, so the true size
-/// of a stream is unknown).
-fn within_limit(path: &str, bytes: &[u8]) -> Result<(), LoadError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+/// Refuses bytes past `limit` (reading stops just past the limit, so the true size of a
+/// stream is unknown).
+fn within_limit(path: &str, bytes: &[u8], limit: u64) -> Result<(), LoadError> {
+    if bytes.len() as u64 > limit {
         return Err(LoadError::TooLarge {
             path: path.to_string(),
             size: None,
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
     Ok(())
 }
 
 pub(super) fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
-    within_limit(path, &bytes)?;
+    checked_text_within(path, bytes, MAX_FILE_BYTES)
+}
+
+fn checked_text_within(path: &str, bytes: Vec<u8>, limit: u64) -> Result<String, LoadError> {
+    within_limit(path, &bytes, limit)?;
     String::from_utf8(bytes).map_err(|_| LoadError::NotText {
         path: path.to_string(),
     })
@@ -73,6 +81,10 @@ pub(super) fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadErr
 
 /// The bytes of a file, refusing one over [`MAX_FILE_BYTES`] without reading it all.
 pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    read_bytes_within(path, MAX_FILE_BYTES)
+}
+
+fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     let shown = path.display().to_string();
     let read_err = |source| LoadError::Read {
         path: shown.clone(),
@@ -80,37 +92,49 @@ pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
     };
     let file = std::fs::File::open(path).map_err(read_err)?;
     if let Ok(meta) = file.metadata()
-        && meta.len() > MAX_FILE_BYTES
+        && meta.len() > limit
     {
         return Err(LoadError::TooLarge {
             path: shown,
             size: Some(meta.len()),
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err)?;
-    within_limit(&shown, &bytes)?;
+    within_limit(&shown, &bytes, limit)?;
     Ok(bytes)
 }
 
 /// Reads a file, or standard input for `-`, refusing oversized input without reading it all.
 pub fn read_source(path: &str) -> Result<Source, LoadError> {
+    read_within(path, MAX_FILE_BYTES)
+}
+
+/// Reads a design file (`sweep --design`; `-` for standard input), up to [`MAX_DESIGN_BYTES`].
+pub fn read_design(path: &str) -> Result<Source, LoadError> {
+    read_within(path, MAX_DESIGN_BYTES)
+}
+
+fn read_within(path: &str, limit: u64) -> Result<Source, LoadError> {
     if path == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
-            .take(MAX_FILE_BYTES + 1)
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(|source| LoadError::Read {
                 path: path.to_string(),
                 source,
             })?;
-        return Ok(Source::new("<stdin>", checked_text("<stdin>", bytes)?));
+        return Ok(Source::new(
+            "<stdin>",
+            checked_text_within("<stdin>", bytes, limit)?,
+        ));
     }
-    let bytes = read_bytes(Path::new(path))?;
-    Ok(Source::new(path, checked_text(path, bytes)?))
+    let bytes = read_bytes_within(Path::new(path), limit)?;
+    Ok(Source::new(path, checked_text_within(path, bytes, limit)?))
 }
 
 /// Walks real directories only: a symbolic link to a directory is not followed, so a link loop

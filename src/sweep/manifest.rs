@@ -83,6 +83,18 @@ pub struct Manifest {
     /// FNV-1a digest of every byte of the finished file (header and rows), so `merge` and
     /// `summarize` refuse a table edited or torn after it was written. Empty while unfinished.
     pub digest: String,
+    /// The design file whose rows were run (`--design`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design: Option<ManifestDesign>,
+}
+
+/// What a manifest records of a design file: enough to tell whether a file at hand is the one
+/// that was run (`sha256sum FILE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestDesign {
+    pub file: String,
+    pub sha256: String,
+    pub rows: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +119,8 @@ pub struct RawManifest {
     factors: Vec<ManifestFactor>,
     #[serde(default)]
     digest: String,
+    #[serde(default)]
+    design: Option<ManifestDesign>,
 }
 
 impl TryFrom<RawManifest> for Manifest {
@@ -148,6 +162,14 @@ impl TryFrom<RawManifest> for Manifest {
         {
             return Err(format!("its digest {:?} is not 16 hex digits", r.digest));
         }
+        if let Some(d) = &r.design
+            && !(d.sha256.len() == 64 && d.sha256.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(format!(
+                "its design file's SHA-256 {:?} is not 64 hex digits",
+                d.sha256
+            ));
+        }
         Ok(Manifest {
             rolefit: r.rolefit,
             sweep: r.sweep,
@@ -159,6 +181,7 @@ impl TryFrom<RawManifest> for Manifest {
             columns: r.columns,
             factors: r.factors,
             digest: r.digest,
+            design: r.design,
         })
     }
 }
@@ -203,6 +226,7 @@ impl Manifest {
                 })
                 .collect(),
             digest: String::new(),
+            design: None,
         }
     }
 
@@ -266,6 +290,7 @@ mod tests {
             columns: vec!["run".into(), "status".into()],
             factors: Vec::new(),
             digest: String::new(),
+            design: None,
         }
     }
 

@@ -12,6 +12,7 @@
 //! - [`merge`]: shards -> the unsharded file.
 
 pub mod design;
+pub mod input;
 pub mod lock;
 pub mod manifest;
 pub mod merge;
