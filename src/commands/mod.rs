@@ -16,8 +16,8 @@ mod value;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, RecommendArgs, ReportFormat, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs,
-    WhatIfArgs,
+    Cli, Command, RecommendArgs, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg,
+    SolverArgs, WhatIfArgs,
 };
 use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, Severity};
@@ -322,6 +322,18 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
         backend,
         ..crate::solve::Options::until(deadline)
     })
+}
+
+/// Robustness settings from the command line, checked.
+pub fn robustness(args: &RobustnessArgs) -> Result<crate::robust::Settings, Error> {
+    crate::robust::Settings {
+        samples: args.robustness_samples,
+        seed: args.robustness_seed,
+        noise: args.robustness_noise,
+        close_call: args.close_call,
+    }
+    .checked()
+    .map_err(|e| Error::Usage(e.to_string()))
 }
 
 /// Reads the rule files, the scenario and a partner sheet if any ("load"), then validates them

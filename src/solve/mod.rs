@@ -5,7 +5,7 @@
 mod greedy;
 mod optimum;
 
-pub use optimum::{Optimum, optimum};
+pub use optimum::{Optimum, best, optimum};
 
 use crate::model::{Assignment, Cmp, Milp, Origin, Problem, VarKind};
 use good_lp::{
@@ -115,7 +115,7 @@ impl Options {
 
     /// The instant a solve starting at `started` must end by: the earlier of its own time
     /// limit and the shared deadline.
-    fn end(&self, started: Instant) -> Option<Instant> {
+    pub(crate) fn end(&self, started: Instant) -> Option<Instant> {
         let own = self.time_limit.map(|t| started + t);
         match (own, self.deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
