@@ -1223,7 +1223,8 @@ fn generated_100() -> String {
 /// Found by a stress run: `value --time-limit 1` ran 317 s on 50 identical partners; with 64
 /// pair rules `value --time-limit 2` ran 28 s exact and over 300 s sampled; `fragility` took
 /// 26 s and `recommend` 38 s on a 1 s limit, and `brief` had no limit. The limit now bounds
-/// the whole command: each ends within it (plus start-up, with room for a loaded CI machine).
+/// the whole command, the robustness assessment of `solve`, `brief` and `compare` included:
+/// each ends within it (plus start-up, with room for a loaded CI machine).
 #[test]
 fn time_limit_ends_every_command_that_solves_in_time() {
     let dir = tempfile::tempdir().unwrap();
@@ -1247,7 +1248,9 @@ fn time_limit_ends_every_command_that_solves_in_time() {
         (vec!["recruit", &big], 1.0),
         (vec!["brief", &big], 1.0),
         (vec!["compare", &big, "--without", "p001"], 1.0),
+        (vec!["additionality", &big, "--funder", "p015"], 1.0),
         (vec!["solve", &pairs, "--rules", &pair_dir], 1.0),
+        (vec!["solve", &big], 1.0),
     ];
     for (mut args, limit) in cases {
         let limit_text = limit.to_string();
