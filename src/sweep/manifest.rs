@@ -264,6 +264,8 @@ impl Manifest {
         Manifest::try_from(raw).map(Some).map_err(invalid)
     }
 
+    /// The table's format. A manifest holds a known format name by construction (`new` writes
+    /// one, `try_from` refuses any other), so the fallback is never taken.
     pub fn format(&self) -> Format {
         Format::from_name(&self.format).unwrap_or(Format::Csv)
     }
