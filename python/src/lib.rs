@@ -518,15 +518,28 @@ fn compile(
     format: Format,
     solve_time: bool,
 ) -> Result<(Plan, String), Error> {
-    let sweep = if spec.1 {
+    compile_source(&sweep_source(spec)?, design, format, solve_time)
+}
+
+/// The sweep text `spec` gives, or the file it names.
+fn sweep_source(spec: &Input) -> Result<SweepSource, Error> {
+    Ok(if spec.1 {
         SweepSource {
             source: Source::new("<sweep>", spec.0.as_str()),
             dir: None,
         }
     } else {
         SweepSource::read(&spec.0)?
-    };
-    let (compiled, diags) = input::compile(&sweep, design, format, solve_time)?;
+    })
+}
+
+fn compile_source(
+    sweep: &SweepSource,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<(Plan, String), Error> {
+    let (compiled, diags) = input::compile(sweep, design, format, solve_time)?;
     compiled.ok_or(Error::Invalid(Diagnostics(diags)))
 }
 
@@ -628,8 +641,18 @@ fn sweep_file(
         let path = std::path::PathBuf::from(&out);
         let format = Format::from_path(&path)
             .ok_or_else(|| Error::Usage(format!("out={out:?}: name the file .csv or .jsonl")))?;
+        // As the CLI does: the table and its companions may not land on a file the sweep reads.
+        let source = sweep_source(&spec)?;
+        fn named(input: Option<&Input>) -> Option<&std::path::Path> {
+            match input {
+                Some((path, false)) => Some(std::path::Path::new(path)),
+                _ => None,
+            }
+        }
+        let inputs = input::read_files(&source, named(Some(&spec)), named(design.as_ref()));
+        stream::refuse_inputs(&path, &inputs)?;
         let design = design_file(design)?;
-        let (plan, fingerprint) = compile(&spec, design.as_ref(), format, solve_time)?;
+        let (plan, fingerprint) = compile_source(&source, design.as_ref(), format, solve_time)?;
         let layout = Layout::new(&plan, format, solve_time);
         let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
         manifest.design = design.as_ref().map(|d| ManifestDesign {

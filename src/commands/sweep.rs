@@ -28,11 +28,11 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
     let threads = threads(args.threads)?;
     let design = args.design.as_deref().map(DesignFile::read).transpose()?;
     let source = SweepSource::read(&args.spec)?;
-    let mut inputs = input::named_files(&source);
-    if args.spec != "-" {
-        inputs.push(PathBuf::from(&args.spec));
-    }
-    inputs.extend(args.design.iter().filter(|d| *d != "-").map(PathBuf::from));
+    let inputs = input::read_files(
+        &source,
+        Some(Path::new(&args.spec)),
+        args.design.as_deref().map(Path::new),
+    );
     refuse_inputs(&args.out, &inputs)?;
     let (plan, fingerprint) = compile(&source, design.as_ref(), format, !args.no_solve_time)?;
     let layout = Layout::new(&plan, format, !args.no_solve_time);
@@ -117,10 +117,7 @@ fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
             "--out -: a sweep table is written to a file (it is resumed and merged from there); name one".into(),
         ));
     }
-    let companions = sweep::stream::companions(out);
-    let mut outputs: Vec<&Path> = vec![out];
-    outputs.extend(companions.iter().map(PathBuf::as_path));
-    Ok(crate::output::refuse_inputs(&outputs, inputs)?)
+    Ok(sweep::stream::refuse_inputs(out, inputs)?)
 }
 
 /// `K/N`, or `env/N` for the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.

@@ -81,6 +81,21 @@ pub fn named_files(sweep: &SweepSource) -> Vec<PathBuf> {
     files
 }
 
+/// Every file a sweep run reads: the files the sweep names ([`named_files`]), and the sweep
+/// file itself and the design file when they are read from a path (`None`, or `-` for standard
+/// input, when given as text).
+pub fn read_files(sweep: &SweepSource, spec: Option<&Path>, design: Option<&Path>) -> Vec<PathBuf> {
+    let mut files = named_files(sweep);
+    files.extend(
+        [spec, design]
+            .into_iter()
+            .flatten()
+            .filter(|p| *p != Path::new("-"))
+            .map(Path::to_path_buf),
+    );
+    files
+}
+
 /// A valid sweep's plan and input fingerprint (if it is valid), and every diagnostic found.
 pub type Compiled = (Option<(Plan, String)>, Vec<Diagnostic>);
 

@@ -121,6 +121,17 @@ pub fn companions(out: &Path) -> [PathBuf; 4] {
     ]
 }
 
+/// Refuses a table at `out` when it, or one of its [`companions`], is one of `inputs` (the
+/// files the run reads: [`super::input::read_files`], or a merge's shards and their manifests):
+/// writing there would destroy the input and report success. The CLI and the Python package
+/// both call this before anything runs.
+pub fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let companions = companions(out);
+    let mut outputs: Vec<&Path> = vec![out];
+    outputs.extend(companions.iter().map(PathBuf::as_path));
+    crate::output::refuse_inputs(&outputs, inputs)
+}
+
 pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
