@@ -4,6 +4,7 @@
 //! strength in every capability is resolved up front (stated value, or its sector's default).
 
 mod load;
+pub mod partner;
 
 pub use load::{
     LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
