@@ -155,9 +155,11 @@ pub struct SolverArgs {
 pub struct RobustnessArgs {
     /// Most perturbed samples behind each role's stability (drawn in batches of 25 until every
     /// role is clearly above or below the close-call threshold); 0 turns the robustness
-    /// assessment off (no margins, runner-ups or close calls; faster).
-    #[arg(long, value_name = "N", default_value_t = crate::robust::DEFAULT_SAMPLES)]
-    pub robustness_samples: usize,
+    /// assessment off (no margins, runner-ups or close calls; faster). Default: 100, for
+    /// line-ups of at most 500 open partner-role pairs; larger ones are assessed only when N
+    /// is given (the report says so).
+    #[arg(long, value_name = "N")]
+    pub robustness_samples: Option<usize>,
     /// Seed of the perturbations: the same seed gives the same figures on any number of threads.
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     pub robustness_seed: u64,

@@ -123,7 +123,22 @@ pub fn solve_and_assess(
     robustness: &robust::Settings,
 ) -> Result<explain::Outcome, Error> {
     let (problem, solved, assessed) = solve_assessed(kb, line_up, opts, robustness)?;
-    Ok(explain::with_robustness(&problem, &solved, assessed))
+    Ok(explain_assessed(&problem, &solved, assessed, robustness))
+}
+
+/// Explains a solved, assessed line-up; when its size kept the assessment from running, the
+/// outcome's notes say so (a report without robustness figures must say why).
+pub fn explain_assessed(
+    problem: &model::Problem,
+    solved: &solve::Solved,
+    assessed: Option<robust::Robustness>,
+    robustness: &robust::Settings,
+) -> explain::Outcome {
+    let mut outcome = explain::with_robustness(problem, solved, assessed);
+    if solved.assignment.is_some() {
+        outcome.notes.extend(robust::skipped(problem, robustness));
+    }
+    outcome
 }
 
 /// The problem of a line-up, its solution and its robustness assessment: what explaining and

@@ -874,3 +874,36 @@ fn tightening_never_changes_the_line_up_of_the_90_role_fixture() {
             "--tighten must be auto, always or never",
         ));
 }
+
+/// The default assessment stops at a size (500 open partner-role pairs), so a large line-up's
+/// `solve` costs what its solve costs; the report says why it has no robustness figures, and an
+/// explicit sample count still assesses it.
+#[test]
+fn a_large_line_up_is_not_assessed_by_default_and_the_report_says_so() {
+    let dir = repo().join("benches/fixtures/roles90");
+    let rules = dir.join("roles.ron");
+    let rules = rules.to_str().expect("a UTF-8 path");
+    let path = dir.join("100x90.ron");
+    let json: Value =
+        serde_json::from_slice(&stdout_of(&["--rules", rules, "--format", "json"], &path))
+            .expect("JSON");
+    assert_eq!(json["status"], "optimal");
+    assert!(json["robustness"].is_null(), "no assessment by default");
+    let notes = json["notes"].to_string();
+    assert!(
+        notes.contains("Robustness not assessed") && notes.contains("--robustness-samples"),
+        "the notes say why and how: {notes}"
+    );
+
+    let small = stdout_of(&["--format", "json"], &dakar());
+    let small: Value = serde_json::from_slice(&small).expect("JSON");
+    assert!(
+        small["robustness"].is_object(),
+        "a shipped scenario is assessed"
+    );
+    assert!(
+        !small["notes"]
+            .to_string()
+            .contains("Robustness not assessed")
+    );
+}

@@ -268,7 +268,7 @@ pub fn brief_line_up(
     robustness: &crate::robust::Settings,
 ) -> Result<Brief, crate::Error> {
     let (problem, solved, assessed) = crate::solve_assessed(kb, line_up, opts, robustness)?;
-    let outcome: Outcome = crate::explain::with_robustness(&problem, &solved, assessed);
+    let outcome: Outcome = crate::explain_assessed(&problem, &solved, assessed, robustness);
     Ok(build(&problem, &outcome))
 }
 

@@ -334,7 +334,14 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
 /// Robustness settings from the command line, checked.
 pub fn robustness(args: &RobustnessArgs) -> Result<crate::robust::Settings, Error> {
     crate::robust::Settings {
-        samples: args.robustness_samples,
+        samples: args
+            .robustness_samples
+            .unwrap_or(crate::robust::DEFAULT_SAMPLES),
+        // A sample count asked for is drawn at any size; the default stops at a size.
+        max_pairs: match args.robustness_samples {
+            Some(_) => None,
+            None => Some(crate::robust::DEFAULT_MAX_PAIRS),
+        },
         seed: args.robustness_seed,
         noise: args.robustness_noise,
         close_call: args.close_call,

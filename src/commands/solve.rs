@@ -6,7 +6,7 @@ use super::{
 };
 use crate::cli::SolveArgs;
 use crate::report;
-use crate::{Error, explain, model};
+use crate::{Error, model};
 
 pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
@@ -36,7 +36,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         crate::robust::assess(&problem, &milp, &solved, &settings, &options)
     })?;
     let outcome = t.stage("explain", || {
-        explain::with_robustness(&problem, &solved, assessed)
+        crate::explain_assessed(&problem, &solved, assessed, &settings)
     });
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = t.stage("render", || report::render(&outcome, format, style));

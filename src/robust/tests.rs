@@ -437,3 +437,47 @@ fn sampling_stops_once_every_role_is_clearly_above_or_below_the_threshold() {
     );
     assert_eq!(strict.drawn, DEFAULT_SAMPLES);
 }
+
+#[test]
+fn the_default_assessment_stops_at_a_size_and_an_explicit_count_does_not() {
+    let kb = kb();
+    let p = Problem::new(&kb, &line_up(&kb, TEAM));
+    let pairs = open_pairs(&p);
+    assert!(
+        pairs > 1 && pairs <= 12,
+        "TEAM has at most 4 x 3 open pairs"
+    );
+    let m = model::build(&p);
+    let solved = solve::solve(&p, &m, &Default::default()).expect("it solves");
+    let at = |max_pairs| Settings {
+        max_pairs,
+        ..Settings::default()
+    };
+
+    let small = at(Some(pairs - 1));
+    let why = skipped(&p, &small).expect("one pair over the limit is skipped");
+    assert!(why.contains(&pairs.to_string()) && why.contains("--robustness-samples"));
+    assert_eq!(
+        assess(&p, &m, &solved, &small, &Default::default()).unwrap(),
+        None
+    );
+
+    for settings in [at(Some(pairs)), at(None)] {
+        assert_eq!(skipped(&p, &settings), None);
+        assert!(
+            assess(&p, &m, &solved, &settings, &Default::default())
+                .unwrap()
+                .is_some()
+        );
+    }
+    assert_eq!(
+        skipped(
+            &p,
+            &Settings {
+                samples: 0,
+                ..small
+            }
+        ),
+        None
+    );
+}
