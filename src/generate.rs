@@ -153,6 +153,7 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
                 importance,
                 min: 1,
                 max,
+                budget: Vec::new(),
             }
         })
         .collect();
@@ -201,6 +202,7 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
             });
         }
     }
+    let stated = partners.iter().any(|p: &Partner| !p.funds.is_empty());
     LineUp {
         scenario: "generated".to_string(),
         variant: None,
@@ -208,6 +210,11 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
         partners,
         pins: Vec::new(),
         min_sectors: None,
+        finance: crate::scenario::Finance {
+            stated,
+            ..crate::scenario::Finance::default()
+        },
+        commitments: Vec::new(),
         notes: Vec::new(),
     }
 }

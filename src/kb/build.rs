@@ -316,6 +316,12 @@ impl Builder<'_> {
             settings.default_capacity = s.default_capacity.unwrap_or(settings.default_capacity);
             settings.assumed_weight = s.assumed_weight.unwrap_or(settings.assumed_weight);
             settings.fit_floor = s.fit_floor.unwrap_or(settings.fit_floor);
+            if let Some(r) = &s.money_trait {
+                settings.money_trait = self
+                    .resolve(r, "trait", &names.traits())
+                    .map(TraitIx)
+                    .or(settings.money_trait);
+            }
         }
         if partial.sectors.is_empty() || partial.roles.is_empty() {
             let file = self
@@ -345,7 +351,8 @@ impl Builder<'_> {
             | RawScope::Unserved { who }
             | RawScope::Idle { who }
             | RawScope::Shared { who, .. }
-            | RawScope::Additionality { who, .. } => who.iter().collect(),
+            | RawScope::Additionality { who, .. }
+            | RawScope::Financing { who, .. } => who.iter().collect(),
             RawScope::Pair { first, second } => vec![first, second],
             RawScope::Uncovered { role } => role.iter().collect(),
             RawScope::Concentration { .. } | RawScope::Diversity { .. } => Vec::new(),
@@ -613,6 +620,13 @@ impl Builder<'_> {
                     .opt_test(who.as_ref(), names, Needs::Both)?
                     .unwrap_or_else(all),
             },
+            RawScope::Financing { finding, who } => Scope::Financing {
+                // The decoder only accepts the names of `MoneyFinding::ALL`.
+                finding: crate::kb::MoneyFinding::from_name(finding)?,
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
+            },
         })
     }
 
@@ -668,6 +682,9 @@ impl Builder<'_> {
             RawTestKind::Funder => Test::Funder,
             RawTestKind::Supplier => Test::Supplier,
             RawTestKind::Grantee => Test::Grantee,
+            RawTestKind::NeedsMoney => Test::NeedsMoney,
+            RawTestKind::Financed => Test::Financed,
+            RawTestKind::MoneyReaches => Test::MoneyReaches,
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
@@ -765,6 +782,14 @@ impl Builder<'_> {
                 problem(
                     self,
                     "an `Additionality` rule only raises a flag: it judges counterfactual line-ups, not the one being optimised",
+                );
+            }
+            if matches!(scope, Scope::Financing { .. })
+                && (e.strength.is_some() || e.penalty > 0.0 || e.bonus > 0.0 || e.flag.is_none())
+            {
+                problem(
+                    self,
+                    "a `Financing` rule only raises a flag: money is the scenario's fact, not the optimiser's choice (a role without money is priced by `Uncovered` and `Holds` rules on `NeedsMoney`)",
                 );
             }
         }
@@ -907,6 +932,18 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "sector",
             "role",
             "role_name",
+            "value",
+            "other_partner",
+            "amount",
+        ],
+        Scope::Financing { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "role",
+            "role_name",
+            "phase",
+            "amount",
             "value",
             "other_partner",
         ],

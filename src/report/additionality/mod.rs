@@ -69,6 +69,8 @@ pub fn finding_words(f: Finding) -> &'static str {
         Finding::Additional => "additional",
         Finding::Substitutable => "substitutable",
         Finding::CrowdingOut => "crowding out",
+        Finding::CrowdingOutPublic => "crowding out public money",
+        Finding::Restricted => "restricted",
         Finding::Unused => "unused",
         Finding::CoFunded => "co-funded",
     }
