@@ -385,6 +385,8 @@ impl Loader<'_, '_, '_> {
             Some(Some(a)) => Some(a),
             None => None,
         };
+        // With one phase, an amount is that phase's.
+        let phase = phase.or((amount.is_some() && finance.phases.len() == 1).then_some(0));
         let role_id = &self.kb.role(role.value).id;
         let generated = match phase {
             Some(p) => format!("{}_{role_id}_{}", funder.value, finance.phases[p]),
