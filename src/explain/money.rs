@@ -148,10 +148,13 @@ fn amount_words(finance: &Finance, v: Option<f64>) -> String {
 /// The money account of an assignment, and the flags of the `Financing` rules on it; `None`
 /// when the scenario states no money at all.
 pub fn account(p: &Problem, a: &Assignment) -> Option<(Account, Vec<Flag>)> {
+    p.money.finance.stated.then(|| account_of(p, a))
+}
+
+/// The money account of an assignment, whether or not the scenario states money (a funder's
+/// analysis always has some).
+pub fn account_of(p: &Problem, a: &Assignment) -> (Account, Vec<Flag>) {
     let money = &p.money;
-    if !money.finance.stated {
-        return None;
-    }
     let kb = p.kb;
     let finance = &money.finance;
     let nphases = finance.phases.len();
@@ -370,7 +373,7 @@ pub fn account(p: &Problem, a: &Assignment) -> Option<(Account, Vec<Flag>)> {
         })
         .collect();
     let flags = flags(p, &found);
-    Some((
+    (
         Account {
             currency: finance.currency.clone(),
             phases: finance.phases.clone(),
@@ -379,7 +382,7 @@ pub fn account(p: &Problem, a: &Assignment) -> Option<(Account, Vec<Flag>)> {
             totals,
         },
         flags,
-    ))
+    )
 }
 
 /// The flags of the `Financing` rules matching the findings.

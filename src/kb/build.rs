@@ -157,10 +157,11 @@ impl Builder<'_> {
     fn build(mut self, mut raw: RawKb) -> Option<KnowledgeBase> {
         self.at_most(&mut raw.traits, LIMITS.terms, "traits", |t| &t.id);
         self.at_most(&mut raw.attributes, LIMITS.terms, "attributes", |t| &t.id);
-        let traits = self.terms(raw.traits, "trait");
-        let attributes = self.terms(raw.attributes, "attribute");
         let mut sectors = latest_by_id(&mut self, raw.sectors, |s| &s.id, "sector");
         self.at_most(&mut sectors, LIMITS.sectors, "sectors", |s| &s.id);
+        let sector_ids: Vec<String> = sectors.iter().map(|s| s.id.name.clone()).collect();
+        let traits = self.terms(raw.traits, "trait", &sector_ids);
+        let attributes = self.terms(raw.attributes, "attribute", &sector_ids);
         for s in &mut sectors {
             let what = format!("items in a row of sector `{}`", s.id.name);
             for row in [&mut s.motives, &mut s.rewards, &mut s.risks] {
@@ -220,6 +221,7 @@ impl Builder<'_> {
                     motives.push(Term {
                         id: m.id.name.clone(),
                         label: m.label.clone(),
+                        never_to: Vec::new(),
                     });
                 }
             }
@@ -376,12 +378,21 @@ impl Builder<'_> {
         ok
     }
 
-    fn terms(&mut self, raw: Vec<RawTerm>, what: &str) -> Vec<Term> {
+    fn terms(&mut self, raw: Vec<RawTerm>, what: &str, sectors: &[String]) -> Vec<Term> {
         latest_by_id(self, raw, |t| &t.id, what)
             .into_iter()
-            .map(|t| Term {
-                id: t.id.name,
-                label: t.label,
+            .map(|t| {
+                let known: Vec<&str> = sectors.iter().map(String::as_str).collect();
+                let never_to = t
+                    .never_to
+                    .iter()
+                    .filter_map(|r| self.resolve(r, "sector", &known).map(SectorIx))
+                    .collect();
+                Term {
+                    id: t.id.name,
+                    label: t.label,
+                    never_to,
+                }
             })
             .collect()
     }

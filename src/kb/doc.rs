@@ -56,6 +56,8 @@ pub struct RawTerm {
     pub id: Ref,
     pub label: String,
     pub note: Option<String>,
+    /// For an attribute: sectors its partner's money never goes to (`never_to`).
+    pub never_to: Vec<Ref>,
 }
 
 #[derive(Debug)]
@@ -333,6 +335,12 @@ impl Decoder<'_, '_> {
         } else {
             None
         };
+        // Only attributes (the vocabulary's `attributes`) may restrict where money goes.
+        let never_to = if path.starts_with("attributes") {
+            self.ref_list(&mut f, "never_to")
+        } else {
+            Vec::new()
+        };
         f.finish(self.sink);
         let id = id?;
         let label = if label.is_empty() {
@@ -340,7 +348,15 @@ impl Decoder<'_, '_> {
         } else {
             label
         };
-        Some((RawTerm { id, label, note }, strength))
+        Some((
+            RawTerm {
+                id,
+                label,
+                note,
+                never_to,
+            },
+            strength,
+        ))
     }
 
     fn terms(&mut self, f: &mut read::Fields, field: &'static str, item: &str) -> Vec<RawTerm> {

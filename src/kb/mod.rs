@@ -166,6 +166,9 @@ pub struct Related {
 pub struct Term {
     pub id: String,
     pub label: String,
+    /// For an attribute: sectors to which a partner with it never puts money (its statutes
+    /// bar it), whatever its commitments say.
+    pub never_to: Vec<SectorIx>,
 }
 
 /// One row of Table 1.
@@ -335,7 +338,7 @@ impl Rule {
 }
 
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RuleSource {
     Cell {
         sector: SectorIx,

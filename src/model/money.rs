@@ -73,6 +73,20 @@ impl Money {
     ) -> Money {
         let mut all = crate::scenario::all_commitments(kb, written, partners);
         all.sort_by(|a, b| a.id.cmp(&b.id));
+        // A funder's attributes may bar its money from some sectors (its statutes): every
+        // commitment of it carries the condition.
+        for c in &mut all {
+            let Some(p) = partners.iter().find(|p| p.id == c.funder) else {
+                continue;
+            };
+            for a in &p.attributes {
+                for &s in &kb.attributes[a.index()].never_to {
+                    if !c.never_to.contains(&s) {
+                        c.never_to.push(s);
+                    }
+                }
+            }
+        }
         let present = |id: &str| partners.iter().position(|p| p.id == id);
         let mut flows: Vec<Flow> = all
             .into_iter()
