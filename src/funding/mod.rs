@@ -254,7 +254,7 @@ pub struct FundedRole {
     pub with: Vec<Holder>,
     pub unfunded: Vec<Holder>,
     pub without: Vec<Holder>,
-    /// Other partners of the line-up whose money holds on the role.
+    /// Other partners whose money reaches the role in the same phases as the funder's.
     pub co_funders: Vec<String>,
     /// What the role contributes to each line-up's value (points): importance x fit of its
     /// holders plus the rules on them (funding commitments, gaps).
@@ -584,20 +584,15 @@ fn funded_roles(
                 .collect::<Vec<_>>()
                 .join("; ");
             let role = kb.role_by_id(id);
-            let need = role.and_then(|r| with.need(r));
-            let co_funders: Vec<String> = match need {
-                Some(j) => {
-                    let mut v: Vec<String> = (0..with.problem.partners.len())
-                        .filter(|&i| {
-                            with.problem.money.funds[i][j] && with.problem.partners[i].id != funder
-                        })
-                        .map(|i| with.problem.partners[i].id.clone())
-                        .collect();
-                    v.sort();
-                    v
-                }
-                None => Vec::new(),
-            };
+            // Other partners whose money reaches the role in the same phases as the funder's.
+            let mut co_funders: Vec<String> = mine
+                .iter()
+                .flat_map(|j| &j.others)
+                .map(|o| o.funder.clone())
+                .filter(|f| f != funder)
+                .collect();
+            co_funders.sort();
+            co_funders.dedup();
             let holders_in = |s: &Solved| -> Vec<Holder> {
                 role.and_then(|r| s.need(r))
                     .map_or_else(Vec::new, |j| s.holders(j))
