@@ -64,6 +64,7 @@ pub(super) fn judge(with: &Solved, unfunded: &Solved, flow: &Flow) -> Judged {
         others,
         leveraged: leveraged(with, flow),
         restricted_by: None,
+        restricted_from: Vec::new(),
         short_with: short(money_with),
         short_without: short(money_without),
         unfinanced_without,
@@ -73,15 +74,30 @@ pub(super) fn judge(with: &Solved, unfunded: &Solved, flow: &Flow) -> Judged {
     match state {
         "used" => used(&mut judged, money_with, finance, &phase_words),
         "reaches_nobody" => {
+            // The partners its conditions bar: the role's holders, or, when nobody holds it,
+            // the partners that could (a fit above the floor).
             let holders = money_with.map_or_else(Vec::new, |m| m.holders.clone());
-            let barred: Vec<&str> = holders
-                .iter()
-                .filter(|h| {
-                    with.partner(h)
-                        .is_some_and(|i| c.never_to.contains(&with.problem.partners[i].sector))
+            let p = &with.problem;
+            let barred_sector = |i: usize| c.never_to.contains(&p.partners[i].sector);
+            let barred: Vec<&str> = if holders.is_empty() {
+                flow.need.map_or_else(Vec::new, |j| {
+                    (0..p.partners.len())
+                        .filter(|&i| barred_sector(i) && p.fit[i][j] >= kb.settings.fit_floor)
+                        .map(|i| p.partners[i].id.as_str())
+                        .collect()
                 })
-                .map(String::as_str)
-                .collect();
+            } else {
+                holders
+                    .iter()
+                    .filter(|h| with.partner(h).is_some_and(barred_sector))
+                    .map(String::as_str)
+                    .collect()
+            };
+            let verb = if holders.is_empty() {
+                "could hold"
+            } else {
+                "holds"
+            };
             if !barred.is_empty() {
                 let sectors: Vec<&str> = c
                     .never_to
@@ -90,6 +106,7 @@ pub(super) fn judge(with: &Solved, unfunded: &Solved, flow: &Flow) -> Judged {
                     .collect();
                 judged.finding = Finding::Restricted;
                 judged.restricted_by = Some(restriction(with, flow));
+                judged.restricted_from = barred.iter().map(|b| b.to_string()).collect();
                 let gap = match judged.short_with.filter(|s| *s > CENT) {
                     Some(s) => format!(
                         "; {} is short of {} in {phase_words}, so the money would be additional if a holder its conditions allow took the role",
@@ -99,7 +116,7 @@ pub(super) fn judge(with: &Solved, unfunded: &Solved, flow: &Flow) -> Judged {
                     None => String::new(),
                 };
                 judged.explanation = format!(
-                    "its money never goes to {} partners, and {} holds {}: as the line-up stands it cannot be used{gap}",
+                    "its money never goes to {} partners, and {} {verb} {}: as the line-up stands it cannot be used{gap}",
                     sectors.join(" or "),
                     barred.join(" and "),
                     role.id

@@ -109,6 +109,8 @@ pub struct Judged {
     pub leveraged: Vec<Leveraged>,
     /// The condition that keeps its money from the holder, and where it comes from.
     pub restricted_by: Option<String>,
+    /// The partners holding (or able to hold) the role that the condition keeps it from.
+    pub restricted_from: Vec<String>,
     /// What the role is short of in its phase(s), with and without the funder's money.
     pub short_with: Option<f64>,
     pub short_without: Option<f64>,
@@ -776,24 +778,11 @@ fn finding_flags(
                         .map_or("an amount not stated".to_string(), |c| finance.amount(c)),
                 )
             }
-            Finding::Restricted => {
-                let holders = roles
-                    .iter()
-                    .find(|r| r.role == j.role)
-                    .map(|r| {
-                        r.with
-                            .iter()
-                            .map(|h| h.partner.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    })
-                    .unwrap_or_default();
-                (
-                    holders,
-                    j.amount
-                        .map_or("its money".to_string(), |a| finance.amount(a)),
-                )
-            }
+            Finding::Restricted => (
+                j.restricted_from.join(" and "),
+                j.amount
+                    .map_or("its money".to_string(), |a| finance.amount(a)),
+            ),
             _ => (
                 roles
                     .iter()

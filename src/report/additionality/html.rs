@@ -3,8 +3,8 @@
 //! investor risks, the handover from pilot to scale, and the flags.
 
 use super::{
-    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line,
-    signed, verdict_words, who_else_pays,
+    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
+    verdict_words, who_else_pays,
 };
 use crate::funding::{Additionality, Verdict, level_words};
 use crate::report::html::{

@@ -1,8 +1,8 @@
 //! The Markdown memo of an additionality analysis, for an investment committee's papers.
 
 use super::{
-    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line,
-    signed, verdict_words, who_else_pays,
+    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
+    verdict_words, who_else_pays,
 };
 use crate::funding::{Additionality, level_words};
 use crate::report::markdown_escape as escape;

@@ -233,7 +233,15 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         .commitments
         .iter()
         .flat_map(|j| &j.leveraged)
-        .map(|l| format!("{} {} for {} ({})", l.funder, maybe(a, l.amount), l.role, l.commitment))
+        .map(|l| {
+            format!(
+                "{} {} for {} ({})",
+                l.funder,
+                maybe(a, l.amount),
+                l.role,
+                l.commitment
+            )
+        })
         .collect();
     out.push(if levered.is_empty() {
         "leverage: no other money depends on its commitments".to_string()
@@ -249,7 +257,15 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         let via: Vec<String> = m
             .channelled_list
             .iter()
-            .map(|l| format!("{} {} for {} ({})", l.funder, maybe(a, l.amount), l.role, l.commitment))
+            .map(|l| {
+                format!(
+                    "{} {} for {} ({})",
+                    l.funder,
+                    maybe(a, l.amount),
+                    l.role,
+                    l.commitment
+                )
+            })
             .collect();
         out.push(format!(
             "money that flows through it: {} ({})",

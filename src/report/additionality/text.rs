@@ -181,7 +181,12 @@ pub fn render(a: &Additionality, style: Style) -> String {
                 Some(s) => paint.severity(s, level),
                 None => level.to_string(),
             };
-            let _ = writeln!(out, "  {} [{painted}]: {}", paint.bold(&r.label), r.assessment);
+            let _ = writeln!(
+                out,
+                "  {} [{painted}]: {}",
+                paint.bold(&r.label),
+                r.assessment
+            );
             for e in &r.evidence {
                 let _ = writeln!(out, "      - {e}");
             }
