@@ -699,11 +699,11 @@ fn shapley_values_of_dakar_add_up_to_what_the_partners_create() {
     for p in partners {
         let diff = p["value_share"].as_f64().unwrap() - p["effort_share"].as_f64().unwrap();
         let expected = if diff < -0.05 {
-            "gives_more_than_it_gets"
+            "effort_above_value"
         } else if diff > 0.05 {
-            "gets_more_than_it_gives"
+            "value_above_effort"
         } else {
-            "balanced"
+            "in_line"
         };
         assert_eq!(p["balance"], expected, "{}", p["id"]);
     }
@@ -782,8 +782,11 @@ fn value_reports_in_text_and_markdown() {
         text.contains("Exact Shapley values over all 512 coalitions"),
         "{text}"
     );
-    assert!(text.contains("Gives more than it gets"));
+    assert!(text.contains("Share of the work above share of the value"));
     assert!(text.contains("How to read this"));
+    // The units are stated, and no partner is said to take more than it gives.
+    assert!(text.contains("Values are points of the line-up's objective"));
+    assert!(!text.to_lowercase().contains("gets more than it gives"));
     let md = rolefit()
         .arg("value")
         .arg(dakar())
@@ -796,7 +799,18 @@ fn value_reports_in_text_and_markdown() {
         "{md}"
     );
     assert!(md.contains("| Partner | Sector | Roles held |"));
-    assert!(md.contains("## Gets more than it gives"));
+    assert!(md.contains("## Share of the value above share of the work"));
+}
+
+#[test]
+fn value_states_money_beside_points_where_amounts_exist() {
+    let r = value(&scenario("funders-round-hypertension.ron"), &[]);
+    assert_eq!(r["units"]["money"], "USD");
+    assert!(r["units"]["value"].as_str().unwrap().contains("points"));
+    assert_eq!(partner(&r, "moh")["money"], 2700000.0);
+    assert_eq!(partner(&r, "telco")["money"], Value::Null);
+    let dakar = value(&dakar(), &[]);
+    assert_eq!(dakar["units"]["money"], Value::Null);
 }
 
 #[test]
