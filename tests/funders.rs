@@ -803,6 +803,56 @@ fn value_reports_in_text_and_markdown() {
 }
 
 #[test]
+fn a_commitment_sheet_adds_money_and_reports_bad_cells_by_row_and_column() {
+    let path = fixture("only-grant-maker.ron");
+    let sheets = repo()
+        .join("tests")
+        .join("fixtures")
+        .join("funders")
+        .join("sheets");
+    let out = rolefit()
+        .arg("solve")
+        .arg(&path)
+        .arg("--commitments")
+        .arg(sheets.join("commitments.csv"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = array(&r["money"], "commitments")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "chw_community_outreach_pilot",
+            "foundation_community_outreach_pilot",
+            "grant"
+        ]
+    );
+    rolefit()
+        .arg("solve")
+        .arg(&path)
+        .arg("--commitments")
+        .arg(sheets.join("bad-commitments.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("row 3, column B (funder)"))
+        .stderr(predicate::str::contains("did you mean `foundation`?"))
+        .stderr(predicate::str::contains("row 3, column C (role)"))
+        .stderr(predicate::str::contains("row 3, column D (amount)"))
+        .stderr(predicate::str::contains("row 3, column E (phase)"))
+        .stderr(predicate::str::contains("row 3, column F (never_to)"));
+}
+
+#[test]
 fn value_states_money_beside_points_where_amounts_exist() {
     let r = value(&scenario("funders-round-hypertension.ron"), &[]);
     assert_eq!(r["units"]["money"], "USD");

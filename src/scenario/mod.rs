@@ -219,6 +219,13 @@ pub struct LineUp {
 }
 
 impl Scenario {
+    /// Adds commitments validated against this scenario (a commitment sheet's rows): the
+    /// scenario then states money.
+    pub fn add_commitments(&mut self, commitments: Vec<Commitment>) {
+        self.finance.stated |= !commitments.is_empty();
+        self.commitments.extend(commitments);
+    }
+
     pub fn base(&self) -> LineUp {
         LineUp {
             scenario: self.name.clone(),
