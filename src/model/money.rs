@@ -171,14 +171,43 @@ impl Money {
         }
     }
 
-    /// Whether partner `i`'s presence changes the money of the line-up: it puts money in, or
-    /// money flows through it. Such a partner matters even when it holds no role.
+    /// Whether partner `i`'s presence can change money the optimisation reads, in this
+    /// line-up or any smaller one: money that needs it (its own, money that flows through it,
+    /// money that depends on its commitments) reaches a role that needs money. Such a partner
+    /// matters even when it holds no role; money on a role that needs none changes only flags.
     pub fn moves_money(&self, partners: &[Partner], i: usize) -> bool {
-        self.funder[i]
-            || self
+        let id = partners[i].id.as_str();
+        // Commitments that fall without partner `i`: its own, those through it, and those
+        // depending on any of these.
+        let mut needs_i: Vec<&str> = self
+            .flows
+            .iter()
+            .filter(|f| f.partner == Some(i) || f.commitment.through.as_deref() == Some(id))
+            .map(|f| f.commitment.id.as_str())
+            .collect();
+        loop {
+            let more: Vec<&str> = self
                 .flows
                 .iter()
-                .any(|f| f.holds() && f.commitment.through.as_deref() == Some(&partners[i].id))
+                .filter(|f| !needs_i.contains(&f.commitment.id.as_str()))
+                .filter(|f| {
+                    f.commitment
+                        .only_if
+                        .iter()
+                        .any(|o| needs_i.contains(&o.as_str()))
+                })
+                .map(|f| f.commitment.id.as_str())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            needs_i.extend(more);
+        }
+        self.flows.iter().any(|f| {
+            f.holds()
+                && needs_i.contains(&f.commitment.id.as_str())
+                && f.need.is_some_and(|j| self.needs_money[j])
+        })
     }
 
     /// Whether the money facts the rules read are the same for the kept partners of this
