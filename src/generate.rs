@@ -202,7 +202,12 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
             });
         }
     }
-    let stated = partners.iter().any(|p: &Partner| !p.funds.is_empty());
+    let mut finance = crate::scenario::Finance::default();
+    finance.state(
+        partners
+            .iter()
+            .flat_map(|p: &Partner| p.funds.iter().copied()),
+    );
     LineUp {
         scenario: "generated".to_string(),
         variant: None,
@@ -210,10 +215,7 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
         partners,
         pins: Vec::new(),
         min_sectors: None,
-        finance: crate::scenario::Finance {
-            stated,
-            ..crate::scenario::Finance::default()
-        },
+        finance,
         commitments: Vec::new(),
         notes: Vec::new(),
     }

@@ -380,7 +380,8 @@ pub enum Test {
     /// A partner of the line-up funds this partner (`funded_by` names one at the table).
     Grantee,
     /// The role needs money: the scenario gives it a budget, or it is a money role (its trait
-    /// is the settings' `money_trait`) in a scenario that states money at all.
+    /// is the settings' `money_trait`) the scenario speaks of money for (a commitment or a
+    /// `funds` entry names it).
     NeedsMoney,
     /// Money committed to the role holds in this line-up (its funder, its channel and the
     /// commitments it depends on are there), whoever holds the role.

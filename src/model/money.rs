@@ -21,7 +21,8 @@ pub struct Money {
     pub written: Vec<Commitment>,
     /// Every commitment (written, and each partner's `funds` entries), sorted by id.
     pub flows: Vec<Flow>,
-    /// `needs_money[j]`: need `j` needs money ([`crate::kb::Test::NeedsMoney`]).
+    /// `needs_money[j]`: need `j` needs money ([`crate::kb::Test::NeedsMoney`]): it has a
+    /// budget, or it is a money role the scenario speaks of money for.
     pub needs_money: Vec<bool>,
     /// `financed[j]`: a commitment that holds puts money into need `j`.
     pub financed: Vec<bool>,
@@ -152,7 +153,7 @@ impl Money {
             .iter()
             .map(|n| {
                 n.has_budget()
-                    || (finance.stated
+                    || (finance.money_roles.contains(&n.role)
                         && kb
                             .settings
                             .money_trait

@@ -303,14 +303,29 @@ impl Loader<'_, '_, '_> {
         }
         f.finish(self.sink);
         let mut finance = finance;
-        finance.stated = !commitments.is_empty()
-            || needs.iter().any(|(_, n)| n.has_budget())
-            || partners
+        finance.state(
+            commitments
                 .iter()
-                .chain(&candidates)
-                .chain(variants.iter().flat_map(|v| &v.add))
-                .any(|p| !p.funds.is_empty())
-            || variants.iter().any(|v| !v.commit.is_empty());
+                .map(|w| w.commitment.role)
+                .chain(
+                    variants
+                        .iter()
+                        .flat_map(|v| v.commit.iter().map(|c| c.role)),
+                )
+                .chain(
+                    needs
+                        .iter()
+                        .filter(|(_, n)| n.has_budget())
+                        .map(|(_, n)| n.role),
+                )
+                .chain(
+                    partners
+                        .iter()
+                        .chain(&candidates)
+                        .chain(variants.iter().flat_map(|v| &v.add))
+                        .flat_map(|p| p.funds.iter().copied()),
+                ),
+        );
         Some(Scenario {
             name: name?,
             description,

@@ -222,7 +222,7 @@ impl Scenario {
     /// Adds commitments validated against this scenario (a commitment sheet's rows): the
     /// scenario then states money.
     pub fn add_commitments(&mut self, commitments: Vec<Commitment>) {
-        self.finance.stated |= !commitments.is_empty();
+        self.finance.state(commitments.iter().map(|c| c.role));
         self.commitments.extend(commitments);
     }
 

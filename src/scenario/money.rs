@@ -36,10 +36,14 @@ pub struct Finance {
     pub currency: Option<String>,
     pub phases: Vec<String>,
     /// Whether the scenario states any money at all (a commitment, a `funds` entry or a
-    /// budget, in the base or a variant). Only then does a money role need money: a scenario
-    /// silent about money is not read as one with none. A line-up keeps the scenario's answer
-    /// whatever partners leave it, so removing the only funder leaves its roles unfinanced.
+    /// budget, in the base or a variant): then reports show its money account.
     pub stated: bool,
+    /// The roles the scenario says something about money for: a commitment or `funds` entry
+    /// names them (in the base, a variant or a candidate), or a budget. Only such a money role
+    /// needs money: a scenario silent about a role's money is not read as one with none. A
+    /// line-up keeps the scenario's answer whatever partners leave it, so removing the only
+    /// funder leaves its roles unfinanced.
+    pub money_roles: Vec<RoleIx>,
 }
 
 impl Default for Finance {
@@ -48,11 +52,23 @@ impl Default for Finance {
             currency: None,
             phases: DEFAULT_PHASES.iter().map(|p| p.to_string()).collect(),
             stated: false,
+            money_roles: Vec::new(),
         }
     }
 }
 
 impl Finance {
+    /// Records that the scenario speaks of money for `roles`.
+    pub fn state(&mut self, roles: impl IntoIterator<Item = RoleIx>) {
+        for r in roles {
+            self.stated = true;
+            if !self.money_roles.contains(&r) {
+                self.money_roles.push(r);
+            }
+        }
+        self.money_roles.sort();
+    }
+
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.phases.iter().position(|p| p == id)
     }
