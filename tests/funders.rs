@@ -852,6 +852,69 @@ fn a_commitment_sheet_adds_money_and_reports_bad_cells_by_row_and_column() {
         .stderr(predicate::str::contains("row 3, column F (never_to)"));
 }
 
+/// `rolefit check` on a scenario written to a temporary file: exit status and standard error.
+fn check_text(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("money.ron");
+    std::fs::write(&path, text).unwrap();
+    let out = rolefit().arg("check").arg(&path).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn money_input_errors_point_at_their_place() {
+    let (code, err) = check_text(
+        r#"Scenario(
+    name: "Bad money",
+    needs: [
+        Need(role: "catalytic_funding", importance: 4, budget: { "pilott": 1000, "scale": 2e16 }),
+    ],
+    partners: [Partner(id: "foundation", sector: "impact_investor")],
+    commitments: [
+        Commitment(funder: "foundaton", role: "catalytic_funding", amount: 100),
+        Commitment(id: "g", funder: "foundation", role: "catalytic_funding", only_if: ["grnt"]),
+    ],
+    variants: [Variant(name: "v", withdraw: ["gg"])],
+)"#,
+    );
+    assert_eq!(code, Some(2), "{err}");
+    for (place, message) in [
+        ("money.ron:4:66", "unknown phase `pilott`"),
+        ("money.ron:4:76", "an amount needs the scenario's currency"),
+        (
+            "money.ron:4:91",
+            "is out of range: expected 0 to 1000000000000000",
+        ),
+        (
+            "money.ron:8:9",
+            "a commitment with an amount names its phase",
+        ),
+        ("money.ron:8:28", "no partner `foundaton` in the scenario"),
+        ("money.ron:9:88", "no commitment `grnt` in the scenario"),
+        (
+            "money.ron:11:46",
+            "no commitment `gg` in the scenario to withdraw",
+        ),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(place)) && err.contains(message),
+            "{place} {message}: {err}"
+        );
+    }
+    assert!(err.contains("did you mean `pilot`?"), "{err}");
+    assert!(err.contains("did you mean `foundation`?"), "{err}");
+    let phases: Vec<String> = (0..13).map(|k| format!("\"p{k}\"")).collect();
+    let (code, err) = check_text(&format!(
+        r#"Scenario(name: "Phases", phases: [{}], needs: [Need(role: "research")], partners: [Partner(id: "u", sector: "academia")])"#,
+        phases.join(", ")
+    ));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("1 to 12 phases"), "{err}");
+}
+
 #[test]
 fn value_states_money_beside_points_where_amounts_exist() {
     let r = value(&scenario("funders-round-hypertension.ron"), &[]);
