@@ -148,6 +148,37 @@ pub struct SolverArgs {
     pub solver: String,
 }
 
+/// How robust each role of the recommended line-up is: margins, ties, stability under perturbed
+/// capabilities, close calls.
+#[derive(Debug, Args, Clone)]
+pub struct RobustnessArgs {
+    /// Most perturbed samples behind each role's stability (drawn in batches of 25 until every
+    /// role is clearly above or below the close-call threshold); 0 turns the robustness
+    /// assessment off (no margins, runner-ups or close calls; faster).
+    #[arg(long, value_name = "N", default_value_t = crate::robust::DEFAULT_SAMPLES)]
+    pub robustness_samples: usize,
+    /// Seed of the perturbations: the same seed gives the same figures on any number of threads.
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub robustness_seed: u64,
+    /// How far assumed capabilities move (uniformly, +-X); stated ones move half as far.
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = crate::robust::DEFAULT_NOISE,
+        allow_negative_numbers = true
+    )]
+    pub robustness_noise: f64,
+    /// Roles their holder keeps in fewer than this share of the samples are close calls (ties
+    /// always are).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = crate::robust::DEFAULT_CLOSE_CALL,
+        allow_negative_numbers = true
+    )]
+    pub close_call: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct SolveArgs {
     #[command(flatten)]
@@ -167,6 +198,8 @@ pub struct SolveArgs {
     pub emit_lp: Option<PathBuf>,
     #[command(flatten)]
     pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Print the time of each stage to standard error.
     #[arg(long)]
     pub timings: bool,
@@ -189,6 +222,8 @@ pub struct CompareArgs {
     pub format: ReportFormat,
     #[command(flatten)]
     pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -266,6 +301,10 @@ pub struct BriefArgs {
     pub partner: Vec<String>,
     #[arg(long, value_enum, default_value_t = BriefFormat::Markdown)]
     pub format: BriefFormat,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Write the brief to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -354,6 +393,11 @@ pub struct SweepArgs {
     /// Leave out the `solve_ms` column, the only one that differs between identical runs.
     #[arg(long)]
     pub no_solve_time: bool,
+    /// Run the rows of FILE instead of the sweep file's design: a CSV with one column per
+    /// factor (its name or path; columns the sweep does not declare become factors) and one
+    /// row per design point, e.g. a SALib or EMA Workbench sample. `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -390,6 +434,16 @@ pub struct SummarizeArgs {
     /// Smallest share of runs the discovered box may keep (PRIM's minimum mass).
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     pub min_mass: f64,
+    /// Report the box at this step of the peeling trajectory (0 is the whole design) instead
+    /// of the densest one.
+    #[arg(long = "box", value_name = "STEP", group = "box_choice")]
+    pub box_step: Option<usize>,
+    /// Report the densest box that still covers at least SHARE of the runs meeting the outcome.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_coverage: Option<f64>,
+    /// Report the box with the most coverage whose density is at least SHARE.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_density: Option<f64>,
     /// Write the summary to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

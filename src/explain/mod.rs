@@ -9,6 +9,7 @@ pub mod text;
 
 use crate::kb::{Scope, Severity};
 use crate::model::{Assignment, Block, Problem, Subject, matches};
+use crate::robust::Robustness;
 use crate::solve::{Solved, Status};
 use text::{fill, subject_fields};
 
@@ -45,6 +46,8 @@ pub struct Outcome {
     /// The line-up's money, phase by phase; `None` when the scenario states no money.
     pub money: Option<money::Account>,
     pub notes: Vec<String>,
+    /// How robust each role is, when it was assessed (`crate::robust`).
+    pub robustness: Option<Robustness>,
 }
 
 /// A role given on the strength of assumed (default) capabilities: if the partner is weaker
@@ -92,6 +95,8 @@ pub struct AssignmentView {
     pub reasons: Vec<String>,
     /// Rules that fired on this assignment, with their objective effect.
     pub rules: Vec<(String, f64)>,
+    /// Who would take the role in the best line-up without this partner in it; only known when
+    /// robustness was assessed (the margin and the tie are in [`Outcome::robustness`]).
     pub runner_up: Option<RunnerUp>,
     /// Capabilities the fit counts at an assumed (default) strength, not a stated one.
     pub assumed: Vec<String>,
@@ -240,6 +245,12 @@ pub struct ConflictItem {
 
 /// Explains a solved problem.
 pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
+    with_robustness(p, solved, None)
+}
+
+/// Explains a solved problem and how robust each of its roles is ([`crate::robust::assess`]):
+/// the runner-up and the tie of each assignment come from the assessment.
+pub fn with_robustness(p: &Problem, solved: &Solved, robustness: Option<Robustness>) -> Outcome {
     let kb = p.kb;
     let mut out = Outcome {
         scenario: p.scenario.clone(),
@@ -269,6 +280,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
         assumptions: Vec::new(),
         money: None,
         notes: p.notes.clone(),
+        robustness,
     };
     let empty = Assignment::empty(p.partners.len(), p.needs.len());
     let a = solved.assignment.as_ref().unwrap_or(&empty);
@@ -416,20 +428,16 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     }
     out.objective = out.breakdown.value + out.breakdown.bonuses - out.breakdown.penalties;
     out.coverage = p.coverage(a);
-    let local = |i: usize, j: usize| -> f64 {
-        p.importance(j) * p.fit[i][j] + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
-    };
     for j in 0..nn {
         let holders: Vec<usize> = (0..np).filter(|&i| a.holds[i][j]).collect();
         for &i in &holders {
             out.assignments.push(assignment_view(
                 p,
                 a,
-                i,
-                j,
-                &pair_rules[i][j],
+                (i, j),
+                &pair_rules,
                 &holders,
-                &local,
+                out.robustness.as_ref(),
             ));
         }
         let missing = (p.needs[j].min as i64 - holders.len() as i64).max(0) as u32;
@@ -469,9 +477,14 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.assignments
         .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
     out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
+    let local = |x: usize, y: usize| local_score(p, &pair_rules, x, y);
     for j in 0..nn {
         for i in (0..np).filter(|&i| a.holds[i][j]) {
-            if let Some(found) = assumption(p, a, i, j, &local) {
+            let held = out
+                .robustness
+                .as_ref()
+                .and_then(|r| r.held(&p.partners[i].id, p.role_id(j)));
+            if let Some(found) = assumption(p, a, (i, j), held, &local) {
                 out.assumptions.push(found);
             }
         }
@@ -520,8 +533,8 @@ fn assumed_part(p: &Problem, i: usize, j: usize) -> (f64, Vec<String>) {
 fn assumption(
     p: &Problem,
     a: &Assignment,
-    i: usize,
-    j: usize,
+    (i, j): (usize, usize),
+    held: Option<&crate::robust::Held>,
     local: &dyn Fn(usize, usize) -> f64,
 ) -> Option<Assumption> {
     if p.is_pinned(i, j) {
@@ -531,15 +544,35 @@ fn assumption(
     if part <= 0.0 {
         return None;
     }
-    // Only a runner-up with capacity to spare would simply take the role.
-    let k = (0..p.partners.len())
-        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
-        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
-    let without = local(i, j) - p.importance(j) * part;
-    if without >= local(k, j) {
-        return None;
-    }
+    let k = match held {
+        // One notion of runner-up: when robustness was assessed, the partner that takes the role
+        // in the line-up re-optimised without the holder, and the assumptions decide when they
+        // are worth more than the margin.
+        Some(h) => {
+            let (crate::robust::Margin::Points(margin), Some(r)) =
+                (h.margin, h.runner_up.as_deref())
+            else {
+                return None;
+            };
+            let share = if h.lead || !h.shared {
+                1.0
+            } else {
+                p.kb.settings.support_weight
+            };
+            if margin >= p.importance(j) * part * share {
+                return None;
+            }
+            p.partners.iter().position(|q| q.id == r)?
+        }
+        // Only a runner-up with capacity to spare would simply take the role.
+        None => {
+            let k = best_other(p, a, j, local)?;
+            if local(i, j) - p.importance(j) * part >= local(k, j) {
+                return None;
+            }
+            k
+        }
+    };
     let (holder, runner) = (&p.partners[i], &p.partners[k]);
     Some(Assumption {
         partner: holder.id.clone(),
@@ -648,16 +681,21 @@ fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: Stri
     }
 }
 
+/// Importance x fit plus the holding rules that fire: what partner `i` brings to need `j` alone.
+fn local_score(p: &Problem, pair_rules: &[Vec<Vec<(usize, f64)>>], i: usize, j: usize) -> f64 {
+    p.importance(j) * p.fit[i][j] + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+}
+
 fn assignment_view(
     p: &Problem,
     a: &Assignment,
-    i: usize,
-    j: usize,
-    rules: &[(usize, f64)],
+    (i, j): (usize, usize),
+    pair_rules: &[Vec<Vec<(usize, f64)>>],
     holders: &[usize],
-    local: &dyn Fn(usize, usize) -> f64,
+    robustness: Option<&Robustness>,
 ) -> AssignmentView {
     let kb = p.kb;
+    let rules = &pair_rules[i][j];
     let partner = &p.partners[i];
     let role = kb.role(p.needs[j].role);
     // One rounded fit for every place it is shown, so the heading and the reason agree.
@@ -715,12 +753,10 @@ fn assignment_view(
     if !motives.is_empty() {
         reasons.push(format!("serves its motives: {}", motives.join(", ")));
     }
-    let runner_up = runner_up(p, a, i, j, local);
-    if let Some(r) = &runner_up {
-        reasons.push(format!(
-            "runner-up: {} (fit {:.2}, score {:.2} against {:.2}): {}",
-            r.partner, r.fit, r.score, r.holder_score, r.why_not
-        ));
+    let assessed = robustness.and_then(|r| Some((r, r.held(&partner.id, &role.id)?)));
+    let runner_up = assessed.and_then(|(_, h)| runner_up(p, (i, j), h, pair_rules));
+    if let Some((r, h)) = assessed {
+        reasons.extend(crate::robust::words::reasons(h, r));
     }
     AssignmentView {
         partner: partner.id.clone(),
@@ -749,42 +785,37 @@ fn effect_words(w: f64) -> String {
     }
 }
 
-/// The best partner not holding need `j`, by local score (ties by id), and why it lost.
-fn runner_up(
+/// The partner not holding need `j` that scores best on it (ties to the earlier id), among
+/// those free to take it with capacity to spare: who would simply take the role when robustness
+/// was not assessed.
+fn best_other(
     p: &Problem,
     a: &Assignment,
-    i: usize,
     j: usize,
     local: &dyn Fn(usize, usize) -> f64,
-) -> Option<RunnerUp> {
-    let k = (0..p.partners.len())
+) -> Option<usize> {
+    (0..p.partners.len())
         .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
-    let (score, holder_score) = (local(k, j), local(i, j));
-    let held: Vec<&str> = a.roles_of(k).map(|r| p.role_id(r)).collect();
-    let why_not = if held.len() as u32 >= p.partners[k].capacity {
-        if held.is_empty() {
-            "it has no capacity".to_string()
-        } else {
-            format!(
-                "its capacity of {} is used by {}",
-                p.partners[k].capacity,
-                held.join(", ")
-            )
-        }
-    } else if score < holder_score - 1e-9 {
-        "lower score for this role".to_string()
-    } else if p.is_pinned(i, j) {
-        format!("{} is pinned to the role", p.partners[i].id)
-    } else {
-        "the line-up as a whole scores higher this way (other roles, loads or pairs)".to_string()
-    };
+        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
+        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))
+}
+
+/// The runner-up the robustness assessment found (who takes the role in the best line-up
+/// without the holder in it), with both partners' local scores; `None` when nobody does.
+fn runner_up(
+    p: &Problem,
+    (i, j): (usize, usize),
+    held: &crate::robust::Held,
+    pair_rules: &[Vec<Vec<(usize, f64)>>],
+) -> Option<RunnerUp> {
+    let id = held.runner_up.as_deref()?;
+    let k = p.partners.iter().position(|q| q.id == id)?;
     Some(RunnerUp {
-        partner: p.partners[k].id.clone(),
+        partner: id.to_string(),
         fit: round(p.fit[k][j], 4),
-        score: round(score, 4),
-        holder_score: round(holder_score, 4),
-        why_not,
+        score: round(local_score(p, pair_rules, k, j), 4),
+        holder_score: round(local_score(p, pair_rules, i, j), 4),
+        why_not: crate::robust::words::why_not(held),
     })
 }
 

@@ -863,6 +863,27 @@ impl KnowledgeBase {
         }
     }
 
+    /// The Table 1 cell a capability is: "Table 1, government, comparative advantage: health
+    /// education and promotion" (the first sector listing it), for relations and `rules show`.
+    pub fn capability_cell(&self, cap: CapIx) -> Option<String> {
+        let s = self
+            .sectors
+            .iter()
+            .position(|s| s.advantages.iter().any(|a| a.capability == cap))?;
+        Some(self.source_text(&RuleSource::Cell {
+            sector: SectorIx(s as u32),
+            row: Row::Advantages,
+            item: self.capability(cap).id.clone(),
+        }))
+    }
+
+    pub fn type_by_id(&self, id: &str) -> Option<TypeIx> {
+        self.types
+            .iter()
+            .position(|t| t.id == id)
+            .map(|i| TypeIx(i as u32))
+    }
+
     /// How well a sector's typical profile fits a role: what recruit suggestions rank by. A
     /// typical member states nothing, so every strength is assumed.
     pub fn sector_fit(&self, s: SectorIx, r: RoleIx) -> f64 {
