@@ -73,6 +73,10 @@ pub struct PhaseMoney {
     pub unstated: bool,
     /// The commitments that reach it, by id.
     pub from: Vec<Source>,
+    /// Commitments that hold in the phase but reach nobody: nobody holds the role, or their
+    /// conditions keep them from every holder. Named so that money committed to a role is never
+    /// silently missing from the role's account.
+    pub stranded: Vec<Source>,
     /// Budget minus committed, when the budget is stated and every amount is known; else 0.
     pub short: f64,
 }
@@ -177,18 +181,22 @@ pub fn account_of(p: &Problem, a: &Assignment) -> (Account, Vec<Flag>) {
                 let committed: f64 = here.iter().filter_map(|f| f.commitment.amount).sum();
                 let unstated = here.iter().any(|f| f.commitment.amount.is_none());
                 let budget = need.budget_in(k);
+                let source = |f: &&Flow| Source {
+                    commitment: f.commitment.id.clone(),
+                    funder: f.commitment.funder.clone(),
+                    amount: f.commitment.amount,
+                };
+                let stranded: Vec<Source> = flows
+                    .iter()
+                    .filter(|f| f.holds() && in_phase(f, k) && !reaches_holder(p, a, f))
+                    .map(source)
+                    .collect();
                 PhaseMoney {
                     budget,
                     committed,
                     unstated,
-                    from: here
-                        .iter()
-                        .map(|f| Source {
-                            commitment: f.commitment.id.clone(),
-                            funder: f.commitment.funder.clone(),
-                            amount: f.commitment.amount,
-                        })
-                        .collect(),
+                    from: here.iter().map(|f| source(f)).collect(),
+                    stranded,
                     short: if unstated {
                         0.0
                     } else {
@@ -294,7 +302,7 @@ pub fn account_of(p: &Problem, a: &Assignment) -> (Account, Vec<Flag>) {
                     .flows
                     .iter()
                     .find(|g| &g.commitment.id == id)
-                    .map_or(format!("commitment {id}, which was withdrawn"), |g| {
+                    .map_or(format!("commitment {id} (withdrawn)"), |g| {
                         format!("{}'s commitment {id}", g.commitment.funder)
                     });
                 found.push(Found {
@@ -326,15 +334,6 @@ pub fn account_of(p: &Problem, a: &Assignment) -> (Account, Vec<Flag>) {
                 if reaches_holder(p, a, f) {
                     ("used", format!("reaches {role_id}"))
                 } else {
-                    found.push(Found {
-                        finding: MoneyFinding::Unused,
-                        partner: f.partner,
-                        need: f.need,
-                        role: c.role,
-                        phase: c.phase,
-                        amount: amount.clone(),
-                        other: String::new(),
-                    });
                     let why = match f.need {
                         None => "the scenario does not need the role".to_string(),
                         Some(j) if a.count(j) == 0 => "nobody holds the role".to_string(),
@@ -342,6 +341,15 @@ pub fn account_of(p: &Problem, a: &Assignment) -> (Account, Vec<Flag>) {
                             "its conditions keep it from every partner holding the role".to_string()
                         }
                     };
+                    found.push(Found {
+                        finding: MoneyFinding::Unused,
+                        partner: f.partner,
+                        need: f.need,
+                        role: c.role,
+                        phase: c.phase,
+                        amount: amount.clone(),
+                        other: why.clone(),
+                    });
                     ("reaches_nobody", format!("reaches nobody: {why}"))
                 }
             }

@@ -131,15 +131,26 @@ fn assess(
                     .filter(|a| a.partner == funder && a.effect == "forbidden")
                     .map(|a| format!("rule {} keeps it out of {}", a.rule, a.role)),
             );
-            let conditions: Vec<String> = judged
+            // A condition is met only where the money reaches its role; money kept back for
+            // another reason (a condition on a withdrawn commitment, nobody holding the role) is
+            // named as such, never as "met".
+            let (met, unmet): (Vec<&Judged>, Vec<&Judged>) = judged
                 .iter()
                 .filter(|j| j.restricted_by.is_none() && !j.terms.is_empty())
-                .map(|j| format!("{} ({})", j.id, j.terms.join("; ")))
-                .collect();
-            if !conditions.is_empty() {
+                .partition(|j| j.used());
+            let terms = |list: &[&Judged]| -> String {
+                list.iter()
+                    .map(|j| format!("{} ({})", j.id, j.terms.join("; ")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !met.is_empty() {
+                parts.push(format!("conditions met in this line-up: {}", terms(&met)));
+            }
+            if !unmet.is_empty() {
                 parts.push(format!(
-                    "conditions met in this line-up: {}",
-                    conditions.join(", ")
+                    "money with conditions that does not reach its role in this line-up (see what the money buys): {}",
+                    terms(&unmet)
                 ));
             }
             if parts.is_empty() {

@@ -1,7 +1,7 @@
 //! The words every renderer uses for a line-up's money account ([`Account`]), so the text,
 //! Markdown and HTML reports say the same thing about the same money.
 
-use crate::explain::money::{Account, CommitmentView, MoneyStatus, RoleMoney};
+use crate::explain::money::{Account, CommitmentView, MoneyStatus, RoleMoney, Source};
 use crate::scenario::thousands;
 
 /// "USD 1,250,000", or "1,250,000" without a currency.
@@ -26,34 +26,45 @@ pub fn status_words(s: MoneyStatus) -> &'static str {
     }
 }
 
+/// "moh USD 2,400,000 (moh_budget), dev_bank amount not stated (bank_cofinance)".
+fn sources(account: &Account, list: &[Source]) -> String {
+    list.iter()
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                s.funder,
+                s.amount
+                    .map_or("amount not stated".to_string(), |v| amount(account, v)),
+                s.commitment
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One phase of a role: "scale: budget USD 3,000,000; USD 2,400,000 from moh (moh_budget);
 /// short USD 600,000", or `None` for a phase with neither budget nor money.
 pub fn phase_line(account: &Account, r: &RoleMoney, k: usize) -> Option<String> {
     let ph = &r.phases[k];
-    if ph.budget <= 0.0 && ph.from.is_empty() {
+    if ph.budget <= 0.0 && ph.from.is_empty() && ph.stranded.is_empty() {
         return None;
     }
     let mut parts = Vec::new();
     if ph.budget > 0.0 {
         parts.push(format!("budget {}", amount(account, ph.budget)));
     }
-    if ph.from.is_empty() {
+    if ph.from.is_empty() && !ph.stranded.is_empty() {
+        parts.push("no money reaches a holder".to_string());
+    } else if ph.from.is_empty() {
         parts.push("no money".to_string());
     } else {
-        let from: Vec<String> = ph
-            .from
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} ({})",
-                    s.funder,
-                    s.amount
-                        .map_or("amount not stated".to_string(), |v| amount(account, v)),
-                    s.commitment
-                )
-            })
-            .collect();
-        parts.push(format!("from {}", from.join(", ")));
+        parts.push(format!("from {}", sources(account, &ph.from)));
+    }
+    if !ph.stranded.is_empty() {
+        parts.push(format!(
+            "committed but reaching no holder: {}",
+            sources(account, &ph.stranded)
+        ));
     }
     if ph.short > 0.0 {
         parts.push(format!("short {}", amount(account, ph.short)));

@@ -1,7 +1,7 @@
 //! The JSON of a line-up's money account (the `money` object of `rolefit solve --format json`,
 //! also in each line-up of `rolefit additionality`).
 
-use crate::explain::money::Account;
+use crate::explain::money::{Account, Source};
 use crate::explain::round;
 use serde::Serialize;
 
@@ -41,6 +41,8 @@ struct PhaseJson<'a> {
     unstated: bool,
     short: f64,
     from: Vec<SourceJson<'a>>,
+    /// Money committed to the role in the phase that reaches no holder.
+    stranded: Vec<SourceJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -63,6 +65,14 @@ struct CommitmentJson<'a> {
     implicit: bool,
     state: &'static str,
     note: &'a str,
+}
+
+fn source_json(s: &Source) -> SourceJson<'_> {
+    SourceJson {
+        commitment: &s.commitment,
+        funder: &s.funder,
+        amount: s.amount.map(|v| round(v, 2)),
+    }
 }
 
 pub fn money_json(m: &Account) -> MoneyJson<'_> {
@@ -98,15 +108,8 @@ pub fn money_json(m: &Account) -> MoneyJson<'_> {
                         committed: round(ph.committed, 2),
                         unstated: ph.unstated,
                         short: round(ph.short, 2),
-                        from: ph
-                            .from
-                            .iter()
-                            .map(|s| SourceJson {
-                                commitment: &s.commitment,
-                                funder: &s.funder,
-                                amount: s.amount.map(|v| round(v, 2)),
-                            })
-                            .collect(),
+                        from: ph.from.iter().map(source_json).collect(),
+                        stranded: ph.stranded.iter().map(source_json).collect(),
                     })
                     .collect(),
             })

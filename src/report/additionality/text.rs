@@ -68,16 +68,21 @@ pub fn render(a: &Additionality, style: Style) -> String {
     head(&mut out, "What the money buys");
     for j in &a.commitments {
         let cells = commitment_row(a, j);
+        // "-" marks an overlap that does not apply (money that is not used overlaps nothing).
+        let overlaps = if cells[6] == "-" {
+            String::new()
+        } else {
+            format!(", overlaps {}", cells[6])
+        };
         let _ = writeln!(
             out,
-            "  {} -> {}, {} phase, {}: {} ({} additional, overlaps {})",
+            "  {} -> {}, {} phase, {}: {} ({} additional{overlaps})",
             paint.bold(&cells[0]),
             cells[1],
             cells[2],
             cells[3],
             paint.bold(&cells[4].to_uppercase()),
             cells[5],
-            cells[6]
         );
         let _ = writeln!(out, "      {}", cells[7]);
     }
