@@ -1036,3 +1036,63 @@ fn exact_values_are_byte_identical_whatever_the_number_of_threads() {
     assert_eq!(one.stdout, run("2").stdout);
     assert_eq!(one.stdout, run("3").stdout);
 }
+
+#[test]
+fn money_that_reaches_no_holder_is_named_in_its_roles_account() {
+    let path = fixture("money-nobody-can-use.ron");
+    let report = solved(&path, &[]);
+    let role = report["money"]["roles"]
+        .as_array()
+        .expect("money roles")
+        .iter()
+        .find(|r| r["role"] == "commercialisation")
+        .expect("commercialisation has an account");
+    assert_eq!(role["status"], "unfinanced");
+    let pilot = &role["phases"][0];
+    assert_eq!(pilot["phase"], "pilot");
+    assert_eq!(pilot["from"].as_array().map(Vec::len), Some(0));
+    assert_eq!(pilot["stranded"][0]["funder"], "fund");
+    assert_eq!(pilot["stranded"][0]["amount"], 100000.0);
+    let unused: Vec<&Value> = flags_of(&report, "money_reaches_no_holder");
+    assert_eq!(unused.len(), 2, "{unused:#?}");
+    let messages: Vec<&str> = unused
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("nobody holds the role")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("the scenario does not need the role")),
+        "{messages:?}"
+    );
+    rolefit()
+        .arg("solve")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "no money reaches a holder; committed but reaching no holder: fund USD 100,000 (fund_commercialisation_pilot)",
+        ));
+}
+
+#[test]
+fn a_condition_that_does_not_hold_is_never_called_met() {
+    let memo = additionality_variant(
+        &scenario("funders-round-hypertension.ron"),
+        "dev_bank",
+        "budget delayed",
+    );
+    let risk = memo["risks"]
+        .as_array()
+        .expect("risks")
+        .iter()
+        .find(|r| r["id"] == "political_and_regulatory_restrictions")
+        .expect("the restrictions risk is assessed");
+    let words = risk["assessment"].as_str().expect("assessment");
+    assert!(!words.contains("conditions met"), "{words}");
+    assert!(words.contains("does not reach its role"), "{words}");
+}
