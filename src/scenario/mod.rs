@@ -5,6 +5,7 @@
 
 mod load;
 mod money;
+pub mod partner;
 
 pub use load::{
     LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,

@@ -5,11 +5,12 @@
 //! currency, and `only_if` names commitments of the scenario or of the sheet.
 
 use super::{Report, ids, number};
-use crate::diag::{Diagnostic, Level, closest};
+use crate::diag::{Diagnostic, Sink, closest};
 use crate::kb::{KnowledgeBase, SectorIx};
 use crate::load::{Cell, Table};
 use crate::ron::read::{is_snake_id, snake_id};
 use crate::scenario::{Commitment, MAX_AMOUNT, MAX_COMMITMENTS, Scenario};
+use crate::source::Source;
 
 const COLUMNS: [&str; 8] = [
     "id", "funder", "role", "amount", "phase", "only_if", "never_to", "through",
@@ -27,24 +28,34 @@ pub fn commitments(
         .first()
         .map(|r| r.iter().map(|c| snake_id(&c.text())).collect())
         .unwrap_or_default();
-    let mut rep = Report {
-        table,
-        header: header.clone(),
-        diags: Vec::new(),
+    let src = Source::new(&table.name, "");
+    let mut diags = Vec::new();
+    let out = {
+        let mut rep = Report {
+            sink: Sink::new(&src, &mut diags),
+            header: &header,
+        };
+        read_commitments(kb, table, scenario, &mut rep)
     };
-    let whole = |rep: &mut Report, msg: String| {
-        rep.diags
-            .push(Diagnostic::whole_file(Level::Error, &table.name, msg));
-    };
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (out.filter(|_| ok), diags)
+}
+
+/// The rows of a commitment sheet, every problem reported to `rep`; `None` when the sheet
+/// cannot be read at all (no header, too many rows).
+fn read_commitments(
+    kb: &KnowledgeBase,
+    table: &Table,
+    scenario: &Scenario,
+    rep: &mut Report,
+) -> Option<Vec<Commitment>> {
+    let header = rep.header;
     if header.iter().all(String::is_empty) {
-        whole(
-            &mut rep,
-            format!(
-                "the sheet is empty: its first row must name the columns ({})",
-                COLUMNS.join(", ")
-            ),
-        );
-        return (None, rep.diags);
+        rep.whole(format!(
+            "the sheet is empty: its first row must name the columns ({})",
+            COLUMNS.join(", ")
+        ));
+        return None;
     }
     let mut columns: Vec<Option<&'static str>> = Vec::new();
     for (col, name) in header.iter().enumerate() {
@@ -66,7 +77,7 @@ pub fn commitments(
     }
     for required in ["funder", "role"] {
         if !columns.contains(&Some(required)) {
-            whole(&mut rep, format!("the sheet has no `{required}` column"));
+            rep.whole(format!("the sheet has no `{required}` column"));
         }
     }
     let data: Vec<(usize, &Vec<Cell>)> = table
@@ -77,14 +88,11 @@ pub fn commitments(
         .filter(|(_, r)| !r.iter().all(Cell::is_empty))
         .collect();
     if data.len() > MAX_COMMITMENTS {
-        whole(
-            &mut rep,
-            format!(
-                "{} commitment rows is more than the limit of {MAX_COMMITMENTS}",
-                data.len()
-            ),
-        );
-        return (None, rep.diags);
+        rep.whole(format!(
+            "{} commitment rows is more than the limit of {MAX_COMMITMENTS}",
+            data.len()
+        ));
+        return None;
     }
     let partners: Vec<&str> = scenario
         .partners
@@ -104,7 +112,7 @@ pub fn commitments(
             };
             (col, cell)
         };
-        let before = rep.diags.len();
+        let before = rep.sink.out.len();
         let (fc, funder) = cell("funder");
         let funder = funder.text();
         if funder.is_empty() {
@@ -196,7 +204,7 @@ pub fn commitments(
         }
         let (_, only_if) = cell("only_if");
         let only_if = ids(only_if);
-        let (Some(role), true) = (role, rep.diags.len() == before) else {
+        let (Some(role), true) = (role, rep.sink.out.len() == before) else {
             continue;
         };
         let generated = match phase {
@@ -253,9 +261,5 @@ pub fn commitments(
             }
         }
     }
-    let ok = !rep.diags.iter().any(Diagnostic::is_error);
-    (
-        ok.then(|| out.into_iter().map(|(_, c)| c).collect()),
-        rep.diags,
-    )
+    Some(out.into_iter().map(|(_, c)| c).collect())
 }

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::funding::{Additionality, level_words};
 use crate::report::markdown_escape as escape;
+use crate::report::num;
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {
@@ -62,9 +63,13 @@ pub fn render(a: &Additionality) -> String {
     };
     line(
         &mut out,
+        "Status",
+        cols.each_ref().map(|c| c.outcome.status.name().to_string()),
+    );
+    line(
+        &mut out,
         "Value (points)",
-        cols.each_ref()
-            .map(|c| format!("{:.2}", c.outcome.objective)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
     );
     line(
         &mut out,

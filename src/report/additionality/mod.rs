@@ -11,7 +11,7 @@ mod text;
 
 pub use json::{AdditionalityJson, additionality_json};
 
-use super::{Format, Style};
+use super::{Format, Style, signed_num};
 use crate::explain::Outcome;
 use crate::funding::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::kb::{Finding, Severity};
@@ -62,7 +62,7 @@ fn column(label: String, outcome: &Outcome) -> Column<'_> {
 
 /// "+1.25", or "n/a" when a line-up could not be compared.
 pub fn signed(v: Option<f64>) -> String {
-    v.map_or("n/a".to_string(), |v| format!("{v:+.2}"))
+    v.map_or("n/a".to_string(), |v| signed_num(v, 2))
 }
 
 /// "additional", "crowding out", ...

@@ -6,8 +6,8 @@ use super::{
 };
 use crate::funding::{Additionality, Verdict, level_words};
 use crate::kb::Severity;
-use crate::report::Style;
 use crate::report::text::{Paint, fit_width, title};
+use crate::report::{Style, num};
 use std::fmt::Write;
 
 const LABEL: usize = 24;
@@ -120,8 +120,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     table.row(
         &mut out,
         "value (points)",
-        cols.each_ref()
-            .map(|c| format!("{:.2}", c.outcome.objective)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
         false,
     );
     table.row(

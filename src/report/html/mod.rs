@@ -43,6 +43,7 @@ mod matrix;
 mod outcome;
 mod sections;
 
+pub use super::num;
 pub use chart::{BarChart, Panel};
 pub use matrix::{fit_colour, matrix_legend, matrix_svg, severity_colour};
 pub use outcome::render;
@@ -210,16 +211,6 @@ pub fn clip(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
         t.push('\u{2026}');
         t
-    }
-}
-
-/// A number with a fixed number of decimals, never `-0.00`.
-pub fn num(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
     }
 }
 
