@@ -1,8 +1,9 @@
 //! Criterion benchmarks of the funder commands (targets from issue 4 in benches/README.md).
 //!
-//! - `additionality/<scenario>/<funder>`: every funder of every `scenarios/*.ron`, from rule
-//!   and scenario text to the JSON report (what `rolefit additionality` does once the files
-//!   are read; target under 100 ms).
+//! - `additionality/<scenario>[@<variant>]/<funder>`: every partner that commits money, in
+//!   the base line-up and every variant of every `scenarios/*.ron`, from rule and scenario
+//!   text to the JSON report (what `rolefit additionality` does once the files are read;
+//!   target under 100 ms, issues 4 and 12).
 //! - `value/exact/<n>x18`: `rolefit value` on generated consortia (seed 20240601) once the file
 //!   is read: the game, every coalition, the account, the JSON report (targets: 12 x 18 under
 //!   1.5 s, 16 x 18 under 20 s on 2 cores).
@@ -102,15 +103,42 @@ fn bench_additionality(c: &mut Criterion) {
             eprintln!("additionality/{stem}: skipped, it does not validate");
             continue;
         };
-        for funder in scenario.partners.iter().filter(|p| !p.funds.is_empty()) {
-            group.bench_function(format!("{stem}/{}", funder.id), |b| {
+        // The base line-up and every variant, each with every partner that commits money.
+        let mut cases: Vec<(Option<String>, String)> = Vec::new();
+        let variants = std::iter::once(None).chain(scenario.variants.iter().map(Some));
+        for variant in variants {
+            let l = variant.map_or_else(|| scenario.base(), |v| scenario.line_up(v));
+            let mut funders: Vec<String> = l
+                .all_commitments(&kb)
+                .into_iter()
+                .map(|c| c.funder)
+                .filter(|f| l.partner_index(f).is_some())
+                .collect();
+            funders.sort();
+            funders.dedup();
+            cases.extend(
+                funders
+                    .into_iter()
+                    .map(|f| (variant.map(|v| v.name.clone()), f)),
+            );
+        }
+        for (variant, funder) in cases {
+            let name = match &variant {
+                Some(v) => format!("{stem}@{}/{funder}", v.replace(' ', "-")),
+                None => format!("{stem}/{funder}"),
+            };
+            group.bench_function(name, |b| {
                 b.iter(|| {
                     // Everything but reading the files: rules, scenario, three solves, report.
                     let kb = rolefit::default_knowledge_base().expect("valid rules");
-                    let line_up = line_up(&kb, "s.ron", black_box(&text));
-                    let a =
-                        rolefit::funding::analyse(&kb, &line_up, &funder.id, &Default::default())
-                            .expect("a funder of the scenario");
+                    let doc = Document::parse(Source::new("s.ron", black_box(text.as_str())));
+                    let scenario = rolefit::validate_scenario(&kb, &doc).expect("valid");
+                    let line_up = match &variant {
+                        Some(v) => scenario.line_up(scenario.variant(v).expect("a variant")),
+                        None => scenario.base(),
+                    };
+                    let a = rolefit::funding::analyse(&kb, &line_up, &funder, &Default::default())
+                        .expect("a funder of the scenario");
                     black_box(report::additionality::render(
                         &a,
                         Format::Json,

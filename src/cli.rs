@@ -100,6 +100,10 @@ pub struct ScenarioArgs {
     /// Partners from a spreadsheet (.csv or .xlsx, one row per partner), added to the scenario's.
     #[arg(long, value_name = "FILE")]
     pub partners: Option<PathBuf>,
+    /// Commitments from a spreadsheet (.csv or .xlsx, one row per commitment: funder, role,
+    /// amount, phase; optionally id, only_if, never_to, through), added to the scenario's.
+    #[arg(long, value_name = "FILE")]
+    pub commitments: Option<PathBuf>,
 }
 
 /// Changes to the line-up without editing files; the result is reported as a variant named

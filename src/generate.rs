@@ -153,6 +153,7 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
                 importance,
                 min: 1,
                 max,
+                budget: Vec::new(),
             }
         })
         .collect();
@@ -201,6 +202,12 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
             });
         }
     }
+    let mut finance = crate::scenario::Finance::default();
+    finance.state(
+        partners
+            .iter()
+            .flat_map(|p: &Partner| p.funds.iter().copied()),
+    );
     LineUp {
         scenario: "generated".to_string(),
         variant: None,
@@ -208,6 +215,8 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
         partners,
         pins: Vec::new(),
         min_sectors: None,
+        finance,
+        commitments: Vec::new(),
         notes: Vec::new(),
     }
 }

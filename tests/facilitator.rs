@@ -67,7 +67,7 @@ fn compare_shows_every_variant_against_the_base_and_what_changed() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["kind"] == "uncovered_role" && f["role"] == "catalytic_funding")
+            .any(|f| f["kind"] == "unfinanced" && f["role"] == "catalytic_funding")
     );
     // Each column carries the full contract result of its line-up.
     let base = &array(&report, "line_ups")[0];

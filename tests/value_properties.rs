@@ -259,12 +259,13 @@ proptest! {
 
     #[test]
     fn a_partner_that_can_take_no_role_gets_nothing(c in case(4), refusing in any::<bool>()) {
-        // Either no capacity at all, or refusing every role the scenario needs.
+        // Either no capacity at all, or refusing every role the scenario needs; and no money
+        // (money committed to a role is worth what it finances, whoever holds the role).
         let null = if refusing {
             let roles: Vec<String> = c.needs.iter().map(|n| format!("{:?}", ROLES[n.role])).collect();
             format!("Partner(id: \"null\", sector: \"business\", refuses: [{}]),", roles.join(", "))
         } else {
-            "Partner(id: \"null\", sector: \"government\", capacity: 0, funds: [\"public_financing\"]),".to_string()
+            "Partner(id: \"null\", sector: \"government\", capacity: 0),".to_string()
         };
         let with_null = line_up(&ron(&c, &[null]));
         let without = line_up(&ron(&c, &[]));

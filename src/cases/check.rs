@@ -4,8 +4,10 @@
 //! line-up did instead and what would explain it: who holds the role at which fit, the fits of
 //! the partners expected to take it, the rules that kept them out, the flags raised nearby.
 
-use super::{Expect, FlagPattern, Who};
+use super::{AdditionalityPattern, Expect, FlagPattern, Who};
+use crate::explain::money::{MoneyStatus, RoleMoney};
 use crate::explain::{AssignmentView, Flag, Outcome};
+use crate::funding::Additionality;
 use crate::solve::Status;
 
 /// Whether the expectation holds, what it expected, and what the outcome shows.
@@ -17,6 +19,8 @@ pub fn check(e: &Expect, o: &Outcome) -> (bool, String, String) {
             | Expect::NotHolds { .. }
             | Expect::Uncovered { .. }
             | Expect::Covered { .. }
+            | Expect::Financed { .. }
+            | Expect::Unfinanced { .. }
     );
     if o.status == Status::Infeasible && about_roles {
         let why: Vec<&str> = o.conflict.iter().map(|c| c.message.as_str()).collect();
@@ -121,8 +125,140 @@ pub fn check(e: &Expect, o: &Outcome) -> (bool, String, String) {
             ),
             None => (false, format!("{partner} is not in the line-up")),
         },
+        Expect::Financed { role, by, in_full } => match money_of(o, role) {
+            Some(m) => {
+                let reaches = m.status != MoneyStatus::Unfinanced
+                    && m.phases.iter().any(|ph| !ph.from.is_empty());
+                let from_by = by.as_ref().is_none_or(|b| {
+                    m.phases
+                        .iter()
+                        .any(|ph| ph.from.iter().any(|s| &s.funder == b))
+                });
+                let full = !in_full || m.phases.iter().all(|ph| ph.short <= 0.0);
+                (reaches && from_by && full, describe_money(o, m))
+            }
+            None => (false, no_money(o, role)),
+        },
+        Expect::Unfinanced { role } => match money_of(o, role) {
+            Some(m) => (m.status == MoneyStatus::Unfinanced, describe_money(o, m)),
+            None => (false, no_money(o, role)),
+        },
+        // Judged on the funder's analysis, in `check_additionality`.
+        Expect::Additionality(p) => (
+            false,
+            format!("no additionality analysis of {} was run", p.funder),
+        ),
     };
     (passed, expected, found)
+}
+
+/// Whether a funder's money has the verdict and amounts the case expects.
+pub fn check_additionality(
+    p: &AdditionalityPattern,
+    analysis: &Result<Additionality, String>,
+) -> (bool, String, String) {
+    let expected = additionality_text(p);
+    let a = match analysis {
+        Ok(a) => a,
+        Err(e) => return (false, expected, format!("the analysis failed: {e}")),
+    };
+    // Amounts are money: equal to the currency unit, whatever the rounding of the report.
+    let same = |want: Option<f64>, got: Option<f64>| {
+        want.is_none_or(|w| got.is_some_and(|g| (w - g).abs() < 0.5))
+    };
+    let (verdict, additional, overlaps, leverages, what) = match &p.commitment {
+        Some(id) => match a.commitments.iter().find(|j| &j.id == id) {
+            Some(j) => (
+                j.verdict,
+                j.additional,
+                j.crowded,
+                // `+ 0.0`: an empty sum is -0.0, which would print as "-0".
+                Some(j.leveraged.iter().filter_map(|l| l.amount).sum::<f64>() + 0.0),
+                format!("{id} ({}): {}", j.role, j.explanation),
+            ),
+            None => {
+                return (
+                    false,
+                    expected,
+                    format!("{} has no commitment {id} in this line-up", p.funder),
+                );
+            }
+        },
+        None => (
+            a.verdict,
+            Some(a.money.additional),
+            Some(a.money.crowded),
+            Some(a.money.leveraged),
+            a.summary.clone(),
+        ),
+    };
+    let passed = p.verdict.is_none_or(|v| v == verdict)
+        && same(p.additional, additional)
+        && same(p.overlaps, overlaps)
+        && same(p.leverages, leverages);
+    let amount = |v: Option<f64>| v.map_or("not measurable".to_string(), |v| format!("{v:.0}"));
+    let found = format!(
+        "verdict {}, additional {}, overlaps {}, leverages {}; {what}",
+        verdict.name(),
+        amount(additional),
+        amount(overlaps),
+        amount(leverages),
+    );
+    (passed, expected, found)
+}
+
+fn additionality_text(p: &AdditionalityPattern) -> String {
+    let whose = match &p.commitment {
+        Some(c) => format!("{}'s commitment {c}", p.funder),
+        None => format!("{}'s money", p.funder),
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = p.verdict {
+        parts.push(format!("to be {}", v.name()));
+    }
+    for (name, v) in [
+        ("additional", p.additional),
+        ("overlapping others' money", p.overlaps),
+        ("leveraged", p.leverages),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{v:.0} {name}"));
+        }
+    }
+    format!("{whose} {}", parts.join(", "))
+}
+
+/// The money account of a role, when the scenario states money and the role has any.
+fn money_of<'o>(o: &'o Outcome, role: &str) -> Option<&'o RoleMoney> {
+    o.money.as_ref()?.roles.iter().find(|r| r.role == role)
+}
+
+/// Why a role has no money account.
+fn no_money(o: &Outcome, role: &str) -> String {
+    if o.money.is_none() {
+        "the scenario states no money (no budget, commitment or `funds`)".to_string()
+    } else {
+        format!("{role} needs no money and none is committed to it")
+    }
+}
+
+/// "public_financing: unfinanced; held by nobody; scale: budget USD 3,000,000; no money".
+fn describe_money(o: &Outcome, m: &RoleMoney) -> String {
+    let Some(account) = &o.money else {
+        return String::new();
+    };
+    let holders = if m.holders.is_empty() {
+        "nobody".to_string()
+    } else {
+        m.holders.join(", ")
+    };
+    let mut parts = vec![format!(
+        "{}: {}; held by {holders}",
+        m.role,
+        m.status.name()
+    )];
+    parts.extend(crate::report::money::role_phase_lines(account, m));
+    parts.join("; ")
 }
 
 /// A flag expectation: `present` for `Flag`, not for `NoFlag`.
@@ -238,6 +374,20 @@ fn expected(e: &Expect) -> String {
         Expect::Flag(p) => format!("a flag {}", pattern_text(p)),
         Expect::NoFlag(p) => format!("no flag {}", pattern_text(p)),
         Expect::Status(s) => format!("the status to be {}", s.name()),
+        Expect::Financed { role, by, in_full } => {
+            let mut s = format!("money to reach the holders of {role}");
+            if let Some(b) = by {
+                s.push_str(&format!(", some of it from {b}"));
+            }
+            if *in_full {
+                s.push_str(", covering its budget in every phase");
+            }
+            s
+        }
+        Expect::Unfinanced { role } => {
+            format!("{role} to be unfinanced (it needs money and none reaches a holder)")
+        }
+        Expect::Additionality(p) => additionality_text(p),
         Expect::Fit {
             partner,
             role,

@@ -5,8 +5,9 @@
 //! the scenario does not need or a flag kind no rule raises would hold or fail for the wrong
 //! reason, so each is an error with a "did you mean".
 
-use super::{Case, Expect, Expectation, FlagPattern, Suite, Who};
+use super::{AdditionalityPattern, Case, Expect, Expectation, FlagPattern, Suite, Who};
 use crate::diag::{Diagnostic, Sink, closest};
+use crate::funding::Verdict;
 use crate::kb::{self, KnowledgeBase, Severity};
 use crate::load::Document;
 use crate::ron::parse::{Kind, Node};
@@ -36,7 +37,7 @@ pub struct Loaded {
 }
 
 /// The kinds of expectation, as written.
-const EXPECTATIONS: [&str; 8] = [
+const EXPECTATIONS: [&str; 11] = [
     "Holds",
     "NotHolds",
     "Uncovered",
@@ -45,6 +46,9 @@ const EXPECTATIONS: [&str; 8] = [
     "NoFlag",
     "Status",
     "Fit",
+    "Financed",
+    "Unfinanced",
+    "Additionality",
 ];
 
 const WHAT_IFS: [&str; 5] = ["Without", "With", "Pin", "Forbid", "Unfunded"];
@@ -529,6 +533,116 @@ impl Loader<'_, '_, '_> {
         }
     }
 
+    /// `Additionality(funder, commitment?, verdict?, additional?, overlaps?, leverages?)`: the
+    /// funder must commit money in the line-up, and the commitment must be one of its own, so a
+    /// typo cannot make the expectation hold by accident.
+    fn additionality(
+        &mut self,
+        f: &mut Fields,
+        kb: &KnowledgeBase,
+        line_up: &LineUp,
+    ) -> Option<AdditionalityPattern> {
+        let funder_node = f.require(self.sink, "funder");
+        let funder = funder_node.and_then(|n| self.partner(n, &f.at("funder"), line_up));
+        let own: Vec<String> = line_up
+            .all_commitments(kb)
+            .into_iter()
+            .filter(|c| funder.as_ref().is_some_and(|x| &c.funder == x))
+            .map(|c| c.id)
+            .collect();
+        let moneyless = funder.as_ref().is_some_and(|_| own.is_empty());
+        if let (Some(x), Some(n), true) = (&funder, funder_node, moneyless) {
+            self.sink
+                .error(
+                    n.span,
+                    &f.at("funder"),
+                    format!("`{x}` commits no money in the line-up the case solves"),
+                )
+                .help("name a partner with a `Commitment(...)` or a `funds` entry");
+        }
+        // Every field is read before giving up, so one mistake is not reported as several.
+        let commitment = match f.take("commitment") {
+            Some(n) => 'c: {
+                let Some(id) = read::id(self.sink, n, &f.at("commitment")) else {
+                    break 'c None;
+                };
+                if !moneyless && !own.contains(&id.value) {
+                    self.sink
+                        .error(
+                            id.span,
+                            &f.at("commitment"),
+                            format!(
+                                "`{}` is not a commitment of `{}`",
+                                id.value,
+                                funder.as_deref().unwrap_or("the funder")
+                            ),
+                        )
+                        .suggest(&id.value, own.iter().map(String::as_str));
+                    break 'c None;
+                }
+                Some(Some(id.value))
+            }
+            None => Some(None),
+        };
+        let verdict = match f.take("verdict") {
+            Some(n) => {
+                let names = ["additional", "partly_additional", "not_additional"];
+                read::symbol(self.sink, n, &f.at("verdict"), &names).map(|v| {
+                    Some(match v.value {
+                        "additional" => Verdict::Additional,
+                        "partly_additional" => Verdict::PartlyAdditional,
+                        _ => Verdict::NotAdditional,
+                    })
+                })
+            }
+            None => Some(None),
+        };
+        let additional = self.amount(f, "additional");
+        let overlaps = self.amount(f, "overlaps");
+        let leverages = self.amount(f, "leverages");
+        let pattern = AdditionalityPattern {
+            funder: funder?,
+            commitment: commitment?,
+            verdict: verdict?,
+            additional: additional?,
+            overlaps: overlaps?,
+            leverages: leverages?,
+        };
+        if moneyless {
+            return None;
+        }
+        if pattern.verdict.is_none()
+            && pattern.additional.is_none()
+            && pattern.overlaps.is_none()
+            && pattern.leverages.is_none()
+        {
+            self.sink.error(
+                f.span,
+                &f.path,
+                "give `verdict`, or an amount (`additional`, `overlaps`, `leverages`)",
+            );
+            return None;
+        }
+        Some(pattern)
+    }
+
+    /// An optional amount of money: `Some(None)` when absent, `None` when written wrong.
+    fn amount(&mut self, f: &mut Fields, name: &'static str) -> Option<Option<f64>> {
+        let Some(n) = f.take(name) else {
+            return Some(None);
+        };
+        let v = read::number(self.sink, n, &f.at(name))?;
+        if v.value < 0.0 {
+            self.sink.error(
+                n.span,
+                &f.at(name),
+                format!("{} is negative: an amount of money is 0 or more", v.value),
+            );
+            return None;
+        }
+        Some(Some(v.value))
+    }
+
     fn severity(&mut self, node: &Node, path: &str) -> Option<Severity> {
         read::symbol(self.sink, node, path, &Severity::NAMES)
             .and_then(|s| Severity::from_name(s.value))
@@ -718,6 +832,30 @@ impl Loader<'_, '_, '_> {
             }
             "Flag" => self.flag_pattern(f, kb, line_up).map(Expect::Flag),
             "NoFlag" => self.flag_pattern(f, kb, line_up).map(Expect::NoFlag),
+            "Financed" | "Unfinanced" => {
+                let role = f
+                    .require(self.sink, "role")
+                    .and_then(|n| self.role(n, &f.at("role"), kb, Some(line_up)));
+                if kind == "Unfinanced" {
+                    return Some(Expect::Unfinanced { role: role? });
+                }
+                let by = match f.take("by") {
+                    Some(n) => Some(self.partner(n, &f.at("by"), line_up)?),
+                    None => None,
+                };
+                let in_full = f
+                    .take("in_full")
+                    .and_then(|n| read::boolean(self.sink, n, &f.at("in_full")))
+                    .unwrap_or(false);
+                Some(Expect::Financed {
+                    role: role?,
+                    by,
+                    in_full,
+                })
+            }
+            "Additionality" => self
+                .additionality(f, kb, line_up)
+                .map(Expect::Additionality),
             _ => {
                 let partner = f
                     .require(self.sink, "partner")

@@ -101,6 +101,35 @@ pub enum Expect {
         at_least: Option<f64>,
         below: Option<f64>,
     },
+    /// Money reaches the role's holders (with `by`, some of it that partner's); with
+    /// `in_full`, no phase is short of the role's budget.
+    Financed {
+        role: String,
+        by: Option<String>,
+        in_full: bool,
+    },
+    /// The role needs money and none reaches a holder: it is not covered, whoever could hold it.
+    Unfinanced {
+        role: String,
+    },
+    /// The funder's money (one commitment of it, or all of it) has this verdict in
+    /// `rolefit additionality`; optionally with the amounts behind it.
+    Additionality(AdditionalityPattern),
+}
+
+/// What a case expects of a funder's additionality; an absent amount matches anything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalityPattern {
+    pub funder: String,
+    /// A commitment id of the funder; `None`: the overall verdict and totals.
+    pub commitment: Option<String>,
+    pub verdict: Option<crate::funding::Verdict>,
+    /// The additional amount (within half a currency unit).
+    pub additional: Option<f64>,
+    /// The amount that overlaps others' money (crowding out).
+    pub overlaps: Option<f64>,
+    /// Others' money committed only on condition of the funder's (leverage).
+    pub leverages: Option<f64>,
 }
 
 /// The fields a flag must have; an absent field matches anything.
@@ -279,11 +308,26 @@ fn check_outcome(
             );
         }
         Ok(outcome) => {
+            // Each funder a case asks about is analysed once, as `rolefit additionality` would.
+            let mut analyses = std::collections::BTreeMap::new();
+            for e in &case.expectations {
+                if let Expect::Additionality(a) = &e.expect {
+                    analyses.entry(a.funder.clone()).or_insert_with(|| {
+                        crate::funding::analyse(kb, &case.line_up, &a.funder, opts)
+                            .map_err(|e| e.to_string())
+                    });
+                }
+            }
             result.checks = case
                 .expectations
                 .iter()
                 .map(|e| {
-                    let (passed, expected, found) = check::check(&e.expect, &outcome);
+                    let (passed, expected, found) = match &e.expect {
+                        Expect::Additionality(a) => {
+                            check::check_additionality(a, &analyses[&a.funder])
+                        }
+                        other => check::check(other, &outcome),
+                    };
                     Check {
                         line: e.line,
                         column: e.column,

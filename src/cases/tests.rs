@@ -369,3 +369,105 @@ fn a_case_names_files_never_standard_input_and_at_least_one_rule_file() {
         "{e:#?}"
     );
 }
+
+const MONEY_SCENARIO: &str = r#"Scenario(
+        name: "Two grants",
+        currency: "USD",
+        needs: [
+            Need(role: "policy_framework", importance: 3),
+            Need(role: "catalytic_funding", importance: 4, budget: { "pilot": 100000 }),
+            Need(role: "public_financing", importance: 4, budget: { "scale": 500000 }),
+        ],
+        partners: [
+            Partner(id: "moh", name: "Ministry of Health", sector: "government"),
+            Partner(id: "foundation", name: "Foundation", type: "philanthropic_foundation", capacity: 1),
+            Partner(id: "agency", name: "Agency", type: "bilateral_development_agency", capacity: 1),
+        ],
+        commitments: [
+            Commitment(id: "grant", funder: "foundation", role: "catalytic_funding", amount: 100000, phase: "pilot"),
+            Commitment(id: "second", funder: "agency", role: "catalytic_funding", amount: 40000, phase: "pilot"),
+        ],
+    )"#;
+
+fn money_case(expect: &str) -> String {
+    format!(
+        "Case(\n    name: \"t\",\n    sources: [\"Table 1\"],\n    given: {MONEY_SCENARIO},\n    expect: [\n{expect}\n    ],\n)\n"
+    )
+}
+
+#[test]
+fn money_expectations_hold_and_fail_with_the_amounts_found() {
+    let text = money_case(
+        r#"        Financed(role: "catalytic_funding", by: "foundation", in_full: true),
+        Unfinanced(role: "public_financing"),
+        Additionality(funder: "agency", verdict: not_additional, overlaps: 40000),
+        Additionality(funder: "foundation", commitment: "grant", verdict: partly_additional, additional: 60000),
+        Financed(role: "public_financing"),
+        Unfinanced(role: "catalytic_funding"),
+        Financed(role: "catalytic_funding", by: "moh"),
+        Additionality(funder: "agency", verdict: additional),
+        Additionality(funder: "foundation", additional: 100000),"#,
+    );
+    let r = run_text(&suite(), "m.ron", &text);
+    assert!(errors(&r).is_empty(), "{:#?}", errors(&r));
+    let passed: Vec<bool> = r.checks.iter().map(|c| c.passed).collect();
+    assert_eq!(
+        passed,
+        [true, true, true, true, false, false, false, false, false],
+        "{:#?}",
+        r.checks
+    );
+    let found: Vec<&str> = r.checks.iter().map(|c| c.found.as_str()).collect();
+    assert!(
+        found[4].contains("public_financing: unfinanced; held by nobody"),
+        "{}",
+        found[4]
+    );
+    assert!(
+        found[7].starts_with("verdict not_additional, additional 0, overlaps 40000"),
+        "{}",
+        found[7]
+    );
+    assert!(found[8].contains("additional 60000"), "{}", found[8]);
+    assert_eq!(r.checks[7].expected, "agency's money to be additional");
+}
+
+#[test]
+fn money_expectations_name_a_funder_with_money_and_its_own_commitment() {
+    let text = money_case(
+        r#"        Additionality(funder: "moh", verdict: additional),
+        Additionality(funder: "agency", commitment: "grnt", verdict: additional),
+        Additionality(funder: "agency"),
+        Additionality(funder: "agency", additional: -5),
+        Additionality(funder: "agency", verdict: redundant),
+        Financed(role: "commercialisation"),
+        Financed(role: "catalytic_funding", by: "fondation"),"#,
+    );
+    let r = run_text(&suite(), "m.ron", &text);
+    assert_eq!(r.status, CaseStatus::Invalid);
+    let e = errors(&r).join("\n");
+    for want in [
+        "`moh` commits no money in the line-up the case solves",
+        "`grnt` is not a commitment of `agency`",
+        "give `verdict`, or an amount",
+        "-5 is negative",
+        "redundant",
+        "the scenario does not need `commercialisation`",
+        "no partner `fondation`",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in\n{e}");
+    }
+    assert_eq!(errors(&r).len(), 7, "{e}");
+}
+
+#[test]
+fn money_expectations_on_a_scenario_without_money_say_so() {
+    let text = case_text("", r#"        Financed(role: "policy_framework"),"#);
+    let r = run_text(&suite(), "c.ron", &text);
+    assert_eq!(r.status, CaseStatus::Failed);
+    assert!(
+        r.checks[0].found.contains("states no money"),
+        "{}",
+        r.checks[0].found
+    );
+}

@@ -14,6 +14,7 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
         importance,
         min: 1,
         max: 1,
+        budget: Vec::new(),
     };
     let Some(spec) = spec else {
         return Ok((0..kb.roles.len())

@@ -356,18 +356,20 @@ pub fn load_scenario(
     args: &ScenarioArgs,
     t: &mut Timings,
 ) -> Result<(KnowledgeBase, Scenario), Error> {
-    let (rule_docs, scenario_doc, sheet) = t.stage("load", || -> Result<_, Error> {
-        let sheet = args
-            .partners
-            .as_deref()
-            .map(crate::load::read_table)
-            .transpose()?;
-        Ok((
-            rule_documents(&args.rules)?,
-            Document::parse(read_source(&args.scenario)?),
-            sheet,
-        ))
-    })?;
+    let (rule_docs, scenario_doc, sheet, money_sheet) =
+        t.stage("load", || -> Result<_, Error> {
+            let read = |p: &Option<std::path::PathBuf>| {
+                p.as_deref().map(crate::load::read_table).transpose()
+            };
+            let sheet = read(&args.partners)?;
+            let money_sheet = read(&args.commitments)?;
+            Ok((
+                rule_documents(&args.rules)?,
+                Document::parse(read_source(&args.scenario)?),
+                sheet,
+                money_sheet,
+            ))
+        })?;
     t.stage("validate", || {
         let kb = validated_knowledge(rule_docs)?;
         let extra = match &sheet {
@@ -380,13 +382,20 @@ pub fn load_scenario(
             },
             None => Vec::new(),
         };
-        match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
+        let mut scenario = match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
             (Some(scenario), warnings) => {
                 show_warnings(&warnings);
-                Ok((kb, scenario))
+                scenario
             }
-            (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
+            (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
+        };
+        if let Some(table) = &money_sheet {
+            match crate::sheet::commitments(&kb, table, &scenario) {
+                (Some(c), _) => scenario.add_commitments(c),
+                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
+            }
         }
+        Ok((kb, scenario))
     })
 }
 

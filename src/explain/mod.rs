@@ -4,6 +4,7 @@
 //! The [`Outcome`] is plain data: renderers format it and never look back at the model.
 
 mod conflict;
+pub mod money;
 pub mod text;
 
 use crate::kb::{Scope, Severity};
@@ -42,6 +43,8 @@ pub struct Outcome {
     /// Roles whose holder was chosen on assumed strengths, not stated ones: ask the partner.
     /// By role id, then partner id.
     pub assumptions: Vec<Assumption>,
+    /// The line-up's money, phase by phase; `None` when the scenario states no money.
+    pub money: Option<money::Account>,
     pub notes: Vec<String>,
     /// How robust each role is, when it was assessed (`crate::robust`).
     pub robustness: Option<Robustness>,
@@ -125,6 +128,8 @@ pub struct Gap {
     /// Partners of the line-up that could take the role if a facilitator pinned them, with
     /// the logic rules that keep them out: best fit first.
     pub stretch: Vec<Stretch>,
+    /// The role needs money and none is committed: no partner, pinned or not, would cover it.
+    pub unfinanced: bool,
 }
 
 /// A partner kept out of a role by rules of strength `avoid` (a logic breach, a fit below the
@@ -273,6 +278,7 @@ pub fn with_robustness(p: &Problem, solved: &Solved, robustness: Option<Robustne
         conflict: Vec::new(),
         relaxations: Vec::new(),
         assumptions: Vec::new(),
+        money: None,
         notes: p.notes.clone(),
         robustness,
     };
@@ -503,6 +509,10 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.weak.sort_by(|x, y| x.role.cmp(&y.role));
     out.avoided
         .sort_by(|x, y| (&x.role, &x.partner, &x.rule).cmp(&(&y.role, &y.partner, &y.rule)));
+    if let Some((account, flags)) = money::account(p, a) {
+        out.flags.extend(flags);
+        out.money = Some(account);
+    }
 }
 
 /// The share of partner `i`'s fit to need `j` that rests on assumed strengths, and the
@@ -942,6 +952,19 @@ fn gap(
         .filter(|inst| matches!(inst.subject, Subject::Uncovered { need } if need == j))
         .map(|inst| -p.weight(inst) * p.amount(inst, a))
         .sum::<f64>();
+    // Without money, who could hold the role does not matter: the gap is the money.
+    let unfinanced = p.money.needs_money[j] && !p.money.financed[j];
+    let (suggestion, why_not) = if unfinanced {
+        (
+            format!(
+                "no money is committed to {}: confirm a budget line or find a funder ({suggestion})",
+                role.name.to_lowercase()
+            ),
+            vec!["no partner: the role needs money and nobody commits any".to_string()],
+        )
+    } else {
+        (suggestion, why_not)
+    };
     Gap {
         role: role.id.clone(),
         role_name: role.name.clone(),
@@ -954,10 +977,11 @@ fn gap(
         suggestion,
         why_not,
         cost: round(cost, 2),
-        stretch: if missing > 0 {
+        stretch: if missing > 0 && !unfinanced {
             stretch(p, a, j)
         } else {
             Vec::new()
         },
+        unfinanced,
     }
 }

@@ -1,6 +1,8 @@
 //! Wording: filling rule message templates and phrasing reasons.
 
-use crate::kb::{Basis, CapIx, Credit, Finding, KnowledgeBase, LoadLimit, Role, RoleIx, Scope};
+use crate::kb::{
+    Basis, CapIx, Credit, Finding, KnowledgeBase, LoadLimit, MoneyFinding, Role, RoleIx, Scope,
+};
 use crate::model::{Assignment, Problem, Subject};
 use crate::scenario::Partner;
 
@@ -332,8 +334,26 @@ pub fn scope_summary(scope: &Scope) -> String {
             Finding::Additional => "a funder's money is the only way a role it funds is covered",
             Finding::Substitutable => "another partner would cover a funded role, at a loss",
             Finding::CrowdingOut => "a funder's money for a role stands in for another partner's",
+            Finding::CrowdingOutPublic => {
+                "a funder's money for a role stands in for a government's own budget line"
+            }
+            Finding::Restricted => {
+                "a condition of a funder's money keeps it from the partner holding the role"
+            }
             Finding::Unused => "the line-up does not use a funder's money for a role",
             Finding::CoFunded => "several partners commit money to the same role",
+        }
+        .into(),
+        Scope::Financing { finding, .. } => match finding {
+            MoneyFinding::Underfinanced => "a role receives less money than its budget in a phase",
+            MoneyFinding::NotHandedOver => {
+                "money for a role stops after a phase and nobody finances it in the next"
+            }
+            MoneyFinding::Unused => "committed money reaches nobody holding its role",
+            MoneyFinding::ConditionUnmet => "a commitment does not hold: its condition is unmet",
+            MoneyFinding::ThroughAnotherFunder => {
+                "a commitment's money flows only through another partner"
+            }
         }
         .into(),
     }

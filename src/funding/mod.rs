@@ -1,29 +1,34 @@
 //! Additionality of a funder's money: would the partnership do as well without it?
 //!
-//! Three line-ups are solved and explained side by side: the line-up *with* the funder, the
-//! funder staying *without its funding* (it withdraws its commitments and does not hold the
-//! roles it funded: holding a funding role without money means nothing), and the line-up
-//! *without* the funder. Each role the funder commits money to is then judged:
+//! Money is committed to a role, held by anyone (`Commitment(...)`, or a partner's `funds`), in
+//! a phase, on conditions. Three line-ups are solved and explained side by side: *with* the
+//! funder, the funder staying *without its money* (it withdraws every commitment, and may still
+//! hold roles), and *without* the funder (its money, its roles, and the money that depends on it
+//! or flows through it go too). Each commitment is then judged with its amounts against the
+//! line-up's money account ([`judge`]): what it finances that nobody else would, what others'
+//! money already covers (crowding out, by amount; public money when that is a government's own
+//! budget line), what its conditions keep from the role's holder, and what others commit only
+//! on condition of it (leverage). The verdict, per commitment and overall, follows from the
+//! amounts; without amounts, from whether anyone else puts money into the role.
 //!
-//! - *additional*: without the money nobody covers it;
-//! - *substitutable*: another partner would cover it, at a stated loss of value;
-//! - *crowding out*: another partner commits money to it too and holds it (or would);
-//! - *unused*: the recommended line-up does not give the role to the funder at all.
-//!
-//! The verdict follows from the findings and from the value the money adds. Flags come from
-//! rules: `Additionality(finding: ...)` rules judge the findings, forbidding rules that keep the
-//! funder out of a role it funds are restrictions, and the line-up's own `additionality` flags
-//! about the funder or its roles are carried over.
+//! Beside the verdict the analysis answers the rest of an investment committee's questions:
+//! what goes unfinanced without the money, who else pays (co-financing and leverage ratios),
+//! Table 1's four investor risks, and who finances each pilot role at scale ([`risks`]). Flags
+//! come from rules: `Additionality(finding: ...)` rules judge the findings, and the line-up's own
+//! flags about the funder and the money of its roles are carried over.
 
-use crate::explain::{self, Flag, Outcome, round, sort_flags};
-use crate::kb::{Finding, KnowledgeBase, RoleIx, Scope, Severity};
-use crate::model::{self, Assignment, Block, Problem, Subject};
-use crate::scenario::{LineUp, WhatIf};
+mod flags;
+mod judge;
+mod lineups;
+mod risks;
+
+pub use risks::level_words;
+
+use crate::explain::{Flag, Outcome, sort_flags};
+use crate::kb::{Finding, KnowledgeBase, Severity};
+use crate::scenario::LineUp;
 use crate::solve::{self, Options, Status};
-
-/// A change of value this small is no change (objectives are sums of products of weights
-/// with two decimals, and ties are broken by terms of 1e-6).
-const EPSILON: f64 = 1e-4;
+use lineups::Solved;
 
 /// Everything `rolefit additionality` reports. Plain data; renderers format it.
 #[derive(Debug, Clone)]
@@ -31,22 +36,36 @@ pub struct Additionality {
     pub scenario: String,
     pub variant: Option<String>,
     pub funder: FunderView,
+    /// The scenario's currency (`None` when it states no amount) and phases.
+    pub currency: Option<String>,
+    pub phases: Vec<String>,
     /// The three line-ups, side by side.
     pub with: Outcome,
     pub unfunded: Outcome,
     pub without: Outcome,
-    /// Sorted by role id.
+    /// Each commitment of the funder, judged; by id.
+    pub commitments: Vec<Judged>,
+    /// Each role it puts money into, with its holders in the three line-ups; by role id.
     pub roles: Vec<FundedRole>,
+    /// Its money in totals, and the ratios.
+    pub money: MoneySummary,
+    /// Roles and phases whose money falls short, or falls short by more, without its money.
+    pub shortfalls: Vec<Shortfall>,
     pub verdict: Verdict,
     /// One sentence giving the numbers behind the verdict.
     pub summary: String,
-    /// Value of the line-up with the funding minus without it (the funder staying); `None` when
-    /// no line-up without the funding satisfies the hard constraints.
+    /// Value of the line-up with the funding minus without it (the funder staying), in points
+    /// of the objective; `None` when no line-up without the funding satisfies the hard
+    /// constraints.
     pub added_by_funding: Option<f64>,
     /// Value of the line-up with the funder minus without it altogether (`None` likewise).
     pub added_by_funder: Option<f64>,
     /// Roles whose holders differ between the three line-ups, by role id.
     pub changes: Vec<Change>,
+    /// For each commitment in a phase before the last: who finances its role next.
+    pub handover: Vec<Handover>,
+    /// Table 1's collaboration risks of impact investors, each assessed.
+    pub risks: Vec<Risk>,
     /// Sorted as every flag list (severity, kind, partner, role, rule, message).
     pub flags: Vec<Flag>,
     pub notes: Vec<String>,
@@ -57,8 +76,172 @@ pub struct FunderView {
     pub id: String,
     pub name: String,
     pub sector: String,
-    /// Roles it commits money to, by role id.
+    /// Roles it puts money into, by role id.
     pub funds: Vec<String>,
+}
+
+/// One commitment of the funder, judged.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub id: String,
+    pub funder: String,
+    pub role: String,
+    pub role_name: String,
+    /// `None` when the scenario does not need the role.
+    pub importance: Option<u32>,
+    /// `None`: every phase.
+    pub phase: Option<String>,
+    /// `None`: the scenario states no amount.
+    pub amount: Option<f64>,
+    /// Its conditions in words ("only if moh_budget holds", "never to government").
+    pub terms: Vec<String>,
+    pub finding: Finding,
+    pub verdict: Verdict,
+    /// The part no other money would replace (`None` without amounts).
+    pub additional: Option<f64>,
+    /// The part that overlaps money already committed (`None` when it cannot be measured).
+    pub crowded: Option<f64>,
+    /// The role's budget in its phase, when stated.
+    pub budget: Option<f64>,
+    /// Other money reaching the role in the same phase.
+    pub others: Vec<Other>,
+    /// Others' money that holds only on condition of this commitment.
+    pub leveraged: Vec<Leveraged>,
+    /// The condition that keeps its money from the holder, and where it comes from.
+    pub restricted_by: Option<String>,
+    /// The partners holding (or able to hold) the role that the condition keeps it from.
+    pub restricted_from: Vec<String>,
+    /// What the role is short of in its phase(s), with and without the funder's money.
+    pub short_with: Option<f64>,
+    pub short_without: Option<f64>,
+    /// Without the funder's money the role has none and is not covered.
+    pub unfinanced_without: bool,
+    /// The finding in words, with its numbers.
+    pub explanation: String,
+}
+
+impl Judged {
+    /// Whether the money reaches its role in the line-up.
+    pub fn used(&self) -> bool {
+        !matches!(self.finding, Finding::Restricted | Finding::Unused)
+            || (self.finding == Finding::Unused && self.crowded.is_some())
+    }
+}
+
+/// Another commitment's money in the same role and phase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Other {
+    pub commitment: String,
+    pub funder: String,
+    pub amount: Option<f64>,
+    /// A government's own budget line.
+    pub public: bool,
+}
+
+/// Money another partner commits only because of the funder's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leveraged {
+    pub commitment: String,
+    pub funder: String,
+    pub role: String,
+    pub amount: Option<f64>,
+    /// "on condition of it" (`only_if`), or "through it" (`through`).
+    pub how: &'static str,
+}
+
+/// The funder's money in totals (stated amounts only).
+#[derive(Debug, Clone, Default)]
+pub struct MoneySummary {
+    pub committed: f64,
+    /// Some commitment states no amount.
+    pub unstated: bool,
+    pub additional: f64,
+    /// Overlapping money already committed by others.
+    pub crowded: f64,
+    /// The part of `crowded` that is a government's own budget line.
+    pub crowded_public: f64,
+    /// Money that cannot be used as the line-up stands (restricted, unused, a condition unmet).
+    pub unused: f64,
+    /// Money above the budget of a role nobody else finances.
+    pub above_budget: f64,
+    /// Others' money that holds only on condition of its commitments.
+    pub leveraged: f64,
+    /// Others' money that reaches the programme only through it.
+    pub channelled: f64,
+    pub channelled_list: Vec<Leveraged>,
+    /// Others' money in the same roles and phases as its money that is used.
+    pub co_financing: f64,
+    /// `leveraged / committed` (used money), when it has amounts.
+    pub leverage_ratio: Option<f64>,
+    /// `co_financing / committed` (used money), when it has amounts.
+    pub co_financing_ratio: Option<f64>,
+}
+
+/// A role and phase that is short of money, or short by more, without the funder's money.
+#[derive(Debug, Clone)]
+pub struct Shortfall {
+    pub role: String,
+    pub importance: u32,
+    pub phase: String,
+    pub budget: f64,
+    pub short_with: f64,
+    pub short_without: f64,
+    /// Without its money the role has none at all, so it is not covered.
+    pub unfinanced_without: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverStatus {
+    /// Others (or the funder itself) finance the role in the next phase, in full.
+    TakenOver,
+    /// Money reaches the role in the next phase, short of its budget.
+    Partly,
+    /// The role's budget ends with the phase.
+    EndsByDesign,
+    /// Nobody finances the role in the next phase.
+    Nobody,
+}
+
+impl HandoverStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoverStatus::TakenOver => "taken_over",
+            HandoverStatus::Partly => "partly",
+            HandoverStatus::EndsByDesign => "ends_by_design",
+            HandoverStatus::Nobody => "nobody",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Handover {
+    pub commitment: String,
+    pub role: String,
+    pub from: String,
+    pub to: String,
+    pub status: HandoverStatus,
+    /// Who finances the role in the next phase.
+    pub by: Vec<Other>,
+    pub budget: f64,
+    pub short: f64,
+    pub words: String,
+}
+
+/// One of Table 1's collaboration risks of impact investors, assessed for the funder.
+#[derive(Debug, Clone)]
+pub struct Risk {
+    pub id: String,
+    pub label: String,
+    /// The Table 1 cell.
+    pub source: String,
+    /// The most severe flag of the analysis citing the cell (or, for reputation, a pilot left
+    /// without financing); `None` when none is raised.
+    pub level: Option<Severity>,
+    pub assessment: String,
+    /// The messages of those flags.
+    pub evidence: Vec<String>,
+    /// The rules that encode the cell.
+    pub rules: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,25 +250,25 @@ pub struct FundedRole {
     pub role_name: String,
     /// `None` when the scenario does not need the role.
     pub importance: Option<u32>,
+    /// The funder's commitments to the role, judged together.
     pub finding: Finding,
     /// Who holds the role in each line-up.
     pub with: Vec<Holder>,
     pub unfunded: Vec<Holder>,
     pub without: Vec<Holder>,
-    /// Other partners of the line-up committing money to the role.
+    /// Other partners whose money reaches the role in the same phases as the funder's.
     pub co_funders: Vec<String>,
-    /// What the role contributes to each line-up's value: importance x fit of its holders plus
-    /// the rules on them (funding commitments, gaps).
+    /// What the role contributes to each line-up's value (points): importance x fit of its
+    /// holders plus the rules on them (funding commitments, gaps).
     pub value_with: f64,
     pub value_unfunded: f64,
-    /// A rule that forbids the funder from holding the role (a restriction).
     pub restricted_by: Option<String>,
-    /// The finding in words, with its numbers.
+    /// The findings of its commitments in words.
     pub explanation: String,
 }
 
 impl FundedRole {
-    /// What the role loses without the money.
+    /// What the role loses without the money, in points.
     pub fn loss(&self) -> f64 {
         self.value_with - self.value_unfunded
     }
@@ -96,17 +279,17 @@ pub struct Holder {
     pub partner: String,
     pub lead: bool,
     pub fit: f64,
-    /// It commits money to the role.
+    /// Its own money holds on the role.
     pub funds: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every role the money goes to would be lost without it.
+    /// None of the money would be there, or be replaced, without it.
     Additional,
-    /// The money adds value, but some of it would be covered or funded anyway.
+    /// Part of the money is additional; the rest overlaps others' or cannot be used.
     PartlyAdditional,
-    /// The partnership does as well without the money, or the money stands in for another's.
+    /// Others' money would do the same, or the money cannot be used.
     NotAdditional,
 }
 
@@ -132,7 +315,7 @@ pub struct Change {
 /// Why the analysis cannot run.
 #[derive(Debug, thiserror::Error)]
 pub enum FundingError {
-    /// An unknown partner, or one that funds nothing.
+    /// An unknown partner, or one that commits no money.
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
@@ -145,86 +328,6 @@ impl From<FundingError> for crate::Error {
             FundingError::Usage(msg) => crate::Error::Usage(msg),
             FundingError::Solve(e) => crate::Error::Solve(e),
         }
-    }
-}
-
-/// One line-up, solved and explained, with what the findings need from the model.
-struct Case<'k> {
-    problem: Problem<'k>,
-    assignment: Assignment,
-    outcome: Outcome,
-}
-
-fn case<'k>(
-    kb: &'k KnowledgeBase,
-    line_up: &LineUp,
-    opts: &Options,
-) -> Result<Case<'k>, FundingError> {
-    let mut problem = Problem::try_new(kb, line_up)
-        .map_err(|e| FundingError::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
-    opts.tighten.prepare(&mut problem);
-    let milp = model::build(&problem);
-    let solved = solve::solve(&problem, &milp, opts)?;
-    let outcome = explain::explain(&problem, &solved);
-    let assignment = solved
-        .assignment
-        .unwrap_or_else(|| Assignment::empty(problem.partners.len(), problem.needs.len()));
-    Ok(Case {
-        problem,
-        assignment,
-        outcome,
-    })
-}
-
-impl Case<'_> {
-    fn need(&self, role: RoleIx) -> Option<usize> {
-        self.problem.needs.iter().position(|n| n.role == role)
-    }
-
-    fn partner(&self, id: &str) -> Option<usize> {
-        self.problem.partners.iter().position(|p| p.id == id)
-    }
-
-    /// Holders of need `j`, the lead first, then by id.
-    fn holders(&self, j: usize) -> Vec<Holder> {
-        let p = &self.problem;
-        let a = &self.assignment;
-        let mut out: Vec<Holder> = (0..p.partners.len())
-            .filter(|&i| a.holds[i][j])
-            .map(|i| Holder {
-                partner: p.partners[i].id.clone(),
-                lead: a.lead[j] == Some(i),
-                fit: round(p.fit[i][j], 2),
-                funds: p.partners[i].funds.contains(&p.needs[j].role),
-            })
-            .collect();
-        out.sort_by(|x, y| y.lead.cmp(&x.lead).then_with(|| x.partner.cmp(&y.partner)));
-        out
-    }
-
-    /// What need `j` adds to the objective: its holders' importance x fit (the lead in full,
-    /// supporters in part), the rules on holding it, and the price of its gap.
-    fn role_value(&self, j: usize) -> f64 {
-        let p = &self.problem;
-        let a = &self.assignment;
-        let support = p.kb.settings.support_weight;
-        let held: f64 = (0..p.partners.len())
-            .filter(|&i| a.holds[i][j])
-            .map(|i| {
-                let w = if a.lead[j] == Some(i) { 1.0 } else { support };
-                p.importance(j) * p.fit[i][j] * w
-            })
-            .sum();
-        let rules: f64 = p
-            .instances
-            .iter()
-            .filter(|inst| match inst.subject {
-                Subject::Holds { need, .. } | Subject::Uncovered { need } => need == j,
-                _ => false,
-            })
-            .map(|inst| p.weight(inst) * p.amount(inst, a))
-            .sum();
-        held + rules
     }
 }
 
@@ -245,25 +348,29 @@ pub fn analyse(
         )));
     };
     let partner = &line_up.partners[fi];
-    if partner.funds.is_empty() {
+    if !line_up
+        .all_commitments(kb)
+        .iter()
+        .any(|c| c.funder == funder)
+    {
         return Err(FundingError::Usage(format!(
-            "`{funder}` commits money to no role (its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
+            "`{funder}` commits money to no role (no `Commitment(...)` names it and its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
         )));
     }
-    let (unfunded_line_up, without_line_up) = counterfactuals(kb, line_up, funder)?;
-    let with = case(kb, line_up, opts)?;
+    let with = lineups::solve(kb, line_up, opts)?;
     if with.outcome.status == Status::Infeasible {
         return Err(FundingError::Usage(format!(
             "{}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other",
             line_up.scenario
         )));
     }
-    let unfunded = case(kb, &unfunded_line_up, opts)?;
-    let without = case(kb, &without_line_up, opts)?;
+    let (unfunded_line_up, without_line_up) = lineups::counterfactuals(kb, line_up, funder)?;
+    let unfunded = lineups::solve(kb, &unfunded_line_up, opts)?;
+    let without = lineups::solve(kb, &without_line_up, opts)?;
     let mut notes = Vec::new();
     for (label, c) in [
         ("with the funder", &with),
-        ("without its funding", &unfunded),
+        ("without its money", &unfunded),
         ("without it", &without),
     ] {
         match c.outcome.status {
@@ -276,77 +383,52 @@ pub fn analyse(
             Status::Optimal => {}
         }
     }
-
-    let mut funds: Vec<RoleIx> = partner.funds.clone();
-    funds.sort_by(|a, b| kb.role(*a).id.cmp(&kb.role(*b).id));
-    let cases = Cases {
-        funder,
-        with: &with,
-        unfunded: &unfunded,
-        without: &without,
-    };
-    let mut roles = Vec::new();
-    let mut flags: Vec<Flag> = Vec::new();
-    for &role in &funds {
-        match with.need(role) {
-            Some(j) => {
-                let (judged, raised) = cases.judge(j);
-                roles.push(judged);
-                flags.extend(raised);
-            }
-            None => {
-                let r = kb.role(role);
-                notes.push(format!(
-                    "{funder} commits money to {}, which the scenario does not need: that money has no role here",
-                    r.id
-                ));
-                roles.push(FundedRole {
-                    role: r.id.clone(),
-                    role_name: r.name.clone(),
-                    importance: None,
-                    finding: Finding::Unused,
-                    with: Vec::new(),
-                    unfunded: Vec::new(),
-                    without: Vec::new(),
-                    co_funders: Vec::new(),
-                    value_with: 0.0,
-                    value_unfunded: 0.0,
-                    restricted_by: None,
-                    explanation: format!("the scenario does not need {}", r.id),
-                });
-            }
-        }
+    let finance = &with.problem.money.finance;
+    if finance.currency.is_none() {
+        notes.push(
+            "the scenario states no amounts: the money is judged by whether anyone else puts money into the same roles; give commitments an `amount` and roles a `budget` to measure it".to_string(),
+        );
     }
-    // The line-up's own additionality flags about the funder or the roles it funds.
-    let funded_ids: Vec<&str> = roles.iter().map(|r| r.role.as_str()).collect();
-    flags.extend(
-        with.outcome
-            .flags
-            .iter()
-            .filter(|f| {
-                f.kind == "additionality"
-                    && (f.partner.as_deref() == Some(funder)
-                        || f.role.as_deref().is_some_and(|r| funded_ids.contains(&r)))
-            })
-            .cloned(),
-    );
-    sort_flags(&mut flags);
-    flags.dedup();
-
-    let added = |other: &Case| {
+    let flows: Vec<_> = with
+        .problem
+        .money
+        .flows
+        .iter()
+        .filter(|f| f.commitment.funder == funder)
+        .collect();
+    let commitments: Vec<Judged> = flows
+        .iter()
+        .map(|f| judge::judge(&with, &unfunded, f))
+        .collect();
+    let money = summary(&with, &without, funder, &commitments);
+    let shortfalls = shortfalls(&with, &unfunded);
+    let roles = funded_roles(&with, &unfunded, &without, funder, &commitments);
+    let added = |other: &Solved| {
         (other.outcome.status != Status::Infeasible)
             .then_some(with.outcome.objective - other.outcome.objective)
     };
     let added_by_funding = added(&unfunded);
     let added_by_funder = added(&without);
-    let (verdict, summary) = verdict(
+    let (verdict, summary_words) = verdict(
         funder,
-        &roles,
+        &commitments,
+        &money,
         added_by_funding,
-        &with.outcome,
-        &unfunded.outcome,
+        &with,
+        finance,
     );
+
+    let mut all_flags = finding_flags(&with, funder, &commitments, &roles);
+    let role_ids: Vec<String> = roles.iter().map(|r| r.role.clone()).collect();
+    all_flags.extend(flags::carried(&with.outcome, funder, &role_ids));
+    sort_flags(&mut all_flags);
+    all_flags.dedup();
+    let handover = risks::handover(&with, &commitments);
+    let risks = risks::risks(&with, funder, &commitments, &money, &all_flags);
     let changes = changes(&with, &unfunded, &without);
+    let mut funds: Vec<String> = commitments.iter().map(|j| j.role.clone()).collect();
+    funds.sort();
+    funds.dedup();
     Ok(Additionality {
         scenario: line_up.scenario.clone(),
         variant: line_up.variant.clone(),
@@ -354,400 +436,420 @@ pub fn analyse(
             id: partner.id.clone(),
             name: partner.name.clone(),
             sector: kb.sector(partner.sector).id.clone(),
-            funds: funds.iter().map(|&r| kb.role(r).id.clone()).collect(),
+            funds,
         },
-        with: with.outcome,
-        unfunded: unfunded.outcome,
-        without: without.outcome,
+        currency: finance.currency.clone(),
+        phases: finance.phases.clone(),
+        commitments,
         roles,
+        money,
+        shortfalls,
         verdict,
-        summary,
+        summary: summary_words,
         added_by_funding,
         added_by_funder,
         changes,
-        flags,
+        handover,
+        risks,
+        flags: all_flags,
         notes,
+        with: with.outcome,
+        unfunded: unfunded.outcome,
+        without: without.outcome,
     })
 }
 
-/// The line-ups without the funder's money (it stays, withdraws its commitments and is kept
-/// out of the needed roles it funded) and without the funder.
-fn counterfactuals(
-    kb: &KnowledgeBase,
-    line_up: &LineUp,
-    funder: &str,
-) -> Result<(LineUp, LineUp), FundingError> {
-    let funds = line_up
-        .partner_index(funder)
-        .map(|i| line_up.partners[i].funds.clone())
-        .unwrap_or_default();
-    let mut unfunded = line_up.clone();
-    unfunded
-        .apply(kb, &WhatIf::Unfunded(funder.to_string()))
-        .map_err(FundingError::Usage)?;
-    for role in funds {
-        if line_up.needs.iter().any(|n| n.role == role) {
-            let forbid = WhatIf::Forbid {
-                partner: funder.to_string(),
-                role,
-            };
-            unfunded.apply(kb, &forbid).map_err(FundingError::Usage)?;
-        }
-    }
-    let base = line_up
-        .variant
-        .as_deref()
-        .map(|v| format!("{v}; "))
-        .unwrap_or_default();
-    unfunded.variant = Some(format!("{base}{funder} without its funding"));
-    let mut without = line_up.clone();
-    without
-        .apply(kb, &WhatIf::Without(funder.to_string()))
-        .map_err(FundingError::Usage)?;
-    Ok((unfunded, without))
-}
-
-/// The three solved line-ups of one funder.
-struct Cases<'a, 'k> {
-    funder: &'a str,
-    with: &'a Case<'k>,
-    unfunded: &'a Case<'k>,
-    without: &'a Case<'k>,
-}
-
-/// "a and b".
-fn names(hs: &[Holder]) -> String {
-    hs.iter()
-        .map(|h| h.partner.as_str())
-        .collect::<Vec<_>>()
-        .join(" and ")
-}
-
-impl Cases<'_, '_> {
-    /// The finding for need `j` (which the funder funds), and the flags it raises.
-    fn judge(&self, j: usize) -> (FundedRole, Vec<Flag>) {
-        let (funder, with) = (self.funder, self.with);
-        let p = &with.problem;
-        let kb = p.kb;
-        let role = p.needs[j].role;
-        let id = p.role_id(j);
-        let fw = with
-            .partner(funder)
-            .expect("the funder is in its own line-up");
-        let co_funders: Vec<String> = p
-            .partners
-            .iter()
-            .filter(|x| x.id != funder && x.funds.contains(&role))
-            .map(|x| x.id.clone())
-            .collect();
-        let holders_with = with.holders(j);
-        let holders_unfunded = self.unfunded.holders(j);
-        let value_with = with.role_value(j);
-        let value_unfunded = self.unfunded.role_value(j);
-        let loss = value_with - value_unfunded;
-        let blocked = &p.blocked[fw][j];
-        let restricted_by = match blocked {
-            Some(Block::Forbidden(rule)) => Some(kb.rule(*rule).id.clone()),
-            _ => None,
+/// The funder's money in totals, and what it brings along.
+fn summary(with: &Solved, without: &Solved, funder: &str, judged: &[Judged]) -> MoneySummary {
+    let mut m = MoneySummary::default();
+    let mut used = 0.0;
+    for j in judged {
+        let Some(a) = j.amount else {
+            m.unstated = true;
+            continue;
         };
-        let holds = holders_with.iter().any(|h| h.partner == funder);
-        // Partners with money of their own on the role, holding it where the funder's money
-        // would otherwise go: in the line-up itself, or once the funder's money is gone.
-        let funded_by_others: Vec<Holder> = if holds {
-            &holders_unfunded
-        } else {
-            &holders_with
-        }
-        .iter()
-        .filter(|h| h.funds && h.partner != funder)
-        .cloned()
-        .collect();
-        let (finding, explanation) = if !holds && !funded_by_others.is_empty() {
-            (
-                Finding::CrowdingOut,
-                format!(
-                    "{} already funds {id} and holds it in the recommended line-up: {funder}'s money is not needed there",
-                    names(&funded_by_others)
-                ),
-            )
-        } else if !holds {
-            let why = match blocked {
-                Some(Block::Forbidden(rule) | Block::Avoided(rule)) => {
-                    format!("rule {} keeps {funder} out of it", kb.rule(*rule).id)
+        m.committed += a;
+        match (j.finding, j.crowded) {
+            (Finding::Restricted | Finding::Unused, _) if !j.used() => m.unused += a,
+            _ => {
+                used += a;
+                let crowded = j.crowded.unwrap_or(0.0);
+                let additional = j.additional.unwrap_or(0.0);
+                m.additional += additional;
+                m.crowded += crowded;
+                if j.finding == Finding::CrowdingOutPublic {
+                    let public: f64 = j
+                        .others
+                        .iter()
+                        .filter(|o| o.public)
+                        .filter_map(|o| o.amount)
+                        .sum();
+                    m.crowded_public += crowded.min(public);
                 }
-                Some(Block::Refused) => format!("{funder} refuses the role"),
-                Some(Block::NoCapacity) => format!("{funder} has no capacity"),
-                None => "the line-up scores higher with its capacity used elsewhere".to_string(),
-            };
-            let held = if holders_with.is_empty() {
-                "nobody holds it".to_string()
-            } else {
-                format!("{} holds it", names(&holders_with))
-            };
-            (
-                Finding::Unused,
-                format!("the recommended line-up does not give {id} to {funder} ({why}); {held}"),
-            )
-        } else if holders_unfunded.is_empty() {
-            (
-                Finding::Additional,
-                format!(
-                    "without {funder}'s money nobody covers {id}: the role loses {loss:.2} of value"
-                ),
-            )
-        } else if !funded_by_others.is_empty() {
-            (
-                Finding::CrowdingOut,
-                format!(
-                    "{} also commits money to {id} and would hold it without {funder}'s money (the role loses {loss:.2})",
-                    names(&funded_by_others)
-                ),
-            )
-        } else {
-            (
-                Finding::Substitutable,
-                format!(
-                    "without {funder}'s money {} would cover {id} with no money committed to it, at a loss of {loss:.2} of value",
-                    names(&holders_unfunded)
-                ),
-            )
-        };
-        let other = match finding {
-            Finding::CrowdingOut => names(&funded_by_others),
-            Finding::Substitutable => names(&holders_unfunded),
-            Finding::Unused => names(&holders_with),
-            _ => String::new(),
-        };
-        let mut flags = finding_flags(p, fw, j, finding, &other, &format!("{loss:.2}"));
-        if !co_funders.is_empty() {
-            let count = (co_funders.len() + 1).to_string();
-            let others = co_funders.join(" and ");
-            flags.extend(finding_flags(p, fw, j, Finding::CoFunded, &others, &count));
-        }
-        if let Some(Block::Forbidden(rule)) = blocked {
-            flags.push(restriction_flag(p, fw, j, *rule));
-        }
-        let judged = FundedRole {
-            role: id.to_string(),
-            role_name: kb.role(role).name.clone(),
-            importance: Some(p.needs[j].importance),
-            finding,
-            with: holders_with,
-            unfunded: holders_unfunded,
-            without: self.without.holders(j),
-            co_funders,
-            value_with,
-            value_unfunded,
-            restricted_by,
-            explanation,
-        };
-        (judged, flags)
-    }
-}
-
-/// The verdict and the sentence behind it.
-fn verdict(
-    funder: &str,
-    roles: &[FundedRole],
-    added: Option<f64>,
-    with: &Outcome,
-    unfunded: &Outcome,
-) -> (Verdict, String) {
-    let Some(added) = added else {
-        return (
-            Verdict::Additional,
-            format!(
-                "Additional: the line-up is worth {:.2} with {funder}'s money, and no line-up without it satisfies the hard constraints.",
-                with.objective
-            ),
-        );
-    };
-    let numbers = format!(
-        "the line-up is worth {:.2} with {funder}'s money and {:.2} without it ({}{:.2})",
-        with.objective,
-        unfunded.objective,
-        if added >= 0.0 { "+" } else { "" },
-        added
-    );
-    let list = |f: Finding| -> Vec<&str> {
-        roles
-            .iter()
-            .filter(|r| r.finding == f)
-            .map(|r| r.role.as_str())
-            .collect()
-    };
-    let needed = roles.iter().filter(|r| r.importance.is_some()).count();
-    let additional = list(Finding::Additional);
-    let substitutable: Vec<&str> = roles
-        .iter()
-        .filter(|r| r.finding == Finding::Substitutable && r.loss() > EPSILON)
-        .map(|r| r.role.as_str())
-        .collect();
-    if added <= EPSILON {
-        let why = match list(Finding::CrowdingOut).as_slice() {
-            [] => "the partnership does as well without it".to_string(),
-            crowded => format!(
-                "it stands in for other funders' money on {}",
-                crowded.join(", ")
-            ),
-        };
-        return (
-            Verdict::NotAdditional,
-            format!("Not additional: {numbers}; {why}."),
-        );
-    }
-    if needed > 0 && additional.len() == needed {
-        return (
-            Verdict::Additional,
-            format!(
-                "Additional: {numbers}; nobody else would fund or cover {}.",
-                additional.join(", ")
-            ),
-        );
-    }
-    if additional.is_empty() && substitutable.is_empty() {
-        return (
-            Verdict::NotAdditional,
-            format!(
-                "Not additional: {numbers}, but no role it funds depends on its money (crowded out: {}; unused: {}).",
-                none_if_empty(&list(Finding::CrowdingOut)),
-                none_if_empty(&list(Finding::Unused))
-            ),
-        );
-    }
-    let mut parts = Vec::new();
-    if !additional.is_empty() {
-        parts.push(format!("only it would fund {}", additional.join(", ")));
-    }
-    if !substitutable.is_empty() {
-        parts.push(format!(
-            "others would cover {} at a loss",
-            substitutable.join(", ")
-        ));
-    }
-    let crowded = list(Finding::CrowdingOut);
-    if !crowded.is_empty() {
-        parts.push(format!(
-            "it crowds out other funders on {}",
-            crowded.join(", ")
-        ));
-    }
-    let unused = list(Finding::Unused);
-    if !unused.is_empty() {
-        parts.push(format!(
-            "the line-up does not use its money for {}",
-            unused.join(", ")
-        ));
-    }
-    (
-        Verdict::PartlyAdditional,
-        format!("Partly additional: {numbers}; {}.", parts.join("; ")),
-    )
-}
-
-fn none_if_empty(v: &[&str]) -> String {
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
-}
-
-/// Flags of the `Additionality` rules that match a finding for the funder in need `j`.
-fn finding_flags(
-    p: &Problem,
-    funder: usize,
-    j: usize,
-    finding: Finding,
-    other: &str,
-    value: &str,
-) -> Vec<Flag> {
-    let kb = p.kb;
-    kb.rules
-        .iter()
-        .filter_map(|rule| {
-            let Scope::Additionality { finding: f, who } = &rule.scope else {
-                return None;
-            };
-            if *f != finding || !model::matches(p, who, Some(funder), Some(j)) {
-                return None;
-            }
-            let spec = rule.effect.flag.as_ref()?;
-            // The funding rule's `value` is the finding's number, not the funder's fit.
-            let mut fields = pair_fields(p, funder, j);
-            for (key, v) in &mut fields.values {
-                if *key == "value" {
-                    *v = value.to_string();
+                if j.finding == Finding::Unused {
+                    m.unused += a - additional - crowded;
+                } else {
+                    m.above_budget += (a - additional - crowded).max(0.0);
                 }
+                m.co_financing += j
+                    .others
+                    .iter()
+                    .filter(|o| o.funder != funder)
+                    .filter_map(|o| o.amount)
+                    .sum::<f64>();
             }
-            fields.values.push(("other_partner", other.to_string()));
-            Some(Flag {
-                kind: spec.kind.clone(),
-                severity: spec.severity,
-                partner: fields.partner.clone(),
-                role: fields.role.clone(),
-                rule: rule.id.clone(),
-                source: kb.source_text(&rule.source),
-                message: explain::text::fill(&spec.message, &fields),
-            })
+        }
+    }
+    let mut leveraged: Vec<&Leveraged> = judged.iter().flat_map(|j| &j.leveraged).collect();
+    leveraged.sort_by(|a, b| a.commitment.cmp(&b.commitment));
+    leveraged.dedup_by(|a, b| a.commitment == b.commitment);
+    m.leveraged = leveraged.iter().filter_map(|l| l.amount).sum();
+    // Money that holds with the funder at the table and only flows through it.
+    m.channelled_list = with
+        .problem
+        .money
+        .flows
+        .iter()
+        .filter(|f| f.holds() && f.commitment.through.as_deref() == Some(funder))
+        .filter(|f| {
+            !without
+                .problem
+                .money
+                .flows
+                .iter()
+                .any(|g| g.commitment.id == f.commitment.id && g.holds())
+        })
+        .map(|f| Leveraged {
+            commitment: f.commitment.id.clone(),
+            funder: f.commitment.funder.clone(),
+            role: with.problem.kb.role(f.commitment.role).id.clone(),
+            amount: f.commitment.amount,
+            how: "through it",
+        })
+        .collect();
+    m.channelled = m.channelled_list.iter().filter_map(|l| l.amount).sum();
+    if used > 0.0 {
+        m.leverage_ratio = Some(m.leveraged / used);
+        m.co_financing_ratio = Some(m.co_financing / used);
+    }
+    m
+}
+
+/// Roles and phases short of money without the funder's money, or short by more.
+fn shortfalls(with: &Solved, unfunded: &Solved) -> Vec<Shortfall> {
+    let phases = &with.problem.money.finance.phases;
+    let mut out = Vec::new();
+    for r in &with.account.roles {
+        let Some(u) = unfunded.account.roles.iter().find(|x| x.role == r.role) else {
+            continue;
+        };
+        let gone = u.status == crate::explain::money::MoneyStatus::Unfinanced
+            && r.status != crate::explain::money::MoneyStatus::Unfinanced;
+        for (k, phase) in phases.iter().enumerate() {
+            let (a, b) = (&r.phases[k], &u.phases[k]);
+            let lost_money = !a.from.is_empty() && b.from.is_empty();
+            if b.short > a.short + 0.005 || (gone && lost_money) {
+                out.push(Shortfall {
+                    role: r.role.clone(),
+                    importance: r.importance,
+                    phase: phase.clone(),
+                    budget: a.budget,
+                    short_with: a.short,
+                    short_without: b.short,
+                    unfinanced_without: gone,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Each role the funder puts money into, with its holders in the three line-ups.
+fn funded_roles(
+    with: &Solved,
+    unfunded: &Solved,
+    without: &Solved,
+    funder: &str,
+    judged: &[Judged],
+) -> Vec<FundedRole> {
+    let kb = with.problem.kb;
+    let mut ids: Vec<&str> = judged.iter().map(|j| j.role.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| {
+            let mine: Vec<&Judged> = judged.iter().filter(|j| j.role == id).collect();
+            let finding = role_finding(&mine);
+            let explanation = mine
+                .iter()
+                .map(|j| format!("{}: {}", j.id, j.explanation))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let role = kb.role_by_id(id);
+            // Other partners whose money reaches the role in the same phases as the funder's.
+            let mut co_funders: Vec<String> = mine
+                .iter()
+                .flat_map(|j| &j.others)
+                .map(|o| o.funder.clone())
+                .filter(|f| f != funder)
+                .collect();
+            co_funders.sort();
+            co_funders.dedup();
+            let holders_in = |s: &Solved| -> Vec<Holder> {
+                role.and_then(|r| s.need(r))
+                    .map_or_else(Vec::new, |j| s.holders(j))
+            };
+            let value_in = |s: &Solved| -> f64 {
+                role.and_then(|r| s.need(r))
+                    .map_or(0.0, |j| s.role_value(j))
+            };
+            FundedRole {
+                role: id.to_string(),
+                role_name: mine[0].role_name.clone(),
+                importance: mine[0].importance,
+                finding,
+                with: holders_in(with),
+                unfunded: holders_in(unfunded),
+                without: holders_in(without),
+                co_funders,
+                value_with: value_in(with),
+                value_unfunded: value_in(unfunded),
+                restricted_by: mine.iter().find_map(|j| j.restricted_by.clone()),
+                explanation,
+            }
         })
         .collect()
 }
 
-/// The message fields of the funder in need `j`, as for any rule on a partner holding a role
-/// (`value` is the funder's fit).
-fn pair_fields(p: &Problem, funder: usize, j: usize) -> explain::text::SubjectFields {
-    let holds = Subject::Holds {
-        partner: funder,
-        need: j,
-        lead: false,
-    };
-    let nobody = Assignment::empty(p.partners.len(), p.needs.len());
-    explain::text::subject_fields(p, &holds, &nobody)
+/// The finding of several commitments to one role: the same finding if they agree, else the
+/// one a committee must hear first.
+fn role_finding(judged: &[&Judged]) -> Finding {
+    const FIRST: [Finding; 6] = [
+        Finding::CrowdingOutPublic,
+        Finding::CrowdingOut,
+        Finding::Restricted,
+        Finding::Unused,
+        Finding::Substitutable,
+        Finding::Additional,
+    ];
+    FIRST
+        .into_iter()
+        .find(|f| judged.iter().any(|j| j.finding == *f))
+        .unwrap_or(Finding::Additional)
 }
 
-/// A forbidding rule keeps the funder out of a role it commits money to: the rule's own flag
-/// for the pair (an `additionality` flag when the rule has none: it restricts where the money
-/// can go).
-fn restriction_flag(p: &Problem, funder: usize, j: usize, rule: crate::kb::RuleIx) -> Flag {
-    let kb = p.kb;
-    let r = kb.rule(rule);
-    let partner = &p.partners[funder];
-    let role_name = kb.role(p.needs[j].role).name.to_lowercase();
-    let message = match &r.effect.flag {
-        Some(spec) => explain::text::fill(&spec.message, &pair_fields(p, funder, j)),
+/// The verdict over every commitment, and the sentence with the numbers behind it.
+fn verdict(
+    funder: &str,
+    judged: &[Judged],
+    money: &MoneySummary,
+    added: Option<f64>,
+    with: &Solved,
+    finance: &crate::scenario::Finance,
+) -> (Verdict, String) {
+    let amount = |v: f64| finance.amount(v);
+    let all = |v: Verdict| judged.iter().all(|j| j.verdict == v);
+    let verdict = if all(Verdict::Additional) {
+        Verdict::Additional
+    } else if all(Verdict::NotAdditional) {
+        Verdict::NotAdditional
+    } else {
+        Verdict::PartlyAdditional
+    };
+    let title = match verdict {
+        Verdict::Additional => "Additional",
+        Verdict::PartlyAdditional => "Partly additional",
+        Verdict::NotAdditional => "Not additional",
+    };
+    let points = match added {
+        Some(d) => format!(
+            "the line-up is worth {:.2} points with its money and {:.2} without it ({d:+.2})",
+            with.outcome.objective,
+            with.outcome.objective - d
+        ),
         None => format!(
-            "{} commits money to {role_name}, but rule {} keeps it out of the role.",
-            partner.name, r.id
+            "the line-up is worth {:.2} points with its money, and no line-up without it satisfies the hard constraints",
+            with.outcome.objective
         ),
     };
-    Flag {
-        kind: "additionality".to_string(),
-        severity: r
-            .effect
-            .flag
-            .as_ref()
-            .map_or(Severity::Medium, |f| f.severity),
-        partner: Some(partner.id.clone()),
-        role: Some(p.role_id(j).to_string()),
-        rule: r.id.clone(),
-        source: kb.source_text(&r.source),
-        message,
+    let list = |pred: &dyn Fn(&Judged) -> bool| -> String {
+        judged
+            .iter()
+            .filter(|j| pred(j))
+            .map(|j| format!("{} ({})", j.id, j.role))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if money.committed > 0.0 {
+        parts.push(format!(
+            "of the {} {funder} commits, {} ({:.0}%) would not be there without it",
+            amount(money.committed),
+            amount(money.additional),
+            100.0 * money.additional / money.committed
+        ));
+        if money.crowded > 0.0 {
+            let public = if money.crowded_public > 0.0 {
+                format!(
+                    ", {} of it a government's own budget line",
+                    amount(money.crowded_public)
+                )
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{} overlaps money already committed ({}{public})",
+                amount(money.crowded),
+                list(&|j| j.crowded.is_some_and(|c| c > 0.0))
+            ));
+        }
+        if money.unused > 0.0 {
+            parts.push(format!(
+                "{} cannot be used as the line-up stands ({})",
+                amount(money.unused),
+                list(&|j| !j.used() || j.finding == Finding::Unused)
+            ));
+        }
+        if money.leveraged > 0.0 {
+            parts.push(format!(
+                "it leverages {} of others' money",
+                amount(money.leveraged)
+            ));
+        }
+    } else {
+        let additional = list(&|j| j.verdict == Verdict::Additional);
+        if !additional.is_empty() {
+            parts.push(format!("only its money finances {additional}"));
+        }
+        let crowded =
+            list(&|j| matches!(j.finding, Finding::CrowdingOut | Finding::CrowdingOutPublic));
+        if !crowded.is_empty() {
+            parts.push(format!("others already put money into {crowded}"));
+        }
+        let unused = list(&|j| {
+            matches!(
+                j.finding,
+                Finding::Unused | Finding::Restricted | Finding::Substitutable
+            )
+        });
+        if !unused.is_empty() {
+            parts.push(format!("the line-up does not need or cannot use {unused}"));
+        }
     }
+    parts.push(points);
+    (verdict, format!("{title}: {}.", parts.join("; ")))
+}
+
+/// The flags of the `Additionality` rules on each commitment's finding, and one coordination
+/// finding per role other funders also put money into.
+fn finding_flags(
+    with: &Solved,
+    funder: &str,
+    judged: &[Judged],
+    roles: &[FundedRole],
+) -> Vec<Flag> {
+    let p = &with.problem;
+    let kb = p.kb;
+    let finance = &p.money.finance;
+    let Some(fi) = with.partner(funder) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for j in judged {
+        let Some(role) = kb.role_by_id(&j.role) else {
+            continue;
+        };
+        let need = with.need(role);
+        let loss = roles
+            .iter()
+            .find(|r| r.role == j.role)
+            .map_or(0.0, FundedRole::loss);
+        let (other, amount) = match j.finding {
+            Finding::CrowdingOut | Finding::CrowdingOutPublic => {
+                let who: Vec<&str> = j
+                    .others
+                    .iter()
+                    .filter(|o| j.finding != Finding::CrowdingOutPublic || o.public)
+                    .map(|o| o.funder.as_str())
+                    .collect();
+                (
+                    who.join(" and "),
+                    j.crowded
+                        .map_or("an amount not stated".to_string(), |c| finance.amount(c)),
+                )
+            }
+            Finding::Restricted => (
+                j.restricted_from.join(" and "),
+                j.amount
+                    .map_or("its money".to_string(), |a| finance.amount(a)),
+            ),
+            _ => (
+                roles
+                    .iter()
+                    .find(|r| r.role == j.role)
+                    .map(|r| {
+                        r.unfunded
+                            .iter()
+                            .chain(&r.with)
+                            .map(|h| h.partner.as_str())
+                            .filter(|h| *h != funder)
+                            .take(1)
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default(),
+                j.amount
+                    .map_or("its money".to_string(), |a| finance.amount(a)),
+            ),
+        };
+        out.extend(flags::finding_flags(
+            p,
+            &flags::Subject {
+                funder: fi,
+                need,
+                role,
+                finding: j.finding,
+                other: &other,
+                value: &format!("{loss:.2}"),
+                amount: &amount,
+            },
+        ));
+    }
+    for r in roles.iter().filter(|r| !r.co_funders.is_empty()) {
+        let Some(role) = kb.role_by_id(&r.role) else {
+            continue;
+        };
+        let count = (r.co_funders.len() + 1).to_string();
+        out.extend(flags::finding_flags(
+            p,
+            &flags::Subject {
+                funder: fi,
+                need: with.need(role),
+                role,
+                finding: Finding::CoFunded,
+                other: &r.co_funders.join(" and "),
+                value: &count,
+                amount: "",
+            },
+        ));
+    }
+    out
 }
 
 /// Roles whose holders differ between the line-ups.
-fn changes(with: &Case, unfunded: &Case, without: &Case) -> Vec<Change> {
-    let ids = |c: &Case, j: usize| -> Vec<String> {
-        c.holders(j).into_iter().map(|h| h.partner).collect()
+fn changes(with: &Solved, unfunded: &Solved, without: &Solved) -> Vec<Change> {
+    let ids = |c: &Solved, j: Option<usize>| -> Vec<String> {
+        j.map_or_else(Vec::new, |j| {
+            c.holders(j).into_iter().map(|h| h.partner).collect()
+        })
     };
     let mut out: Vec<Change> = (0..with.problem.needs.len())
         .filter_map(|j| {
+            let role = with.problem.needs[j].role;
             let change = Change {
                 role: with.problem.role_id(j).to_string(),
-                with: ids(with, j),
-                unfunded: ids(unfunded, j),
-                without: ids(without, j),
+                with: ids(with, Some(j)),
+                unfunded: ids(unfunded, unfunded.need(role)),
+                without: ids(without, without.need(role)),
             };
             (change.with != change.unfunded || change.with != change.without).then_some(change)
         })

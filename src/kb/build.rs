@@ -157,10 +157,11 @@ impl Builder<'_> {
     fn build(mut self, mut raw: RawKb) -> Option<KnowledgeBase> {
         self.at_most(&mut raw.traits, LIMITS.terms, "traits", |t| &t.id);
         self.at_most(&mut raw.attributes, LIMITS.terms, "attributes", |t| &t.id);
-        let traits = self.terms(raw.traits, "trait");
-        let attributes = self.terms(raw.attributes, "attribute");
         let mut sectors = latest_by_id(&mut self, raw.sectors, |s| &s.id, "sector");
         self.at_most(&mut sectors, LIMITS.sectors, "sectors", |s| &s.id);
+        let sector_ids: Vec<String> = sectors.iter().map(|s| s.id.name.clone()).collect();
+        let traits = self.terms(raw.traits, "trait", &sector_ids);
+        let attributes = self.terms(raw.attributes, "attribute", &sector_ids);
         for s in &mut sectors {
             let what = format!("items in a row of sector `{}`", s.id.name);
             for row in [&mut s.motives, &mut s.rewards, &mut s.risks] {
@@ -220,6 +221,7 @@ impl Builder<'_> {
                     motives.push(Term {
                         id: m.id.name.clone(),
                         label: m.label.clone(),
+                        never_to: Vec::new(),
                     });
                 }
             }
@@ -316,6 +318,12 @@ impl Builder<'_> {
             settings.default_capacity = s.default_capacity.unwrap_or(settings.default_capacity);
             settings.assumed_weight = s.assumed_weight.unwrap_or(settings.assumed_weight);
             settings.fit_floor = s.fit_floor.unwrap_or(settings.fit_floor);
+            if let Some(r) = &s.money_trait {
+                settings.money_trait = self
+                    .resolve(r, "trait", &names.traits())
+                    .map(TraitIx)
+                    .or(settings.money_trait);
+            }
         }
         if partial.sectors.is_empty() || partial.roles.is_empty() {
             let file = self
@@ -345,7 +353,8 @@ impl Builder<'_> {
             | RawScope::Unserved { who }
             | RawScope::Idle { who }
             | RawScope::Shared { who, .. }
-            | RawScope::Additionality { who, .. } => who.iter().collect(),
+            | RawScope::Additionality { who, .. }
+            | RawScope::Financing { who, .. } => who.iter().collect(),
             RawScope::Pair { first, second } => vec![first, second],
             RawScope::Uncovered { role } => role.iter().collect(),
             RawScope::Concentration { .. } | RawScope::Diversity { .. } => Vec::new(),
@@ -369,12 +378,21 @@ impl Builder<'_> {
         ok
     }
 
-    fn terms(&mut self, raw: Vec<RawTerm>, what: &str) -> Vec<Term> {
+    fn terms(&mut self, raw: Vec<RawTerm>, what: &str, sectors: &[String]) -> Vec<Term> {
         latest_by_id(self, raw, |t| &t.id, what)
             .into_iter()
-            .map(|t| Term {
-                id: t.id.name,
-                label: t.label,
+            .map(|t| {
+                let known: Vec<&str> = sectors.iter().map(String::as_str).collect();
+                let never_to = t
+                    .never_to
+                    .iter()
+                    .filter_map(|r| self.resolve(r, "sector", &known).map(SectorIx))
+                    .collect();
+                Term {
+                    id: t.id.name,
+                    label: t.label,
+                    never_to,
+                }
             })
             .collect()
     }
@@ -613,6 +631,13 @@ impl Builder<'_> {
                     .opt_test(who.as_ref(), names, Needs::Both)?
                     .unwrap_or_else(all),
             },
+            RawScope::Financing { finding, who } => Scope::Financing {
+                // The decoder only accepts the names of `MoneyFinding::ALL`.
+                finding: crate::kb::MoneyFinding::from_name(finding)?,
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
+            },
         })
     }
 
@@ -668,6 +693,9 @@ impl Builder<'_> {
             RawTestKind::Funder => Test::Funder,
             RawTestKind::Supplier => Test::Supplier,
             RawTestKind::Grantee => Test::Grantee,
+            RawTestKind::NeedsMoney => Test::NeedsMoney,
+            RawTestKind::Financed => Test::Financed,
+            RawTestKind::MoneyReaches => Test::MoneyReaches,
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
@@ -765,6 +793,14 @@ impl Builder<'_> {
                 problem(
                     self,
                     "an `Additionality` rule only raises a flag: it judges counterfactual line-ups, not the one being optimised",
+                );
+            }
+            if matches!(scope, Scope::Financing { .. })
+                && (e.strength.is_some() || e.penalty > 0.0 || e.bonus > 0.0 || e.flag.is_none())
+            {
+                problem(
+                    self,
+                    "a `Financing` rule only raises a flag: money is the scenario's fact, not the optimiser's choice (a role without money is priced by `Uncovered` and `Holds` rules on `NeedsMoney`)",
                 );
             }
         }
@@ -907,6 +943,18 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "sector",
             "role",
             "role_name",
+            "value",
+            "other_partner",
+            "amount",
+        ],
+        Scope::Financing { .. } => &[
+            "partner",
+            "partner_name",
+            "sector",
+            "role",
+            "role_name",
+            "phase",
+            "amount",
             "value",
             "other_partner",
         ],

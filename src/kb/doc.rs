@@ -56,6 +56,8 @@ pub struct RawTerm {
     pub id: Ref,
     pub label: String,
     pub note: Option<String>,
+    /// For an attribute: sectors its partner's money never goes to (`never_to`).
+    pub never_to: Vec<Ref>,
 }
 
 #[derive(Debug)]
@@ -127,6 +129,9 @@ pub enum RawTestKind {
     Funder,
     Supplier,
     Grantee,
+    NeedsMoney,
+    Financed,
+    MoneyReaches,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -174,6 +179,10 @@ pub enum RawScope {
         finding: &'static str,
         who: Option<RawTest>,
     },
+    Financing {
+        finding: &'static str,
+        who: Option<RawTest>,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -212,6 +221,7 @@ pub struct RawSettings {
     pub default_capacity: Option<u32>,
     pub assumed_weight: Option<f64>,
     pub fit_floor: Option<f64>,
+    pub money_trait: Option<Ref>,
 }
 
 /// The document kinds a rule directory may hold.
@@ -325,6 +335,12 @@ impl Decoder<'_, '_> {
         } else {
             None
         };
+        // Only attributes (the vocabulary's `attributes`) may restrict where money goes.
+        let never_to = if path.starts_with("attributes") {
+            self.ref_list(&mut f, "never_to")
+        } else {
+            Vec::new()
+        };
         f.finish(self.sink);
         let id = id?;
         let label = if label.is_empty() {
@@ -332,7 +348,15 @@ impl Decoder<'_, '_> {
         } else {
             label
         };
-        Some((RawTerm { id, label, note }, strength))
+        Some((
+            RawTerm {
+                id,
+                label,
+                note,
+                never_to,
+            },
+            strength,
+        ))
     }
 
     fn terms(&mut self, f: &mut read::Fields, field: &'static str, item: &str) -> Vec<RawTerm> {
@@ -489,6 +513,9 @@ impl Decoder<'_, '_> {
         if let Some(n) = f.take("fit_floor") {
             s.fit_floor =
                 read::number_in(self.sink, n, &f.at("fit_floor"), 0.0, 1.0).map(|v| v.value);
+        }
+        if let Some(n) = f.take("money_trait") {
+            s.money_trait = self.reference(n, &f.at("money_trait"));
         }
         f.finish(self.sink);
         kb.settings.push(s);
@@ -724,7 +751,7 @@ impl Decoder<'_, '_> {
     }
 
     fn scope(&mut self, node: &Node, path: &str) -> Option<RawScope> {
-        const SCOPES: [&str; 10] = [
+        const SCOPES: [&str; 11] = [
             "Holds",
             "Pair",
             "Load",
@@ -735,6 +762,7 @@ impl Decoder<'_, '_> {
             "Diversity",
             "Uncovered",
             "Additionality",
+            "Financing",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         if !SCOPES.contains(&name.value.as_str()) {
@@ -885,6 +913,22 @@ impl Decoder<'_, '_> {
                     who,
                 });
             }
+            "Financing" => {
+                let finding = f.require(self.sink, "finding").and_then(|n| {
+                    read::symbol(
+                        self.sink,
+                        n,
+                        &f.at("finding"),
+                        &crate::kb::MoneyFinding::ALL.map(crate::kb::MoneyFinding::name),
+                    )
+                });
+                let who = self.optional_test(&mut f, "who");
+                f.finish(self.sink);
+                return Some(RawScope::Financing {
+                    finding: finding?.value,
+                    who,
+                });
+            }
             _ => RawScope::Uncovered {
                 role: self.optional_test(&mut f, "role"),
             },
@@ -912,7 +956,7 @@ impl Decoder<'_, '_> {
     }
 
     fn test(&mut self, node: &Node, path: &str) -> Option<RawTest> {
-        const TESTS: [&str; 17] = [
+        const TESTS: [&str; 20] = [
             "All",
             "Either",
             "Not",
@@ -930,6 +974,9 @@ impl Decoder<'_, '_> {
             "Funder",
             "Supplier",
             "Grantee",
+            "NeedsMoney",
+            "Financed",
+            "MoneyReaches",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         let file = self.file;
@@ -976,6 +1023,9 @@ impl Decoder<'_, '_> {
             ("Funder", Variant::Unit) => RawTestKind::Funder,
             ("Supplier", Variant::Unit) => RawTestKind::Supplier,
             ("Grantee", Variant::Unit) => RawTestKind::Grantee,
+            ("NeedsMoney", Variant::Unit) => RawTestKind::NeedsMoney,
+            ("Financed", Variant::Unit) => RawTestKind::Financed,
+            ("MoneyReaches", Variant::Unit) => RawTestKind::MoneyReaches,
             (other, _) => {
                 let shape = match other {
                     "All" | "Either" => {
@@ -987,9 +1037,8 @@ impl Decoder<'_, '_> {
                     }
                     "Capability" => Some("`Capability(id: \"...\", at_least: 0.5)`"),
                     "Importance" | "Fit" => Some("bounds: `Fit(below: 0.35)`"),
-                    "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee" => {
-                        Some("no arguments: `Funds`")
-                    }
+                    "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee"
+                    | "NeedsMoney" | "Financed" | "MoneyReaches" => Some("no arguments: `Funds`"),
                     _ => None,
                 };
                 let e = self.sink.error(

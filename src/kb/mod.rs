@@ -166,6 +166,9 @@ pub struct Related {
 pub struct Term {
     pub id: String,
     pub label: String,
+    /// For an attribute: sectors to which a partner with it never puts money (its statutes
+    /// bar it), whatever its commitments say.
+    pub never_to: Vec<SectorIx>,
 }
 
 /// One row of Table 1.
@@ -335,7 +338,7 @@ impl Rule {
 }
 
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RuleSource {
     Cell {
         sector: SectorIx,
@@ -376,6 +379,16 @@ pub enum Test {
     Supplier,
     /// A partner of the line-up funds this partner (`funded_by` names one at the table).
     Grantee,
+    /// The role needs money: the scenario gives it a budget, or it is a money role (its trait
+    /// is the settings' `money_trait`) the scenario speaks of money for (a commitment or a
+    /// `funds` entry names it).
+    NeedsMoney,
+    /// Money committed to the role holds in this line-up (its funder, its channel and the
+    /// commitments it depends on are there), whoever holds the role.
+    Financed,
+    /// Money committed to the role can reach this partner if it holds the role (no condition
+    /// of the commitment keeps it away, e.g. `never_to` its sector).
+    MoneyReaches,
 }
 
 /// `at_least <= value < below`; either bound may be absent.
@@ -426,8 +439,16 @@ impl Test {
             | Test::Funder
             | Test::Supplier
             | Test::Grantee => (true, false),
-            Test::Role(_) | Test::Trait(_) | Test::Importance(_) => (false, true),
-            Test::Fit(_) | Test::BelowFitFloor | Test::Funds | Test::Serves => (true, true),
+            Test::Role(_)
+            | Test::Trait(_)
+            | Test::Importance(_)
+            | Test::NeedsMoney
+            | Test::Financed => (false, true),
+            Test::Fit(_)
+            | Test::BelowFitFloor
+            | Test::Funds
+            | Test::Serves
+            | Test::MoneyReaches => (true, true),
         }
     }
 }
@@ -464,6 +485,53 @@ pub enum Scope {
     /// (`who` tests the funder in that role). Evaluated on counterfactual line-ups, never in
     /// the optimisation, so such a rule only raises a flag.
     Additionality { finding: Finding, who: Test },
+    /// What the line-up's money account finds about a commitment or a role (`who` tests the
+    /// commitment's funder in that role). Money is the scenario's fact, not the optimiser's
+    /// choice, so such a rule only raises a flag.
+    Financing { finding: MoneyFinding, who: Test },
+}
+
+/// What a line-up's money account can find, phase by phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MoneyFinding {
+    /// Some money reaches the role in a phase, less than its budget.
+    Underfinanced,
+    /// Money reaches the role in one phase and none in the next, where it still needs money:
+    /// nobody takes over the financing.
+    NotHandedOver,
+    /// Money that holds reaches no holder: the role is not needed, nobody holds it, or the
+    /// commitment's conditions keep it from every holder.
+    Unused,
+    /// A commitment does not hold: a commitment it depends on (`only_if`) is missing, or the
+    /// partner it flows through is not at the table.
+    ConditionUnmet,
+    /// The money flows only through another partner (`through`).
+    ThroughAnotherFunder,
+}
+
+impl MoneyFinding {
+    pub const ALL: [MoneyFinding; 5] = [
+        MoneyFinding::Underfinanced,
+        MoneyFinding::NotHandedOver,
+        MoneyFinding::Unused,
+        MoneyFinding::ConditionUnmet,
+        MoneyFinding::ThroughAnotherFunder,
+    ];
+
+    /// The word used in rule files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            MoneyFinding::Underfinanced => "underfinanced",
+            MoneyFinding::NotHandedOver => "not_handed_over",
+            MoneyFinding::Unused => "unused",
+            MoneyFinding::ConditionUnmet => "condition_unmet",
+            MoneyFinding::ThroughAnotherFunder => "through_another_funder",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MoneyFinding> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 /// What the additionality analysis can find about a funder's money for a role.
@@ -475,6 +543,12 @@ pub enum Finding {
     Substitutable,
     /// Another partner already funds the role, or would fund it as well.
     CrowdingOut,
+    /// The money the funder's overlaps is a government's own budget line: it would replace
+    /// public money.
+    CrowdingOutPublic,
+    /// A condition of the commitment (`never_to`) keeps the money from the partner that holds
+    /// the role.
+    Restricted,
     /// The recommended line-up does not use the money (the funder does not hold the role).
     Unused,
     /// Another partner of the line-up also commits money to the role.
@@ -482,10 +556,12 @@ pub enum Finding {
 }
 
 impl Finding {
-    pub const ALL: [Finding; 5] = [
+    pub const ALL: [Finding; 7] = [
         Finding::Additional,
         Finding::Substitutable,
         Finding::CrowdingOut,
+        Finding::CrowdingOutPublic,
+        Finding::Restricted,
         Finding::Unused,
         Finding::CoFunded,
     ];
@@ -496,6 +572,8 @@ impl Finding {
             Finding::Additional => "additional",
             Finding::Substitutable => "substitutable",
             Finding::CrowdingOut => "crowding_out",
+            Finding::CrowdingOutPublic => "crowding_out_public",
+            Finding::Restricted => "restricted",
             Finding::Unused => "unused",
             Finding::CoFunded => "co_funded",
         }
@@ -519,6 +597,7 @@ impl Scope {
             Scope::Diversity { .. } => "Diversity",
             Scope::Uncovered { .. } => "Uncovered",
             Scope::Additionality { .. } => "Additionality",
+            Scope::Financing { .. } => "Financing",
         }
     }
 }
@@ -642,7 +721,7 @@ pub struct FlagSpec {
 }
 
 /// Placeholders a flag message may use.
-pub const PLACEHOLDERS: [&str; 11] = [
+pub const PLACEHOLDERS: [&str; 13] = [
     "partner",
     "partner_name",
     "sector",
@@ -654,6 +733,8 @@ pub const PLACEHOLDERS: [&str; 11] = [
     "capacity",
     "other_partner",
     "partners",
+    "phase",
+    "amount",
 ];
 
 /// Model-wide numbers that are policy, not code.
@@ -672,6 +753,10 @@ pub struct Settings {
     pub assumed_weight: f64,
     /// Below this fit a partner does not take a role unless pinned (the `BelowFitFloor` test).
     pub fit_floor: f64,
+    /// Roles with this trait are money (public financing, a start-up grant): in a scenario that
+    /// states money, such a role is covered only where committed money reaches it (the
+    /// `NeedsMoney` test). `None`: only roles with a budget need money.
+    pub money_trait: Option<TraitIx>,
 }
 
 impl Default for Settings {
@@ -683,6 +768,7 @@ impl Default for Settings {
             default_capacity: 2,
             assumed_weight: 1.0,
             fit_floor: 0.0,
+            money_trait: None,
         }
     }
 }

@@ -26,8 +26,8 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
             (Some(i), Some(j)) => range.contains(p.fit[i][j]),
             _ => false,
         },
-        Test::Funds => match (partner, need) {
-            (Some(x), Some(n)) => x.funds.contains(&n.role),
+        Test::Funds => match (i, j) {
+            (Some(i), Some(j)) => p.money.funds[i][j],
             _ => false,
         },
         Test::Serves => match (i, j) {
@@ -39,13 +39,19 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
             _ => false,
         },
         Test::Type(t) => partner.is_some_and(|x| x.org_type == Some(*t)),
-        Test::Funder => partner.is_some_and(|x| !x.funds.is_empty()),
+        Test::Funder => i.is_some_and(|i| p.money.funder[i]),
         Test::Supplier => partner.is_some_and(|x| !x.supplies.is_empty()),
         Test::Grantee => partner.is_some_and(|x| {
             x.funded_by
                 .iter()
                 .any(|f| p.partners.iter().any(|q| &q.id == f))
         }),
+        Test::NeedsMoney => j.is_some_and(|j| p.money.needs_money[j]),
+        Test::Financed => j.is_some_and(|j| p.money.financed[j]),
+        Test::MoneyReaches => match (i, j) {
+            (Some(i), Some(j)) => p.money.reaches[i][j],
+            _ => false,
+        },
     }
 }
 

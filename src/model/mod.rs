@@ -9,6 +9,7 @@ mod build;
 pub mod envelope;
 mod eval;
 pub mod lp;
+pub mod money;
 mod restrict;
 
 pub use build::{
@@ -64,6 +65,8 @@ pub struct Problem<'k> {
     pub sectors_requested: u32,
     pub partner_order: Vec<usize>,
     pub need_order: Vec<usize>,
+    /// What the line-up's money does: commitments holding, roles needing and receiving money.
+    pub money: money::Money,
     pub notes: Vec<String>,
 }
 
@@ -236,6 +239,13 @@ impl<'k> Problem<'k> {
             })
             .collect();
         let requested = line_up.min_sectors.unwrap_or(kb.settings.min_sectors);
+        let money = money::Money::new(
+            kb,
+            &line_up.finance,
+            &line_up.commitments,
+            &partners,
+            &needs,
+        );
         let mut problem = Problem {
             kb,
             scenario: line_up.scenario.clone(),
@@ -254,6 +264,7 @@ impl<'k> Problem<'k> {
             sectors_requested: requested,
             partner_order,
             need_order,
+            money,
             notes: line_up.notes.clone(),
         };
         let over = problem.match_rules(cap);
@@ -545,8 +556,9 @@ impl<'k> Problem<'k> {
                     rule: rule_ix,
                     subject: Subject::Diversity { below: *below },
                 }),
-                // Judged by `crate::funding` on counterfactual line-ups, not here.
-                Scope::Additionality { .. } => {}
+                // Judged by `crate::funding` on counterfactual line-ups, and by `explain` on
+                // the line-up's money account: never in the optimisation.
+                Scope::Additionality { .. } | Scope::Financing { .. } => {}
                 Scope::Uncovered { role } => {
                     for j in 0..nn {
                         if matches(self, role, None, Some(j)) {

@@ -6,8 +6,10 @@
 //! the table except three things, which are recomputed here: `Shared` instances (the matching
 //! partners present), the sectors that can take part (and so the capped minimum of sectors),
 //! and the pins (a partner's pins leave with it). Everything else is filtered and re-indexed.
-//! The one exception is a grantee whose funder leaves (the `Grantee` test): then the problem
-//! is built again from the smaller line-up, which is rare and correct by construction.
+//! The exceptions are a grantee whose funder leaves (the `Grantee` test) and a coalition whose
+//! money differs where rules read it (a funder leaves with money no other commitment replaces,
+//! a co-financing commitment falls with the one it depends on): then the problem is built
+//! again from the smaller line-up, which is correct by construction.
 //! The result is equal, field by field, to `Problem::new` on the line-up without those partners
 //! (followed by [`Problem::tighten`] when this problem was tightened).
 
@@ -22,6 +24,17 @@ impl<'k> Problem<'k> {
     pub fn restrict(&self, keep: &[bool]) -> Problem<'k> {
         assert_eq!(keep.len(), self.partners.len(), "one flag per partner");
         if self.funder_leaves(keep) {
+            return self.rebuilt(keep);
+        }
+        let partners = kept_rows(&self.partners, keep);
+        let money = super::money::Money::new(
+            self.kb,
+            &self.money.finance,
+            &self.money.written,
+            &partners,
+            &self.needs,
+        );
+        if !self.money.same_for(keep, &money) {
             return self.rebuilt(keep);
         }
         // canonical index -> index among the kept partners
@@ -66,7 +79,7 @@ impl<'k> Problem<'k> {
             kb: self.kb,
             scenario: self.scenario.clone(),
             variant: self.variant.clone(),
-            partners: kept_rows(&self.partners, keep),
+            partners,
             needs: self.needs.clone(),
             pins,
             pin_specs,
@@ -80,6 +93,7 @@ impl<'k> Problem<'k> {
             sectors_requested: self.sectors_requested,
             partner_order,
             need_order: self.need_order.clone(),
+            money,
             notes: self.notes_of_line_up(),
         };
         problem.require_sectors();
@@ -136,6 +150,8 @@ impl<'k> Problem<'k> {
                 .map(|(_, spec)| spec.clone())
                 .collect(),
             min_sectors: Some(self.sectors_requested),
+            finance: self.money.finance.clone(),
+            commitments: self.money.written.clone(),
             notes: self.notes_of_line_up(),
         };
         let mut problem = Problem::new(self.kb, &line_up);

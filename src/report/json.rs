@@ -22,6 +22,9 @@ pub struct OutcomeJson<'a> {
     conflict: Vec<ConflictJson<'a>>,
     relaxations: Vec<RelaxationJson<'a>>,
     assumptions: Vec<AssumptionJson<'a>>,
+    /// The money account; absent when the scenario states no money.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    money: Option<super::MoneyJson<'a>>,
     notes: &'a [String],
     /// `null` when robustness was not assessed (turned off, or no line-up).
     robustness: Option<RobustnessJson<'a>>,
@@ -166,6 +169,7 @@ struct GapJson<'a> {
     why_not: &'a [String],
     cost: f64,
     stretch: Vec<StretchJson<'a>>,
+    unfinanced: bool,
 }
 
 #[derive(Serialize)]
@@ -319,6 +323,7 @@ fn gap_json(g: &crate::explain::Gap) -> GapJson<'_> {
                     .collect(),
             })
             .collect(),
+        unfinanced: g.unfinanced,
     }
 }
 
@@ -440,6 +445,7 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                 message: &a.message,
             })
             .collect(),
+        money: o.money.as_ref().map(super::money_json),
         notes: &o.notes,
         robustness: o.robustness.as_ref().map(robustness_json),
     }

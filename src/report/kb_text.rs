@@ -41,6 +41,9 @@ pub fn describe_test(kb: &KnowledgeBase, t: &Test) -> String {
         Test::Funder => "the partner funds part of the programme".into(),
         Test::Supplier => "the partner supplies the programme".into(),
         Test::Grantee => "a partner at the table funds the partner".into(),
+        Test::NeedsMoney => "the role needs money".into(),
+        Test::Financed => "money committed to the role holds".into(),
+        Test::MoneyReaches => "committed money can reach the partner in the role".into(),
     }
 }
 
@@ -53,7 +56,8 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
         | Scope::Unserved { who }
         | Scope::Idle { who }
         | Scope::Shared { who, .. }
-        | Scope::Additionality { who, .. } => Some(describe_test(kb, who)),
+        | Scope::Additionality { who, .. }
+        | Scope::Financing { who, .. } => Some(describe_test(kb, who)),
         Scope::Pair { first, second } => Some(format!(
             "{} / {}",
             describe_test(kb, first),

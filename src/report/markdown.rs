@@ -45,6 +45,39 @@ fn cell(c: &Cell) -> String {
     }
 }
 
+/// The money account: totals per phase, each role's money, what became of each commitment.
+pub(crate) fn money(out: &mut String, m: &crate::explain::money::Account) {
+    use super::money as words;
+    let _ = writeln!(out, "\n## {}\n", escape(&words::heading(m)));
+    if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {
+        let _ = writeln!(
+            out,
+            "| Phase | Budget | Committed | Short |\n|---|---:|---:|---:|"
+        );
+        for t in &m.totals {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape(&t.phase),
+                escape(&words::amount(m, t.budget)),
+                escape(&words::amount(m, t.committed)),
+                escape(&words::amount(m, t.short))
+            );
+        }
+        out.push('\n');
+    }
+    for r in &m.roles {
+        let _ = writeln!(out, "- **{}**", escape(&words::role_line(r)));
+        for line in words::role_phase_lines(m, r) {
+            let _ = writeln!(out, "  - {}", escape(&line));
+        }
+    }
+    let _ = writeln!(out, "\nCommitments:\n");
+    for c in &m.commitments {
+        let _ = writeln!(out, "- {}", escape(&words::commitment_line(m, c)));
+    }
+}
+
 pub fn render(o: &Outcome) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}", escape(&o.scenario));
@@ -156,6 +189,9 @@ pub fn render(o: &Outcome) -> String {
                 let _ = writeln!(out, "  - not {}", escape(w));
             }
         }
+    }
+    if let Some(m) = &o.money {
+        money(&mut out, m);
     }
     if !o.assumptions.is_empty() {
         let _ = writeln!(

@@ -9,11 +9,14 @@ mod json;
 pub mod kb_json;
 pub mod kb_text;
 pub(crate) mod markdown;
+pub mod money;
+mod money_json;
 mod text;
 pub mod value;
 
 pub use json::{diagnostic_json, flag_json, outcome_json, to_json};
 pub use markdown::{escape as markdown_escape, render as markdown};
+pub use money_json::{MoneyJson, money_json};
 pub use text::render as text;
 
 use crate::explain::Outcome;

@@ -154,6 +154,35 @@ pub(crate) fn flags(out: &mut String, flags: &[crate::explain::Flag], paint: &Pa
     }
 }
 
+/// The money account: totals per phase, each role's money, and what became of each commitment.
+fn money(out: &mut String, m: &crate::explain::money::Account, paint: &Paint) {
+    use super::money as words;
+    out.push('\n');
+    let _ = writeln!(out, "{}", paint.bold(&words::heading(m)));
+    if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {
+        for t in &m.totals {
+            let _ = writeln!(
+                out,
+                "  {}: budget {}, committed {}, short {}",
+                t.phase,
+                words::amount(m, t.budget),
+                words::amount(m, t.committed),
+                words::amount(m, t.short)
+            );
+        }
+    }
+    for r in &m.roles {
+        let _ = writeln!(out, "  {}", words::role_line(r));
+        for line in words::role_phase_lines(m, r) {
+            let _ = writeln!(out, "      - {line}");
+        }
+    }
+    let _ = writeln!(out, "  {}", paint.bold("Commitments"));
+    for c in &m.commitments {
+        let _ = writeln!(out, "    - {}", words::commitment_line(m, c));
+    }
+}
+
 pub fn render(o: &Outcome, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
@@ -259,6 +288,9 @@ pub fn render(o: &Outcome, style: Style) -> String {
                 let _ = writeln!(out, "      - passed over: {w}");
             }
         }
+    }
+    if let Some(m) = &o.money {
+        money(&mut out, m, &paint);
     }
     if !o.assumptions.is_empty() {
         out.push('\n');

@@ -55,6 +55,7 @@ pub fn load_with(
             sink: &mut sink,
             extra,
             funders: Vec::new(),
+            reported_currency: false,
         }
         .scenario(node),
         Err(e) => {
@@ -79,6 +80,7 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
                 sink: &mut sink,
                 extra: &[],
                 funders: Vec::new(),
+                reported_currency: false,
             }
             .partner(node, "")
             .1
@@ -104,6 +106,7 @@ pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Sce
         sink: &mut *sink,
         extra: &[],
         funders: Vec::new(),
+        reported_currency: false,
     }
     .scenario(node);
     scenario.filter(|_| errors(sink) == before)
@@ -121,6 +124,7 @@ pub fn load_partner_node(
         sink,
         extra: &[],
         funders: Vec::new(),
+        reported_currency: false,
     }
     .partner(node, path)
     .1
@@ -151,7 +155,7 @@ pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
             Scope::Diversity { .. } => 1,
             Scope::Uncovered { role } => size(role) * n,
             // Evaluated on an additionality analysis's findings, never matched to a line-up.
-            Scope::Additionality { .. } => 0,
+            Scope::Additionality { .. } | Scope::Financing { .. } => 0,
         })
         .sum()
 }
@@ -164,13 +168,20 @@ fn span_at(span: Span, path: &str) -> At {
     }
 }
 
-struct Loader<'k, 's, 'a> {
-    kb: &'k KnowledgeBase,
-    sink: &'s mut Sink<'a>,
+pub(super) struct Loader<'k, 's, 'a> {
+    pub(super) kb: &'k KnowledgeBase,
+    pub(super) sink: &'s mut Sink<'a>,
     /// Partners from elsewhere (a spreadsheet) that complete the file's own.
     extra: &'k [Partner],
     /// Every `funded_by` entry read, checked against the scenario's partners at the end.
     funders: Vec<(Spanned<String>, String)>,
+    /// A missing currency is reported once, at the first amount.
+    pub(super) reported_currency: bool,
+}
+
+/// Where a variant's `withdraw` list is, for messages about its entries.
+fn f_path_withdraw(variant: &str) -> String {
+    read::field_path(variant, "withdraw")
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -208,8 +219,9 @@ impl Loader<'_, '_, '_> {
             .take("context")
             .map(|n| self.context(n))
             .unwrap_or_default();
+        let finance = self.finance(&mut f);
         let needs = match f.require(self.sink, "needs") {
-            Some(n) => self.needs(n),
+            Some(n) => self.needs(n, &finance),
             None => Vec::new(),
         };
         let mut partners =
@@ -263,11 +275,22 @@ impl Loader<'_, '_, '_> {
             None => Vec::new(),
         };
         self.check_pin_totals(&pins, &partners, &needs);
-        let variants = match f.take("variants") {
-            Some(n) => self.variants(n, &partners, &needs),
+        let commitments = match f.take("commitments") {
+            Some(n) => self.commitments(n, "commitments", &finance),
             None => Vec::new(),
         };
+        let (mut variants, variant_money) = match f.take("variants") {
+            Some(n) => self.variants(n, &partners, &needs, &finance),
+            None => (Vec::new(), Vec::new()),
+        };
         self.check_funders(&partners, &candidates, &variants, f.span);
+        self.check_money(
+            &commitments,
+            &partners,
+            &candidates,
+            &mut variants,
+            &variant_money,
+        );
         let largest = variants
             .iter()
             .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
@@ -288,6 +311,30 @@ impl Loader<'_, '_, '_> {
                 .help("split the consortium, or use fewer needs or rules");
         }
         f.finish(self.sink);
+        let mut finance = finance;
+        finance.state(
+            commitments
+                .iter()
+                .map(|w| w.commitment.role)
+                .chain(
+                    variants
+                        .iter()
+                        .flat_map(|v| v.commit.iter().map(|c| c.role)),
+                )
+                .chain(
+                    needs
+                        .iter()
+                        .filter(|(_, n)| n.has_budget())
+                        .map(|(_, n)| n.role),
+                )
+                .chain(
+                    partners
+                        .iter()
+                        .chain(&candidates)
+                        .chain(variants.iter().flat_map(|v| &v.add))
+                        .flat_map(|p| p.funds.iter().copied()),
+                ),
+        );
         Some(Scenario {
             name: name?,
             description,
@@ -298,6 +345,8 @@ impl Loader<'_, '_, '_> {
             variants,
             candidates,
             min_sectors,
+            finance,
+            commitments: commitments.into_iter().map(|w| w.commitment).collect(),
             file: self.sink.src.name.clone(),
         })
     }
@@ -354,7 +403,7 @@ impl Loader<'_, '_, '_> {
             .collect()
     }
 
-    fn role_ref(&mut self, node: &Node, path: &str) -> Option<Spanned<RoleIx>> {
+    pub(super) fn role_ref(&mut self, node: &Node, path: &str) -> Option<Spanned<RoleIx>> {
         let id = read::id(self.sink, node, path)?;
         match self.kb.role_by_id(&id.value) {
             Some(r) => Some(Spanned::new(r, id.span)),
@@ -367,7 +416,7 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    fn needs(&mut self, node: &Node) -> Vec<(Span, Need)> {
+    fn needs(&mut self, node: &Node, finance: &super::Finance) -> Vec<(Span, Need)> {
         let items = read::list(self.sink, node, "needs").unwrap_or(&[]);
         if items.is_empty() && matches!(node.kind, Kind::List(_)) {
             self.sink
@@ -412,6 +461,10 @@ impl Loader<'_, '_, '_> {
                     .map(|v| v.value as u32),
                 None => min.map(|m| m.max(1)),
             };
+            let budget = match f.take("budget") {
+                Some(n) => self.budget(n, &f.at("budget"), finance),
+                None => Vec::new(),
+            };
             if let (Some(lo), Some(hi)) = (min, max)
                 && lo > hi
             {
@@ -443,6 +496,7 @@ impl Loader<'_, '_, '_> {
                     importance,
                     min,
                     max,
+                    budget,
                 },
             ));
         }
@@ -796,7 +850,8 @@ impl Loader<'_, '_, '_> {
         node: &Node,
         partners: &[Partner],
         needs: &[(Span, Need)],
-    ) -> Vec<Variant> {
+        finance: &super::Finance,
+    ) -> (Vec<Variant>, Vec<super::money::VariantMoney>) {
         let items = read::list(self.sink, node, "variants").unwrap_or(&[]);
         if items.len() > LIMITS.variants {
             self.sink.error(
@@ -808,9 +863,10 @@ impl Loader<'_, '_, '_> {
                     LIMITS.variants
                 ),
             );
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let mut out: Vec<Variant> = Vec::new();
+        let mut money = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = index_path("variants", i);
             let Some(mut f) = read::fields(self.sink, item, &path, "Variant") else {
@@ -870,13 +926,35 @@ impl Loader<'_, '_, '_> {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),
                 None => Vec::new(),
             };
+            let withdraw_node = f.take("withdraw");
+            let mut withdraw: Vec<Spanned<String>> = Vec::new();
+            if let Some(list) = withdraw_node {
+                let wpath = f.at("withdraw");
+                for (j, n) in read::list(self.sink, list, &wpath)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
+                    if let Some(id) = read::id(self.sink, n, &index_path(&wpath, j)) {
+                        withdraw.push(id);
+                    }
+                }
+            }
+            let commit_node = f.take("commit");
+            let commit = match commit_node {
+                Some(n) => self.commitments(n, &f.at("commit"), finance),
+                None => Vec::new(),
+            };
             f.finish(self.sink);
             // Written changes, counted before validation dropped the invalid ones.
             let written = |n: Option<&Node>| {
                 n.is_some_and(|n| !matches!(&n.kind, Kind::List(v) if v.is_empty()))
             };
-            let changes_written =
-                written(remove_node) || !add_spans.is_empty() || written(pins_node);
+            let changes_written = written(remove_node)
+                || !add_spans.is_empty()
+                || written(pins_node)
+                || written(withdraw_node)
+                || written(commit_node);
             let Some(name) = name else {
                 continue;
             };
@@ -905,8 +983,15 @@ impl Loader<'_, '_, '_> {
                 remove,
                 add,
                 pins,
+                withdraw: Vec::new(),
+                commit: commit.iter().map(|w| w.commitment.clone()).collect(),
+            });
+            money.push(super::money::VariantMoney {
+                path: f_path_withdraw(&path),
+                commit,
+                withdraw,
             });
         }
-        out
+        (out, money)
     }
 }

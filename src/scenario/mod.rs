@@ -4,10 +4,15 @@
 //! strength in every capability is resolved up front (stated value, or its sector's default).
 
 mod load;
+mod money;
 pub mod partner;
 
 pub use load::{
     LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
+};
+pub use money::{
+    Commitment, DEFAULT_PHASES, Finance, MAX_AMOUNT, MAX_COMMITMENTS, MAX_PHASES, all_commitments,
+    thousands,
 };
 
 use crate::kb::{AttrIx, CapIx, Credit, KnowledgeBase, RoleIx, SectorIx, TypeIx};
@@ -26,6 +31,11 @@ pub struct Scenario {
     /// Organisations not yet in the line-up, for recruiting questions.
     pub candidates: Vec<Partner>,
     pub min_sectors: Option<u32>,
+    /// Currency and phases of the scenario's money.
+    pub finance: Finance,
+    /// The commitments written as `Commitment(...)` (partners' `funds` entries are commitments
+    /// too: see [`all_commitments`]).
+    pub commitments: Vec<Commitment>,
     /// The file the scenario came from.
     pub file: String,
 }
@@ -38,6 +48,21 @@ pub struct Need {
     /// Partners on the role: at least `min`, at most `max`.
     pub min: u32,
     pub max: u32,
+    /// Money the role needs in each phase (indexed like the scenario's phases); empty when the
+    /// scenario gives it no budget.
+    pub budget: Vec<f64>,
+}
+
+impl Need {
+    /// Whether the scenario gives the role a budget (some phase needs money).
+    pub fn has_budget(&self) -> bool {
+        self.budget.iter().any(|&b| b > 0.0)
+    }
+
+    /// Money the role needs in phase `p` (0 without a budget).
+    pub fn budget_in(&self, p: usize) -> f64 {
+        self.budget.get(p).copied().unwrap_or(0.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +81,8 @@ pub struct Partner {
     pub stated: Vec<CapIx>,
     pub refuses: Vec<RoleIx>,
     pub attributes: Vec<AttrIx>,
-    /// Roles the partner commits money to (held by anyone).
+    /// Roles the partner commits money to (held by anyone), with no amount and for every
+    /// phase: each is a [`Commitment`] (see [`all_commitments`]).
     pub funds: Vec<RoleIx>,
     /// Ids of the partners that fund this organisation: it is their grantee.
     pub funded_by: Vec<String>,
@@ -158,6 +184,19 @@ pub struct Variant {
     pub add: Vec<Partner>,
     /// Extra pins for this line-up.
     pub pins: Vec<Pin>,
+    /// Commitments withdrawn in this line-up: a budget line that slips, a grant refused.
+    pub withdraw: Vec<Withdrawal>,
+    /// Commitments added in this line-up.
+    pub commit: Vec<Commitment>,
+}
+
+/// A commitment a variant withdraws, resolved when the scenario is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Withdrawal {
+    /// A `Commitment(...)` of the scenario, by id.
+    Written(String),
+    /// A partner's `funds` entry (id `{partner}_{role}`).
+    Funds { partner: String, role: RoleIx },
 }
 
 /// One concrete line-up to solve: the base, or a variant applied to it.
@@ -169,11 +208,22 @@ pub struct LineUp {
     pub partners: Vec<Partner>,
     pub pins: Vec<Pin>,
     pub min_sectors: Option<u32>,
+    pub finance: Finance,
+    /// The commitments written as `Commitment(...)`; partners' `funds` entries complete them
+    /// ([`LineUp::all_commitments`]).
+    pub commitments: Vec<Commitment>,
     /// Things applying the variant changed silently otherwise, e.g. a pin dropped with its partner.
     pub notes: Vec<String>,
 }
 
 impl Scenario {
+    /// Adds commitments validated against this scenario (a commitment sheet's rows): the
+    /// scenario then states money.
+    pub fn add_commitments(&mut self, commitments: Vec<Commitment>) {
+        self.finance.state(commitments.iter().map(|c| c.role));
+        self.commitments.extend(commitments);
+    }
+
     pub fn base(&self) -> LineUp {
         LineUp {
             scenario: self.name.clone(),
@@ -182,6 +232,8 @@ impl Scenario {
             partners: self.partners.clone(),
             pins: self.pins.clone(),
             min_sectors: self.min_sectors,
+            finance: self.finance.clone(),
+            commitments: self.commitments.clone(),
             notes: Vec::new(),
         }
     }
@@ -190,7 +242,8 @@ impl Scenario {
         self.variants.iter().find(|v| v.name == name)
     }
 
-    /// The base line-up with a variant applied (partners removed, then added, pins adjusted).
+    /// The base line-up with a variant applied (partners removed, then added, pins adjusted,
+    /// commitments withdrawn, then added).
     pub fn line_up(&self, variant: &Variant) -> LineUp {
         let mut l = self.base();
         l.variant = Some(variant.name.clone());
@@ -206,6 +259,10 @@ impl Scenario {
                 before - l.pins.len()
             ));
         }
+        for w in &variant.withdraw {
+            l.withdraw(w);
+        }
+        l.commitments.extend(variant.commit.iter().cloned());
         l
     }
 }
@@ -213,6 +270,23 @@ impl Scenario {
 impl LineUp {
     pub fn partner_index(&self, id: &str) -> Option<usize> {
         self.partners.iter().position(|p| p.id == id)
+    }
+
+    /// Every commitment of the line-up: the written ones, then the partners' `funds` entries.
+    pub fn all_commitments(&self, kb: &KnowledgeBase) -> Vec<Commitment> {
+        all_commitments(kb, &self.commitments, &self.partners)
+    }
+
+    /// Withdraws a commitment: a written one, or a partner's `funds` entry.
+    pub fn withdraw(&mut self, w: &Withdrawal) {
+        match w {
+            Withdrawal::Written(id) => self.commitments.retain(|c| &c.id != id),
+            Withdrawal::Funds { partner, role } => {
+                if let Some(i) = self.partner_index(partner) {
+                    self.partners[i].funds.retain(|r| r != role);
+                }
+            }
+        }
     }
 }
 
@@ -232,7 +306,8 @@ pub enum WhatIf {
     },
     /// The partner may not take the role.
     Forbid { partner: String, role: RoleIx },
-    /// The partner stays but withdraws its funding commitments (`funds`).
+    /// The partner stays but withdraws its funding commitments (its `Commitment(...)`s and
+    /// `funds`).
     Unfunded(String),
 }
 
@@ -329,6 +404,7 @@ impl LineUp {
             WhatIf::Unfunded(id) => {
                 let i = known(self, id)?;
                 self.partners[i].funds.clear();
+                self.commitments.retain(|c| &c.funder != id);
             }
         }
         let name = change.describe(kb);

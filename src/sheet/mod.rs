@@ -1,6 +1,11 @@
 //! Partner spreadsheets: one row per partner (id, name, sector, capacity, a column per
 //! capability, refuses, funds, attributes) -> validated partners, with every bad cell reported
-//! by row and column; and the scenario file `rolefit import` writes from them.
+//! by row and column; commitment sheets ([`commitments`]); and the scenario file `rolefit
+//! import` writes from them.
+
+mod commitments;
+
+pub use commitments::commitments;
 
 use crate::diag::{Diagnostic, Sink, closest};
 use crate::kb::{CapIx, KnowledgeBase};

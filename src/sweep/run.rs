@@ -288,7 +288,8 @@ impl Plan {
     }
 
     /// Objective, coverage, flag counts and holders of a solved run: the figures `explain`
-    /// reports, read from the same rule instances, without composing any text.
+    /// reports, read from the same rule instances (and the money account for the `Financing`
+    /// rules' flags).
     fn summarise(&self, p: &Problem, a: &model::Assignment, out: &mut RunResult) {
         out.objective = p.objective(a);
         out.coverage = p.coverage(a);
@@ -307,6 +308,15 @@ impl Plan {
                 out.kinds[k] += 1;
             }
             out.severities[flag.severity as usize] += 1;
+        }
+        // The money account's flags (`Financing` rules) are read from the account itself.
+        if let Some((_, flags)) = crate::explain::money::account(p, a) {
+            for flag in flags {
+                if let Ok(k) = self.kinds.binary_search(&flag.kind) {
+                    out.kinds[k] += 1;
+                }
+                out.severities[flag.severity as usize] += 1;
+            }
         }
         for j in 0..p.needs.len() {
             let Ok(col) = self

@@ -1,6 +1,10 @@
 //! The value account of a partnership: each partner's contribution (leave-one-out, Shapley)
-//! beside the roles it holds in the recommended line-up, and whether its share of the value
-//! is in line with its share of the work. Plain data; renderers format it.
+//! beside the roles it holds in the recommended line-up and the money it commits, and how its
+//! share of the value compares with its share of the work. Plain data; renderers format it.
+//!
+//! Values are points of the line-up's objective, not money: a partner's money counts in them
+//! through the roles it finances (a role without money is not covered). Where the scenario
+//! states amounts, the money each partner commits is shown beside its value, in the currency.
 
 use super::{Game, Method, Shares};
 use crate::explain::Outcome;
@@ -21,8 +25,10 @@ pub struct ValueReport {
     pub solves: usize,
     /// Coalitions with no line-up satisfying the hard constraints (valued as nobody).
     pub infeasible: usize,
-    /// Difference in share points beyond which value and effort are called unbalanced.
+    /// Difference in share points beyond which value and effort are said to differ.
     pub margin: f64,
+    /// The scenario's currency, when it states amounts.
+    pub currency: Option<String>,
     /// In the scenario file's order.
     pub partners: Vec<PartnerValue>,
     /// The recommended line-up of the full consortium (what `rolefit solve` shows).
@@ -48,18 +54,26 @@ pub struct PartnerValue {
     /// Its effort as a share of all partners' effort (`None` when nobody holds a role).
     pub effort_share: Option<f64>,
     pub balance: Balance,
+    /// Money it commits that holds in the line-up (stated amounts; `None` when it commits none
+    /// with an amount).
+    pub money: Option<f64>,
+    /// Its share of all the money committed with amounts.
+    pub money_share: Option<f64>,
     /// It can take no role, so it adds nothing to any coalition.
     pub inert: bool,
 }
 
-/// A partner's share of the value against its share of the work.
+/// A partner's share of the value against its share of the work, described without judging:
+/// a funder adds value with little work, an implementer works more than its value share, and
+/// both are legitimate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Balance {
     /// Its share of the effort exceeds its share of the value by more than the margin.
-    GivesMore,
+    EffortAboveValue,
     /// Its share of the value exceeds its share of the effort by more than the margin.
-    GetsMore,
-    Balanced,
+    ValueAboveEffort,
+    /// The two shares are within the margin.
+    InLine,
     /// No shares to compare (the partners create no value together, or nobody holds a role).
     Undetermined,
 }
@@ -67,9 +81,9 @@ pub enum Balance {
 impl Balance {
     pub fn name(self) -> &'static str {
         match self {
-            Balance::GivesMore => "gives_more_than_it_gets",
-            Balance::GetsMore => "gets_more_than_it_gives",
-            Balance::Balanced => "balanced",
+            Balance::EffortAboveValue => "effort_above_value",
+            Balance::ValueAboveEffort => "value_above_effort",
+            Balance::InLine => "in_line",
             Balance::Undetermined => "undetermined",
         }
     }
@@ -82,6 +96,20 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
     let total = shares.grand - shares.empty;
     // `+ 0.0` turns the -0.0 of an empty sum into 0.0, so nothing prints as "-0.0".
     let all_effort: f64 = line_up.partners.iter().map(|x| x.effort).sum::<f64>() + 0.0;
+    // Money each partner commits that holds, in stated amounts.
+    let money: Vec<Option<f64>> = (0..p.partners.len())
+        .map(|i| {
+            let mine: Vec<f64> = p
+                .money
+                .flows
+                .iter()
+                .filter(|f| f.holds() && f.partner == Some(i))
+                .filter_map(|f| f.commitment.amount)
+                .collect();
+            (!mine.is_empty()).then(|| mine.iter().sum::<f64>())
+        })
+        .collect();
+    let all_money: f64 = money.iter().flatten().sum();
     let partners: Vec<PartnerValue> = p
         .partner_order
         .iter()
@@ -91,9 +119,9 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
             let effort = view.effort + 0.0;
             let effort_share = (all_effort > 0.0).then(|| effort / all_effort);
             let balance = match (value_share, effort_share) {
-                (Some(v), Some(e)) if e - v > margin => Balance::GivesMore,
-                (Some(v), Some(e)) if v - e > margin => Balance::GetsMore,
-                (Some(_), Some(_)) => Balance::Balanced,
+                (Some(v), Some(e)) if e - v > margin => Balance::EffortAboveValue,
+                (Some(v), Some(e)) if v - e > margin => Balance::ValueAboveEffort,
+                (Some(_), Some(_)) => Balance::InLine,
                 _ => Balance::Undetermined,
             };
             PartnerValue {
@@ -108,6 +136,8 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
                 value_share,
                 effort_share,
                 balance,
+                money: money[i],
+                money_share: (all_money > 0.0).then(|| money[i].unwrap_or(0.0) / all_money),
                 inert: game.is_inert(i),
             }
         })
@@ -167,6 +197,7 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
         solves: game.solves(),
         infeasible: game.infeasible(),
         margin,
+        currency: p.money.finance.currency.clone(),
         partners,
         line_up,
         notes,

@@ -36,10 +36,12 @@ pub struct Game<'k> {
     deadline: Option<Instant>,
     problem: Problem<'k>,
     backend: Backend,
-    /// Partners that change nothing wherever they are: no role open to them and no rule that
-    /// prices their mere presence. Their worth added to any coalition is exactly zero.
+    /// Partners that change nothing wherever they are: no role open to them, no rule that
+    /// prices their mere presence, and no money of theirs or through them. Their worth added
+    /// to any coalition is exactly zero.
     inert: Vec<bool>,
-    /// Partners whose presence without a role changes nothing: no pins, no `Idle` rule.
+    /// Partners whose presence without a role changes nothing: no pins, no `Idle` rule, no
+    /// money.
     quiet_when_idle: Vec<bool>,
     /// The sector of each partner that can take some role (what the sector minimum counts).
     able_sector: Vec<Option<SectorIx>>,
@@ -70,11 +72,15 @@ impl<'k> Game<'k> {
                     && (effect.is_forbid() || effect.weight() != 0.0)
             })
         };
+        // A partner whose money finances a role matters whether or not it holds one.
+        let moves_money = |i: usize| problem.money.moves_money(&problem.partners, i);
         let inert = (0..n)
-            .map(|i| milp.x[i].iter().all(Option::is_none) && !idle_rule(i))
+            .map(|i| milp.x[i].iter().all(Option::is_none) && !idle_rule(i) && !moves_money(i))
             .collect();
         let quiet_when_idle = (0..n)
-            .map(|i| !idle_rule(i) && !problem.pins.iter().any(|&(p, _, _)| p == i))
+            .map(|i| {
+                !idle_rule(i) && !problem.pins.iter().any(|&(p, _, _)| p == i) && !moves_money(i)
+            })
             .collect();
         // The same test as `Problem::require_sectors`.
         let able_sector = (0..n)

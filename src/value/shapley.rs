@@ -465,11 +465,13 @@ mod tests {
     }
 
     /// Settling coalitions from larger ones gives exactly the worth a solve gives, for every
-    /// coalition, on consortia where many partners are idle in large coalitions.
+    /// coalition, on consortia where many partners are idle in large coalitions. (A funder whose
+    /// money finances a role is never quiet when idle, so the seeds are ones where some idle
+    /// partners commit no money.)
     #[test]
     fn settled_coalitions_are_worth_what_solving_them_gives() {
         let kb = crate::default_knowledge_base().unwrap();
-        for (partners, roles, seed) in [(9, 6, 1), (10, 8, 2), (8, 12, 3), (9, 5, 4)] {
+        for (partners, roles, seed) in [(9, 6, 1), (10, 8, 2), (8, 12, 5), (9, 5, 4)] {
             let text = crate::generate::consortium(
                 &kb,
                 &crate::generate::Spec::new(partners, roles, seed),

@@ -1,8 +1,8 @@
-//! The `--format json` output of `rolefit additionality`. The three line-ups are the same
-//! objects `rolefit solve --format json` prints.
+//! The `--format json` output of `rolefit additionality`: the memo's data, plus the three
+//! line-ups as the objects `rolefit solve --format json` prints.
 
 use crate::explain::round;
-use crate::funding::{Additionality, Holder};
+use crate::funding::{Additionality, Holder, Leveraged, Other};
 use crate::report::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
 use serde::Serialize;
 
@@ -11,14 +11,21 @@ pub struct AdditionalityJson<'a> {
     scenario: &'a str,
     variant: Option<&'a str>,
     funder: FunderJson<'a>,
+    /// What the numbers are in.
+    units: UnitsJson<'a>,
     verdict: &'static str,
     summary: &'a str,
     added_by_funding: Option<f64>,
     added_by_funder: Option<f64>,
+    money: MoneyJson,
+    commitments: Vec<CommitmentJson<'a>>,
+    shortfalls: Vec<ShortfallJson<'a>>,
     /// Headline numbers of the three line-ups, in the order with, unfunded, without.
     comparison: Vec<ColumnJson<'a>>,
     roles: Vec<RoleJson<'a>>,
     changes: Vec<ChangeJson<'a>>,
+    handover: Vec<HandoverJson<'a>>,
+    risks: Vec<RiskJson<'a>>,
     flags: Vec<FlagJson<'a>>,
     notes: &'a [String],
     line_ups: LineUpsJson<'a>,
@@ -30,6 +37,81 @@ struct FunderJson<'a> {
     name: &'a str,
     sector: &'a str,
     funds: &'a [String],
+}
+
+#[derive(Serialize)]
+struct UnitsJson<'a> {
+    /// The scenario's currency; `null` when it states no amount.
+    money: Option<&'a str>,
+    phases: &'a [String],
+    /// Objectives, values and losses.
+    value: &'static str,
+}
+
+#[derive(Serialize)]
+struct MoneyJson {
+    committed: f64,
+    unstated: bool,
+    additional: f64,
+    crowded: f64,
+    crowded_public: f64,
+    unused: f64,
+    above_budget: f64,
+    leveraged: f64,
+    channelled: f64,
+    co_financing: f64,
+    leverage_ratio: Option<f64>,
+    co_financing_ratio: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct CommitmentJson<'a> {
+    id: &'a str,
+    role: &'a str,
+    importance: Option<u32>,
+    phase: Option<&'a str>,
+    amount: Option<f64>,
+    terms: &'a [String],
+    finding: &'static str,
+    verdict: &'static str,
+    additional: Option<f64>,
+    crowded: Option<f64>,
+    budget: Option<f64>,
+    others: Vec<OtherJson<'a>>,
+    leveraged: Vec<LeveragedJson<'a>>,
+    restricted_by: Option<&'a str>,
+    short_with: Option<f64>,
+    short_without: Option<f64>,
+    unfinanced_without: bool,
+    explanation: &'a str,
+}
+
+#[derive(Serialize)]
+struct OtherJson<'a> {
+    commitment: &'a str,
+    funder: &'a str,
+    amount: Option<f64>,
+    public: bool,
+}
+
+#[derive(Serialize)]
+struct LeveragedJson<'a> {
+    commitment: &'a str,
+    funder: &'a str,
+    role: &'a str,
+    amount: Option<f64>,
+    how: &'static str,
+}
+
+#[derive(Serialize)]
+struct ShortfallJson<'a> {
+    role: &'a str,
+    importance: u32,
+    phase: &'a str,
+    budget: f64,
+    short_with: f64,
+    short_without: f64,
+    unfinanced_without: bool,
 }
 
 #[derive(Serialize)]
@@ -84,6 +166,30 @@ struct ChangeJson<'a> {
 }
 
 #[derive(Serialize)]
+struct HandoverJson<'a> {
+    commitment: &'a str,
+    role: &'a str,
+    from: &'a str,
+    to: &'a str,
+    status: &'static str,
+    by: Vec<OtherJson<'a>>,
+    budget: f64,
+    short: f64,
+    words: &'a str,
+}
+
+#[derive(Serialize)]
+struct RiskJson<'a> {
+    id: &'a str,
+    label: &'a str,
+    source: &'a str,
+    level: Option<&'static str>,
+    assessment: &'a str,
+    evidence: &'a [String],
+    rules: &'a [String],
+}
+
+#[derive(Serialize)]
 struct LineUpsJson<'a> {
     with: OutcomeJson<'a>,
     unfunded: OutcomeJson<'a>,
@@ -101,8 +207,33 @@ fn holders(hs: &[Holder]) -> Vec<HolderJson<'_>> {
         .collect()
 }
 
+fn others(os: &[Other]) -> Vec<OtherJson<'_>> {
+    os.iter()
+        .map(|o| OtherJson {
+            commitment: &o.commitment,
+            funder: &o.funder,
+            amount: o.amount.map(|v| round(v, 2)),
+            public: o.public,
+        })
+        .collect()
+}
+
+fn leveraged(ls: &[Leveraged]) -> Vec<LeveragedJson<'_>> {
+    ls.iter()
+        .map(|l| LeveragedJson {
+            commitment: &l.commitment,
+            funder: &l.funder,
+            role: &l.role,
+            amount: l.amount.map(|v| round(v, 2)),
+            how: l.how,
+        })
+        .collect()
+}
+
 pub fn additionality_json(a: &Additionality) -> AdditionalityJson<'_> {
     let names = ["with", "unfunded", "without"];
+    let m = &a.money;
+    let money = |v: f64| round(v, 2);
     AdditionalityJson {
         scenario: &a.scenario,
         variant: a.variant.as_deref(),
@@ -112,10 +243,66 @@ pub fn additionality_json(a: &Additionality) -> AdditionalityJson<'_> {
             sector: &a.funder.sector,
             funds: &a.funder.funds,
         },
+        units: UnitsJson {
+            money: a.currency.as_deref(),
+            phases: &a.phases,
+            value: "points of the line-up's objective (importance x fit, plus rule bonuses, minus penalties and gaps), not money",
+        },
         verdict: a.verdict.name(),
         summary: &a.summary,
         added_by_funding: a.added_by_funding.map(|v| round(v, 4)),
         added_by_funder: a.added_by_funder.map(|v| round(v, 4)),
+        money: MoneyJson {
+            committed: money(m.committed),
+            unstated: m.unstated,
+            additional: money(m.additional),
+            crowded: money(m.crowded),
+            crowded_public: money(m.crowded_public),
+            unused: money(m.unused),
+            above_budget: money(m.above_budget),
+            leveraged: money(m.leveraged),
+            channelled: money(m.channelled),
+            co_financing: money(m.co_financing),
+            leverage_ratio: m.leverage_ratio.map(|r| round(r, 4)),
+            co_financing_ratio: m.co_financing_ratio.map(|r| round(r, 4)),
+        },
+        commitments: a
+            .commitments
+            .iter()
+            .map(|j| CommitmentJson {
+                id: &j.id,
+                role: &j.role,
+                importance: j.importance,
+                phase: j.phase.as_deref(),
+                amount: j.amount.map(money),
+                terms: &j.terms,
+                finding: j.finding.name(),
+                verdict: j.verdict.name(),
+                additional: j.additional.map(money),
+                crowded: j.crowded.map(money),
+                budget: j.budget.map(money),
+                others: others(&j.others),
+                leveraged: leveraged(&j.leveraged),
+                restricted_by: j.restricted_by.as_deref(),
+                short_with: j.short_with.map(money),
+                short_without: j.short_without.map(money),
+                unfinanced_without: j.unfinanced_without,
+                explanation: &j.explanation,
+            })
+            .collect(),
+        shortfalls: a
+            .shortfalls
+            .iter()
+            .map(|s| ShortfallJson {
+                role: &s.role,
+                importance: s.importance,
+                phase: &s.phase,
+                budget: money(s.budget),
+                short_with: money(s.short_with),
+                short_without: money(s.short_without),
+                unfinanced_without: s.unfinanced_without,
+            })
+            .collect(),
         comparison: super::columns(a)
             .into_iter()
             .zip(names)
@@ -160,6 +347,34 @@ pub fn additionality_json(a: &Additionality) -> AdditionalityJson<'_> {
                 with: &c.with,
                 unfunded: &c.unfunded,
                 without: &c.without,
+            })
+            .collect(),
+        handover: a
+            .handover
+            .iter()
+            .map(|h| HandoverJson {
+                commitment: &h.commitment,
+                role: &h.role,
+                from: &h.from,
+                to: &h.to,
+                status: h.status.name(),
+                by: others(&h.by),
+                budget: money(h.budget),
+                short: money(h.short),
+                words: &h.words,
+            })
+            .collect(),
+        risks: a
+            .risks
+            .iter()
+            .map(|r| RiskJson {
+                id: &r.id,
+                label: &r.label,
+                source: &r.source,
+                level: r.level.map(|s| s.name()),
+                assessment: &r.assessment,
+                evidence: &r.evidence,
+                rules: &r.rules,
             })
             .collect(),
         flags: a.flags.iter().map(flag_json).collect(),

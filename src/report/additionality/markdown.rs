@@ -1,9 +1,12 @@
-//! The Markdown report of an additionality analysis: a memo for an investment committee.
+//! The Markdown memo of an additionality analysis, for an investment committee's papers.
 
-use super::{HOW_TO_READ, columns, finding_words, holders, signed};
-use crate::funding::Additionality;
+use super::{
+    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
+    verdict_words, who_else_pays,
+};
+use crate::funding::{Additionality, level_words};
 use crate::report::markdown_escape as escape;
-use crate::report::{names_or_nobody, num};
+use crate::report::num;
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {
@@ -17,36 +20,39 @@ pub fn render(a: &Additionality) -> String {
     if let Some(v) = &a.variant {
         let _ = writeln!(out, "\n*Variant:* {}", escape(v));
     }
+    let _ = writeln!(out, "\n{}", escape(&commits_line(a)));
     let _ = writeln!(
         out,
-        "\n*Funder:* `{}` ({}) · *funds:* {}",
-        escape(&a.funder.id),
-        escape(&a.funder.sector),
-        a.funder
-            .funds
-            .iter()
-            .map(|r| format!("`{}`", escape(r)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "\n## Verdict: {}\n\n{}\n",
-        a.verdict.name().replace('_', " "),
+        "\n## Verdict: {}\n\n{}",
+        verdict_words(a.verdict).to_lowercase(),
         escape(&a.summary)
-    );
-    let _ = writeln!(
-        out,
-        "Value added by its money: **{}** · by the funder altogether: **{}**",
-        signed(a.added_by_funding),
-        signed(a.added_by_funder)
     );
     for note in &a.notes {
         let _ = writeln!(out, "\n> {}", escape(note));
     }
 
+    let _ = writeln!(out, "\n## What the money buys\n");
+    let _ = writeln!(
+        out,
+        "| {} |\n|---|---|---|---:|---|---:|---:|---|",
+        COMMITMENT_COLUMNS.join(" | ")
+    );
+    for j in &a.commitments {
+        let cells = commitment_row(a, j).map(|c| escape(&c));
+        let _ = writeln!(out, "| `{}` | {} |", cells[0], cells[1..].join(" | "));
+    }
+
+    let _ = writeln!(out, "\n## Without its money\n");
+    if a.shortfalls.is_empty() {
+        let _ = writeln!(out, "No role is short of more money without it.\n");
+    }
+    for s in &a.shortfalls {
+        let _ = writeln!(out, "- {}", escape(&shortfall_line(a, s)));
+    }
+    if !a.shortfalls.is_empty() {
+        out.push('\n');
+    }
     let cols = columns(a);
-    let _ = writeln!(out, "\n## Three line-ups\n");
     let _ = writeln!(
         out,
         "| | {} |\n|---|---:|---:|---:|",
@@ -62,7 +68,7 @@ pub fn render(a: &Additionality) -> String {
     );
     line(
         &mut out,
-        "Value",
+        "Value (points)",
         cols.each_ref().map(|c| num(c.outcome.objective, 2)),
     );
     line(
@@ -96,41 +102,13 @@ pub fn render(a: &Additionality) -> String {
             )
         }),
     );
-
-    let _ = writeln!(out, "\n## Roles it funds\n");
     let _ = writeln!(
         out,
-        "| Role | Finding | With | Without its funding | Without it | Role value with / without money | Also funded by |\n|---|---|---|---|---|---:|---|"
+        "\nValue added by its money: **{}** points · by the funder altogether: **{}** points",
+        signed(a.added_by_funding),
+        signed(a.added_by_funder)
     );
-    for r in &a.roles {
-        let values = if r.importance.is_some() {
-            format!("{} / {}", num(r.value_with, 2), num(r.value_unfunded, 2))
-        } else {
-            "not needed".to_string()
-        };
-        let _ = writeln!(
-            out,
-            "| `{}` | **{}** | {} | {} | {} | {values} | {} |",
-            escape(&r.role),
-            finding_words(r.finding),
-            escape(&holders(&r.with)),
-            escape(&holders(&r.unfunded)),
-            escape(&holders(&r.without)),
-            escape(&names_or_nobody(&r.co_funders))
-        );
-    }
-    let _ = writeln!(out);
-    for r in &a.roles {
-        let _ = writeln!(out, "- `{}`: {}", escape(&r.role), escape(&r.explanation));
-    }
-
     if !a.changes.is_empty() {
-        let _ = writeln!(out, "\n## What changes\n");
-        let _ = writeln!(
-            out,
-            "| Role | {} |\n|---|---|---|---|",
-            cols.each_ref().map(|c| escape(&c.label)).join(" | ")
-        );
         let ids = |v: &[String]| {
             if v.is_empty() {
                 "—".to_string()
@@ -138,16 +116,63 @@ pub fn render(a: &Additionality) -> String {
                 escape(&v.join(", "))
             }
         };
-        for c in &a.changes {
+        let changed: Vec<String> = a
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "`{}`: {} / {} / {}",
+                    escape(&c.role),
+                    ids(&c.with),
+                    ids(&c.unfunded),
+                    ids(&c.without)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nRoles that change hands (with / without its money / without it): {}",
+            changed.join("; ")
+        );
+    }
+
+    let _ = writeln!(out, "\n## Who else pays\n");
+    for line in who_else_pays(a) {
+        let _ = writeln!(out, "- {}", escape(&line));
+    }
+
+    if !a.risks.is_empty() {
+        let _ = writeln!(out, "\n## Risks (Table 1, impact investors)\n");
+        for r in &a.risks {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                escape(&c.role),
-                ids(&c.with),
-                ids(&c.unfunded),
-                ids(&c.without)
+                "- **{}** ({}): {}",
+                escape(&r.label),
+                level_words(r.level),
+                escape(&r.assessment)
             );
+            for e in &r.evidence {
+                let _ = writeln!(out, "  - {}", escape(e));
+            }
         }
+    }
+
+    let _ = writeln!(out, "\n## From pilot to scale\n");
+    if a.handover.is_empty() {
+        let _ = writeln!(
+            out,
+            "None of its money is for a phase before the last (or the scenario states no phases for it)."
+        );
+    }
+    for h in &a.handover {
+        let _ = writeln!(
+            out,
+            "- `{}` ({}, {}): {}",
+            escape(&h.commitment),
+            escape(&h.role),
+            escape(&h.from),
+            escape(&h.words)
+        );
     }
 
     let _ = writeln!(out, "\n## Flags\n");
@@ -166,8 +191,8 @@ pub fn render(a: &Additionality) -> String {
         );
     }
     let _ = writeln!(out, "\n## How to read this\n");
-    for line in HOW_TO_READ {
-        let _ = writeln!(out, "- {}", escape(line));
+    for line in how_to_read(a) {
+        let _ = writeln!(out, "- {}", escape(&line));
     }
     out
 }

@@ -1,7 +1,8 @@
-//! Renderers of an additionality analysis ([`Additionality`]): terminal text, Markdown for an
-//! investment committee's memo, and JSON for scripts. All three show the same data: the
-//! verdict with its numbers, the three line-ups side by side, each funded role's finding, what
-//! changes, and the flags.
+//! Renderers of an additionality analysis ([`Additionality`]) as a one-page memo for an
+//! investment committee: terminal text, Markdown, printable HTML, and JSON for scripts. Every
+//! format shows the same sections in the same words (this module holds them): the verdict with
+//! its numbers, what the money buys, what happens without it, who else pays, the four investor
+//! risks of Table 1, the handover from pilot to scale, and the flags.
 
 mod html;
 mod json;
@@ -12,8 +13,9 @@ pub use json::{AdditionalityJson, additionality_json};
 
 use super::{Format, Style, signed_num};
 use crate::explain::Outcome;
-use crate::funding::{Additionality, Holder};
+use crate::funding::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::kb::{Finding, Severity};
+use crate::scenario::thousands;
 
 pub fn render(a: &Additionality, format: Format, style: Style) -> String {
     match format {
@@ -38,7 +40,7 @@ pub fn columns(a: &Additionality) -> [Column<'_>; 3] {
     let id = &a.funder.id;
     [
         column(format!("with {id}"), &a.with),
-        column(format!("{id} without its funding"), &a.unfunded),
+        column(format!("{id} without its money"), &a.unfunded),
         column(format!("without {id}"), &a.without),
     ]
 }
@@ -63,15 +65,34 @@ pub fn signed(v: Option<f64>) -> String {
     v.map_or("n/a".to_string(), |v| signed_num(v, 2))
 }
 
-/// "additional", "substitutable", "crowding out", "unused", "co-funded".
+/// "additional", "crowding out", ...
 pub fn finding_words(f: Finding) -> &'static str {
     match f {
         Finding::Additional => "additional",
-        Finding::Substitutable => "substitutable",
+        Finding::Substitutable => "needs no money",
         Finding::CrowdingOut => "crowding out",
+        Finding::CrowdingOutPublic => "crowding out public money",
+        Finding::Restricted => "restricted",
         Finding::Unused => "unused",
         Finding::CoFunded => "co-funded",
     }
+}
+
+/// "ADDITIONAL", "PARTLY ADDITIONAL", "NOT ADDITIONAL".
+pub fn verdict_words(v: Verdict) -> String {
+    v.name().to_uppercase().replace('_', " ")
+}
+
+/// "USD 150,000", or the plain number without a currency.
+pub fn amount(a: &Additionality, v: f64) -> String {
+    match &a.currency {
+        Some(c) => format!("{c} {}", thousands(v)),
+        None => thousands(v),
+    }
+}
+
+fn maybe(a: &Additionality, v: Option<f64>) -> String {
+    v.map_or("not stated".to_string(), |v| amount(a, v))
 }
 
 /// "foundation (lead, fit 0.86, funds it)", or "nobody".
@@ -92,10 +113,183 @@ pub fn holders(hs: &[Holder]) -> String {
         .join(", ")
 }
 
-/// How to read the report, in every format.
-pub const HOW_TO_READ: [&str; 4] = [
-    "Value is the objective `rolefit solve` reports: importance x fit of each role's holders, plus rule bonuses, minus rule penalties and the price of every gap. Its difference between line-ups is what the change costs the partnership.",
-    "'Without its funding' keeps the funder at the table for its other roles but withdraws its money: it does not hold the roles it funds. 'Without' removes it altogether (money, skills and convening).",
-    "A funded role is additional when nobody would cover it without the money, substitutable when another partner would cover it at the stated loss, crowding out when another partner's own money is already on it, unused when the line-up does not give it to the funder.",
-    "Verdict: additional when every funded role is additional; not additional when the line-up is worth no more with the money or no role depends on it; partly additional otherwise.",
+/// The memo's subtitle: what the funder commits, in total.
+pub fn commits_line(a: &Additionality) -> String {
+    let n = a.commitments.len();
+    let total = if a.money.committed > 0.0 {
+        format!("{} in ", amount(a, a.money.committed))
+    } else {
+        String::new()
+    };
+    let unstated = if a.money.unstated && a.money.committed > 0.0 {
+        " (some with no amount stated)"
+    } else {
+        ""
+    };
+    format!(
+        "{} ({}) commits {total}{n} commitment(s){unstated} to {}",
+        a.funder.id,
+        a.funder.sector,
+        a.funder.funds.join(", ")
+    )
+}
+
+/// The columns of the table of commitments.
+pub const COMMITMENT_COLUMNS: [&str; 8] = [
+    "Commitment",
+    "Role (importance)",
+    "Phase",
+    "Amount",
+    "Verdict",
+    "Additional",
+    "Overlaps",
+    "Why",
 ];
+
+/// One row of the table of commitments, cell by cell.
+pub fn commitment_row(a: &Additionality, j: &Judged) -> [String; 8] {
+    let importance = j
+        .importance
+        .map_or("not needed".to_string(), |i| i.to_string());
+    let mut why = format!("{}: {}", finding_words(j.finding), j.explanation);
+    if !j.terms.is_empty() {
+        why.push_str(&format!(" (terms: {})", j.terms.join("; ")));
+    }
+    if !j.leveraged.is_empty() {
+        let l: Vec<String> = j
+            .leveraged
+            .iter()
+            .map(|l| format!("{} {} ({})", l.funder, maybe(a, l.amount), l.commitment))
+            .collect();
+        why.push_str(&format!("; leverages {}", l.join(", ")));
+    }
+    [
+        j.id.clone(),
+        format!("{} ({importance})", j.role),
+        j.phase.clone().unwrap_or_else(|| "every".to_string()),
+        maybe(a, j.amount),
+        j.verdict.name().replace('_', " "),
+        maybe(a, j.additional),
+        match j.crowded {
+            Some(c) if c > 0.0 => amount(a, c),
+            Some(_) => "none".to_string(),
+            None if matches!(j.finding, Finding::CrowdingOut | Finding::CrowdingOutPublic) => {
+                "not measurable".to_string()
+            }
+            None => "-".to_string(),
+        },
+        why,
+    ]
+}
+
+/// "catalytic_funding (importance 4), pilot: short USD 200,000 instead of USD 0".
+pub fn shortfall_line(a: &Additionality, s: &Shortfall) -> String {
+    let what = if s.unfinanced_without {
+        "no money at all, so the role is not covered".to_string()
+    } else {
+        format!(
+            "short {} instead of {}",
+            amount(a, s.short_without),
+            amount(a, s.short_with)
+        )
+    };
+    let budget = if s.budget > 0.0 {
+        format!(" (budget {})", amount(a, s.budget))
+    } else {
+        String::new()
+    };
+    format!(
+        "{} (importance {}), {}{budget}: {what}",
+        s.role, s.importance, s.phase
+    )
+}
+
+/// Who else pays: co-financing, leverage, money channelled through the funder.
+pub fn who_else_pays(a: &Additionality) -> Vec<String> {
+    let m = &a.money;
+    let mut out = Vec::new();
+    if a.currency.is_none() {
+        let mut co: Vec<String> = a
+            .roles
+            .iter()
+            .filter(|r| !r.co_funders.is_empty())
+            .map(|r| format!("{} on {}", r.co_funders.join(" and "), r.role))
+            .collect();
+        co.dedup();
+        out.push(if co.is_empty() {
+            "nobody else puts money into its roles".to_string()
+        } else {
+            format!("other money on its roles: {}", co.join("; "))
+        });
+        return out;
+    }
+    let ratio = |r: Option<f64>| r.map_or("n/a".to_string(), |r| format!("{r:.2}"));
+    out.push(format!(
+        "co-financing: {} of others' money in the same roles and phases as its money that is used (ratio {} per unit of its own)",
+        amount(a, m.co_financing),
+        ratio(m.co_financing_ratio)
+    ));
+    let levered: Vec<String> = a
+        .commitments
+        .iter()
+        .flat_map(|j| &j.leveraged)
+        .map(|l| {
+            format!(
+                "{} {} for {} ({})",
+                l.funder,
+                maybe(a, l.amount),
+                l.role,
+                l.commitment
+            )
+        })
+        .collect();
+    out.push(if levered.is_empty() {
+        "leverage: no other money depends on its commitments".to_string()
+    } else {
+        format!(
+            "leverage: {} of others' money holds only on condition of its own (ratio {}): {}",
+            amount(a, m.leveraged),
+            ratio(m.leverage_ratio),
+            levered.join(", ")
+        )
+    });
+    if !m.channelled_list.is_empty() {
+        let via: Vec<String> = m
+            .channelled_list
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} for {} ({})",
+                    l.funder,
+                    maybe(a, l.amount),
+                    l.role,
+                    l.commitment
+                )
+            })
+            .collect();
+        out.push(format!(
+            "money that flows through it: {} ({})",
+            amount(a, m.channelled),
+            via.join(", ")
+        ));
+    }
+    out
+}
+
+/// How to read the memo, in every format: the units first.
+pub fn how_to_read(a: &Additionality) -> Vec<String> {
+    let currency = a
+        .currency
+        .as_deref()
+        .map_or("The scenario states no amounts, so money is judged by who else puts money into the same roles.".to_string(), |c| {
+            format!("Amounts are in {c}, the scenario's one currency, per phase ({}).", a.phases.join(", "))
+        });
+    vec![
+        currency,
+        "Value is in points of the line-up's objective, not money: what `rolefit solve` reports (importance x fit of each role's holders, plus rule bonuses, minus penalties and the price of each gap). It changes only when money changes who can hold a role, or leaves a role unfinanced.".to_string(),
+        "A commitment is additional for the part no other money would replace. Against the role's budget in its phase, the part of it that overlaps money others already commit is crowding out (of public money, when the overlap is a government's own budget line); each funder is judged as the last one in. Money its conditions keep from the partner holding the role is restricted; money for a role the line-up does not need, leaves open or has no budget for in that phase is unused.".to_string(),
+        "'Without its money' keeps the funder at the table (it may still hold roles) and withdraws every commitment; 'without' removes the funder, its money, and the money that depends on it or flows through it. Both line-ups are re-optimised.".to_string(),
+        "Co-financing is others' money in the same roles and phases; leverage is others' money committed only on condition of this funder's. Both ratios are per unit of its own money that is used.".to_string(),
+        "Verdict: additional when every commitment is; not additional when none adds money the partnership would not otherwise have; partly additional otherwise.".to_string(),
+    ]
+}

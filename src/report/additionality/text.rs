@@ -1,7 +1,10 @@
-//! The terminal report of an additionality analysis.
+//! The terminal memo of an additionality analysis.
 
-use super::{HOW_TO_READ, columns, finding_words, holders, signed};
-use crate::funding::{Additionality, Verdict};
+use super::{
+    columns, commitment_row, commits_line, how_to_read, shortfall_line, signed, verdict_words,
+    who_else_pays,
+};
+use crate::funding::{Additionality, Verdict, level_words};
 use crate::kb::Severity;
 use crate::report::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
@@ -37,6 +40,10 @@ impl Table<'_> {
 pub fn render(a: &Additionality, style: Style) -> String {
     let paint = Paint { on: style.colour };
     let mut out = String::new();
+    let head = |out: &mut String, s: &str| {
+        out.push('\n');
+        let _ = writeln!(out, "{}", paint.bold(s));
+    };
     let title = title(&a.scenario, a.variant.as_deref());
     let _ = writeln!(
         out,
@@ -44,9 +51,9 @@ pub fn render(a: &Additionality, style: Style) -> String {
         paint.bold(&format!("Additionality of {}: {title}", a.funder.id))
     );
     let _ = writeln!(out, "funder: {} ({})", a.funder.name, a.funder.sector);
-    let _ = writeln!(out, "funds:  {}", a.funder.funds.join(", "));
+    let _ = writeln!(out, "{}", commits_line(a));
     out.push('\n');
-    let verdict = a.verdict.name().to_uppercase().replace('_', " ");
+    let verdict = verdict_words(a.verdict);
     let painted = match a.verdict {
         Verdict::Additional => paint.bold(&verdict),
         Verdict::PartlyAdditional => paint.severity(Severity::Medium, &verdict),
@@ -54,18 +61,45 @@ pub fn render(a: &Additionality, style: Style) -> String {
     };
     let _ = writeln!(out, "{} {painted}", paint.bold("Verdict:"));
     let _ = writeln!(out, "  {}", a.summary);
-    let _ = writeln!(
-        out,
-        "  value added by its money {}; by the funder altogether (money, roles, presence) {}",
-        signed(a.added_by_funding),
-        signed(a.added_by_funder)
-    );
     for note in &a.notes {
         let _ = writeln!(out, "note: {note}");
     }
 
-    out.push('\n');
-    let _ = writeln!(out, "{}", paint.bold("Three line-ups"));
+    head(&mut out, "What the money buys");
+    for j in &a.commitments {
+        let cells = commitment_row(a, j);
+        // "-" marks an overlap that does not apply (money that is not used overlaps nothing).
+        let overlaps = if cells[6] == "-" {
+            String::new()
+        } else {
+            format!(", overlaps {}", cells[6])
+        };
+        let _ = writeln!(
+            out,
+            "  {} -> {}, {} phase, {}: {} ({} additional{overlaps})",
+            paint.bold(&cells[0]),
+            cells[1],
+            cells[2],
+            cells[3],
+            paint.bold(&cells[4].to_uppercase()),
+            cells[5],
+        );
+        let _ = writeln!(out, "      {}", cells[7]);
+    }
+
+    head(&mut out, "Without its money");
+    if a.shortfalls.is_empty() {
+        let _ = writeln!(out, "  no role is short of more money without it");
+    }
+    for s in &a.shortfalls {
+        let _ = writeln!(out, "  - {}", shortfall_line(a, s));
+    }
+    let _ = writeln!(
+        out,
+        "  value (points) added by its money {}; by the funder altogether (money, roles, presence) {}",
+        signed(a.added_by_funding),
+        signed(a.added_by_funder)
+    );
     let cols = columns(a);
     let table = Table {
         width: cols
@@ -85,7 +119,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     );
     table.row(
         &mut out,
-        "value",
+        "value (points)",
         cols.each_ref().map(|c| num(c.outcome.objective, 2)),
         false,
     );
@@ -119,44 +153,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
         }),
         false,
     );
-
-    out.push('\n');
-    let _ = writeln!(out, "{}", paint.bold("Roles it funds"));
-    for r in &a.roles {
-        let importance = r
-            .importance
-            .map_or("not needed".to_string(), |i| format!("importance {i}"));
-        let _ = writeln!(
-            out,
-            "  {} ({}, {importance}): {}",
-            paint.bold(&r.role_name),
-            r.role,
-            paint.bold(&finding_words(r.finding).to_uppercase())
-        );
-        let _ = writeln!(out, "    {}", r.explanation);
-        if r.importance.is_some() {
-            let _ = writeln!(out, "    with:                {}", holders(&r.with));
-            let _ = writeln!(out, "    without its funding: {}", holders(&r.unfunded));
-            let _ = writeln!(out, "    without it:          {}", holders(&r.without));
-            let _ = writeln!(
-                out,
-                "    the role adds {} with the money, {} without it (loss {})",
-                num(r.value_with, 2),
-                num(r.value_unfunded, 2),
-                num(r.loss(), 2)
-            );
-        }
-        if !r.co_funders.is_empty() {
-            let _ = writeln!(out, "    also funded by: {}", r.co_funders.join(", "));
-        }
-        if let Some(rule) = &r.restricted_by {
-            let _ = writeln!(out, "    restricted by rule {rule}");
-        }
-    }
-
     if !a.changes.is_empty() {
-        out.push('\n');
-        let _ = writeln!(out, "{}", paint.bold("What changes (holders of each role)"));
         let ids = |v: &[String]| {
             if v.is_empty() {
                 "-".to_string()
@@ -164,7 +161,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
                 v.join(", ")
             }
         };
-        table.row(&mut out, "", cols.each_ref().map(|c| c.label.clone()), true);
+        let _ = writeln!(out, "  roles that change hands:");
         for c in &a.changes {
             table.row(
                 &mut out,
@@ -175,12 +172,50 @@ pub fn render(a: &Additionality, style: Style) -> String {
         }
     }
 
-    out.push('\n');
-    let _ = writeln!(out, "{} ({})", paint.bold("Flags"), a.flags.len());
+    head(&mut out, "Who else pays");
+    for line in who_else_pays(a) {
+        let _ = writeln!(out, "  - {line}");
+    }
+
+    if !a.risks.is_empty() {
+        head(&mut out, "Risks (Table 1, impact investors)");
+        for r in &a.risks {
+            let level = level_words(r.level);
+            let painted = match r.level {
+                Some(s) => paint.severity(s, level),
+                None => level.to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} [{painted}]: {}",
+                paint.bold(&r.label),
+                r.assessment
+            );
+            for e in &r.evidence {
+                let _ = writeln!(out, "      - {e}");
+            }
+        }
+    }
+
+    head(&mut out, "From pilot to scale");
+    if a.handover.is_empty() {
+        let _ = writeln!(
+            out,
+            "  none of its money is for a phase before the last (or the scenario states no phases for it)"
+        );
+    }
+    for h in &a.handover {
+        let _ = writeln!(
+            out,
+            "  - {} ({}, {}): {}",
+            h.commitment, h.role, h.from, h.words
+        );
+    }
+
+    head(&mut out, &format!("Flags ({})", a.flags.len()));
     crate::report::text::flags(&mut out, &a.flags, &paint);
-    out.push('\n');
-    let _ = writeln!(out, "{}", paint.bold("How to read this"));
-    for line in HOW_TO_READ {
+    head(&mut out, "How to read this");
+    for line in how_to_read(a) {
         let _ = writeln!(out, "  - {line}");
     }
     out

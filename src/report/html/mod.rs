@@ -48,8 +48,8 @@ pub use chart::{BarChart, Panel};
 pub use matrix::{fit_colour, matrix_legend, matrix_svg, severity_colour};
 pub use outcome::render;
 pub use sections::{
-    avoided_section, conflict_section, flags_list, flags_table, gaps_section, notes_section,
-    partner_label, relaxations_section, severity_badge,
+    avoided_section, conflict_section, flags_list, flags_table, gaps_section, money_section,
+    notes_section, partner_label, relaxations_section, severity_badge,
 };
 
 /// Escapes text for HTML and SVG, in element content and in quoted attribute values alike.

@@ -65,6 +65,9 @@ pub fn render(o: &Outcome) -> String {
             gaps_section(&mut h, &o.uncovered, false);
             h.close();
         }
+        if let Some(m) = &o.money {
+            super::money_section(&mut h, m);
+        }
         if !o.assumptions.is_empty() {
             h.open("section", &[("id", "assumptions")]);
             h.elem("h2", &[], "Assumptions that decide a role: ask the partner");

@@ -230,3 +230,50 @@ pub fn notes_section(h: &mut Html, notes: &[String]) {
     }
     h.close();
 }
+
+/// The money account: totals per phase as a table, each role's money, each commitment.
+pub fn money_section(h: &mut Html, m: &crate::explain::money::Account) {
+    use crate::report::money as words;
+    h.open("section", &[("id", "money")]);
+    h.elem("h2", &[], &words::heading(m));
+    if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {
+        h.open("table", &[]).open("thead", &[]).open("tr", &[]);
+        for title in ["Phase", "Budget", "Committed", "Short"] {
+            h.elem("th", &[("scope", "col")], title);
+        }
+        h.close().close().open("tbody", &[]);
+        for t in &m.totals {
+            h.open("tr", &[]);
+            h.elem("th", &[("scope", "row")], &t.phase);
+            for v in [t.budget, t.committed, t.short] {
+                h.elem("td", &[("class", "num")], &words::amount(m, v));
+            }
+            h.close();
+        }
+        h.close().close();
+    }
+    h.open("ul", &[]);
+    for r in &m.roles {
+        h.open(
+            "li",
+            &[("data-role", &r.role), ("data-money", r.status.name())],
+        );
+        h.elem("strong", &[], &words::role_line(r));
+        h.open("ul", &[]);
+        for line in words::role_phase_lines(m, r) {
+            h.elem("li", &[], &line);
+        }
+        h.close().close();
+    }
+    h.close();
+    h.elem("h3", &[], "Commitments");
+    h.open("ul", &[("class", "small")]);
+    for c in &m.commitments {
+        h.elem(
+            "li",
+            &[("data-commitment", &c.id), ("data-state", c.state)],
+            &words::commitment_line(m, c),
+        );
+    }
+    h.close().close();
+}

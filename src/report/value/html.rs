@@ -1,8 +1,10 @@
 //! The value account as one self-contained page: what the partners create together, each
-//! partner's Shapley and leave-one-out value charted against its share of the work, and who
-//! gives more than it gets.
+//! partner's Shapley and leave-one-out value charted against its share of the work and beside
+//! the money it commits, and where the two shares differ.
 
-use super::{HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text};
+use super::{
+    HOW_TO_READ, balance_words, method_sentence, money_text, percent, ranked, shapley_text, units,
+};
 use crate::report::html::{BarChart, Html, Panel, notes_section, num, page};
 use crate::value::ValueReport;
 
@@ -18,11 +20,12 @@ pub fn render(r: &ValueReport) -> String {
         );
     }
     h.elem("p", &[], &method_sentence(r));
+    h.elem("p", &[], &units(r));
     h.elem(
         "p",
         &[],
         &format!(
-            "Together the partners create {} (the full line-up's {} minus {} for nobody).",
+            "Together the partners create {} points (the full line-up's {} minus {} for nobody).",
             num(r.total, 2),
             num(r.grand, 2),
             num(r.empty, 2)
@@ -78,7 +81,8 @@ pub fn render(r: &ValueReport) -> String {
         "Shapley",
         "Value share",
         "Effort share",
-        "Balance",
+        "Shares",
+        "Money committed",
     ] {
         h.elem("th", &[("scope", "col")], title);
     }
@@ -108,6 +112,7 @@ pub fn render(r: &ValueReport) -> String {
         h.elem("td", &[], &percent(p.value_share));
         h.elem("td", &[], &percent(p.effort_share));
         h.elem("td", &[], balance_words(p.balance));
+        h.elem("td", &[("class", "num")], &money_text(r, p));
         h.close();
     }
     h.close().close().close();

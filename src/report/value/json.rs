@@ -19,11 +19,20 @@ pub struct ValueJson<'a> {
     solves: usize,
     infeasible_coalitions: usize,
     margin: f64,
+    /// What the numbers are in.
+    units: UnitsJson<'a>,
     /// By partner id.
     partners: Vec<PartnerJson<'a>>,
-    gives_more_than_it_gets: Vec<&'a str>,
-    gets_more_than_it_gives: Vec<&'a str>,
+    effort_above_value: Vec<&'a str>,
+    value_above_effort: Vec<&'a str>,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct UnitsJson<'a> {
+    value: &'static str,
+    /// The currency of `money`; `null` when the scenario states no amount.
+    money: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -50,6 +59,9 @@ struct PartnerJson<'a> {
     value_share: Option<f64>,
     effort_share: Option<f64>,
     balance: &'static str,
+    /// Money it commits that holds (stated amounts), in `units.money`.
+    money: Option<f64>,
+    money_share: Option<f64>,
     can_take_a_role: bool,
 }
 
@@ -71,6 +83,8 @@ pub fn value_json(r: &ValueReport) -> ValueJson<'_> {
             value_share: p.value_share.map(|s| round(s, 4)),
             effort_share: p.effort_share.map(|s| round(s, 4)),
             balance: p.balance.name(),
+            money: p.money.map(|v| round(v, 2)),
+            money_share: p.money_share.map(|s| round(s, 4)),
             can_take_a_role: !p.inert,
         })
         .collect();
@@ -112,9 +126,13 @@ pub fn value_json(r: &ValueReport) -> ValueJson<'_> {
         solves: r.solves,
         infeasible_coalitions: r.infeasible,
         margin: r.margin,
+        units: UnitsJson {
+            value: "points of the line-up's objective, not money",
+            money: r.currency.as_deref(),
+        },
         partners,
-        gives_more_than_it_gets: ids(Balance::GivesMore),
-        gets_more_than_it_gives: ids(Balance::GetsMore),
+        effort_above_value: ids(Balance::EffortAboveValue),
+        value_above_effort: ids(Balance::ValueAboveEffort),
         notes: &r.notes,
     }
 }

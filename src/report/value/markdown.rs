@@ -1,10 +1,11 @@
 //! The Markdown report of a value account.
 
 use super::{
-    HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
+    HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
+    shapley_text, units, with_balance,
 };
 use crate::report::{markdown_escape as escape, num};
-use crate::value::{Balance, ValueReport};
+use crate::value::ValueReport;
 use std::fmt::Write;
 
 pub fn render(r: &ValueReport) -> String {
@@ -14,9 +15,10 @@ pub fn render(r: &ValueReport) -> String {
         let _ = writeln!(out, "\n*Variant:* {}", escape(v));
     }
     let _ = writeln!(out, "\n{}", escape(&method_sentence(r)));
+    let _ = writeln!(out, "\n{}", escape(&units(r)));
     let _ = writeln!(
         out,
-        "\nThe full line-up is worth **{}**; nobody (every role a gap) **{}**; together the partners create **{}**.",
+        "\nThe full line-up is worth **{}** points; nobody (every role a gap) **{}**; together the partners create **{}**.",
         num(r.grand, 2),
         num(r.empty, 2),
         num(r.total, 2)
@@ -26,7 +28,7 @@ pub fn render(r: &ValueReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\n| Partner | Sector | Roles held | Effort | Leave-one-out | Shapley | Value share | Effort share | Balance |\n|---|---|---|---:|---:|---:|---:|---:|---|"
+        "\n| Partner | Sector | Roles held | Effort | Leave-one-out | Shapley | Value share | Effort share | Shares | Money committed |\n|---|---|---|---:|---:|---:|---:|---:|---|---:|"
     );
     for p in ranked(r) {
         let roles = if p.roles.is_empty() {
@@ -40,7 +42,7 @@ pub fn render(r: &ValueReport) -> String {
         };
         let _ = writeln!(
             out,
-            "| **{}** {} | {} | {roles} | {} | {} | {} | {} | {} | {} |",
+            "| **{}** {} | {} | {roles} | {} | {} | {} | {} | {} | {} | {} |",
             escape(&p.id),
             escape(&p.name),
             escape(&p.sector),
@@ -49,18 +51,12 @@ pub fn render(r: &ValueReport) -> String {
             escape(&shapley_text(p)),
             percent(p.value_share),
             percent(p.effort_share),
-            balance_words(p.balance)
+            balance_words(p.balance),
+            escape(&money_text(r, p))
         );
     }
-    let margin = r.margin * 100.0;
-    for (balance, heading) in [
-        (Balance::GivesMore, "Gives more than it gets"),
-        (Balance::GetsMore, "Gets more than it gives"),
-    ] {
-        let _ = writeln!(
-            out,
-            "\n## {heading}\n\n*(a difference of more than {margin:.0} share points between value and effort)*\n"
-        );
+    for (balance, heading) in balance_headings(r) {
+        let _ = writeln!(out, "\n## {heading}\n");
         let list = with_balance(r, balance);
         if list.is_empty() {
             let _ = writeln!(out, "Nobody.");

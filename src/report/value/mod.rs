@@ -1,6 +1,7 @@
-//! Renderers of a value account ([`ValueReport`]): terminal text, Markdown and JSON. Each shows
-//! how the value was computed, what the partners create together, each partner's leave-one-out
-//! and Shapley value against its share of the work, and who gives more than it gets.
+//! Renderers of a value account ([`ValueReport`]): terminal text, Markdown, HTML and JSON. Each
+//! states its units, shows how the value was computed, what the partners create together, each
+//! partner's leave-one-out and Shapley value against its share of the work (and the money it
+//! commits, where amounts exist), and where the two shares differ, in neutral words.
 
 mod html;
 mod json;
@@ -76,17 +77,55 @@ pub fn shapley_text(p: &PartnerValue) -> String {
 
 pub fn balance_words(b: Balance) -> &'static str {
     match b {
-        Balance::GivesMore => "gives more than it gets",
-        Balance::GetsMore => "gets more than it gives",
-        Balance::Balanced => "balanced",
+        Balance::EffortAboveValue => "effort share above value share",
+        Balance::ValueAboveEffort => "value share above effort share",
+        Balance::InLine => "in line",
         Balance::Undetermined => "-",
     }
 }
 
+/// The headings of the two lists of partners whose shares differ, with the margin.
+pub fn balance_headings(r: &ValueReport) -> [(Balance, String); 2] {
+    let margin = r.margin * 100.0;
+    [
+        (
+            Balance::EffortAboveValue,
+            format!("Share of the work above share of the value (by more than {margin:.0} points)"),
+        ),
+        (
+            Balance::ValueAboveEffort,
+            format!("Share of the value above share of the work (by more than {margin:.0} points)"),
+        ),
+    ]
+}
+
+/// The units of the report, in one sentence.
+pub fn units(r: &ValueReport) -> String {
+    let money = match &r.currency {
+        Some(c) => format!(
+            "; money committed is in {c}, shown beside the value it makes possible, not added to it"
+        ),
+        None => String::new(),
+    };
+    format!(
+        "Values are points of the line-up's objective (importance x fit, plus rule bonuses, minus penalties and the price of gaps), not money{money}."
+    )
+}
+
+/// "USD 250,000", or "-" for a partner that commits no stated amount.
+pub fn money_text(r: &ValueReport, p: &PartnerValue) -> String {
+    match (p.money, &r.currency) {
+        (Some(v), Some(c)) => format!("{c} {}", crate::scenario::thousands(v)),
+        (Some(v), None) => crate::scenario::thousands(v),
+        (None, _) => "-".to_string(),
+    }
+}
+
 /// How to read the report, in every format.
-pub const HOW_TO_READ: [&str; 4] = [
+pub const HOW_TO_READ: [&str; 5] = [
     "The worth of a group of partners is the value of the best line-up they can form alone (the objective `rolefit solve` reports); nobody at all is worth the price of every role left a gap. What the partners create together is the full line-up's worth minus nobody's.",
     "Leave-one-out: what the full line-up loses when the partner leaves. It misses what a partner adds in smaller groups (a second funder is worth little while the first stays, a lot once it goes).",
     "Shapley value: what the partner adds on average over every order in which the partners could have joined. The values add up exactly to what the partners create together; identical partners get equal values; a partner that can take no role gets zero.",
-    "Value share against effort share: if the value were split by Shapley, a partner whose share of the work (the effort of its roles) is well above its share of the value gives more than it gets; the reverse gets more than it gives.",
+    "Value share against effort share: the two shares measure different things and a difference is not a verdict. A funder or a convener can add much value with little work; an implementer can carry much work whose value others could also provide. Where they differ by more than the margin, the partners should see it and agree whether the value is fairly shared (seed 000).",
+    "Values are points of the objective. Money a partner commits counts in its value through the roles it finances, which are not covered without money; the amounts are shown beside the values, in the scenario's currency, and are not converted into points.",
 ];

@@ -1,11 +1,12 @@
 //! The terminal report of a value account.
 
 use super::{
-    HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
+    HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
+    shapley_text, units, with_balance,
 };
 use crate::report::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
-use crate::value::{Balance, ValueReport};
+use crate::value::ValueReport;
 use std::fmt::Write;
 
 pub fn render(r: &ValueReport, style: Style) -> String {
@@ -18,9 +19,10 @@ pub fn render(r: &ValueReport, style: Style) -> String {
         paint.bold(&format!("Who adds what value: {title}"))
     );
     let _ = writeln!(out, "{}", method_sentence(r));
+    let _ = writeln!(out, "{}", units(r));
     let _ = writeln!(
         out,
-        "The full line-up is worth {}; nobody (every role a gap) {}; together the partners create {}.",
+        "The full line-up is worth {} points; nobody (every role a gap) {}; together the partners create {}.",
         num(r.grand, 2),
         num(r.empty, 2),
         num(r.total, 2)
@@ -73,7 +75,7 @@ pub fn render(r: &ValueReport, style: Style) -> String {
     let _ = writeln!(
         out,
         "{}",
-        paint.bold("Roles held in the recommended line-up")
+        paint.bold("Roles held in the recommended line-up, and money committed")
     );
     for p in &r.partners {
         let roles = if p.roles.is_empty() {
@@ -81,23 +83,22 @@ pub fn render(r: &ValueReport, style: Style) -> String {
         } else {
             p.roles.join(", ")
         };
-        let _ = writeln!(out, "  {:id_width$} {roles}", fit_width(&p.id, id_width));
+        let money = if p.money.is_some() {
+            format!(
+                "; commits {} ({} of the money)",
+                money_text(r, p),
+                percent(p.money_share)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {:id_width$} {roles}{money}",
+            fit_width(&p.id, id_width)
+        );
     }
-    let margin = r.margin * 100.0;
-    for (balance, heading) in [
-        (
-            Balance::GivesMore,
-            format!(
-                "Gives more than it gets (share of the work above its share of the value by more than {margin:.0} points)"
-            ),
-        ),
-        (
-            Balance::GetsMore,
-            format!(
-                "Gets more than it gives (share of the value above its share of the work by more than {margin:.0} points)"
-            ),
-        ),
-    ] {
+    for (balance, heading) in balance_headings(r) {
         out.push('\n');
         let _ = writeln!(out, "{}", paint.bold(&heading));
         let list = with_balance(r, balance);

@@ -1,0 +1,265 @@
+//! Commitment sheets: one row per commitment (funder, role, amount, phase, and optionally id,
+//! only_if, never_to, through) -> commitments of a scenario, with every bad cell reported by
+//! row and column, as for partner sheets. A row is checked against the scenario it joins: its
+//! funder and channel are partners of it, its phase one of its phases, an amount needs its
+//! currency, and `only_if` names commitments of the scenario or of the sheet.
+
+use super::{Report, ids, number};
+use crate::diag::{Diagnostic, Sink, closest};
+use crate::kb::{KnowledgeBase, SectorIx};
+use crate::load::{Cell, Table};
+use crate::ron::read::{is_snake_id, snake_id};
+use crate::scenario::{Commitment, MAX_AMOUNT, MAX_COMMITMENTS, Scenario};
+use crate::source::Source;
+
+const COLUMNS: [&str; 8] = [
+    "id", "funder", "role", "amount", "phase", "only_if", "never_to", "through",
+];
+
+/// Reads the commitments of a sheet for a scenario; `None` when any cell is wrong (all
+/// problems are listed).
+pub fn commitments(
+    kb: &KnowledgeBase,
+    table: &Table,
+    scenario: &Scenario,
+) -> (Option<Vec<Commitment>>, Vec<Diagnostic>) {
+    let header: Vec<String> = table
+        .rows
+        .first()
+        .map(|r| r.iter().map(|c| snake_id(&c.text())).collect())
+        .unwrap_or_default();
+    let src = Source::new(&table.name, "");
+    let mut diags = Vec::new();
+    let out = {
+        let mut rep = Report {
+            sink: Sink::new(&src, &mut diags),
+            header: &header,
+        };
+        read_commitments(kb, table, scenario, &mut rep)
+    };
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (out.filter(|_| ok), diags)
+}
+
+/// The rows of a commitment sheet, every problem reported to `rep`; `None` when the sheet
+/// cannot be read at all (no header, too many rows).
+fn read_commitments(
+    kb: &KnowledgeBase,
+    table: &Table,
+    scenario: &Scenario,
+    rep: &mut Report,
+) -> Option<Vec<Commitment>> {
+    let header = rep.header;
+    if header.iter().all(String::is_empty) {
+        rep.whole(format!(
+            "the sheet is empty: its first row must name the columns ({})",
+            COLUMNS.join(", ")
+        ));
+        return None;
+    }
+    let mut columns: Vec<Option<&'static str>> = Vec::new();
+    for (col, name) in header.iter().enumerate() {
+        let column = COLUMNS.iter().copied().find(|c| c == name);
+        if column.is_none() && !name.is_empty() {
+            let e = rep.error(
+                0,
+                col,
+                format!("unknown column `{name}`: expected {}", COLUMNS.join(", ")),
+            );
+            if let Some(c) = closest(name, COLUMNS) {
+                e.help(format!("did you mean `{c}`?"));
+            }
+        }
+        if column.is_some() && columns.contains(&column) {
+            rep.error(0, col, format!("column `{name}` is given twice"));
+        }
+        columns.push(column);
+    }
+    for required in ["funder", "role"] {
+        if !columns.contains(&Some(required)) {
+            rep.whole(format!("the sheet has no `{required}` column"));
+        }
+    }
+    let data: Vec<(usize, &Vec<Cell>)> = table
+        .rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, r)| !r.iter().all(Cell::is_empty))
+        .collect();
+    if data.len() > MAX_COMMITMENTS {
+        rep.whole(format!(
+            "{} commitment rows is more than the limit of {MAX_COMMITMENTS}",
+            data.len()
+        ));
+        return None;
+    }
+    let partners: Vec<&str> = scenario
+        .partners
+        .iter()
+        .chain(&scenario.candidates)
+        .chain(scenario.variants.iter().flat_map(|v| &v.add))
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut out: Vec<(usize, Commitment)> = Vec::new();
+    for (row, cells) in data {
+        let cell = |name: &str| -> (usize, &Cell) {
+            let col = columns.iter().position(|c| *c == Some(name)).unwrap_or(0);
+            let cell = if columns.contains(&Some(name)) {
+                cells.get(col).unwrap_or(&Cell::Empty)
+            } else {
+                &Cell::Empty
+            };
+            (col, cell)
+        };
+        let before = rep.sink.out.len();
+        let (fc, funder) = cell("funder");
+        let funder = funder.text();
+        if funder.is_empty() {
+            rep.error(row, fc, "the commitment has no funder".into());
+        } else if !partners.contains(&funder.as_str()) {
+            rep.error(row, fc, format!("no partner `{funder}` in the scenario"))
+                .suggest(&funder, partners.iter().copied());
+        }
+        let (rc, role) = cell("role");
+        let role_text = role.text();
+        let role = kb.role_by_id(&role_text);
+        if role.is_none() {
+            rep.error(row, rc, format!("unknown role `{role_text}`"))
+                .suggest(&role_text, kb.roles.iter().map(|r| r.id.as_str()));
+        }
+        let (ac, amount) = cell("amount");
+        let amount = if amount.is_empty() {
+            None
+        } else {
+            match number(amount) {
+                Some(v) if (0.0..=MAX_AMOUNT).contains(&v) => {
+                    if scenario.finance.currency.is_none() {
+                        rep.error(row, ac, "an amount needs the scenario's currency".into())
+                            .help("add `currency: \"USD\"` (or the code you use) to the scenario");
+                    }
+                    Some(v)
+                }
+                _ => {
+                    rep.error(
+                        row,
+                        ac,
+                        format!(
+                            "amount `{}` must be a number from 0 to {MAX_AMOUNT}",
+                            amount.text()
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let (pc, phase) = cell("phase");
+        let phases = &scenario.finance.phases;
+        let phase = if phase.is_empty() {
+            if amount.is_some() && phases.len() > 1 {
+                rep.error(
+                    row,
+                    pc,
+                    format!(
+                        "a commitment with an amount names its phase: one of {}",
+                        phases.join(", ")
+                    ),
+                );
+            }
+            (amount.is_some() && phases.len() == 1).then_some(0)
+        } else {
+            let p = phase.text();
+            let ix = scenario.finance.phase_index(&p);
+            if ix.is_none() {
+                rep.error(row, pc, format!("unknown phase `{p}`"))
+                    .suggest(&p, phases.iter().map(String::as_str));
+            }
+            ix
+        };
+        let (ic, id) = cell("id");
+        let id = id.text();
+        if !id.is_empty() && !is_snake_id(&id) {
+            rep.error(
+                row,
+                ic,
+                format!("`{id}` is not a valid id: ids are lower snake_case (a-z, 0-9, `_`)"),
+            );
+        }
+        let (nc, never) = cell("never_to");
+        let mut never_to: Vec<SectorIx> = Vec::new();
+        for s in ids(never) {
+            match kb.sector_by_id(&s) {
+                Some(ix) => never_to.push(ix),
+                None => {
+                    rep.error(row, nc, format!("unknown sector `{s}`"))
+                        .suggest(&s, kb.sectors.iter().map(|x| x.id.as_str()));
+                }
+            }
+        }
+        let (tc, through) = cell("through");
+        let through = through.text();
+        if !through.is_empty() && !partners.contains(&through.as_str()) {
+            rep.error(row, tc, format!("no partner `{through}` in the scenario"))
+                .suggest(&through, partners.iter().copied());
+        }
+        let (_, only_if) = cell("only_if");
+        let only_if = ids(only_if);
+        let (Some(role), true) = (role, rep.sink.out.len() == before) else {
+            continue;
+        };
+        let generated = match phase {
+            Some(p) => format!("{funder}_{}_{}", kb.role(role).id, phases[p]),
+            None => format!("{funder}_{}", kb.role(role).id),
+        };
+        out.push((
+            row,
+            Commitment {
+                id: if id.is_empty() { generated } else { id },
+                funder,
+                role,
+                amount,
+                phase,
+                only_if,
+                never_to,
+                through: (!through.is_empty()).then_some(through),
+                implicit: false,
+            },
+        ));
+    }
+    // Ids are unique, and `only_if` names a commitment of the scenario or of the sheet.
+    let mut known: Vec<String> = scenario
+        .commitments
+        .iter()
+        .map(|c| c.id.clone())
+        .chain(
+            crate::scenario::all_commitments(kb, &[], &scenario.partners)
+                .into_iter()
+                .map(|c| c.id),
+        )
+        .collect();
+    let ic = columns.iter().position(|c| *c == Some("id")).unwrap_or(0);
+    let oc = columns
+        .iter()
+        .position(|c| *c == Some("only_if"))
+        .unwrap_or(0);
+    for (row, c) in &out {
+        if known.contains(&c.id) {
+            rep.error(*row, ic, format!("commitment id `{}` is used twice", c.id))
+                .help("give each commitment its own `id`");
+        }
+        known.push(c.id.clone());
+    }
+    for (row, c) in &out {
+        for o in &c.only_if {
+            if !known.contains(o) || o == &c.id {
+                rep.error(
+                    *row,
+                    oc,
+                    format!("no other commitment `{o}` in the scenario"),
+                )
+                .suggest(o, known.iter().map(String::as_str));
+            }
+        }
+    }
+    Some(out.into_iter().map(|(_, c)| c).collect())
+}
