@@ -25,6 +25,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod agreement;
 pub mod brief;
 pub mod cli;
 pub mod commands;
@@ -47,6 +48,7 @@ pub mod source;
 pub mod summarize;
 pub mod sweep;
 pub mod value;
+pub mod workshop;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;

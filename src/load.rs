@@ -87,6 +87,15 @@ pub fn read_source(path: &str) -> Result<Source, LoadError> {
     Ok(Source::new(path, checked_text(path, bytes)?))
 }
 
+/// Whether two paths name the same existing file (after links and `..`); a path that does not
+/// exist is no file's.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Walks real directories only: a symbolic link to a directory is not followed, so a link loop
 /// cannot read the same files forty times over, and a link to `/` cannot pull in the whole disk.
 fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -27,6 +27,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Keeps `bytes` (what a file held before rolefit replaces it) in a new file beside `path`:
+/// `NAME.orig`, or `NAME.orig.1`, `NAME.orig.2`... when that exists. Never overwrites anything;
+/// returns the name used.
+pub fn keep_copy(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    const ATTEMPTS: u32 = 100;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    for attempt in 0..ATTEMPTS {
+        let copy = path.with_file_name(match attempt {
+            0 => format!("{name}.orig"),
+            n => format!("{name}.orig.{n}"),
+        });
+        match OpenOptions::new().write(true).create_new(true).open(&copy) {
+            Ok(mut f) => {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                return Ok(copy);
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        ErrorKind::AlreadyExists,
+        format!("{ATTEMPTS} names for a copy of {name} are all taken"),
+    ))
+}
+
 /// A new temporary file next to the target (a rename is only atomic within one file system).
 /// `create_new` refuses a name that already exists, so a file or symbolic link someone placed
 /// at that name is never written through; the next name is tried instead.
@@ -81,6 +111,18 @@ mod tests {
             "kept"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_kept_copy_never_overwrites_an_earlier_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.ron");
+        let first = keep_copy(&path, b"one").unwrap();
+        let second = keep_copy(&path, b"two").unwrap();
+        assert_eq!(first, dir.path().join("s.ron.orig"));
+        assert_eq!(second, dir.path().join("s.ron.orig.1"));
+        assert_eq!(std::fs::read_to_string(first).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(second).unwrap(), "two");
     }
 
     #[cfg(unix)]

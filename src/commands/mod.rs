@@ -2,6 +2,7 @@
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
 mod additionality;
+mod agreement;
 mod brief;
 mod check;
 mod compare;
@@ -12,6 +13,7 @@ mod solve;
 mod summarize;
 mod sweep;
 mod value;
+mod workshop;
 
 use crate::Error;
 use crate::cli::{
@@ -46,6 +48,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Summarize(args) => summarize::run(args),
         Command::Additionality(args) => additionality::run(args),
         Command::Value(args) => value::run(args),
+        Command::Workshop(args) => workshop::run(args),
+        Command::Agreement(args) => agreement::run(args),
     }
 }
 
@@ -204,6 +208,20 @@ pub fn load_scenario(
     args: &ScenarioArgs,
     t: &mut Timings,
 ) -> Result<(KnowledgeBase, Scenario), Error> {
+    load_scenario_source(args, t).map(|l| (l.kb, l.scenario))
+}
+
+/// A validated scenario with what it was read from: the file's text and the sheet's partners.
+pub struct Loaded {
+    pub kb: KnowledgeBase,
+    pub scenario: Scenario,
+    pub text: String,
+    pub sheet: Vec<crate::scenario::Partner>,
+}
+
+/// [`load_scenario`], keeping the scenario's text and the sheet's partners (the workshop's
+/// Save writes into the text and validates with the sheet).
+pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Loaded, Error> {
     let (rule_docs, scenario_doc, sheet) = t.stage("load", || -> Result<_, Error> {
         let sheet = args
             .partners
@@ -226,7 +244,12 @@ pub fn load_scenario(
             None => Vec::new(),
         };
         match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
-            (Some(scenario), _) => Ok((kb, scenario)),
+            (Some(scenario), _) => Ok(Loaded {
+                kb,
+                scenario,
+                text: scenario_doc.source.text.clone(),
+                sheet: extra,
+            }),
             (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
         }
     })

@@ -147,6 +147,8 @@ pub struct Cell {
     pub lead: bool,
     /// Refused, or forbidden by a rule.
     pub blocked: bool,
+    /// Fixed by a pin (of the scenario, a variant or a what-if).
+    pub pinned: bool,
     /// The most severe flag on this partner in this role.
     pub flag: Option<Severity>,
 }
@@ -249,6 +251,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
                     held: a.holds[i][j],
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
+                    pinned: p.is_pinned(i, j),
                     flag: out
                         .flags
                         .iter()

@@ -798,6 +798,28 @@ impl Loader<'_, '_, '_> {
                     ),
                 );
             }
+            let change_node = f.take("change");
+            let change = match change_node {
+                Some(n) => self.partner_changes(n, &f.at("change"), &all),
+                None => Vec::new(),
+            };
+            for c in &change {
+                if let Some(p) = all.iter_mut().find(|p| p.id == c.partner) {
+                    c.apply(p);
+                }
+            }
+            let forbid_node = f.take("forbid");
+            let forbid = match forbid_node {
+                Some(n) => self.forbids(n, &f.at("forbid"), &all, needs),
+                None => Vec::new(),
+            };
+            for (partner, role) in &forbid {
+                if let Some(p) = all.iter_mut().find(|p| &p.id == partner)
+                    && !p.refuses.contains(role)
+                {
+                    p.refuses.push(*role);
+                }
+            }
             let pins_node = f.take("pins");
             let pins = match pins_node {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),
@@ -808,8 +830,11 @@ impl Loader<'_, '_, '_> {
             let written = |n: Option<&Node>| {
                 n.is_some_and(|n| !matches!(&n.kind, Kind::List(v) if v.is_empty()))
             };
-            let changes_written =
-                written(remove_node) || !add_spans.is_empty() || written(pins_node);
+            let changes_written = written(remove_node)
+                || !add_spans.is_empty()
+                || written(change_node)
+                || written(forbid_node)
+                || written(pins_node);
             let Some(name) = name else {
                 continue;
             };
@@ -837,8 +862,136 @@ impl Loader<'_, '_, '_> {
                 name: name.value,
                 remove,
                 add,
+                change,
+                forbid,
                 pins,
             });
+        }
+        out
+    }
+
+    /// A variant's `change: [Change(partner: "ucad", capacity: 3, capabilities: {...})]`.
+    fn partner_changes(
+        &mut self,
+        node: &Node,
+        field: &str,
+        partners: &[Partner],
+    ) -> Vec<PartnerChange> {
+        let mut out: Vec<PartnerChange> = Vec::new();
+        for (i, item) in read::list(self.sink, node, field)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let path = index_path(field, i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Change") else {
+                continue;
+            };
+            let partner = f
+                .require(self.sink, "partner")
+                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let capacity = f.take("capacity").and_then(|n| {
+                read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
+                    .map(|v| v.value as u32)
+            });
+            let mut capabilities: Vec<(CapIx, f64)> = Vec::new();
+            if let Some(map) = f.take("capabilities") {
+                let mpath = f.at("capabilities");
+                for (key, value) in read::string_map(self.sink, map, &mpath) {
+                    let kpath = key_path(&mpath, &key.value);
+                    let strength = read::number_in(self.sink, value, &kpath, 0.0, 1.0);
+                    match self.kb.capability_by_id(&key.value) {
+                        Some(cap) => {
+                            if let Some(s) = strength {
+                                capabilities.push((cap, s.value));
+                            }
+                        }
+                        None => {
+                            self.sink
+                                .error(
+                                    key.span,
+                                    &kpath,
+                                    format!("unknown capability `{}`", key.value),
+                                )
+                                .suggest(&key.value, names(&self.kb.capabilities, |c| &c.id));
+                        }
+                    }
+                }
+            }
+            f.finish(self.sink);
+            let Some((pi, span)) = partner else {
+                continue;
+            };
+            let id = partners[pi].id.clone();
+            if out.iter().any(|c| c.partner == id) {
+                self.sink
+                    .error(span, &path, format!("partner `{id}` is changed twice"))
+                    .help("put every change to a partner in one `Change(...)`");
+                continue;
+            }
+            if capacity.is_none() && capabilities.is_empty() {
+                self.sink.warning(
+                    item.span,
+                    &path,
+                    format!("the change to `{id}` changes nothing"),
+                );
+            }
+            out.push(PartnerChange {
+                partner: id,
+                capacity,
+                capabilities,
+            });
+        }
+        out
+    }
+
+    /// A variant's `forbid: [Forbid(partner: "x", role: "y")]`: roles partners are kept out of.
+    fn forbids(
+        &mut self,
+        node: &Node,
+        field: &str,
+        partners: &[Partner],
+        needs: &[(Span, Need)],
+    ) -> Vec<(String, RoleIx)> {
+        let mut out: Vec<(String, RoleIx)> = Vec::new();
+        for (i, item) in read::list(self.sink, node, field)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let path = index_path(field, i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Forbid") else {
+                continue;
+            };
+            let partner = f
+                .require(self.sink, "partner")
+                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let role = f
+                .require(self.sink, "role")
+                .and_then(|n| self.role_ref(n, &f.at("role")));
+            f.finish(self.sink);
+            let (Some((pi, _)), Some(role)) = (partner, role) else {
+                continue;
+            };
+            let id = partners[pi].id.clone();
+            let role_id = &self.kb.role(role.value).id;
+            if !needs.iter().any(|(_, n)| n.role == role.value) {
+                self.sink.error(
+                    role.span,
+                    &format!("{path}.role"),
+                    format!("`{id}` is kept out of `{role_id}`, which the scenario does not need"),
+                );
+                continue;
+            }
+            if out.iter().any(|(p, r)| p == &id && *r == role.value) {
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!("`{id}` is kept out of `{role_id}` twice"),
+                );
+                continue;
+            }
+            out.push((id, role.value));
         }
         out
     }

@@ -4,6 +4,7 @@
 //! strength in every capability is resolved up front (stated value, or its sector's default).
 
 mod load;
+pub mod write;
 
 pub use load::{LIMITS, Limits, load, load_partner, load_with, rule_checks};
 
@@ -75,6 +76,14 @@ impl Partner {
         self.stated.contains(&cap)
     }
 
+    /// States one capability (a what-if, or a variant's change): it is no longer a sector default.
+    pub fn state_strength(&mut self, cap: CapIx, strength: f64) {
+        self.strengths[cap.index()] = strength;
+        if !self.stated.contains(&cap) {
+            self.stated.push(cap);
+        }
+    }
+
     /// How well the partner's capabilities meet a role's needs: the weighted mean strength.
     pub fn fit(&self, kb: &KnowledgeBase, role: RoleIx) -> f64 {
         kb.role(role)
@@ -121,8 +130,31 @@ pub struct Variant {
     pub name: String,
     pub remove: Vec<String>,
     pub add: Vec<Partner>,
-    /// Extra pins for this line-up.
+    /// Changes to partners of the line-up once `remove` and `add` are applied.
+    pub change: Vec<PartnerChange>,
+    /// Roles partners are kept out of in this line-up (as `--forbid` does).
+    pub forbid: Vec<(String, RoleIx)>,
+    /// Extra pins for this line-up; one on a cell the base pins replaces the base's.
     pub pins: Vec<Pin>,
+}
+
+/// A variant's change to one partner: what a workshop decided about its capacity or strengths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerChange {
+    pub partner: String,
+    pub capacity: Option<u32>,
+    pub capabilities: Vec<(CapIx, f64)>,
+}
+
+impl PartnerChange {
+    fn apply(&self, p: &mut Partner) {
+        if let Some(c) = self.capacity {
+            p.capacity = c;
+        }
+        for &(cap, v) in &self.capabilities {
+            p.state_strength(cap, v);
+        }
+    }
 }
 
 /// One concrete line-up to solve: the base, or a variant applied to it.
@@ -155,13 +187,32 @@ impl Scenario {
         self.variants.iter().find(|v| v.name == name)
     }
 
-    /// The base line-up with a variant applied (partners removed, then added, pins adjusted).
+    /// The base line-up with a variant applied: partners removed, then added, then changed;
+    /// roles forbidden (a pin on such a cell goes); the variant's pins last.
     pub fn line_up(&self, variant: &Variant) -> LineUp {
         let mut l = self.base();
         l.variant = Some(variant.name.clone());
         l.partners.retain(|p| !variant.remove.contains(&p.id));
         l.partners.extend(variant.add.iter().cloned());
-        l.pins.extend(variant.pins.iter().cloned());
+        for c in &variant.change {
+            if let Some(p) = l.partners.iter_mut().find(|p| p.id == c.partner) {
+                c.apply(p);
+            }
+        }
+        for (partner, role) in &variant.forbid {
+            if let Some(p) = l.partners.iter_mut().find(|p| &p.id == partner)
+                && !p.refuses.contains(role)
+            {
+                p.refuses.push(*role);
+            }
+            l.pins
+                .retain(|x| !(&x.partner == partner && x.role == *role));
+        }
+        for pin in &variant.pins {
+            l.pins
+                .retain(|x| !(x.partner == pin.partner && x.role == pin.role));
+            l.pins.push(pin.clone());
+        }
         let before = l.pins.len();
         l.pins
             .retain(|pin| l.partners.iter().any(|p| p.id == pin.partner));
@@ -199,6 +250,18 @@ pub enum WhatIf {
     Forbid { partner: String, role: RoleIx },
     /// The partner stays but withdraws its funding commitments (`funds`).
     Unfunded(String),
+    /// The partner can take this many roles.
+    Capacity { partner: String, capacity: u32 },
+    /// The partner's strength in a capability is this (0..=1), stated rather than its sector's.
+    Capability {
+        partner: String,
+        capability: CapIx,
+        strength: f64,
+    },
+    /// The partner is no longer fixed to the role.
+    Unpin { partner: String, role: RoleIx },
+    /// The partner may take the role again (lifts a forbid; a refusal of its own stays with it).
+    Allow { partner: String, role: RoleIx },
 }
 
 impl WhatIf {
@@ -221,6 +284,23 @@ impl WhatIf {
                 format!("{partner} kept out of {}", kb.role(*role).id)
             }
             WhatIf::Unfunded(p) => format!("{p} without its funding"),
+            WhatIf::Capacity { partner, capacity } => {
+                format!("{partner} with capacity {capacity}")
+            }
+            WhatIf::Capability {
+                partner,
+                capability,
+                strength,
+            } => format!(
+                "{partner} with {} {strength}",
+                kb.capability(*capability).id
+            ),
+            WhatIf::Unpin { partner, role } => {
+                format!("{partner} unpinned from {}", kb.role(*role).id)
+            }
+            WhatIf::Allow { partner, role } => {
+                format!("{partner} allowed in {} again", kb.role(*role).id)
+            }
         }
     }
 }
@@ -294,6 +374,57 @@ impl LineUp {
             WhatIf::Unfunded(id) => {
                 let i = known(self, id)?;
                 self.partners[i].funds.clear();
+            }
+            WhatIf::Capacity { partner, capacity } => {
+                let i = known(self, partner)?;
+                if *capacity as i64 > LIMITS.capacity {
+                    return Err(format!(
+                        "a capacity of {capacity} is more than the limit of {}",
+                        LIMITS.capacity
+                    ));
+                }
+                let pinned = self.pins.iter().filter(|x| &x.partner == partner).count() as u32;
+                if pinned > *capacity {
+                    return Err(format!(
+                        "`{partner}` is pinned to {pinned} role(s): unpin one before lowering its capacity to {capacity}"
+                    ));
+                }
+                self.partners[i].capacity = *capacity;
+            }
+            WhatIf::Capability {
+                partner,
+                capability,
+                strength,
+            } => {
+                let i = known(self, partner)?;
+                if !(strength.is_finite() && (0.0..=1.0).contains(strength)) {
+                    return Err(format!("a strength is between 0 and 1, not {strength}"));
+                }
+                self.partners[i].state_strength(*capability, *strength);
+            }
+            WhatIf::Unpin { partner, role } => {
+                known(self, partner)?;
+                let before = self.pins.len();
+                self.pins
+                    .retain(|x| !(&x.partner == partner && x.role == *role));
+                if self.pins.len() == before {
+                    return Err(format!(
+                        "`{partner}` is not pinned to `{}`",
+                        kb.role(*role).id
+                    ));
+                }
+            }
+            WhatIf::Allow { partner, role } => {
+                let i = known(self, partner)?;
+                let refuses = &mut self.partners[i].refuses;
+                let before = refuses.len();
+                refuses.retain(|r| r != role);
+                if refuses.len() == before {
+                    return Err(format!(
+                        "`{partner}` is not kept out of `{}`",
+                        kb.role(*role).id
+                    ));
+                }
             }
         }
         let name = change.describe(kb);

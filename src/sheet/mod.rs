@@ -328,12 +328,6 @@ pub fn scenario_ron(
     needs: &[Need],
     partners: &[Partner],
 ) -> String {
-    let list = |ids: Vec<&str>| {
-        ids.iter()
-            .map(|i| format!("{i:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut out = format!(
         "// Imported by `rolefit import` from {source}.\n// Edit the needs (importance 1 to 5, min, max) to match the project, then run\n// `rolefit check` on this file.\nScenario(\n    name: {name:?},\n    needs: [\n"
     );
@@ -349,44 +343,7 @@ pub fn scenario_ron(
     }
     out.push_str("    ],\n    partners: [\n");
     for p in partners {
-        let _ = write!(
-            out,
-            "        Partner(\n            id: {:?},\n            name: {:?},\n            sector: {:?},\n            capacity: {},\n",
-            p.id,
-            p.name,
-            kb.sector(p.sector).id,
-            p.capacity
-        );
-        if !p.stated.is_empty() {
-            let caps: Vec<String> = p
-                .stated
-                .iter()
-                .map(|&c| format!("{:?}: {}", kb.capability(c).id, p.strength(c)))
-                .collect();
-            let _ = writeln!(out, "            capabilities: {{ {} }},", caps.join(", "));
-        }
-        for (field, roles) in [("refuses", &p.refuses), ("funds", &p.funds)] {
-            if !roles.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "            {field}: [{}],",
-                    list(roles.iter().map(|r| kb.role(*r).id.as_str()).collect())
-                );
-            }
-        }
-        if !p.attributes.is_empty() {
-            let _ = writeln!(
-                out,
-                "            attributes: [{}],",
-                list(
-                    p.attributes
-                        .iter()
-                        .map(|a| kb.attributes[a.index()].id.as_str())
-                        .collect()
-                )
-            );
-        }
-        out.push_str("        ),\n");
+        out.push_str(&crate::scenario::write::partner(kb, p, 8));
     }
     out.push_str("    ],\n)\n");
     out

@@ -47,14 +47,34 @@ fn ink_on(fit: f64) -> &'static str {
     if fit >= 0.55 { "#ffffff" } else { "#1d2733" }
 }
 
-/// The colour that marks a flag of this severity (badges use the same hues).
+/// The colour that marks a flag of this severity: Okabe and Ito's palette for colour-blind
+/// readers (vermillion, orange, bluish green, grey), and each marker carries its letter too.
 pub fn severity_colour(s: Severity) -> &'static str {
     match s {
-        Severity::High => "#d92d20",
-        Severity::Medium => "#f79009",
-        Severity::Low => "#32a06a",
-        Severity::Info => "#98a2b3",
+        Severity::High => "#d55e00",
+        Severity::Medium => "#e69f00",
+        Severity::Low => "#009e73",
+        Severity::Info => "#8a96a3",
     }
+}
+
+/// The letter inside a flag marker, so severity never rests on colour alone.
+fn severity_letter(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "H",
+        Severity::Medium => "M",
+        Severity::Low => "L",
+        Severity::Info => "i",
+    }
+}
+
+/// What makes the matrix a control on the workshop page: each cell focusable, with the actions
+/// it offers (`data-actions`), and the cells the last step moved outlined.
+pub struct Live<'a> {
+    /// The action names a cell offers, by partner and role id (empty: none).
+    pub actions: &'a dyn Fn(&str, &str) -> Vec<&'static str>,
+    /// Whether the last step changed who holds this cell.
+    pub moved: &'a dyn Fn(&str, &str) -> bool,
 }
 
 fn state(c: &Cell) -> &'static str {
@@ -68,6 +88,15 @@ fn state(c: &Cell) -> &'static str {
 
 /// The matrix of a line-up: roles down, partners across, in the scenario's order.
 pub fn matrix_svg(o: &Outcome) -> Html {
+    matrix(o, None)
+}
+
+/// The matrix as the workshop page's control (see [`Live`]).
+pub fn matrix_svg_live(o: &Outcome, live: &Live) -> Html {
+    matrix(o, Some(live))
+}
+
+fn matrix(o: &Outcome, live: Option<&Live>) -> Html {
     // A role nobody covers is marked in its label (unless the scenario is infeasible).
     let gap = |id: &str| o.uncovered.iter().any(|g| g.role == id);
     let role_labels: Vec<String> = o
@@ -186,7 +215,7 @@ pub fn matrix_svg(o: &Outcome) -> Html {
             let c = &o.cells[p][r];
             let x = left + p as f64 * CELL_W;
             let y = top + r as f64 * CELL_H;
-            cell(&mut h, c, (x, y), partner, role);
+            cell(&mut h, c, (x, y), partner, role, live.map(|l| (l, p, r)));
         }
     }
     // The grid's outline, so empty rows and columns still read as a table.
@@ -206,13 +235,32 @@ pub fn matrix_svg(o: &Outcome) -> Html {
     h
 }
 
-/// One cell at `(x, y)`: its fit, its state, its flag, and a tooltip saying all three.
-fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role: &RoleView) {
+/// One cell at `(x, y)`: its fit, its state, its pin, its flag, and a tooltip saying them all.
+fn cell(
+    h: &mut Html,
+    c: &Cell,
+    (x, y): (f64, f64),
+    partner: &PartnerView,
+    role: &RoleView,
+    live: Option<(&Live, usize, usize)>,
+) {
     let (partner_name, role_name) = (partner.name.as_str(), role.name.as_str());
     let (partner, role) = (partner.id.as_str(), role.id.as_str());
     let state = state(c);
     // Rounded as the assignments round it, so the cell and the reasons show the same fit.
     let fit = num(round(c.fit, 2), 2);
+    let what = match state {
+        "lead" => "leads the role".to_string(),
+        "support" => "supports the role".to_string(),
+        "blocked" => "refused, or forbidden by a rule".to_string(),
+        _ => "not in this role".to_string(),
+    };
+    let pinned = if c.pinned { ", pinned" } else { "" };
+    let flag = c
+        .flag
+        .map(|s| format!("; {} flag", s.name()))
+        .unwrap_or_default();
+    let tip = format!("{partner_name} ({partner}) in {role_name}: {what}{pinned}, fit {fit}{flag}");
     let mut attrs: Vec<(&'static str, &str)> = vec![
         ("class", "cell"),
         ("data-partner", partner),
@@ -223,22 +271,32 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
     if let Some(s) = c.flag {
         attrs.push(("data-flag", s.name()));
     }
+    if c.pinned {
+        attrs.push(("data-pinned", "true"));
+    }
+    let (col, row, actions, moved);
+    if let Some((live, p, r)) = live {
+        (col, row) = (p.to_string(), r.to_string());
+        actions = (live.actions)(partner, role).join(" ");
+        moved = (live.moved)(partner, role);
+        attrs.extend([
+            ("data-col", col.as_str()),
+            ("data-row", row.as_str()),
+            ("data-actions", actions.as_str()),
+            // A roving tab stop: Tab reaches the matrix once, the arrow keys move inside it.
+            ("tabindex", if p == 0 && r == 0 { "0" } else { "-1" }),
+            ("role", "button"),
+            ("aria-label", tip.as_str()),
+        ]);
+        if actions.is_empty() {
+            attrs.push(("aria-disabled", "true"));
+        }
+        if moved {
+            attrs[0] = ("class", "cell moved");
+        }
+    }
     h.open("g", &attrs);
-    let what = match state {
-        "lead" => "leads the role".to_string(),
-        "support" => "supports the role".to_string(),
-        "blocked" => "refused, or forbidden by a rule".to_string(),
-        _ => "not in this role".to_string(),
-    };
-    let flag = c
-        .flag
-        .map(|s| format!("; {} flag", s.name()))
-        .unwrap_or_default();
-    h.elem(
-        "title",
-        &[],
-        &format!("{partner_name} ({partner}) in {role_name}: {what}, fit {fit}{flag}"),
-    );
+    h.elem("title", &[], &tip);
     let (x1, y1) = (num(x + 1.0, 1), num(y + 1.0, 1));
     let (w, hh) = (num(CELL_W - 2.0, 1), num(CELL_H - 2.0, 1));
     if c.blocked && !c.held {
@@ -298,6 +356,21 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
         }
         h.elem("text", &t, &text);
     }
+    if c.pinned {
+        // A pin: a dark dot with a white ring in the lower left corner.
+        h.void(
+            "circle",
+            &[
+                ("class", "pin"),
+                ("cx", &num(x + 7.5, 1)),
+                ("cy", &num(y + CELL_H - 7.5, 1)),
+                ("r", "4"),
+                ("fill", "#10243e"),
+                ("stroke", "#ffffff"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    }
     if let Some(s) = c.flag {
         let (r, t) = (x + CELL_W - 1.0, y + 1.0);
         h.void(
@@ -307,12 +380,12 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
                     "points",
                     &format!(
                         "{},{} {},{} {},{}",
-                        num(r - 15.0, 1),
+                        num(r - 17.0, 1),
                         num(t, 1),
                         num(r, 1),
                         num(t, 1),
                         num(r, 1),
-                        num(t + 15.0, 1)
+                        num(t + 17.0, 1)
                     ),
                 ),
                 ("fill", severity_colour(s)),
@@ -320,6 +393,40 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
                 ("stroke-width", "1"),
             ],
         );
+        h.elem(
+            "text",
+            &[
+                ("x", &num(r - 4.5, 1)),
+                ("y", &num(t + 7.5, 1)),
+                ("text-anchor", "middle"),
+                ("font-size", "7.5"),
+                ("font-weight", "700"),
+                ("fill", "#ffffff"),
+                ("aria-hidden", "true"),
+            ],
+            severity_letter(s),
+        );
+    }
+    h.close();
+}
+
+/// Full names of the partners whose column label is cut short, so a printout or a projector
+/// (where nothing can be hovered) still says who each column is.
+pub fn matrix_key(h: &mut Html, o: &Outcome) {
+    let clipped: Vec<&PartnerView> = o
+        .partners
+        .iter()
+        .filter(|p| p.name.chars().count() > COLUMN_LABEL_CHARS)
+        .collect();
+    if clipped.is_empty() {
+        return;
+    }
+    h.open("dl", &[("class", "key")]);
+    for p in clipped {
+        h.open("div", &[]);
+        h.elem("dt", &[], &clip(&p.name, COLUMN_LABEL_CHARS));
+        h.elem("dd", &[], &format!("{} ({}, {})", p.name, p.id, p.sector));
+        h.close();
     }
     h.close();
 }
@@ -373,6 +480,20 @@ pub fn matrix_legend(h: &mut Html) {
     h.text(" refused or forbidden by a rule");
     h.close();
     h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
+            "circle",
+            &[
+                ("cx", "7.5"),
+                ("cy", "7.5"),
+                ("r", "4"),
+                ("fill", "#10243e"),
+            ],
+        );
+    });
+    h.text(" pinned");
+    h.close();
+    h.open("li", &[]);
     h.text("flag: ");
     for s in [
         Severity::High,
@@ -383,7 +504,19 @@ pub fn matrix_legend(h: &mut Html) {
         mini(h, |h| {
             h.void(
                 "polygon",
-                &[("points", "1,1 14,1 14,14"), ("fill", severity_colour(s))],
+                &[("points", "0,0 15,0 15,15"), ("fill", severity_colour(s))],
+            );
+            h.elem(
+                "text",
+                &[
+                    ("x", "11"),
+                    ("y", "7"),
+                    ("text-anchor", "middle"),
+                    ("font-size", "7"),
+                    ("font-weight", "700"),
+                    ("fill", "#ffffff"),
+                ],
+                severity_letter(s),
             );
         });
         h.text(&format!(" {} ", s.name()));

@@ -40,11 +40,13 @@ mod chart;
 pub mod compare;
 pub mod explore;
 mod matrix;
-mod outcome;
+pub(crate) mod outcome;
 mod sections;
 
 pub use chart::{BarChart, Panel};
-pub use matrix::{fit_colour, matrix_legend, matrix_svg, severity_colour};
+pub use matrix::{
+    Live, fit_colour, matrix_key, matrix_legend, matrix_svg, matrix_svg_live, severity_colour,
+};
 pub use outcome::render;
 pub use sections::{
     avoided_section, conflict_section, flags_list, flags_table, gaps_section, notes_section,
@@ -73,7 +75,7 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// Elements written without content (`<meta ... />`, `<rect ... />`).
 const VOID: &[&str] = &[
-    "meta", "br", "hr", "rect", "line", "circle", "path", "polygon", "stop",
+    "meta", "br", "hr", "input", "rect", "line", "circle", "path", "polygon", "stop",
 ];
 
 /// An HTML writer that escapes every dynamic string and keeps elements balanced.
@@ -168,6 +170,24 @@ impl Html {
     /// Escaped text.
     pub fn text(&mut self, s: &str) -> &mut Html {
         escape_into(&mut self.out, s);
+        self
+    }
+
+    /// Escaped text in which `backticked` spans (ids in rolefit's messages) become `<code>`,
+    /// so a message never shows literal backticks. An unpaired backtick stays as it is.
+    pub fn prose(&mut self, s: &str) -> &mut Html {
+        let parts: Vec<&str> = s.split('`').collect();
+        let paired = parts.len() % 2 == 1;
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 1 && (paired || i + 1 < parts.len()) {
+                self.elem("code", &[], part);
+            } else {
+                if i % 2 == 1 {
+                    self.text("`");
+                }
+                self.text(part);
+            }
+        }
         self
     }
 
@@ -285,6 +305,19 @@ mod tests {
             s,
             "<p title=\"a &quot;quoted&quot; &#39;name&#39; &amp; &lt;b&gt;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>\n"
         );
+    }
+
+    #[test]
+    fn backticked_ids_become_code_and_a_lone_backtick_stays() {
+        let mut h = Html::new();
+        h.prose("the `conflict` flags <b> and `x");
+        assert_eq!(
+            h.finish(),
+            "the <code>conflict</code> flags &lt;b&gt; and `x"
+        );
+        let mut h = Html::new();
+        h.prose("`a` then `b`");
+        assert_eq!(h.finish(), "<code>a</code> then <code>b</code>");
     }
 
     #[test]

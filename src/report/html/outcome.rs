@@ -4,7 +4,7 @@
 
 use super::{
     BarChart, Html, Panel, avoided_section, conflict_section, flags_table, gaps_section,
-    matrix_legend, matrix_svg, notes_section, num, page, relaxations_section,
+    matrix_key, matrix_legend, matrix_svg, notes_section, num, page, relaxations_section,
     sections::partner_label,
 };
 use crate::explain::Outcome;
@@ -51,6 +51,7 @@ pub fn render(o: &Outcome) -> String {
     h.append(matrix_svg(o));
     h.open("figcaption", &[]);
     matrix_legend(&mut h);
+    matrix_key(&mut h, o);
     h.close();
     h.close();
     h.close();
@@ -97,7 +98,7 @@ pub fn render(o: &Outcome) -> String {
     page(&title, h)
 }
 
-fn summary(h: &mut Html, o: &Outcome) {
+pub(crate) fn summary(h: &mut Html, o: &Outcome) {
     h.open("dl", &[("class", "summary")]);
     h.open("div", &[]);
     h.elem("dt", &[], "Status");
@@ -213,7 +214,7 @@ fn load_section(h: &mut Html, o: &Outcome) {
     h.close();
 }
 
-fn assignments_section(h: &mut Html, o: &Outcome) {
+pub(crate) fn assignments_section(h: &mut Html, o: &Outcome) {
     h.open("section", &[("id", "assignments")]);
     h.elem("h2", &[], "Who does what, and why");
     for role in &o.roles {
