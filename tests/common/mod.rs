@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod random;
+pub mod workshop;
 
 use assert_cmd::Command;
 use serde_json::Value;

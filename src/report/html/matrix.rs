@@ -292,7 +292,7 @@ fn cell(
             attrs.push(("aria-disabled", "true"));
         }
         if moved {
-            attrs[0] = ("class", "cell moved");
+            attrs.push(("data-moved", "true"));
         }
     }
     h.open("g", &attrs);
