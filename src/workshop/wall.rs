@@ -136,6 +136,7 @@ fn wall(w: &Wall) -> Html {
     h.open("aside", &[("class", "controls")]);
     moved(&mut h, v);
     steps(&mut h, v);
+    keep(&mut h, w);
     partners(&mut h, w);
     candidates(&mut h, w);
     variants(&mut h, w);
@@ -187,37 +188,44 @@ fn header(h: &mut Html, w: &Wall) {
         redo,
         "Redo \u{21b7}",
     );
+    h.close();
+    h.close();
+}
+
+/// Keeping the decision: Save as a variant of the file named on the command line, and the
+/// agreement of the line-up on the wall.
+fn keep(h: &mut Html, w: &Wall) {
+    h.open("section", &[("id", "keep")]);
+    h.elem("h2", &[], "Keep the decision");
     match w.save {
         Ok(target) => {
-            h.open(
-                "form",
-                &[
-                    ("class", "save"),
-                    ("data-api", "save"),
-                    ("title", &format!("Save the wall as a variant of {target}")),
-                ],
-            );
-            h.open("label", &[]);
-            h.text("Save as variant ");
+            h.open("form", &[("class", "save"), ("data-api", "save")]);
             h.void(
                 "input",
                 &[
                     ("name", "name"),
                     ("required", ""),
                     ("maxlength", "200"),
-                    ("placeholder", "name, e.g. agreed in the workshop"),
+                    ("placeholder", "variant name, e.g. agreed in the room"),
+                    ("aria-label", "Variant name"),
                     ("autocomplete", "off"),
                 ],
             );
-            h.close();
             h.elem("button", &[("type", "submit")], "Save");
             h.close();
+            h.elem(
+                "p",
+                &[("class", "muted small")],
+                &format!("Save writes the wall as a variant into {target}."),
+            );
         }
         Err(why) => {
-            h.elem("span", &[("class", "muted small save-off")], why);
+            h.elem("p", &[("class", "muted small save-off")], why);
         }
     }
-    for (format, label) in [("html", "Agreement"), ("markdown", "Agreement (.md)")] {
+    h.open("p", &[("class", "agreement-links")]);
+    h.text("Agreement: ");
+    for (format, label) in [("html", "page to print"), ("markdown", "Markdown")] {
         let href = format!("/agreement?t={}&format={format}", w.token);
         h.elem(
             "a",
@@ -230,6 +238,7 @@ fn header(h: &mut Html, w: &Wall) {
             ],
             label,
         );
+        h.text(" ");
     }
     h.close();
     h.close();
@@ -415,7 +424,7 @@ fn matrix(h: &mut Html, w: &Wall) {
         })
     };
     h.open("section", &[("id", "matrix")]);
-    h.elem("h2", &[], "Partners and roles");
+    h.elem("h2", &[("class", "visually-hidden")], "Partners and roles");
     h.open("figure", &[("class", "chart wide")]);
     h.append(matrix_svg_live(
         o,

@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod random;
+pub mod webdriver;
 pub mod workshop;
 
 use assert_cmd::Command;
