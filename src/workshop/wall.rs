@@ -154,14 +154,14 @@ fn header(h: &mut Html, w: &Wall) {
         Some(name) => format!("variant \u{201c}{name}\u{201d}"),
         None => "the base line-up".to_string(),
     };
+    let at = match (v.cursor, v.steps.len()) {
+        (0, 0) => "no step yet".to_string(),
+        (k, n) => format!("step {k} of {n}"),
+    };
     h.elem(
         "p",
         &[("class", "subtitle")],
-        &format!(
-            "Workshop from {from}: step {} of {}",
-            v.cursor,
-            v.steps.len()
-        ),
+        &format!("Workshop starting from {from} \u{00b7} {at}"),
     );
     h.close();
     outcome::summary(h, &v.outcome);
