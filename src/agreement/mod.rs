@@ -68,8 +68,8 @@ pub enum Raci {
     Accountable,
     /// Supports the lead: does work on the role.
     Responsible,
-    /// Asked before decisions on the role: it funds the role, was the close second choice for
-    /// it, or fits it from [`CONSULT_FIT`] up, and no rule keeps it out.
+    /// Asked before decisions on the role: it funds the role, or fits it from [`CONSULT_FIT`]
+    /// up (it knows the field), and neither it nor a rule keeps it out.
     Consulted,
     /// Kept informed: every other party.
     Informed,
@@ -96,7 +96,7 @@ impl Raci {
         ),
         (
             Raci::Consulted,
-            "consulted before decisions: funds the role, was the close second choice for it, or fits it well, and no rule keeps it out",
+            "consulted before decisions: funds the role, or fits it well, and neither it nor a rule keeps it out",
         ),
         (Raci::Informed, "informed of progress and decisions"),
     ];
@@ -195,13 +195,6 @@ pub fn build(
         .map(|(r, view)| {
             let role_ix = kb.role_by_id(&view.id);
             let role = role_ix.map(|ix| kb.role(ix));
-            let runner_up = o
-                .assignments
-                .iter()
-                .filter(|a| a.role == view.id)
-                .filter_map(|a| a.runner_up.as_ref())
-                .map(|u| u.partner.clone())
-                .collect::<Vec<_>>();
             let raci = o
                 .partners
                 .iter()
@@ -215,9 +208,7 @@ pub fn build(
                         Raci::Accountable
                     } else if feasible && c.held {
                         Raci::Responsible
-                    } else if !c.blocked
-                        && (funds || runner_up.contains(&party.id) || c.fit >= CONSULT_FIT)
-                    {
+                    } else if !c.blocked && (funds || c.fit >= CONSULT_FIT) {
                         Raci::Consulted
                     } else {
                         Raci::Informed
@@ -417,5 +408,113 @@ pub fn question(kind: &str, partner: Option<&str>, role: Option<&str>) -> String
         other => format!(
             "Is the risk flagged as {other} for {who} in {what} under control, and what has changed since the last review?"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Document;
+    use crate::source::Source;
+
+    fn dakar(variant: Option<&str>) -> Agreement {
+        let kb = crate::default_knowledge_base().unwrap();
+        let text = include_str!("../../scenarios/cardio4cities-dakar.ron");
+        let doc = Document::parse(Source::new("dakar.ron", text));
+        let scenario = crate::validate_scenario(&kb, &doc).unwrap();
+        let l = match variant {
+            Some(v) => scenario.line_up(scenario.variant(v).unwrap()),
+            None => scenario.base(),
+        };
+        let o = crate::solve_line_up(&kb, &l, &Default::default()).unwrap();
+        build(&kb, &scenario, &l, &o, &Options::default())
+    }
+
+    #[test]
+    fn every_covered_role_has_one_accountable_party_and_gaps_have_none() {
+        let a = dakar(Some("without the foundation"));
+        assert!(!a.gaps.is_empty(), "catalytic funding is left uncovered");
+        for r in &a.roles {
+            let accountable = r.raci.iter().filter(|x| **x == Raci::Accountable).count();
+            let gap = a.gaps.iter().any(|g| g.role == r.id);
+            assert_eq!(accountable, usize::from(!gap), "{}", r.id);
+            assert_eq!(r.raci.len(), a.parties.len());
+        }
+    }
+
+    #[test]
+    fn partners_who_know_the_field_are_consulted_and_a_funder_not_on_its_own_evaluation() {
+        let a = dakar(None);
+        let foundation = a.parties.iter().position(|p| p.id == "foundation").unwrap();
+        let evaluation = a
+            .roles
+            .iter()
+            .find(|r| r.id == "independent_evaluation")
+            .unwrap();
+        assert_eq!(
+            evaluation.raci[foundation],
+            Raci::Informed,
+            "a funder does not review its own grant"
+        );
+        let msas = a.parties.iter().position(|p| p.id == "msas").unwrap();
+        let policy = a.roles.iter().find(|r| r.id == "policy_framework").unwrap();
+        assert_eq!(policy.raci[msas], Raci::Accountable);
+        let rm = a.parties.iter().position(|p| p.id == "rm_dakar").unwrap();
+        assert_eq!(
+            policy.raci[rm],
+            Raci::Consulted,
+            "the runner-up is consulted"
+        );
+    }
+
+    #[test]
+    fn commitments_success_measures_risks_and_review_are_drawn_from_the_line_up() {
+        let a = dakar(None);
+        let msas = a.commitments.iter().find(|c| c.partner == "msas").unwrap();
+        assert_eq!(msas.funds, ["Public financing"]);
+        assert!(msas.roles.contains(&("Policy framework".to_string(), true)));
+        let service = a.roles.iter().find(|r| r.id == "service_delivery").unwrap();
+        assert!(
+            service
+                .success
+                .iter()
+                .any(|s| s.contains("public perception")),
+            "government rewards: {:?}",
+            service.success
+        );
+        assert!(
+            service
+                .success
+                .iter()
+                .any(|s| s.contains("motives its partners share"))
+        );
+        assert_eq!(a.risks.len(), 2);
+        assert!(a.risks.iter().all(|r| r.question.ends_with('?')));
+        assert!(
+            a.review.renewal.contains("pilot phase"),
+            "{}",
+            a.review.renewal
+        );
+    }
+
+    #[test]
+    fn every_flag_kind_of_the_rules_gets_its_own_question() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let generic = question("no_such_kind", Some("X"), Some("y"));
+        let mut kinds: Vec<&str> = kb
+            .rules
+            .iter()
+            .filter_map(|r| r.effect.flag.as_ref().map(|f| f.kind.as_str()))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            let q = question(kind, Some("X"), Some("y"));
+            assert_ne!(
+                q.replace(kind, "no_such_kind"),
+                generic,
+                "{kind} has no question of its own"
+            );
+        }
     }
 }

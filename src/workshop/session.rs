@@ -524,3 +524,203 @@ impl Session {
         caps
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Document;
+    use crate::source::Source;
+
+    fn dakar() -> Session {
+        let kb = crate::default_knowledge_base().unwrap();
+        let text = include_str!("../../scenarios/cardio4cities-dakar.ron");
+        let doc = Document::parse(Source::new("dakar.ron", text));
+        let scenario = crate::validate_scenario(&kb, &doc).unwrap();
+        Session::new(Arc::new(kb), scenario, None, Options::default()).unwrap()
+    }
+
+    fn without(id: &str) -> Change {
+        Change::What(WhatIf::Without(id.into()))
+    }
+
+    fn held(v: &View) -> Vec<(String, String, bool)> {
+        v.outcome
+            .assignments
+            .iter()
+            .map(|a| (a.partner.clone(), a.role.clone(), a.lead))
+            .collect()
+    }
+
+    fn role(s: &Session, id: &str) -> RoleIx {
+        s.kb().role_by_id(id).unwrap()
+    }
+
+    #[test]
+    fn undo_and_redo_give_back_each_state_and_a_new_step_drops_the_redo_tail() {
+        let mut s = dakar();
+        let start = s.view().unwrap();
+        let one = s.step(0, without("foundation")).unwrap();
+        let two = s.step(1, without("ucad")).unwrap();
+        assert_eq!(two.cursor, 2);
+        let back = s.undo(2).unwrap();
+        assert_eq!(held(&back), held(&one));
+        assert_eq!(
+            back.action.as_deref(),
+            Some("undid \u{201c}without ucad\u{201d}")
+        );
+        let moved = back.moved.expect("undo says what it moved");
+        assert!(
+            moved.moved.iter().any(|m| m.role == "research"),
+            "ucad's research comes back"
+        );
+        let start_again = s.undo(3).unwrap();
+        assert_eq!(held(&start_again), held(&start));
+        assert!(matches!(s.undo(4), Err(SessionError::NothingToUndo)));
+        assert_eq!(held(&s.redo(4).unwrap()), held(&one));
+        let branch = s.step(5, without("relais")).unwrap();
+        assert_eq!(branch.steps.len(), 2, "the undone step is gone");
+        assert!(matches!(s.redo(6), Err(SessionError::NothingToRedo)));
+    }
+
+    #[test]
+    fn a_refused_or_stale_change_leaves_the_session_as_it_was() {
+        let mut s = dakar();
+        s.step(0, without("foundation")).unwrap();
+        let before = (s.revision(), s.done().len());
+        assert!(matches!(
+            s.step(0, without("ucad")),
+            Err(SessionError::Stale)
+        ));
+        let e = s.step(1, without("foundation")).unwrap_err();
+        assert!(e.to_string().contains("no partner `foundation`"), "{e}");
+        let e = s
+            .step(
+                1,
+                Change::What(WhatIf::Capacity {
+                    partner: "ucad".into(),
+                    capacity: 101,
+                }),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("limit"), "{e}");
+        assert_eq!((s.revision(), s.done().len()), before);
+    }
+
+    #[test]
+    fn what_the_scenario_file_fixes_stays_fixed() {
+        let mut s = dakar();
+        let policy = role(&s, "policy_framework");
+        let e = s
+            .step(
+                0,
+                Change::What(WhatIf::Unpin {
+                    partner: "msas".into(),
+                    role: policy,
+                }),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("in the scenario file"), "{e}");
+        let outreach = role(&s, "community_outreach");
+        let e = s
+            .step(
+                0,
+                Change::What(WhatIf::Allow {
+                    partner: "mobile_operator".into(),
+                    role: outreach,
+                }),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("itself refuses"), "{e}");
+    }
+
+    #[test]
+    fn cells_offer_what_the_session_can_undo_and_save() {
+        let mut s = dakar();
+        let v = s.view().unwrap();
+        let actions = |s: &Session, v: &View, p: &str, r: &str| {
+            let (pi, ri) = (
+                v.outcome.partners.iter().position(|x| x.id == p).unwrap(),
+                v.outcome.roles.iter().position(|x| x.id == r).unwrap(),
+            );
+            s.cell_actions(v, p, role(s, r), v.outcome.cells[pi][ri].blocked)
+        };
+        use CellAction::*;
+        assert_eq!(actions(&s, &v, "ucad", "research"), [Pin, PinLead, Forbid]);
+        assert_eq!(
+            actions(&s, &v, "msas", "policy_framework"),
+            [Pin, Forbid],
+            "a file pin"
+        );
+        assert!(
+            actions(&s, &v, "mobile_operator", "community_outreach").is_empty(),
+            "its refusal"
+        );
+        let research = role(&s, "research");
+        let v = s
+            .step(
+                0,
+                Change::What(WhatIf::Forbid {
+                    partner: "ucad".into(),
+                    role: research,
+                }),
+            )
+            .unwrap();
+        assert_eq!(actions(&s, &v, "ucad", "research"), [Allow]);
+        let v = s
+            .step(
+                1,
+                Change::What(WhatIf::Pin {
+                    partner: "teranga_health".into(),
+                    role: research,
+                    lead: false,
+                }),
+            )
+            .unwrap();
+        assert_eq!(
+            actions(&s, &v, "teranga_health", "research"),
+            [PinLead, Unpin, Forbid]
+        );
+    }
+
+    #[test]
+    fn a_variant_switch_keeps_the_steps_that_still_apply_and_names_the_others() {
+        let mut s = dakar();
+        s.step(0, without("ucad")).unwrap();
+        s.step(1, without("teranga_health")).unwrap();
+        let v = s
+            .step(2, Change::Variant(Some("without the start-up".into())))
+            .unwrap();
+        assert_eq!(v.variant.as_deref(), Some("without the start-up"));
+        assert!(
+            v.line_up.partner_index("ucad").is_none(),
+            "the earlier step still applies"
+        );
+        assert!(
+            v.outcome
+                .notes
+                .iter()
+                .any(|n| n.contains("without teranga_health") && n.contains("no longer applies")),
+            "{:?}",
+            v.outcome.notes
+        );
+        let e = s
+            .step(3, Change::Variant(Some("without the start-up".into())))
+            .unwrap_err();
+        assert!(e.to_string().contains("already starts from it"));
+        let back = s.undo(3).unwrap();
+        assert_eq!(back.variant, None);
+    }
+
+    #[test]
+    fn the_editor_offers_the_capabilities_the_needs_use_most_first() {
+        let s = dakar();
+        let caps = s.relevant_capabilities();
+        assert!(caps.len() > 10);
+        let ids: Vec<&str> = caps
+            .iter()
+            .map(|c| s.kb().capability(*c).id.as_str())
+            .collect();
+        assert!(ids.contains(&"research_excellence"));
+        assert!(!ids.is_empty());
+    }
+}
