@@ -347,7 +347,23 @@ impl LineUp {
                 if p.refuses.contains(role) {
                     return Err(format!("`{partner}` refuses `{}`", kb.role(*role).id));
                 }
-                let pinned = self.pins.iter().filter(|x| &x.partner == partner).count() as u32;
+                if *lead
+                    && let Some(other) = self
+                        .pins
+                        .iter()
+                        .find(|x| x.role == *role && x.lead && &x.partner != partner)
+                {
+                    return Err(format!(
+                        "`{}` is already pinned to lead `{}`",
+                        other.partner,
+                        kb.role(*role).id
+                    ));
+                }
+                let pinned = self
+                    .pins
+                    .iter()
+                    .filter(|x| &x.partner == partner && x.role != *role)
+                    .count() as u32;
                 if pinned >= p.capacity {
                     return Err(format!(
                         "`{partner}` is already pinned to {pinned} role(s), its capacity"

@@ -466,22 +466,33 @@ impl Session {
             .pins
             .iter()
             .any(|x| x.partner == partner && x.role == role);
+        // Another partner pinned to lead the role: this one can be pinned, not as its lead.
+        let lead_taken = view
+            .line_up
+            .pins
+            .iter()
+            .any(|x| x.role == role && x.lead && x.partner != partner);
+        let mut out = Vec::new();
         match pin {
             Some(pin) => {
-                let mut out = Vec::new();
-                if !pin.lead {
-                    out.push(CellAction::PinLead);
-                } else {
+                if pin.lead {
                     out.push(CellAction::Pin);
+                } else if !lead_taken {
+                    out.push(CellAction::PinLead);
                 }
                 if !in_file {
                     out.push(CellAction::Unpin);
                 }
-                out.push(CellAction::Forbid);
-                out
             }
-            None => vec![CellAction::Pin, CellAction::PinLead, CellAction::Forbid],
+            None => {
+                out.push(CellAction::Pin);
+                if !lead_taken {
+                    out.push(CellAction::PinLead);
+                }
+            }
         }
+        out.push(CellAction::Forbid);
+        out
     }
 
     /// A cell action as a change.
@@ -646,6 +657,11 @@ mod tests {
         };
         use CellAction::*;
         assert_eq!(actions(&s, &v, "ucad", "research"), [Pin, PinLead, Forbid]);
+        assert_eq!(
+            actions(&s, &v, "ville_dakar", "policy_framework"),
+            [Pin, Forbid],
+            "the ministry is pinned to lead it"
+        );
         assert_eq!(
             actions(&s, &v, "msas", "policy_framework"),
             [Pin, Forbid],
