@@ -56,9 +56,12 @@ fn the_annex_has_every_part_an_mou_needs() {
             "exactly one accountable party: {row:?}"
         );
     }
-    assert!(md.contains("*Review question:*"), "each risk has its question");
+    assert!(
+        md.contains("*Review question:*"),
+        "each risk has its question"
+    );
     assert!(md.contains("every 6 months"));
-    assert!(md.contains("| Ministry of Health and Social Action | Policy framework (lead), Public financing (lead) | 2.0 of 3 | Public financing |"), "{md}");
+    assert!(md.contains("| Ministry of Health and Social Action | Policy framework (lead), Public financing (lead) | 2 of 3 (2.0) | Public financing |"), "{md}");
 }
 
 #[test]
@@ -73,7 +76,10 @@ fn a_variant_what_ifs_and_the_review_interval_shape_the_annex() {
     ]);
     assert!(md.contains("without the foundation"));
     assert!(md.contains("every 3 months"));
-    assert!(md.contains("Outside this annex until a partner takes them on"), "the gap is named");
+    assert!(
+        md.contains("Outside this annex until a partner takes them on"),
+        "the gap is named"
+    );
     assert!(!md.contains("`foundation`"));
     let pinned = agreement(&[path.to_str().unwrap(), "--without", "ucad"]);
     assert!(!pinned.contains("`ucad`"));

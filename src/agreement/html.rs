@@ -186,7 +186,7 @@ fn commitments(h: &mut Html, a: &Agreement) {
     for t in [
         "Partner",
         "Roles",
-        "Load (of capacity)",
+        "Roles taken (effort)",
         "Money committed to",
     ] {
         h.elem("th", &[], t);
@@ -220,7 +220,7 @@ fn commitments(h: &mut Html, a: &Agreement) {
         h.elem(
             "td",
             &[("class", "num")],
-            &format!("{} of {}", num(c.effort, 1), c.capacity),
+            &format!("{} of {} ({})", c.roles.len(), c.capacity, num(c.effort, 1)),
         );
         h.elem(
             "td",

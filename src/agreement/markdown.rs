@@ -92,7 +92,7 @@ pub fn render(a: &Agreement) -> String {
     let _ = writeln!(out, "\n## 3. Commitments\n");
     let _ = writeln!(
         out,
-        "| Partner | Roles | Load (of capacity) | Money committed to |\n|---|---|---|---|"
+        "| Partner | Roles | Roles taken (effort) | Money committed to |\n|---|---|---|---|"
     );
     for c in &a.commitments {
         let roles: Vec<String> = c
@@ -102,15 +102,16 @@ pub fn render(a: &Agreement) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {:.1} of {} | {} |",
+            "| {} | {} | {} of {} ({:.1}) | {} |",
             esc(&c.name),
             if roles.is_empty() {
                 "none yet".to_string()
             } else {
                 roles.join(", ")
             },
-            c.effort,
+            c.roles.len(),
             c.capacity,
+            c.effort,
             if c.funds.is_empty() {
                 "\u{2014}".to_string()
             } else {

@@ -128,7 +128,9 @@ pub struct Commitment {
     pub sector: String,
     /// Role names with "lead" or "support".
     pub roles: Vec<(String, bool)>,
+    /// Most roles it takes.
     pub capacity: u32,
+    /// Summed effort of its roles (1 = a typical role).
     pub effort: f64,
     /// Roles the partner commits money to (names).
     pub funds: Vec<String>,
