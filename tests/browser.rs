@@ -307,6 +307,10 @@ fn injected_names_stay_text_in_the_live_page() {
             "brief.html",
             vec!["brief", fixture.to_str().unwrap(), "--format", "html"],
         ),
+        (
+            "agreement.html",
+            vec!["agreement", fixture.to_str().unwrap(), "--format", "html"],
+        ),
     ] {
         let page = render(dir.path(), name, &args);
         let (dom, messages) = browser.dom(&page);
