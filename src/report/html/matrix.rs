@@ -3,14 +3,14 @@
 //! cells marked by severity. Every cell carries `data-partner`, `data-role`, `data-state`,
 //! `data-fit` (and `data-flag`) so tests and scripts can read the chart, and a tooltip.
 
-use super::{Html, clip, num};
+use super::{Html, clip, num, text_width};
 use crate::explain::{Cell, Outcome, PartnerView, RoleView, round};
 use crate::kb::Severity;
 
 const CELL_W: f64 = 60.0;
 const CELL_H: f64 = 30.0;
-/// Average advance of a 12 px sans-serif character, to size labels without font metrics.
-const CHAR_W: f64 = 6.6;
+/// The labels' font size.
+const FONT_PX: f64 = 12.0;
 const ROW_LABEL_CHARS: usize = 34;
 const COLUMN_LABEL_CHARS: usize = 26;
 /// The smallest share of its natural size the chart shrinks to on screen.
@@ -107,24 +107,17 @@ fn matrix(o: &Outcome, live: Option<&Live>) -> Html {
             format!("{} ({}){mark}", r.name, r.importance)
         })
         .collect();
-    let label_chars = role_labels
-        .iter()
-        .map(|l| l.chars().count().min(ROW_LABEL_CHARS))
-        .max()
-        .unwrap_or(8);
-    let left = (label_chars as f64 * CHAR_W + 16.0).max(90.0);
-    let col_chars = o
-        .partners
-        .iter()
-        .map(|p| p.name.chars().count().min(COLUMN_LABEL_CHARS))
-        .max()
-        .unwrap_or(4) as f64;
+    let widest = |labels: &mut dyn Iterator<Item = String>| {
+        labels.map(|l| text_width(&l, FONT_PX)).fold(0.0, f64::max)
+    };
+    let left = (widest(&mut role_labels.iter().map(|l| clip(l, ROW_LABEL_CHARS))) + 16.0).max(90.0);
+    let col_w = widest(&mut o.partners.iter().map(|p| clip(&p.name, COLUMN_LABEL_CHARS)));
     let (sin, cos) = SLANT.to_radians().sin_cos();
-    let top = (col_chars * CHAR_W * sin + 18.0).ceil();
+    let top = (col_w * sin + 18.0).ceil();
     let grid_w = o.partners.len() as f64 * CELL_W;
     let grid_h = o.roles.len() as f64 * CELL_H;
     // The last column's label runs to the right of the grid.
-    let right = (col_chars * CHAR_W * cos - CELL_W / 2.0).max(0.0) + 12.0;
+    let right = (col_w * cos - CELL_W / 2.0).max(0.0) + 12.0;
     let width = (left + grid_w + right).ceil();
     let height = (top + grid_h + 8.0).ceil();
 

@@ -233,6 +233,29 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// About how wide `s` is in a sans-serif font of `px` pixels, erring wide: charts size their
+/// label margins with it (they are computed, not measured, so every machine gets the same
+/// bytes). The widths are DejaVu Sans's (what Debian's browsers use for `system-ui`), which is
+/// wider than Arial or Helvetica, so a label never runs off the chart's edge.
+pub fn text_width(s: &str, px: f64) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.32,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
+            'm' | 'W' => 1.0,
+            'M' | 'w' => 0.88,
+            'A'..='Z' | '&' | '%' | '@' => 0.76,
+            '0'..='9' => 0.64,
+            'a'..='z' => 0.62,
+            // CJK and other wide scripts take a full em.
+            c if c.len_utf8() >= 3 => 1.0,
+            _ => 0.72,
+        })
+        .sum();
+    em * px
+}
+
 /// A number with a fixed number of decimals, never `-0.00`.
 pub fn num(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
@@ -350,6 +373,19 @@ mod tests {
         assert_eq!(clip("abcdef", 4), "abc\u{2026}");
         assert_eq!(clip("abc", 4), "abc");
         assert_eq!(clip("\u{e9}t\u{e9} long", 3), "\u{e9}t\u{2026}");
+    }
+
+    #[test]
+    fn capitals_and_wide_letters_are_estimated_wider() {
+        let lower = text_width("ministry of health", 12.0);
+        let upper = text_width("MINISTRY OF HEALTH", 12.0);
+        assert!(upper > lower * 1.15, "{upper} against {lower}");
+        assert!(text_width("MMMM", 12.0) >= 4.0 * 0.85 * 12.0);
+        assert_eq!(text_width("", 12.0), 0.0);
+        assert!(
+            text_width("\u{5065}\u{5eb7}", 10.0) >= 20.0,
+            "CJK takes a full em"
+        );
     }
 
     #[test]
