@@ -502,6 +502,8 @@ fn a_workshop_session_clicked_through_in_a_real_browser() {
         d.exists("#moved ul.raised li[data-kind=\"role_mismatch\"]"),
         "the raised flag is named"
     );
+    // The README's picture: the wall from the top, after the pin.
+    d.run("window.scrollTo(0, 0);", vec![]);
     keep_screenshot(&d, "workshop-4-pinned");
 
     // The keyboard: arrows move between cells, Enter opens the menu, Escape closes it.

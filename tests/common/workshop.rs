@@ -47,12 +47,15 @@ impl Answer {
 }
 
 impl Server {
-    /// Starts `rolefit workshop SCENARIO --listen 127.0.0.1:0 ARGS...` and reads the address it
+    /// Starts `rolefit workshop SCENARIO --listen 127.0.0.1:0 ARGS...` in the scenario's
+    /// directory (so the page names the file as a user would type it) and reads the address it
     /// prints.
     pub fn start(scenario: &Path, args: &[&str]) -> Server {
+        let dir = scenario.parent().expect("a scenario in a directory");
         let mut child = Command::new(assert_cmd::cargo::cargo_bin!("rolefit"))
+            .current_dir(dir)
             .arg("workshop")
-            .arg(scenario)
+            .arg(scenario.file_name().expect("a file name"))
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env_remove("RUST_LOG")
