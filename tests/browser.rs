@@ -577,3 +577,86 @@ fn a_workshop_session_clicked_through_in_a_real_browser() {
     );
     quiet("after the session");
 }
+
+#[test]
+#[ignore = "needs headless Chromium and chromedriver (apt-get install chromium chromium-driver); .ci/run runs it"]
+fn the_controls_beside_the_matrix_bring_in_edit_switch_and_print() {
+    use common::webdriver::Driver;
+    use common::workshop::Server;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("missing-sector.ron");
+    std::fs::copy(repo().join("scenarios").join("missing-sector.ron"), &file).unwrap();
+    let server = Server::start(&file, &[]);
+    let d = Driver::start(1280, 720);
+    d.goto(&server.url());
+    d.wait(10, "the wall", |d| d.exists("#app .matrix"));
+    assert!(!d.exists("#app .cell[data-partner=\"kuhes\"]"));
+
+    // A candidate comes in: a column of its own.
+    d.click(&d.find("button[data-op=\"bring\"][data-candidate=\"kuhes\"]"));
+    d.wait(20, "the candidate", |d| revision_is(d, 1));
+    assert!(d.exists("#app .cell[data-partner=\"kuhes\"]"));
+    assert!(
+        !d.exists("button[data-candidate=\"kuhes\"]"),
+        "no longer a candidate"
+    );
+
+    // Its editor: a strength changed from the keyboard (Enter submits), the editor redrawn.
+    d.click(&d.find("button[data-editor=\"kuhes\"]"));
+    d.wait(10, "the editor", |d| {
+        d.exists("dialog#editor[open] .editor[data-partner=\"kuhes\"]")
+    });
+    let input = d.find("dialog#editor input[data-capability=\"research_excellence\"]");
+    d.clear(&input);
+    d.type_into(&input, "0.5\u{E007}");
+    d.wait(20, "the capability step", |d| revision_is(d, 2));
+    d.wait(10, "the editor redrawn", |d| {
+        d.run(
+            "const i = document.querySelector('dialog#editor input[data-capability=\"research_excellence\"]'); return i ? i.value : '';",
+            vec![],
+        ) == "0.50"
+    });
+    assert!(d.exists("#steps li.current"));
+    let step = d.run(
+        "return document.querySelector('#steps li.current').textContent;",
+        vec![],
+    );
+    assert_eq!(step, "kuhes with research_excellence 0.5");
+    d.press("\u{E00C}", false); // Escape closes the editor
+    d.wait(5, "the editor to close", |d| {
+        !d.exists("dialog#editor[open]")
+    });
+
+    // Another variant: the steps still apply where they can, and the page says which cannot.
+    d.click(&d.find("button[data-op=\"variant\"][data-name=\"with a university\"]"));
+    d.wait(20, "the variant", |d| revision_is(d, 3));
+    let notes = d.run(
+        "return [...document.querySelectorAll('#app .notes p')].map(p => p.textContent).join(' | ');",
+        vec![],
+    );
+    assert!(
+        notes.as_str().unwrap().contains("no longer applies"),
+        "{notes}"
+    );
+    keep_screenshot(&d, "workshop-7-variant");
+
+    // The agreement of the wall, in a new tab.
+    let href = d.run(
+        "return document.querySelector('a[data-agreement=\"html\"]').href;",
+        vec![],
+    );
+    d.new_tab();
+    d.goto(href.as_str().unwrap());
+    d.wait(10, "the agreement", |d| d.exists("table.raci"));
+    assert!(d.exists("table.raci td[data-partner=\"kuhes\"][data-raci]"));
+    let messages = d.console();
+    assert!(messages.is_empty(), "agreement: {messages:#?}");
+    let pdf = d.print_pdf();
+    assert!(pdf.starts_with(b"%PDF"), "the agreement prints");
+    let messages = d.console();
+    assert!(
+        messages.is_empty(),
+        "console messages:\n{}",
+        messages.join("\n")
+    );
+}

@@ -165,6 +165,22 @@ impl Driver {
         self.cmd("POST", &format!("/element/{}/click", e.0), None);
     }
 
+    pub fn clear(&self, e: &Element) {
+        self.cmd("POST", &format!("/element/{}/clear", e.0), None);
+    }
+
+    /// The page printed to PDF (A4), as bytes.
+    pub fn print_pdf(&self) -> Vec<u8> {
+        let v = self.cmd(
+            "POST",
+            "/print",
+            Some(json!({"page": {"width": 21.0, "height": 29.7}, "background": true})),
+        );
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().expect("a base64 PDF"))
+            .expect("valid base64")
+    }
+
     pub fn type_into(&self, e: &Element, text: &str) {
         self.cmd(
             "POST",
