@@ -524,6 +524,22 @@ fn a_workshop_session_clicked_through_in_a_real_browser() {
     d.press("\u{E00C}", false); // Escape
     d.wait(5, "the menu to close", |d| d.exists("#menu[hidden]"));
 
+    // Printed, the wall is the report of the line-up: no controls, nothing wider than the page.
+    d.media("print");
+    let print = d.run(
+        "return [getComputedStyle(document.querySelector('aside.controls')).display, getComputedStyle(document.querySelector('.workshop .actions')).display, document.documentElement.scrollWidth <= window.innerWidth];",
+        vec![],
+    );
+    assert_eq!(
+        print,
+        serde_json::json!(["none", "none", true]),
+        "print layout"
+    );
+    let pdf = d.print_pdf();
+    assert!(pdf.starts_with(b"%PDF"));
+    std::fs::write(artefacts().join("workshop-print.pdf"), pdf).expect("the printout kept");
+    d.media("screen");
+
     // Undo (Ctrl+Z): back to before the pin.
     d.press("z", true);
     d.wait(20, "the undo", |d| revision_is(d, 3));

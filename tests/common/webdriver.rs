@@ -181,6 +181,15 @@ impl Driver {
             .expect("valid base64")
     }
 
+    /// Lays the page out for print (`print`) or the screen (`screen`), as Chromium's print does.
+    pub fn media(&self, media: &str) {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": media}})),
+        );
+    }
+
     pub fn type_into(&self, e: &Element, text: &str) {
         self.cmd(
             "POST",
