@@ -41,6 +41,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Validate scenario and rule files, printing every problem found.
     Check(CheckArgs),
+    /// Run expert cases (GIVEN a scenario, EXPECT holders, gaps, flags) and report every
+    /// expectation that fails.
+    Test(TestArgs),
     /// Show the knowledge base in force: sectors, roles, rules.
     Rules(RulesArgs),
     /// One page per partner answering the framework's four guiding questions, for a workshop.
@@ -277,11 +280,25 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario files, rule files or rule directories (`-` for standard input).
+    /// Scenario, case and rule files, or rule directories (`-` for standard input).
     #[arg(required = true)]
     pub files: Vec<String>,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Case files, or directories holding them (every `.ron` file below; scenario and rule
+    /// files there are the cases' supporting files and are skipped).
+    #[arg(required = true, value_name = "DIR|FILE")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub solver: SolverArgs,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 }

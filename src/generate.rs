@@ -189,12 +189,15 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
                 id: format!("{}_{k}", sector.id),
                 name: format!("{} {k}", sector.name),
                 sector: s,
+                org_type: None,
                 capacity,
                 strengths,
                 stated,
                 refuses: Vec::new(),
                 attributes: Vec::new(),
                 funds: funds.into_iter().collect(),
+                funded_by: Vec::new(),
+                supplies: Vec::new(),
             });
         }
     }

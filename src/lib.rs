@@ -27,6 +27,7 @@
 
 pub mod agreement;
 pub mod brief;
+pub mod cases;
 pub mod cli;
 pub mod commands;
 pub mod compare;

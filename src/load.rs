@@ -133,6 +133,50 @@ pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
         .collect()
 }
 
+/// The files `rolefit test` reads: each file given, and every `.ron` file under each directory
+/// given, sorted by path within it. The flag is `true` for a file found by walking a directory:
+/// such a file may be a supporting file (a scenario or rule file the cases refer to), where a
+/// file named on the command line must be a case.
+pub fn case_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, LoadError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            collect_ron(path, &mut files).map_err(|source| LoadError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            files.sort();
+            out.extend(files.into_iter().map(|f| (f, true)));
+        } else if path.is_file() {
+            out.push((path.clone(), false));
+        } else {
+            return Err(LoadError::Read {
+                path: path.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the `.ron` files in one directory (not below it), sorted; empty when it cannot
+/// be read. For "did you mean" when a file a case names is missing.
+pub fn ron_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ron"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// A spreadsheet as rows of cells; the first row holds the column names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {

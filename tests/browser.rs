@@ -485,7 +485,7 @@ fn a_workshop_session_clicked_through_in_a_real_browser() {
     keep_screenshot(&d, "workshop-2-partner-out");
 
     // Pin by clicking a cell: the pin and its flag appear.
-    let cell = "#app .cell[data-partner=\"ville_dakar\"][data-role=\"programme_coordination\"]";
+    let cell = "#app .cell[data-partner=\"relais\"][data-role=\"programme_coordination\"]";
     assert!(!d.exists(&format!("{cell}[data-pinned]")));
     d.click(&d.find(cell));
     d.wait(5, "the cell's menu", |d| {
@@ -516,7 +516,7 @@ fn a_workshop_session_clicked_through_in_a_real_browser() {
         "return document.activeElement.dataset.partner || '';",
         vec![],
     );
-    assert_eq!(focused, "rm_dakar", "the next column has the focus");
+    assert_eq!(focused, "cardio_society", "the next column has the focus");
     d.press("\u{E007}", false); // Enter
     d.wait(5, "the menu from the keyboard", |d| {
         d.exists("#menu:not([hidden])")

@@ -55,6 +55,7 @@ fn compare_shows_every_variant_against_the_base_and_what_changed() {
         "losing the funder loses value"
     );
     let moved = without["moved"].as_array().unwrap();
+    // Nobody else has committed money to start the programme: the role becomes a gap.
     assert!(
         moved.iter().any(|m| m["role"] == "catalytic_funding"
             && m["from"][0] == "foundation"
@@ -201,13 +202,15 @@ fn recommend_by_role_ranks_every_partner_and_says_why_others_cannot() {
             "forcing a choice never beats the optimum: {t}"
         );
     }
+    // A ministry has none of the role's capabilities: the optimiser would never choose it, but
+    // a facilitator may, and then the high flag says what that means.
     let msas = ranking.iter().find(|t| t["subject"] == "msas").unwrap();
-    assert_eq!(msas["possible"], false);
     assert!(
-        msas["why_not"]
-            .as_str()
+        msas["raised"]
+            .as_array()
             .unwrap()
-            .contains("almost none of the capabilities"),
+            .iter()
+            .any(|f| f["rule"] == "no_matching_capability" && f["severity"] == "high"),
         "{msas}"
     );
     let foundation = ranking
@@ -258,12 +261,13 @@ fn recruit_ranks_candidates_by_what_they_close() {
             .iter()
             .any(|g| g == "independent_evaluation")
     );
+    // An evaluation firm that supplies nothing to the programme is independent: no conflict.
     let firm = ranking
         .iter()
         .find(|t| t["subject"] == "global_eval")
         .unwrap();
     assert!(
-        firm["raised"]
+        !firm["raised"]
             .as_array()
             .unwrap()
             .iter()
@@ -305,13 +309,15 @@ fn fragility_puts_the_biggest_loss_first() {
         deltas.iter().all(|d| *d <= 1e-9),
         "losing a partner never helps here: {deltas:?}"
     );
-    assert_eq!(ranking(&report)[0]["subject"], "foundation");
+    // The university is the single point of failure: nobody else can research or evaluate,
+    // while others can take over the foundation's roles.
+    assert_eq!(ranking(&report)[0]["subject"], "ucad");
     assert!(
         ranking(&report)[0]["gaps_opened"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|g| g == "catalytic_funding")
+            .any(|g| g == "independent_evaluation")
     );
 }
 

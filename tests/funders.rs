@@ -153,11 +153,12 @@ fn a_funder_barred_from_funding_a_government_gets_a_restriction_flag() {
 
 #[test]
 fn a_government_whose_budget_another_partner_would_cover_is_substitutable() {
-    // In Dakar the city could hold public financing, but with no money committed to it.
+    // In Dakar the regional health authority could hold public financing, but with no money
+    // committed to it.
     let r = additionality(&dakar(), "msas");
     let pf = role(&r, "public_financing");
     assert_eq!(pf["finding"], "substitutable", "{r:#}");
-    assert_eq!(pf["unfunded"][0]["partner"], "ville_dakar");
+    assert_eq!(pf["unfunded"][0]["partner"], "rm_dakar");
     assert_eq!(pf["unfunded"][0]["funds"], false);
     let loss = pf["loss"].as_f64().unwrap();
     assert!(loss > 0.0);
@@ -190,7 +191,6 @@ fn the_line_up_with_the_funder_is_what_solve_reports() {
     let solved = common::solve_json(&dakar(), &[]);
     assert_eq!(r["line_ups"]["with"], solved);
     assert_eq!(r["comparison"][0]["objective"], solved["objective"]);
-    assert_eq!(r["verdict"], "additional");
 }
 
 #[test]
@@ -449,8 +449,13 @@ fn shapley_values_of_dakar_add_up_to_what_the_partners_create() {
         };
         assert_eq!(p["balance"], expected, "{}", p["id"]);
     }
-    // The foundation is the only funder of the start: its leave-one-out value is large.
-    assert!(partner(&r, "foundation")["leave_one_out"].as_f64().unwrap() > 10.0);
+    // The university is the only partner that can research and evaluate: losing it costs the
+    // most, while others can take over any other partner's roles.
+    let loo = |id: &str| partner(&r, id)["leave_one_out"].as_f64().unwrap();
+    for p in partners {
+        let id = p["id"].as_str().unwrap();
+        assert!(loo("ucad") >= loo(id), "{id} {}", loo(id));
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ mod common;
 use common::random::{self, Odds, P, Vocabulary, kb, partner_ron};
 use proptest::prelude::*;
 use rolefit::load::Document;
-use rolefit::model::{Assignment, Block, Problem, build};
+use rolefit::model::{Assignment, Block, Problem, Subject, build};
 use rolefit::report::{Format, Style};
 use rolefit::scenario::LineUp;
 use rolefit::solve::{Options, Status, solve};
@@ -178,9 +178,26 @@ fn satisfies_hard_constraints(p: &Problem, a: &Assignment) -> bool {
     if p.min_sectors >= 2 && (p.sectors_used(a) as u32) < p.min_sectors {
         return false;
     }
-    p.instances
-        .iter()
-        .all(|inst| !p.kb.rule(inst.rule).effect.forbid || p.amount(inst, a) == 0.0)
+    // A forbidding rule never fires; an avoiding one only where the facilitator's pins ask for
+    // it (blocked pairs are checked above).
+    p.instances.iter().all(|inst| {
+        let effect = &p.kb.rule(inst.rule).effect;
+        let pinned = match inst.subject {
+            Subject::Pair {
+                partner,
+                first,
+                second,
+            } => p.is_pinned(partner, first) && p.is_pinned(partner, second),
+            Subject::Holds {
+                partner,
+                need,
+                lead: true,
+            } => p.is_pinned_lead(partner, need),
+            _ => true,
+        };
+        let hard = effect.is_forbid() || (effect.is_avoid() && !pinned);
+        !hard || p.amount(inst, a) == 0.0
+    })
 }
 
 /// Every line-up of a tiny problem: each partner in or out of each need, then each lead.
@@ -278,7 +295,7 @@ proptest! {
                 }
             }
             for inst in &p.instances {
-                if p.kb.rule(inst.rule).effect.forbid {
+                if p.kb.rule(inst.rule).effect.is_forbid() {
                     prop_assert_eq!(p.amount(inst, &a), 0.0, "forbidding rule {} is active", p.kb.rule(inst.rule).id);
                 }
             }

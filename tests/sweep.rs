@@ -18,9 +18,12 @@ fn drift_sweep(dir: &Path, n: u64) -> PathBuf {
     scenarios: [{scenario:?}],
     noise: 0.05,
     factors: [
-        Factor(name: "drift_penalty", path: "rules.civil_society_commercial_role.penalty", range: (0.0, 12.0)),
+        Factor(name: "drift_penalty", path: "rules.civil_society_commercial_role.penalty", range: (0.0, 2.0)),
         Factor(name: "outreach_importance", path: "needs.community_outreach.importance", levels: [2, 3, 4]),
-        Factor(name: "severity", path: "rules.civil_society_commercial_role.severity", levels: ["medium", "high"]),
+        // Priced instead of avoided, and a fit floor below the NGO's commercial fit, so that the
+        // penalty alone decides whether the NGO drifts.
+        Factor(name: "strength", path: "rules.civil_society_commercial_role.strength", levels: ["price"]),
+        Factor(name: "fit_floor", path: "settings.fit_floor", levels: [0.2]),
     ],
     design: LatinHypercube(n: {n}, seed: 11),
 )"#
@@ -76,7 +79,7 @@ fn output_is_byte_identical_with_one_or_two_threads_in_both_formats() {
     let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
     assert_eq!(first["run"], 0);
     assert!(first["drift_penalty"].is_number());
-    assert!(first["severity"].is_string());
+    assert!(first["strength"].is_string());
     assert!(first["status"].is_string());
 }
 
@@ -295,8 +298,8 @@ fn summarize_finds_the_planted_effect() {
         .iter()
         .find(|r| r["factor"] == "drift_penalty")
         .unwrap_or_else(|| panic!("box {b}"));
-    assert!(penalty["lo"].as_f64().unwrap() < 0.5);
-    assert!(penalty["hi"].as_f64().unwrap() < 8.0, "{penalty}");
+    assert!(penalty["lo"].as_f64().unwrap() < 0.1);
+    assert!(penalty["hi"].as_f64().unwrap() < 1.0, "{penalty}");
     assert!(v["discovery"]["density"].as_f64().unwrap() > 0.9);
     assert!(v["discovery"]["coverage"].as_f64().unwrap() > 0.8);
 
@@ -457,7 +460,7 @@ fn check_validates_sweep_files_with_their_scenarios() {
     let out = rolefit().arg("check").arg(&good).output().unwrap();
     ok(&out);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("sweep of 10 runs over 3 factor(s)"),
+        String::from_utf8_lossy(&out.stdout).contains("sweep of 10 runs over 4 factor(s)"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

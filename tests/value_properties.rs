@@ -393,13 +393,27 @@ fn sampled_values_do_not_depend_on_the_number_of_threads() {
     assert_ne!(one.shapley, other_seed.shapley);
 }
 
+/// Rules whose limits bind on generated consortia: a workload limit in effort below every
+/// partner's capacity, and a concentration limit that counts no typical roles.
+const BINDING_LIMITS: &str = r#"Rules(rules: [
+    Rule(id: "workload", description: "Effort above 2.", source: Text("test"),
+        when: Load(effort_above: 2.0),
+        effect: (penalty: 1.0, flag: (kind: "overload", severity: low, message: "{partner} is busy"))),
+    Rule(id: "concentration", description: "A third of the importance.", source: Text("test"),
+        when: Concentration(share_above: 0.3),
+        effect: (penalty: 0.5, flag: (kind: "concentration", severity: medium, message: "{partner} holds {value}"))),
+])"#;
+
 /// The envelope rows the coalition game adds (`Problem::tighten`) are valid inequalities: on a
 /// generated consortium where partners' workload limits bind, every coalition is worth exactly
 /// what it is worth without them.
 #[test]
 fn envelope_rows_change_no_coalitions_worth() {
+    let mut docs = rolefit::kb::default_documents();
+    docs.push(Document::parse(Source::new("limits.ron", BINDING_LIMITS)));
+    let kb = rolefit::knowledge_base(docs).expect("valid rules");
     let spec = rolefit::generate::Spec::new(8, 18, 20_240_601);
-    let plain = Problem::new(kb(), &line_up(&rolefit::generate::consortium(kb(), &spec)));
+    let plain = Problem::new(&kb, &line_up(&rolefit::generate::consortium(&kb, &spec)));
     let mut tight = plain.clone();
     tight.tighten();
     let rows: usize = tight.envelopes.iter().map(Vec::len).sum();

@@ -111,12 +111,12 @@ fn steps_undo_and_redo_move_the_wall_and_say_what_moved() {
 
     let pin = s.step(
         out.revision(),
-        json!({"op": "cell", "action": "pin", "partner": "ville_dakar", "role": "programme_coordination"}),
+        json!({"op": "cell", "action": "pin", "partner": "relais", "role": "programme_coordination"}),
     );
     assert_eq!(pin.status, 200, "{}", pin.body);
     let cell = cells(&pin.html())
         .into_iter()
-        .find(|c| c["data-partner"] == "ville_dakar" && c["data-role"] == "programme_coordination")
+        .find(|c| c["data-partner"] == "relais" && c["data-role"] == "programme_coordination")
         .unwrap();
     assert_eq!(cell["data-pinned"], "true");
     assert_eq!(

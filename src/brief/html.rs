@@ -214,12 +214,12 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
     question(h, 1);
     source(
         h,
-        "Its strongest capabilities; the tick is its sector's default, advantages from",
+        "Its strongest capabilities (assumed until the partner states them); the tick is its type's or sector's default, advantages from",
         &c.source,
     );
     let mut strength = Panel::new("strength", c.strengths.iter().map(|s| s.value).collect());
-    strength.marks = c.strengths.iter().map(|s| Some(s.sector_default)).collect();
-    strength.mark_label = "sector default".into();
+    strength.marks = c.strengths.iter().map(|s| Some(s.default)).collect();
+    strength.mark_label = "default".into();
     strength.domain = Some((0.0, 1.0));
     let chart = BarChart {
         label: format!("Strongest capabilities of {}", p.name),
@@ -230,7 +230,7 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
                 format!(
                     "{} ({})",
                     s.label,
-                    if s.stated { "stated" } else { "default" }
+                    if s.stated { "stated" } else { "assumed" }
                 )
             })
             .collect(),
@@ -241,16 +241,16 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
     h.close();
     if !c.below_profile.is_empty() {
         h.open("p", &[]);
-        h.text("Weaker than its sector's profile: ");
+        h.text("Weaker than its type or sector usually is: ");
         let below: Vec<String> = c
             .below_profile
             .iter()
             .map(|s| {
                 format!(
-                    "{} {} (sector default {})",
+                    "{} {} (default {})",
                     s.label,
                     num(s.value, 2),
-                    num(s.sector_default, 2)
+                    num(s.default, 2)
                 )
             })
             .collect();

@@ -159,12 +159,12 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
     let _ = writeln!(out, "\n### 2. {}\n", QUESTIONS[1]);
     let _ = writeln!(
         out,
-        "Its strongest capabilities (stated in the scenario, or its sector's default; advantages from {}):\n",
+        "Its strongest capabilities (stated in the scenario, or assumed from its organisation type or sector until it says; advantages from {}):\n",
         esc(&c.source)
     );
     let _ = writeln!(
         out,
-        "| Capability | Strength | Sector default | Sector advantage |\n|---|---:|---:|:---:|"
+        "| Capability | Strength | Default | Sector advantage |\n|---|---:|---:|:---:|"
     );
     for s in &c.strengths {
         let _ = writeln!(
@@ -172,8 +172,8 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             "| {} | {:.2} {} | {:.2} | {} |",
             esc(&s.label),
             s.value,
-            if s.stated { "stated" } else { "default" },
-            s.sector_default,
+            if s.stated { "stated" } else { "assumed" },
+            s.default,
             if s.advantage { "yes" } else { "" }
         );
     }
@@ -183,16 +183,16 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             .iter()
             .map(|s| {
                 format!(
-                    "{} {:.2} (sector default {:.2})",
+                    "{} {:.2} (default {:.2})",
                     esc(&s.label),
                     s.value,
-                    s.sector_default
+                    s.default
                 )
             })
             .collect();
         let _ = writeln!(
             out,
-            "\nWeaker than its sector's profile: {}.",
+            "\nWeaker than its type or sector usually is: {}.",
             below.join(", ")
         );
     }

@@ -143,9 +143,11 @@ pub struct Strength {
     pub capability: String,
     pub label: String,
     pub value: f64,
-    /// Stated in the scenario (otherwise its sector's default).
+    /// Stated in the scenario (otherwise an assumed default of its organisation type or sector,
+    /// which counts at the knowledge base's assumed weight).
     pub stated: bool,
-    pub sector_default: f64,
+    /// What its organisation type, else its sector, would assume.
+    pub default: f64,
     /// One of its sector's comparative advantages in Table 1.
     pub advantage: bool,
 }

@@ -22,6 +22,9 @@ enum Checked {
         runs: u64,
         factors: usize,
     },
+    Case {
+        expectations: usize,
+    },
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, Error> {
@@ -48,7 +51,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
             "ok": errors == 0,
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": all.iter().map(diagnostic_json).collect::<Vec<_>>(),
+            "diagnostics": all.iter().map(report::diagnostic_json).collect::<Vec<_>>(),
         })))?,
         CheckFormat::Text => {
             let colour = colour_on_stderr();
@@ -71,6 +74,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
                     Some(Checked::Sweep { runs, factors }) => {
                         format!("sweep of {runs} runs over {factors} factor(s)")
                     }
+                    Some(Checked::Case { expectations }) => {
+                        format!("case with {expectations} expectation(s)")
+                    }
                     None => "invalid".to_string(),
                 };
                 let verdict = if *errors == 0 {
@@ -87,19 +93,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
     Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
 }
 
-fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "level": if d.is_error() { "error" } else { "warning" },
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "path": d.path,
-        "message": d.message,
-        "help": d.help,
-    })
-}
-
-/// Checks one file: a rule directory, a rule file, a sweep, or a scenario.
+/// Checks one file: a rule directory, a rule file, a sweep, a case, or a scenario.
 fn check_one(
     file: &str,
     base_docs: &[Document],
@@ -138,6 +132,8 @@ fn check_one(
             factors: plan.spec.factors.len(),
         }));
     }
+    let is_case = matches!(&doc.root, Ok(node) if matches!(&node.kind,
+        crate::ron::Kind::Struct(Some(n), _) if n.text == "Case"));
     let Some(kb) = base_kb else {
         all.push(Diagnostic::whole_file(
             crate::diag::Level::Error,
@@ -146,6 +142,18 @@ fn check_one(
         ));
         return Ok(None);
     };
+    if is_case {
+        // A case names its scenario and rule files relative to itself, as `rolefit test` reads it.
+        let suite = crate::cases::Suite {
+            docs: base_docs.to_vec(),
+            kb: kb.clone(),
+        };
+        let (loaded, diags) = crate::cases::load(&suite, &doc);
+        all.extend(diags);
+        return Ok(loaded.case.map(|c| Checked::Case {
+            expectations: c.expectations.len(),
+        }));
+    }
     let (scenario, diags) = crate::scenario::load(kb, &doc);
     all.extend(diags);
     Ok(scenario.map(|s| Checked::Scenario {

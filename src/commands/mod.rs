@@ -12,6 +12,7 @@ mod rules;
 mod solve;
 mod summarize;
 mod sweep;
+mod test;
 mod value;
 mod workshop;
 
@@ -41,6 +42,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Fragility(args) => explore::fragility(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Test(args) => test::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Brief(args) => brief::run(args),
         Command::Sweep(args) => sweep::run(args, cli.quiet),

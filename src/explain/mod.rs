@@ -6,8 +6,8 @@
 mod conflict;
 pub mod text;
 
-use crate::kb::Severity;
-use crate::model::{Assignment, Block, Problem, Subject};
+use crate::kb::{Scope, Severity};
+use crate::model::{Assignment, Block, Problem, Subject, matches};
 use crate::solve::{Solved, Status};
 use text::{fill, subject_fields};
 
@@ -38,7 +38,22 @@ pub struct Outcome {
     pub conflict: Vec<ConflictItem>,
     /// For an infeasible line-up: each way out, the best (highest objective reached) first.
     pub relaxations: Vec<Relaxation>,
+    /// Roles whose holder was chosen on assumed strengths, not stated ones: ask the partner.
+    /// By role id, then partner id.
+    pub assumptions: Vec<Assumption>,
     pub notes: Vec<String>,
+}
+
+/// A role given on the strength of assumed (default) capabilities: if the partner is weaker
+/// there than its sector or type usually is, the runner-up would take the role.
+#[derive(Debug, Clone)]
+pub struct Assumption {
+    pub partner: String,
+    pub role: String,
+    /// The capabilities the partner does not state whose assumed values decide.
+    pub capabilities: Vec<String>,
+    pub runner_up: String,
+    pub message: String,
 }
 
 /// Relaxing one conflicting demand, and what it would lead to.
@@ -75,6 +90,8 @@ pub struct AssignmentView {
     /// Rules that fired on this assignment, with their objective effect.
     pub rules: Vec<(String, f64)>,
     pub runner_up: Option<RunnerUp>,
+    /// Capabilities the fit counts at an assumed (default) strength, not a stated one.
+    pub assumed: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +115,57 @@ pub struct Gap {
     pub suggestion: String,
     /// Why partners of the line-up that could fit do not take it.
     pub why_not: Vec<String>,
+    /// What leaving the role open costs in the objective (the uncovered rules' penalty).
+    pub cost: f64,
+    /// Partners of the line-up that could take the role if a facilitator pinned them, with
+    /// the logic rules that keep them out: best fit first.
+    pub stretch: Vec<Stretch>,
+}
+
+/// A partner kept out of a role by rules of strength `avoid` (a logic breach, a fit below the
+/// floor): a pin would give it the role, with these flags.
+#[derive(Debug, Clone)]
+pub struct Stretch {
+    pub partner: String,
+    pub partner_name: String,
+    pub sector: String,
+    pub fit: f64,
+    /// The rules it would break, most severe first.
+    pub rules: Vec<StretchRule>,
+    /// Whether it has capacity left, or would have to give up a role.
+    pub spare_capacity: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StretchRule {
+    pub rule: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub source: String,
+}
+
+impl Stretch {
+    /// "relais could take it if pinned (fit 0.52), breaking mission_drift (high, rule
+    /// civil_society_commercial_role); it would have to give up a role": one wording for every
+    /// renderer.
+    pub fn words(&self) -> String {
+        let rules: Vec<String> = self
+            .rules
+            .iter()
+            .map(|r| format!("{} ({}, rule {})", r.kind, r.severity, r.rule))
+            .collect();
+        format!(
+            "{} could take it if pinned (fit {:.2}), breaking {}{}",
+            self.partner,
+            self.fit,
+            rules.join(", "),
+            if self.spare_capacity {
+                ""
+            } else {
+                "; it would have to give up a role"
+            }
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +217,9 @@ pub struct Cell {
     pub blocked: bool,
     /// Fixed by a pin (of the scenario, a variant or a what-if).
     pub pinned: bool,
+    /// Kept out by a logic rule of strength `avoid` (not merely the fit floor): only a pin
+    /// would put it there.
+    pub avoided: bool,
     /// The most severe flag on this partner in this role.
     pub flag: Option<Severity>,
 }
@@ -192,6 +263,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
         cells: Vec::new(),
         conflict: Vec::new(),
         relaxations: Vec::new(),
+        assumptions: Vec::new(),
         notes: p.notes.clone(),
     };
     let empty = Assignment::empty(p.partners.len(), p.needs.len());
@@ -252,6 +324,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
                     pinned: p.is_pinned(i, j),
+                    avoided: p.is_avoided_by_logic(i, j),
                     flag: out
                         .flags
                         .iter()
@@ -307,7 +380,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     let mut pair_rules: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nn]; np];
     for (n, inst) in p.instances.iter().enumerate() {
         let rule = kb.rule(inst.rule);
-        let w = rule.effect.weight();
+        let w = p.weight(inst);
         if let Subject::Holds {
             partner,
             need,
@@ -365,9 +438,21 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
             if p.fit[i][j] < best_holder_fit.max(0.5) {
                 continue;
             }
-            if let Some(Block::Forbidden(r)) = p.blocked[i][j] {
-                let rule = kb.rule(r);
-                out.avoided.push(avoided(p, i, j, rule, "forbidden".into()));
+            match p.blocked[i][j] {
+                Some(Block::Forbidden(r)) => {
+                    out.avoided
+                        .push(avoided(p, i, j, kb.rule(r), "forbidden".into()));
+                }
+                Some(Block::Avoided(r)) => {
+                    out.avoided.push(avoided(
+                        p,
+                        i,
+                        j,
+                        kb.rule(r),
+                        "avoided (a pin would override)".into(),
+                    ));
+                }
+                _ => {}
             }
             for &(n, w) in &pair_rules[i][j] {
                 if w < 0.0 {
@@ -382,6 +467,15 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
         .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
     out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
     for j in 0..nn {
+        for i in (0..np).filter(|&i| a.holds[i][j]) {
+            if let Some(found) = assumption(p, a, i, j, &local) {
+                out.assumptions.push(found);
+            }
+        }
+    }
+    out.assumptions
+        .sort_by(|x, y| (&x.role, &x.partner).cmp(&(&y.role, &y.partner)));
+    for j in 0..nn {
         let Some(lead) = a.lead[j] else { continue };
         let mismatched = out.flags.iter().any(|f| {
             f.kind == "role_mismatch"
@@ -395,6 +489,144 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.weak.sort_by(|x, y| x.role.cmp(&y.role));
     out.avoided
         .sort_by(|x, y| (&x.role, &x.partner, &x.rule).cmp(&(&y.role, &y.partner, &y.rule)));
+}
+
+/// The share of partner `i`'s fit to need `j` that rests on assumed strengths, and the
+/// capabilities behind it.
+fn assumed_part(p: &Problem, i: usize, j: usize) -> (f64, Vec<String>) {
+    let kb = p.kb;
+    let partner = &p.partners[i];
+    let mut part = 0.0;
+    let mut caps = Vec::new();
+    for &(cap, w) in &kb.role(p.needs[j].role).needs {
+        let credit = partner.credit(kb, cap);
+        if credit.value > 0.0 && !credit.basis.is_stated() {
+            part += w * credit.value;
+            caps.push(kb.capability(cap).id.clone());
+        }
+    }
+    (part, caps)
+}
+
+/// Partner `i` holds need `j` only thanks to strengths it does not state: without them, the
+/// runner-up would score higher. The facilitator should ask the partner.
+fn assumption(
+    p: &Problem,
+    a: &Assignment,
+    i: usize,
+    j: usize,
+    local: &dyn Fn(usize, usize) -> f64,
+) -> Option<Assumption> {
+    if p.is_pinned(i, j) {
+        return None;
+    }
+    let (part, caps) = assumed_part(p, i, j);
+    if part <= 0.0 {
+        return None;
+    }
+    // Only a runner-up with capacity to spare would simply take the role.
+    let k = (0..p.partners.len())
+        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
+        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
+        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
+    let without = local(i, j) - p.importance(j) * part;
+    if without >= local(k, j) {
+        return None;
+    }
+    let (holder, runner) = (&p.partners[i], &p.partners[k]);
+    Some(Assumption {
+        partner: holder.id.clone(),
+        role: p.role_id(j).to_string(),
+        capabilities: caps.clone(),
+        runner_up: runner.id.clone(),
+        message: format!(
+            "{} gets {} on strengths it does not state ({}: assumed from its {}); if it is weaker there, {} (fit {:.2}) would take the role. Ask {}.",
+            holder.id,
+            p.role_id(j),
+            caps.join(", "),
+            if holder.org_type.is_some() {
+                "organisation type and sector"
+            } else {
+                "sector"
+            },
+            runner.id,
+            p.fit[k][j],
+            holder.id
+        ),
+    })
+}
+
+/// Partners kept out of need `j` only by rules of strength `avoid` (and with at least half the
+/// fit floor: below that a partner is not a stretch but the wrong organisation), best fit
+/// first, at most two.
+fn stretch(p: &Problem, a: &Assignment, j: usize) -> Vec<Stretch> {
+    let kb = p.kb;
+    let mut out: Vec<Stretch> = Vec::new();
+    for i in 0..p.partners.len() {
+        if a.holds[i][j]
+            || p.fit[i][j] < kb.settings.fit_floor / 2.0
+            || matches!(
+                p.blocked[i][j],
+                Some(Block::Refused | Block::Forbidden(_) | Block::NoCapacity)
+            )
+        {
+            continue;
+        }
+        let both = |first: &crate::kb::Test, second: &crate::kb::Test, k: usize| {
+            (matches(p, first, Some(i), Some(k)) && matches(p, second, Some(i), Some(j)))
+                || (matches(p, first, Some(i), Some(j)) && matches(p, second, Some(i), Some(k)))
+        };
+        let mut rules: Vec<StretchRule> = kb
+            .rules
+            .iter()
+            .filter(|r| r.effect.is_avoid())
+            .filter(|r| match &r.scope {
+                Scope::Holds { who, lead: false } => matches(p, who, Some(i), Some(j)),
+                Scope::Pair { first, second } => {
+                    a.roles_of(i).any(|k| k != j && both(first, second, k))
+                }
+                _ => false,
+            })
+            .map(|r| StretchRule {
+                rule: r.id.clone(),
+                kind: r
+                    .effect
+                    .flag
+                    .as_ref()
+                    .map_or_else(String::new, |f| f.kind.clone()),
+                severity: r
+                    .effect
+                    .flag
+                    .as_ref()
+                    .map_or(Severity::Info, |f| f.severity),
+                source: kb.source_text(&r.source),
+            })
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        rules.sort_by(|x, y| {
+            y.severity
+                .cmp(&x.severity)
+                .then_with(|| x.rule.cmp(&y.rule))
+        });
+        let partner = &p.partners[i];
+        out.push(Stretch {
+            partner: partner.id.clone(),
+            partner_name: partner.name.clone(),
+            sector: kb.sector(partner.sector).id.clone(),
+            fit: round(p.fit[i][j], 2),
+            rules,
+            spare_capacity: (a.roles_of(i).count() as u32) < partner.capacity,
+        });
+    }
+    out.sort_by(|x, y| {
+        y.fit
+            .total_cmp(&x.fit)
+            .then_with(|| x.partner.cmp(&y.partner))
+    });
+    out.truncate(2);
+    out
 }
 
 fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: String) -> Avoided {
@@ -458,7 +690,7 @@ fn assignment_view(
             && lead
         {
             let rule = kb.rule(inst.rule);
-            let w = rule.effect.weight();
+            let w = p.weight(inst);
             reasons.push(format!(
                 "rule {} (as lead): {} ({})",
                 rule.id,
@@ -495,6 +727,7 @@ fn assignment_view(
         reasons,
         rules: fired,
         runner_up,
+        assumed: assumed_part(p, i, j).1,
     }
 }
 
@@ -585,8 +818,23 @@ fn gap(
             } else {
                 format!("; also {}", others.join(", "))
             };
+            // The organisation type of the sector that fits best, when it beats the typical member.
+            let best_type = (0..kb.types.len())
+                .map(|t| crate::kb::TypeIx(t as u32))
+                .filter(|&t| kb.types[t.index()].sector.index() == s)
+                .map(|t| (kb.type_fit(t, role_ix), t))
+                .filter(|(f, _)| *f > fit + 0.005)
+                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+            let kind = match best_type {
+                Some((f, t)) => format!(
+                    "; best a {} ({:.2})",
+                    kb.types[t.index()].name.to_lowercase(),
+                    f
+                ),
+                None => String::new(),
+            };
             format!(
-                "recruit a partner from {} for {} (a typical one fits {:.2}, strong in {}){also}",
+                "recruit a partner from {} for {} (a typical one fits {:.2}, strong in {}{kind}){also}",
                 sector.name.to_lowercase(),
                 role.name.to_lowercase(),
                 fit,
@@ -614,6 +862,19 @@ fn gap(
             Some(Block::Refused) => "refuses the role".to_string(),
             Some(Block::NoCapacity) => "has no capacity".to_string(),
             Some(Block::Forbidden(r)) => format!("forbidden by rule {}", kb.rule(*r).id),
+            Some(Block::Avoided(r)) => {
+                let rule = kb.rule(*r);
+                match &rule.effect.flag {
+                    Some(f) => format!(
+                        "kept out by rule {} ({}, {}): only a pin would put it there",
+                        rule.id, f.kind, f.severity
+                    ),
+                    None => format!(
+                        "kept out by rule {}: only a pin would put it there",
+                        rule.id
+                    ),
+                }
+            }
             None => {
                 let penalties: Vec<String> = pair_rules[i][j]
                     .iter()
@@ -643,6 +904,12 @@ fn gap(
             "{incapable} other partner(s): almost none of the capabilities the role needs"
         ));
     }
+    let cost = p
+        .instances
+        .iter()
+        .filter(|inst| matches!(inst.subject, Subject::Uncovered { need } if need == j))
+        .map(|inst| -p.weight(inst) * p.amount(inst, a))
+        .sum::<f64>();
     Gap {
         role: role.id.clone(),
         role_name: role.name.clone(),
@@ -654,5 +921,11 @@ fn gap(
             .collect(),
         suggestion,
         why_not,
+        cost: round(cost, 2),
+        stretch: if missing > 0 {
+            stretch(p, a, j)
+        } else {
+            Vec::new()
+        },
     }
 }

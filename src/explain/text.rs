@@ -1,6 +1,6 @@
 //! Wording: filling rule message templates and phrasing reasons.
 
-use crate::kb::{Finding, KnowledgeBase, LoadLimit, Role, RoleIx, Scope};
+use crate::kb::{Basis, CapIx, Credit, Finding, KnowledgeBase, LoadLimit, Role, RoleIx, Scope};
 use crate::model::{Assignment, Problem, Subject};
 use crate::scenario::Partner;
 
@@ -52,6 +52,7 @@ pub fn subject_fields(p: &Problem, subject: &Subject, a: &Assignment) -> Subject
             with_partner(*i, &mut values);
             role = with_role(*j, &mut values);
             values.push(("value", format!("{:.2}", p.fit[*i][*j])));
+            values.push(("limit", format!("{:.2}", kb.settings.fit_floor)));
         }
         Subject::Pair {
             partner: i,
@@ -78,10 +79,27 @@ pub fn subject_fields(p: &Problem, subject: &Subject, a: &Assignment) -> Subject
         Subject::Unserved { partner: i } | Subject::Idle { partner: i } => {
             with_partner(*i, &mut values)
         }
-        Subject::Shared { need, partners, .. } => {
+        Subject::Shared {
+            need,
+            partners,
+            at_least,
+        } => {
             role = with_role(*need, &mut values);
-            let n = partners.iter().filter(|&&i| a.holds[i][*need]).count();
-            values.push(("value", n.to_string()));
+            let on: Vec<usize> = partners
+                .iter()
+                .copied()
+                .filter(|&i| a.holds[i][*need])
+                .collect();
+            values.push(("value", on.len().to_string()));
+            values.push(("limit", at_least.to_string()));
+            let names: Vec<&str> = on.iter().map(|&i| p.partners[i].name.as_str()).collect();
+            values.push(("partners", names.join(" and ")));
+            if let Some(&first) = on.first() {
+                let s = p.partners[first].sector;
+                if on.iter().all(|&i| p.partners[i].sector == s) {
+                    values.push(("sector", kb.sector(s).name.to_lowercase()));
+                }
+            }
         }
         Subject::Concentration { partner: i, limit } => {
             with_partner(*i, &mut values);
@@ -135,36 +153,60 @@ pub fn fill(template: &str, fields: &SubjectFields) -> String {
     }
 }
 
-/// "fit 0.84: regulatory_oversight 0.90 (stated) x 40%, legitimacy 0.90 (sector default) x 30%; lacks ..."
+/// How one need is credited, in words: "(stated)", "(assumed: sector default 0.90)",
+/// "(via health_education_and_behavior_change 0.80 stated, related x0.9)".
+pub fn credit_words(kb: &KnowledgeBase, partner: &Partner, cap: CapIx, credit: Credit) -> String {
+    match credit.basis {
+        Basis::Stated => "stated".to_string(),
+        Basis::Assumed => format!(
+            "assumed: {} {:.2}",
+            partner.default_origin(kb, cap),
+            partner.strength(cap)
+        ),
+        Basis::Related {
+            via,
+            credit,
+            stated,
+            ..
+        } => format!(
+            "via {} {:.2} {}, related x{}",
+            kb.capability(via).id,
+            partner.strength(via),
+            if stated { "stated" } else { "assumed" },
+            credit
+        ),
+    }
+}
+
+/// "fit 0.84: regulatory_oversight 0.90 (stated) x 40%, legitimacy 0.77 (assumed: sector
+/// default 0.90) x 30%; lacks ...". Each value is what counts toward the fit.
 pub fn fit_reason(kb: &KnowledgeBase, partner: &Partner, role: &Role, fit: f64) -> String {
-    let mut parts: Vec<(f64, String)> = role
+    let credits: Vec<(CapIx, f64, Credit)> = role
         .needs
         .iter()
-        .filter(|&&(cap, _)| partner.strength(cap) > 0.0)
-        .map(|&(cap, w)| {
-            let s = partner.strength(cap);
-            let origin = if partner.is_stated(cap) {
-                "stated"
-            } else {
-                "sector default"
-            };
+        .map(|&(cap, w)| (cap, w, partner.credit(kb, cap)))
+        .collect();
+    let mut parts: Vec<(f64, String)> = credits
+        .iter()
+        .filter(|(_, _, c)| c.value > 0.0)
+        .map(|&(cap, w, c)| {
             (
-                w * s,
+                w * c.value,
                 format!(
-                    "{} {:.2} ({origin}) x {}",
+                    "{} {:.2} ({}) x {}",
                     kb.capability(cap).id,
-                    s,
+                    c.value,
+                    credit_words(kb, partner, cap, c),
                     percent(w)
                 ),
             )
         })
         .collect();
     parts.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let lacks: Vec<String> = role
-        .needs
+    let lacks: Vec<String> = credits
         .iter()
-        .filter(|&&(cap, w)| partner.strength(cap) < 0.3 && w >= 0.15)
-        .map(|&(cap, w)| format!("{} ({})", kb.capability(cap).id, percent(w)))
+        .filter(|(_, w, c)| c.value < 0.3 && *w >= 0.15)
+        .map(|&(cap, w, _)| format!("{} ({})", kb.capability(cap).id, percent(w)))
         .collect();
     let mut s = format!("fit {fit:.2}: ");
     if parts.is_empty() {
@@ -189,13 +231,14 @@ pub fn fit_reason(kb: &KnowledgeBase, partner: &Partner, role: &Role, fit: f64) 
 /// The two capabilities a sector's typical profile contributes most to a role.
 pub fn top_strengths(kb: &KnowledgeBase, sector: usize, role: RoleIx) -> String {
     let s = &kb.sectors[sector];
+    let own = |c: CapIx| (s.default_strength(c), false);
     let mut parts: Vec<(f64, &str)> = kb
         .role(role)
         .needs
         .iter()
         .map(|&(cap, w)| {
             (
-                w * s.default_strength(cap),
+                w * kb.credit(cap, &own).value,
                 kb.capability(cap).label.as_str(),
             )
         })
@@ -238,10 +281,22 @@ pub fn scope_summary(scope: &Scope) -> String {
         } => format!("a partner's effort exceeds its capacity by more than {plus}"),
         Scope::Unserved { .. } => "none of a partner's roles serves its motives".into(),
         Scope::Idle { .. } => "a partner of the line-up holds no role".into(),
+        Scope::Shared {
+            at_least,
+            same_sector: true,
+            ..
+        } => format!("{at_least} or more matching partners of one sector on one role"),
         Scope::Shared { at_least, .. } => {
             format!("{at_least} or more matching partners on one role")
         }
-        Scope::Concentration { share_above } => format!(
+        Scope::Concentration {
+            share_above,
+            fair_roles,
+        } if *fair_roles > 0 => format!(
+            "one partner holds more than {} of the needed importance and more than its {fair_roles} most important needs",
+            percent(*share_above)
+        ),
+        Scope::Concentration { share_above, .. } => format!(
             "one partner holds more than {} of the needed importance",
             percent(*share_above)
         ),

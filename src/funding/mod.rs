@@ -221,7 +221,7 @@ impl Case<'_> {
                 Subject::Holds { need, .. } | Subject::Uncovered { need } => need == j,
                 _ => false,
             })
-            .map(|inst| p.kb.rule(inst.rule).effect.weight() * p.amount(inst, a))
+            .map(|inst| p.weight(inst) * p.amount(inst, a))
             .sum();
         held + rules
     }
@@ -471,7 +471,7 @@ impl Cases<'_, '_> {
             )
         } else if !holds {
             let why = match blocked {
-                Some(Block::Forbidden(rule)) => {
+                Some(Block::Forbidden(rule) | Block::Avoided(rule)) => {
                     format!("rule {} keeps {funder} out of it", kb.rule(*rule).id)
                 }
                 Some(Block::Refused) => format!("{funder} refuses the role"),

@@ -27,6 +27,8 @@ pub struct Limits {
     pub terms: usize,
     /// Tests in one rule's condition (`All`, `Not`, `Sector`, ... each count one).
     pub tests: usize,
+    /// Organisation types.
+    pub types: usize,
 }
 
 pub const LIMITS: Limits = Limits {
@@ -37,6 +39,7 @@ pub const LIMITS: Limits = Limits {
     rules: 1000,
     terms: 1000,
     tests: 64,
+    types: 500,
 };
 
 /// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
@@ -208,6 +211,7 @@ impl Builder<'_> {
                         capability: CapIx(cap as u32),
                         label: t.label.clone(),
                         strength: *strength,
+                        note: t.note.clone(),
                     });
                 }
             }
@@ -224,6 +228,7 @@ impl Builder<'_> {
                     .map(|t| Item {
                         id: t.id.name.clone(),
                         label: t.label.clone(),
+                        note: t.note.clone(),
                     })
                     .collect()
             };
@@ -245,6 +250,7 @@ impl Builder<'_> {
             traits: traits.iter().map(|t| t.id.clone()).collect(),
             attributes: attributes.iter().map(|t| t.id.clone()).collect(),
             roles: Vec::new(),
+            types: Vec::new(),
         };
         let mut raw_roles = latest_by_id(&mut self, raw.roles, |r| &r.id, "role");
         self.at_most(&mut raw_roles, LIMITS.roles, "roles", |r| &r.id);
@@ -270,6 +276,21 @@ impl Builder<'_> {
         }
         self.at_most(&mut raw_rules, LIMITS.rules, "rules", |r| &r.id);
         raw_rules.retain(|r| self.small_enough(r));
+        let mut raw_types = latest_by_id(&mut self, raw.types, |t| &t.id, "organisation type");
+        self.at_most(&mut raw_types, LIMITS.types, "organisation types", |t| {
+            &t.id
+        });
+        let types: Vec<OrgType> = raw_types
+            .iter()
+            .filter_map(|t| self.org_type(t, &names))
+            .collect();
+        names.types = types.iter().map(|t| t.id.clone()).collect();
+        let relations: Vec<Relation> = raw
+            .relations
+            .iter()
+            .filter_map(|r| self.relation(r, &names, &built_sectors, &capabilities))
+            .collect();
+        let related = related_index(capabilities.len(), &relations);
         let partial = KnowledgeBase {
             sectors: built_sectors,
             capabilities,
@@ -279,6 +300,9 @@ impl Builder<'_> {
             attributes,
             rules: Vec::new(),
             settings: Settings::default(),
+            types,
+            relations,
+            related,
         };
         let rules: Vec<Rule> = raw_rules
             .iter()
@@ -290,6 +314,8 @@ impl Builder<'_> {
             settings.min_sectors = s.min_sectors.unwrap_or(settings.min_sectors);
             settings.recruit_fit = s.recruit_fit.unwrap_or(settings.recruit_fit);
             settings.default_capacity = s.default_capacity.unwrap_or(settings.default_capacity);
+            settings.assumed_weight = s.assumed_weight.unwrap_or(settings.assumed_weight);
+            settings.fit_floor = s.fit_floor.unwrap_or(settings.fit_floor);
         }
         if partial.sectors.is_empty() || partial.roles.is_empty() {
             let file = self
@@ -401,6 +427,76 @@ impl Builder<'_> {
         })
     }
 
+    fn org_type(&mut self, t: &doc::RawType, names: &Names) -> Option<OrgType> {
+        let sector = self.resolve(&t.sector, "sector", &names.sectors());
+        let mut strengths = Vec::new();
+        let mut ok = true;
+        for (cap, v) in &t.strengths {
+            match self.resolve(cap, "capability", &names.caps()) {
+                Some(c) if strengths.iter().any(|&(x, _)| x == CapIx(c)) => {
+                    let msg = format!("capability `{}` is given twice", cap.name);
+                    self.error(cap, msg);
+                    ok = false;
+                }
+                Some(c) => strengths.push((CapIx(c), *v)),
+                None => ok = false,
+            }
+        }
+        Some(OrgType {
+            id: t.id.name.clone(),
+            name: t.name.clone(),
+            sector: SectorIx(sector?),
+            description: t.description.clone(),
+            strengths,
+            origin: self.sources[t.id.file].name.clone(),
+        })
+        .filter(|_| ok)
+    }
+
+    /// A relation between capabilities, each of which must be some sector's comparative
+    /// advantage: the relation cites both Table 1 cells.
+    fn relation(
+        &mut self,
+        r: &doc::RawRelation,
+        names: &Names,
+        sectors: &[Sector],
+        capabilities: &[Capability],
+    ) -> Option<Relation> {
+        let mut caps: Vec<CapIx> = Vec::new();
+        let mut ok = true;
+        for c in &r.between {
+            let Some(i) = self.resolve(c, "capability", &names.caps()) else {
+                ok = false;
+                continue;
+            };
+            let cap = CapIx(i);
+            if caps.contains(&cap) {
+                let msg = format!("capability `{}` is listed twice in the relation", c.name);
+                self.error(c, msg);
+                ok = false;
+            }
+            if !sectors
+                .iter()
+                .any(|s| s.advantages.iter().any(|a| a.capability == cap))
+            {
+                let msg = format!(
+                    "`{}` is no sector's comparative advantage, so no Table 1 cell backs the relation",
+                    capabilities[cap.index()].id
+                );
+                self.error(c, msg);
+                ok = false;
+            }
+            caps.push(cap);
+        }
+        ok.then(|| Relation {
+            capabilities: caps,
+            directed: r.directed,
+            credit: r.credit,
+            note: r.note.clone(),
+            origin: self.sources[r.file].name.clone(),
+        })
+    }
+
     fn rule(&mut self, r: &doc::RawRule, names: &Names, kb: &KnowledgeBase) -> Option<Rule> {
         let source = self.source(&r.source, names, kb);
         let scope = self.scope(&r.scope, names);
@@ -486,14 +582,23 @@ impl Builder<'_> {
                     .opt_test(who.as_ref(), names, Needs::Partner)?
                     .unwrap_or_else(all),
             },
-            RawScope::Shared { who, at_least } => Scope::Shared {
+            RawScope::Shared {
+                who,
+                at_least,
+                same_sector,
+            } => Scope::Shared {
                 who: self
                     .opt_test(who.as_ref(), names, Needs::Both)?
                     .unwrap_or_else(all),
                 at_least: *at_least,
+                same_sector: *same_sector,
             },
-            RawScope::Concentration { share_above } => Scope::Concentration {
+            RawScope::Concentration {
+                share_above,
+                fair_roles,
+            } => Scope::Concentration {
                 share_above: *share_above,
+                fair_roles: *fair_roles,
             },
             RawScope::Diversity { below } => Scope::Diversity { below: *below },
             RawScope::Uncovered { role } => Scope::Uncovered {
@@ -554,6 +659,15 @@ impl Builder<'_> {
             RawTestKind::Fit(b) => Test::Fit(range(b)),
             RawTestKind::Funds => Test::Funds,
             RawTestKind::Serves => Test::Serves,
+            RawTestKind::BelowFitFloor => Test::BelowFitFloor,
+            RawTestKind::Type(r) => Test::Type(TypeIx(self.resolve(
+                r,
+                "organisation type",
+                &names.types(),
+            )?)),
+            RawTestKind::Funder => Test::Funder,
+            RawTestKind::Supplier => Test::Supplier,
+            RawTestKind::Grantee => Test::Grantee,
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
@@ -579,7 +693,8 @@ impl Builder<'_> {
             b.error_at(file, e.span, &e.path, msg.to_string());
         };
         let before = self.diags.len();
-        if e.forbid && (e.penalty > 0.0 || e.bonus > 0.0) {
+        let forbid = e.strength == Some("forbid");
+        if forbid && (e.penalty > 0.0 || e.bonus > 0.0) {
             problem(
                 self,
                 "a forbidding rule takes no penalty or bonus: the situation cannot happen",
@@ -588,10 +703,10 @@ impl Builder<'_> {
         if e.penalty > 0.0 && e.bonus > 0.0 {
             problem(self, "give a penalty or a bonus, not both");
         }
-        if !e.forbid && e.penalty == 0.0 && e.bonus == 0.0 && e.flag.is_none() {
+        if e.strength.is_none() && e.penalty == 0.0 && e.bonus == 0.0 && e.flag.is_none() {
             problem(
                 self,
-                "the rule has no effect: give `forbid`, `penalty`, `bonus` or `flag`",
+                "the rule has no effect: give `strength`, `penalty`, `bonus` or `flag`",
             );
         }
         if let Some(scope) = scope {
@@ -605,14 +720,47 @@ impl Builder<'_> {
                     ),
                 );
             }
-            if e.forbid && matches!(scope, Scope::Uncovered { .. }) {
+            if forbid && matches!(scope, Scope::Uncovered { .. }) {
                 problem(
                     self,
                     "an `Uncovered` rule cannot forbid: leaving a gap is always possible",
                 );
             }
+            let holding = matches!(scope, Scope::Holds { .. } | Scope::Pair { .. });
+            if e.strength == Some("avoid") && !holding {
+                problem(
+                    self,
+                    &format!(
+                        "`strength: avoid` keeps a partner out of a role, so it applies to `Holds` and `Pair` rules, not `{}`: use a penalty, or `forbid`",
+                        scope.name()
+                    ),
+                );
+            }
+            if e.strength == Some("price")
+                && holding
+                && e.flag.as_ref().is_some_and(|f| f.severity == "high")
+            {
+                problem(
+                    self,
+                    "a high flag on holding a role cannot be merely priced: the optimiser would trade the breach for coverage. Use `strength: avoid` (a pin can still override it) or lower the severity",
+                );
+            }
+            if e.per_importance
+                && !matches!(
+                    scope,
+                    Scope::Holds { .. } | Scope::Pair { .. } | Scope::Shared { .. }
+                )
+            {
+                problem(
+                    self,
+                    &format!(
+                        "`per: importance` prices a situation by the role at stake; a `{}` rule has no single role",
+                        scope.name()
+                    ),
+                );
+            }
             if matches!(scope, Scope::Additionality { .. })
-                && (e.forbid || e.penalty > 0.0 || e.bonus > 0.0 || e.flag.is_none())
+                && (e.strength.is_some() || e.penalty > 0.0 || e.bonus > 0.0 || e.flag.is_none())
             {
                 problem(
                     self,
@@ -655,13 +803,60 @@ impl Builder<'_> {
             }
             _ => None,
         };
+        let strength = match (e.strength.and_then(Strength::from_name), scope) {
+            (Some(s), _) => s,
+            (None, Some(scope)) => Strength::derived(scope, flag.as_ref()),
+            (None, None) => Strength::Price,
+        };
         (self.diags.len() == before).then_some(Effect {
-            forbid: e.forbid,
+            strength,
+            strength_stated: e.strength.is_some(),
             penalty: e.penalty,
             bonus: e.bonus,
+            per: if e.per_importance {
+                Per::Importance
+            } else {
+                Per::Unit
+            },
             flag,
         })
     }
+}
+
+/// For each capability, the capabilities related to it; when two relations link the same pair,
+/// the larger credit counts.
+fn related_index(capabilities: usize, relations: &[Relation]) -> Vec<Vec<Related>> {
+    let mut related: Vec<Vec<Related>> = vec![Vec::new(); capabilities];
+    for (n, r) in relations.iter().enumerate() {
+        // `related[a]` lists what counts toward `a`: every other capability, or for a one-way
+        // relation only its first.
+        for (k, &a) in r.capabilities.iter().enumerate() {
+            let sources: Vec<CapIx> = if r.directed {
+                if k == 0 {
+                    continue;
+                }
+                vec![r.capabilities[0]]
+            } else {
+                r.capabilities.iter().copied().filter(|&b| b != a).collect()
+            };
+            for b in sources {
+                let list = &mut related[a.index()];
+                match list.iter_mut().find(|x| x.capability == b) {
+                    Some(x) if x.credit >= r.credit => {}
+                    Some(x) => {
+                        x.credit = r.credit;
+                        x.relation = n;
+                    }
+                    None => list.push(Related {
+                        capability: b,
+                        credit: r.credit,
+                        relation: n,
+                    }),
+                }
+            }
+        }
+    }
+    related
 }
 
 /// How many tests a condition holds, itself included.
@@ -683,6 +878,7 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "role",
             "role_name",
             "value",
+            "limit",
         ],
         Scope::Pair { .. } => &[
             "partner",
@@ -701,7 +897,7 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "capacity",
         ],
         Scope::Unserved { .. } | Scope::Idle { .. } => &["partner", "partner_name", "sector"],
-        Scope::Shared { .. } => &["role", "role_name", "value", "limit"],
+        Scope::Shared { .. } => &["role", "role_name", "value", "limit", "partners", "sector"],
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
         Scope::Diversity { .. } => &["value", "limit"],
         Scope::Uncovered { .. } => &["role", "role_name", "value"],
@@ -724,6 +920,7 @@ struct Names {
     traits: Vec<String>,
     attributes: Vec<String>,
     roles: Vec<String>,
+    types: Vec<String>,
 }
 
 fn strs(v: &[String]) -> Vec<&str> {
@@ -748,5 +945,8 @@ impl Names {
     }
     fn roles(&self) -> Vec<&str> {
         strs(&self.roles)
+    }
+    fn types(&self) -> Vec<&str> {
+        strs(&self.types)
     }
 }

@@ -1,7 +1,8 @@
 //! Rule files as written: decoded from RON, names not yet resolved.
 //!
 //! A rule directory holds any number of `.ron` files, each one document: `Sector(...)`,
-//! `Roles(...)`, `Rules(...)`, `Vocabulary(...)` or `Settings(...)`.
+//! `Roles(...)`, `Rules(...)`, `Vocabulary(...)`, `Settings(...)`, `Types(...)` (organisation
+//! types) or `Relations(...)` (near-synonyms across Table 1's columns).
 
 use crate::diag::Sink;
 use crate::ron::parse::{Kind, Node};
@@ -26,12 +27,35 @@ pub struct RawKb {
     pub traits: Vec<RawTerm>,
     pub attributes: Vec<RawTerm>,
     pub settings: Vec<RawSettings>,
+    pub types: Vec<RawType>,
+    pub relations: Vec<RawRelation>,
+}
+
+#[derive(Debug)]
+pub struct RawType {
+    pub id: Ref,
+    pub sector: Ref,
+    pub name: String,
+    pub description: String,
+    pub strengths: Vec<(Ref, f64)>,
+}
+
+#[derive(Debug)]
+pub struct RawRelation {
+    pub file: usize,
+    /// `between: [...]` (each counts toward the others), or `from` first and then `to`: only
+    /// the first counts toward the others.
+    pub directed: bool,
+    pub between: Vec<Ref>,
+    pub credit: f64,
+    pub note: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct RawTerm {
     pub id: Ref,
     pub label: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug)]
@@ -96,8 +120,13 @@ pub enum RawTestKind {
     Trait(Ref),
     Importance(Bounds),
     Fit(Bounds),
+    BelowFitFloor,
     Funds,
     Serves,
+    Type(Ref),
+    Funder,
+    Supplier,
+    Grantee,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,9 +158,11 @@ pub enum RawScope {
     Shared {
         who: Option<RawTest>,
         at_least: u32,
+        same_sector: bool,
     },
     Concentration {
         share_above: f64,
+        fair_roles: u32,
     },
     Diversity {
         below: u32,
@@ -157,9 +188,11 @@ pub enum RawLimit {
 pub struct RawEffect {
     pub span: Span,
     pub path: String,
-    pub forbid: bool,
+    /// `strength: ...`, or `forbid: true` (the older spelling of `strength: forbid`).
+    pub strength: Option<&'static str>,
     pub penalty: f64,
     pub bonus: f64,
+    pub per_importance: bool,
     pub flag: Option<RawFlag>,
 }
 
@@ -177,10 +210,20 @@ pub struct RawSettings {
     pub min_sectors: Option<u32>,
     pub recruit_fit: Option<f64>,
     pub default_capacity: Option<u32>,
+    pub assumed_weight: Option<f64>,
+    pub fit_floor: Option<f64>,
 }
 
 /// The document kinds a rule directory may hold.
-pub const DOCUMENTS: [&str; 5] = ["Sector", "Roles", "Rules", "Vocabulary", "Settings"];
+pub const DOCUMENTS: [&str; 7] = [
+    "Sector",
+    "Roles",
+    "Rules",
+    "Vocabulary",
+    "Settings",
+    "Types",
+    "Relations",
+];
 
 /// Decodes one parsed rule file into `kb`, reporting problems into `sink`.
 pub fn decode_file(sink: &mut Sink, file: usize, node: &Node, kb: &mut RawKb) {
@@ -199,6 +242,8 @@ pub fn decode_file(sink: &mut Sink, file: usize, node: &Node, kb: &mut RawKb) {
         "Rules" => d.rules(node, kb),
         "Vocabulary" => d.vocabulary(node, kb),
         "Settings" => d.settings(node, kb),
+        "Types" => d.types(node, kb),
+        "Relations" => d.relations(node, kb),
         other => {
             let what = if other.is_empty() {
                 "an unnamed value".to_string()
@@ -268,6 +313,11 @@ impl Decoder<'_, '_> {
         let mut f = read::fields(self.sink, node, path, name)?;
         let id = self.required_ref(&mut f, "id");
         let label = self.text(&mut f, "label");
+        // Why a Table 1 cell that no role or rule uses is there for information only.
+        let note = f
+            .take("note")
+            .and_then(|n| read::text(self.sink, n, &f.at("note")))
+            .map(|t| t.value);
         let strength = if name == "Advantage" {
             f.require(self.sink, "strength")
                 .and_then(|n| read::number_in(self.sink, n, &f.at("strength"), 0.0, 1.0))
@@ -282,7 +332,7 @@ impl Decoder<'_, '_> {
         } else {
             label
         };
-        Some((RawTerm { id, label }, strength))
+        Some((RawTerm { id, label, note }, strength))
     }
 
     fn terms(&mut self, f: &mut read::Fields, field: &'static str, item: &str) -> Vec<RawTerm> {
@@ -367,19 +417,7 @@ impl Decoder<'_, '_> {
         let mut needs = Vec::new();
         if let Some(map) = f.require(self.sink, "needs") {
             let mpath = f.at("needs");
-            for (key, value) in read::string_map(self.sink, map, &mpath) {
-                let kpath = read::key_path(&mpath, &key.value);
-                let weight = read::number_in(self.sink, value, &kpath, 0.0, 1000.0);
-                let cap = Ref {
-                    file: self.file,
-                    name: key.value,
-                    span: key.span,
-                    path: kpath,
-                };
-                if let Some(w) = weight {
-                    needs.push((cap, w.value));
-                }
-            }
+            needs = self.strength_map(map, &mpath, 1000.0);
             if needs.is_empty() || needs.iter().all(|(_, w)| *w == 0.0) {
                 self.sink.error(
                     map.span,
@@ -444,8 +482,156 @@ impl Decoder<'_, '_> {
             s.default_capacity = read::integer(self.sink, n, &f.at("default_capacity"), 0, 100)
                 .map(|v| v.value as u32);
         }
+        if let Some(n) = f.take("assumed_weight") {
+            s.assumed_weight =
+                read::number_in(self.sink, n, &f.at("assumed_weight"), 0.0, 1.0).map(|v| v.value);
+        }
+        if let Some(n) = f.take("fit_floor") {
+            s.fit_floor =
+                read::number_in(self.sink, n, &f.at("fit_floor"), 0.0, 1.0).map(|v| v.value);
+        }
         f.finish(self.sink);
         kb.settings.push(s);
+    }
+
+    /// A map of capability ids to strengths (0..=1), as a role's needs or a type's strengths.
+    fn strength_map(&mut self, map: &Node, mpath: &str, max: f64) -> Vec<(Ref, f64)> {
+        let mut out = Vec::new();
+        for (key, value) in read::string_map(self.sink, map, mpath) {
+            let kpath = read::key_path(mpath, &key.value);
+            let weight = read::number_in(self.sink, value, &kpath, 0.0, max);
+            let cap = Ref {
+                file: self.file,
+                name: key.value,
+                span: key.span,
+                path: kpath,
+            };
+            if let Some(w) = weight {
+                out.push((cap, w.value));
+            }
+        }
+        out
+    }
+
+    fn types(&mut self, node: &Node, kb: &mut RawKb) {
+        let Some(mut f) = read::fields(self.sink, node, "", "Types") else {
+            return;
+        };
+        if let Some(list) = f.require(self.sink, "types") {
+            let path = f.at("types");
+            for (i, n) in read::list(self.sink, list, &path)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                if let Some(t) = self.org_type(n, &index_path(&path, i)) {
+                    kb.types.push(t);
+                }
+            }
+        }
+        f.finish(self.sink);
+    }
+
+    fn org_type(&mut self, node: &Node, path: &str) -> Option<RawType> {
+        let mut f = read::fields(self.sink, node, path, "Type")?;
+        let id = self.required_ref(&mut f, "id");
+        let sector = self.required_ref(&mut f, "sector");
+        let name = self.text(&mut f, "name");
+        let description = self.text(&mut f, "description");
+        let strengths = match f.take("capabilities") {
+            Some(map) => {
+                let mpath = f.at("capabilities");
+                self.strength_map(map, &mpath, 1.0)
+            }
+            None => Vec::new(),
+        };
+        f.finish(self.sink);
+        let id = id?;
+        Some(RawType {
+            name: if name.is_empty() {
+                id.name.replace('_', " ")
+            } else {
+                name
+            },
+            id,
+            sector: sector?,
+            description,
+            strengths,
+        })
+    }
+
+    fn relations(&mut self, node: &Node, kb: &mut RawKb) {
+        let Some(mut f) = read::fields(self.sink, node, "", "Relations") else {
+            return;
+        };
+        if let Some(list) = f.require(self.sink, "relations") {
+            let path = f.at("relations");
+            for (i, n) in read::list(self.sink, list, &path)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                if let Some(r) = self.relation(n, &index_path(&path, i)) {
+                    kb.relations.push(r);
+                }
+            }
+        }
+        f.finish(self.sink);
+    }
+
+    fn relation(&mut self, node: &Node, path: &str) -> Option<RawRelation> {
+        let mut f = read::fields(self.sink, node, path, "Related")?;
+        let mut between = self.ref_list(&mut f, "between");
+        let from = f
+            .take("from")
+            .and_then(|n| self.reference(n, &f.at("from")));
+        let to = self.ref_list(&mut f, "to");
+        let directed = from.is_some() || !to.is_empty();
+        if directed && !between.is_empty() {
+            self.sink.error(
+                node.span,
+                path,
+                "give `between: [...]` (both ways) or `from` and `to` (one way), not both",
+            );
+            return None;
+        }
+        if directed {
+            let Some(from) = from else {
+                self.sink
+                    .error(node.span, path, "a one-way relation needs `from: \"...\"`");
+                return None;
+            };
+            between = std::iter::once(from).chain(to).collect();
+        }
+        let credit = f
+            .require(self.sink, "credit")
+            .and_then(|n| read::number_in(self.sink, n, &f.at("credit"), 0.0, 1.0));
+        let note = self.text(&mut f, "note");
+        f.finish(self.sink);
+        if between.len() < 2 {
+            self.sink.error(
+                node.span,
+                path,
+                "a relation names at least two capabilities: `between: [\"a\", \"b\"]`, or `from: \"a\", to: [\"b\"]`",
+            );
+            return None;
+        }
+        let credit = credit?;
+        if credit.value == 0.0 {
+            self.sink.error(
+                credit.span,
+                &format!("{path}.credit"),
+                "a relation's credit must be above 0 (leave the relation out instead)",
+            );
+            return None;
+        }
+        Some(RawRelation {
+            file: self.file,
+            directed,
+            between,
+            credit: credit.value,
+            note,
+        })
     }
 
     fn rules(&mut self, node: &Node, kb: &mut RawKb) {
@@ -648,19 +834,30 @@ impl Decoder<'_, '_> {
                 let at_least = f
                     .require(self.sink, "at_least")
                     .and_then(|n| read::integer(self.sink, n, &f.at("at_least"), 2, 1000));
+                let same_sector = f
+                    .take("same_sector")
+                    .and_then(|n| read::boolean(self.sink, n, &f.at("same_sector")))
+                    .unwrap_or(false);
                 f.finish(self.sink);
                 return Some(RawScope::Shared {
                     who,
                     at_least: at_least?.value as u32,
+                    same_sector,
                 });
             }
             "Concentration" => {
                 let share = f
                     .require(self.sink, "share_above")
                     .and_then(|n| read::number_in(self.sink, n, &f.at("share_above"), 0.0, 1.0));
+                let typical = match f.take("fair_roles") {
+                    Some(n) => read::integer(self.sink, n, &f.at("fair_roles"), 0, 1000)
+                        .map(|v| v.value as u32),
+                    None => Some(0),
+                };
                 f.finish(self.sink);
                 return Some(RawScope::Concentration {
                     share_above: share?.value,
+                    fair_roles: typical?,
                 });
             }
             "Diversity" => {
@@ -715,7 +912,7 @@ impl Decoder<'_, '_> {
     }
 
     fn test(&mut self, node: &Node, path: &str) -> Option<RawTest> {
-        const TESTS: [&str; 12] = [
+        const TESTS: [&str; 17] = [
             "All",
             "Either",
             "Not",
@@ -726,8 +923,13 @@ impl Decoder<'_, '_> {
             "Trait",
             "Importance",
             "Fit",
+            "BelowFitFloor",
             "Funds",
             "Serves",
+            "Type",
+            "Funder",
+            "Supplier",
+            "Grantee",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         let file = self.file;
@@ -751,6 +953,7 @@ impl Decoder<'_, '_> {
             }
             ("Role", Variant::Tuple([id])) => RawTestKind::Role(self.reference(id, path)?),
             ("Trait", Variant::Tuple([id])) => RawTestKind::Trait(self.reference(id, path)?),
+            ("Type", Variant::Tuple([id])) => RawTestKind::Type(self.reference(id, path)?),
             ("Capability", Variant::Struct(mut f)) => {
                 let id = self.required_ref(&mut f, "id");
                 let b = self.bounds(&mut f, path, 1.0);
@@ -769,18 +972,24 @@ impl Decoder<'_, '_> {
             }
             ("Funds", Variant::Unit) => RawTestKind::Funds,
             ("Serves", Variant::Unit) => RawTestKind::Serves,
+            ("BelowFitFloor", Variant::Unit) => RawTestKind::BelowFitFloor,
+            ("Funder", Variant::Unit) => RawTestKind::Funder,
+            ("Supplier", Variant::Unit) => RawTestKind::Supplier,
+            ("Grantee", Variant::Unit) => RawTestKind::Grantee,
             (other, _) => {
                 let shape = match other {
                     "All" | "Either" => {
                         Some("a list: `All([Sector(\"business\"), Trait(\"commercial\")])`")
                     }
                     "Not" => Some("one test: `Not(Funds)`"),
-                    "Sector" | "Attribute" | "Role" | "Trait" => {
+                    "Sector" | "Attribute" | "Role" | "Trait" | "Type" => {
                         Some("one id: `Sector(\"government\")`")
                     }
                     "Capability" => Some("`Capability(id: \"...\", at_least: 0.5)`"),
                     "Importance" | "Fit" => Some("bounds: `Fit(below: 0.35)`"),
-                    "Funds" | "Serves" => Some("no arguments: `Funds`"),
+                    "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee" => {
+                        Some("no arguments: `Funds`")
+                    }
                     _ => None,
                 };
                 let e = self.sink.error(
@@ -811,6 +1020,28 @@ impl Decoder<'_, '_> {
             .take("forbid")
             .and_then(|n| read::boolean(self.sink, n, &f.at("forbid")))
             .unwrap_or(false);
+        let stated = f.take("strength").and_then(|n| {
+            read::symbol(self.sink, n, &f.at("strength"), &crate::kb::Strength::NAMES)
+        });
+        let strength = match (forbid, stated) {
+            (true, Some(s)) if s.value != "forbid" => {
+                self.sink.error(
+                    s.span,
+                    &f.at("strength"),
+                    format!(
+                        "`forbid: true` and `strength: {}` disagree: keep one",
+                        s.value
+                    ),
+                );
+                None
+            }
+            (true, _) => Some("forbid"),
+            (false, s) => s.map(|s| s.value),
+        };
+        let per_importance = f
+            .take("per")
+            .and_then(|n| read::symbol(self.sink, n, &f.at("per"), &["unit", "importance"]))
+            .is_some_and(|p| p.value == "importance");
         let penalty = f
             .take("penalty")
             .and_then(|n| read::number_in(self.sink, n, &f.at("penalty"), 0.0, 1000.0))
@@ -824,9 +1055,10 @@ impl Decoder<'_, '_> {
         Some(RawEffect {
             span: node.span,
             path: path.to_string(),
-            forbid,
+            strength,
             penalty,
             bonus,
+            per_importance,
             flag,
         })
     }

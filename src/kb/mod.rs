@@ -58,6 +58,10 @@ index_type!(
     /// A rule of [`KnowledgeBase::rules`].
     RuleIx
 );
+index_type!(
+    /// An organisation type of [`KnowledgeBase::types`].
+    TypeIx
+);
 
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
@@ -69,6 +73,92 @@ pub struct KnowledgeBase {
     pub attributes: Vec<Term>,
     pub rules: Vec<Rule>,
     pub settings: Settings,
+    /// Organisation types under the sectors (a ministry, a start-up, a foundation...).
+    pub types: Vec<OrgType>,
+    /// Near-synonyms across Table 1's columns.
+    pub relations: Vec<Relation>,
+    /// `related[c]`: the capabilities related to capability `c`, with the credit a strength in
+    /// them earns toward `c` and the relation that says so; built from `relations`.
+    pub related: Vec<Vec<Related>>,
+}
+
+/// An organisation type: a kind of member of a sector whose typical strengths differ from the
+/// sector's (a regional health authority runs clinics but passes no laws).
+#[derive(Debug, Clone)]
+pub struct OrgType {
+    pub id: String,
+    pub name: String,
+    pub sector: SectorIx,
+    pub description: String,
+    /// Strengths that replace the sector's default (any capability, of any column).
+    pub strengths: Vec<(CapIx, f64)>,
+    /// The file that defined the type.
+    pub origin: String,
+}
+
+impl OrgType {
+    /// The type's own strength in a capability, when it sets one.
+    pub fn strength(&self, cap: CapIx) -> Option<f64> {
+        self.strengths
+            .iter()
+            .find(|(c, _)| *c == cap)
+            .map(|&(_, s)| s)
+    }
+}
+
+/// Labels of Table 1 that name one concept in different columns ("Interagency coordination",
+/// a government advantage, and the coordination a programme needs): a partner's strength under
+/// one label counts, at `credit`, toward a role that needs another.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    /// Two or more capabilities, each the label of some sector's column.
+    pub capabilities: Vec<CapIx>,
+    /// Only the first capability counts toward the others (a government's healthcare
+    /// infrastructure is implementation capacity; an NGO's implementation capacity is not
+    /// healthcare infrastructure). Otherwise each counts toward every other.
+    pub directed: bool,
+    /// The share of a strength that counts toward the related capability (0 < credit <= 1).
+    pub credit: f64,
+    /// Why the labels name the same concept.
+    pub note: String,
+    pub origin: String,
+}
+
+/// What a need of a role is credited for one organisation, and on what basis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Credit {
+    pub value: f64,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Basis {
+    /// The organisation states its strength in the capability.
+    Stated,
+    /// Its sector's (or organisation type's) default, discounted.
+    Assumed,
+    /// A related capability's strength (stated or assumed), times the relation's credit.
+    Related {
+        via: CapIx,
+        credit: f64,
+        stated: bool,
+        relation: usize,
+    },
+}
+
+impl Basis {
+    /// Whether the credit rests on a stated strength (directly or through a relation).
+    pub fn is_stated(self) -> bool {
+        matches!(self, Basis::Stated | Basis::Related { stated: true, .. })
+    }
+}
+
+/// One entry of [`KnowledgeBase::related`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Related {
+    pub capability: CapIx,
+    pub credit: f64,
+    pub relation: usize,
 }
 
 /// A named id with a description, for traits, attributes and motives.
@@ -116,6 +206,8 @@ impl Row {
 pub struct Item {
     pub id: String,
     pub label: String,
+    /// Why no role or rule uses the cell: it informs the briefs, not the line-up.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +230,8 @@ pub struct Advantage {
     pub capability: CapIx,
     pub label: String,
     pub strength: f64,
+    /// Why no role needs the capability, when none does.
+    pub note: Option<String>,
 }
 
 impl Sector {
@@ -228,6 +322,18 @@ pub struct Rule {
     pub origin: String,
 }
 
+impl Rule {
+    /// A rule about how well a partner fits a role (the fit floor), rather than about its
+    /// institutional logic.
+    pub fn about_fit(&self) -> bool {
+        match &self.scope {
+            Scope::Holds { who, .. } => who.reads_fit(),
+            Scope::Pair { first, second } => first.reads_fit() || second.reads_fit(),
+            _ => false,
+        }
+    }
+}
+
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
 #[derive(Debug, Clone)]
 pub enum RuleSource {
@@ -256,10 +362,20 @@ pub enum Test {
     Trait(TraitIx),
     Importance(Range),
     Fit(Range),
+    /// The partner's fit to the role is below [`Settings::fit_floor`].
+    BelowFitFloor,
     /// The partner commits money to the role (`funds` in the scenario).
     Funds,
     /// The role serves at least one of the partner's sector motives.
     Serves,
+    /// The partner is of this organisation type.
+    Type(TypeIx),
+    /// The partner commits money to some role of the programme (`funds` is not empty).
+    Funder,
+    /// The partner supplies a product or service to the programme (`supplies` is not empty).
+    Supplier,
+    /// A partner of the line-up funds this partner (`funded_by` names one at the table).
+    Grantee,
 }
 
 /// `at_least <= value < below`; either bound may be absent.
@@ -284,6 +400,17 @@ pub enum Needs {
 }
 
 impl Test {
+    /// Whether the test looks at a partner's fit: such a rule is about capabilities, not about
+    /// a sector's logic.
+    pub fn reads_fit(&self) -> bool {
+        match self {
+            Test::All(ts) | Test::Either(ts) => ts.iter().any(Test::reads_fit),
+            Test::Not(t) => t.reads_fit(),
+            Test::Fit(_) | Test::BelowFitFloor => true,
+            _ => false,
+        }
+    }
+
     /// Whether the test reads partner facts, role facts, or facts of the pair.
     pub fn reads(&self) -> (bool, bool) {
         match self {
@@ -292,9 +419,15 @@ impl Test {
                 (p || tp, r || tr)
             }),
             Test::Not(t) => t.reads(),
-            Test::Sector(_) | Test::Attribute(_) | Test::Capability { .. } => (true, false),
+            Test::Sector(_)
+            | Test::Attribute(_)
+            | Test::Capability { .. }
+            | Test::Type(_)
+            | Test::Funder
+            | Test::Supplier
+            | Test::Grantee => (true, false),
             Test::Role(_) | Test::Trait(_) | Test::Importance(_) => (false, true),
-            Test::Fit(_) | Test::Funds | Test::Serves => (true, true),
+            Test::Fit(_) | Test::BelowFitFloor | Test::Funds | Test::Serves => (true, true),
         }
     }
 }
@@ -312,10 +445,17 @@ pub enum Scope {
     Unserved { who: Test },
     /// A partner of the line-up holds no role at all.
     Idle { who: Test },
-    /// At least `at_least` partners matching `who` on the same role.
-    Shared { who: Test, at_least: u32 },
-    /// One partner holds more than `share_above` of the needed importance.
-    Concentration { share_above: f64 },
+    /// At least `at_least` partners matching `who` on the same role (of one sector, when
+    /// `same_sector`).
+    Shared {
+        who: Test,
+        at_least: u32,
+        same_sector: bool,
+    },
+    /// One partner holds more than `share_above` of the needed importance, and more than the
+    /// `fair_roles` most important needs together: however important, that many roles are a
+    /// fair share, not a concentration.
+    Concentration { share_above: f64, fair_roles: u32 },
     /// Fewer than `below` sectors take part.
     Diversity { below: u32 },
     /// A needed role is not (fully) covered; penalties count per importance point and missing partner.
@@ -396,12 +536,18 @@ pub enum LoadLimit {
 
 #[derive(Debug, Clone)]
 pub struct Effect {
-    /// A hard constraint: the situation may not occur.
-    pub forbid: bool,
+    /// How hard the rule holds: never, never chosen, or at a price.
+    pub strength: Strength,
+    /// Whether the rule file chose the strength (otherwise it follows the flag's severity, see
+    /// [`Strength::derived`], and a sweep that changes the severity changes it too).
+    pub strength_stated: bool,
     /// Subtracted from the objective per unit of the situation.
     pub penalty: f64,
     /// Added to the objective per unit of the situation.
     pub bonus: f64,
+    /// What one unit of a penalty or bonus is: a flat amount, or an amount per importance point
+    /// of the role at stake, so that a price weighs the same against any role's value.
+    pub per: Per,
     pub flag: Option<FlagSpec>,
 }
 
@@ -409,6 +555,80 @@ impl Effect {
     /// The objective weight per unit: positive for a bonus, negative for a penalty.
     pub fn weight(&self) -> f64 {
         self.bonus - self.penalty
+    }
+
+    pub fn is_forbid(&self) -> bool {
+        self.strength == Strength::Forbid
+    }
+
+    pub fn is_avoid(&self) -> bool {
+        self.strength == Strength::Avoid
+    }
+}
+
+/// How hard a rule holds.
+///
+/// The optimiser trades priced effects against value and coverage; it never trades a logic
+/// breach flagged high, which is why a high flag on holding a role makes the rule `Avoid` unless
+/// the rule file says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// The situation never occurs, even if a facilitator pins it: a pin that asks for it is a
+    /// conflict (the partner may not do this at all, e.g. a company holding public authority).
+    Forbid,
+    /// The optimiser never chooses the situation; a facilitator's pin still can, and then the
+    /// rule's flag and price apply. A role only such partners could take is a gap, shown with
+    /// the stretch option.
+    Avoid,
+    /// The situation costs (or earns) its penalty (bonus) in the objective.
+    Price,
+}
+
+impl Strength {
+    pub const NAMES: [&'static str; 3] = ["forbid", "avoid", "price"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strength::Forbid => "forbid",
+            Strength::Avoid => "avoid",
+            Strength::Price => "price",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Strength> {
+        [Strength::Forbid, Strength::Avoid, Strength::Price]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+
+    /// The strength of a rule whose file does not state one: `Avoid` for a high flag on a
+    /// partner holding a role (or a pair of roles), `Price` otherwise.
+    pub fn derived(scope: &Scope, flag: Option<&FlagSpec>) -> Strength {
+        let holding = matches!(scope, Scope::Holds { .. } | Scope::Pair { .. });
+        if holding && flag.is_some_and(|f| f.severity == Severity::High) {
+            Strength::Avoid
+        } else {
+            Strength::Price
+        }
+    }
+}
+
+/// The unit of a penalty or bonus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Per {
+    /// A flat amount each time the situation occurs.
+    Unit,
+    /// An amount per importance point of the role at stake (the role held; for a pair, the
+    /// second role; for a shared role, that role).
+    Importance,
+}
+
+impl Per {
+    pub fn name(self) -> &'static str {
+        match self {
+            Per::Unit => "unit",
+            Per::Importance => "importance",
+        }
     }
 }
 
@@ -422,7 +642,7 @@ pub struct FlagSpec {
 }
 
 /// Placeholders a flag message may use.
-pub const PLACEHOLDERS: [&str; 10] = [
+pub const PLACEHOLDERS: [&str; 11] = [
     "partner",
     "partner_name",
     "sector",
@@ -433,6 +653,7 @@ pub const PLACEHOLDERS: [&str; 10] = [
     "limit",
     "capacity",
     "other_partner",
+    "partners",
 ];
 
 /// Model-wide numbers that are policy, not code.
@@ -446,6 +667,11 @@ pub struct Settings {
     pub recruit_fit: f64,
     /// Default number of roles a partner may take when the scenario does not say.
     pub default_capacity: u32,
+    /// The share of an assumed strength (a sector's or organisation type's default, not stated
+    /// by the partner) that counts toward fit: stated evidence beats silence.
+    pub assumed_weight: f64,
+    /// Below this fit a partner does not take a role unless pinned (the `BelowFitFloor` test).
+    pub fit_floor: f64,
 }
 
 impl Default for Settings {
@@ -455,6 +681,8 @@ impl Default for Settings {
             min_sectors: 2,
             recruit_fit: 0.5,
             default_capacity: 2,
+            assumed_weight: 1.0,
+            fit_floor: 0.0,
         }
     }
 }
@@ -549,14 +777,74 @@ impl KnowledgeBase {
         }
     }
 
-    /// How well a sector's typical profile fits a role: what recruit suggestions rank by.
+    /// How well a sector's typical profile fits a role: what recruit suggestions rank by. A
+    /// typical member states nothing, so every strength is assumed.
     pub fn sector_fit(&self, s: SectorIx, r: RoleIx) -> f64 {
         let sector = self.sector(s);
+        self.fit(r, |c| (sector.default_strength(c), false))
+    }
+
+    /// How well a typical member of an organisation type fits a role (all strengths assumed).
+    pub fn type_fit(&self, t: TypeIx, r: RoleIx) -> f64 {
+        let ty = &self.types[t.index()];
+        let sector = self.sector(ty.sector);
+        self.fit(r, |c| {
+            (
+                ty.strength(c).unwrap_or_else(|| sector.default_strength(c)),
+                false,
+            )
+        })
+    }
+
+    /// A role's fit for an organisation whose strength in each capability is `own(c)`:
+    /// `(strength, stated)`. The weighted mean of what each need is credited ([`Self::credit`]).
+    pub fn fit(&self, r: RoleIx, own: impl Fn(CapIx) -> (f64, bool)) -> f64 {
         self.role(r)
             .needs
             .iter()
-            .map(|&(cap, w)| w * sector.default_strength(cap))
+            .map(|&(cap, w)| w * self.credit(cap, &own).value)
             .sum()
+    }
+
+    /// What an organisation is credited in capability `cap`: its own strength (in full when it
+    /// states it, discounted by [`Settings::assumed_weight`] when it is a default), or a
+    /// related label's strength times the relation's credit, whichever is larger. Stated
+    /// evidence beats silence, and Table 1's near-synonyms across columns count.
+    pub fn credit(&self, cap: CapIx, own: &impl Fn(CapIx) -> (f64, bool)) -> Credit {
+        let counted = |c: CapIx| {
+            let (v, stated) = own(c);
+            let w = if stated {
+                1.0
+            } else {
+                self.settings.assumed_weight
+            };
+            (v * w, stated)
+        };
+        let (value, stated) = counted(cap);
+        let mut best = Credit {
+            value,
+            basis: if stated {
+                Basis::Stated
+            } else {
+                Basis::Assumed
+            },
+        };
+        for r in &self.related[cap.index()] {
+            let (v, stated) = counted(r.capability);
+            let v = v * r.credit;
+            if v > best.value + 1e-12 {
+                best = Credit {
+                    value: v,
+                    basis: Basis::Related {
+                        via: r.capability,
+                        credit: r.credit,
+                        stated,
+                        relation: r.relation,
+                    },
+                };
+            }
+        }
+        best
     }
 }
 
@@ -626,6 +914,148 @@ mod tests {
             }
         }
         assert!(kb.rules.len() >= 15);
+    }
+
+    /// The roles the paper and the partnership literature give each sector (Brinkerhoff 2002;
+    /// Van Tulder & Pfisterer 2014): government enables, finances, delivers and coordinates;
+    /// civil society reaches communities; academia researches and evaluates; business builds,
+    /// scales, sells and co-invests (`catalytic_funding`); donors fund, convene and give technical
+    /// assistance (`capacity_building`).
+    const HOME_ROLES: [(&str, &[&str]); 5] = [
+        (
+            "government",
+            &[
+                "policy_framework",
+                "public_financing",
+                "service_delivery",
+                "health_education",
+                "programme_coordination",
+            ],
+        ),
+        (
+            "civil_society",
+            &["community_outreach", "health_education", "advocacy"],
+        ),
+        (
+            "academia",
+            &[
+                "research",
+                "independent_evaluation",
+                "ethical_oversight",
+                "capacity_building",
+                "data_and_analytics",
+            ],
+        ),
+        (
+            "business",
+            &[
+                "solution_development",
+                "technology_platform",
+                "implementation_at_scale",
+                "commercialisation",
+                "catalytic_funding",
+            ],
+        ),
+        (
+            "impact_investor",
+            &["catalytic_funding", "convening", "capacity_building"],
+        ),
+    ];
+
+    /// The typical fit of every sector for every role, for failure messages.
+    fn fit_table(kb: &KnowledgeBase) -> String {
+        let mut out = String::new();
+        for (r, role) in kb.roles.iter().enumerate() {
+            out.push_str(&format!("\n{:<24}", role.id));
+            for s in 0..kb.sectors.len() {
+                out.push_str(&format!(
+                    " {:.2}",
+                    kb.sector_fit(SectorIx(s as u32), RoleIx(r as u32))
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_typical_member_fits_the_roles_the_literature_gives_its_sector() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (sector, roles) in HOME_ROLES {
+            let s = kb.sector_by_id(sector).unwrap();
+            for role in roles {
+                let fit = kb.sector_fit(s, kb.role_by_id(role).unwrap());
+                assert!(
+                    fit >= 0.5,
+                    "a typical {sector} member fits {role} at {fit:.2}{}",
+                    fit_table(&kb)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_sector_fits_a_role_for_which_it_has_none_of_the_advantages() {
+        let kb = crate::default_knowledge_base().unwrap();
+        for (s, sector) in kb.sectors.iter().enumerate() {
+            for (r, role) in kb.roles.iter().enumerate() {
+                let own = role
+                    .needs
+                    .iter()
+                    .any(|&(c, _)| sector.default_strength(c) > 0.0);
+                let fit = kb.sector_fit(SectorIx(s as u32), RoleIx(r as u32));
+                assert!(
+                    own || fit <= 0.3,
+                    "{} has none of {}'s advantages but fits it at {fit:.2}{}",
+                    sector.id,
+                    role.id,
+                    fit_table(&kb)
+                );
+            }
+        }
+    }
+
+    /// Table 1 is used, not only transcribed: every motive is served by a role, every advantage
+    /// needed by a role, every reward and risk cited by a rule, or the cell says why it is
+    /// information only.
+    #[test]
+    fn every_cell_of_table_1_is_used_or_says_why_not() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let cited = |sector: usize, row: Row, item: &str| {
+            kb.rules.iter().any(|r| matches!(&r.source, RuleSource::Cell { sector: s, row: w, item: i } if s.index() == sector && *w == row && i == item))
+        };
+        let mut unused = Vec::new();
+        for (s, sector) in kb.sectors.iter().enumerate() {
+            for m in &sector.motives {
+                let served = kb
+                    .roles
+                    .iter()
+                    .any(|r| r.serves.iter().any(|&x| kb.motives[x.index()].id == m.id));
+                if !served && m.note.is_none() {
+                    unused.push(format!("{} motive {}", sector.id, m.id));
+                }
+            }
+            for a in &sector.advantages {
+                let needed = kb
+                    .roles
+                    .iter()
+                    .any(|r| r.needs.iter().any(|&(c, _)| c == a.capability));
+                if !needed && a.note.is_none() {
+                    unused.push(format!(
+                        "{} advantage {}",
+                        sector.id,
+                        kb.capability(a.capability).id
+                    ));
+                }
+            }
+            for (row, items) in [(Row::Rewards, &sector.rewards), (Row::Risks, &sector.risks)] {
+                for item in items {
+                    if !cited(s, row, &item.id) && item.note.is_none() {
+                        unused.push(format!("{} {} {}", sector.id, row.key(), item.id));
+                    }
+                }
+            }
+        }
+        assert!(unused.is_empty(), "unused Table 1 cells: {unused:#?}");
     }
 
     #[test]

@@ -337,10 +337,16 @@ fn sectors(p: &Problem, m: &mut Milp) -> Vec<usize> {
 /// rows that tie it to the situation it measures.
 fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_vars: &[usize]) {
     let effect = &p.kb.rule(p.instances[n].rule).effect;
-    let weight = effect.weight();
-    let forbid = effect.forbid;
-    if !forbid && weight == 0.0 {
+    let weight = p.weight(&p.instances[n]);
+    let forbid = effect.is_forbid();
+    let avoid = effect.is_avoid();
+    if !forbid && !avoid && weight == 0.0 {
         // A flag-only rule shapes nothing: it is evaluated on the final line-up.
+        return;
+    }
+    let holding = matches!(subject, Subject::Holds { .. } | Subject::Pair { .. });
+    if !holding && !forbid && weight == 0.0 {
+        // `avoid` only keeps a partner out of roles; elsewhere (a sweep may set it) it is a price.
         return;
     }
     match subject {
@@ -355,7 +361,9 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
                 m.x[*partner][*need]
             };
             let Some(v) = var else { return };
-            if forbid {
+            // An avoided pair is only in the model when pinned (see `Problem::new`); an avoided
+            // lead is kept out here unless the pin makes the partner the lead.
+            if forbid || (avoid && *lead && !p.is_pinned_lead(*partner, *need)) {
                 m.row(Origin::Forbid(n), vec![(v, 1.0)], Cmp::Eq, 0.0);
             } else {
                 m.vars[v].obj += weight;
@@ -369,9 +377,10 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
             let (Some(a), Some(b)) = (m.x[*partner][*first], m.x[*partner][*second]) else {
                 return;
             };
-            if forbid {
+            let pinned_both = p.is_pinned(*partner, *first) && p.is_pinned(*partner, *second);
+            if forbid || (avoid && !pinned_both) {
                 m.row(Origin::Forbid(n), vec![(a, 1.0), (b, 1.0)], Cmp::Le, 1.0);
-            } else {
+            } else if weight != 0.0 {
                 let z = m.var(VarName::Aux(n), VarKind::Continuous, 1.0, weight);
                 if weight < 0.0 {
                     m.row(

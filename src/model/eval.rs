@@ -34,6 +34,18 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
             (Some(i), Some(j)) => p.serves[i][j],
             _ => false,
         },
+        Test::BelowFitFloor => match (i, j) {
+            (Some(i), Some(j)) => p.fit[i][j] < p.kb.settings.fit_floor,
+            _ => false,
+        },
+        Test::Type(t) => partner.is_some_and(|x| x.org_type == Some(*t)),
+        Test::Funder => partner.is_some_and(|x| !x.funds.is_empty()),
+        Test::Supplier => partner.is_some_and(|x| !x.supplies.is_empty()),
+        Test::Grantee => partner.is_some_and(|x| {
+            x.funded_by
+                .iter()
+                .any(|f| p.partners.iter().any(|q| &q.id == f))
+        }),
     }
 }
 
@@ -48,9 +60,13 @@ pub fn may_match_partner(p: &Problem, test: &Test, i: usize) -> bool {
             (true, false) => !matches(p, t, Some(i), None),
             _ => true,
         },
-        Test::Sector(_) | Test::Attribute(_) | Test::Capability { .. } => {
-            matches(p, test, Some(i), None)
-        }
+        Test::Sector(_)
+        | Test::Attribute(_)
+        | Test::Capability { .. }
+        | Test::Type(_)
+        | Test::Funder
+        | Test::Supplier
+        | Test::Grantee => matches(p, test, Some(i), None),
         _ => true,
     }
 }

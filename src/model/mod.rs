@@ -14,14 +14,18 @@ mod restrict;
 pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
 pub use eval::{matches, may_match_partner};
 
-use crate::kb::{KnowledgeBase, LoadLimit, RuleIx, Scope};
+use crate::kb::{KnowledgeBase, LoadLimit, Per, RuleIx, Scope, Strength};
 use crate::scenario::{LineUp, Need, Partner, Pin};
 
-/// Why a partner cannot take a role at all.
+/// Why a partner cannot take a role (unless a facilitator pins it, for `Avoided`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Refused,
+    /// A rule of strength `forbid`: never, even pinned.
     Forbidden(RuleIx),
+    /// A rule of strength `avoid` (a logic breach, a fit below the floor): the optimiser never
+    /// chooses it; a pin would.
+    Avoided(RuleIx),
     NoCapacity,
 }
 
@@ -296,6 +300,13 @@ impl<'k> Problem<'k> {
         self.pins.iter().any(|&(pi, pj, _)| pi == i && pj == j)
     }
 
+    /// Whether a pin makes partner `i` the lead of need `j` (a pin on a one-partner role does).
+    pub fn is_pinned_lead(&self, i: usize, j: usize) -> bool {
+        self.pins
+            .iter()
+            .any(|&(pi, pj, lead)| pi == i && pj == j && (lead || self.needs[j].max <= 1))
+    }
+
     pub fn role_id(&self, j: usize) -> &str {
         &self.kb.role(self.needs[j].role).id
     }
@@ -321,7 +332,7 @@ impl<'k> Problem<'k> {
         };
         for (r, rule) in kb.rules.iter().enumerate() {
             let rule_ix = RuleIx(r as u32);
-            let forbid = rule.effect.forbid;
+            let strength = rule.effect.strength;
             match &rule.scope {
                 Scope::Holds { who, lead } => {
                     for i in 0..np {
@@ -334,11 +345,26 @@ impl<'k> Problem<'k> {
                             if !matches(self, who, Some(i), Some(j)) {
                                 continue;
                             }
-                            // A forbid on holding removes the pair, unless a pin asks for it:
-                            // then the contradiction is kept in the model for the conflict report.
-                            if forbid && !lead && !self.is_pinned(i, j) {
-                                if self.blocked[i][j].is_none() {
-                                    self.blocked[i][j] = Some(Block::Forbidden(rule_ix));
+                            // A forbid or avoid on holding removes the pair, unless a pin asks
+                            // for it: then a forbid's contradiction is kept in the model for the
+                            // conflict report, and an avoid is priced and flagged.
+                            if strength != Strength::Price && !lead && !self.is_pinned(i, j) {
+                                let block = if strength == Strength::Forbid {
+                                    Block::Forbidden(rule_ix)
+                                } else {
+                                    Block::Avoided(rule_ix)
+                                };
+                                // The first rule keeps the pair out, except that a logic rule
+                                // is the better reason to show than the fit floor.
+                                let replace = match &self.blocked[i][j] {
+                                    None => true,
+                                    Some(Block::Avoided(r)) => {
+                                        kb.rule(*r).about_fit() && !rule.about_fit()
+                                    }
+                                    Some(_) => false,
+                                };
+                                if replace {
+                                    self.blocked[i][j] = Some(block);
                                 }
                                 continue;
                             }
@@ -434,30 +460,55 @@ impl<'k> Problem<'k> {
                         }
                     }
                 }
-                Scope::Shared { who, at_least } => {
+                Scope::Shared {
+                    who,
+                    at_least,
+                    same_sector,
+                } => {
                     let able: Vec<usize> = (0..np)
                         .filter(|&i| eval::may_match_partner(self, who, i))
                         .collect();
-                    for j in 0..nn {
-                        let partners: Vec<usize> = able
+                    // One group of partners per role, or one per sector of the line-up.
+                    let mut groups: Vec<Option<crate::kb::SectorIx>> = vec![None];
+                    if *same_sector {
+                        groups = able
                             .iter()
-                            .copied()
-                            .filter(|&i| matches(self, who, Some(i), Some(j)))
+                            .map(|&i| Some(self.partners[i].sector))
                             .collect();
-                        if partners.len() >= *at_least as usize && self.needs[j].max >= *at_least {
-                            instances.push(Instance {
-                                rule: rule_ix,
-                                subject: Subject::Shared {
-                                    need: j,
-                                    partners,
-                                    at_least: *at_least,
-                                },
-                            });
+                        groups.sort();
+                        groups.dedup();
+                    }
+                    for j in 0..nn {
+                        for group in &groups {
+                            let partners: Vec<usize> = able
+                                .iter()
+                                .copied()
+                                .filter(|&i| group.is_none_or(|s| self.partners[i].sector == s))
+                                .filter(|&i| matches(self, who, Some(i), Some(j)))
+                                .collect();
+                            if partners.len() >= *at_least as usize
+                                && self.needs[j].max >= *at_least
+                            {
+                                instances.push(Instance {
+                                    rule: rule_ix,
+                                    subject: Subject::Shared {
+                                        need: j,
+                                        partners,
+                                        at_least: *at_least,
+                                    },
+                                });
+                            }
                         }
                     }
                 }
-                Scope::Concentration { share_above } => {
-                    let limit = share_above * self.total_importance();
+                Scope::Concentration {
+                    share_above,
+                    fair_roles,
+                } => {
+                    let mut importance: Vec<f64> = (0..nn).map(|j| self.importance(j)).collect();
+                    importance.sort_by(|a, b| b.total_cmp(a));
+                    let fair: f64 = importance.iter().take(*fair_roles as usize).sum();
+                    let limit = (share_above * self.total_importance()).max(fair);
                     for i in 0..np {
                         instances.push(Instance {
                             rule: rule_ix,
@@ -510,7 +561,7 @@ impl<'k> Problem<'k> {
             .iter()
             .map(|inst| {
                 let effect = &self.kb.rule(inst.rule).effect;
-                if effect.forbid || effect.weight() >= 0.0 {
+                if effect.is_forbid() || effect.weight() >= 0.0 {
                     return Vec::new();
                 }
                 let (partner, limit, by) = match inst.subject {
@@ -650,8 +701,37 @@ impl<'k> Problem<'k> {
             + self
                 .instances
                 .iter()
-                .map(|inst| self.kb.rule(inst.rule).effect.weight() * self.amount(inst, a))
+                .map(|inst| self.weight(inst) * self.amount(inst, a))
                 .sum::<f64>()
+    }
+
+    /// An instance's objective weight per unit of [`Problem::amount`]: its rule's bonus minus
+    /// penalty, times the importance of the role at stake when the rule prices per importance.
+    pub fn weight(&self, inst: &Instance) -> f64 {
+        let effect = &self.kb.rule(inst.rule).effect;
+        effect.weight() * self.stake(inst, effect.per)
+    }
+
+    /// The multiplier of a rule's price: 1, or the importance of the role at stake.
+    pub fn stake(&self, inst: &Instance, per: Per) -> f64 {
+        match (per, &inst.subject) {
+            (Per::Unit, _) => 1.0,
+            (Per::Importance, Subject::Holds { need, .. })
+            | (Per::Importance, Subject::Pair { second: need, .. })
+            | (Per::Importance, Subject::Shared { need, .. }) => self.importance(*need),
+            (Per::Importance, _) => 1.0,
+        }
+    }
+
+    /// Whether the pair is kept out by a rule of strength `avoid` (only a pin would put it in).
+    pub fn is_avoided(&self, i: usize, j: usize) -> bool {
+        matches!(self.blocked[i][j], Some(Block::Avoided(_)))
+    }
+
+    /// Whether the pair is kept out by a logic rule of strength `avoid` (a breach of the
+    /// partner's institutional logic, not merely a fit below the floor).
+    pub fn is_avoided_by_logic(&self, i: usize, j: usize) -> bool {
+        matches!(self.blocked[i][j], Some(Block::Avoided(r)) if !self.kb.rule(r).about_fit())
     }
 
     /// Share of needed importance covered: each need counts `importance x min(held, min) / min`.

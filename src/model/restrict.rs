@@ -6,6 +6,8 @@
 //! the table except three things, which are recomputed here: `Shared` instances (the matching
 //! partners present), the sectors that can take part (and so the capped minimum of sectors),
 //! and the pins (a partner's pins leave with it). Everything else is filtered and re-indexed.
+//! The one exception is a grantee whose funder leaves (the `Grantee` test): then the problem
+//! is built again from the smaller line-up, which is rare and correct by construction.
 //! The result is equal, field by field, to `Problem::new` on the line-up without those partners
 //! (followed by [`Problem::tighten`] when this problem was tightened).
 
@@ -19,6 +21,9 @@ impl<'k> Problem<'k> {
     /// When `keep` does not have one entry per partner (a programming error).
     pub fn restrict(&self, keep: &[bool]) -> Problem<'k> {
         assert_eq!(keep.len(), self.partners.len(), "one flag per partner");
+        if self.funder_leaves(keep) {
+            return self.rebuilt(keep);
+        }
         // canonical index -> index among the kept partners
         let mut new_index = vec![None; keep.len()];
         let mut next = 0;
@@ -84,6 +89,60 @@ impl<'k> Problem<'k> {
                 .collect(),
         };
         problem.require_sectors();
+        problem
+    }
+}
+
+impl<'k> Problem<'k> {
+    /// Whether a kept partner is funded by a partner left out: what its rules match changes.
+    fn funder_leaves(&self, keep: &[bool]) -> bool {
+        self.partners.iter().zip(keep).any(|(p, &k)| {
+            k && p.funded_by.iter().any(|f| {
+                self.partners
+                    .iter()
+                    .zip(keep)
+                    .any(|(q, &kq)| !kq && &q.id == f)
+            })
+        })
+    }
+
+    /// The problem of the kept partners, built again from their line-up.
+    fn rebuilt(&self, keep: &[bool]) -> Problem<'k> {
+        let own_note = self.sectors_note();
+        let line_up = crate::scenario::LineUp {
+            scenario: self.scenario.clone(),
+            variant: self.variant.clone(),
+            // Both in file order, so the new problem keeps the presentation order too.
+            needs: self
+                .need_order
+                .iter()
+                .map(|&j| self.needs[j].clone())
+                .collect(),
+            partners: self
+                .partner_order
+                .iter()
+                .filter(|&&i| keep[i])
+                .map(|&i| self.partners[i].clone())
+                .collect(),
+            pins: self
+                .pins
+                .iter()
+                .zip(&self.pin_specs)
+                .filter(|((i, _, _), _)| keep[*i])
+                .map(|(_, spec)| spec.clone())
+                .collect(),
+            min_sectors: Some(self.sectors_requested),
+            notes: self
+                .notes
+                .iter()
+                .filter(|n| own_note.as_ref() != Some(*n))
+                .cloned()
+                .collect(),
+        };
+        let mut problem = Problem::new(self.kb, &line_up);
+        if !self.envelopes.is_empty() {
+            problem.tighten();
+        }
         problem
     }
 }

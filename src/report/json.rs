@@ -20,7 +20,34 @@ pub struct OutcomeJson<'a> {
     partners: Vec<PartnerJson<'a>>,
     conflict: Vec<ConflictJson<'a>>,
     relaxations: Vec<RelaxationJson<'a>>,
+    assumptions: Vec<AssumptionJson<'a>>,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct AssumptionJson<'a> {
+    partner: &'a str,
+    role: &'a str,
+    capabilities: &'a [String],
+    runner_up: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct StretchJson<'a> {
+    partner: &'a str,
+    sector: &'a str,
+    fit: f64,
+    spare_capacity: bool,
+    rules: Vec<StretchRuleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StretchRuleJson<'a> {
+    rule: &'a str,
+    kind: &'a str,
+    severity: &'static str,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -40,6 +67,8 @@ struct AssignmentJson<'a> {
     pinned: bool,
     rules: Vec<RuleEffect<'a>>,
     runner_up: Option<RunnerUpJson<'a>>,
+    /// Capabilities counted at an assumed (default) strength.
+    assumed: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -65,6 +94,8 @@ struct GapJson<'a> {
     sectors: &'a [String],
     suggestion: &'a str,
     why_not: &'a [String],
+    cost: f64,
+    stretch: Vec<StretchJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +155,27 @@ fn gap_json(g: &crate::explain::Gap) -> GapJson<'_> {
         sectors: &g.sectors,
         suggestion: &g.suggestion,
         why_not: &g.why_not,
+        cost: g.cost,
+        stretch: g
+            .stretch
+            .iter()
+            .map(|s| StretchJson {
+                partner: &s.partner,
+                sector: &s.sector,
+                fit: s.fit,
+                spare_capacity: s.spare_capacity,
+                rules: s
+                    .rules
+                    .iter()
+                    .map(|r| StretchRuleJson {
+                        rule: &r.rule,
+                        kind: &r.kind,
+                        severity: r.severity.name(),
+                        source: &r.source,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 
@@ -177,6 +229,7 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                     holder_score: r.holder_score,
                     why_not: &r.why_not,
                 }),
+                assumed: &a.assumed,
             })
             .collect(),
         uncovered: o.uncovered.iter().map(gap_json).collect(),
@@ -228,6 +281,17 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                 objective: r.objective.map(|v| round(v, 4)),
             })
             .collect(),
+        assumptions: o
+            .assumptions
+            .iter()
+            .map(|a| AssumptionJson {
+                partner: &a.partner,
+                role: &a.role,
+                capabilities: &a.capabilities,
+                runner_up: &a.runner_up,
+                message: &a.message,
+            })
+            .collect(),
         notes: &o.notes,
     }
 }
@@ -238,4 +302,17 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
         .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
     s.push('\n');
     s
+}
+
+/// A diagnostic as `rolefit check --format json` and `rolefit test --format json` write it.
+pub fn diagnostic_json(d: &crate::diag::Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "level": if d.is_error() { "error" } else { "warning" },
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "path": d.path,
+        "message": d.message,
+        "help": d.help,
+    })
 }

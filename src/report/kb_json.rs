@@ -57,9 +57,11 @@ fn rule(kb: &KnowledgeBase, r: crate::kb::RuleIx) -> Value {
         "description": rule.description,
         "when": describe_scope(kb, &rule.scope),
         "effect": {
-            "forbid": rule.effect.forbid,
+            "forbid": rule.effect.is_forbid(),
+            "strength": rule.effect.strength.name(),
             "penalty": rule.effect.penalty,
             "bonus": rule.effect.bonus,
+            "per": rule.effect.per.name(),
             "summary": describe_effect(&rule.effect),
             "flag": rule.effect.flag.as_ref().map(|f| json!({"kind": f.kind, "severity": f.severity.name(), "message": f.message})),
         },

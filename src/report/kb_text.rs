@@ -36,6 +36,11 @@ pub fn describe_test(kb: &KnowledgeBase, t: &Test) -> String {
         Test::Fit(r) => format!("fit {}", range(r)),
         Test::Funds => "the partner funds the role".into(),
         Test::Serves => "the role serves the partner's motives".into(),
+        Test::BelowFitFloor => "fit below the fit floor".into(),
+        Test::Type(t) => format!("type {}", kb.types[t.index()].id),
+        Test::Funder => "the partner funds part of the programme".into(),
+        Test::Supplier => "the partner supplies the programme".into(),
+        Test::Grantee => "a partner at the table funds the partner".into(),
     }
 }
 
@@ -64,15 +69,23 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
 }
 
 pub fn describe_effect(e: &crate::kb::Effect) -> String {
+    use crate::kb::{Per, Strength};
     let mut parts = Vec::new();
-    if e.forbid {
-        parts.push("forbidden".to_string());
+    match e.strength {
+        Strength::Forbid => parts.push("forbidden (even when pinned)".to_string()),
+        Strength::Avoid => parts.push("avoided (never chosen; a pin overrides)".to_string()),
+        Strength::Price => {}
     }
+    let per = if e.per == Per::Importance {
+        " per importance point"
+    } else {
+        ""
+    };
     if e.penalty > 0.0 {
-        parts.push(format!("penalty {}", e.penalty));
+        parts.push(format!("penalty {}{per}", e.penalty));
     }
     if e.bonus > 0.0 {
-        parts.push(format!("bonus {}", e.bonus));
+        parts.push(format!("bonus {}{per}", e.bonus));
     }
     if let Some(f) = &e.flag {
         parts.push(format!("flag {} ({})", f.kind, f.severity));

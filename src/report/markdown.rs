@@ -37,6 +37,8 @@ fn cell(c: &Cell) -> String {
         format!("● {:.2}{flag}", c.fit)
     } else if c.blocked {
         "✕".to_string()
+    } else if c.avoided {
+        "–".to_string()
     } else {
         "·".to_string()
     }
@@ -105,7 +107,7 @@ pub fn render(o: &Outcome) -> String {
     }
     let _ = writeln!(
         out,
-        "\n★ lead, ● support (with fit), · not held, ✕ refused or forbidden, ⚠ flagged."
+        "\n★ lead, ● support (with fit), · not held, – kept out by a logic rule (a pin would override), ✕ refused or forbidden, ⚠ flagged."
     );
     let _ = writeln!(out, "\n## Who does what, and why\n");
     let _ = writeln!(
@@ -130,15 +132,28 @@ pub fn render(o: &Outcome) -> String {
         for g in &o.uncovered {
             let _ = writeln!(
                 out,
-                "- **{}** (importance {}, {} missing): {}",
+                "- **{}** (importance {}, {} missing; leaving it open costs {:.2}): {}",
                 escape(&g.role_name),
                 g.importance,
                 g.missing,
+                g.cost,
                 escape(&g.suggestion)
             );
+            for s in &g.stretch {
+                let _ = writeln!(out, "  - stretch: {}", escape(&s.words()));
+            }
             for w in &g.why_not {
                 let _ = writeln!(out, "  - not {}", escape(w));
             }
+        }
+    }
+    if !o.assumptions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Assumptions that decide a role (ask the partner)\n"
+        );
+        for a in &o.assumptions {
+            let _ = writeln!(out, "- {}", escape(&a.message));
         }
     }
     if !o.weak.is_empty() {

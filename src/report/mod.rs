@@ -1,6 +1,7 @@
 //! Renderers: the same [`Outcome`] as JSON, terminal text, Markdown or HTML.
 
 pub mod additionality;
+pub mod cases;
 pub mod compare;
 pub mod explore;
 pub mod html;
@@ -11,7 +12,7 @@ pub(crate) mod markdown;
 mod text;
 pub mod value;
 
-pub use json::{flag_json, outcome_json, to_json};
+pub use json::{diagnostic_json, flag_json, outcome_json, to_json};
 pub use markdown::{escape as markdown_escape, render as markdown};
 pub use text::render as text;
 

@@ -66,6 +66,8 @@ fn cell_text(c: &Cell) -> String {
         format!("{}{fit}", if c.lead { '*' } else { '+' })
     } else if c.blocked {
         "x".to_string()
+    } else if c.avoided {
+        "-".to_string()
     } else {
         ".".to_string()
     };
@@ -123,7 +125,7 @@ fn matrix(o: &Outcome, paint: &Paint, out: &mut String) {
     let _ = writeln!(
         out,
         "{}",
-        paint.dim("* lead  + support  (fit)  . not held  x refused or forbidden  ! flagged  (n) importance")
+        paint.dim("* lead  + support  (fit)  . not held  - kept out by a logic rule (a pin would override)  x refused or forbidden  ! flagged  (n) importance")
     );
 }
 
@@ -227,16 +229,31 @@ pub fn render(o: &Outcome, style: Style) -> String {
         for g in &o.uncovered {
             let _ = writeln!(
                 out,
-                "  {} ({}), importance {}: {} partner(s) missing",
+                "  {} ({}), importance {}: {} partner(s) missing; leaving it open costs {:.2}",
                 paint.bold(&g.role_name),
                 g.role,
                 g.importance,
-                g.missing
+                g.missing,
+                g.cost
             );
             let _ = writeln!(out, "      - {}", g.suggestion);
+            for s in &g.stretch {
+                let _ = writeln!(out, "      - stretch: {}", s.words());
+            }
             for w in &g.why_not {
                 let _ = writeln!(out, "      - passed over: {w}");
             }
+        }
+    }
+    if !o.assumptions.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold("Assumptions that decide a role (ask the partner)")
+        );
+        for a in &o.assumptions {
+            let _ = writeln!(out, "  - {}", a.message);
         }
     }
     if !o.weak.is_empty() {

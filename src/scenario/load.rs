@@ -53,6 +53,7 @@ pub fn load_with(
             kb,
             sink: &mut sink,
             extra,
+            funders: Vec::new(),
         }
         .scenario(node),
         Err(e) => {
@@ -76,6 +77,7 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
                 kb,
                 sink: &mut sink,
                 extra: &[],
+                funders: Vec::new(),
             }
             .partner(node, "")
             .1
@@ -88,6 +90,39 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
     drop(sink);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (partner.filter(|_| ok), diags)
+}
+
+/// Validates a scenario written inside another document (a case's `given: Scenario(...)`),
+/// reporting into that document's sink so positions point into the file the user wrote.
+/// `None` when the scenario has errors.
+pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Scenario> {
+    let errors = |sink: &Sink| sink.out.iter().filter(|d| d.is_error()).count();
+    let before = errors(sink);
+    let scenario = Loader {
+        kb,
+        sink: &mut *sink,
+        extra: &[],
+        funders: Vec::new(),
+    }
+    .scenario(node);
+    scenario.filter(|_| errors(sink) == before)
+}
+
+/// Validates one `Partner(...)` written inside another document (a case's `With(...)` what-if).
+pub fn load_partner_node(
+    kb: &KnowledgeBase,
+    sink: &mut Sink,
+    node: &Node,
+    path: &str,
+) -> Option<Partner> {
+    Loader {
+        kb,
+        sink,
+        extra: &[],
+        funders: Vec::new(),
+    }
+    .partner(node, path)
+    .1
 }
 
 /// About how many tests matching the rules of `kb` against a line-up evaluates: each rule's
@@ -125,6 +160,8 @@ struct Loader<'k, 's, 'a> {
     sink: &'s mut Sink<'a>,
     /// Partners from elsewhere (a spreadsheet) that complete the file's own.
     extra: &'k [Partner],
+    /// Every `funded_by` entry read, checked against the scenario's partners at the end.
+    funders: Vec<(Spanned<String>, String)>,
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -221,6 +258,7 @@ impl Loader<'_, '_, '_> {
             Some(n) => self.variants(n, &partners, &needs),
             None => Vec::new(),
         };
+        self.check_funders(&partners, &candidates, &variants, f.span);
         let largest = variants
             .iter()
             .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
@@ -473,22 +511,76 @@ impl Loader<'_, '_, '_> {
                 .error(n.span, &f.at("name"), "a partner name must not be empty")
                 .help("leave `name` out to show the partner by its id");
         }
-        let sector = f.require(self.sink, "sector").and_then(|n| {
-            let s = read::id(self.sink, n, &f.at("sector"))?;
-            match self.kb.sector_by_id(&s.value) {
-                Some(ix) => Some(ix),
-                None => {
+        let org_type = f.take("type").and_then(|n| {
+            let t = read::id(self.sink, n, &f.at("type"))?;
+            match super::type_by_id(self.kb, &t.value) {
+                Ok(ix) => Some(Spanned::new(ix, t.span)),
+                Err(message) => {
                     self.sink
-                        .error(
-                            s.span,
-                            &f.at("sector"),
-                            format!("unknown sector `{}`", s.value),
-                        )
-                        .suggest(&s.value, names(&self.kb.sectors, |s| &s.id));
+                        .error(t.span, &f.at("type"), message)
+                        .suggest(&t.value, names(&self.kb.types, |t| &t.id));
                     None
                 }
             }
         });
+        // The organisation type names the sector, so `sector` may be left out beside it.
+        let sector_node = if org_type.is_some() {
+            f.take("sector")
+        } else {
+            f.require(self.sink, "sector")
+        };
+        let sector = match sector_node {
+            Some(n) => read::id(self.sink, n, &f.at("sector")).and_then(|s| {
+                match self.kb.sector_by_id(&s.value) {
+                    Some(ix) => Some(ix),
+                    None => {
+                        self.sink
+                            .error(
+                                s.span,
+                                &f.at("sector"),
+                                format!("unknown sector `{}`", s.value),
+                            )
+                            .suggest(&s.value, names(&self.kb.sectors, |s| &s.id));
+                        None
+                    }
+                }
+            }),
+            None => org_type
+                .as_ref()
+                .map(|t| self.kb.types[t.value.index()].sector),
+        };
+        if let (Some(t), Some(s)) = (&org_type, sector) {
+            let ty = &self.kb.types[t.value.index()];
+            if ty.sector != s {
+                let of_sector: Vec<&str> = self
+                    .kb
+                    .types
+                    .iter()
+                    .filter(|x| x.sector == s)
+                    .map(|x| x.id.as_str())
+                    .collect();
+                self.sink
+                    .error(
+                        t.span,
+                        &f.at("type"),
+                        format!(
+                            "type `{}` is a {} type, but the partner's sector is {}",
+                            ty.id,
+                            self.kb.sector(ty.sector).id,
+                            self.kb.sector(s).id
+                        ),
+                    )
+                    .help(format!(
+                        "{} types: {}",
+                        self.kb.sector(s).id,
+                        if of_sector.is_empty() {
+                            "none".to_string()
+                        } else {
+                            of_sector.join(", ")
+                        }
+                    ));
+            }
+        }
         let capacity = match f.take("capacity") {
             Some(n) => read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
                 .map(|v| v.value as u32),
@@ -520,6 +612,28 @@ impl Loader<'_, '_, '_> {
         }
         let refuses = self.role_list(&mut f, "refuses");
         let funds = self.role_list(&mut f, "funds");
+        let supplies = self.role_list(&mut f, "supplies");
+        let mut funded_by = Vec::new();
+        if let Some(list) = f.take("funded_by") {
+            let lpath = f.at("funded_by");
+            for (i, item) in read::list(self.sink, list, &lpath)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                let ipath = index_path(&lpath, i);
+                let Some(funder) = read::id(self.sink, item, &ipath) else {
+                    continue;
+                };
+                if id.as_ref().is_some_and(|own| own.value == funder.value) {
+                    self.sink
+                        .error(funder.span, &ipath, "a partner cannot fund itself");
+                } else if !funded_by.contains(&funder.value) {
+                    self.funders.push((funder.clone(), ipath));
+                    funded_by.push(funder.value);
+                }
+            }
+        }
         let mut attributes = Vec::new();
         if let Some(list) = f.take("attributes") {
             let lpath = f.at("attributes");
@@ -551,15 +665,60 @@ impl Loader<'_, '_, '_> {
             name: name.map_or_else(|| id.value.clone(), |n| n.value),
             id: id.value.clone(),
             sector,
+            org_type: org_type.map(|t| t.value),
             capacity,
             strengths: Vec::new(),
             stated: Vec::new(),
             refuses,
             attributes,
             funds,
+            funded_by,
+            supplies,
         };
         partner.set_strengths(self.kb, &stated);
         (Some(id), Some(partner))
+    }
+
+    /// Each `funded_by` names an organisation of the scenario: a partner, a candidate, or a
+    /// partner a variant adds (a typo would otherwise leave the relation silently unused).
+    fn check_funders(
+        &mut self,
+        partners: &[Partner],
+        candidates: &[Partner],
+        variants: &[Variant],
+        span: crate::source::Span,
+    ) {
+        let known: Vec<&str> = partners
+            .iter()
+            .chain(candidates)
+            .chain(variants.iter().flat_map(|v| &v.add))
+            .map(|p| p.id.as_str())
+            .collect();
+        for p in self.extra {
+            for funder in p.funded_by.iter().filter(|f| !known.contains(&f.as_str())) {
+                self.sink
+                    .error(
+                        span,
+                        "partners",
+                        format!(
+                            "partner `{}` of the partner sheet is funded by `{funder}`, which is not in the scenario",
+                            p.id
+                        ),
+                    )
+                    .suggest(funder, known.iter().copied());
+            }
+        }
+        for (funder, path) in std::mem::take(&mut self.funders) {
+            if !known.contains(&funder.value.as_str()) {
+                self.sink
+                    .error(
+                        funder.span,
+                        &path,
+                        format!("no partner `{}` in the scenario", funder.value),
+                    )
+                    .suggest(&funder.value, known.iter().copied());
+            }
+        }
     }
 
     fn role_list(&mut self, f: &mut Fields, field: &'static str) -> Vec<RoleIx> {

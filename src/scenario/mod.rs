@@ -6,9 +6,11 @@
 mod load;
 pub mod write;
 
-pub use load::{LIMITS, Limits, load, load_partner, load_with, rule_checks};
+pub use load::{
+    LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
+};
 
-use crate::kb::{AttrIx, CapIx, KnowledgeBase, RoleIx, SectorIx};
+use crate::kb::{AttrIx, CapIx, Credit, KnowledgeBase, RoleIx, SectorIx, TypeIx};
 use crate::source::Span;
 
 #[derive(Debug, Clone)]
@@ -43,16 +45,23 @@ pub struct Partner {
     pub id: String,
     pub name: String,
     pub sector: SectorIx,
+    /// The kind of organisation within its sector, whose defaults replace the sector's.
+    pub org_type: Option<TypeIx>,
     /// Most roles this partner takes.
     pub capacity: u32,
-    /// Strength in every capability of the knowledge base, indexed by [`CapIx`].
+    /// Strength in every capability of the knowledge base, indexed by [`CapIx`]: the stated
+    /// value, else the organisation type's default, else the sector's.
     pub strengths: Vec<f64>,
-    /// Capabilities the scenario states explicitly (the others are sector defaults).
+    /// Capabilities the scenario states explicitly (the others are assumed defaults).
     pub stated: Vec<CapIx>,
     pub refuses: Vec<RoleIx>,
     pub attributes: Vec<AttrIx>,
-    /// Roles the partner commits money to.
+    /// Roles the partner commits money to (held by anyone).
     pub funds: Vec<RoleIx>,
+    /// Ids of the partners that fund this organisation: it is their grantee.
+    pub funded_by: Vec<String>,
+    /// Roles whose product or service the partner supplies to the programme.
+    pub supplies: Vec<RoleIx>,
 }
 
 impl Partner {
@@ -60,16 +69,31 @@ impl Partner {
         self.strengths[cap.index()]
     }
 
-    /// Sets the strengths: the stated ones, and the sector's defaults for the rest.
+    /// Sets the strengths: the stated ones, and the defaults (organisation type, else sector)
+    /// for the rest.
     pub fn set_strengths(&mut self, kb: &KnowledgeBase, stated: &[(CapIx, f64)]) {
-        let sector = kb.sector(self.sector);
         self.strengths = (0..kb.capabilities.len())
-            .map(|i| sector.default_strength(CapIx(i as u32)))
+            .map(|i| self.default_strength(kb, CapIx(i as u32)))
             .collect();
         for &(cap, v) in stated {
             self.strengths[cap.index()] = v;
         }
         self.stated = stated.iter().map(|(c, _)| *c).collect();
+    }
+
+    /// The strength assumed when the partner states none: its type's default, else its sector's.
+    pub fn default_strength(&self, kb: &KnowledgeBase, cap: CapIx) -> f64 {
+        self.org_type
+            .and_then(|t| kb.types[t.index()].strength(cap))
+            .unwrap_or_else(|| kb.sector(self.sector).default_strength(cap))
+    }
+
+    /// Where an assumed strength comes from: "type default" or "sector default".
+    pub fn default_origin(&self, kb: &KnowledgeBase, cap: CapIx) -> &'static str {
+        match self.org_type {
+            Some(t) if kb.types[t.index()].strength(cap).is_some() => "type default",
+            _ => "sector default",
+        }
     }
 
     pub fn is_stated(&self, cap: CapIx) -> bool {
@@ -84,35 +108,48 @@ impl Partner {
         }
     }
 
-    /// How well the partner's capabilities meet a role's needs: the weighted mean strength.
+    /// How well the partner's capabilities meet a role's needs: the weighted mean of what each
+    /// need is credited (stated strengths in full, assumed ones discounted, related labels at
+    /// their relation's credit; see [`KnowledgeBase::credit`]).
     pub fn fit(&self, kb: &KnowledgeBase, role: RoleIx) -> f64 {
-        kb.role(role)
-            .needs
-            .iter()
-            .map(|&(cap, w)| w * self.strength(cap))
-            .sum()
+        kb.fit(role, |c| (self.strength(c), self.is_stated(c)))
     }
 
-    /// A generic member of a sector, with the sector's default strengths: what recruiting suggests.
+    /// What the partner is credited in one capability, and on what basis.
+    pub fn credit(&self, kb: &KnowledgeBase, cap: CapIx) -> Credit {
+        kb.credit(cap, &|c| (self.strength(c), self.is_stated(c)))
+    }
+
+    /// A generic member of a sector (or of one of its organisation types), with its default
+    /// strengths, all assumed: what recruiting suggests.
     pub fn typical(kb: &KnowledgeBase, sector: SectorIx, capacity: u32) -> Partner {
         let s = kb.sector(sector);
-        Partner {
+        let mut p = Partner {
             id: format!("new_{}", s.id),
             name: format!("a typical {} partner", s.name.to_lowercase()),
             sector,
+            org_type: None,
             capacity,
-            strengths: kb
-                .capabilities
-                .iter()
-                .enumerate()
-                .map(|(i, _)| s.default_strength(CapIx(i as u32)))
-                .collect(),
+            strengths: Vec::new(),
             stated: Vec::new(),
             refuses: Vec::new(),
             attributes: Vec::new(),
             funds: Vec::new(),
-        }
+            funded_by: Vec::new(),
+            supplies: Vec::new(),
+        };
+        p.set_strengths(kb, &[]);
+        p
     }
+}
+
+/// The organisation type with this id, or a message saying it is unknown.
+pub fn type_by_id(kb: &KnowledgeBase, id: &str) -> Result<TypeIx, String> {
+    kb.types
+        .iter()
+        .position(|t| t.id == id)
+        .map(|i| TypeIx(i as u32))
+        .ok_or_else(|| format!("unknown organisation type `{id}`"))
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -27,6 +27,9 @@ pub fn partner(kb: &KnowledgeBase, p: &Partner, indent: usize) -> String {
         kb.sector(p.sector).id,
         p.capacity
     );
+    if let Some(t) = p.org_type {
+        let _ = writeln!(out, "{pad}    type: {:?},", kb.types[t.index()].id);
+    }
     if !p.stated.is_empty() {
         let caps: Vec<String> = p
             .stated
@@ -35,10 +38,21 @@ pub fn partner(kb: &KnowledgeBase, p: &Partner, indent: usize) -> String {
             .collect();
         let _ = writeln!(out, "{pad}    capabilities: {{ {} }},", caps.join(", "));
     }
-    for (field, list) in [("refuses", &p.refuses), ("funds", &p.funds)] {
+    for (field, list) in [
+        ("refuses", &p.refuses),
+        ("funds", &p.funds),
+        ("supplies", &p.supplies),
+    ] {
         if !list.is_empty() {
             let _ = writeln!(out, "{pad}    {field}: [{}],", quoted_list(roles(kb, list)));
         }
+    }
+    if !p.funded_by.is_empty() {
+        let _ = writeln!(
+            out,
+            "{pad}    funded_by: [{}],",
+            quoted_list(p.funded_by.iter().map(String::as_str))
+        );
     }
     if !p.attributes.is_empty() {
         let _ = writeln!(

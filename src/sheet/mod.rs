@@ -10,13 +10,16 @@ use crate::scenario::{LIMITS, Need, Partner};
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
-const FIXED: [&str; 7] = [
+const FIXED: [&str; 10] = [
     "id",
     "name",
     "sector",
+    "type",
     "capacity",
     "refuses",
     "funds",
+    "funded_by",
+    "supplies",
     "attributes",
 ];
 
@@ -75,7 +78,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         rep.diags.push(Diagnostic::whole_file(
             Level::Error,
             &table.name,
-            "the sheet is empty: its first row must name the columns (id, name, sector, capacity, capabilities, refuses, funds, attributes)",
+            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
         ));
         return (None, rep.diags);
     }
@@ -94,7 +97,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         } else if name.is_empty() {
             Column::Unknown
         } else {
-            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, capacity, refuses, funds, attributes or a capability id"));
+            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, attributes or a capability id"));
             if let Some(c) = closest(&key, known.iter().copied()) {
                 e.help(format!("did you mean `{c}`?"));
             }
@@ -105,7 +108,12 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         }
         columns.push(column);
     }
+    let sector_known = columns.contains(&Column::Fixed("type"));
     for required in ["id", "sector"] {
+        // A partner's organisation type names its sector.
+        if required == "sector" && sector_known {
+            continue;
+        }
         if !columns.contains(&Column::Fixed(required)) {
             rep.diags.push(Diagnostic::whole_file(
                 Level::Error,
@@ -180,6 +188,9 @@ fn partner_row(
     let mut stated: Vec<(CapIx, f64)> = Vec::new();
     let mut refuses: Vec<RoleIx> = Vec::new();
     let mut funds: Vec<RoleIx> = Vec::new();
+    let mut supplies: Vec<RoleIx> = Vec::new();
+    let mut funded_by: Vec<String> = Vec::new();
+    let mut org_type: Option<(usize, crate::kb::TypeIx)> = None;
     let mut attributes: Vec<AttrIx> = Vec::new();
     for (col, column) in columns.iter().enumerate() {
         let cell = cells.get(col).unwrap_or(&Cell::Empty);
@@ -228,10 +239,27 @@ fn partner_row(
                     );
                 }
             },
-            Column::Fixed(list @ ("refuses" | "funds")) => {
+            Column::Fixed("type") => match crate::scenario::type_by_id(kb, &text) {
+                Ok(t) => org_type = Some((col, t)),
+                Err(message) => {
+                    rep.error(row, col, message)
+                        .suggest(&text, kb.types.iter().map(|t| t.id.as_str()));
+                }
+            },
+            Column::Fixed("funded_by") => {
+                for f in ids(cell) {
+                    if is_snake_id(&f) {
+                        funded_by.push(f);
+                    } else {
+                        rep.error(row, col, format!("`{f}` is not a partner id"));
+                    }
+                }
+            }
+            Column::Fixed(list @ ("refuses" | "funds" | "supplies")) => {
                 for r in ids(cell) {
                     match kb.role_by_id(&r) {
                         Some(ix) if *list == "refuses" => refuses.push(ix),
+                        Some(ix) if *list == "supplies" => supplies.push(ix),
                         Some(ix) => funds.push(ix),
                         None => {
                             rep.error(row, col, format!("unknown role `{r}`"))
@@ -277,6 +305,25 @@ fn partner_row(
             "the partner has no id".into(),
         );
     }
+    if let Some((col, t)) = org_type {
+        let type_sector = kb.types[t.index()].sector;
+        match sector {
+            None => sector = Some(type_sector),
+            Some(s) if s != type_sector => {
+                rep.error(
+                    row,
+                    col,
+                    format!(
+                        "type `{}` is a {} type, but the partner's sector is {}",
+                        kb.types[t.index()].id,
+                        kb.sector(type_sector).id,
+                        kb.sector(s).id
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     if sector.is_none() && rep.diags.len() == before {
         rep.error(
             row,
@@ -291,16 +338,27 @@ fn partner_row(
     if rep.diags.len() > before {
         return None;
     }
+    if funded_by.contains(&id) {
+        let col = columns
+            .iter()
+            .position(|c| *c == Column::Fixed("funded_by"))
+            .unwrap_or(0);
+        rep.error(row, col, format!("partner `{id}` cannot fund itself"));
+        return None;
+    }
     let mut p = Partner {
         name: name.unwrap_or_else(|| id.clone()),
         id,
         sector,
+        org_type: org_type.map(|(_, t)| t),
         capacity,
         strengths: Vec::new(),
         stated: Vec::new(),
         refuses,
         attributes,
         funds,
+        funded_by,
+        supplies,
     };
     p.set_strengths(kb, &stated);
     Some(p)

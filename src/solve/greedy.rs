@@ -21,7 +21,7 @@ fn gains(p: &Problem) -> Vec<Vec<f64>> {
             lead: false,
         } = inst.subject
         {
-            g[partner][need] += p.kb.rule(inst.rule).effect.weight();
+            g[partner][need] += p.weight(inst);
         }
     }
     g

@@ -8,7 +8,7 @@
 use super::design::Points;
 use super::spec::{Spec, Target};
 use crate::generate::{Rng, line_up, mix};
-use crate::kb::{Advantage, KnowledgeBase, RoleIx, Severity};
+use crate::kb::{Advantage, KnowledgeBase, RoleIx, Severity, Strength};
 use crate::model::{self, Problem};
 use crate::scenario::LineUp;
 use crate::solve::{self, Status};
@@ -338,9 +338,24 @@ fn apply_kb(kb: &mut KnowledgeBase, target: &Target, v: f64) {
     match *target {
         Target::Penalty(r) => kb.rules[r.index()].effect.penalty = v,
         Target::Bonus(r) => kb.rules[r.index()].effect.bonus = v,
-        Target::Forbid(r) => kb.rules[r.index()].effect.forbid = v != 0.0,
+        Target::Forbid(r) => {
+            let rule = &mut kb.rules[r.index()];
+            rule.effect.strength_stated = v != 0.0;
+            rule.effect.strength = if v != 0.0 {
+                Strength::Forbid
+            } else {
+                Strength::derived(&rule.scope, rule.effect.flag.as_ref())
+            };
+        }
+        Target::Strength(r) => {
+            let rule = &mut kb.rules[r.index()];
+            rule.effect.strength_stated = true;
+            rule.effect.strength =
+                [Strength::Forbid, Strength::Avoid, Strength::Price][(v as usize).min(2)];
+        }
         Target::Severity(r) => {
-            if let Some(flag) = kb.rules[r.index()].effect.flag.as_mut() {
+            let rule = &mut kb.rules[r.index()];
+            if let Some(flag) = rule.effect.flag.as_mut() {
                 flag.severity = [
                     Severity::Info,
                     Severity::Low,
@@ -348,8 +363,14 @@ fn apply_kb(kb: &mut KnowledgeBase, target: &Target, v: f64) {
                     Severity::High,
                 ][(v as usize).min(3)];
             }
+            // A strength the rule file left to the severity follows it.
+            if !rule.effect.strength_stated {
+                rule.effect.strength = Strength::derived(&rule.scope, rule.effect.flag.as_ref());
+            }
         }
         Target::SupportWeight => kb.settings.support_weight = v,
+        Target::AssumedWeight => kb.settings.assumed_weight = v,
+        Target::FitFloor => kb.settings.fit_floor = v,
         Target::DefaultMinSectors => kb.settings.min_sectors = v as u32,
         Target::SectorStrength(s, c) => {
             let label = kb.capability(c).label.clone();
@@ -360,6 +381,7 @@ fn apply_kb(kb: &mut KnowledgeBase, target: &Target, v: f64) {
                     capability: c,
                     label,
                     strength: v,
+                    note: None,
                 }),
             }
         }

@@ -202,8 +202,11 @@ pub enum Target {
     Bonus(RuleIx),
     Severity(RuleIx),
     Forbid(RuleIx),
+    Strength(RuleIx),
     SupportWeight,
     DefaultMinSectors,
+    AssumedWeight,
+    FitFloor,
     MinSectors,
     SectorStrength(SectorIx, CapIx),
     Noise,
@@ -223,8 +226,11 @@ impl Target {
                 | Target::Bonus(_)
                 | Target::Severity(_)
                 | Target::Forbid(_)
+                | Target::Strength(_)
                 | Target::SupportWeight
                 | Target::DefaultMinSectors
+                | Target::AssumedWeight
+                | Target::FitFloor
                 | Target::SectorStrength(..)
         )
     }
@@ -260,9 +266,17 @@ fn value_kind(target: &Target, spec: &Spec) -> ValueKind {
         Target::Severity(_) => {
             ValueKind::Choice(Severity::NAMES.iter().map(|s| s.to_string()).collect())
         }
-        Target::SupportWeight | Target::Noise | Target::GenerateNoise => {
-            ValueKind::Real { min: 0.0, max: 1.0 }
-        }
+        Target::Strength(_) => ValueKind::Choice(
+            crate::kb::Strength::NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        Target::SupportWeight
+        | Target::AssumedWeight
+        | Target::FitFloor
+        | Target::Noise
+        | Target::GenerateNoise => ValueKind::Real { min: 0.0, max: 1.0 },
         Target::DefaultMinSectors | Target::MinSectors => ValueKind::Int { min: 0, max: 100 },
         Target::Variant => ValueKind::Choice(
             spec.bases
@@ -874,7 +888,7 @@ fn check_min_max(sink: &mut Sink, spec: &Spec, factors: &[Factor], drafts: &[Fac
 }
 
 /// Every path a factor can name, for messages.
-pub const PATHS: [&str; 19] = [
+pub const PATHS: [&str; 22] = [
     "partners.<id>.capacity",
     "partners.<id>.capabilities.<capability>",
     "partners.<id>.present",
@@ -885,9 +899,12 @@ pub const PATHS: [&str; 19] = [
     "rules.<rule>.bonus",
     "rules.<rule>.severity",
     "rules.<rule>.forbid",
+    "rules.<rule>.strength",
     "sectors.<sector>.capabilities.<capability>",
     "settings.support_weight",
     "settings.min_sectors",
+    "settings.assumed_weight",
+    "settings.fit_floor",
     "min_sectors",
     "noise",
     "variant",
@@ -1179,6 +1196,7 @@ fn target(sink: &mut Sink, spec: &Spec, path: &Spanned<String>, at: &str) -> Opt
                 ["penalty"] => Some(Target::Penalty(r)),
                 ["bonus"] => Some(Target::Bonus(r)),
                 ["forbid"] => Some(Target::Forbid(r)),
+                ["strength"] => Some(Target::Strength(r)),
                 ["severity"] if rule.effect.flag.is_some() => Some(Target::Severity(r)),
                 ["severity"] => fail(
                     format!("rule `{id}` raises no flag, so it has no severity"),
@@ -1187,11 +1205,12 @@ fn target(sink: &mut Sink, spec: &Spec, path: &Spanned<String>, at: &str) -> Opt
                 ),
                 [field, ..] => fail(
                     format!("a rule has no sweepable field `{field}`"),
-                    vec!["penalty", "bonus", "severity", "forbid"],
+                    vec!["penalty", "bonus", "severity", "forbid", "strength"],
                     field,
                 ),
                 [] => fail(
-                    "name the rule's field: `penalty`, `bonus`, `severity` or `forbid`".into(),
+                    "name the rule's field: `penalty`, `bonus`, `severity`, `forbid` or `strength`"
+                        .into(),
                     Vec::new(),
                     "",
                 ),
@@ -1208,9 +1227,16 @@ fn target(sink: &mut Sink, spec: &Spec, path: &Spanned<String>, at: &str) -> Opt
         }
         ["settings", "support_weight"] => Some(Target::SupportWeight),
         ["settings", "min_sectors"] => Some(Target::DefaultMinSectors),
+        ["settings", "assumed_weight"] => Some(Target::AssumedWeight),
+        ["settings", "fit_floor"] => Some(Target::FitFloor),
         ["settings", field] => fail(
             format!("no sweepable setting `{field}`"),
-            vec!["support_weight", "min_sectors"],
+            vec![
+                "support_weight",
+                "min_sectors",
+                "assumed_weight",
+                "fit_floor",
+            ],
             field,
         ),
         ["min_sectors"] => Some(Target::MinSectors),

@@ -59,7 +59,7 @@ impl<'k> Game<'k> {
             problem.instances.iter().any(|inst| {
                 let effect = &problem.kb.rule(inst.rule).effect;
                 inst.subject == Subject::Idle { partner: i }
-                    && (effect.forbid || effect.weight() != 0.0)
+                    && (effect.is_forbid() || effect.weight() != 0.0)
             })
         };
         let inert = (0..n)

@@ -66,8 +66,11 @@ pub fn variant_of(
         };
         if now.name != was.name
             || now.sector != was.sector
+            || now.org_type != was.org_type
             || !same_set(&now.attributes, &was.attributes)
             || !same_set(&now.funds, &was.funds)
+            || !same_set(&now.funded_by, &was.funded_by)
+            || !same_set(&now.supplies, &was.supplies)
         {
             return Err(format!(
                 "`{}` differs from the scenario in more than capacity, capabilities and roles kept out of",
@@ -169,6 +172,9 @@ pub fn same_line_up(kb: &KnowledgeBase, a: &LineUp, b: &LineUp) -> Result<(), St
         };
         if p.name != q.name
             || p.sector != q.sector
+            || p.org_type != q.org_type
+            || !same_set(&p.funded_by, &q.funded_by)
+            || !same_set(&p.supplies, &q.supplies)
             || p.capacity != q.capacity
             || p.strengths != q.strengths
             || stated(p) != stated(q)

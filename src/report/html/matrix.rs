@@ -82,6 +82,7 @@ fn state(c: &Cell) -> &'static str {
         (true, true, _) => "lead",
         (true, false, _) => "support",
         (false, _, true) => "blocked",
+        _ if c.avoided => "avoided",
         _ => "open",
     }
 }
@@ -246,6 +247,7 @@ fn cell(
         "lead" => "leads the role".to_string(),
         "support" => "supports the role".to_string(),
         "blocked" => "refused, or forbidden by a rule".to_string(),
+        "avoided" => "kept out by a logic rule or the fit floor (a pin would override)".to_string(),
         _ => "not in this role".to_string(),
     };
     let pinned = if c.pinned { ", pinned" } else { "" };
@@ -323,6 +325,13 @@ fn cell(
         rect.push(("fill", &colour));
         if c.held {
             rect.extend([("stroke", "#10243e"), ("stroke-width", "2.5"), ("rx", "3")]);
+        } else if state == "avoided" {
+            // Dashed and faint: possible only if the facilitator pins it.
+            rect.extend([
+                ("fill-opacity", "0.2"),
+                ("stroke", "#8a96a3"),
+                ("stroke-dasharray", "3 2"),
+            ]);
         } else {
             rect.push(("fill-opacity", "0.45"));
         }
@@ -485,6 +494,23 @@ pub fn matrix_legend(h: &mut Html) {
         );
     });
     h.text(" pinned");
+    h.close();
+    h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
+            "rect",
+            &[
+                ("x", "1"),
+                ("y", "1"),
+                ("width", "12"),
+                ("height", "12"),
+                ("fill", "#eceff3"),
+                ("stroke", "#8a96a3"),
+                ("stroke-dasharray", "3 2"),
+            ],
+        );
+    });
+    h.text(" dashed: kept out by a logic rule or the fit floor (a pin would override)");
     h.close();
     h.open("li", &[]);
     h.text("flag: ");

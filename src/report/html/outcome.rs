@@ -64,6 +64,16 @@ pub fn render(o: &Outcome) -> String {
             gaps_section(&mut h, &o.uncovered, false);
             h.close();
         }
+        if !o.assumptions.is_empty() {
+            h.open("section", &[("id", "assumptions")]);
+            h.elem("h2", &[], "Assumptions that decide a role: ask the partner");
+            h.open("ul", &[]);
+            for a in &o.assumptions {
+                h.elem("li", &[("data-role", &a.role)], &a.message);
+            }
+            h.close();
+            h.close();
+        }
         if !o.weak.is_empty() {
             h.open("section", &[("id", "weak")]);
             h.elem(

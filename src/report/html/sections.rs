@@ -110,8 +110,8 @@ pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
             format!(" (importance {}): ", g.importance)
         } else {
             format!(
-                " (importance {}, {} partner(s) missing): ",
-                g.importance, g.missing
+                " (importance {}, {} partner(s) missing; leaving it open costs {:.2}): ",
+                g.importance, g.missing, g.cost
             )
         };
         h.text(&head);
@@ -123,8 +123,15 @@ pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
                 h.text(" ");
             }
         }
-        if !g.why_not.is_empty() {
+        if !g.why_not.is_empty() || !g.stretch.is_empty() {
             h.open("ul", &[("class", "small")]);
+            for s in &g.stretch {
+                h.elem(
+                    "li",
+                    &[("class", "stretch")],
+                    &format!("stretch: {}", s.words()),
+                );
+            }
             for w in &g.why_not {
                 h.open("li", &[]).text("passed over: ").prose(w).close();
             }

@@ -1,0 +1,324 @@
+//! Expert cases as data: GIVEN a scenario (optionally a variant, what-ifs and extra rules),
+//! EXPECT who holds or leads roles, which roles stay gaps and whom to recruit, which flags are
+//! raised or not, and the status.
+//!
+//! A case states the principle an expert would sign and where it comes from (a Table 1 cell, a
+//! paper, programme documentation), so rule authors and researchers can pin their own
+//! expectations in a folder of files and run them against any rule set (`rolefit test`, and
+//! `cargo test` over the shipped `cases/`). Cases are solved through the same library path as
+//! `rolefit solve`, and every failed expectation is reported, not the first.
+//!
+//! A case may be marked `pending: "why"`: a known failure the knowledge base does not meet yet.
+//! It is run and reported separately; once all its expectations hold, the run fails until the
+//! mark is removed, so a pending case cannot stay pending silently after it is fixed.
+
+mod check;
+mod load;
+
+pub use load::{Header, Loaded, load};
+
+use crate::Error;
+use crate::diag::{Diagnostic, Level};
+use crate::kb::{KnowledgeBase, Severity};
+use crate::load::Document;
+use crate::scenario::LineUp;
+use crate::solve::Status;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// The rules cases run against (the built-in ones, or those of `--rules`); a case naming its
+/// own rule files extends these.
+pub struct Suite {
+    pub docs: Vec<Document>,
+    pub kb: KnowledgeBase,
+}
+
+impl Suite {
+    pub fn new(docs: Vec<Document>) -> Result<Suite, Error> {
+        let kb = crate::knowledge_base(docs.clone())?;
+        Ok(Suite { docs, kb })
+    }
+}
+
+/// A validated case: the line-up to solve and what to expect of its outcome.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub line_up: LineUp,
+    pub expectations: Vec<Expectation>,
+    /// The knowledge base extended by the case's own `rules`, when it names any.
+    pub rules: Option<KnowledgeBase>,
+}
+
+/// One expectation and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub expect: Expect,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Who an expectation is about: one partner (by id), or any partner of a sector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Who {
+    Partner(String),
+    Sector(String),
+}
+
+/// What a case expects of the outcome. Ids are validated against the knowledge base and the
+/// line-up when the case is loaded, so a typo is a diagnostic, never a silently vacuous check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// The partner (or some partner of the sector) holds the role; leads it when `lead`.
+    Holds {
+        who: Who,
+        role: String,
+        lead: bool,
+    },
+    /// The partner (or no partner of the sector) holds the role; with `lead`, does not lead it.
+    NotHolds {
+        who: Who,
+        role: String,
+        lead: bool,
+    },
+    /// The role is a gap (a partner missing); with `recruit`, the gap's suggestion names that sector.
+    Uncovered {
+        role: String,
+        recruit: Option<String>,
+    },
+    /// The role has all the partners it needs.
+    Covered {
+        role: String,
+    },
+    /// At least one flag matches.
+    Flag(FlagPattern),
+    /// No flag matches.
+    NoFlag(FlagPattern),
+    Status(Status),
+    /// The partner's fit for the role lies in `at_least..below`.
+    Fit {
+        partner: String,
+        role: String,
+        at_least: Option<f64>,
+        below: Option<f64>,
+    },
+}
+
+/// The fields a flag must have; an absent field matches anything.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlagPattern {
+    pub kind: Option<String>,
+    pub partner: Option<String>,
+    pub role: Option<String>,
+    pub rule: Option<String>,
+    pub severity: Option<Severity>,
+    /// Severity at or above this.
+    pub at_least: Option<Severity>,
+}
+
+/// How a case came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseStatus {
+    /// Every expectation holds.
+    Passed,
+    /// An expectation fails, or the line-up could not be solved.
+    Failed,
+    /// Marked `pending` and still failing (or not yet readable): a known failure.
+    Pending,
+    /// Marked `pending` but every expectation holds: remove the mark (counts as a failure).
+    Fixed,
+    /// The case file has errors.
+    Invalid,
+}
+
+impl CaseStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            CaseStatus::Passed => "passed",
+            CaseStatus::Failed => "failed",
+            CaseStatus::Pending => "pending",
+            CaseStatus::Fixed => "fixed",
+            CaseStatus::Invalid => "invalid",
+        }
+    }
+}
+
+/// One expectation checked against the outcome, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub line: u32,
+    pub column: u32,
+    pub passed: bool,
+    /// "a government partner to lead policy_framework"
+    pub expected: String,
+    /// "it is held by acme (business, fit 0.41, lead)"
+    pub found: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub file: String,
+    pub header: Header,
+    pub status: CaseStatus,
+    pub checks: Vec<Check>,
+    /// Problems in the case file or the files it names (errors make it invalid).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Why the line-up could not be solved.
+    pub error: Option<String>,
+}
+
+impl CaseResult {
+    pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| !c.passed)
+    }
+}
+
+/// Every case run, in path order, and the supporting files skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub cases: Vec<CaseResult>,
+    /// Scenario and rule files found beside the cases (what cases refer to), not run.
+    pub skipped: Vec<String>,
+}
+
+/// The counts a run ends with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub cases: usize,
+    /// Expectations checked, pending cases' included.
+    pub expectations: usize,
+    /// Expectations that fail in cases that are not pending.
+    pub failed_expectations: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub pending: usize,
+    /// Expectations of pending cases that fail, as known.
+    pub pending_expectations: usize,
+    pub fixed: usize,
+    pub invalid: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            cases: self.cases.len(),
+            ..Summary::default()
+        };
+        for c in &self.cases {
+            let failing = c.failed_checks().count();
+            match c.status {
+                CaseStatus::Passed => s.passed += 1,
+                CaseStatus::Failed => s.failed += 1,
+                CaseStatus::Pending => s.pending += 1,
+                CaseStatus::Fixed => s.fixed += 1,
+                CaseStatus::Invalid => s.invalid += 1,
+            }
+            s.expectations += c.checks.len();
+            if c.status == CaseStatus::Pending {
+                s.pending_expectations += failing;
+            } else {
+                s.failed_expectations += failing;
+            }
+        }
+        s
+    }
+}
+
+/// Runs one loaded case: solves its line-up as `rolefit solve` would and checks every
+/// expectation.
+pub fn run_case(
+    suite: &Suite,
+    file: &str,
+    loaded: Loaded,
+    diagnostics: Vec<Diagnostic>,
+    opts: &crate::solve::Options,
+) -> CaseResult {
+    let pending = loaded.header.pending.is_some();
+    let mut result = CaseResult {
+        file: file.to_string(),
+        header: loaded.header,
+        status: CaseStatus::Invalid,
+        checks: Vec::new(),
+        diagnostics,
+        error: None,
+    };
+    let Some(case) = loaded.case else {
+        if pending {
+            result.status = CaseStatus::Pending;
+        }
+        return result;
+    };
+    let kb = case.rules.as_ref().unwrap_or(&suite.kb);
+    match crate::solve_line_up(kb, &case.line_up, opts) {
+        Ok(outcome) => {
+            result.checks = case
+                .expectations
+                .iter()
+                .map(|e| {
+                    let (passed, expected, found) = check::check(&e.expect, &outcome);
+                    Check {
+                        line: e.line,
+                        column: e.column,
+                        passed,
+                        expected,
+                        found,
+                    }
+                })
+                .collect();
+        }
+        Err(e) => result.error = Some(e.to_string()),
+    }
+    let all_hold = result.error.is_none() && result.checks.iter().all(|c| c.passed);
+    result.status = match (pending, all_hold) {
+        (false, true) => CaseStatus::Passed,
+        (false, false) => CaseStatus::Failed,
+        (true, true) => CaseStatus::Fixed,
+        (true, false) => CaseStatus::Pending,
+    };
+    result
+}
+
+/// Reads, loads and runs every case file (in parallel; the report is in path order, so the
+/// output is the same on any number of threads). Files found by walking a directory whose
+/// document is a scenario, a rule file or a sweep are supporting files and are skipped.
+pub fn run_files(suite: &Suite, files: &[(PathBuf, bool)], opts: &crate::solve::Options) -> Report {
+    let results: Vec<Option<CaseResult>> = files
+        .par_iter()
+        .map(|(path, walked)| {
+            let shown = path.display().to_string();
+            let source = match crate::load::read_source(&shown) {
+                Ok(s) => s,
+                Err(e) => {
+                    return Some(CaseResult {
+                        file: shown.clone(),
+                        header: Header::default(),
+                        status: CaseStatus::Invalid,
+                        checks: Vec::new(),
+                        diagnostics: vec![Diagnostic::whole_file(
+                            Level::Error,
+                            &shown,
+                            e.to_string(),
+                        )],
+                        error: None,
+                    });
+                }
+            };
+            let doc = Document::parse(source);
+            if *walked && load::is_supporting(&doc) {
+                return None;
+            }
+            let (loaded, diagnostics) = load(suite, &doc);
+            Some(run_case(suite, &shown, loaded, diagnostics, opts))
+        })
+        .collect();
+    let mut report = Report::default();
+    for ((path, _), r) in files.iter().zip(results) {
+        match r {
+            Some(r) => report.cases.push(r),
+            None => report.skipped.push(path.display().to_string()),
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+//! Renderers of a `rolefit test` run: one line per case, every failed expectation with where it
+//! is written, what was expected and what was found, and the counts; or the same as JSON.
+
+use super::diagnostic_json;
+use crate::cases::{CaseResult, CaseStatus, Report, Summary};
+use serde_json::{Value, json};
+
+/// The word that opens a case's line, padded so the files line up.
+fn label(status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Passed => "ok      ",
+        CaseStatus::Failed => "FAILED  ",
+        CaseStatus::Pending => "pending ",
+        CaseStatus::Fixed => "FIXED   ",
+        CaseStatus::Invalid => "INVALID ",
+    }
+}
+
+const INDENT: &str = "        ";
+
+pub fn text(report: &Report) -> String {
+    let mut out = String::new();
+    for c in &report.cases {
+        out.push_str(label(c.status));
+        out.push_str(&c.file);
+        if let Some(name) = &c.header.name {
+            out.push_str(&format!(": {name}"));
+        }
+        out.push('\n');
+        case_details(c, &mut out);
+    }
+    out.push_str(&summary_line(&report.summary()));
+    out
+}
+
+fn case_details(c: &CaseResult, out: &mut String) {
+    let show_sources = matches!(c.status, CaseStatus::Failed | CaseStatus::Pending);
+    if let Some(why) = &c.header.pending {
+        out.push_str(&format!("{INDENT}pending: {why}\n"));
+    }
+    if c.status == CaseStatus::Fixed {
+        out.push_str(&format!(
+            "{INDENT}all {} expectation(s) now hold: remove `pending` from the case\n",
+            c.checks.len()
+        ));
+    }
+    if show_sources {
+        for s in &c.header.sources {
+            out.push_str(&format!("{INDENT}source: {s}\n"));
+        }
+    }
+    if let Some(e) = &c.error {
+        out.push_str(&format!("{INDENT}the line-up could not be solved: {e}\n"));
+    }
+    for check in c.failed_checks() {
+        out.push_str(&format!(
+            "{INDENT}{}:{}:{}: expected {}; {}\n",
+            c.file, check.line, check.column, check.expected, check.found
+        ));
+    }
+    for d in &c.diagnostics {
+        for line in d.render(false).lines() {
+            out.push_str(&format!("{INDENT}{line}\n"));
+        }
+    }
+}
+
+fn summary_line(s: &Summary) -> String {
+    let mut parts = vec![
+        format!("{} passed", s.passed),
+        format!("{} failed", s.failed),
+    ];
+    if s.pending > 0 {
+        parts.push(format!("{} pending", s.pending));
+    }
+    if s.fixed > 0 {
+        parts.push(format!("{} fixed (remove `pending`)", s.fixed));
+    }
+    if s.invalid > 0 {
+        parts.push(format!("{} invalid", s.invalid));
+    }
+    let mut line = format!(
+        "\n{} case(s): {}; {} expectation(s) checked, {} failed",
+        s.cases,
+        parts.join(", "),
+        s.expectations,
+        s.failed_expectations
+    );
+    if s.pending > 0 {
+        line.push_str(&format!(
+            "; {} expectation(s) of pending cases fail as known",
+            s.pending_expectations
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+pub fn json(report: &Report) -> Value {
+    let s = report.summary();
+    json!({
+        "summary": {
+            "cases": s.cases,
+            "passed": s.passed,
+            "failed": s.failed,
+            "pending": s.pending,
+            "fixed": s.fixed,
+            "invalid": s.invalid,
+            "expectations": s.expectations,
+            "failed_expectations": s.failed_expectations,
+            "pending_expectations": s.pending_expectations,
+        },
+        "cases": report.cases.iter().map(case_json).collect::<Vec<_>>(),
+        "skipped": report.skipped,
+    })
+}
+
+fn case_json(c: &CaseResult) -> Value {
+    json!({
+        "file": c.file,
+        "name": c.header.name,
+        "sources": c.header.sources,
+        "pending": c.header.pending,
+        "status": c.status.name(),
+        "error": c.error,
+        "expectations": c.checks.iter().map(|k| json!({
+            "line": k.line,
+            "column": k.column,
+            "passed": k.passed,
+            "expected": k.expected,
+            "found": k.found,
+        })).collect::<Vec<_>>(),
+        "diagnostics": c.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+    })
+}
