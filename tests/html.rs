@@ -403,7 +403,7 @@ fn ranking_pages_escape_names_and_show_each_option() {
     );
     let page = command_html(&["recommend", dakar().to_str().unwrap(), "--role", "research"]);
     assert_eq!(
-        page.matches("<li><h3>").count(),
+        page.matches("<li data-subject=").count(),
         9,
         "one entry per partner of the line-up"
     );

@@ -42,6 +42,7 @@ enum Op {
     Capability(usize, usize, u8),
     Forbid(usize, usize),
     Pin(usize, usize, bool),
+    Want(usize, usize, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -52,6 +53,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0..9usize, 0..60usize, 0..=20u8).prop_map(|(p, c, v)| Op::Capability(p, c, v)),
         (0..9usize, 0..15usize).prop_map(|(p, r)| Op::Forbid(p, r)),
         (0..9usize, 0..15usize, any::<bool>()).prop_map(|(p, r, l)| Op::Pin(p, r, l)),
+        (0..9usize, 0..15usize, any::<bool>()).prop_map(|(p, r, w)| Op::Want(p, r, w)),
     ]
 }
 
@@ -88,6 +90,11 @@ fn what_if(s: &Scenario, op: &Op) -> WhatIf {
             partner: p(*i),
             role: role(*r),
             lead: *lead,
+        },
+        Op::Want(i, r, wanted) => WhatIf::Want {
+            partner: p(*i),
+            role: role(*r),
+            wanted: *wanted,
         },
     }
 }

@@ -217,6 +217,8 @@ pub struct Cell {
     pub blocked: bool,
     /// Fixed by a pin (of the scenario, a variant or a what-if).
     pub pinned: bool,
+    /// The partner asked for the role (`wants`).
+    pub wanted: bool,
     /// Kept out by a logic rule of strength `avoid` (not merely the fit floor): only a pin
     /// would put it there.
     pub avoided: bool,
@@ -324,6 +326,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
                     pinned: p.is_pinned(i, j),
+                    wanted: p.partners[i].wants.contains(&p.needs[j].role),
                     avoided: p.is_avoided_by_logic(i, j),
                     flag: out
                         .flags
@@ -378,16 +381,19 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.breakdown.value = p.value(a);
     // Objective effect of the holding rules per pair, for reasons and runner-ups.
     let mut pair_rules: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nn]; np];
+    // What holding a pair is worth by meeting the partner's wish (an `Unmet` rule's price).
+    let mut wish = vec![vec![0.0; nn]; np];
     for (n, inst) in p.instances.iter().enumerate() {
         let rule = kb.rule(inst.rule);
         let w = p.weight(inst);
-        if let Subject::Holds {
-            partner,
-            need,
-            lead: false,
-        } = inst.subject
-        {
-            pair_rules[partner][need].push((n, w));
+        match inst.subject {
+            Subject::Holds {
+                partner,
+                need,
+                lead: false,
+            } => pair_rules[partner][need].push((n, w)),
+            Subject::Unmet { partner, need } => wish[partner][need] -= w,
+            _ => {}
         }
         let amount = p.amount(inst, a);
         if amount <= 1e-9 {
@@ -414,7 +420,9 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.objective = out.breakdown.value + out.breakdown.bonuses - out.breakdown.penalties;
     out.coverage = p.coverage(a);
     let local = |i: usize, j: usize| -> f64 {
-        p.importance(j) * p.fit[i][j] + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+        p.importance(j) * p.fit[i][j]
+            + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+            + wish[i][j]
     };
     for j in 0..nn {
         let holders: Vec<usize> = (0..np).filter(|&i| a.holds[i][j]).collect();
@@ -425,6 +433,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 i,
                 j,
                 &pair_rules[i][j],
+                wish[i][j],
                 &holders,
                 &local,
             ));
@@ -647,6 +656,7 @@ fn assignment_view(
     i: usize,
     j: usize,
     rules: &[(usize, f64)],
+    wish: f64,
     holders: &[usize],
     local: &dyn Fn(usize, usize) -> f64,
 ) -> AssignmentView {
@@ -660,6 +670,16 @@ fn assignment_view(
     let pinned = p.is_pinned(i, j);
     if pinned {
         reasons.push("pinned by the facilitator".to_string());
+    }
+    if partner.wants.contains(&p.needs[j].role) {
+        reasons.push(if wish > 0.0 {
+            format!(
+                "asked for by the partner: its wish is met (+{:.2}, below every logic rule)",
+                wish
+            )
+        } else {
+            "asked for by the partner".to_string()
+        });
     }
     if holders.len() > 1 {
         reasons.push(if lead {

@@ -26,6 +26,8 @@ pub struct Trial {
     pub gaps_opened: Vec<String>,
     /// Roles the subject partner holds after the change (for partner-centred questions).
     pub roles: Vec<String>,
+    /// The partner asked for this role (`wants`): partner-centred questions show its wishes.
+    pub asked_for: bool,
 }
 
 impl Trial {
@@ -94,6 +96,7 @@ fn explore(
                     gaps_closed: Vec::new(),
                     gaps_opened: Vec::new(),
                     roles: Vec::new(),
+                    asked_for: false,
                 });
             }
             let outcome = crate::solve_line_up(kb, &l, opts)?;
@@ -130,6 +133,7 @@ fn explore(
                 change: words,
                 refused: None,
                 outcome: Some(outcome),
+                asked_for: false,
             })
         })
         .collect();
@@ -209,8 +213,24 @@ pub fn for_partner(
             )
         })
         .collect();
-    let question = format!("which roles could {partner} take?");
+    let wants: Vec<&str> = base
+        .partners
+        .iter()
+        .find(|p| p.id == partner)
+        .map(|p| p.wants.iter().map(|r| kb.role(*r).id.as_str()).collect())
+        .unwrap_or_default();
+    let question = if wants.is_empty() {
+        format!("which roles could {partner} take?")
+    } else {
+        format!(
+            "which roles could {partner} take? (it asked for {})",
+            wants.join(", ")
+        )
+    };
     let mut e = explore(kb, base, question, tries, opts)?;
+    for t in &mut e.trials {
+        t.asked_for = wants.contains(&t.subject.as_str());
+    }
     rank_best_first(&mut e.trials);
     Ok(e)
 }

@@ -308,6 +308,7 @@ impl Builder<'_> {
             .iter()
             .filter_map(|r| self.rule(r, &names, &partial))
             .collect();
+        self.wishes_below_logic(&rules, &raw_rules);
         let mut settings = Settings::default();
         for s in raw.settings {
             settings.support_weight = s.support_weight.unwrap_or(settings.support_weight);
@@ -336,6 +337,59 @@ impl Builder<'_> {
         })
     }
 
+    /// A partner's wish weighs less than institutional logic: every rule that prices a wish
+    /// (its condition reads `Wants`) must weigh less than every other priced rule, both taken
+    /// at the stake where they weigh most against each other (a per-importance price on a role
+    /// of importance 5 against a flat one, a flat price against a per-importance one on a role
+    /// of importance 1). Otherwise the optimiser could trade a logic breach for a wish.
+    fn wishes_below_logic(&mut self, rules: &[Rule], raw: &[doc::RawRule]) {
+        const MOST_IMPORTANT: f64 = 5.0;
+        let priced = |r: &&Rule| {
+            r.effect.strength == crate::kb::Strength::Price
+                && r.effect.weight() != 0.0
+                && !matches!(r.scope, Scope::Additionality { .. })
+        };
+        let (wishes, logic): (Vec<&Rule>, Vec<&Rule>) =
+            rules.iter().filter(priced).partition(|r| r.about_wishes());
+        let per_importance = |r: &Rule| r.effect.per == crate::kb::Per::Importance;
+        for w in wishes {
+            let lowest = logic
+                .iter()
+                .filter(|l| !l.about_fit())
+                .map(|l| {
+                    let (mut wish, logic) = (w.effect.weight().abs(), l.effect.weight().abs());
+                    if per_importance(w) && !per_importance(l) {
+                        wish *= MOST_IMPORTANT;
+                    }
+                    (wish, logic, *l)
+                })
+                .find(|(wish, logic, _)| wish >= logic);
+            if let Some((wish, price, l)) = lowest
+                && let Some(r) = raw.iter().find(|r| r.id.name == w.id)
+            {
+                let per = |r: &Rule| {
+                    if per_importance(r) {
+                        " per importance point"
+                    } else {
+                        ""
+                    }
+                };
+                self.error_at(
+                    r.id.file,
+                    r.effect.span,
+                    &r.effect.path,
+                    format!(
+                        "rule `{}` weighs a partner's wish at {wish}{}, no less than rule `{}` prices its institutional logic ({price}{}): a wish must weigh less than every logic rule",
+                        w.id,
+                        per(w),
+                        l.id,
+                        per(l)
+                    ),
+                );
+            }
+        }
+    }
+
     /// Whether each condition of a rule has at most [`LIMITS`]`.tests` tests: every test is
     /// evaluated for each partner and role, so one huge condition would make matching crawl.
     fn small_enough(&mut self, r: &doc::RawRule) -> bool {
@@ -344,6 +398,7 @@ impl Builder<'_> {
             | RawScope::Load { who, .. }
             | RawScope::Unserved { who }
             | RawScope::Idle { who }
+            | RawScope::Unmet { who }
             | RawScope::Shared { who, .. }
             | RawScope::Additionality { who, .. } => who.iter().collect(),
             RawScope::Pair { first, second } => vec![first, second],
@@ -582,6 +637,11 @@ impl Builder<'_> {
                     .opt_test(who.as_ref(), names, Needs::Partner)?
                     .unwrap_or_else(all),
             },
+            RawScope::Unmet { who } => Scope::Unmet {
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
+            },
             RawScope::Shared {
                 who,
                 at_least,
@@ -668,6 +728,7 @@ impl Builder<'_> {
             RawTestKind::Funder => Test::Funder,
             RawTestKind::Supplier => Test::Supplier,
             RawTestKind::Grantee => Test::Grantee,
+            RawTestKind::Wants => Test::Wants,
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
@@ -748,7 +809,10 @@ impl Builder<'_> {
             if e.per_importance
                 && !matches!(
                     scope,
-                    Scope::Holds { .. } | Scope::Pair { .. } | Scope::Shared { .. }
+                    Scope::Holds { .. }
+                        | Scope::Pair { .. }
+                        | Scope::Shared { .. }
+                        | Scope::Unmet { .. }
                 )
             {
                 problem(
@@ -897,6 +961,7 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "capacity",
         ],
         Scope::Unserved { .. } | Scope::Idle { .. } => &["partner", "partner_name", "sector"],
+        Scope::Unmet { .. } => &["partner", "partner_name", "sector", "role", "role_name"],
         Scope::Shared { .. } => &["role", "role_name", "value", "limit", "partners", "sector"],
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
         Scope::Diversity { .. } => &["value", "limit"],

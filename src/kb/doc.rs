@@ -127,6 +127,7 @@ pub enum RawTestKind {
     Funder,
     Supplier,
     Grantee,
+    Wants,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -153,6 +154,9 @@ pub enum RawScope {
         who: Option<RawTest>,
     },
     Idle {
+        who: Option<RawTest>,
+    },
+    Unmet {
         who: Option<RawTest>,
     },
     Shared {
@@ -724,12 +728,13 @@ impl Decoder<'_, '_> {
     }
 
     fn scope(&mut self, node: &Node, path: &str) -> Option<RawScope> {
-        const SCOPES: [&str; 10] = [
+        const SCOPES: [&str; 11] = [
             "Holds",
             "Pair",
             "Load",
             "Unserved",
             "Idle",
+            "Unmet",
             "Shared",
             "Concentration",
             "Diversity",
@@ -829,6 +834,9 @@ impl Decoder<'_, '_> {
             "Idle" => RawScope::Idle {
                 who: self.optional_test(&mut f, "who"),
             },
+            "Unmet" => RawScope::Unmet {
+                who: self.optional_test(&mut f, "who"),
+            },
             "Shared" => {
                 let who = self.optional_test(&mut f, "who");
                 let at_least = f
@@ -912,7 +920,7 @@ impl Decoder<'_, '_> {
     }
 
     fn test(&mut self, node: &Node, path: &str) -> Option<RawTest> {
-        const TESTS: [&str; 17] = [
+        const TESTS: [&str; 18] = [
             "All",
             "Either",
             "Not",
@@ -930,6 +938,7 @@ impl Decoder<'_, '_> {
             "Funder",
             "Supplier",
             "Grantee",
+            "Wants",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         let file = self.file;
@@ -976,6 +985,7 @@ impl Decoder<'_, '_> {
             ("Funder", Variant::Unit) => RawTestKind::Funder,
             ("Supplier", Variant::Unit) => RawTestKind::Supplier,
             ("Grantee", Variant::Unit) => RawTestKind::Grantee,
+            ("Wants", Variant::Unit) => RawTestKind::Wants,
             (other, _) => {
                 let shape = match other {
                     "All" | "Either" => {
@@ -987,9 +997,8 @@ impl Decoder<'_, '_> {
                     }
                     "Capability" => Some("`Capability(id: \"...\", at_least: 0.5)`"),
                     "Importance" | "Fit" => Some("bounds: `Fit(below: 0.35)`"),
-                    "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee" => {
-                        Some("no arguments: `Funds`")
-                    }
+                    "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee"
+                    | "Wants" => Some("no arguments: `Funds`"),
                     _ => None,
                 };
                 let e = self.sink.error(

@@ -41,6 +41,7 @@ pub fn describe_test(kb: &KnowledgeBase, t: &Test) -> String {
         Test::Funder => "the partner funds part of the programme".into(),
         Test::Supplier => "the partner supplies the programme".into(),
         Test::Grantee => "a partner at the table funds the partner".into(),
+        Test::Wants => "the partner asked for the role".into(),
     }
 }
 
@@ -52,6 +53,7 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
         | Scope::Load { who, .. }
         | Scope::Unserved { who }
         | Scope::Idle { who }
+        | Scope::Unmet { who }
         | Scope::Shared { who, .. }
         | Scope::Additionality { who, .. } => Some(describe_test(kb, who)),
         Scope::Pair { first, second } => Some(format!(

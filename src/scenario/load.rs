@@ -54,6 +54,7 @@ pub fn load_with(
             sink: &mut sink,
             extra,
             funders: Vec::new(),
+            wanted: Vec::new(),
         }
         .scenario(node),
         Err(e) => {
@@ -78,6 +79,7 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
                 sink: &mut sink,
                 extra: &[],
                 funders: Vec::new(),
+                wanted: Vec::new(),
             }
             .partner(node, "")
             .1
@@ -103,6 +105,7 @@ pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Sce
         sink: &mut *sink,
         extra: &[],
         funders: Vec::new(),
+        wanted: Vec::new(),
     }
     .scenario(node);
     scenario.filter(|_| errors(sink) == before)
@@ -120,6 +123,7 @@ pub fn load_partner_node(
         sink,
         extra: &[],
         funders: Vec::new(),
+        wanted: Vec::new(),
     }
     .partner(node, path)
     .1
@@ -141,7 +145,9 @@ pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
     kb.rules
         .iter()
         .map(|r| match &r.scope {
-            Scope::Holds { who, .. } | Scope::Shared { who, .. } => size(who) * p * n,
+            Scope::Holds { who, .. } | Scope::Shared { who, .. } | Scope::Unmet { who } => {
+                size(who) * p * n
+            }
             Scope::Pair { first, second } => (size(first) + 2 * size(second)) * p * n * n,
             Scope::Load { who, .. } | Scope::Unserved { who } | Scope::Idle { who } => {
                 size(who) * p
@@ -162,6 +168,8 @@ struct Loader<'k, 's, 'a> {
     extra: &'k [Partner],
     /// Every `funded_by` entry read, checked against the scenario's partners at the end.
     funders: Vec<(Spanned<String>, String)>,
+    /// Every role a partner `wants`, checked against the scenario's needs at the end.
+    wanted: Vec<(Spanned<RoleIx>, String)>,
 }
 
 fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
@@ -259,6 +267,7 @@ impl Loader<'_, '_, '_> {
             None => Vec::new(),
         };
         self.check_funders(&partners, &candidates, &variants, f.span);
+        self.check_wanted(&needs);
         let largest = variants
             .iter()
             .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
@@ -613,6 +622,7 @@ impl Loader<'_, '_, '_> {
         let refuses = self.role_list(&mut f, "refuses");
         let funds = self.role_list(&mut f, "funds");
         let supplies = self.role_list(&mut f, "supplies");
+        let wants = self.wants(&mut f, &refuses);
         let mut funded_by = Vec::new();
         if let Some(list) = f.take("funded_by") {
             let lpath = f.at("funded_by");
@@ -674,6 +684,7 @@ impl Loader<'_, '_, '_> {
             funds,
             funded_by,
             supplies,
+            wants,
         };
         partner.set_strengths(self.kb, &stated);
         (Some(id), Some(partner))
@@ -717,6 +728,57 @@ impl Loader<'_, '_, '_> {
                         format!("no partner `{}` in the scenario", funder.value),
                     )
                     .suggest(&funder.value, known.iter().copied());
+            }
+        }
+    }
+
+    /// `wants: [...]`: roles the partner asks for; asking for a role it refuses is an error.
+    fn wants(&mut self, f: &mut Fields, refuses: &[RoleIx]) -> Vec<RoleIx> {
+        let Some(list) = f.take("wants") else {
+            return Vec::new();
+        };
+        let lpath = f.at("wants");
+        let mut out = Vec::new();
+        for (i, item) in read::list(self.sink, list, &lpath)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let ipath = index_path(&lpath, i);
+            let Some(r) = self.role_ref(item, &ipath) else {
+                continue;
+            };
+            if refuses.contains(&r.value) {
+                self.sink.error(
+                    r.span,
+                    &ipath,
+                    format!(
+                        "the partner asks for `{}` and refuses it",
+                        self.kb.role(r.value).id
+                    ),
+                );
+            } else if !out.contains(&r.value) {
+                out.push(r.value);
+                self.wanted.push((r, ipath));
+            }
+        }
+        out
+    }
+
+    /// A wish for a role the scenario does not need can never be met: said, not refused.
+    fn check_wanted(&mut self, needs: &[(Span, Need)]) {
+        for (role, path) in std::mem::take(&mut self.wanted) {
+            if !needs.iter().any(|(_, n)| n.role == role.value) {
+                let id = &self.kb.role(role.value).id;
+                self.sink
+                    .warning(
+                        role.span,
+                        &path,
+                        format!("the scenario does not need `{id}`, so this wish cannot be met"),
+                    )
+                    .help(format!(
+                        "add `Need(role: \"{id}\")` to `needs`, or drop the wish"
+                    ));
             }
         }
     }
@@ -1077,18 +1139,51 @@ impl Loader<'_, '_, '_> {
                     }
                 }
             }
+            let wants = f.take("wants").map(|list| {
+                let lpath = f.at("wants");
+                let mut roles = Vec::new();
+                for (k, item) in read::list(self.sink, list, &lpath)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
+                    let ipath = index_path(&lpath, k);
+                    if let Some(r) = self.role_ref(item, &ipath) {
+                        if !roles.contains(&r.value) {
+                            roles.push(r.value);
+                        }
+                        self.wanted.push((r, ipath));
+                    }
+                }
+                roles
+            });
             f.finish(self.sink);
             let Some((pi, span)) = partner else {
                 continue;
             };
             let id = partners[pi].id.clone();
+            if let Some(r) = wants
+                .iter()
+                .flatten()
+                .find(|r| partners[pi].refuses.contains(r))
+            {
+                self.sink.error(
+                    span,
+                    &path,
+                    format!(
+                        "`{id}` would ask for `{}`, which it refuses",
+                        self.kb.role(*r).id
+                    ),
+                );
+                continue;
+            }
             if out.iter().any(|c| c.partner == id) {
                 self.sink
                     .error(span, &path, format!("partner `{id}` is changed twice"))
                     .help("put every change to a partner in one `Change(...)`");
                 continue;
             }
-            if capacity.is_none() && capabilities.is_empty() {
+            if capacity.is_none() && capabilities.is_empty() && wants.is_none() {
                 self.sink.warning(
                     item.span,
                     &path,
@@ -1099,6 +1194,7 @@ impl Loader<'_, '_, '_> {
                 partner: id,
                 capacity,
                 capabilities,
+                wants,
             });
         }
         out

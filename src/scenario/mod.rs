@@ -62,6 +62,9 @@ pub struct Partner {
     pub funded_by: Vec<String>,
     /// Roles whose product or service the partner supplies to the programme.
     pub supplies: Vec<RoleIx>,
+    /// Roles the partner asked for: its own preference, weighed below institutional logic
+    /// (the `unmet_preference` rule prices a wish the line-up does not meet).
+    pub wants: Vec<RoleIx>,
 }
 
 impl Partner {
@@ -137,6 +140,7 @@ impl Partner {
             funds: Vec::new(),
             funded_by: Vec::new(),
             supplies: Vec::new(),
+            wants: Vec::new(),
         };
         p.set_strengths(kb, &[]);
         p
@@ -181,6 +185,8 @@ pub struct PartnerChange {
     pub partner: String,
     pub capacity: Option<u32>,
     pub capabilities: Vec<(CapIx, f64)>,
+    /// The roles it asks for, replacing the file's list.
+    pub wants: Option<Vec<RoleIx>>,
 }
 
 impl PartnerChange {
@@ -190,6 +196,9 @@ impl PartnerChange {
         }
         for &(cap, v) in &self.capabilities {
             p.state_strength(cap, v);
+        }
+        if let Some(w) = &self.wants {
+            p.wants = w.clone();
         }
     }
 }
@@ -299,6 +308,12 @@ pub enum WhatIf {
     Unpin { partner: String, role: RoleIx },
     /// The partner may take the role again (lifts a forbid; a refusal of its own stays with it).
     Allow { partner: String, role: RoleIx },
+    /// The partner asks for the role (`wanted`), or no longer does.
+    Want {
+        partner: String,
+        role: RoleIx,
+        wanted: bool,
+    },
 }
 
 impl WhatIf {
@@ -338,6 +353,16 @@ impl WhatIf {
             WhatIf::Allow { partner, role } => {
                 format!("{partner} allowed in {} again", kb.role(*role).id)
             }
+            WhatIf::Want {
+                partner,
+                role,
+                wanted: true,
+            } => format!("{partner} asks for {}", kb.role(*role).id),
+            WhatIf::Want {
+                partner,
+                role,
+                wanted: false,
+            } => format!("{partner} no longer asks for {}", kb.role(*role).id),
         }
     }
 }
@@ -465,6 +490,39 @@ impl LineUp {
                         "`{partner}` is not pinned to `{}`",
                         kb.role(*role).id
                     ));
+                }
+            }
+            WhatIf::Want {
+                partner,
+                role,
+                wanted,
+            } => {
+                let i = known(self, partner)?;
+                let p = &mut self.partners[i];
+                match (*wanted, p.wants.contains(role)) {
+                    (true, true) => {
+                        return Err(format!(
+                            "`{partner}` already asks for `{}`",
+                            kb.role(*role).id
+                        ));
+                    }
+                    (false, false) => {
+                        return Err(format!(
+                            "`{partner}` does not ask for `{}`",
+                            kb.role(*role).id
+                        ));
+                    }
+                    (true, false) => {
+                        needed(self, *role)?;
+                        if self.partners[i].refuses.contains(role) {
+                            return Err(format!(
+                                "`{partner}` refuses `{}` (or is kept out of it)",
+                                kb.role(*role).id
+                            ));
+                        }
+                        self.partners[i].wants.push(*role);
+                    }
+                    (false, true) => p.wants.retain(|r| r != role),
                 }
             }
             WhatIf::Allow { partner, role } => {

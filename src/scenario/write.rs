@@ -42,6 +42,7 @@ pub fn partner(kb: &KnowledgeBase, p: &Partner, indent: usize) -> String {
         ("refuses", &p.refuses),
         ("funds", &p.funds),
         ("supplies", &p.supplies),
+        ("wants", &p.wants),
     ] {
         if !list.is_empty() {
             let _ = writeln!(out, "{pad}    {field}: [{}],", quoted_list(roles(kb, list)));
@@ -81,6 +82,9 @@ fn change(kb: &KnowledgeBase, c: &PartnerChange) -> String {
             .map(|&(cap, v)| format!("{:?}: {v}", kb.capability(cap).id))
             .collect();
         fields.push(format!("capabilities: {{ {} }}", caps.join(", ")));
+    }
+    if let Some(w) = &c.wants {
+        fields.push(format!("wants: [{}]", quoted_list(roles(kb, w))));
     }
     format!("Change({})", fields.join(", "))
 }

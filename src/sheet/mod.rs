@@ -10,7 +10,7 @@ use crate::scenario::{LIMITS, Need, Partner};
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
-const FIXED: [&str; 10] = [
+const FIXED: [&str; 11] = [
     "id",
     "name",
     "sector",
@@ -20,6 +20,7 @@ const FIXED: [&str; 10] = [
     "funds",
     "funded_by",
     "supplies",
+    "wants",
     "attributes",
 ];
 
@@ -78,7 +79,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         rep.diags.push(Diagnostic::whole_file(
             Level::Error,
             &table.name,
-            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
+            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, wants, attributes)",
         ));
         return (None, rep.diags);
     }
@@ -97,7 +98,7 @@ pub fn partners(kb: &KnowledgeBase, table: &Table) -> (Option<Vec<Partner>>, Vec
         } else if name.is_empty() {
             Column::Unknown
         } else {
-            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, attributes or a capability id"));
+            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, wants, attributes or a capability id"));
             if let Some(c) = closest(&key, known.iter().copied()) {
                 e.help(format!("did you mean `{c}`?"));
             }
@@ -189,6 +190,7 @@ fn partner_row(
     let mut refuses: Vec<RoleIx> = Vec::new();
     let mut funds: Vec<RoleIx> = Vec::new();
     let mut supplies: Vec<RoleIx> = Vec::new();
+    let mut wants: Vec<RoleIx> = Vec::new();
     let mut funded_by: Vec<String> = Vec::new();
     let mut org_type: Option<(usize, crate::kb::TypeIx)> = None;
     let mut attributes: Vec<AttrIx> = Vec::new();
@@ -255,11 +257,12 @@ fn partner_row(
                     }
                 }
             }
-            Column::Fixed(list @ ("refuses" | "funds" | "supplies")) => {
+            Column::Fixed(list @ ("refuses" | "funds" | "supplies" | "wants")) => {
                 for r in ids(cell) {
                     match kb.role_by_id(&r) {
                         Some(ix) if *list == "refuses" => refuses.push(ix),
                         Some(ix) if *list == "supplies" => supplies.push(ix),
+                        Some(ix) if *list == "wants" => wants.push(ix),
                         Some(ix) => funds.push(ix),
                         None => {
                             rep.error(row, col, format!("unknown role `{r}`"))
@@ -338,6 +341,21 @@ fn partner_row(
     if rep.diags.len() > before {
         return None;
     }
+    if let Some(r) = wants.iter().find(|r| refuses.contains(r)) {
+        let col = columns
+            .iter()
+            .position(|c| *c == Column::Fixed("wants"))
+            .unwrap_or(0);
+        rep.error(
+            row,
+            col,
+            format!(
+                "partner `{id}` asks for `{}` and refuses it",
+                kb.role(*r).id
+            ),
+        );
+        return None;
+    }
     if funded_by.contains(&id) {
         let col = columns
             .iter()
@@ -359,6 +377,7 @@ fn partner_row(
         funds,
         funded_by,
         supplies,
+        wants,
     };
     p.set_strengths(kb, &stated);
     Some(p)

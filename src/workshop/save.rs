@@ -98,11 +98,13 @@ pub fn variant_of(
             .map(|c| (c, now.strength(c)))
             .collect();
         let capacity = (now.capacity != was.capacity).then_some(now.capacity);
-        if capacity.is_some() || !capabilities.is_empty() {
+        let wants = (!same_set(&now.wants, &was.wants)).then(|| now.wants.clone());
+        if capacity.is_some() || !capabilities.is_empty() || wants.is_some() {
             change.push(PartnerChange {
                 partner: now.id.clone(),
                 capacity,
                 capabilities,
+                wants,
             });
         }
     }
@@ -175,6 +177,7 @@ pub fn same_line_up(kb: &KnowledgeBase, a: &LineUp, b: &LineUp) -> Result<(), St
             || p.org_type != q.org_type
             || !same_set(&p.funded_by, &q.funded_by)
             || !same_set(&p.supplies, &q.supplies)
+            || !same_set(&p.wants, &q.wants)
             || p.capacity != q.capacity
             || p.strengths != q.strengths
             || stated(p) != stated(q)

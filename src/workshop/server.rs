@@ -446,6 +446,27 @@ enum Number {
     Text(String),
 }
 
+/// A yes or no the page sends as a JSON boolean or as text (a button's `data-wanted`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Truth {
+    Bool(bool),
+    Text(String),
+}
+
+impl Truth {
+    fn value(&self) -> Option<bool> {
+        match self {
+            Truth::Bool(b) => Some(*b),
+            Truth::Text(t) => match t.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+        }
+    }
+}
+
 impl Number {
     fn value(&self) -> Option<f64> {
         match self {
@@ -481,6 +502,12 @@ enum ChangeRequest {
     Capacity {
         partner: String,
         value: Number,
+    },
+    /// The partner asks for the role, or no longer does.
+    Want {
+        partner: String,
+        role: String,
+        wanted: Truth,
     },
     Capability {
         partner: String,
@@ -549,6 +576,20 @@ fn change(s: &mut Session, req: ChangeRequest) -> Result<Change, SessionError> {
                 )));
             };
             s.cell_change(a, partner, r)
+        }
+        ChangeRequest::Want {
+            partner,
+            role: role_id,
+            wanted,
+        } => {
+            let wanted = wanted
+                .value()
+                .ok_or_else(|| SessionError::Refused("`wanted` is true or false".into()))?;
+            Change::What(WhatIf::Want {
+                partner,
+                role: role(kb, &role_id)?,
+                wanted,
+            })
         }
         ChangeRequest::Capacity { partner, value } => {
             let v = value

@@ -650,6 +650,38 @@ pub fn editor(session: &Session, view: &View, partner: &str) -> Option<String> {
     h.close();
     h.elem("button", &[("type", "submit")], "Set");
     h.close();
+    h.elem("h3", &[], "The roles it asks for");
+    h.elem(
+        "p",
+        &[("class", "muted small")],
+        "A wish weighs less than any rule of institutional logic: it decides between line-ups that keep every partner within its logic.",
+    );
+    h.open("p", &[("class", "wants")]);
+    for n in &view.line_up.needs {
+        let role = kb.role(n.role);
+        let wanted = p.wants.contains(&n.role);
+        let mut attrs: Vec<(&'static str, &str)> = vec![
+            ("type", "button"),
+            ("data-api", "step"),
+            ("data-op", "want"),
+            ("data-partner", &p.id),
+            ("data-role", &role.id),
+            ("data-wanted", if wanted { "false" } else { "true" }),
+            ("aria-pressed", if wanted { "true" } else { "false" }),
+        ];
+        if p.refuses.contains(&n.role) {
+            attrs.push(("disabled", ""));
+        }
+        let label = if wanted {
+            format!("\u{2713} {}", role.name)
+        } else {
+            role.name.clone()
+        };
+        h.elem("button", &attrs, &label);
+        h.text(" ");
+    }
+    h.close();
+    h.elem("h3", &[], "Its strengths");
     h.elem(
         "p",
         &[("class", "muted small")],

@@ -250,7 +250,12 @@ fn cell(
         "avoided" => "kept out by a logic rule or the fit floor (a pin would override)".to_string(),
         _ => "not in this role".to_string(),
     };
-    let pinned = if c.pinned { ", pinned" } else { "" };
+    let pinned = match (c.pinned, c.wanted) {
+        (true, true) => ", pinned, asked for by the partner",
+        (true, false) => ", pinned",
+        (false, true) => ", asked for by the partner",
+        (false, false) => "",
+    };
     let flag = c
         .flag
         .map(|s| format!("; {} flag", s.name()))
@@ -268,6 +273,9 @@ fn cell(
     }
     if c.pinned {
         attrs.push(("data-pinned", "true"));
+    }
+    if c.wanted {
+        attrs.push(("data-wanted", "true"));
     }
     let (col, row, actions, moved);
     if let Some((live, p, r)) = live {
@@ -369,6 +377,21 @@ fn cell(
                 ("r", "4"),
                 ("fill", "#10243e"),
                 ("stroke", "#ffffff"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    }
+    if c.wanted {
+        // A wish: an open ring in the lower right corner.
+        h.void(
+            "circle",
+            &[
+                ("class", "wish"),
+                ("cx", &num(x + CELL_W - 7.5, 1)),
+                ("cy", &num(y + CELL_H - 7.5, 1)),
+                ("r", "3.5"),
+                ("fill", "#ffffff"),
+                ("stroke", "#10243e"),
                 ("stroke-width", "1.5"),
             ],
         );
@@ -494,6 +517,22 @@ pub fn matrix_legend(h: &mut Html) {
         );
     });
     h.text(" pinned");
+    h.close();
+    h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
+            "circle",
+            &[
+                ("cx", "7.5"),
+                ("cy", "7.5"),
+                ("r", "3.5"),
+                ("fill", "#ffffff"),
+                ("stroke", "#10243e"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    });
+    h.text(" asked for by the partner");
     h.close();
     h.open("li", &[]);
     mini(h, |h| {
