@@ -638,6 +638,15 @@ fn the_controls_beside_the_matrix_bring_in_edit_switch_and_print() {
         vec![],
     );
     assert_eq!(step, "kuhes with research_excellence 0.5");
+    // A wish marked in the editor: the button is pressed, the matrix rings the cell.
+    d.click(&d.find("dialog#editor button[data-op=\"want\"][data-role=\"capacity_building\"]"));
+    d.wait(20, "the wish", |d| revision_is(d, 3));
+    d.wait(10, "the editor redrawn with the wish", |d| {
+        d.exists("dialog#editor button[data-op=\"want\"][data-role=\"capacity_building\"][aria-pressed=\"true\"]")
+    });
+    assert!(d.exists(
+        "#app .cell[data-partner=\"kuhes\"][data-role=\"capacity_building\"][data-wanted=\"true\"]"
+    ));
     d.press("\u{E00C}", false); // Escape closes the editor
     d.wait(5, "the editor to close", |d| {
         !d.exists("dialog#editor[open]")
@@ -645,7 +654,7 @@ fn the_controls_beside_the_matrix_bring_in_edit_switch_and_print() {
 
     // Another variant: the steps still apply where they can, and the page says which cannot.
     d.click(&d.find("button[data-op=\"variant\"][data-name=\"with a university\"]"));
-    d.wait(20, "the variant", |d| revision_is(d, 3));
+    d.wait(20, "the variant", |d| revision_is(d, 4));
     let notes = d.run(
         "return [...document.querySelectorAll('#app .notes p')].map(p => p.textContent).join(' | ');",
         vec![],

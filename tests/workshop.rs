@@ -298,6 +298,7 @@ fn decide(s: &Server) -> u64 {
         json!({"op": "capacity", "partner": "ucad", "value": 3}),
         json!({"op": "capability", "partner": "ucad", "capability": "research_excellence", "value": 0.95}),
         json!({"op": "cell", "action": "forbid", "partner": "relais", "role": "health_education"}),
+        json!({"op": "want", "partner": "cardio_society", "role": "capacity_building", "wanted": "true"}),
     ] {
         let a = s.step(r, change.clone());
         assert_eq!(a.status, 200, "{change}: {}", a.body);
