@@ -355,6 +355,11 @@ pub struct SweepArgs {
     /// Leave out the `solve_ms` column, the only one that differs between identical runs.
     #[arg(long)]
     pub no_solve_time: bool,
+    /// Run the rows of FILE instead of the sweep file's design: a CSV with one column per
+    /// factor (its name or path; columns the sweep does not declare become factors) and one
+    /// row per design point, e.g. a SALib or EMA Workbench sample. `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +396,16 @@ pub struct SummarizeArgs {
     /// Smallest share of runs the discovered box may keep (PRIM's minimum mass).
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     pub min_mass: f64,
+    /// Report the box at this step of the peeling trajectory (0 is the whole design) instead
+    /// of the densest one.
+    #[arg(long = "box", value_name = "STEP", group = "box_choice")]
+    pub box_step: Option<usize>,
+    /// Report the densest box that still covers at least SHARE of the runs meeting the outcome.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_coverage: Option<f64>,
+    /// Report the box with the most coverage whose density is at least SHARE.
+    #[arg(long, value_name = "SHARE", group = "box_choice")]
+    pub min_density: Option<f64>,
     /// Write the summary to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

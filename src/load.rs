@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 /// Larger inputs are refused before reading: no real scenario or rule file comes near it.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Design files (`sweep --design`) hold one row per run: a Saltelli sample of a few hundred
+/// thousand rows is tens of megabytes, so they get a larger limit.
+pub const MAX_DESIGN_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read: {source}")]
@@ -44,12 +48,16 @@ impl Document {
 }
 
 fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    checked_text_within(path, bytes, MAX_FILE_BYTES)
+}
+
+fn checked_text_within(path: &str, bytes: Vec<u8>, limit: u64) -> Result<String, LoadError> {
+    if bytes.len() as u64 > limit {
         // Reading stops just past the limit, so the true size of a stream is unknown.
         return Err(LoadError::TooLarge {
             path: path.to_string(),
             size: None,
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
     String::from_utf8(bytes).map_err(|_| LoadError::NotText {
@@ -59,6 +67,15 @@ fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
 
 /// Reads a file, or standard input for `-`, refusing oversized input without reading it all.
 pub fn read_source(path: &str) -> Result<Source, LoadError> {
+    read_within(path, MAX_FILE_BYTES)
+}
+
+/// Reads a design file (`sweep --design`; `-` for standard input), up to [`MAX_DESIGN_BYTES`].
+pub fn read_design(path: &str) -> Result<Source, LoadError> {
+    read_within(path, MAX_DESIGN_BYTES)
+}
+
+fn read_within(path: &str, limit: u64) -> Result<Source, LoadError> {
     let read_err = |source| LoadError::Read {
         path: path.to_string(),
         source,
@@ -66,25 +83,28 @@ pub fn read_source(path: &str) -> Result<Source, LoadError> {
     let mut bytes = Vec::new();
     if path == "-" {
         std::io::stdin()
-            .take(MAX_FILE_BYTES + 1)
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map_err(read_err)?;
-        return Ok(Source::new("<stdin>", checked_text("<stdin>", bytes)?));
+        return Ok(Source::new(
+            "<stdin>",
+            checked_text_within("<stdin>", bytes, limit)?,
+        ));
     }
     let file = std::fs::File::open(path).map_err(read_err)?;
     if let Ok(meta) = file.metadata()
-        && meta.len() > MAX_FILE_BYTES
+        && meta.len() > limit
     {
         return Err(LoadError::TooLarge {
             path: path.to_string(),
             size: Some(meta.len()),
-            limit: MAX_FILE_BYTES,
+            limit,
         });
     }
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(read_err)?;
-    Ok(Source::new(path, checked_text(path, bytes)?))
+    Ok(Source::new(path, checked_text_within(path, bytes, limit)?))
 }
 
 /// Whether two paths name the same existing file (after links and `..`); a path that does not

@@ -256,6 +256,63 @@ fn empty_partner_list_is_an_error() {
     case(text, &["no partners"], "[]", 0);
 }
 
+#[test]
+fn unknown_organisation_type_suggests_the_close_one() {
+    let text = base_with(
+        "sector: \"government\")",
+        "sector: \"government\", type: \"national_ministy\")",
+    );
+    case(
+        &text,
+        &[
+            "unknown organisation type `national_ministy`",
+            "did you mean `national_ministry`?",
+        ],
+        "\"national_ministy\"",
+        0,
+    );
+}
+
+#[test]
+fn an_organisation_type_of_another_sector_is_an_error_naming_the_right_types() {
+    let text = base_with(
+        "sector: \"government\")",
+        "sector: \"government\", type: \"university\")",
+    );
+    case(
+        &text,
+        &[
+            "type `university` belongs to academia, but the partner's sector is government",
+            "government types: national_ministry",
+        ],
+        "\"university\"",
+        0,
+    );
+}
+
+#[test]
+fn funded_by_an_unknown_partner_suggests_the_close_one() {
+    let text = base_with(
+        "sector: \"academia\")",
+        "sector: \"academia\", funded_by: [\"mho\"])",
+    );
+    case(
+        &text,
+        &["no partner `mho` in the scenario", "did you mean `moh`?"],
+        "\"mho\"",
+        0,
+    );
+}
+
+#[test]
+fn a_partner_funded_by_itself_is_an_error() {
+    let text = base_with(
+        "sector: \"academia\")",
+        "sector: \"academia\", funded_by: [\"uni\"])",
+    );
+    case(&text, &["a partner cannot fund itself"], "[\"uni\"]", 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // pins and variants
 

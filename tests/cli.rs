@@ -709,6 +709,47 @@ fn rules_list_shows_the_five_sectors_and_every_rule() {
     assert_eq!(array(&kb, "rules").len(), rule_ids.len());
 }
 
+/// A capability shows the other columns' labels that count toward it, each with its Table 1
+/// cell; an organisation type shows its defaults and the roles a typical member fits.
+#[test]
+fn rules_show_capability_relations_and_organisation_types() {
+    let out = rolefit()
+        .args(["rules", "show", "health_education_and_promotion"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("other labels that count toward it"), "{text}");
+    assert!(
+        text.contains(
+            "Table 1, civil society, comparative advantage: health education & behavior change"
+        ),
+        "{text}"
+    );
+    let out = rolefit()
+        .args([
+            "rules",
+            "show",
+            "regional_health_authority",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "organisation_type");
+    assert_eq!(v["sector"], "government");
+    assert!(
+        v["defaults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["capability"] == "healthcare_infrastructure"),
+        "{v}"
+    );
+}
+
 #[test]
 fn rules_show_sector_lists_every_item_with_its_source() {
     let file = repo()

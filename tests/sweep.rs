@@ -537,3 +537,222 @@ fn sweep_sizes_beyond_their_limits_are_refused_with_the_limit() {
         assert!(err.contains(expected), "case {i}: {err}");
     }
 }
+
+/// A design file's rows run exactly as the same points of the sweep's own design: the rows of
+/// a Latin hypercube written out as a design file give the same table, and the manifest
+/// records the design file's SHA-256.
+#[test]
+fn a_design_file_runs_its_rows_as_the_sweeps_own_design_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 12);
+    // Penalties 0, 1 and 2: values the table writes exactly, so the file gives the same runs.
+    let text = read(&spec).replace(
+        "LatinHypercube(n: 12, seed: 11)",
+        "FullFactorial(steps: 3, seed: 11)",
+    );
+    std::fs::write(&spec, text).unwrap();
+    let own = dir.path().join("own.csv");
+    ok(&sweep(&spec, &own, &[]));
+    // The factor columns of the sweep's own table are a design file of the same points.
+    let text = read(&own);
+    let mut design = String::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        design.push_str(&cells[3..7].join(","));
+        design.push('\n');
+    }
+    let design_path = dir.path().join("points.csv");
+    std::fs::write(&design_path, &design).unwrap();
+    let from_file = dir.path().join("from-file.csv");
+    ok(&sweep(
+        &spec,
+        &from_file,
+        &["--design", design_path.to_str().unwrap()],
+    ));
+    assert_eq!(read(&from_file), text);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("from-file.csv.manifest.json"))).unwrap();
+    assert_eq!(manifest["design"]["rows"], 9);
+    let sha = manifest["design"]["sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    // A resumed run refuses another design file: it belongs to another sweep.
+    let fewer: Vec<&str> = design.lines().take(5).collect();
+    std::fs::write(&design_path, fewer.join("\n")).unwrap();
+    let again = dir.path().join("again.csv");
+    ok(&sweep(
+        &spec,
+        &again,
+        &["--design", design_path.to_str().unwrap()],
+    ));
+    let other: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("again.csv.manifest.json"))).unwrap();
+    assert_ne!(other["fingerprint"], manifest["fingerprint"]);
+    assert_ne!(other["design"]["sha256"].as_str().unwrap(), sha);
+}
+
+#[test]
+fn design_file_mistakes_are_reported_at_their_cell_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 12);
+    let design = dir.path().join("bad.csv");
+    std::fs::write(
+        &design,
+        "drift_penalty,outreach_importance,strength,fit_floor,partners.shishu_alo.capacty\n1.5,3,price,0.2,2\n",
+    )
+    .unwrap();
+    let out = sweep(
+        &spec,
+        &dir.path().join("o.csv"),
+        &["--design", design.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:1:54"), "{err}");
+    assert!(err.contains("did you mean `capacity`?"), "{err}");
+    std::fs::write(
+        &design,
+        "drift_penalty,outreach_importance,strength,fit_floor\n1.5,3,price,0.2\n13,3,pric,0.2\n",
+    )
+    .unwrap();
+    let out = sweep(
+        &spec,
+        &dir.path().join("o.csv"),
+        &["--design", design.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv:3:1"), "{err}");
+    assert!(err.contains("declared with range (0, 2)"), "{err}");
+    assert!(err.contains("bad.csv:3:6"), "{err}");
+    assert!(err.contains("did you mean `price`?"), "{err}");
+    // A declared factor without a column is named in the sweep file.
+    std::fs::write(&design, "drift_penalty,strength,fit_floor\n1.5,price,0.2\n").unwrap();
+    let out = sweep(
+        &spec,
+        &dir.path().join("o.csv"),
+        &["--design", design.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has no column for factor `outreach_importance`"),
+        "{err}"
+    );
+}
+
+/// Holders are one text per set of partners whatever the lead, and the lead has its column.
+#[test]
+fn holder_columns_are_sorted_sets_and_the_lead_has_its_own_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("dakar.ron");
+    let scenario = repo().join("scenarios").join("cardio4cities-dakar.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"Sweep(scenarios: [{scenario:?}], factors: [Factor(path: "needs.community_outreach.importance", levels: [1, 5])], design: FullFactorial(seed: 1))"#
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("o.jsonl");
+    ok(&sweep(&spec, &out, &[]));
+    for line in read(&out).lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let holders = row["holder.community_outreach"].as_str().unwrap();
+        let lead = row["lead.community_outreach"].as_str().unwrap();
+        let parts: Vec<&str> = holders.split('+').collect();
+        let mut sorted = parts.clone();
+        sorted.sort();
+        assert_eq!(parts, sorted, "{holders}");
+        assert!(
+            parts.contains(&lead),
+            "{lead} leads but does not hold: {holders}"
+        );
+    }
+}
+
+/// Without its manifest, a JSON Lines table keeps its column order, so factors are told from
+/// outcomes as in a CSV table.
+#[test]
+fn summarize_reads_a_json_lines_table_without_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 60);
+    let csv = dir.path().join("t.csv");
+    let jsonl = dir.path().join("t.jsonl");
+    ok(&sweep(&spec, &csv, &[]));
+    ok(&sweep(&spec, &jsonl, &[]));
+    std::fs::remove_file(dir.path().join("t.jsonl.manifest.json")).unwrap();
+    std::fs::remove_file(dir.path().join("t.csv.manifest.json")).unwrap();
+    let summary = |path: &Path| {
+        let out = rolefit()
+            .args([
+                "summarize",
+                "--format",
+                "json",
+                "--outcome",
+                "mission_drift > 0",
+            ])
+            .arg(path)
+            .output()
+            .unwrap();
+        ok(&out);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut names: Vec<String> = v["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        (names, v["discovery"]["box"].clone())
+    };
+    let (csv_factors, csv_box) = summary(&csv);
+    let (jsonl_factors, jsonl_box) = summary(&jsonl);
+    assert_eq!(
+        csv_factors,
+        [
+            "drift_penalty",
+            "fit_floor",
+            "outreach_importance",
+            "strength"
+        ]
+    );
+    assert_eq!(jsonl_factors, csv_factors);
+    assert_eq!(jsonl_box, csv_box);
+}
+
+#[test]
+fn summarize_chooses_a_prim_box_by_coverage_and_combines_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 200);
+    let out = dir.path().join("t.csv");
+    ok(&sweep(&spec, &out, &[]));
+    let json = |extra: &[&str]| {
+        let o = rolefit()
+            .args(["summarize", "--format", "json"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        ok(&o);
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let wide = json(&["--outcome", "mission_drift > 0", "--min-coverage", "0.95"]);
+    let d = &wide["discovery"];
+    assert!(d["coverage"].as_f64().unwrap() >= 0.95, "{d}");
+    let step = d["step"].as_u64().unwrap() as usize;
+    assert_eq!(d["trajectory"][step]["coverage"], d["coverage"]);
+    let combined = json(&[
+        "--outcome",
+        "mission_drift > 0 and (outreach_importance == 2 or outreach_importance >= 4)",
+    ]);
+    let rate = combined["outcome_rate"].as_f64().unwrap();
+    let alone = json(&["--outcome", "mission_drift > 0"])["outcome_rate"]
+        .as_f64()
+        .unwrap();
+    assert!(rate > 0.0 && rate < alone, "{rate} vs {alone}");
+    let o = rolefit()
+        .args(["summarize", "--box", "2"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "--box needs --outcome");
+}

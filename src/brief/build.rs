@@ -206,6 +206,13 @@ fn competencies(c: &Ctx, k: usize) -> Competencies {
         lacks: lacks(c, k),
         others_bring: others_bring(c, k),
         could_also: could_also(c, k),
+        to_confirm: c
+            .o
+            .assumptions
+            .iter()
+            .filter(|a| a.partner == c.o.partners[k].id)
+            .map(|a| a.message.clone())
+            .collect(),
     }
 }
 

@@ -349,6 +349,18 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
             &format!("It could also take: {}.", also.join("; ")),
         );
     }
+    if !c.to_confirm.is_empty() {
+        h.elem(
+            "p",
+            &[],
+            "To ask it (the line-up rests on what it has not stated):",
+        );
+        h.open("ul", &[("class", "to-confirm")]);
+        for q in &c.to_confirm {
+            h.elem("li", &[], q);
+        }
+        h.close();
+    }
     h.close();
 }
 

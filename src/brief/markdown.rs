@@ -268,6 +268,15 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             .collect();
         let _ = writeln!(out, "\nIt could also take: {}.", also.join("; "));
     }
+    if !c.to_confirm.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTo ask it (the line-up rests on what it has not stated):\n"
+        );
+        for q in &c.to_confirm {
+            let _ = writeln!(out, "- {}", esc(q));
+        }
+    }
 }
 
 fn risks(out: &mut String, p: &PartnerBrief) {

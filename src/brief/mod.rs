@@ -148,6 +148,8 @@ pub struct Competencies {
     pub others_bring: Vec<Complement>,
     /// Roles it does not hold but fits well.
     pub could_also: Vec<Alternative>,
+    /// Roles it was given on strengths it does not state: the questions to ask it.
+    pub to_confirm: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

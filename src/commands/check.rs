@@ -125,7 +125,7 @@ fn check_one(
         crate::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
     if is_sweep {
         // A sweep names its own scenarios and rules, relative to the sweep file.
-        let (compiled, diags) = super::sweep::load(file, crate::sweep::Format::Csv, true)?;
+        let (compiled, diags) = super::sweep::load(file, None, crate::sweep::Format::Csv, true)?;
         all.extend(diags);
         return Ok(compiled.map(|(plan, _)| Checked::Sweep {
             runs: plan.runs(),

@@ -21,7 +21,7 @@ use crate::cli::{
     Cli, Command, ReportFormat, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs,
 };
 use crate::diag::{Diagnostics, closest};
-use crate::kb::{self, KnowledgeBase, RoleIx, Severity};
+use crate::kb::{self, KnowledgeBase, Severity};
 use crate::load::{Document, read_rules, read_source};
 use crate::scenario::{LineUp, Scenario, WhatIf};
 use std::io::{IsTerminal, Write};
@@ -284,53 +284,21 @@ pub fn pick_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp
     )))
 }
 
-/// `PARTNER=ROLE`, with the role resolved (a misspelt role gets a suggestion).
-fn partner_role(kb: &KnowledgeBase, flag: &str, value: &str) -> Result<(String, RoleIx), Error> {
-    let Some((partner, role)) = value.split_once('=') else {
-        return Err(Error::Usage(format!(
-            "{flag} expects PARTNER=ROLE, got {value:?}"
-        )));
-    };
-    let role_ix = kb.role_by_id(role.trim()).ok_or_else(|| {
-        let hint = closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        Error::Usage(format!(
-            "{flag} {value}: unknown role `{}`{hint}",
-            role.trim()
-        ))
-    })?;
-    Ok((partner.trim().to_string(), role_ix))
-}
-
 /// The what-if changes of the command line, in a fixed order: leave, join, forbid, pin, unfund.
 pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Error> {
-    let mut out: Vec<WhatIf> = args
-        .without
+    let joining = args
+        .with
         .iter()
-        .map(|id| WhatIf::Without(id.clone()))
-        .collect();
-    for path in &args.with {
-        let doc = Document::parse(read_source(&path.display().to_string())?);
-        match crate::scenario::load_partner(kb, &doc) {
-            (Some(p), _) => out.push(WhatIf::With(Box::new(p))),
-            (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-        }
-    }
-    for value in &args.forbid {
-        let (partner, role) = partner_role(kb, "--forbid", value)?;
-        out.push(WhatIf::Forbid { partner, role });
-    }
-    for value in &args.pin {
-        let (partner, role) = partner_role(kb, "--pin", value)?;
-        out.push(WhatIf::Pin {
-            partner,
-            role,
-            lead: false,
-        });
-    }
-    out.extend(args.unfunded.iter().map(|id| WhatIf::Unfunded(id.clone())));
-    Ok(out)
+        .map(|path| Ok(Document::parse(read_source(&path.display().to_string())?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    crate::scenario::what_ifs(
+        kb,
+        &args.without,
+        &joining,
+        &args.forbid,
+        &args.pin,
+        &args.unfunded,
+    )
 }
 
 /// Applies what-ifs to a line-up; a change that cannot apply is a usage error saying which.

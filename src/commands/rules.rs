@@ -33,11 +33,12 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
                     known.extend(kb.capabilities.iter().map(|c| c.id.as_str()));
                     known.extend(kb.traits.iter().map(|t| t.id.as_str()));
                     known.extend(kb.attributes.iter().map(|t| t.id.as_str()));
+                    known.extend(kb.types.iter().map(|t| t.id.as_str()));
                     let hint = closest(id, known)
                         .map(|c| format!("; did you mean `{c}`?"))
                         .unwrap_or_default();
                     return Err(Error::Usage(format!(
-                        "`{id}` is not a sector, role, rule, capability, trait or attribute of the knowledge base{hint}"
+                        "`{id}` is not a sector, role, rule, capability, organisation type, trait or attribute of the knowledge base{hint}"
                     )));
                 }
             }

@@ -3,13 +3,34 @@
 use super::{EXIT_OK, emit, write_file};
 use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
-use crate::summarize::{self, SummaryError, render};
+use crate::summarize::{self, Choice, SummaryError, render};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
+    let share = |flag: &str, v: f64| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(Error::Usage(format!(
+                "{flag} must be a share from 0 to 1; got {v}"
+            )))
+        }
+    };
+    let choice = match (args.box_step, args.min_coverage, args.min_density) {
+        (Some(k), _, _) => Choice::Step(k),
+        (_, Some(c), _) => Choice::MinCoverage(share("--min-coverage", c)?),
+        (_, _, Some(d)) => Choice::MinDensity(share("--min-density", d)?),
+        _ => Choice::Densest,
+    };
+    if choice != Choice::Densest && args.outcome.is_none() {
+        return Err(Error::Usage(
+            "--box, --min-coverage and --min-density choose a PRIM box: give --outcome too".into(),
+        ));
+    }
     let opts = summarize::Options {
         outcome: args.outcome.clone(),
         bins: args.bins,
         min_mass: args.min_mass,
+        choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
         SummaryError::Io { path, source } if source.kind() != std::io::ErrorKind::NotFound => {

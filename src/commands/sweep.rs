@@ -4,12 +4,11 @@
 use super::{EXIT_OK, colour_on_stderr};
 use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
-use crate::diag::{Diagnostic, Diagnostics, Level};
-use crate::kb;
-use crate::load::{Document, read_rules, read_source};
-use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError, spec};
+use crate::diag::Diagnostics;
+use crate::sweep::input::{self, DesignFile, SweepSource};
+use crate::sweep::stream::ManifestDesign;
+use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
@@ -27,9 +26,15 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
     if args.threads == Some(0) {
         return Err(Error::Usage("--threads must be at least 1".into()));
     }
-    let (plan, fingerprint) = compile(&args.spec, format, !args.no_solve_time)?;
+    let design = args.design.as_deref().map(DesignFile::read).transpose()?;
+    let (plan, fingerprint) = compile(&args.spec, design.as_ref(), format, !args.no_solve_time)?;
     let layout = Layout::new(&plan, format, !args.no_solve_time);
-    let manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
+    let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
+    manifest.design = design.as_ref().map(|d| ManifestDesign {
+        file: d.source.name.clone(),
+        sha256: d.sha256.clone(),
+        rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
+    });
     let opts = sweep::Options {
         threads: args.threads.unwrap_or(0),
         shard,
@@ -141,21 +146,16 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
     Ok(Shard { index, count })
 }
 
-/// A file the sweep names, relative to the sweep file's directory.
-fn relative(spec_path: &str, written: &str) -> PathBuf {
-    let p = Path::new(written);
-    if p.is_absolute() || spec_path == "-" {
-        return p.to_path_buf();
-    }
-    Path::new(spec_path)
-        .parent()
-        .map_or_else(|| p.to_path_buf(), |d| d.join(p))
-}
-
-/// Reads and validates a sweep and everything it names, printing its warnings; returns the
-/// plan and the fingerprint of all inputs (what `--resume` and `merge` check).
-pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, String), Error> {
-    let (compiled, diags) = load(path, format, solve_time)?;
+/// Reads and validates a sweep, everything it names and its design file, printing its
+/// warnings; returns the plan and the fingerprint of all inputs (what `--resume` and `merge`
+/// check).
+pub fn compile(
+    path: &str,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<(Plan, String), Error> {
+    let (compiled, diags) = load(path, design, format, solve_time)?;
     let Some(compiled) = compiled else {
         return Err(Error::Invalid(Diagnostics(diags)));
     };
@@ -166,97 +166,15 @@ pub fn compile(path: &str, format: Format, solve_time: bool) -> Result<(Plan, St
     Ok(compiled)
 }
 
-/// A valid sweep's plan and input fingerprint (if it is valid), and its diagnostics.
-pub type Loaded = (Option<(Plan, String)>, Vec<Diagnostic>);
-
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
-pub fn load(path: &str, format: Format, solve_time: bool) -> Result<Loaded, Error> {
-    let doc = Document::parse(read_source(path)?);
-    let (draft, diags) = spec::parse(&doc);
-    let Some(draft) = draft else {
-        return Ok((None, diags));
-    };
-    let mut warnings = diags;
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut texts: Vec<Vec<u8>> = vec![
-        env!("CARGO_PKG_VERSION").as_bytes().to_vec(),
-        doc.source.text.as_bytes().to_vec(),
-        format.name().as_bytes().to_vec(),
-        vec![u8::from(solve_time)],
-    ];
-    let cannot_read = |span, at: &str, what: &str, e: &dyn std::fmt::Display| {
-        let mut d = Diagnostic::at(
-            &doc.source,
-            Level::Error,
-            span,
-            at,
-            format!("cannot read the {what}: {e}"),
-        );
-        d.help("paths in a sweep file are relative to the sweep file's directory");
-        d
-    };
-    let mut rule_docs = if draft.no_default_rules {
-        Vec::new()
-    } else {
-        kb::default_documents()
-    };
-    if let Some(dir) = &draft.rules {
-        match read_rules(&relative(path, &dir.value)) {
-            Ok(sources) => rule_docs.extend(sources.into_iter().map(Document::parse)),
-            Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
-        }
-    }
-    for d in &rule_docs {
-        texts.push(d.source.name.as_bytes().to_vec());
-        texts.push(d.source.text.as_bytes().to_vec());
-    }
-    let mut scenario_docs = Vec::new();
-    for (i, s) in draft.scenarios.iter().enumerate() {
-        let file = relative(path, &s.value);
-        match read_source(&file.display().to_string()) {
-            Ok(src) => {
-                texts.push(src.text.as_bytes().to_vec());
-                scenario_docs.push(Document::parse(src));
-            }
-            Err(e) => errors.push(cannot_read(
-                s.span,
-                &format!("scenarios[{i}]"),
-                "scenario",
-                &e,
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        warnings.extend(errors);
-        return Ok((None, warnings));
-    }
-    let kb = match kb::load(&rule_docs) {
-        (Some(kb), _) => kb,
-        (None, d) => return Ok((None, d)),
-    };
-    let mut scenarios = Vec::new();
-    let mut scenario_diags = Vec::new();
-    for d in &scenario_docs {
-        match crate::scenario::load(&kb, d) {
-            (Some(s), w) => {
-                scenario_diags.extend(w);
-                scenarios.push(s);
-            }
-            (None, d) => scenario_diags.extend(d),
-        }
-    }
-    if scenario_diags.iter().any(Diagnostic::is_error) {
-        return Ok((None, scenario_diags));
-    }
-    let (spec, diags) = spec::resolve(&draft, &doc, kb, scenarios);
-    warnings.extend(scenario_diags);
-    warnings.extend(diags);
-    let Some(spec) = spec else {
-        return Ok((None, warnings));
-    };
-    let fingerprint = sweep::stream::fingerprint(texts.iter().map(Vec::as_slice));
-    Ok((Some((Plan::new(spec), fingerprint)), warnings))
+pub fn load(
+    path: &str,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<input::Compiled, Error> {
+    input::compile(&SweepSource::read(path)?, design, format, solve_time)
 }
 
 /// A one-line progress bar with rate and time left, on a terminal only.

@@ -534,10 +534,7 @@ fn assumption(
         return None;
     }
     // Only a runner-up with capacity to spare would simply take the role.
-    let k = (0..p.partners.len())
-        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
-        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
+    let k = best_other(p, a, j, local, true)?;
     let without = local(i, j) - p.importance(j) * part;
     if without >= local(k, j) {
         return None;
@@ -762,6 +759,21 @@ fn effect_words(w: f64) -> String {
     }
 }
 
+/// The partner not holding need `j` that scores best on it (ties to the earlier id), among
+/// those free to take it (and with capacity to spare, when `spare`).
+fn best_other(
+    p: &Problem,
+    a: &Assignment,
+    j: usize,
+    local: &dyn Fn(usize, usize) -> f64,
+    spare: bool,
+) -> Option<usize> {
+    (0..p.partners.len())
+        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
+        .filter(|&k| !spare || (a.roles_of(k).count() as u32) < p.partners[k].capacity)
+        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))
+}
+
 /// The best partner not holding need `j`, by local score (ties by id), and why it lost.
 fn runner_up(
     p: &Problem,
@@ -770,9 +782,7 @@ fn runner_up(
     j: usize,
     local: &dyn Fn(usize, usize) -> f64,
 ) -> Option<RunnerUp> {
-    let k = (0..p.partners.len())
-        .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-        .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))?;
+    let k = best_other(p, a, j, local, false)?;
     let (score, holder_score) = (local(k, j), local(i, j));
     let held: Vec<&str> = a.roles_of(k).map(|r| p.role_id(r)).collect();
     let why_not = if held.len() as u32 >= p.partners[k].capacity {

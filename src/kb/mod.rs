@@ -807,6 +807,27 @@ impl KnowledgeBase {
         }
     }
 
+    /// The Table 1 cell a capability is: "Table 1, government, comparative advantage: health
+    /// education and promotion" (the first sector listing it), for relations and `rules show`.
+    pub fn capability_cell(&self, cap: CapIx) -> Option<String> {
+        let s = self
+            .sectors
+            .iter()
+            .position(|s| s.advantages.iter().any(|a| a.capability == cap))?;
+        Some(self.source_text(&RuleSource::Cell {
+            sector: SectorIx(s as u32),
+            row: Row::Advantages,
+            item: self.capability(cap).id.clone(),
+        }))
+    }
+
+    pub fn type_by_id(&self, id: &str) -> Option<TypeIx> {
+        self.types
+            .iter()
+            .position(|t| t.id == id)
+            .map(|i| TypeIx(i as u32))
+    }
+
     /// How well a sector's typical profile fits a role: what recruit suggestions rank by. A
     /// typical member states nothing, so every strength is assumed.
     pub fn sector_fit(&self, s: SectorIx, r: RoleIx) -> f64 {
@@ -1086,6 +1107,132 @@ mod tests {
             }
         }
         assert!(unused.is_empty(), "unused Table 1 cells: {unused:#?}");
+    }
+
+    /// The built-in rules with one more file: the knowledge base, or the error messages.
+    fn with_file(text: &str) -> Result<KnowledgeBase, Vec<String>> {
+        let mut docs = crate::kb::default_documents();
+        docs.push(crate::load::Document::parse(crate::source::Source::new(
+            "extra.ron",
+            text,
+        )));
+        match crate::kb::load(&docs) {
+            (Some(kb), _) => Ok(kb),
+            (None, diags) => Err(diags.iter().map(|d| d.message.clone()).collect()),
+        }
+    }
+
+    fn rule_file(when: &str, effect: &str) -> String {
+        format!(
+            r#"Rules(rules: [Rule(id: "extra", description: "d", source: Text("t"), when: {when}, effect: {effect})])"#
+        )
+    }
+
+    #[test]
+    fn a_high_flag_on_holding_a_role_is_avoided_and_cannot_be_merely_priced() {
+        let flag = r#"flag: (kind: "mission_drift", severity: high, message: "m")"#;
+        let kb = with_file(&rule_file(
+            r#"Holds(who: Sector("business"))"#,
+            &format!("(penalty: 0.5, {flag})"),
+        ))
+        .unwrap();
+        let rule = kb.rule(kb.rule_by_id("extra").unwrap());
+        assert_eq!(rule.effect.strength, Strength::Avoid);
+        let errors = with_file(&rule_file(
+            r#"Holds(who: Sector("business"))"#,
+            &format!("(strength: price, penalty: 0.5, {flag})"),
+        ))
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.contains("cannot be merely priced")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn avoid_keeps_partners_out_of_roles_only() {
+        let errors = with_file(&rule_file(
+            "Load(roles_above: 2)",
+            r#"(strength: avoid, flag: (kind: "overload", severity: low, message: "m"))"#,
+        ))
+        .unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("applies to `Holds` and `Pair` rules")),
+            "{errors:?}"
+        );
+        let errors = with_file(&rule_file(
+            "Diversity(below: 3)",
+            "(penalty: 1.0, per: importance)",
+        ))
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.contains("has no single role")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_relation_links_comparative_advantages_only() {
+        let errors = with_file(
+            r#"Relations(relations: [Related(between: ["legitimacy", "credibilty"], credit: 0.5)])"#,
+        )
+        .unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("unknown capability `credibilty`")),
+            "{errors:?}"
+        );
+        let errors =
+            with_file(r#"Relations(relations: [Related(between: ["legitimacy"], credit: 0.5)])"#)
+                .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.contains("at least two")),
+            "{errors:?}"
+        );
+    }
+
+    /// A stated strength counts in full, an assumed one at the assumed weight, and a related
+    /// label's strength at its relation's credit, one way only for a one-way relation.
+    #[test]
+    fn credit_counts_stated_assumed_and_related_strengths() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let cap = |id: &str| kb.capability_by_id(id).unwrap();
+        let w = kb.settings.assumed_weight;
+        let own = |c: CapIx| {
+            if c == cap("health_education_and_behavior_change") {
+                (0.8, true)
+            } else if c == cap("healthcare_infrastructure") {
+                (0.9, false)
+            } else {
+                (0.0, false)
+            }
+        };
+        let promotion = kb.credit(cap("health_education_and_promotion"), &own);
+        assert!((promotion.value - 0.8 * 0.9).abs() < 1e-12, "{promotion:?}");
+        assert!(matches!(
+            promotion.basis,
+            Basis::Related { stated: true, .. }
+        ));
+        let infrastructure = kb.credit(cap("healthcare_infrastructure"), &own);
+        assert!((infrastructure.value - 0.9 * w).abs() < 1e-12);
+        assert_eq!(infrastructure.basis, Basis::Assumed);
+        // Healthcare infrastructure is implementation capacity, not the other way round.
+        let implementation = kb.credit(cap("implementation_capacity"), &own);
+        assert!((implementation.value - 0.9 * w * 0.7).abs() < 1e-12);
+        let reverse = |c: CapIx| {
+            if c == cap("implementation_capacity") {
+                (0.9, true)
+            } else {
+                (0.0, false)
+            }
+        };
+        assert_eq!(
+            kb.credit(cap("healthcare_infrastructure"), &reverse).value,
+            0.0
+        );
     }
 
     #[test]

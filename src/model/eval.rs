@@ -64,13 +64,8 @@ pub fn may_match_partner(p: &Problem, test: &Test, i: usize) -> bool {
             (true, false) => !matches(p, t, Some(i), None),
             _ => true,
         },
-        Test::Sector(_)
-        | Test::Attribute(_)
-        | Test::Capability { .. }
-        | Test::Type(_)
-        | Test::Funder
-        | Test::Supplier
-        | Test::Grantee => matches(p, test, Some(i), None),
+        // A test of the partner's own facts decides it alone.
+        leaf if leaf.reads() == (true, false) => matches(p, leaf, Some(i), None),
         _ => true,
     }
 }

@@ -62,7 +62,6 @@ impl<'k> Problem<'k> {
             .iter()
             .filter_map(|&canon| kept(canon))
             .collect();
-        let own_note = self.sectors_note();
         let mut problem = Problem {
             kb: self.kb,
             scenario: self.scenario.clone(),
@@ -81,12 +80,7 @@ impl<'k> Problem<'k> {
             sectors_requested: self.sectors_requested,
             partner_order,
             need_order: self.need_order.clone(),
-            notes: self
-                .notes
-                .iter()
-                .filter(|n| own_note.as_ref() != Some(*n))
-                .cloned()
-                .collect(),
+            notes: self.notes_of_line_up(),
         };
         problem.require_sectors();
         problem
@@ -106,9 +100,19 @@ impl<'k> Problem<'k> {
         })
     }
 
+    /// The notes of the line-up, without the one this problem adds about its sectors (a
+    /// smaller line-up says its own).
+    fn notes_of_line_up(&self) -> Vec<String> {
+        let own_note = self.sectors_note();
+        self.notes
+            .iter()
+            .filter(|n| own_note.as_ref() != Some(*n))
+            .cloned()
+            .collect()
+    }
+
     /// The problem of the kept partners, built again from their line-up.
     fn rebuilt(&self, keep: &[bool]) -> Problem<'k> {
-        let own_note = self.sectors_note();
         let line_up = crate::scenario::LineUp {
             scenario: self.scenario.clone(),
             variant: self.variant.clone(),
@@ -132,12 +136,7 @@ impl<'k> Problem<'k> {
                 .map(|(_, spec)| spec.clone())
                 .collect(),
             min_sectors: Some(self.sectors_requested),
-            notes: self
-                .notes
-                .iter()
-                .filter(|n| own_note.as_ref() != Some(*n))
-                .cloned()
-                .collect(),
+            notes: self.notes_of_line_up(),
         };
         let mut problem = Problem::new(self.kb, &line_up);
         if !self.envelopes.is_empty() {

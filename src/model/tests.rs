@@ -113,6 +113,84 @@ fn a_forbidding_rule_removes_the_pair_unless_a_pin_asks_for_it() {
 }
 
 #[test]
+fn an_avoiding_rule_keeps_the_pair_out_unless_a_pin_asks_for_it_and_then_prices_it() {
+    let kb = kb();
+    let drift = kb.rule_by_id("civil_society_commercial_role").unwrap();
+    let pinned = DRIFT.replace(
+        "    ])",
+        "    ], pins: [Pin(partner: \"ngo\", role: \"commercialisation\")])",
+    );
+    let p = Problem::new(&kb, &line_up(&kb, &pinned));
+    let ngo = p.partners.iter().position(|x| x.id == "ngo").unwrap();
+    let j = p
+        .needs
+        .iter()
+        .position(|n| kb.role(n.role).id == "commercialisation")
+        .unwrap();
+    assert_eq!(p.blocked[ngo][j], None, "the pin overrides the avoid");
+    let m = build(&p);
+    assert!(
+        !m.rows.iter().any(|r| matches!(r.origin, Origin::Forbid(_))),
+        "no contradiction: a pin may override an avoid"
+    );
+    let inst = p
+        .instances
+        .iter()
+        .find(|i| {
+            i.rule == drift && matches!(i.subject, Subject::Holds { partner, .. } if partner == ngo)
+        })
+        .expect("the breach is priced and flagged");
+    assert!(p.weight(inst) < 0.0);
+    // Priced per importance point of the role at stake (commercialisation: 3).
+    assert!((p.weight(inst) + kb.rule(drift).effect.penalty * 3.0).abs() < 1e-12);
+}
+
+/// A grantee's rules depend on its funder being at the table: cutting the funder out of a
+/// coalition gives the problem of the smaller line-up, as everywhere else.
+#[test]
+fn restricting_away_a_grantees_funder_gives_the_smaller_line_ups_problem() {
+    let kb = kb();
+    let text = r#"Scenario(name: "t",
+        needs: [Need(role: "independent_evaluation", importance: 4), Need(role: "catalytic_funding", importance: 3)],
+        partners: [
+            Partner(id: "fund", sector: "impact_investor", funds: ["catalytic_funding"]),
+            Partner(id: "uni", sector: "academia", funded_by: ["fund"]),
+        ])"#;
+    let full = Problem::new(&kb, &line_up(&kb, text));
+    let uni = full.partners.iter().position(|x| x.id == "uni").unwrap();
+    let eval = full
+        .needs
+        .iter()
+        .position(|n| kb.role(n.role).id == "independent_evaluation")
+        .unwrap();
+    assert!(
+        full.is_avoided(uni, eval),
+        "a grantee does not evaluate its funder's programme"
+    );
+    let keep: Vec<bool> = full.partners.iter().map(|x| x.id == "uni").collect();
+    let cut = full.restrict(&keep);
+    // The funder named in `funded_by` must be in the scenario, so the smaller line-up is the
+    // variant without it.
+    let variant = format!(
+        "{}, variants: [Variant(name: \"v\", remove: [\"fund\"])])",
+        text.trim_end_matches(')')
+    );
+    let scenario = crate::validate_scenario(
+        &kb,
+        &Document::parse(Source::new("t.ron", variant.as_str())),
+    )
+    .unwrap();
+    let smaller = Problem::new(&kb, &scenario.line_up(&scenario.variants[0]));
+    assert!(
+        !cut.is_avoided(0, eval),
+        "without the funder, it may evaluate"
+    );
+    assert_eq!(cut.blocked, smaller.blocked);
+    assert_eq!(cut.instances, smaller.instances);
+    assert_eq!(cut.fit, smaller.fit);
+}
+
+#[test]
 fn the_model_scores_a_line_up_exactly_as_the_problem_does() {
     let kb = kb();
     let text = std::fs::read_to_string(concat!(

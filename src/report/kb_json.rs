@@ -75,6 +75,13 @@ pub fn list(kb: &KnowledgeBase) -> Value {
         "sectors": (0..kb.sectors.len()).map(|s| sector(kb, SectorIx(s as u32))).collect::<Vec<_>>(),
         "roles": (0..kb.roles.len()).map(|r| role(kb, crate::kb::RoleIx(r as u32))).collect::<Vec<_>>(),
         "rules": (0..kb.rules.len()).map(|r| rule(kb, crate::kb::RuleIx(r as u32))).collect::<Vec<_>>(),
+        "types": (0..kb.types.len()).map(|t| org_type(kb, crate::kb::TypeIx(t as u32))).collect::<Vec<_>>(),
+        "relations": kb.relations.iter().map(|r| json!({
+            "capabilities": r.capabilities.iter().map(|&c| kb.capability(c).id.clone()).collect::<Vec<_>>(),
+            "one_way": r.directed,
+            "credit": r.credit,
+            "note": r.note,
+        })).collect::<Vec<_>>(),
         "capabilities": kb.capabilities.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
         "traits": kb.traits.iter().map(|t| json!({"id": t.id, "label": t.label})).collect::<Vec<_>>(),
         "attributes": kb.attributes.iter().map(|t| json!({"id": t.id, "label": t.label})).collect::<Vec<_>>(),
@@ -83,7 +90,22 @@ pub fn list(kb: &KnowledgeBase) -> Value {
             "min_sectors": kb.settings.min_sectors,
             "recruit_fit": kb.settings.recruit_fit,
             "default_capacity": kb.settings.default_capacity,
+            "assumed_weight": kb.settings.assumed_weight,
+            "fit_floor": kb.settings.fit_floor,
         },
+    })
+}
+
+fn org_type(kb: &KnowledgeBase, t: crate::kb::TypeIx) -> Value {
+    let ty = &kb.types[t.index()];
+    json!({
+        "type": "organisation_type",
+        "id": ty.id,
+        "name": ty.name,
+        "sector": kb.sector(ty.sector).id,
+        "description": ty.description,
+        "defaults": ty.strengths.iter().map(|&(c, v)| json!({"capability": kb.capability(c).id, "strength": v})).collect::<Vec<_>>(),
+        "origin": ty.origin,
     })
 }
 
@@ -98,7 +120,27 @@ pub fn show(kb: &KnowledgeBase, id: &str) -> Option<Value> {
         return Some(rule(kb, r));
     }
     if let Some(c) = kb.capability_by_id(id) {
-        return Some(json!({"type": "capability", "id": id, "label": kb.capability(c).label}));
+        let related: Vec<Value> = kb.related[c.index()]
+            .iter()
+            .map(|r| {
+                json!({
+                    "capability": kb.capability(r.capability).id,
+                    "credit": r.credit,
+                    "cell": kb.capability_cell(r.capability),
+                    "note": kb.relations[r.relation].note,
+                })
+            })
+            .collect();
+        return Some(json!({
+            "type": "capability",
+            "id": id,
+            "label": kb.capability(c).label,
+            "cell": kb.capability_cell(c),
+            "counted_from": related,
+        }));
+    }
+    if let Some(t) = kb.type_by_id(id) {
+        return Some(org_type(kb, t));
     }
     if let Some(t) = kb.traits.iter().find(|t| t.id == id) {
         return Some(json!({"type": "trait", "id": t.id, "label": t.label}));

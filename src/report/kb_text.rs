@@ -151,6 +151,36 @@ pub fn list(kb: &KnowledgeBase) -> String {
         let _ = writeln!(out, "      effect {}", describe_effect(&r.effect));
         let _ = writeln!(out, "      source {}", kb.source_text(&r.source));
     }
+    let _ = writeln!(
+        out,
+        "\nOrganisation types (rolefit rules show TYPE for its defaults and fits)"
+    );
+    for t in &kb.types {
+        let _ = writeln!(
+            out,
+            "  {:<32} {:<16} {}",
+            t.id,
+            kb.sector(t.sector).id,
+            t.name
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nRelated labels across Table 1's columns (a strength in one counts toward the other)"
+    );
+    for r in &kb.relations {
+        let ids: Vec<&str> = r
+            .capabilities
+            .iter()
+            .map(|&c| kb.capability(c).id.as_str())
+            .collect();
+        let link = if r.directed {
+            format!("{} -> {}", ids[0], ids[1..].join(", "))
+        } else {
+            ids.join(" ~ ")
+        };
+        let _ = writeln!(out, "  {link} (credit {})", r.credit);
+    }
     let _ = writeln!(out, "\nTraits (of roles)");
     for t in &kb.traits {
         let _ = writeln!(out, "  {:<22} {}", t.id, t.label);
@@ -218,6 +248,34 @@ fn show_sector(kb: &KnowledgeBase, s: SectorIx) -> String {
     let _ = writeln!(out, "\ntypical fit to each role");
     for (f, r) in fits {
         let _ = writeln!(out, "  {f:.2} {r}");
+    }
+    out
+}
+
+/// An organisation type: its sector, its defaults, and the roles a typical member fits best.
+fn show_type(kb: &KnowledgeBase, t: crate::kb::TypeIx) -> String {
+    let ty = &kb.types[t.index()];
+    let mut out = format!(
+        "{}: {} ({} type), defined in {}\n  {}\n\ndefaults (replacing the sector's; assumed until a partner states its own)\n",
+        ty.id,
+        ty.name,
+        kb.sector(ty.sector).id,
+        ty.origin,
+        ty.description
+    );
+    for &(cap, v) in &ty.strengths {
+        let _ = writeln!(out, "  {:<40} {v}", kb.capability(cap).id);
+    }
+    let mut fits: Vec<(f64, &str)> = (0..kb.roles.len())
+        .map(|r| {
+            let r = crate::kb::RoleIx(r as u32);
+            (kb.type_fit(t, r), kb.role(r).id.as_str())
+        })
+        .collect();
+    fits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let _ = writeln!(out, "\ntypical fit, best roles first");
+    for (f, role) in fits.iter().take(6) {
+        let _ = writeln!(out, "  {role:<24} {f:.2}");
     }
     out
 }
@@ -290,7 +348,23 @@ pub fn show(kb: &KnowledgeBase, id: &str) -> Option<String> {
                 let _ = writeln!(out, "  {:<24} {:.0}%", r.id, w * 100.0);
             }
         }
+        if !kb.related[c.index()].is_empty() {
+            let _ = writeln!(out, "\nother labels that count toward it");
+            for rel in &kb.related[c.index()] {
+                let cell = kb.capability_cell(rel.capability).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {:<40} x{}  ({cell})\n      {}",
+                    kb.capability(rel.capability).id,
+                    rel.credit,
+                    kb.relations[rel.relation].note
+                );
+            }
+        }
         return Some(out);
+    }
+    if let Some(t) = kb.type_by_id(id) {
+        return Some(show_type(kb, t));
     }
     if let Some(t) = kb.traits.iter().find(|t| t.id == id) {
         let roles: Vec<&str> = kb

@@ -573,7 +573,7 @@ impl Loader<'_, '_, '_> {
                         t.span,
                         &f.at("type"),
                         format!(
-                            "type `{}` is a {} type, but the partner's sector is {}",
+                            "type `{}` belongs to {}, but the partner's sector is {}",
                             ty.id,
                             self.kb.sector(ty.sector).id,
                             self.kb.sector(s).id

@@ -149,10 +149,7 @@ impl Partner {
 
 /// The organisation type with this id, or a message saying it is unknown.
 pub fn type_by_id(kb: &KnowledgeBase, id: &str) -> Result<TypeIx, String> {
-    kb.types
-        .iter()
-        .position(|t| t.id == id)
-        .map(|i| TypeIx(i as u32))
+    kb.type_by_id(id)
         .ok_or_else(|| format!("unknown organisation type `{id}`"))
 }
 
@@ -545,4 +542,64 @@ impl LineUp {
         });
         Ok(())
     }
+}
+
+/// `PARTNER=ROLE`, with the role resolved (a misspelt role gets a suggestion).
+fn partner_role(
+    kb: &KnowledgeBase,
+    flag: &str,
+    value: &str,
+) -> Result<(String, crate::kb::RoleIx), crate::Error> {
+    let Some((partner, role)) = value.split_once('=') else {
+        return Err(crate::Error::Usage(format!(
+            "{flag} expects PARTNER=ROLE, got {value:?}"
+        )));
+    };
+    let role_ix = kb.role_by_id(role.trim()).ok_or_else(|| {
+        let hint = crate::diag::closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        crate::Error::Usage(format!(
+            "{flag} {value}: unknown role `{}`{hint}",
+            role.trim()
+        ))
+    })?;
+    Ok((partner.trim().to_string(), role_ix))
+}
+
+/// What-if changes from plain values, in a fixed order: leave, join, forbid, pin, unfund.
+/// `joining` are parsed `Partner(...)` documents; `forbid` and `pin` are `PARTNER=ROLE`. The
+/// command line and the Python package both build their what-ifs here.
+pub fn what_ifs(
+    kb: &KnowledgeBase,
+    without: &[String],
+    joining: &[crate::load::Document],
+    forbid: &[String],
+    pin: &[String],
+    unfunded: &[String],
+) -> Result<Vec<WhatIf>, crate::Error> {
+    let mut out: Vec<WhatIf> = without
+        .iter()
+        .map(|id| WhatIf::Without(id.clone()))
+        .collect();
+    for doc in joining {
+        match load_partner(kb, doc) {
+            (Some(p), _) => out.push(WhatIf::With(Box::new(p))),
+            (None, diags) => return Err(crate::Error::Invalid(crate::diag::Diagnostics(diags))),
+        }
+    }
+    for value in forbid {
+        let (partner, role) = partner_role(kb, "--forbid", value)?;
+        out.push(WhatIf::Forbid { partner, role });
+    }
+    for value in pin {
+        let (partner, role) = partner_role(kb, "--pin", value)?;
+        out.push(WhatIf::Pin {
+            partner,
+            role,
+            lead: false,
+        });
+    }
+    out.extend(unfunded.iter().map(|id| WhatIf::Unfunded(id.clone())));
+    Ok(out)
 }

@@ -317,7 +317,7 @@ fn partner_row(
                     row,
                     col,
                     format!(
-                        "type `{}` is a {} type, but the partner's sector is {}",
+                        "type `{}` belongs to {}, but the partner's sector is {}",
                         kb.types[t.index()].id,
                         kb.sector(type_sector).id,
                         kb.sector(s).id
@@ -448,6 +448,69 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// The organisation type names the sector (which may then be left empty) and sets the
+    /// defaults; `funded_by` and `supplies` carry the partner's relations, and `import` writes
+    /// them back.
+    #[test]
+    fn types_and_relations_come_from_their_columns() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type", "funded_by", "supplies"],
+            &["city", "", "municipal_government", "", ""],
+            &[
+                "ngo",
+                "civil_society",
+                "",
+                "fund; city",
+                "technology_platform",
+            ],
+            &["fund", "impact_investor", "", "", ""],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(diags.is_empty(), "{diags:?}");
+        let p = p.unwrap();
+        assert_eq!(kb.sector(p[0].sector).id, "government");
+        let reg = kb.capability_by_id("regulatory_oversight").unwrap();
+        assert_eq!(
+            p[0].strength(reg),
+            0.3,
+            "a municipality's default, not a ministry's"
+        );
+        assert_eq!(p[1].funded_by, ["fund", "city"]);
+        assert_eq!(
+            p[1].supplies,
+            [kb.role_by_id("technology_platform").unwrap()]
+        );
+        let ron = scenario_ron(&kb, "t", "sheet.csv", &[], &p);
+        assert!(ron.contains("type: \"municipal_government\""), "{ron}");
+        assert!(ron.contains("funded_by: [\"fund\", \"city\"]"), "{ron}");
+        assert!(ron.contains("supplies: [\"technology_platform\"]"), "{ron}");
+    }
+
+    #[test]
+    fn a_type_of_another_sector_is_reported_by_row_and_column() {
+        let kb = crate::default_knowledge_base().unwrap();
+        let t = table(&[
+            &["id", "sector", "type"],
+            &["uni", "academia", "insurer"],
+            &["moh", "government", "national_ministy"],
+        ]);
+        let (p, diags) = partners(&kb, &t);
+        assert!(p.is_none());
+        assert!(
+            diags.iter().any(|d| (d.line, d.column) == (2, 3)
+                && d.message.contains("type `insurer` belongs to business")),
+            "{diags:?}"
+        );
+        assert!(
+            diags.iter().any(|d| d.message.contains("national_ministy")
+                && d.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("national_ministry"))),
+            "{diags:?}"
+        );
     }
 
     #[test]

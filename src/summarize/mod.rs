@@ -10,7 +10,7 @@ mod prim;
 pub mod render;
 
 pub use outcome::Outcome;
-pub use prim::{Discovery, Restriction, Step};
+pub use prim::{Choice, Discovery, Restriction, Step};
 
 use crate::sweep::stream::{Manifest, manifest_path};
 use crate::sweep::table::{self, Format};
@@ -47,6 +47,8 @@ pub struct Options {
     pub outcome: Option<String>,
     pub bins: usize,
     pub min_mass: f64,
+    /// Which box of the PRIM trajectory to report.
+    pub choice: Choice,
 }
 
 #[derive(Debug, Clone)]
@@ -541,7 +543,7 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
     });
     let discovery = outcome
         .as_ref()
-        .map(|o| prim::discover(&sample, o.text(), opts.min_mass, stride > 1));
+        .map(|o| prim::discover(&sample, o.text(), opts.min_mass, stride > 1, opts.choice));
     Ok(Summary {
         file: reader.path.clone(),
         runs: rows,
@@ -621,6 +623,7 @@ mod tests {
             outcome: Some("mission_drift > 0".into()),
             bins: 5,
             min_mass: 0.05,
+            choice: Choice::Densest,
         };
         let s = summarize(&path, &opts).unwrap();
         assert_eq!(s.runs, 3000);

@@ -75,6 +75,23 @@ pub struct Step {
     pub coverage: f64,
     /// Factors the box restricts.
     pub restricted: usize,
+    /// The box's limits.
+    pub restrictions: Vec<Restriction>,
+}
+
+/// Which box of the peeling trajectory to report.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Choice {
+    /// The end of the peeling (the densest box), with restrictions that cost almost no
+    /// density dropped.
+    #[default]
+    Densest,
+    /// The box after this many peels.
+    Step(usize),
+    /// The densest box still covering at least this share of the outcome's runs.
+    MinCoverage(f64),
+    /// The box with the most coverage whose density is at least this.
+    MinDensity(f64),
 }
 
 #[derive(Debug, Clone)]
@@ -86,14 +103,23 @@ pub struct Discovery {
     pub sampled: bool,
     /// Rows meeting the outcome.
     pub positives: usize,
-    /// The box with the highest density (the end of the peeling, with restrictions that cost
-    /// almost no density dropped), and its figures.
+    /// How the box was chosen, and the step of the trajectory it is (`None`: the densest box,
+    /// simplified, which may no longer be one of the steps).
+    pub choice: Choice,
+    pub chosen: Option<usize>,
+    /// The chosen box and its figures.
     pub restrictions: Vec<Restriction>,
     pub best: Step,
     pub trajectory: Vec<Step>,
 }
 
-pub fn discover(s: &Sample, outcome: &str, min_mass: f64, sampled: bool) -> Discovery {
+pub fn discover(
+    s: &Sample,
+    outcome: &str,
+    min_mass: f64,
+    sampled: bool,
+    choice: Choice,
+) -> Discovery {
     let n = s.hits.len();
     let positives = s.hits.iter().filter(|&&h| h).count();
     let mut inside = vec![true; n];
@@ -114,13 +140,14 @@ pub fn discover(s: &Sample, outcome: &str, min_mass: f64, sampled: bool) -> Disc
         .iter()
         .map(|c| vec![true; c.as_ref().map_or(0, Vec::len)])
         .collect();
-    let step = |count: usize, hits: usize, restricted: usize| Step {
+    let step = |count: usize, hits: usize, restrictions: Vec<Restriction>| Step {
         mass: ratio(count, n),
         density: ratio(hits, count),
         coverage: ratio(hits, positives),
-        restricted,
+        restricted: restrictions.len(),
+        restrictions,
     };
-    let mut trajectory = vec![step(count, hits, 0)];
+    let mut trajectory = vec![step(count, hits, Vec::new())];
     let floor = (min_mass * n as f64).ceil() as usize;
     if n > 0 && positives > 0 {
         loop {
@@ -157,19 +184,48 @@ pub fn discover(s: &Sample, outcome: &str, min_mass: f64, sampled: bool) -> Disc
             if let Peel::Level(k) = peel {
                 kept[f][k] = false;
             }
-            let restricted = restrictions(s, &inside, &kept).len();
-            trajectory.push(step(count, hits, restricted));
+            trajectory.push(step(count, hits, restrictions(s, &inside, &kept)));
         }
     }
-    let mut limits = restrictions(s, &inside, &kept);
-    let mut best = trajectory.last().cloned().unwrap_or(step(0, 0, 0));
+    let last = trajectory.len() - 1;
+    let chosen = match choice {
+        Choice::Densest => None,
+        Choice::Step(k) => Some(k.min(last)),
+        Choice::MinCoverage(c) => Some(
+            (0..=last)
+                .rev()
+                .find(|&k| trajectory[k].coverage >= c - 1e-12)
+                .unwrap_or(0),
+        ),
+        Choice::MinDensity(d) => Some(
+            (0..=last)
+                .find(|&k| trajectory[k].density >= d - 1e-12)
+                .unwrap_or(last),
+        ),
+    };
+    if let Some(k) = chosen {
+        return Discovery {
+            outcome: outcome.to_string(),
+            min_mass,
+            rows: n,
+            sampled,
+            positives,
+            choice,
+            chosen,
+            restrictions: trajectory[k].restrictions.clone(),
+            best: trajectory[k].clone(),
+            trajectory,
+        };
+    }
+    let mut limits = trajectory[last].restrictions.clone();
+    let mut best = trajectory[last].clone();
     loop {
         let cheapest = (0..limits.len())
             .map(|k| {
                 let mut fewer = limits.clone();
                 fewer.remove(k);
                 let (c, h) = members(s, &fewer);
-                (k, step(c, h, fewer.len()))
+                (k, step(c, h, fewer))
             })
             .filter(|(_, st)| st.density >= best.density - DROP_TOLERANCE)
             .max_by(|a, b| a.1.density.total_cmp(&b.1.density).then(b.0.cmp(&a.0)));
@@ -183,6 +239,8 @@ pub fn discover(s: &Sample, outcome: &str, min_mass: f64, sampled: bool) -> Disc
         rows: n,
         sampled,
         positives,
+        choice,
+        chosen,
         restrictions: limits,
         best,
         trajectory,
@@ -393,7 +451,7 @@ mod tests {
             let hit = (x > 0.7 && c == 0) || rng.unit() < 0.02;
             s.push(&[x, y, c as f64], hit);
         }
-        let d = discover(&s, "hit", 0.05, false);
+        let d = discover(&s, "hit", 0.05, false, Choice::Densest);
         assert!(d.best.density > 0.9, "{:?}", d.best);
         assert!(d.best.coverage > 0.7, "{:?}", d.best);
         let x = d.restrictions.iter().find_map(|r| match r {
@@ -417,12 +475,37 @@ mod tests {
     }
 
     #[test]
+    fn a_box_is_chosen_by_step_coverage_or_density() {
+        let mut s = Sample::new(vec!["x".into()], vec![None]);
+        let mut rng = Rng::new(5);
+        for _ in 0..2000 {
+            let x = rng.unit();
+            s.push(&[x], rng.unit() < x * x);
+        }
+        let all = discover(&s, "hit", 0.05, false, Choice::Step(0));
+        assert_eq!(all.chosen, Some(0));
+        assert!(all.restrictions.is_empty() && all.best.coverage == 1.0);
+        let t = &all.trajectory;
+        assert!(t.len() > 5, "{}", t.len());
+        let wide = discover(&s, "hit", 0.05, false, Choice::MinCoverage(0.8));
+        let k = wide.chosen.unwrap();
+        assert!(t[k].coverage >= 0.8 && t[k + 1].coverage < 0.8);
+        assert_eq!(wide.best, t[k]);
+        let dense = discover(&s, "hit", 0.05, false, Choice::MinDensity(0.6));
+        let k = dense.chosen.unwrap();
+        assert!(t[k].density >= 0.6 && t[k - 1].density < 0.6);
+        assert!(
+            matches!(&t[k].restrictions[..], [Restriction::Range { factor, .. }] if factor == "x")
+        );
+    }
+
+    #[test]
     fn no_positives_leave_the_whole_box() {
         let mut s = Sample::new(vec!["x".into()], vec![None]);
         for i in 0..100 {
             s.push(&[i as f64], false);
         }
-        let d = discover(&s, "never", 0.05, false);
+        let d = discover(&s, "never", 0.05, false, Choice::Densest);
         assert!(d.restrictions.is_empty());
         assert_eq!(d.best.mass, 1.0);
     }

@@ -104,6 +104,41 @@ pub fn text(s: &Summary) -> String {
     out
 }
 
+/// Which box is shown and why: the densest, or the one a `--box`, `--min-coverage` or
+/// `--min-density` chose.
+fn box_headline(d: &super::Discovery) -> String {
+    use super::Choice;
+    let step = d.chosen.map_or(String::new(), |k| format!(" (step {k})"));
+    match d.choice {
+        Choice::Densest => format!(
+            "box with the highest density (minimum mass {})",
+            pct(d.min_mass)
+        ),
+        Choice::Step(_) => format!("box chosen from the peeling trajectory{step}"),
+        Choice::MinCoverage(c) => format!("densest box covering at least {}{step}", pct(c)),
+        Choice::MinDensity(x) => {
+            format!(
+                "box with the most coverage at a density of at least {}{step}",
+                pct(x)
+            )
+        }
+    }
+}
+
+/// The factors a step's box restricts, by name.
+fn restricted_names(st: &super::Step) -> String {
+    let names: Vec<&str> = st
+        .restrictions
+        .iter()
+        .map(|r| match r {
+            Restriction::Range { factor, .. } | Restriction::Levels { factor, .. } => {
+                factor.as_str()
+            }
+        })
+        .collect();
+    names.join(", ")
+}
+
 fn discovery_text(out: &mut String, d: &super::Discovery) {
     if d.positives == 0 {
         out.push_str("  no run meets the outcome.\n");
@@ -111,8 +146,8 @@ fn discovery_text(out: &mut String, d: &super::Discovery) {
     }
     let _ = writeln!(
         out,
-        "  box with the highest density (minimum mass {}): density {}, coverage {}, mass {}",
-        pct(d.min_mass),
+        "  {}: density {}, coverage {}, mass {}",
+        box_headline(d),
         pct(d.best.density),
         pct(d.best.coverage),
         pct(d.best.mass)
@@ -125,14 +160,14 @@ fn discovery_text(out: &mut String, d: &super::Discovery) {
     }
     let _ = writeln!(
         out,
-        "  peeling trajectory{} (pick a larger box for more coverage):",
+        "  peeling trajectory{} (a larger box covers more: choose one with --box STEP, --min-coverage or --min-density):",
         if d.sampled {
             format!(", on an evenly spaced sample of {} rows", d.rows)
         } else {
             String::new()
         }
     );
-    let head: Vec<String> = ["step", "mass", "density", "coverage", "factors"]
+    let head: Vec<String> = ["step", "mass", "density", "coverage", "restricts"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -141,12 +176,13 @@ fn discovery_text(out: &mut String, d: &super::Discovery) {
         .iter()
         .enumerate()
         .map(|(k, st)| {
+            let mark = if d.chosen == Some(k) { "*" } else { "" };
             vec![
-                k.to_string(),
+                format!("{k}{mark}"),
                 pct(st.mass),
                 pct(st.density),
                 pct(st.coverage),
-                st.restricted.to_string(),
+                restricted_names(st),
             ]
         })
         .collect();
@@ -270,8 +306,8 @@ pub fn markdown(s: &Summary) -> String {
         } else {
             let _ = writeln!(
                 out,
-                "Box with the highest density (PRIM, minimum mass {}): density {}, coverage {}, mass {}.\n",
-                pct(d.min_mass),
+                "PRIM {}: density {}, coverage {}, mass {}.\n",
+                esc(&box_headline(d)),
                 pct(d.best.density),
                 pct(d.best.coverage),
                 pct(d.best.mass)
@@ -283,16 +319,17 @@ pub fn markdown(s: &Summary) -> String {
                 out.push_str("- no factor restricts it\n");
             }
             out.push_str(
-                "\n| step | mass | density | coverage | factors |\n|---:|---:|---:|---:|---:|\n",
+                "\n| step | mass | density | coverage | restricts |\n|---:|---:|---:|---:|---|\n",
             );
             for (k, st) in d.trajectory.iter().enumerate() {
+                let mark = if d.chosen == Some(k) { " (chosen)" } else { "" };
                 let _ = writeln!(
                     out,
-                    "| {k} | {} | {} | {} | {} |",
+                    "| {k}{mark} | {} | {} | {} | {} |",
                     pct(st.mass),
                     pct(st.density),
                     pct(st.coverage),
-                    st.restricted
+                    esc(&restricted_names(st))
                 );
             }
         }
@@ -324,9 +361,27 @@ fn round(v: f64) -> f64 {
 }
 
 pub fn json(s: &Summary) -> String {
+    let restriction = |r: &Restriction| match r {
+        Restriction::Range {
+            factor,
+            lo,
+            hi,
+            min,
+            max,
+        } => json!({"factor": factor, "lo": lo, "hi": hi, "min": min, "max": max}),
+        Restriction::Levels { factor, levels, of } => {
+            json!({"factor": factor, "levels": levels, "of": of})
+        }
+    };
     let discovery = s.discovery.as_ref().map(|d| {
         let step = |st: &super::Step| {
-            json!({"mass": round(st.mass), "density": round(st.density), "coverage": round(st.coverage), "restricted": st.restricted})
+            json!({"mass": round(st.mass), "density": round(st.density), "coverage": round(st.coverage), "restricted": st.restricted, "box": st.restrictions.iter().map(restriction).collect::<Vec<_>>()})
+        };
+        let choice = match d.choice {
+            super::Choice::Densest => json!({"by": "densest"}),
+            super::Choice::Step(k) => json!({"by": "step", "step": k}),
+            super::Choice::MinCoverage(c) => json!({"by": "min_coverage", "at_least": c}),
+            super::Choice::MinDensity(x) => json!({"by": "min_density", "at_least": x}),
         };
         json!({
             "outcome": d.outcome,
@@ -334,10 +389,9 @@ pub fn json(s: &Summary) -> String {
             "rows": d.rows,
             "sampled": d.sampled,
             "positives": d.positives,
-            "box": d.restrictions.iter().map(|r| match r {
-                Restriction::Range { factor, lo, hi, min, max } => json!({"factor": factor, "lo": lo, "hi": hi, "min": min, "max": max}),
-                Restriction::Levels { factor, levels, of } => json!({"factor": factor, "levels": levels, "of": of}),
-            }).collect::<Vec<_>>(),
+            "choice": choice,
+            "step": d.chosen,
+            "box": d.restrictions.iter().map(restriction).collect::<Vec<_>>(),
             "density": round(d.best.density),
             "coverage": round(d.best.coverage),
             "mass": round(d.best.mass),
@@ -381,10 +435,7 @@ pub fn html(s: &Summary) -> String {
             h.elem("p", &[], "No run meets the outcome.");
         } else {
             h.open("p", &[]);
-            h.text(&format!(
-                "Box with the highest density (PRIM, minimum mass {}): density ",
-                pct(d.min_mass)
-            ));
+            h.text(&format!("PRIM {}: density ", box_headline(d)));
             h.elem("strong", &[], &pct(d.best.density));
             h.text(", coverage ");
             h.elem("strong", &[], &pct(d.best.coverage));

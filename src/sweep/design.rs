@@ -14,6 +14,8 @@ pub struct Points {
     /// Full factorial: the grid of each factor (the last factor varies fastest).
     grids: Vec<Vec<f64>>,
     domains: Vec<super::spec::Domain>,
+    /// A design file's rows, row-major.
+    table: Option<std::sync::Arc<[f64]>>,
 }
 
 impl Points {
@@ -26,6 +28,7 @@ impl Points {
             design: spec.design,
             grids: spec.factors.iter().map(|f| f.domain.grid(steps)).collect(),
             domains: spec.factors.iter().map(|f| f.domain.clone()).collect(),
+            table: spec.table.as_ref().map(|t| t.values.clone()),
         }
     }
 
@@ -45,6 +48,17 @@ impl Points {
             Design::MonteCarlo { seed, .. } => {
                 for (f, d) in self.domains.iter().enumerate() {
                     out.push(d.at(unit(mix(mix(seed, f as u64), k))));
+                }
+            }
+            Design::Table { .. } => {
+                let width = self.domains.len();
+                let start = k as usize * width;
+                if let Some(row) = self
+                    .table
+                    .as_ref()
+                    .and_then(|t| t.get(start..start + width))
+                {
+                    out.extend_from_slice(row);
                 }
             }
             Design::LatinHypercube { n, seed } => {
@@ -117,7 +131,7 @@ mod tests {
                 Design::MonteCarlo { n: 1000, seed },
                 Design::LatinHypercube { n: 1000, seed },
             ] {
-                let points = Points { design, grids: Vec::new(), domains: domains.to_vec() };
+                let points = Points { design, grids: Vec::new(), domains: domains.to_vec(), table: None };
                 let mut v = Vec::new();
                 points.values(k, &mut v);
                 prop_assert!((-2.0..=3.0).contains(&v[0]));

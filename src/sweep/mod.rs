@@ -9,6 +9,7 @@
 //! - [`merge`]: shards -> the unsharded file.
 
 pub mod design;
+pub mod input;
 pub mod merge;
 pub mod run;
 pub mod spec;

@@ -47,9 +47,11 @@ pub struct RunResult {
     /// Flags raised, by kind (in [`Plan::kinds`] order) and by severity (info..high).
     pub kinds: Vec<u32>,
     pub severities: [u32; 4],
-    /// For each role of [`Plan::roles`]: its holders' partner ids and sectors, lead first,
-    /// joined by `+`; `-` when nobody holds a needed role; empty when the run does not need it.
+    /// For each role of [`Plan::roles`]: its holders' partner ids and their sectors, each
+    /// sorted by id and joined by `+` (so one set of holders is always one text), and the
+    /// lead's id; `-` when nobody holds a needed role; empty when the run does not need it.
     pub holders: Vec<String>,
+    pub leads: Vec<String>,
     pub sectors: Vec<String>,
     /// Time spent building and solving the model: the one column that is not reproducible.
     pub elapsed: Duration,
@@ -128,6 +130,21 @@ impl Plan {
         let scenario = (rest / spec.points()) as usize;
         let mut values = Vec::with_capacity(spec.factors.len());
         self.points.values(point, &mut values);
+        self.run_at(id, scenario, replicate, values, scratch)
+    }
+
+    /// Runs the sweep at explicit factor values (in [`Spec::factors`] order, encoded as
+    /// [`super::spec::Factor::encode`] encodes them) instead of a design point: what
+    /// `rolefit.evaluate` calls. `id` seeds the noise and generated consortia as a run id does.
+    pub fn run_at(
+        &self,
+        id: u64,
+        scenario: usize,
+        replicate: u32,
+        values: Vec<f64>,
+        scratch: &mut Scratch,
+    ) -> RunResult {
+        let spec = &self.spec;
         let seed = mix(spec.design.seed(), id);
         let kb: &KnowledgeBase = if self.kb_factors {
             // Every run sets every field its factors touch, so a worker's copy needs no reset.
@@ -166,6 +183,7 @@ impl Plan {
             kinds: vec![0; self.kinds.len()],
             severities: [0; 4],
             holders: vec![String::new(); self.roles.len()],
+            leads: vec![String::new(); self.roles.len()],
             sectors: vec![String::new(); self.roles.len()],
             elapsed,
         };
@@ -297,21 +315,23 @@ impl Plan {
             else {
                 continue;
             };
-            let mut holders: Vec<usize> =
-                (0..p.partners.len()).filter(|&i| a.holds[i][j]).collect();
+            // Partners are in id order already.
+            let holders: Vec<usize> = (0..p.partners.len()).filter(|&i| a.holds[i][j]).collect();
             if holders.is_empty() {
                 out.holders[col] = "-".to_string();
+                out.leads[col] = "-".to_string();
                 out.sectors[col] = "-".to_string();
                 continue;
             }
-            // Lead first, then the others in id order (partners are already in id order).
-            holders.sort_by_key(|&i| (a.lead[j] != Some(i), i));
             out.holders[col] = join(holders.iter().map(|&i| p.partners[i].id.as_str()));
-            out.sectors[col] = join(
-                holders
-                    .iter()
-                    .map(|&i| p.kb.sector(p.partners[i].sector).id.as_str()),
-            );
+            out.leads[col] =
+                a.lead[j].map_or_else(|| "-".to_string(), |i| p.partners[i].id.clone());
+            let mut sectors: Vec<&str> = holders
+                .iter()
+                .map(|&i| p.kb.sector(p.partners[i].sector).id.as_str())
+                .collect();
+            sectors.sort_unstable();
+            out.sectors[col] = join(sectors.into_iter());
         }
     }
 }
@@ -428,20 +448,26 @@ mod tests {
             assert_eq!(row.uncovered as usize, outcome.uncovered.len(), "{path}");
             for (c, role) in plan.roles.iter().enumerate() {
                 let id = &kb.role(*role).id;
-                let mut holders: Vec<(bool, &str)> = outcome
+                let mut holders: Vec<&str> = outcome
                     .assignments
                     .iter()
                     .filter(|a| &a.role == id)
-                    .map(|a| (!a.lead, a.partner.as_str()))
+                    .map(|a| a.partner.as_str())
                     .collect();
                 holders.sort();
-                let expected = holders.iter().map(|h| h.1).collect::<Vec<_>>().join("+");
+                let lead = outcome
+                    .assignments
+                    .iter()
+                    .find(|a| &a.role == id && a.lead)
+                    .map_or("-", |a| a.partner.as_str());
+                let expected = holders.join("+");
                 let expected = if expected.is_empty() {
                     "-".to_string()
                 } else {
                     expected
                 };
                 assert_eq!(row.holders[c], expected, "{path}: {id}");
+                assert_eq!(row.leads[c], lead, "{path}: {id}");
             }
         }
     }

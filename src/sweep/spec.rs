@@ -13,7 +13,7 @@ use crate::load::Document;
 use crate::ron::parse::{Kind, Node};
 use crate::ron::read::{self, index_path, key_path};
 use crate::scenario::{LineUp, Scenario};
-use crate::source::{Span, Spanned};
+use crate::source::{Source, Span, Spanned};
 use std::time::Duration;
 
 /// Sizes beyond which a sweep is certainly a mistake; each is a clear error.
@@ -34,7 +34,11 @@ pub struct Draft {
     pub rules: Option<Spanned<String>>,
     pub no_default_rules: bool,
     pub factors: Vec<FactorDraft>,
-    pub design: Design,
+    /// `None` when the file gives no design: then the rows of a design file (`--design`) are
+    /// the design, seeded with 0.
+    pub design: Option<Design>,
+    /// The whole `Sweep(...)`, for errors about what it lacks.
+    pub span: Span,
     pub replicates: u32,
     /// Where `replicates` was written, for the warning when replicates cannot differ.
     pub replicates_span: Option<Span>,
@@ -86,6 +90,9 @@ pub enum Design {
     LatinHypercube { n: u64, seed: u64 },
     /// `n` independent uniform points.
     MonteCarlo { n: u64, seed: u64 },
+    /// The rows of a design file made elsewhere (SALib, EMA Workbench, a spreadsheet), one
+    /// point per row, in [`Spec::table`].
+    Table { rows: u64, seed: u64 },
 }
 
 impl Design {
@@ -93,7 +100,8 @@ impl Design {
         match *self {
             Design::FullFactorial { seed, .. }
             | Design::LatinHypercube { seed, .. }
-            | Design::MonteCarlo { seed, .. } => seed,
+            | Design::MonteCarlo { seed, .. }
+            | Design::Table { seed, .. } => seed,
         }
     }
 
@@ -102,6 +110,7 @@ impl Design {
             Design::FullFactorial { .. } => "full factorial",
             Design::LatinHypercube { .. } => "Latin hypercube",
             Design::MonteCarlo { .. } => "Monte Carlo",
+            Design::Table { .. } => "design file",
         }
     }
 }
@@ -116,9 +125,20 @@ pub struct Spec {
     pub generate: Option<Profile>,
     pub factors: Vec<Factor>,
     pub design: Design,
+    /// The points of a [`Design::Table`], row-major (a row holds every factor's value).
+    pub table: Option<DesignRows>,
     pub replicates: u32,
     pub noise: f64,
     pub time_limit: Option<Duration>,
+}
+
+/// The rows of a design file, checked and encoded like levels (booleans 0/1, choices by index).
+#[derive(Debug, Clone)]
+pub struct DesignRows {
+    /// The file as the user named it.
+    pub file: String,
+    pub rows: u64,
+    pub values: std::sync::Arc<[f64]>,
 }
 
 /// One base scenario: its base line-up and its variants, applied once.
@@ -303,7 +323,68 @@ impl Spec {
                 .try_fold(1u64, |acc, k| acc.checked_mul(k))
                 .unwrap_or(u64::MAX),
             Design::LatinHypercube { n, .. } | Design::MonteCarlo { n, .. } => n,
+            Design::Table { rows, .. } => rows,
         }
+    }
+
+    /// Checks a point that did not come from the sweep's own design (a design file's row, or
+    /// `rolefit.evaluate`'s arguments): a need's `min` may not exceed its `max`.
+    pub fn check_point(&self, values: &[f64]) -> Result<(), String> {
+        for (f, &v) in self.factors.iter().zip(values) {
+            let Target::NeedMin(role) = f.target else {
+                continue;
+            };
+            let max = self
+                .factors
+                .iter()
+                .zip(values)
+                .find(|(g, _)| g.target == Target::NeedMax(role))
+                .map(|(_, &m)| m)
+                .or_else(|| {
+                    self.bases
+                        .iter()
+                        .flat_map(|b| &b.line_ups)
+                        .flat_map(|(_, l)| &l.needs)
+                        .filter(|n| n.role == role)
+                        .map(|n| n.max as f64)
+                        .reduce(f64::min)
+                });
+            if let Some(max) = max
+                && v > max
+            {
+                return Err(format!(
+                    "`{}` is {v}, above the need's `max` ({max})",
+                    f.path
+                ));
+            }
+        }
+        for (f, &v) in self.factors.iter().zip(values) {
+            let Target::NeedMax(role) = f.target else {
+                continue;
+            };
+            if self
+                .factors
+                .iter()
+                .any(|g| g.target == Target::NeedMin(role))
+            {
+                continue;
+            }
+            let min = self
+                .bases
+                .iter()
+                .flat_map(|b| &b.line_ups)
+                .flat_map(|(_, l)| &l.needs)
+                .filter(|n| n.role == role)
+                .map(|n| n.min as f64)
+                .fold(0.0, f64::max);
+            if v < min {
+                return Err(format!(
+                    "`{}` is {v}, below the need's `min` ({min})",
+                    f.path
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Base line-ups the design is crossed with: one per scenario, or one generated per run.
@@ -407,10 +488,8 @@ fn draft(sink: &mut Sink, node: &Node) -> Option<Draft> {
         }
         None => Vec::new(),
     };
-    let design = match f.require(sink, "design") {
-        Some(n) => design(sink, n),
-        None => None,
-    };
+    let design_node = f.take("design");
+    let design = design_node.and_then(|n| design(sink, n));
     let replicates_node = f.take("replicates");
     let replicates = replicates_node
         .and_then(|n| read::integer(sink, n, "replicates", 1, MAX_REPLICATES))
@@ -431,7 +510,11 @@ fn draft(sink: &mut Sink, node: &Node) -> Option<Draft> {
         rules,
         no_default_rules,
         factors,
-        design: design?,
+        design: match design_node {
+            Some(_) => Some(design?),
+            None => None,
+        },
+        span: node.span,
         replicates,
         replicates_span: replicates_node.map(|n| n.span),
         noise,
@@ -701,7 +784,28 @@ pub fn resolve(
     kb: KnowledgeBase,
     scenarios: Vec<Scenario>,
 ) -> (Option<Spec>, Vec<Diagnostic>) {
+    resolve_with(draft, doc, kb, scenarios, None)
+}
+
+/// Where the points of a sweep come from when not from its own `design`.
+#[derive(Debug, Clone, Copy)]
+pub enum External<'a> {
+    /// A design file's text: its rows are the design (`--design FILE`).
+    Rows(&'a Source),
+    /// A header alone, naming the factors of `rolefit.evaluate`, whose values come per call.
+    Columns(&'a Source),
+}
+
+/// [`resolve`], with the design taken from a design file (or only its columns) when given.
+pub fn resolve_with(
+    draft: &Draft,
+    doc: &Document,
+    kb: KnowledgeBase,
+    scenarios: Vec<Scenario>,
+    external: Option<External>,
+) -> (Option<Spec>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let mut design_diags = Vec::new();
     let mut sink = Sink::new(&doc.source, &mut diags);
     let bases: Vec<Base> = scenarios
         .iter()
@@ -757,7 +861,14 @@ pub fn resolve(
         bases,
         generate,
         factors: Vec::new(),
-        design: draft.design,
+        design: match (draft.design, external) {
+            (Some(d), None) => d,
+            (d, _) => Design::Table {
+                rows: 0,
+                seed: d.map_or(0, |d| d.seed()),
+            },
+        },
+        table: None,
         replicates: draft.replicates,
         noise: draft.noise,
         time_limit: draft.time_limit,
@@ -798,6 +909,32 @@ pub fn resolve(
         .help("add capability `noise`, or draw consortia with `generate`");
     }
     spec.factors = factors;
+    match external {
+        Some(External::Rows(src) | External::Columns(src)) => {
+            let rows_required = matches!(external, Some(External::Rows(_)));
+            if !sink.has_errors() {
+                spec.table = read_design(
+                    &mut sink,
+                    src,
+                    rows_required,
+                    &mut spec,
+                    &draft.factors,
+                    &mut design_diags,
+                );
+                if let Some(t) = &spec.table {
+                    spec.design = Design::Table {
+                        rows: t.rows,
+                        seed: spec.design.seed(),
+                    };
+                }
+            }
+        }
+        None if draft.design.is_none() => {
+            sink.error(draft.span, "design", "missing field `design`")
+                .help("e.g. `design: LatinHypercube(n: 1000, seed: 1)`, or give the rows of a design file with `rolefit sweep SPEC --design FILE`");
+        }
+        None => {}
+    }
     if let Design::FullFactorial { steps, .. } = spec.design {
         for (f, fd) in spec.factors.iter_mut().zip(&draft.factors) {
             if let Domain::Range { .. } = f.domain {
@@ -821,6 +958,7 @@ pub fn resolve(
         );
     }
     drop(sink);
+    diags.extend(design_diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
     (ok.then_some(spec), diags)
 }
@@ -1025,48 +1163,67 @@ fn level_value(
     kind: &ValueKind,
     path: &str,
 ) -> Option<f64> {
+    match encode_level(level, kind, path) {
+        Ok(v) => Some(v),
+        Err(r) => {
+            let d = sink.error(span, at, r.message);
+            if let Some(c) = r.did_you_mean {
+                d.help(format!("did you mean `{c}`?"));
+            }
+            None
+        }
+    }
+}
+
+/// Why a value does not fit a factor, with a "did you mean" when a level is close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub message: String,
+    pub did_you_mean: Option<String>,
+}
+
+impl Refusal {
+    fn new(message: String) -> Refusal {
+        Refusal {
+            message,
+            did_you_mean: None,
+        }
+    }
+}
+
+/// A written value as the number the sweep computes with (booleans 0/1, choices by index).
+fn encode_level(level: &Level, kind: &ValueKind, path: &str) -> Result<f64, Refusal> {
     match (level, kind) {
         (Level::Num(v), ValueKind::Int { min, max }) => {
-            if v.fract() != 0.0 || *v < *min as f64 || *v > *max as f64 {
-                sink.error(
-                    span,
-                    at,
-                    format!("`{path}` takes whole numbers from {min} to {max}, not {v}"),
-                );
-                return None;
+            if !v.is_finite() || v.fract() != 0.0 || *v < *min as f64 || *v > *max as f64 {
+                return Err(Refusal::new(format!(
+                    "`{path}` takes whole numbers from {min} to {max}, not {v}"
+                )));
             }
-            Some(*v)
+            Ok(*v)
         }
         (Level::Num(v), ValueKind::Real { min, max }) => {
-            if v < min || v > max {
-                sink.error(
-                    span,
-                    at,
-                    format!("`{path}` takes values from {min} to {max}, not {v}"),
-                );
-                return None;
+            if !v.is_finite() || v < min || v > max {
+                return Err(Refusal::new(format!(
+                    "`{path}` takes values from {min} to {max}, not {v}"
+                )));
             }
-            Some(*v)
+            Ok(*v)
         }
-        (Level::Bool(b), ValueKind::Bool) => Some(f64::from(u8::from(*b))),
+        (Level::Bool(b), ValueKind::Bool) => Ok(f64::from(u8::from(*b))),
         (Level::Text(t), ValueKind::Choice(choices)) => match choices.iter().position(|c| c == t) {
-            Some(i) => Some(i as f64),
-            None => {
-                let d = sink.error(
-                    span,
-                    at,
-                    format!(
-                        "`{path}` has no value `{t}`: expected one of {}",
-                        choices
-                            .iter()
-                            .map(|c| format!("`{c}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                d.suggest(t, choices.iter().map(String::as_str));
-                None
-            }
+            Some(i) => Ok(i as f64),
+            None => Err(Refusal {
+                message: format!(
+                    "`{path}` has no value `{t}`: expected one of {}",
+                    choices
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                did_you_mean: closest(t, choices.iter().map(String::as_str)).map(str::to_string),
+            }),
         },
         (_, kind) => {
             let expected = match kind {
@@ -1075,10 +1232,315 @@ fn level_value(
                 ValueKind::Bool => "`true` or `false`",
                 ValueKind::Choice(_) => "strings",
             };
-            sink.error(span, at, format!("`{path}` takes {expected}"));
-            None
+            Err(Refusal::new(format!("`{path}` takes {expected}")))
         }
     }
+}
+
+impl Factor {
+    /// A value given from outside the sweep file (a design file's cell, a Python argument) as
+    /// the number a run computes with: it must suit the path, and lie in the factor's declared
+    /// range or levels.
+    pub fn encode(&self, spec: &Spec, level: &Level) -> Result<f64, Refusal> {
+        let kind = self.kind(spec);
+        let v = encode_level(level, &kind, &self.path)?;
+        let inside = match &self.domain {
+            Domain::Levels(levels) => levels.contains(&v),
+            Domain::Range { lo, hi, .. } => *lo <= v && v <= *hi,
+        };
+        if inside {
+            return Ok(v);
+        }
+        let shown = |x: f64| match &kind {
+            ValueKind::Choice(names) => format!("`{}`", names[x as usize]),
+            ValueKind::Bool => (x != 0.0).to_string(),
+            _ => x.to_string(),
+        };
+        let declared = match &self.domain {
+            Domain::Levels(levels) => format!(
+                "levels [{}]",
+                levels
+                    .iter()
+                    .map(|&x| shown(x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Domain::Range { lo, hi, .. } => format!("range ({lo}, {hi})"),
+        };
+        Err(Refusal::new(format!(
+            "factor `{}` is declared with {declared}; {} is outside it",
+            self.name,
+            shown(v)
+        )))
+    }
+
+    /// A design file's cell, read as the factor's kind of value, then [`Factor::encode`]d.
+    pub fn parse_cell(&self, spec: &Spec, cell: &str) -> Result<f64, Refusal> {
+        let cell = cell.trim();
+        let level = match self.kind(spec) {
+            ValueKind::Int { .. } | ValueKind::Real { .. } => match cell.parse::<f64>() {
+                Ok(v) => Level::Num(v),
+                Err(_) => {
+                    return Err(Refusal::new(format!(
+                        "`{}` takes numbers, not {cell:?}",
+                        self.path
+                    )));
+                }
+            },
+            ValueKind::Bool => match cell.to_ascii_lowercase().as_str() {
+                "true" | "1" | "1.0" => Level::Bool(true),
+                "false" | "0" | "0.0" => Level::Bool(false),
+                _ => {
+                    return Err(Refusal::new(format!(
+                        "`{}` takes `true` or `false` (or 1 and 0), not {cell:?}",
+                        self.path
+                    )));
+                }
+            },
+            ValueKind::Choice(_) => Level::Text(cell.to_string()),
+        };
+        self.encode(spec, &level)
+    }
+}
+
+/// The whole range of values a path takes: the domain of a factor a design file brings in
+/// without declaring it in the sweep file.
+fn full_domain(kind: &ValueKind) -> Domain {
+    match kind {
+        ValueKind::Int { min, max } => Domain::Range {
+            lo: *min as f64,
+            hi: *max as f64,
+            integer: true,
+        },
+        ValueKind::Real { min, max } => Domain::Range {
+            lo: *min,
+            hi: *max,
+            integer: false,
+        },
+        ValueKind::Bool => Domain::Levels(vec![0.0, 1.0]),
+        ValueKind::Choice(names) => Domain::Levels((0..names.len()).map(|i| i as f64).collect()),
+    }
+}
+
+/// Most rows a design file may have.
+pub const MAX_DESIGN_ROWS: usize = 10_000_000;
+
+/// Reads a design file (CSV: a header of factor names or paths, one row per design point)
+/// against a spec whose declared factors are resolved: each column is a declared factor (by
+/// name or path) or a new factor named by its path; every declared factor must have a column.
+/// With `rows_required` false a header alone is accepted (the arguments of
+/// `rolefit.evaluate`). Problems in the design file go to `diags`, missing columns to `sink`.
+fn read_design(
+    sink: &mut Sink,
+    design: &Source,
+    rows_required: bool,
+    spec: &mut Spec,
+    drafts: &[FactorDraft],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DesignRows> {
+    let mut d = Sink::new(design, diags);
+    let text = design.text.as_str();
+    let mut lines = crate::sweep::table::csv_lines(text);
+    let Some((header_at, header)) = lines.next() else {
+        if !rows_required {
+            // `evaluate()` without factors: the base as it is.
+            spec.factors.clear();
+            return Some(DesignRows {
+                file: design.name.clone(),
+                rows: 0,
+                values: Vec::new().into(),
+            });
+        }
+        d.error(Span::default(), "", "the design file is empty")
+            .help("the first line names the factors (their names or paths), each further line is one run");
+        return None;
+    };
+    let header = match crate::sweep::table::split_csv_spans(header) {
+        Ok(h) => h,
+        Err(e) => {
+            d.error(Span::new(header_at, header_at + header.len()), "header", e);
+            return None;
+        }
+    };
+    // For each column: the index of its factor in `spec.factors`.
+    let mut columns: Vec<usize> = Vec::new();
+    let mut ok = true;
+    for (name, range) in &header {
+        let span = Span::new(header_at + range.start, header_at + range.end);
+        let name = name.trim();
+        let at = format!("header.{name}");
+        let found = spec
+            .factors
+            .iter()
+            .position(|f| f.name == name)
+            .or_else(|| spec.factors.iter().position(|f| f.path == name));
+        let index = match found {
+            Some(i) => i,
+            None => {
+                if name.is_empty() || name.starts_with("Unnamed") {
+                    d.error(
+                        span,
+                        &at,
+                        "a column without a factor path (an index column?)",
+                    )
+                    .help(
+                        "write the sample without its index, e.g. `df.to_csv(path, index=False)`",
+                    );
+                    ok = false;
+                    continue;
+                }
+                if crate::sweep::table::is_fixed_column(name) {
+                    d.error(
+                        span,
+                        &at,
+                        format!("`{name}` is an output column, not a factor"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let declared: Vec<&str> = spec.factors.iter().map(|f| f.name.as_str()).collect();
+                if let Some(close) = closest(name, declared.iter().copied()) {
+                    d.error(span, &at, format!("no factor `{name}` in the sweep file"))
+                        .help(format!("did you mean `{close}`?"));
+                    ok = false;
+                    continue;
+                }
+                let path = Spanned::new(name.to_string(), span);
+                let Some(target) = target(&mut d, spec, &path, &at) else {
+                    ok = false;
+                    continue;
+                };
+                if let Some(f) = spec.factors.iter().find(|f| f.target == target) {
+                    d.error(
+                        span,
+                        &at,
+                        format!("factor `{}` varies `{}` already", f.name, f.path),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let kind = value_kind(&target, spec);
+                spec.factors.push(Factor {
+                    name: name.to_string(),
+                    path: name.to_string(),
+                    target,
+                    domain: full_domain(&kind),
+                });
+                spec.factors.len() - 1
+            }
+        };
+        if columns.contains(&index) {
+            d.error(
+                span,
+                &at,
+                format!("a second column for factor `{}`", spec.factors[index].name),
+            );
+            ok = false;
+            continue;
+        }
+        columns.push(index);
+    }
+    if ok && !rows_required {
+        // `evaluate` varies only what its arguments name; the other declared factors keep
+        // their base values.
+        let mut kept: Vec<Factor> = columns.iter().map(|&i| spec.factors[i].clone()).collect();
+        std::mem::swap(&mut spec.factors, &mut kept);
+        columns = (0..spec.factors.len()).collect();
+    }
+    for (i, f) in spec.factors.iter().enumerate() {
+        if ok && !columns.contains(&i) {
+            let fd = drafts.iter().find(|fd| fd.path.value == f.path);
+            let (span, at) = fd.map_or((Span::default(), String::new()), |fd| {
+                (fd.span, fd.at.clone())
+            });
+            let names: Vec<&str> = header.iter().map(|(n, _)| n.trim()).collect();
+            let e = sink.error(
+                span,
+                &at,
+                format!(
+                    "the design file {} has no column for factor `{}` (path `{}`)",
+                    design.name, f.name, f.path
+                ),
+            );
+            e.suggest(&f.name, names.iter().copied());
+            if e.help.is_none() {
+                e.help("name a column after the factor's name or path");
+            }
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let width = spec.factors.len();
+    let mut values: Vec<f64> = Vec::new();
+    let mut point = vec![0.0; width];
+    let mut rows = 0usize;
+    for (line_at, line) in lines {
+        let line_span = Span::new(line_at, line_at + line.len());
+        rows += 1;
+        if rows > MAX_DESIGN_ROWS {
+            d.error(line_span, "", format!("more than {MAX_DESIGN_ROWS} rows"));
+            return None;
+        }
+        let at = format!("row {rows}");
+        let cells = match crate::sweep::table::split_csv_spans(line) {
+            Ok(c) => c,
+            Err(e) => {
+                d.error(line_span, &at, e);
+                continue;
+            }
+        };
+        if cells.len() != columns.len() {
+            d.error(
+                line_span,
+                &at,
+                format!(
+                    "{} cells, but the header names {} factors",
+                    cells.len(),
+                    columns.len()
+                ),
+            );
+            continue;
+        }
+        let mut good = true;
+        for ((cell, range), &f) in cells.iter().zip(&columns) {
+            let factor = &spec.factors[f];
+            match factor.parse_cell(spec, cell) {
+                Ok(v) => point[f] = v,
+                Err(r) => {
+                    let e = d.error(
+                        Span::new(line_at + range.start, line_at + range.end),
+                        &format!("{at}.{}", factor.name),
+                        r.message,
+                    );
+                    if let Some(c) = r.did_you_mean {
+                        e.help(format!("did you mean `{c}`?"));
+                    }
+                    good = false;
+                }
+            }
+        }
+        if good && let Err(m) = spec.check_point(&point) {
+            d.error(line_span, &at, m);
+        }
+        values.extend_from_slice(&point);
+    }
+    if rows == 0 && rows_required {
+        d.error(
+            Span::default(),
+            "",
+            "the design file has a header but no rows",
+        )
+        .help("each line after the header is one run");
+    }
+    let failed = d.has_errors();
+    drop(d);
+    (!failed).then(|| DesignRows {
+        file: design.name.clone(),
+        rows: rows as u64,
+        values: values.into(),
+    })
 }
 
 /// Resolves a dotted path (`partners.msas.capacity`) to what it changes.

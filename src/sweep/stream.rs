@@ -81,6 +81,18 @@ pub struct Manifest {
     pub rows: u64,
     pub columns: Vec<String>,
     pub factors: Vec<ManifestFactor>,
+    /// The design file whose rows were run (`--design`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<ManifestDesign>,
+}
+
+/// What a manifest records of a design file: enough to tell whether a file at hand is the one
+/// that was run (`sha256sum FILE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestDesign {
+    pub file: String,
+    pub sha256: String,
+    pub rows: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +130,7 @@ impl Manifest {
                     .to_string(),
                 })
                 .collect(),
+            design: None,
         }
     }
 
@@ -209,6 +222,56 @@ pub struct Report {
     pub already_complete: bool,
 }
 
+/// Solves the shard's runs at positions `positions` (the `k`-th run of a shard is run
+/// `shard.index + k * shard.count`) on a pool of `threads` workers (0: one per core), maps each
+/// result with `map` on the worker, and hands the mapped results to `chunk` in run order, a
+/// chunk at a time, with the number of positions done so far. Chunks start small (early
+/// progress, little lost to a crash) and at most double until they take about half a second,
+/// capped so a chunk stays a few megabytes. The file writer and the Python binding share it.
+pub fn solve_in_order<T: Send>(
+    plan: &Plan,
+    threads: usize,
+    shard: Shard,
+    positions: std::ops::Range<u64>,
+    map: impl Fn(super::run::RunResult) -> T + Sync,
+    mut chunk: impl FnMut(Vec<T>, u64) -> Result<(), SweepError>,
+) -> Result<(), SweepError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SweepError::Usage(format!("cannot start the worker threads: {e}")))?;
+    let workers = pool.current_num_threads() as u64;
+    let mut size = (16 * workers).max(1);
+    let mut done = positions.start;
+    let total = positions.end;
+    while done < total {
+        let end = (done + size).min(total);
+        let t = Instant::now();
+        let rows: Vec<T> = pool.install(|| {
+            (done..end)
+                .into_par_iter()
+                .map_init(Scratch::default, |scratch, pos| {
+                    map(plan.run_with(shard.index + pos * shard.count, scratch))
+                })
+                .collect()
+        });
+        let n = rows.len();
+        chunk(rows, end)?;
+        done = end;
+        // Wall time per row of this chunk, all workers together.
+        let per_row = t.elapsed().as_secs_f64() / n.max(1) as f64;
+        let wanted = if per_row > 0.0 {
+            (0.5 / per_row) as u64
+        } else {
+            u64::MAX
+        };
+        size = wanted
+            .min(size.saturating_mul(2))
+            .clamp(workers, 8192 * workers.min(4));
+    }
+    Ok(())
+}
+
 /// Runs the sweep's runs (those of `opts.shard`) into `out`, resuming if asked; `progress`
 /// hears `(rows written, rows in total)` after every chunk.
 pub fn execute(
@@ -294,51 +357,31 @@ pub fn execute(
     };
     progress(done, total);
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| SweepError::Usage(format!("cannot start the worker threads: {e}")))?;
-    let workers = pool.current_num_threads() as u64;
-    // Chunks start small (early progress, little lost to a crash) and at most double until
-    // they take about half a second, capped so a chunk of rows stays a few megabytes.
-    let mut chunk = (16 * workers).max(1);
-    while done < total {
-        let end = (done + chunk).min(total);
-        let t = Instant::now();
-        let rows: Vec<(String, RunStatus)> = pool.install(|| {
-            (done..end)
-                .into_par_iter()
-                .map_init(Scratch::default, |scratch, pos| {
-                    let r = plan.run_with(shard.index + pos * shard.count, scratch);
-                    let mut line = String::with_capacity(512);
-                    layout.write_row(&r, &mut line);
-                    (line, r.status)
-                })
-                .collect()
-        });
-        for (line, status) in &rows {
-            w.write_all(line.as_bytes()).map_err(io(&partial))?;
-            match status {
-                RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
-                RunStatus::Error => report.errors += 1,
-                RunStatus::Solved(_) => {}
+    solve_in_order(
+        plan,
+        opts.threads,
+        shard,
+        done..total,
+        |r| {
+            let mut line = String::with_capacity(512);
+            layout.write_row(&r, &mut line);
+            (line, r.status)
+        },
+        |rows, written| {
+            for (line, status) in &rows {
+                w.write_all(line.as_bytes()).map_err(io(&partial))?;
+                match status {
+                    RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
+                    RunStatus::Error => report.errors += 1,
+                    RunStatus::Solved(_) => {}
+                }
             }
-        }
-        w.flush().map_err(io(&partial))?;
-        report.solved += end - done;
-        done = end;
-        progress(done, total);
-        // Wall time per row of this chunk, all workers together.
-        let per_row = t.elapsed().as_secs_f64() / rows.len().max(1) as f64;
-        let wanted = if per_row > 0.0 {
-            (0.5 / per_row) as u64
-        } else {
-            u64::MAX
-        };
-        chunk = wanted
-            .min(chunk.saturating_mul(2))
-            .clamp(workers, 8192 * workers.min(4));
-    }
+            w.flush().map_err(io(&partial))?;
+            report.solved += rows.len() as u64;
+            progress(written, total);
+            Ok(())
+        },
+    )?;
     let f = w.into_inner().map_err(|e| io(&partial)(e.into_error()))?;
     f.sync_all().map_err(io(&partial))?;
     drop(f);

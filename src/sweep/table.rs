@@ -50,7 +50,7 @@ const FIXED: [&str; 9] = [
     "flags",
     "solve_ms",
 ];
-const PREFIXES: [&str; 4] = ["flags.", "severity.", "holder.", "sector."];
+const PREFIXES: [&str; 5] = ["flags.", "severity.", "holder.", "lead.", "sector."];
 
 pub fn is_fixed_column(name: &str) -> bool {
     FIXED.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
@@ -65,6 +65,8 @@ pub struct Layout {
     pub factor_columns: std::ops::Range<usize>,
     kinds: Vec<ValueKind>,
     scenarios: Vec<String>,
+    /// Count columns after `flags`: one per flag kind and one per severity.
+    count_columns: usize,
     pub solve_time: bool,
 }
 
@@ -93,6 +95,7 @@ impl Layout {
             .map(|r| spec.kb.role(*r).id.as_str())
             .collect();
         columns.extend(roles.iter().map(|r| format!("holder.{r}")));
+        columns.extend(roles.iter().map(|r| format!("lead.{r}")));
         columns.extend(roles.iter().map(|r| format!("sector.{r}")));
         if solve_time {
             columns.push("solve_ms".into());
@@ -108,6 +111,7 @@ impl Layout {
             factor_columns,
             kinds: spec.factors.iter().map(|f| f.kind(spec)).collect(),
             scenarios,
+            count_columns: plan.kinds.len() + Severity::NAMES.len(),
             solve_time,
         }
     }
@@ -130,6 +134,82 @@ impl Layout {
         }
     }
 
+    /// The kind of value each column holds, in column order.
+    pub fn column_kinds(&self) -> Vec<ColumnKind> {
+        let mut out = vec![ColumnKind::Int, ColumnKind::Text, ColumnKind::Int];
+        out.extend(self.kinds.iter().map(|k| match k {
+            ValueKind::Int { .. } => ColumnKind::Int,
+            ValueKind::Real { .. } => ColumnKind::Num,
+            ValueKind::Bool => ColumnKind::Bool,
+            ValueKind::Choice(_) => ColumnKind::Text,
+        }));
+        out.extend([
+            ColumnKind::Text,
+            ColumnKind::Num,
+            ColumnKind::Num,
+            ColumnKind::Int,
+            ColumnKind::Int,
+        ]);
+        let counts = self.columns.len() - out.len() - usize::from(self.solve_time);
+        let texts = counts - self.count_columns;
+        out.extend(std::iter::repeat_n(ColumnKind::Int, self.count_columns));
+        out.extend(std::iter::repeat_n(ColumnKind::Text, texts));
+        if self.solve_time {
+            out.push(ColumnKind::Num);
+        }
+        out
+    }
+
+    /// Hands every cell of a row to `cell`, in column order, as the table holds it (numbers
+    /// already rounded): the CSV and JSON Lines writers and the Python binding read rows
+    /// through this one function, so they cannot disagree on a value.
+    pub fn values<'a>(&'a self, r: &'a RunResult, mut cell: impl FnMut(Value<'a>)) {
+        cell(Value::Int(r.id));
+        cell(Value::Text(
+            &self.scenarios[r.scenario.min(self.scenarios.len() - 1)],
+        ));
+        cell(Value::Int(r.replicate as u64));
+        for (v, kind) in r.values.iter().zip(&self.kinds) {
+            cell(match kind {
+                ValueKind::Int { .. } => Value::Int(*v as u64),
+                ValueKind::Real { .. } => Value::Num(crate::explain::round(*v, 6)),
+                ValueKind::Bool => Value::Bool(*v != 0.0),
+                ValueKind::Choice(names) => Value::Text(&names[*v as usize]),
+            });
+        }
+        cell(Value::Text(r.status.name()));
+        let solved = matches!(
+            r.status,
+            RunStatus::Solved(crate::solve::Status::Optimal | crate::solve::Status::Feasible)
+        );
+        if solved {
+            cell(Value::Num(crate::explain::round(r.objective, 6)));
+            cell(Value::Num(crate::explain::round(r.coverage, 4)));
+            cell(Value::Int(r.uncovered as u64));
+            cell(Value::Int(r.severities.iter().map(|&n| n as u64).sum()));
+            for &k in &r.kinds {
+                cell(Value::Int(k as u64));
+            }
+            for &s in r.severities.iter().rev() {
+                cell(Value::Int(s as u64));
+            }
+            for h in r.holders.iter().chain(&r.leads).chain(&r.sectors) {
+                cell(Value::Text(h));
+            }
+        } else {
+            let empty = 4 + r.kinds.len() + 4 + r.holders.len() + r.leads.len() + r.sectors.len();
+            for _ in 0..empty {
+                cell(Value::Null);
+            }
+        }
+        if self.solve_time {
+            cell(Value::Num(crate::explain::round(
+                r.elapsed.as_secs_f64() * 1e3,
+                3,
+            )));
+        }
+    }
+
     /// Appends one row, with its newline.
     pub fn write_row(&self, r: &RunResult, out: &mut String) {
         let mut cells = Cells {
@@ -139,47 +219,35 @@ impl Layout {
             at: 0,
         };
         cells.start();
-        cells.int(r.id);
-        cells.text(&self.scenarios[r.scenario.min(self.scenarios.len() - 1)]);
-        cells.int(r.replicate as u64);
-        for (v, kind) in r.values.iter().zip(&self.kinds) {
-            match kind {
-                ValueKind::Int { .. } => cells.int(*v as u64),
-                ValueKind::Real { .. } => cells.num(*v, 6),
-                ValueKind::Bool => cells.boolean(*v != 0.0),
-                ValueKind::Choice(names) => cells.text(&names[*v as usize]),
-            }
-        }
-        cells.text(r.status.name());
-        let solved = matches!(
-            r.status,
-            RunStatus::Solved(crate::solve::Status::Optimal | crate::solve::Status::Feasible)
-        );
-        if solved {
-            cells.num(r.objective, 6);
-            cells.num(r.coverage, 4);
-            cells.int(r.uncovered as u64);
-            cells.int(r.severities.iter().map(|&n| n as u64).sum());
-            for &k in &r.kinds {
-                cells.int(k as u64);
-            }
-            for &s in r.severities.iter().rev() {
-                cells.int(s as u64);
-            }
-            for h in r.holders.iter().chain(&r.sectors) {
-                cells.text(h);
-            }
-        } else {
-            let empty = 4 + r.kinds.len() + 4 + r.holders.len() + r.sectors.len();
-            for _ in 0..empty {
-                cells.null();
-            }
-        }
-        if self.solve_time {
-            cells.num(r.elapsed.as_secs_f64() * 1e3, 3);
-        }
+        self.values(r, |v| match v {
+            Value::Int(v) => cells.int(v),
+            Value::Num(v) => cells.num(v),
+            Value::Bool(v) => cells.boolean(v),
+            Value::Text(v) => cells.text(v),
+            Value::Null => cells.null(),
+        });
         cells.end();
     }
+}
+
+/// One cell of a row, typed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Int(u64),
+    Num(f64),
+    Bool(bool),
+    Text(&'a str),
+    /// No value: the results of a run without a line-up (infeasible, error).
+    Null,
+}
+
+/// What a column holds; any column but the first three and the factors may also be null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Int,
+    Num,
+    Bool,
+    Text,
 }
 
 /// Writes the cells of one row in either format.
@@ -220,9 +288,9 @@ impl Cells<'_> {
         let _ = write!(self.out, "{v}");
     }
 
-    fn num(&mut self, v: f64, places: i32) {
+    fn num(&mut self, v: f64) {
         self.sep();
-        let _ = write!(self.out, "{}", crate::explain::round(v, places));
+        let _ = write!(self.out, "{v}");
     }
 
     fn boolean(&mut self, v: bool) {
@@ -260,7 +328,8 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-fn push_csv(out: &mut String, v: &str) {
+/// Appends a CSV field, quoted when it must be.
+pub fn push_csv(out: &mut String, v: &str) {
     let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
         && !v.starts_with(' ')
         && !v.ends_with(' ');
@@ -297,21 +366,27 @@ pub fn run_id(line: &str, format: Format) -> Option<u64> {
 
 /// Splits one CSV line into its fields (quoted fields may hold commas and doubled quotes).
 pub fn split_csv(line: &str) -> Result<Vec<String>, String> {
+    Ok(split_csv_spans(line)?.into_iter().map(|(f, _)| f).collect())
+}
+
+/// [`split_csv`], with the byte range each field takes in the line (for diagnostics).
+pub fn split_csv_spans(line: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {
     let mut out = Vec::new();
     let mut field = String::new();
-    let mut chars = line.chars().peekable();
+    let mut chars = line.char_indices().peekable();
     let mut quoted = false;
     let mut at_start = true;
-    while let Some(c) = chars.next() {
+    let mut start = 0;
+    while let Some((i, c)) = chars.next() {
         if quoted {
             match c {
-                '"' if chars.peek() == Some(&'"') => {
+                '"' if chars.peek().map(|p| p.1) == Some('"') => {
                     field.push('"');
                     chars.next();
                 }
                 '"' => {
                     quoted = false;
-                    if !matches!(chars.peek(), None | Some(',')) {
+                    if !matches!(chars.peek().map(|p| p.1), None | Some(',')) {
                         return Err("text after a closing quote".into());
                     }
                 }
@@ -325,7 +400,8 @@ pub fn split_csv(line: &str) -> Result<Vec<String>, String> {
                 at_start = false;
             }
             ',' => {
-                out.push(std::mem::take(&mut field));
+                out.push((std::mem::take(&mut field), start..i));
+                start = i + 1;
                 at_start = true;
             }
             c => {
@@ -337,8 +413,21 @@ pub fn split_csv(line: &str) -> Result<Vec<String>, String> {
     if quoted {
         return Err("a quoted field is not closed".into());
     }
-    out.push(field);
+    out.push((field, start..line.len()));
     Ok(out)
+}
+
+/// The non-blank lines of a CSV text with the byte offset each starts at, without line ends
+/// (LF or CRLF) and without a leading byte-order mark.
+pub fn csv_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut at = skip;
+    text[skip..].split('\n').filter_map(move |raw| {
+        let start = at;
+        at += raw.len() + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        (!line.trim().is_empty()).then_some((start, line))
+    })
 }
 
 /// The fields of one JSON Lines row, in `columns` order; null and missing keys are empty.
@@ -355,11 +444,35 @@ pub fn split_jsonl(line: &str, columns: &[String]) -> Result<Vec<String>, String
         .collect())
 }
 
-/// The column names of a JSON Lines row, in the order written.
+/// The column names of a JSON Lines row, in the order written (a JSON object's keys have no
+/// order once parsed into a map, and the columns' order tells factors from outcomes).
 pub fn jsonl_columns(line: &str) -> Result<Vec<String>, String> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    let obj = v.as_object().ok_or("a row is not a JSON object")?;
-    Ok(obj.keys().cloned().collect())
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((k, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                        keys.push(k);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    serde_json::from_str::<Keys>(line)
+        .map(|k| k.0)
+        .map_err(|e| format!("a row is not a JSON object: {e}"))
 }
 
 #[cfg(test)]
@@ -387,10 +500,28 @@ mod tests {
     }
 
     #[test]
+    fn design_lines_and_cells_keep_their_byte_positions() {
+        let text = "\u{feff}a,\"b, c\"\r\n\n1,2\n";
+        let lines: Vec<(usize, &str)> = csv_lines(text).collect();
+        assert_eq!(lines, [(3, "a,\"b, c\""), (14, "1,2")]);
+        let cells = split_csv_spans(lines[0].1).unwrap();
+        assert_eq!(cells[0], ("a".to_string(), 0..1));
+        assert_eq!(cells[1], ("b, c".to_string(), 2..8));
+        assert_eq!(&text[lines[0].0 + 2..lines[0].0 + 8], "\"b, c\"");
+    }
+
+    #[test]
     fn run_ids_are_read_from_both_formats() {
         assert_eq!(run_id("17,Dakar,0", Format::Csv), Some(17));
         assert_eq!(run_id("{\"run\":42,\"x\":1}", Format::Jsonl), Some(42));
         assert_eq!(run_id("run,scenario", Format::Csv), None);
+    }
+
+    #[test]
+    fn json_lines_columns_keep_the_order_they_were_written_in() {
+        let cols = jsonl_columns(r#"{"run":0,"zeta":1,"alpha":"x","status":"optimal"}"#).unwrap();
+        assert_eq!(cols, ["run", "zeta", "alpha", "status"]);
+        assert!(jsonl_columns("[1, 2]").is_err());
     }
 
     #[test]
