@@ -430,10 +430,11 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
             out.assignments.push(assignment_view(
                 p,
                 a,
-                i,
-                j,
-                &pair_rules[i][j],
-                wish[i][j],
+                (i, j),
+                PairEffects {
+                    rules: &pair_rules[i][j],
+                    wish: wish[i][j],
+                },
                 &holders,
                 &local,
             ));
@@ -647,16 +648,22 @@ fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: Stri
     }
 }
 
+/// What holding one pair is worth beyond its fit: the holding rules that fire on it (instance,
+/// objective effect), and the partner's wish it meets.
+struct PairEffects<'a> {
+    rules: &'a [(usize, f64)],
+    wish: f64,
+}
+
 fn assignment_view(
     p: &Problem,
     a: &Assignment,
-    i: usize,
-    j: usize,
-    rules: &[(usize, f64)],
-    wish: f64,
+    (i, j): (usize, usize),
+    effects: PairEffects,
     holders: &[usize],
     local: &dyn Fn(usize, usize) -> f64,
 ) -> AssignmentView {
+    let PairEffects { rules, wish } = effects;
     let kb = p.kb;
     let partner = &p.partners[i];
     let role = kb.role(p.needs[j].role);
