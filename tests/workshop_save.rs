@@ -128,7 +128,7 @@ proptest! {
                 return Ok(());
             }
         };
-        prop_assert!(same_line_up(kb(), &wall, &s.line_up(&variant)).is_ok());
+        prop_assert!(same_line_up(&wall, &s.line_up(&variant)).is_ok());
         // Written into the file's text, it validates and reads back to the same line-up.
         let text = dakar_text();
         let doc = Document::parse(Source::new("dakar.ron", text.clone()));
@@ -142,7 +142,7 @@ proptest! {
         let reread = reread.unwrap_or_else(|| panic!("{saved}\n{diags:#?}"));
         let v = reread.variant("from the room").unwrap();
         let back = reread.line_up(v);
-        if let Err(why) = same_line_up(kb(), &wall, &back) {
+        if let Err(why) = same_line_up(&wall, &back) {
             panic!("{why}\n{saved}");
         }
         prop_assert_eq!(reread.variants.len(), s.variants.len() + 1);

@@ -152,7 +152,7 @@ fn same_pin(a: &Pin, b: &Pin) -> bool {
 
 /// Whether two line-ups are the same problem (partners by id, pins as a set, needs), or the
 /// first difference. Order only changes presentation, so it is not compared.
-pub fn same_line_up(kb: &KnowledgeBase, a: &LineUp, b: &LineUp) -> Result<(), String> {
+pub fn same_line_up(a: &LineUp, b: &LineUp) -> Result<(), String> {
     if a.needs != b.needs || a.min_sectors != b.min_sectors {
         return Err("the needs differ".into());
     }
@@ -193,7 +193,6 @@ pub fn same_line_up(kb: &KnowledgeBase, a: &LineUp, b: &LineUp) -> Result<(), St
     if a.pins.len() != b.pins.len() || !pins_in(a, b) || !pins_in(b, a) {
         return Err("the pins differ".into());
     }
-    let _ = kb;
     Ok(())
 }
 
@@ -448,7 +447,7 @@ impl Saver {
             .variant(&name)
             .map(|v| reread.line_up(v))
             .ok_or_else(|| check("the variant is missing".into()))?;
-        same_line_up(kb, l, &saved_line_up).map_err(check)?;
+        same_line_up(l, &saved_line_up).map_err(check)?;
         let write_err = |source| SaveError::Write {
             path: shown.clone(),
             source,
