@@ -20,6 +20,8 @@
     forbid: 'Keep out',
     unpin: 'Unpin',
     allow: 'Allow again',
+    want: 'Mark as asked for by the partner',
+    unwant: 'No longer asked for',
   };
 
   function say(text, isError) {
@@ -111,7 +113,7 @@
     menu.append(title);
     if (!actions.length) {
       const none = document.createElement('p');
-      none.textContent = 'Nothing to change here: the partner refuses the role, or a rule keeps it out.';
+      none.textContent = 'Nothing to change here: the partner refuses the role.';
       menu.append(none);
     }
     for (const a of actions) {

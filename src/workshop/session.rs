@@ -68,6 +68,10 @@ pub enum CellAction {
     Forbid,
     Unpin,
     Allow,
+    /// Mark the role as one the partner asks for.
+    Want,
+    /// The partner no longer asks for the role.
+    Unwant,
 }
 
 impl CellAction {
@@ -79,6 +83,8 @@ impl CellAction {
             CellAction::Forbid => "forbid",
             CellAction::Unpin => "unpin",
             CellAction::Allow => "allow",
+            CellAction::Want => "want",
+            CellAction::Unwant => "unwant",
         }
     }
 }
@@ -453,8 +459,15 @@ impl Session {
                 vec![CellAction::Allow]
             };
         }
+        // A partner may ask for any role it does not refuse, even one a rule keeps it out of:
+        // the wish is then flagged as unmet, which is what the room should hear.
+        let wish = if p.wants.contains(&role) {
+            CellAction::Unwant
+        } else {
+            CellAction::Want
+        };
         if blocked {
-            return Vec::new();
+            return vec![wish];
         }
         let pin = view
             .line_up
@@ -492,6 +505,7 @@ impl Session {
             }
         }
         out.push(CellAction::Forbid);
+        out.push(wish);
         out
     }
 
@@ -511,6 +525,11 @@ impl Session {
             CellAction::Forbid => WhatIf::Forbid { partner, role },
             CellAction::Unpin => WhatIf::Unpin { partner, role },
             CellAction::Allow => WhatIf::Allow { partner, role },
+            CellAction::Want | CellAction::Unwant => WhatIf::Want {
+                partner,
+                role,
+                wanted: action == CellAction::Want,
+            },
         })
     }
 
@@ -656,15 +675,18 @@ mod tests {
             s.cell_actions(v, p, role(s, r), v.outcome.cells[pi][ri].blocked)
         };
         use CellAction::*;
-        assert_eq!(actions(&s, &v, "ucad", "research"), [Pin, PinLead, Forbid]);
+        assert_eq!(
+            actions(&s, &v, "ucad", "research"),
+            [Pin, PinLead, Forbid, Want]
+        );
         assert_eq!(
             actions(&s, &v, "ville_dakar", "policy_framework"),
-            [Pin, Forbid],
+            [Pin, Forbid, Want],
             "the ministry is pinned to lead it"
         );
         assert_eq!(
             actions(&s, &v, "msas", "policy_framework"),
-            [Pin, Forbid],
+            [Pin, Forbid, Want],
             "a file pin"
         );
         assert!(
@@ -694,7 +716,15 @@ mod tests {
             .unwrap();
         assert_eq!(
             actions(&s, &v, "teranga_health", "research"),
-            [PinLead, Unpin, Forbid]
+            [PinLead, Unpin, Forbid, Want]
+        );
+        let v = s
+            .step(2, s.cell_change(Want, "teranga_health".into(), research))
+            .unwrap();
+        assert_eq!(
+            actions(&s, &v, "teranga_health", "research"),
+            [PinLead, Unpin, Forbid, Unwant],
+            "a wish marked on the cell can be taken back there"
         );
     }
 
