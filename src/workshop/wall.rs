@@ -262,7 +262,7 @@ fn moved(h: &mut Html, v: &View) {
         h.elem(
             "p",
             &[("class", "muted")],
-            "Click a cell of the matrix (or Tab to it, move with the arrow keys, press Enter) to pin a partner or keep it out; below, take partners out, bring candidates in, change a capacity or a capability. Each change is solved again, and what it moved shows here. Ctrl+Z undoes, Ctrl+Y redoes.",
+            "Click a cell of the matrix (or Tab to it, move with the arrow keys, press Enter) to pin a partner, keep it out or mark a role it asks for; below, take partners out, bring candidates in, change a capacity or a capability. Each change is solved again, and what it moved shows here. Ctrl+Z undoes, Ctrl+Y redoes.",
         );
         h.close();
         return;
