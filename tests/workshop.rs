@@ -462,6 +462,20 @@ fn ctrl_c_stops_the_server_cleanly() {
     let (status, stderr) = s.interrupt();
     assert!(status.success(), "exit {status}: {stderr}");
     assert!(stderr.contains("stopped"), "{stderr}");
+    assert!(stderr.contains("1 step(s)) was not saved"), "{stderr}");
+    let (_dir, path) = dakar_copy();
+    let s = Server::start(&path, &[]);
+    let r = s
+        .step(0, json!({"op": "remove", "partner": "ucad"}))
+        .revision();
+    assert_eq!(
+        s.post("/api/save", &json!({"revision": r, "name": "kept"}))
+            .status,
+        200
+    );
+    let (status, stderr) = s.interrupt();
+    assert!(status.success());
+    assert!(!stderr.contains("not saved"), "{stderr}");
 }
 
 #[test]

@@ -96,7 +96,10 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
         server::serve(listener, &app, shutdown())
             .await
             .map_err(|e| io_error("the server stopped", e))?;
-        emit_err("rolefit workshop stopped.\n");
+        match app.unsaved() {
+            Some(warning) => emit_err(&format!("rolefit workshop stopped: {warning}.\n")),
+            None => emit_err("rolefit workshop stopped.\n"),
+        }
         Ok::<(), Error>(())
     })?;
     Ok(EXIT_OK)

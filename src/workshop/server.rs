@@ -81,6 +81,8 @@ pub struct Workshop {
     token: String,
     limits: Limits,
     bucket: Mutex<Bucket>,
+    /// The session's revision right after its last save, if any.
+    saved_at: Mutex<Option<u64>>,
 }
 
 /// A 128-bit random token, as 32 hexadecimal digits.
@@ -145,6 +147,20 @@ impl Workshop {
                 last: Instant::now(),
             }),
             limits: config.limits,
+            saved_at: Mutex::new(None),
+        })
+    }
+
+    /// What stopping would lose: a line that says so when the wall has steps that were not
+    /// saved since the last change, `None` otherwise.
+    pub fn unsaved(&self) -> Option<String> {
+        let s = lock(&self.session);
+        let steps = s.done().len();
+        let saved = *lock(&self.saved_at) == Some(s.revision());
+        (steps > 0 && !saved).then(|| {
+            format!(
+                "the line-up on the wall ({steps} step(s)) was not saved; rerun and replay them, or save before stopping next time"
+            )
         })
     }
 
@@ -726,6 +742,7 @@ async fn save(
         if app.save_is_input {
             s.update_scenario(saved.scenario);
         }
+        *lock(&app.saved_at) = Some(s.revision());
         let r = s.view();
         respond(&app, &mut s, r, Some(&notice))
     })
