@@ -52,6 +52,8 @@ pub fn page(w: &Wall) -> String {
         ],
     );
     h.void("meta", &[("name", "generator"), ("content", "rolefit")]);
+    // No icon to fetch: a browser's request for /favicon.ico would carry no token.
+    h.void("link", &[("rel", "icon"), ("href", "data:,")]);
     let title = format!("{}: workshop", w.session.scenario().name);
     h.elem("title", &[], &title);
     h.open("style", &[]).raw(CSS).raw(WALL_CSS).close();

@@ -75,7 +75,7 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// Elements written without content (`<meta ... />`, `<rect ... />`).
 const VOID: &[&str] = &[
-    "meta", "br", "hr", "input", "rect", "line", "circle", "path", "polygon", "stop",
+    "meta", "link", "br", "hr", "input", "rect", "line", "circle", "path", "polygon", "stop",
 ];
 
 /// An HTML writer that escapes every dynamic string and keeps elements balanced.
