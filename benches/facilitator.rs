@@ -92,8 +92,9 @@ fn bench_facilitator(c: &mut Criterion) {
         b.iter(|| {
             let s = scenario(&kb, black_box(&variants));
             let others: Vec<_> = s.variants.iter().map(|v| s.line_up(v)).collect();
-            let cmp = rolefit::compare::compare(&kb, &s.base(), &others, &options)
-                .expect("every line-up solves");
+            let cmp =
+                rolefit::compare::compare(&kb, &s.base(), &others, &options, &Default::default())
+                    .expect("every line-up solves");
             black_box(to_json(&compare::json(&cmp)))
         })
     });

@@ -7,6 +7,9 @@
 //!   roles of the catalogue.
 //! - `stage/build/<n>x18` and `stage/solve/<n>x18`: building the model alone versus solving a
 //!   prebuilt model alone, to show which one dominates.
+//! - `robust/scenario/<stem>` and `robust/generated/<n>x18`: the same pipelines with the
+//!   robustness assessment at its default settings (what `rolefit solve` does by default), side
+//!   by side with `scenario/` and `generated/`, which leave it out.
 //!
 //! `cargo bench --bench solve -- --test` runs each benchmark once (the CI smoke run).
 
@@ -18,7 +21,7 @@ use rolefit::load::Document;
 use rolefit::model::{self, Problem};
 use rolefit::report::{self, Format, Style};
 use rolefit::source::Source;
-use rolefit::{explain, generate, solve};
+use rolefit::{explain, generate, robust, solve};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -34,15 +37,18 @@ fn kb() -> KnowledgeBase {
     rolefit::default_knowledge_base().expect("the built-in rules are valid")
 }
 
-/// Text to JSON report: what `rolefit solve --format json` does once the files are read.
-fn pipeline(kb: &KnowledgeBase, name: &str, text: &str) -> String {
+/// Text to JSON report: what `rolefit solve --format json` does once the files are read, with
+/// the robustness assessment `robustness` asks for.
+fn pipeline(kb: &KnowledgeBase, name: &str, text: &str, robustness: &robust::Settings) -> String {
     let doc = Document::parse(Source::new(name, text));
     let scenario = rolefit::validate_scenario(kb, &doc).expect("the scenario is valid");
     let line_up = scenario.base();
     let problem = Problem::new(kb, &line_up);
     let milp = model::build(&problem);
-    let solved = solve::solve(&problem, &milp, &solve::Options::default()).expect("it solves");
-    let outcome = explain::explain(&problem, &solved);
+    let opts = solve::Options::default();
+    let solved = solve::solve(&problem, &milp, &opts).expect("it solves");
+    let assessed = robust::assess(&problem, &milp, &solved, robustness, &opts).expect("re-solves");
+    let outcome = explain::with_robustness(&problem, &solved, assessed);
     report::render(&outcome, Format::Json, Style::default())
 }
 
@@ -102,9 +108,14 @@ fn bench_kb(c: &mut Criterion) {
 }
 
 fn bench_scenarios(c: &mut Criterion) {
+    scenarios(c, "scenario", &robust::Settings::OFF);
+    scenarios(c, "robust/scenario", &robust::Settings::default());
+}
+
+fn scenarios(c: &mut Criterion, group_name: &str, robustness: &robust::Settings) {
     let kb = kb();
-    let mut group = c.benchmark_group("scenario");
-    configure(&mut group, false);
+    let mut group = c.benchmark_group(group_name);
+    configure(&mut group, robustness.samples > 0);
     for (stem, name, text) in shipped_scenarios() {
         // A file that does not validate (e.g. one added as a bad example) is reported and
         // skipped rather than aborting every other benchmark.
@@ -114,7 +125,14 @@ fn bench_scenarios(c: &mut Criterion) {
             continue;
         }
         group.bench_function(stem.as_str(), |b| {
-            b.iter(|| black_box(pipeline(&kb, black_box(&name), black_box(&text))))
+            b.iter(|| {
+                black_box(pipeline(
+                    &kb,
+                    black_box(&name),
+                    black_box(&text),
+                    robustness,
+                ))
+            })
         });
     }
     group.finish();
@@ -127,7 +145,31 @@ fn bench_generated(c: &mut Criterion) {
     for n in SIZES {
         let text = generated(&kb, n);
         group.bench_function(format!("{n}x{ROLES}"), |b| {
-            b.iter(|| black_box(pipeline(&kb, "generated.ron", black_box(&text))))
+            b.iter(|| {
+                black_box(pipeline(
+                    &kb,
+                    "generated.ron",
+                    black_box(&text),
+                    &robust::Settings::OFF,
+                ))
+            })
+        });
+    }
+    group.finish();
+    // The robustness target is set for 30 partners; 100 would take seconds per run.
+    let mut group = c.benchmark_group("robust/generated");
+    configure(&mut group, true);
+    for n in [10, 30] {
+        let text = generated(&kb, n);
+        group.bench_function(format!("{n}x{ROLES}"), |b| {
+            b.iter(|| {
+                black_box(pipeline(
+                    &kb,
+                    "generated.ron",
+                    black_box(&text),
+                    &robust::Settings::default(),
+                ))
+            })
         });
     }
     group.finish();

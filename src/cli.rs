@@ -149,6 +149,37 @@ pub struct SolverArgs {
     pub solver: String,
 }
 
+/// How robust each role of the recommended line-up is: margins, ties, stability under perturbed
+/// capabilities, close calls.
+#[derive(Debug, Args, Clone)]
+pub struct RobustnessArgs {
+    /// Most perturbed samples behind each role's stability (drawn in batches of 25 until every
+    /// role is clearly above or below the close-call threshold); 0 turns the robustness
+    /// assessment off (no margins, runner-ups or close calls; faster).
+    #[arg(long, value_name = "N", default_value_t = crate::robust::DEFAULT_SAMPLES)]
+    pub robustness_samples: usize,
+    /// Seed of the perturbations: the same seed gives the same figures on any number of threads.
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub robustness_seed: u64,
+    /// How far assumed capabilities move (uniformly, +-X); stated ones move half as far.
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = crate::robust::DEFAULT_NOISE,
+        allow_negative_numbers = true
+    )]
+    pub robustness_noise: f64,
+    /// Roles their holder keeps in fewer than this share of the samples are close calls (ties
+    /// always are).
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = crate::robust::DEFAULT_CLOSE_CALL,
+        allow_negative_numbers = true
+    )]
+    pub close_call: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct SolveArgs {
     #[command(flatten)]
@@ -168,6 +199,8 @@ pub struct SolveArgs {
     pub emit_lp: Option<PathBuf>,
     #[command(flatten)]
     pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Print the time of each stage to standard error.
     #[arg(long)]
     pub timings: bool,
@@ -190,6 +223,8 @@ pub struct CompareArgs {
     pub format: ReportFormat,
     #[command(flatten)]
     pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Write the report to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -267,6 +302,10 @@ pub struct BriefArgs {
     pub partner: Vec<String>,
     #[arg(long, value_enum, default_value_t = BriefFormat::Markdown)]
     pub format: BriefFormat,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
     /// Write the brief to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

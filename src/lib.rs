@@ -41,6 +41,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod robust;
 pub mod ron;
 pub mod scenario;
 pub mod sheet;
@@ -105,9 +106,40 @@ pub fn solve_line_up(
     line_up: &LineUp,
     opts: &solve::Options,
 ) -> Result<explain::Outcome, Error> {
+    solve_and_assess(kb, line_up, opts, &robust::Settings::OFF)
+}
+
+/// Solves one line-up, assesses how robust each of its roles is (unless `robustness` turns it
+/// off), and explains the result.
+pub fn solve_and_assess(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    opts: &solve::Options,
+    robustness: &robust::Settings,
+) -> Result<explain::Outcome, Error> {
+    let (problem, solved, assessed) = solve_assessed(kb, line_up, opts, robustness)?;
+    Ok(explain::with_robustness(&problem, &solved, assessed))
+}
+
+/// The problem of a line-up, its solution and its robustness assessment: what explaining and
+/// briefing start from.
+pub fn solve_assessed<'k>(
+    kb: &'k KnowledgeBase,
+    line_up: &LineUp,
+    opts: &solve::Options,
+    robustness: &robust::Settings,
+) -> Result<
+    (
+        model::Problem<'k>,
+        solve::Solved,
+        Option<robust::Robustness>,
+    ),
+    Error,
+> {
     let problem = model::Problem::try_new(kb, line_up)
         .map_err(|e| Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
-    Ok(explain::explain(&problem, &solved))
+    let assessed = robust::assess(&problem, &milp, &solved, robustness, opts)?;
+    Ok((problem, solved, assessed))
 }

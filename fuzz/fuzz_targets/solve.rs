@@ -42,7 +42,22 @@ fuzz_target!(|data: &[u8]| {
         if solved.status == Status::Infeasible {
             assert!(solved.assignment.is_none());
         }
-        let outcome = rolefit::explain::explain(&problem, &solved);
+        // A few robustness samples: the assessment re-solves the model with pairs forbidden
+        // and fits perturbed, under the same time limit.
+        let settings = rolefit::robust::Settings {
+            samples: 3,
+            ..Default::default()
+        };
+        let Ok(assessed) = rolefit::robust::assess(&problem, &milp, &solved, &settings, &opts)
+        else {
+            continue;
+        };
+        if let Some(r) = &assessed {
+            for h in &r.roles {
+                assert!((0.0..=1.0).contains(&h.stability), "stability {}", h.stability);
+            }
+        }
+        let outcome = rolefit::explain::with_robustness(&problem, &solved, assessed);
         for f in &outcome.assignments {
             assert!((0.0..=1.0).contains(&f.fit), "fit out of range: {}", f.fit);
         }

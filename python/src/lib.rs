@@ -1,7 +1,7 @@
 //! `rolefit._native`: the Python binding of the rolefit crate.
 //!
 //! The crate is the engine; this file only converts. Every call goes through the library's own
-//! entry points (`rolefit::solve_line_up` and the JSON report for `solve`, `sweep::input` and
+//! entry points (`rolefit::solve_and_assess` and the JSON report for `solve`, `sweep::input` and
 //! `Plan` for `evaluate` and `sweep`, `Layout::values` for every cell), so Python gets exactly
 //! the CLI's objects, columns and values. Solves run with the GIL released (`Python::detach`).
 //! Errors become the exceptions of `rolefit._errors`, carrying the diagnostics.
@@ -184,7 +184,13 @@ fn solve(
             time_limit: rolefit::commands::time_limit(time_limit)?,
             ..rolefit::solve::Options::default()
         };
-        let outcome = rolefit::solve_line_up(&kb, &line_up, &options)?;
+        // Robustness at its defaults, as `rolefit solve` assesses it.
+        let outcome = rolefit::solve_and_assess(
+            &kb,
+            &line_up,
+            &options,
+            &rolefit::robust::Settings::default(),
+        )?;
         Ok(rolefit::report::render(
             &outcome,
             rolefit::report::Format::Json,

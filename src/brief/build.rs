@@ -74,6 +74,7 @@ pub fn build(p: &Problem, o: &Outcome) -> Brief {
         coverage: o.coverage,
         notes: o.notes.clone(),
         conflict: o.conflict.clone(),
+        robustness: o.robustness.clone(),
         line_up,
         partners: (0..o.partners.len()).map(|k| page(&c, k)).collect(),
     }
@@ -89,11 +90,44 @@ fn page(c: &Ctx, k: usize) -> PartnerBrief {
         sector_name: sector.name.clone(),
         capacity: partner.capacity,
         roles: c.held_roles(k),
+        firmness: firmness(c, k),
         motivation: motivation(c, k),
         competencies: competencies(c, k),
         risks: risks(c, k),
         success: success(c, k),
     }
+}
+
+fn firmness(c: &Ctx, k: usize) -> Option<Firmness> {
+    let r = c.o.robustness.as_ref()?;
+    let id = &c.o.partners[k].id;
+    let roles = c
+        .held_roles(k)
+        .into_iter()
+        .filter_map(|h| Some((h.role_name, r.held(id, &h.role)?.clone())))
+        .collect();
+    let concerns = |call: &CloseCall| {
+        call.runner_up.as_ref() == Some(id)
+            || call
+                .instead
+                .as_ref()
+                .is_some_and(|i| i.partner.as_ref() == Some(id))
+    };
+    Some(Firmness {
+        roles,
+        close_calls: r
+            .close_calls
+            .iter()
+            .filter(|call| &call.partner == id)
+            .cloned()
+            .collect(),
+        could_win: r
+            .close_calls
+            .iter()
+            .filter(|call| &call.partner != id && concerns(call))
+            .cloned()
+            .collect(),
+    })
 }
 
 fn motivation(c: &Ctx, k: usize) -> Motivation {
@@ -482,7 +516,13 @@ mod tests {
         let kb = crate::default_knowledge_base().unwrap();
         let doc = Document::parse(Source::new("brief.ron", text));
         let scenario = crate::validate_scenario(&kb, &doc).unwrap();
-        brief_line_up(&kb, &scenario.base(), &Default::default()).unwrap()
+        brief_line_up(
+            &kb,
+            &scenario.base(),
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap()
     }
 
     fn page<'b>(b: &'b Brief, id: &str) -> &'b PartnerBrief {

@@ -2,10 +2,11 @@
 //! per partner with its four answers and a chart of its strongest capabilities against its
 //! sector's profile.
 
-use super::{Brief, HeldRole, PartnerBrief, QUESTIONS};
+use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::html::{
     BarChart, Html, Panel, conflict_section, flags_list, notes_section, num, page,
 };
+use crate::robust::{Robustness, words};
 use crate::solve::Status;
 
 pub fn render(b: &Brief) -> String {
@@ -41,6 +42,13 @@ pub fn render(b: &Brief) -> String {
                 num(b.coverage * 100.0, 0)
             ),
         );
+        if let Some(r) = &b.robustness {
+            h.elem(
+                "p",
+                &[("class", "muted small")],
+                &format!("Robustness: {}", words::summary(r)),
+            );
+        }
     }
     h.open("table", &[]);
     h.open("thead", &[]).open("tr", &[]);
@@ -70,7 +78,7 @@ pub fn render(b: &Brief) -> String {
     h.close();
     let solved = b.status != Status::Infeasible;
     for p in &b.partners {
-        partner(&mut h, p, solved);
+        partner(&mut h, p, solved, b.robustness.as_ref());
     }
     h.close();
     let title = match &b.variant {
@@ -108,8 +116,41 @@ fn roles(h: &mut Html, roles: &[HeldRole]) {
     }
 }
 
+/// How firmly it holds its roles, and the close calls that concern it.
+fn firmness(h: &mut Html, f: &Firmness, r: &Robustness) {
+    if f.roles.is_empty() && f.could_win.is_empty() {
+        return;
+    }
+    h.open("div", &[("class", "firmness")]);
+    h.elem("h3", &[], "How firm its roles are");
+    h.open("ul", &[]);
+    for (name, held) in &f.roles {
+        h.open("li", &[("data-role", &held.role)]);
+        h.elem("strong", &[], name);
+        h.text(&format!(
+            ": {}; {}",
+            words::runner_up_words(held),
+            words::stability_words(held, r)
+        ));
+        h.close();
+    }
+    for (label, calls) in [
+        ("Close call: ", &f.close_calls),
+        ("Could go its way: ", &f.could_win),
+    ] {
+        for c in calls {
+            h.open("li", &[("class", "close-call"), ("data-role", &c.role)]);
+            h.elem("strong", &[], label);
+            h.text(&words::close_call_words(c, r));
+            h.close();
+        }
+    }
+    h.close();
+    h.close();
+}
+
 /// `solved`: a line-up exists (without one, nothing can be said about roles held).
-fn partner(h: &mut Html, p: &PartnerBrief, solved: bool) {
+fn partner(h: &mut Html, p: &PartnerBrief, solved: bool, robustness: Option<&Robustness>) {
     h.open(
         "section",
         &[
@@ -133,6 +174,9 @@ fn partner(h: &mut Html, p: &PartnerBrief, solved: bool) {
         roles(h, &p.roles);
     }
     h.close();
+    if let (Some(f), Some(r)) = (&p.firmness, robustness) {
+        firmness(h, f, r);
+    }
     h.open("div", &[("class", "grid2")]);
     motivation(h, p, solved);
     competencies(h, p);

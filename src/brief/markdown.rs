@@ -1,8 +1,9 @@
 //! The brief as Markdown: an overview, then one section per partner separated by a rule, for a
 //! workshop document. Every text from input or rules is escaped.
 
-use super::{Brief, HeldRole, PartnerBrief, QUESTIONS};
+use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::markdown_escape as esc;
+use crate::robust::{Robustness, words};
 use crate::solve::Status;
 use std::fmt::Write;
 
@@ -57,6 +58,9 @@ pub fn render(b: &Brief) -> String {
             b.coverage * 100.0
         );
     }
+    if let Some(r) = &b.robustness {
+        let _ = writeln!(out, "\n**Robustness:** {}", esc(&words::summary(r)));
+    }
     for note in &b.notes {
         let _ = writeln!(out, "\n> {}", esc(note));
     }
@@ -82,13 +86,44 @@ pub fn render(b: &Brief) -> String {
     let solved = b.status != Status::Infeasible;
     for p in &b.partners {
         out.push_str("\n---\n\n");
-        partner(&mut out, p, solved);
+        partner(&mut out, p, solved, b.robustness.as_ref());
     }
     out
 }
 
+/// How firmly it holds its roles, and the close calls that concern it.
+fn firmness(out: &mut String, f: &Firmness, r: &Robustness) {
+    if f.roles.is_empty() && f.could_win.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### How firm its roles are\n");
+    for (name, h) in &f.roles {
+        let _ = writeln!(
+            out,
+            "- {}: {}; {}",
+            esc(name),
+            esc(&words::runner_up_words(h)),
+            esc(&words::stability_words(h, r))
+        );
+    }
+    for c in &f.close_calls {
+        let _ = writeln!(
+            out,
+            "- **Close call:** {}",
+            esc(&words::close_call_words(c, r))
+        );
+    }
+    for c in &f.could_win {
+        let _ = writeln!(
+            out,
+            "- **Could go its way:** {}",
+            esc(&words::close_call_words(c, r))
+        );
+    }
+}
+
 /// `solved`: a line-up exists (without one, nothing can be said about roles held).
-fn partner(out: &mut String, p: &PartnerBrief, solved: bool) {
+fn partner(out: &mut String, p: &PartnerBrief, solved: bool, robustness: Option<&Robustness>) {
     let _ = writeln!(out, "## {}\n", esc(&p.name));
     let roles = roles_line(&p.roles);
     let _ = writeln!(
@@ -105,6 +140,9 @@ fn partner(out: &mut String, p: &PartnerBrief, solved: bool) {
             roles.join("; ")
         }
     );
+    if let (Some(f), Some(r)) = (&p.firmness, robustness) {
+        firmness(out, f, r);
+    }
     motivation(out, p, solved);
     competencies(out, p);
     risks(out, p);

@@ -15,6 +15,7 @@ pub use build::build;
 
 use crate::explain::{Avoided, ConflictItem, Flag, Outcome};
 use crate::kb::KnowledgeBase;
+use crate::robust::{CloseCall, Held, Robustness};
 use crate::scenario::LineUp;
 use crate::solve::Status;
 
@@ -53,6 +54,8 @@ pub struct Brief {
     pub notes: Vec<String>,
     /// When no line-up exists: the demands that cannot all hold.
     pub conflict: Vec<ConflictItem>,
+    /// How robust the line-up's roles are, when it was assessed.
+    pub robustness: Option<Robustness>,
     /// Everyone at the table and their roles, for the overview.
     pub line_up: Vec<Member>,
     /// One page per partner (all of them, unless [`Brief::retain`] picked some).
@@ -76,6 +79,8 @@ pub struct PartnerBrief {
     pub capacity: u32,
     /// Its roles in the recommended line-up, in the scenario's order of needs.
     pub roles: Vec<HeldRole>,
+    /// How firmly it holds them, when robustness was assessed.
+    pub firmness: Option<Firmness>,
     pub motivation: Motivation,
     pub competencies: Competencies,
     pub risks: Risks,
@@ -101,6 +106,19 @@ impl HeldRole {
         how.push(format!("fit {:.2}", self.fit));
         how.join(", ")
     }
+}
+
+/// How firmly a partner holds its roles, and the close calls that concern it: what a partner
+/// should know before the workshop settles who does what.
+#[derive(Debug, Clone)]
+pub struct Firmness {
+    /// The assessment of each of its roles, with the role's name, in the scenario's order.
+    pub roles: Vec<(String, Held)>,
+    /// Close calls on its own roles.
+    pub close_calls: Vec<CloseCall>,
+    /// Close calls on others' roles that could go its way: it is the runner-up, or holds the
+    /// role most often in the samples where the holder does not.
+    pub could_win: Vec<CloseCall>,
 }
 
 /// Question 1: why it would join. Its sector's motives, and which of its roles serve each.
@@ -253,17 +271,16 @@ pub struct OtherSector {
     pub rewards: Vec<String>,
 }
 
-/// The briefs of a line-up: solved, explained, then gathered.
+/// The briefs of a line-up: solved, assessed for robustness (unless `robustness` turns it
+/// off), explained, then gathered.
 pub fn brief_line_up(
     kb: &KnowledgeBase,
     line_up: &LineUp,
     opts: &crate::solve::Options,
+    robustness: &crate::robust::Settings,
 ) -> Result<Brief, crate::Error> {
-    let problem = crate::model::Problem::try_new(kb, line_up)
-        .map_err(|e| crate::Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
-    let milp = crate::model::build(&problem);
-    let solved = crate::solve::solve(&problem, &milp, opts)?;
-    let outcome: Outcome = crate::explain::explain(&problem, &solved);
+    let (problem, solved, assessed) = crate::solve_assessed(kb, line_up, opts, robustness)?;
+    let outcome: Outcome = crate::explain::with_robustness(&problem, &solved, assessed);
     Ok(build(&problem, &outcome))
 }
 

@@ -1,12 +1,17 @@
 //! `rolefit brief`: one page per partner answering the framework's four guiding questions.
 
-use super::{EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, what_ifs};
+use super::{
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
+    what_ifs,
+};
 use crate::Error;
 use crate::brief;
 use crate::cli::{BriefArgs, BriefFormat};
 use crate::diag::closest;
 
 pub fn run(args: &BriefArgs) -> Result<u8, Error> {
+    let options = solve_options(&args.solver)?;
+    let settings = robustness(&args.robustness)?;
     let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
@@ -21,7 +26,7 @@ pub fn run(args: &BriefArgs) -> Result<u8, Error> {
             )));
         }
     }
-    let mut b = brief::brief_line_up(&kb, &line_up, &Default::default())?;
+    let mut b = brief::brief_line_up(&kb, &line_up, &options, &settings)?;
     if !args.partner.is_empty() {
         b.retain(&args.partner);
     }

@@ -1,7 +1,8 @@
 //! `rolefit compare`: the base line-up and its variants side by side.
 
 use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
+    what_ifs,
 };
 use crate::Error;
 use crate::cli::{CompareArgs, ReportFormat};
@@ -9,6 +10,7 @@ use crate::report::{compare as render, to_json};
 
 pub fn run(args: &CompareArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
+    let settings = robustness(&args.robustness)?;
     let mut t = Timings::default();
     let (kb, scenario) = load_scenario(&args.input, &mut t)?;
     let base = scenario.base();
@@ -32,7 +34,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
             scenario.file
         )));
     }
-    let comparison = crate::compare::compare(&kb, &base, &others, &options)?;
+    let comparison = crate::compare::compare(&kb, &base, &others, &options, &settings)?;
     let text = match args.format {
         ReportFormat::Text => render::text(&comparison),
         ReportFormat::Markdown => render::markdown(&comparison),

@@ -18,7 +18,8 @@ mod workshop;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, ReportFormat, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs, WhatIfArgs,
+    Cli, Command, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs,
+    WhatIfArgs,
 };
 use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, Severity};
@@ -202,6 +203,18 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
         backend,
         batch: false,
     })
+}
+
+/// Robustness settings from the command line, checked.
+pub fn robustness(args: &RobustnessArgs) -> Result<crate::robust::Settings, Error> {
+    crate::robust::Settings {
+        samples: args.robustness_samples,
+        seed: args.robustness_seed,
+        noise: args.robustness_noise,
+        close_call: args.close_call,
+    }
+    .checked()
+    .map_err(|e| Error::Usage(e.to_string()))
 }
 
 /// Reads the rule files, the scenario and a partner sheet if any ("load"), then validates them

@@ -2,7 +2,7 @@
 
 use super::{
     EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, emit_err, load_scenario, pick_line_up,
-    report_format, severity, solve_options, what_ifs, write_file,
+    report_format, robustness, severity, solve_options, what_ifs, write_file,
 };
 use crate::cli::SolveArgs;
 use crate::report;
@@ -10,6 +10,7 @@ use crate::{Error, explain, model};
 
 pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
+    let settings = robustness(&args.robustness)?;
     let mut t = Timings::default();
     let (kb, scenario) = load_scenario(&args.input, &mut t)?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
@@ -30,7 +31,12 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
         write_file(path, &model::lp::write(&problem, &milp))?;
     }
     let solved = t.stage("solve", || crate::solve::solve(&problem, &milp, &options))?;
-    let outcome = t.stage("explain", || explain::explain(&problem, &solved));
+    let assessed = t.stage("robustness", || {
+        crate::robust::assess(&problem, &milp, &solved, &settings, &options)
+    })?;
+    let outcome = t.stage("explain", || {
+        explain::with_robustness(&problem, &solved, assessed)
+    });
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = t.stage("render", || report::render(&outcome, format, style));
     deliver(args.output.as_deref(), &text)?;

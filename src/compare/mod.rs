@@ -133,18 +133,20 @@ pub fn changes(base: &Column, other: &Column) -> Changes {
     }
 }
 
-/// Solves the base and every other line-up (in parallel; the result keeps the given order) and
-/// compares each with the base.
+/// Solves the base and every other line-up (in parallel; the result keeps the given order),
+/// assesses how robust each one's roles are (unless `robustness` turns it off) and compares
+/// each with the base.
 pub fn compare(
     kb: &KnowledgeBase,
     base: &LineUp,
     others: &[LineUp],
     opts: &Options,
+    robustness: &crate::robust::Settings,
 ) -> Result<Comparison, crate::Error> {
     let all: Vec<&LineUp> = std::iter::once(base).chain(others).collect();
     let outcomes: Vec<Result<Outcome, crate::Error>> = all
         .par_iter()
-        .map(|l| crate::solve_line_up(kb, l, opts))
+        .map(|l| crate::solve_and_assess(kb, l, opts, robustness))
         .collect();
     let mut columns = Vec::with_capacity(all.len());
     for (l, o) in all.iter().zip(outcomes) {

@@ -8,6 +8,7 @@ pub mod text;
 
 use crate::kb::{Scope, Severity};
 use crate::model::{Assignment, Block, Problem, Subject, matches};
+use crate::robust::Robustness;
 use crate::solve::{Solved, Status};
 use text::{fill, subject_fields};
 
@@ -42,6 +43,8 @@ pub struct Outcome {
     /// By role id, then partner id.
     pub assumptions: Vec<Assumption>,
     pub notes: Vec<String>,
+    /// How robust each role is, when it was assessed (`crate::robust`).
+    pub robustness: Option<Robustness>,
 }
 
 /// A role given on the strength of assumed (default) capabilities: if the partner is weaker
@@ -89,6 +92,8 @@ pub struct AssignmentView {
     pub reasons: Vec<String>,
     /// Rules that fired on this assignment, with their objective effect.
     pub rules: Vec<(String, f64)>,
+    /// Who would take the role in the best line-up without this partner in it; only known when
+    /// robustness was assessed (the margin and the tie are in [`Outcome::robustness`]).
     pub runner_up: Option<RunnerUp>,
     /// Capabilities the fit counts at an assumed (default) strength, not a stated one.
     pub assumed: Vec<String>,
@@ -239,6 +244,12 @@ pub struct ConflictItem {
 
 /// Explains a solved problem.
 pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
+    with_robustness(p, solved, None)
+}
+
+/// Explains a solved problem and how robust each of its roles is ([`crate::robust::assess`]):
+/// the runner-up and the tie of each assignment come from the assessment.
+pub fn with_robustness(p: &Problem, solved: &Solved, robustness: Option<Robustness>) -> Outcome {
     let kb = p.kb;
     let mut out = Outcome {
         scenario: p.scenario.clone(),
@@ -267,6 +278,7 @@ pub fn explain(p: &Problem, solved: &Solved) -> Outcome {
         relaxations: Vec::new(),
         assumptions: Vec::new(),
         notes: p.notes.clone(),
+        robustness,
     };
     let empty = Assignment::empty(p.partners.len(), p.needs.len());
     let a = solved.assignment.as_ref().unwrap_or(&empty);
@@ -379,10 +391,10 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     let kb = p.kb;
     let (np, nn) = (p.partners.len(), p.needs.len());
     out.breakdown.value = p.value(a);
-    // Objective effect of the holding rules per pair, for reasons and runner-ups.
-    let mut pair_rules: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nn]; np];
-    // What holding a pair is worth by meeting the partner's wish (an `Unmet` rule's price).
-    let mut wish = vec![vec![0.0; nn]; np];
+    let mut effects = PairEffects {
+        rules: vec![vec![Vec::new(); nn]; np],
+        wish: vec![vec![0.0; nn]; np],
+    };
     for (n, inst) in p.instances.iter().enumerate() {
         let rule = kb.rule(inst.rule);
         let w = p.weight(inst);
@@ -391,8 +403,8 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 partner,
                 need,
                 lead: false,
-            } => pair_rules[partner][need].push((n, w)),
-            Subject::Unmet { partner, need } => wish[partner][need] -= w,
+            } => effects.rules[partner][need].push((n, w)),
+            Subject::Unmet { partner, need } => effects.wish[partner][need] -= w,
             _ => {}
         }
         let amount = p.amount(inst, a);
@@ -419,11 +431,6 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     }
     out.objective = out.breakdown.value + out.breakdown.bonuses - out.breakdown.penalties;
     out.coverage = p.coverage(a);
-    let local = |i: usize, j: usize| -> f64 {
-        p.importance(j) * p.fit[i][j]
-            + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
-            + wish[i][j]
-    };
     for j in 0..nn {
         let holders: Vec<usize> = (0..np).filter(|&i| a.holds[i][j]).collect();
         for &i in &holders {
@@ -431,17 +438,14 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 p,
                 a,
                 (i, j),
-                PairEffects {
-                    rules: &pair_rules[i][j],
-                    wish: wish[i][j],
-                },
+                &effects,
                 &holders,
-                &local,
+                out.robustness.as_ref(),
             ));
         }
         let missing = (p.needs[j].min as i64 - holders.len() as i64).max(0) as u32;
         if missing > 0 {
-            out.uncovered.push(gap(p, a, j, missing, &pair_rules));
+            out.uncovered.push(gap(p, a, j, missing, &effects.rules));
         }
         for i in (0..np).filter(|&i| !a.holds[i][j]) {
             let best_holder_fit = holders.iter().map(|&h| p.fit[h][j]).fold(0.0, f64::max);
@@ -464,7 +468,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 }
                 _ => {}
             }
-            for &(n, w) in &pair_rules[i][j] {
+            for &(n, w) in &effects.rules[i][j] {
                 if w < 0.0 {
                     let rule = kb.rule(p.instances[n].rule);
                     out.avoided
@@ -476,9 +480,14 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.assignments
         .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
     out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
+    let local = |x: usize, y: usize| effects.local(p, x, y);
     for j in 0..nn {
         for i in (0..np).filter(|&i| a.holds[i][j]) {
-            if let Some(found) = assumption(p, a, i, j, &local) {
+            let held = out
+                .robustness
+                .as_ref()
+                .and_then(|r| r.held(&p.partners[i].id, p.role_id(j)));
+            if let Some(found) = assumption(p, a, (i, j), held, &local) {
                 out.assumptions.push(found);
             }
         }
@@ -493,7 +502,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 && f.role.as_deref() == Some(p.role_id(j))
         });
         if mismatched {
-            out.weak.push(gap(p, a, j, 0, &pair_rules));
+            out.weak.push(gap(p, a, j, 0, &effects.rules));
         }
     }
     out.weak.sort_by(|x, y| x.role.cmp(&y.role));
@@ -523,8 +532,8 @@ fn assumed_part(p: &Problem, i: usize, j: usize) -> (f64, Vec<String>) {
 fn assumption(
     p: &Problem,
     a: &Assignment,
-    i: usize,
-    j: usize,
+    (i, j): (usize, usize),
+    held: Option<&crate::robust::Held>,
     local: &dyn Fn(usize, usize) -> f64,
 ) -> Option<Assumption> {
     if p.is_pinned(i, j) {
@@ -534,12 +543,35 @@ fn assumption(
     if part <= 0.0 {
         return None;
     }
-    // Only a runner-up with capacity to spare would simply take the role.
-    let k = best_other(p, a, j, local, true)?;
-    let without = local(i, j) - p.importance(j) * part;
-    if without >= local(k, j) {
-        return None;
-    }
+    let k = match held {
+        // One notion of runner-up: when robustness was assessed, the partner that takes the role
+        // in the line-up re-optimised without the holder, and the assumptions decide when they
+        // are worth more than the margin.
+        Some(h) => {
+            let (crate::robust::Margin::Points(margin), Some(r)) =
+                (h.margin, h.runner_up.as_deref())
+            else {
+                return None;
+            };
+            let share = if h.lead || !h.shared {
+                1.0
+            } else {
+                p.kb.settings.support_weight
+            };
+            if margin >= p.importance(j) * part * share {
+                return None;
+            }
+            p.partners.iter().position(|q| q.id == r)?
+        }
+        // Only a runner-up with capacity to spare would simply take the role.
+        None => {
+            let k = best_other(p, a, j, local)?;
+            if local(i, j) - p.importance(j) * part >= local(k, j) {
+                return None;
+            }
+            k
+        }
+    };
     let (holder, runner) = (&p.partners[i], &p.partners[k]);
     Some(Assumption {
         partner: holder.id.clone(),
@@ -648,23 +680,34 @@ fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: Stri
     }
 }
 
-/// What holding one pair is worth beyond its fit: the holding rules that fire on it (instance,
-/// objective effect), and the partner's wish it meets.
-struct PairEffects<'a> {
-    rules: &'a [(usize, f64)],
-    wish: f64,
+/// What holding each pair is worth beyond its fit, by partner then need: the holding rules that
+/// fire on it (instance, objective effect), and the partner's wish it meets (the price of the
+/// `Unmet` rule it avoids). Reasons, runner-ups, gaps and assumptions all read this one table.
+struct PairEffects {
+    rules: Vec<Vec<Vec<(usize, f64)>>>,
+    wish: Vec<Vec<f64>>,
+}
+
+impl PairEffects {
+    /// Importance x fit plus the holding rules that fire and the wish met: what partner `i`
+    /// brings to need `j` alone.
+    fn local(&self, p: &Problem, i: usize, j: usize) -> f64 {
+        p.importance(j) * p.fit[i][j]
+            + self.rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+            + self.wish[i][j]
+    }
 }
 
 fn assignment_view(
     p: &Problem,
     a: &Assignment,
     (i, j): (usize, usize),
-    effects: PairEffects,
+    effects: &PairEffects,
     holders: &[usize],
-    local: &dyn Fn(usize, usize) -> f64,
+    robustness: Option<&Robustness>,
 ) -> AssignmentView {
-    let PairEffects { rules, wish } = effects;
     let kb = p.kb;
+    let (rules, wish) = (&effects.rules[i][j], effects.wish[i][j]);
     let partner = &p.partners[i];
     let role = kb.role(p.needs[j].role);
     // One rounded fit for every place it is shown, so the heading and the reason agree.
@@ -732,12 +775,10 @@ fn assignment_view(
     if !motives.is_empty() {
         reasons.push(format!("serves its motives: {}", motives.join(", ")));
     }
-    let runner_up = runner_up(p, a, i, j, local);
-    if let Some(r) = &runner_up {
-        reasons.push(format!(
-            "runner-up: {} (fit {:.2}, score {:.2} against {:.2}): {}",
-            r.partner, r.fit, r.score, r.holder_score, r.why_not
-        ));
+    let assessed = robustness.and_then(|r| Some((r, r.held(&partner.id, &role.id)?)));
+    let runner_up = assessed.and_then(|(_, h)| runner_up(p, (i, j), h, effects));
+    if let Some((r, h)) = assessed {
+        reasons.extend(crate::robust::words::reasons(h, r));
     }
     AssignmentView {
         partner: partner.id.clone(),
@@ -767,54 +808,36 @@ fn effect_words(w: f64) -> String {
 }
 
 /// The partner not holding need `j` that scores best on it (ties to the earlier id), among
-/// those free to take it (and with capacity to spare, when `spare`).
+/// those free to take it with capacity to spare: who would simply take the role when robustness
+/// was not assessed.
 fn best_other(
     p: &Problem,
     a: &Assignment,
     j: usize,
     local: &dyn Fn(usize, usize) -> f64,
-    spare: bool,
 ) -> Option<usize> {
     (0..p.partners.len())
         .filter(|&k| !a.holds[k][j] && p.blocked[k][j].is_none() && p.fit[k][j] > 0.0)
-        .filter(|&k| !spare || (a.roles_of(k).count() as u32) < p.partners[k].capacity)
+        .filter(|&k| (a.roles_of(k).count() as u32) < p.partners[k].capacity)
         .max_by(|&x, &y| local(x, j).total_cmp(&local(y, j)).then(y.cmp(&x)))
 }
 
-/// The best partner not holding need `j`, by local score (ties by id), and why it lost.
+/// The runner-up the robustness assessment found (who takes the role in the best line-up
+/// without the holder in it), with both partners' local scores; `None` when nobody does.
 fn runner_up(
     p: &Problem,
-    a: &Assignment,
-    i: usize,
-    j: usize,
-    local: &dyn Fn(usize, usize) -> f64,
+    (i, j): (usize, usize),
+    held: &crate::robust::Held,
+    effects: &PairEffects,
 ) -> Option<RunnerUp> {
-    let k = best_other(p, a, j, local, false)?;
-    let (score, holder_score) = (local(k, j), local(i, j));
-    let held: Vec<&str> = a.roles_of(k).map(|r| p.role_id(r)).collect();
-    let why_not = if held.len() as u32 >= p.partners[k].capacity {
-        if held.is_empty() {
-            "it has no capacity".to_string()
-        } else {
-            format!(
-                "its capacity of {} is used by {}",
-                p.partners[k].capacity,
-                held.join(", ")
-            )
-        }
-    } else if score < holder_score - 1e-9 {
-        "lower score for this role".to_string()
-    } else if p.is_pinned(i, j) {
-        format!("{} is pinned to the role", p.partners[i].id)
-    } else {
-        "the line-up as a whole scores higher this way (other roles, loads or pairs)".to_string()
-    };
+    let id = held.runner_up.as_deref()?;
+    let k = p.partners.iter().position(|q| q.id == id)?;
     Some(RunnerUp {
-        partner: p.partners[k].id.clone(),
+        partner: id.to_string(),
         fit: round(p.fit[k][j], 4),
-        score: round(score, 4),
-        holder_score: round(holder_score, 4),
-        why_not,
+        score: round(effects.local(p, k, j), 4),
+        holder_score: round(effects.local(p, i, j), 4),
+        why_not: crate::robust::words::why_not(held),
     })
 }
 

@@ -8,8 +8,23 @@ use super::{Problem, Subject};
 
 /// Weight of the tie-break term: small enough never to trade against a real difference in
 /// value (every real coefficient is a multiple of at least 1e-4 in practice), large enough for
-/// the solver to see. Ties go to partners earlier in id order.
+/// the solver to see. Ties go to the partner whose fit rests more on stated evidence, then to
+/// partners earlier in id order ([`tie_break`]).
 pub const TIE_BREAK: f64 = 1e-6;
+
+/// The tie-break coefficient of partner `i` holding need `j`, in `(-TIE_BREAK, 0)`.
+///
+/// Equally good line-ups are told apart first by stated evidence: the share of the role's
+/// capability weight the partner states ([`Problem::stated_share`], in whole percent, so the
+/// order is lexicographic), then by id order, so the order of a file never matters and a
+/// partner known only by its sector's defaults does not win a tie against one that says what
+/// it can do. Negative, so holding a role worth nothing is never preferred to leaving it.
+pub fn tie_break(p: &Problem, i: usize, j: usize) -> f64 {
+    let np = p.partners.len() as f64;
+    let unstated = 100.0 - (p.stated_share(i, j) * 100.0).round();
+    let rank = unstated * (np + 1.0) + (i + 1) as f64;
+    -TIE_BREAK * rank / (101.0 * (np + 1.0))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
@@ -192,31 +207,60 @@ pub fn values_for(p: &Problem, m: &Milp, a: &super::Assignment) -> Vec<f64> {
         .collect()
 }
 
+/// The share of importance x fit that holding need `j` earns, and the share leading it earns on
+/// top (zero for needs of one partner, whose holder leads).
+fn value_shares(p: &Problem, j: usize) -> (f64, f64) {
+    let support = p.kb.settings.support_weight;
+    if p.needs[j].max > 1 {
+        (support, 1.0 - support)
+    } else {
+        (1.0, 0.0)
+    }
+}
+
+/// The model's objective coefficients when the fits are `fit` instead of the problem's own:
+/// the value part of each holding and lead variable moves with its fit, rule effects stay.
+/// What perturbing the fits needs, without building the model again.
+pub fn objective_with_fits(p: &Problem, m: &Milp, fit: &[Vec<f64>]) -> Vec<f64> {
+    let mut obj: Vec<f64> = m.vars.iter().map(|v| v.obj).collect();
+    for (i, row) in m.x.iter().enumerate() {
+        for (j, x) in row.iter().enumerate() {
+            let Some(x) = *x else { continue };
+            let (hold, lead) = value_shares(p, j);
+            let delta = p.importance(j) * (fit[i][j] - p.fit[i][j]);
+            obj[x] += delta * hold;
+            if let Some(y) = m.lead[i][j].filter(|&y| y != x) {
+                obj[y] += delta * lead;
+            }
+        }
+    }
+    obj
+}
+
 /// Builds the model of a problem.
 pub fn build(p: &Problem) -> Milp {
     let (np, nn) = (p.partners.len(), p.needs.len());
-    let support = p.kb.settings.support_weight;
     let mut m = Milp {
         vars: Vec::with_capacity(np * nn + nn),
         rows: Vec::new(),
         x: vec![vec![None; nn]; np],
         lead: vec![vec![None; nn]; np],
     };
-    let tie = |i: usize| -TIE_BREAK * (i + 1) as f64 / np.max(1) as f64;
     for i in 0..np {
         for j in 0..nn {
             if p.blocked[i][j].is_some() && !p.is_pinned(i, j) {
                 continue;
             }
             let multi = p.needs[j].max > 1;
-            let share = if multi { support } else { 1.0 };
+            let (hold, lead) = value_shares(p, j);
+            let tie = tie_break(p, i, j);
             let x = m.var(
                 VarName::X(i, j),
                 VarKind::Binary,
                 1.0,
-                p.importance(j) * p.fit[i][j] * share,
+                p.importance(j) * p.fit[i][j] * hold,
             );
-            m.vars[x].tie = tie(i);
+            m.vars[x].tie = tie;
             m.x[i][j] = Some(x);
             m.lead[i][j] = Some(x);
             if multi {
@@ -224,9 +268,9 @@ pub fn build(p: &Problem) -> Milp {
                     VarName::Y(i, j),
                     VarKind::Binary,
                     1.0,
-                    p.importance(j) * p.fit[i][j] * (1.0 - support),
+                    p.importance(j) * p.fit[i][j] * lead,
                 );
-                m.vars[y].tie = tie(i);
+                m.vars[y].tie = tie;
                 m.lead[i][j] = Some(y);
                 m.row(
                     Origin::LeadHeld(i, j),

@@ -11,7 +11,10 @@ mod eval;
 pub mod lp;
 mod restrict;
 
-pub use build::{Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, values_for};
+pub use build::{
+    Cmp, Milp, Origin, Row, TIE_BREAK, Var, VarKind, VarName, build, objective_with_fits,
+    tie_break, values_for,
+};
 pub use eval::{matches, may_match_partner};
 
 use crate::kb::{KnowledgeBase, LoadLimit, Per, RuleIx, Scope, Strength};
@@ -314,6 +317,28 @@ impl<'k> Problem<'k> {
 
     pub fn role_id(&self, j: usize) -> &str {
         &self.kb.role(self.needs[j].role).id
+    }
+
+    /// The share of need `j`'s capability weight that partner `i` is credited on stated
+    /// evidence (the capability, or a related label, stated in the scenario; the rest rests on
+    /// assumed defaults): what breaks ties first.
+    pub fn stated_share(&self, i: usize, j: usize) -> f64 {
+        let needs = &self.kb.role(self.needs[j].role).needs;
+        let total: f64 = needs.iter().map(|&(_, w)| w).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let stated: f64 = needs
+            .iter()
+            .filter(|&&(cap, _)| self.stated_need(i, cap))
+            .map(|&(_, w)| w)
+            .sum();
+        stated / total
+    }
+
+    /// Whether partner `i` is credited in capability `cap` on stated evidence.
+    pub fn stated_need(&self, i: usize, cap: crate::kb::CapIx) -> bool {
+        self.partners[i].credit(self.kb, cap).basis.is_stated()
     }
 
     /// Matches every rule against the line-up, recording blocks and instances.

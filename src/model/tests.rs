@@ -244,3 +244,60 @@ fn a_partner_that_can_take_no_role_does_not_raise_the_minimum_of_sectors() {
     assert_eq!(p.min_sectors, 1);
     assert!(p.notes.iter().any(|n| n.contains("only 1 can take a role")));
 }
+
+#[test]
+fn swapping_in_other_fits_scores_a_line_up_as_a_problem_with_those_fits_does() {
+    let kb = kb();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/cardio4cities-dakar.ron"
+    ))
+    .unwrap();
+    let p = Problem::new(&kb, &line_up(&kb, &text));
+    let m = build(&p);
+    let a = crate::solve::solve(&p, &m, &Default::default())
+        .unwrap()
+        .assignment
+        .unwrap();
+    let values = values_for(&p, &m, &a);
+    let score = |obj: &[f64]| -> f64 { obj.iter().zip(&values).map(|(c, x)| c * x).sum() };
+    let same = objective_with_fits(&p, &m, &p.fit);
+    assert!((score(&same) - p.objective(&a)).abs() < 1e-9);
+    let mut other = p.clone();
+    for (i, row) in other.fit.iter_mut().enumerate() {
+        for (j, f) in row.iter_mut().enumerate() {
+            *f = (*f + 0.01 * ((i * 7 + j * 3) % 11) as f64 - 0.05).clamp(0.0, 1.0);
+        }
+    }
+    let swapped = objective_with_fits(&p, &m, &other.fit);
+    assert!(
+        (score(&swapped) - other.objective(&a)).abs() < 1e-9,
+        "{} vs {}",
+        score(&swapped),
+        other.objective(&a)
+    );
+}
+
+#[test]
+fn the_tie_break_prefers_stated_evidence_then_id_order_and_stays_below_a_real_difference() {
+    let kb = kb();
+    let text = r#"Scenario(name: "t",
+        needs: [Need(role: "policy_framework")],
+        partners: [
+            Partner(id: "a", sector: "government"),
+            Partner(id: "b", sector: "government"),
+            Partner(id: "c", sector: "government", capabilities: { "legitimacy": 0.5 }),
+        ])"#;
+    let p = Problem::new(&kb, &line_up(&kb, text));
+    let (a, b, c) = (0, 1, 2);
+    assert!(tie_break(&p, a, 0) > tie_break(&p, b, 0), "id order");
+    assert!(
+        tie_break(&p, c, 0) > tie_break(&p, a, 0),
+        "stated evidence before id order"
+    );
+    assert!(p.stated_share(c, 0) > 0.0 && p.stated_share(a, 0) == 0.0);
+    for i in [a, b, c] {
+        let t = tie_break(&p, i, 0);
+        assert!(t < 0.0 && t > -TIE_BREAK, "{t}");
+    }
+}

@@ -6,6 +6,7 @@ use super::markdown::escape;
 use super::names_or_nobody;
 use crate::compare::{Column, Comparison};
 use crate::explain::{Flag, round};
+use crate::robust::words;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -90,6 +91,12 @@ fn rows(c: &Comparison) -> Vec<(String, Vec<String>)> {
             c.columns.iter().map(counts).collect(),
         ),
     ];
+    if c.columns.iter().any(|x| x.outcome.robustness.is_some()) {
+        rows.push((
+            "close calls".to_string(),
+            c.columns.iter().map(close_call_count).collect(),
+        ));
+    }
     for (r, role) in c.roles.iter().enumerate() {
         rows.push((
             format!("{} ({})", role.id, role.importance),
@@ -97,6 +104,30 @@ fn rows(c: &Comparison) -> Vec<(String, Vec<String>)> {
         ));
     }
     rows
+}
+
+/// How many close calls a line-up has, or "-" when robustness was not assessed.
+fn close_call_count(c: &Column) -> String {
+    c.outcome
+        .robustness
+        .as_ref()
+        .map_or("-".to_string(), |r| r.close_calls.len().to_string())
+}
+
+/// Each assessed line-up with its close calls, in words.
+fn close_calls(c: &Comparison) -> Vec<(String, Vec<String>)> {
+    c.columns
+        .iter()
+        .filter_map(|col| {
+            let r = col.outcome.robustness.as_ref()?;
+            let calls = r
+                .close_calls
+                .iter()
+                .map(|call| words::close_call_words(call, r))
+                .collect();
+            Some((col.name.clone(), calls))
+        })
+        .collect()
 }
 
 pub fn text(c: &Comparison) -> String {
@@ -161,6 +192,21 @@ pub fn text(c: &Comparison) -> String {
             let _ = writeln!(out, "  cleared {}", flag_line(f));
         }
     }
+    let calls = close_calls(c);
+    if !calls.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nClose calls (ties, or roles kept in few perturbed samples)"
+        );
+    }
+    for (name, list) in calls {
+        if list.is_empty() {
+            let _ = writeln!(out, "  {name}: none");
+        }
+        for call in list {
+            let _ = writeln!(out, "  {name}: {call}");
+        }
+    }
     out
 }
 
@@ -205,6 +251,18 @@ pub fn markdown(c: &Comparison) -> String {
         }
         for f in &ch.cleared {
             let _ = writeln!(out, "- cleared: {}", escape(&flag_line(f)));
+        }
+    }
+    let calls = close_calls(c);
+    if !calls.is_empty() {
+        let _ = writeln!(out, "\n## Close calls\n");
+    }
+    for (name, list) in calls {
+        if list.is_empty() {
+            let _ = writeln!(out, "- {}: none", escape(&name));
+        }
+        for call in list {
+            let _ = writeln!(out, "- {}: {}", escape(&name), escape(&call));
         }
     }
     out

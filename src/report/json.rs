@@ -1,7 +1,8 @@
 //! The `--format json` output of CONTRACT.md, plus extensions (coverage, breakdown, runner-ups,
-//! risks avoided, partner loads, conflicts, notes). Only this layer is `Serialize`.
+//! risks avoided, partner loads, conflicts, notes, robustness). Only this layer is `Serialize`.
 
 use crate::explain::{Outcome, round};
+use crate::robust::{Held, Instead, Margin, Robustness, TieBreak, words};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -22,6 +23,8 @@ pub struct OutcomeJson<'a> {
     relaxations: Vec<RelaxationJson<'a>>,
     assumptions: Vec<AssumptionJson<'a>>,
     notes: &'a [String],
+    /// `null` when robustness was not assessed (turned off, or no line-up).
+    robustness: Option<RobustnessJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +72,73 @@ struct AssignmentJson<'a> {
     runner_up: Option<RunnerUpJson<'a>>,
     /// Capabilities counted at an assumed (default) strength.
     assumed: &'a [String],
+    robustness: Option<HeldJson<'a>>,
+}
+
+/// How robust one assignment is (`crate::robust::Held`).
+#[derive(Serialize)]
+struct HeldJson<'a> {
+    /// Objective points lost without the partner in the role; `null` unless `margin_status` is
+    /// `computed`.
+    margin: Option<f64>,
+    /// `computed`, `pinned` (not re-optimised), `required` (no line-up without it) or
+    /// `unknown` (the time limit ran out).
+    margin_status: &'static str,
+    tie: bool,
+    /// `stated_evidence`, `id_order`, `line_up` or `open` for a tie; `null` otherwise.
+    tie_break: Option<&'static str>,
+    /// Who holds (leads) the role in the best line-up without this partner in it.
+    runner_up: Option<&'a str>,
+    stability: f64,
+    kept: usize,
+    instead: Vec<InsteadJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct InsteadJson<'a> {
+    partner: Option<&'a str>,
+    samples: usize,
+}
+
+#[derive(Serialize)]
+struct RobustnessJson<'a> {
+    samples: usize,
+    drawn: usize,
+    solved: usize,
+    seed: u64,
+    noise: f64,
+    stated_noise: f64,
+    close_call: f64,
+    approximate: bool,
+    summary: String,
+    close_calls: Vec<CloseCallJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CloseCallJson<'a> {
+    partner: &'a str,
+    role: &'a str,
+    lead: bool,
+    tie: bool,
+    stability: f64,
+    margin: Option<f64>,
+    runner_up: Option<&'a str>,
+    instead: Option<InsteadJson<'a>>,
+    flip: Option<FlipJson<'a>>,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct FlipJson<'a> {
+    partner: &'a str,
+    capability: &'a str,
+    stated: bool,
+    strength: f64,
+    /// `drop` (the holder's capability) or `rise` (the runner-up's).
+    direction: &'static str,
+    /// How far it moves; 0 for a tie.
+    change: f64,
+    to: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +215,79 @@ struct ConflictJson<'a> {
     rule: &'a str,
     source: &'a str,
     message: &'a str,
+}
+
+fn margin_json(m: Margin) -> (Option<f64>, &'static str) {
+    match m {
+        Margin::Points(v) => (Some(round(v, 4)), "computed"),
+        Margin::Pinned => (None, "pinned"),
+        Margin::Required => (None, "required"),
+        Margin::Unknown => (None, "unknown"),
+    }
+}
+
+fn instead_json(i: &Instead) -> InsteadJson<'_> {
+    InsteadJson {
+        partner: i.partner.as_deref(),
+        samples: i.samples,
+    }
+}
+
+fn held_json(h: &Held) -> HeldJson<'_> {
+    let (margin, margin_status) = margin_json(h.margin);
+    HeldJson {
+        margin,
+        margin_status,
+        tie: h.tie.is_some(),
+        tie_break: h.tie.map(|t| match t {
+            TieBreak::StatedEvidence { .. } => "stated_evidence",
+            TieBreak::IdOrder { .. } => "id_order",
+            TieBreak::LineUp => "line_up",
+            TieBreak::Open => "open",
+        }),
+        runner_up: h.runner_up.as_deref(),
+        stability: round(h.stability, 4),
+        kept: h.kept,
+        instead: h.instead.iter().map(instead_json).collect(),
+    }
+}
+
+fn robustness_json(r: &Robustness) -> RobustnessJson<'_> {
+    RobustnessJson {
+        samples: r.samples,
+        drawn: r.drawn,
+        solved: r.solved,
+        seed: r.seed,
+        noise: round(r.noise, 4),
+        stated_noise: round(r.noise * crate::robust::STATED_NOISE_SHARE, 4),
+        close_call: round(r.close_call, 4),
+        approximate: r.approximate,
+        summary: words::summary(r),
+        close_calls: r
+            .close_calls
+            .iter()
+            .map(|c| CloseCallJson {
+                partner: &c.partner,
+                role: &c.role,
+                lead: c.lead,
+                tie: c.tie,
+                stability: round(c.stability, 4),
+                margin: margin_json(c.margin).0,
+                runner_up: c.runner_up.as_deref(),
+                instead: c.instead.as_ref().map(instead_json),
+                flip: c.flip.as_ref().map(|f| FlipJson {
+                    partner: &f.partner,
+                    capability: &f.capability,
+                    stated: f.stated,
+                    strength: round(f.strength, 4),
+                    direction: if f.drop { "drop" } else { "rise" },
+                    change: round(f.change, 4),
+                    to: f.to.as_deref(),
+                }),
+                message: words::close_call_words(c, r),
+            })
+            .collect(),
+    }
 }
 
 fn gap_json(g: &crate::explain::Gap) -> GapJson<'_> {
@@ -230,6 +373,11 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
                     why_not: &r.why_not,
                 }),
                 assumed: &a.assumed,
+                robustness: o
+                    .robustness
+                    .as_ref()
+                    .and_then(|r| r.held(&a.partner, &a.role))
+                    .map(held_json),
             })
             .collect(),
         uncovered: o.uncovered.iter().map(gap_json).collect(),
@@ -293,6 +441,7 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
             })
             .collect(),
         notes: &o.notes,
+        robustness: o.robustness.as_ref().map(robustness_json),
     }
 }
 

@@ -2,6 +2,7 @@
 //! so a partner named `**x** | <script>` stays a name.
 
 use crate::explain::{Cell, Outcome};
+use crate::robust::words;
 use std::fmt::Write;
 
 /// Escapes Markdown and HTML-significant characters so input text renders literally.
@@ -85,6 +86,9 @@ pub fn render(o: &Outcome) -> String {
         o.objective,
         o.coverage * 100.0
     );
+    if let Some(r) = &o.robustness {
+        let _ = writeln!(out, "\n**Robustness:** {}", escape(&words::summary(r)));
+    }
     for note in &o.notes {
         let _ = writeln!(out, "\n> {}", escape(note));
     }
@@ -126,6 +130,12 @@ pub fn render(o: &Outcome) -> String {
             a.fit,
             why.join("<br>")
         );
+    }
+    if let Some(r) = o.robustness.as_ref().filter(|r| !r.close_calls.is_empty()) {
+        let _ = writeln!(out, "\n## Close calls\n");
+        for c in &r.close_calls {
+            let _ = writeln!(out, "- {}", escape(&words::close_call_words(c, r)));
+        }
     }
     if !o.uncovered.is_empty() {
         let _ = writeln!(out, "\n## Gaps\n");

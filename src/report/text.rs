@@ -4,6 +4,7 @@
 use super::Style;
 use crate::explain::{Cell, Outcome};
 use crate::kb::Severity;
+use crate::robust::words;
 use std::fmt::Write;
 
 /// Beyond this many partners the matrix is too wide for a terminal.
@@ -170,6 +171,9 @@ pub fn render(o: &Outcome, style: Style) -> String {
             o.coverage * 100.0
         );
     }
+    if let Some(r) = &o.robustness {
+        let _ = writeln!(out, "robustness: {}", words::summary(r));
+    }
     for note in &o.notes {
         let _ = writeln!(out, "note: {note}");
     }
@@ -221,6 +225,17 @@ pub fn render(o: &Outcome, style: Style) -> String {
         );
         for r in &a.reasons {
             let _ = writeln!(out, "      - {r}");
+        }
+    }
+    if let Some(r) = o.robustness.as_ref().filter(|r| !r.close_calls.is_empty()) {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold("Close calls (ties, or stability below the threshold), closest first")
+        );
+        for c in &r.close_calls {
+            let _ = writeln!(out, "  - {}", words::close_call_words(c, r));
         }
     }
     if !o.uncovered.is_empty() {

@@ -5,7 +5,7 @@
 mod greedy;
 mod optimum;
 
-pub use optimum::{Optimum, optimum};
+pub use optimum::{Optimum, best, optimum};
 
 use crate::model::{Assignment, Cmp, Milp, Origin, Problem, VarKind};
 use good_lp::{

@@ -10,6 +10,7 @@
 use super::{Backend, Run, SolveError, read_assignment, run};
 use crate::model::{Assignment, Cmp, Milp, Problem, VarKind};
 use good_lp::ResolutionError;
+use std::time::Duration;
 
 /// The best line-up of a model and its objective (`Problem::objective`, without tie-break).
 #[derive(Debug, Clone)]
@@ -28,16 +29,51 @@ pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum
         tie_break: false,
         direct: true,
     };
-    let values = run(m, backend, once).map(|(v, _)| v);
-    match values {
-        Ok(values) => {
+    Ok(lean(p, m, backend, once)?.map(|(optimum, _)| optimum))
+}
+
+/// The line-up [`super::solve`] would recommend for a variation of a model (another objective,
+/// a pair forbidden), with the tie-break term, on the lean path: what re-optimising a line-up
+/// many times (`crate::robust`) needs. A warm start (the model's values for a line-up; ignored
+/// if it breaks a row) gives the search an incumbent. `Ok(None)` when the hard constraints
+/// contradict each other, [`SolveError::NoSolutionInTime`] when the time limit ran out before
+/// any line-up was found; the flag says whether the line-up was proven best.
+pub fn best(
+    p: &Problem,
+    m: &Milp,
+    backend: Backend,
+    warm: Option<&[f64]>,
+    time_limit: Option<Duration>,
+) -> Result<Option<(Optimum, bool)>, SolveError> {
+    let once = Run {
+        keep: None,
+        optimise: true,
+        warm,
+        time_limit,
+        tie_break: true,
+        direct: true,
+    };
+    lean(p, m, backend, once)
+}
+
+/// One solve on the direct path, read as a line-up and valued by `Problem::objective`.
+fn lean(
+    p: &Problem,
+    m: &Milp,
+    backend: Backend,
+    r: Run,
+) -> Result<Option<(Optimum, bool)>, SolveError> {
+    match run(m, backend, r) {
+        Ok((values, proven)) => {
             let assignment = read_assignment(p, m, &values);
-            Ok(Some(Optimum {
+            let optimum = Optimum {
                 value: p.objective(&assignment),
                 assignment,
-            }))
+            };
+            Ok(Some((optimum, proven)))
         }
         Err(ResolutionError::Infeasible) => Ok(None),
+        Err(e) if super::is_time_limit(&e) => Err(SolveError::NoSolutionInTime),
         Err(e) => Err(SolveError::Solver(e.to_string())),
     }
 }

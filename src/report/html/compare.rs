@@ -4,6 +4,7 @@
 use super::{BarChart, Html, Panel, flags_list, num, page};
 use crate::compare::Comparison;
 use crate::report::names_or_nobody;
+use crate::robust::words;
 
 pub fn render(c: &Comparison) -> String {
     let mut h = Html::new();
@@ -97,6 +98,21 @@ pub fn render(c: &Comparison) -> String {
             })
             .collect(),
     );
+    if c.columns.iter().any(|x| x.outcome.robustness.is_some()) {
+        row(
+            &mut h,
+            "close calls",
+            c.columns
+                .iter()
+                .map(|x| {
+                    x.outcome
+                        .robustness
+                        .as_ref()
+                        .map_or("\u{2014}".to_string(), |r| r.close_calls.len().to_string())
+                })
+                .collect(),
+        );
+    }
     for (r, role) in c.roles.iter().enumerate() {
         let cells = c
             .columns
@@ -165,6 +181,36 @@ pub fn render(c: &Comparison) -> String {
         }
         h.close();
     }
+    close_calls(&mut h, c);
     h.close();
     page(&format!("{}: line-ups compared", c.scenario), h)
+}
+
+/// The close calls of each assessed line-up.
+fn close_calls(h: &mut Html, c: &Comparison) {
+    if c.columns.iter().all(|x| x.outcome.robustness.is_none()) {
+        return;
+    }
+    h.open("section", &[("id", "close-calls")]);
+    h.elem("h2", &[], "Close calls");
+    for col in &c.columns {
+        let Some(r) = &col.outcome.robustness else {
+            continue;
+        };
+        h.elem("h3", &[], &col.name);
+        if r.close_calls.is_empty() {
+            h.elem("p", &[("class", "muted")], "None.");
+            continue;
+        }
+        h.open("ul", &[("class", "close-calls")]);
+        for call in &r.close_calls {
+            h.elem(
+                "li",
+                &[("data-role", &call.role)],
+                &words::close_call_words(call, r),
+            );
+        }
+        h.close();
+    }
+    h.close();
 }

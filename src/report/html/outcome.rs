@@ -9,6 +9,7 @@ use super::{
 };
 use crate::explain::Outcome;
 use crate::kb::Severity;
+use crate::robust::words;
 use crate::solve::Status;
 
 /// The report as one self-contained HTML page.
@@ -58,6 +59,7 @@ pub fn render(o: &Outcome) -> String {
     if o.status != Status::Infeasible {
         load_section(&mut h, o);
         assignments_section(&mut h, o);
+        close_calls_section(&mut h, o);
         if !o.uncovered.is_empty() {
             h.open("section", &[("id", "gaps")]);
             h.elem("h2", &[], "Gaps: roles nobody covers");
@@ -166,6 +168,41 @@ pub(crate) fn summary(h: &mut Html, o: &Outcome) {
         &format!("{} \u{00d7} {}", o.partners.len(), o.roles.len()),
         "partners \u{00d7} roles",
     );
+    if let Some(r) = &o.robustness {
+        item(
+            h,
+            "Close calls",
+            &r.close_calls.len().to_string(),
+            &words::summary(r),
+        );
+    }
+    h.close();
+}
+
+/// The close calls, closest first, with what flips each; or why there are none.
+fn close_calls_section(h: &mut Html, o: &Outcome) {
+    let Some(r) = &o.robustness else { return };
+    h.open("section", &[("id", "close-calls")]);
+    h.elem("h2", &[], "Close calls");
+    h.elem("p", &[("class", "muted small")], &words::summary(r));
+    if r.close_calls.is_empty() {
+        h.elem(
+            "p",
+            &[("class", "muted")],
+            "No close calls: every role is kept in most perturbed samples, and none is a tie.",
+        );
+    } else {
+        h.open("ul", &[("class", "close-calls")]);
+        for c in &r.close_calls {
+            h.open(
+                "li",
+                &[("data-role", &c.role), ("data-partner", &c.partner)],
+            );
+            h.text(&words::close_call_words(c, r));
+            h.close();
+        }
+        h.close();
+    }
     h.close();
 }
 

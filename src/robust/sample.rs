@@ -1,0 +1,196 @@
+//! Stability: the line-up re-optimised under seeded perturbations of the capability strengths,
+//! counting in how many samples each holder keeps its role.
+//!
+//! Only fits change, so only the objective's coefficients change: each sample swaps them into a
+//! copy of the built model ([`objective_with_fits`]) and re-solves it, warm-started from the
+//! recommended line-up (still feasible: no row changed). Rules are matched once, on the inputs
+//! as given; a perturbation that would cross a rule's threshold (a `Fit` or `Capability` test)
+//! moves the fit, not the rule.
+
+use super::{Budget, STATED_NOISE_SHARE, Settings, replacement};
+use crate::generate::{Rng, mix};
+use crate::kb::CapIx;
+use crate::model::{Assignment, Milp, Problem, objective_with_fits, values_for};
+use crate::solve::{self, Backend, SolveError};
+use rayon::prelude::*;
+
+/// What the samples say about each held pair (parallel to the held pairs).
+pub(super) struct Tally {
+    /// Samples drawn.
+    pub drawn: usize,
+    /// Of those, samples solved (the others ran out of time).
+    pub solved: usize,
+    /// Some sample's line-up was not proven best before the time limit.
+    pub unproven: bool,
+    /// Samples in which the pair's partner still holds (leads) it.
+    pub kept: Vec<usize>,
+    /// Who holds it instead in the others, with how often, most often first (`None`: nobody).
+    pub instead: Vec<Vec<(Option<usize>, usize)>>,
+}
+
+impl Tally {
+    fn count(&mut self, outcomes: Vec<Option<Outcome>>) {
+        for outcome in outcomes {
+            self.drawn += 1;
+            let Some((pairs, proven)) = outcome else {
+                continue;
+            };
+            self.solved += 1;
+            self.unproven |= !proven;
+            for (h, instead) in pairs.into_iter().enumerate() {
+                let Some(who) = instead else {
+                    self.kept[h] += 1;
+                    continue;
+                };
+                match self.instead[h].iter_mut().find(|(w, _)| *w == who) {
+                    Some((_, n)) => *n += 1,
+                    None => self.instead[h].push((who, 1)),
+                }
+            }
+        }
+    }
+
+    /// Whether every pair in `open` is clearly kept in at least `threshold` of the samples or
+    /// clearly in fewer: the 95% Wilson interval of its share lies on one side.
+    fn settled(&self, open: &[bool], threshold: f64) -> bool {
+        let n = self.solved as f64;
+        if n == 0.0 {
+            return false;
+        }
+        const Z2: f64 = 1.96 * 1.96;
+        open.iter()
+            .zip(&self.kept)
+            .filter(|(o, _)| **o)
+            .all(|(_, &kept)| {
+                let share = kept as f64 / n;
+                let centre = (share + Z2 / (2.0 * n)) / (1.0 + Z2 / n);
+                let half = (Z2 / n).sqrt() / (1.0 + Z2 / n)
+                    * (share * (1.0 - share) + Z2 / (4.0 * n)).sqrt();
+                centre - half >= threshold || centre + half < threshold
+            })
+    }
+}
+
+/// Samples solved between two looks at the tally: enough for the Wilson interval of a role
+/// kept in every one of them (at least 0.87) to clear the default threshold of 0.8.
+pub const BATCH: usize = 25;
+
+/// What every sample shares: the problem, its model, and the recommended line-up.
+pub(super) struct Sampler<'a, 'k> {
+    pub p: &'a Problem<'k>,
+    pub m: &'a Milp,
+    pub a: &'a Assignment,
+    pub held: &'a [(usize, usize, bool)],
+    /// The held pairs whose close-call status depends on their stability (not pinned, not
+    /// ties): sampling stops once it is settled for each.
+    pub open: &'a [bool],
+    pub settings: &'a Settings,
+    pub backend: Backend,
+    pub budget: &'a Budget,
+}
+
+/// One solved sample: per held pair, `None` if its partner kept it, else who holds it
+/// instead; and whether the sample's line-up was proven best.
+type Outcome = (Vec<Option<Option<usize>>>, bool);
+
+impl Sampler<'_, '_> {
+    /// Solves samples in batches of [`BATCH`] (each batch in parallel, counted in sample
+    /// order) until every open pair's close-call status is settled or the settings' number of
+    /// samples is drawn.
+    pub(super) fn stability(&self) -> Result<Tally, SolveError> {
+        let warm = values_for(self.p, self.m, self.a);
+        let held = self.held.len();
+        let mut tally = Tally {
+            drawn: 0,
+            solved: 0,
+            unproven: false,
+            kept: vec![0; held],
+            instead: vec![Vec::new(); held],
+        };
+        while tally.drawn < self.settings.samples {
+            let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
+            let outcomes: Vec<Option<Outcome>> = batch
+                .into_par_iter()
+                .map_init(|| self.m.clone(), |model, k| self.sample(model, &warm, k))
+                .collect::<Result<_, _>>()?;
+            tally.count(outcomes);
+            if tally.settled(self.open, self.settings.close_call) {
+                break;
+            }
+        }
+        for list in &mut tally.instead {
+            // Most often first; then by partner (id order), nobody last.
+            list.sort_by(|x, y| {
+                y.1.cmp(&x.1)
+                    .then_with(|| x.0.is_none().cmp(&y.0.is_none()))
+                    .then(x.0.cmp(&y.0))
+            });
+        }
+        Ok(tally)
+    }
+
+    /// Sample `k`, solved in `model` (a copy of the model whose objective it overwrites); `None`
+    /// when the time limit left no time for it.
+    fn sample(
+        &self,
+        model: &mut Milp,
+        warm: &[f64],
+        k: usize,
+    ) -> Result<Option<Outcome>, SolveError> {
+        let time_limit = match self.budget.left() {
+            Some(None) => return Ok(None),
+            limit => limit.flatten(),
+        };
+        let mut rng = Rng::new(mix(self.settings.seed, k as u64));
+        let fit = perturbed_fits(self.p, &mut rng, self.settings.noise);
+        for (var, obj) in model
+            .vars
+            .iter_mut()
+            .zip(objective_with_fits(self.p, self.m, &fit))
+        {
+            var.obj = obj;
+        }
+        let (b, proven) = match solve::best(self.p, model, self.backend, Some(warm), time_limit) {
+            Ok(Some((b, proven))) => (b.assignment, proven),
+            // Rows are unchanged, so the recommended line-up stays feasible: only running out
+            // of time leaves a sample without one.
+            Ok(None) | Err(SolveError::NoSolutionInTime) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let pairs = self
+            .held
+            .iter()
+            .map(|&(i, j, lead)| {
+                let kept = if lead {
+                    b.lead[j] == Some(i)
+                } else {
+                    b.holds[i][j]
+                };
+                (!kept).then(|| replacement(self.a, &b, j, lead))
+            })
+            .collect();
+        Ok(Some((pairs, proven)))
+    }
+}
+
+/// Every partner's fit to every need after moving each of its capability strengths: assumed
+/// ones uniformly within +-`noise`, stated ones within +-`noise x STATED_NOISE_SHARE`, clamped to
+/// 0..=1. Partners in id order, capabilities in knowledge-base order: one draw each, always, so
+/// a sample's draws depend only on its seed and the line-up.
+pub(super) fn perturbed_fits(p: &Problem, rng: &mut Rng, noise: f64) -> Vec<Vec<f64>> {
+    p.partners
+        .iter()
+        .map(|partner| {
+            let mut moved = partner.clone();
+            for (c, s) in moved.strengths.iter_mut().enumerate() {
+                let width = if partner.is_stated(CapIx(c as u32)) {
+                    noise * STATED_NOISE_SHARE
+                } else {
+                    noise
+                };
+                *s = (*s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0);
+            }
+            p.needs.iter().map(|n| moved.fit(p.kb, n.role)).collect()
+        })
+        .collect()
+}
