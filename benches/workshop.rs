@@ -2,8 +2,9 @@
 //! generated consortium of 20 partners needing all 18 roles (`generate::consortium`, seed
 //! 20240601), over 1,000 sequential requests. Each request is what the page sends when a
 //! facilitator clicks: a step that changes the line-up (a capacity, a capability, a role kept out
-//! and allowed again, a pin and its release), so every one is re-solved, explained, rendered as
-//! the wall's HTML and delivered over HTTP on loopback. Target: p95 under 300 ms on 2 cores.
+//! and allowed again, a pin and its release), so every one is re-solved, assessed for robustness
+//! (at `rolefit workshop`'s defaults), explained, rendered as the wall's HTML and delivered over
+//! HTTP on loopback. Target: p95 under 300 ms on 2 cores.
 //!
 //! The server is the library's (`workshop::server`) on its own tokio runtime, as `rolefit
 //! workshop` runs it, with one difference: the rate limit is lifted, since 1,000 requests as
@@ -119,6 +120,8 @@ fn main() {
         scenario,
         None,
         rolefit::solve::Options::default(),
+        // What `rolefit workshop` assesses by default: margins, runner-ups and close calls.
+        rolefit::robust::Settings::default(),
     )
     .expect("a session");
     let (base, token) = start(session);

@@ -561,6 +561,9 @@ pub struct WorkshopArgs {
     /// The MILP solver (see `solve --solver`).
     #[arg(long, value_name = "NAME", default_value = "microlp")]
     pub solver: String,
+    // The wall's margins and close calls, assessed for every state as `solve` does.
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -491,3 +491,55 @@ fn bad_arguments_are_refused_before_listening() {
         .code(2)
         .stderr(predicates::str::contains("ADDRESS:PORT"));
 }
+
+/// The text of the `<section id="ID">` of an HTML page, tags and all.
+fn section(html: &str, id: &str) -> Option<String> {
+    let start = html.find(&format!("<section id=\"{id}\">"))?;
+    let len = html[start..].find("</section>")? + "</section>".len();
+    Some(html[start..start + len].to_string())
+}
+
+#[test]
+fn the_wall_shows_the_close_calls_and_margins_that_solve_reports() {
+    let (_dir, path) = dakar_copy();
+    let s = Server::start(&path, &[]);
+    let wall = s.get("/api/state").html();
+    let report = rolefit()
+        .args(["solve", path.to_str().unwrap(), "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let report = String::from_utf8(report.stdout).unwrap();
+    let calls = section(&wall, "close-calls").expect("a close-calls section on the wall");
+    assert_eq!(
+        Some(calls.clone()),
+        section(&report, "close-calls"),
+        "the same assessment as solve's"
+    );
+    assert!(
+        calls.contains("data-role=\"data_and_analytics\""),
+        "Dakar's close call is listed: {calls}"
+    );
+    assert!(wall.contains("margin"), "assignments give their margins");
+
+    // After a step the assessment follows the new line-up.
+    let out = s.step(0, json!({"op": "remove", "partner": "mobile_operator"}));
+    assert_eq!(out.status, 200, "{}", out.body);
+    let after = section(&out.html(), "close-calls").expect("close calls after the step");
+    assert!(
+        !after.contains("over mobile_operator"),
+        "the removed partner is nobody's runner-up: {after}"
+    );
+
+    let off = Server::start(&path, &["--robustness-samples", "0"]);
+    assert!(
+        section(&off.get("/api/state").html(), "close-calls").is_none(),
+        "--robustness-samples 0 turns the assessment off"
+    );
+    let bad = rolefit()
+        .args(["workshop", path.to_str().unwrap(), "--close-call", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("close-call threshold"));
+}

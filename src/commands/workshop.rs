@@ -1,6 +1,6 @@
 //! `rolefit workshop`: serves the live workshop page until Ctrl-C.
 
-use super::{EXIT_OK, Timings, emit, emit_err, load_scenario_source, solve_options};
+use super::{EXIT_OK, Timings, emit, emit_err, load_scenario_source, robustness, solve_options};
 use crate::Error;
 use crate::cli::{SolverArgs, WorkshopArgs};
 use crate::workshop::save::Saver;
@@ -14,6 +14,7 @@ use std::sync::Arc;
 const DEFAULT_TIME_LIMIT: f64 = 20.0;
 
 pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
+    let settings = robustness(&args.robustness)?;
     let loaded = load_scenario_source(&args.input, &mut Timings::default())?;
     let opts = solve_options(&SolverArgs {
         time_limit: Some(args.time_limit.unwrap_or(DEFAULT_TIME_LIMIT)),
@@ -48,6 +49,7 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
         loaded.scenario,
         args.variant.clone(),
         opts,
+        settings,
     )
     .map_err(|e| match e {
         SessionError::Refused(m) => Error::Usage(format!("--variant: {m}")),

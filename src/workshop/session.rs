@@ -1,5 +1,6 @@
 //! A workshop session: the what-ifs a room tries, kept as steps with undo and redo. Each state
-//! is solved and explained through the same pipeline as `solve` (`crate::solve_line_up`), and
+//! is solved, assessed for robustness and explained through the same pipeline as `solve`
+//! (`crate::solve_and_assess`, so the wall's margins and close calls are the report's), and
 //! compared with the state shown before, so the wall says what the last decision moved.
 //!
 //! The session never changes the scenario: a state is the starting line-up (the base or a
@@ -10,6 +11,7 @@
 use crate::compare::{Changes, changes, column};
 use crate::explain::Outcome;
 use crate::kb::{CapIx, KnowledgeBase, RoleIx};
+use crate::robust;
 use crate::scenario::{LineUp, Partner, Scenario, WhatIf};
 use crate::solve::Options;
 use std::sync::Arc;
@@ -112,6 +114,8 @@ pub struct Session {
     kb: Arc<KnowledgeBase>,
     scenario: Scenario,
     opts: Options,
+    /// How each state's robustness is assessed (`Settings::OFF`: not at all).
+    robustness: robust::Settings,
     /// The variant the command line started from.
     start: Option<String>,
     steps: Vec<Step>,
@@ -132,6 +136,7 @@ impl Session {
         scenario: Scenario,
         variant: Option<String>,
         opts: Options,
+        robustness: robust::Settings,
     ) -> Result<Session, SessionError> {
         if let Some(v) = &variant
             && scenario.variant(v).is_none()
@@ -142,6 +147,7 @@ impl Session {
             kb,
             scenario,
             opts,
+            robustness,
             start: variant,
             steps: Vec::new(),
             cursor: 0,
@@ -244,7 +250,12 @@ impl Session {
 
     /// Solves the state `key` and caches it.
     fn solve(&mut self, key: u64, line_up: &LineUp) -> Result<Arc<Outcome>, SessionError> {
-        let outcome = Arc::new(crate::solve_line_up(&self.kb, line_up, &self.opts)?);
+        let outcome = Arc::new(crate::solve_and_assess(
+            &self.kb,
+            line_up,
+            &self.opts,
+            &self.robustness,
+        )?);
         if self.cache.len() >= CACHED_STATES {
             self.cache.remove(0);
         }
@@ -566,7 +577,14 @@ mod tests {
         let text = include_str!("../../scenarios/cardio4cities-dakar.ron");
         let doc = Document::parse(Source::new("dakar.ron", text));
         let scenario = crate::validate_scenario(&kb, &doc).unwrap();
-        Session::new(Arc::new(kb), scenario, None, Options::default()).unwrap()
+        Session::new(
+            Arc::new(kb),
+            scenario,
+            None,
+            Options::default(),
+            robust::Settings::OFF,
+        )
+        .unwrap()
     }
 
     fn without(id: &str) -> Change {

@@ -1,5 +1,5 @@
 //! The workshop page: what the server sends the browser. The page is the `solve` report's blocks
-//! (summary, matrix, who does what, gaps, flags, risks avoided) around the session's controls
+//! (summary, matrix, who does what, close calls, gaps, assumptions, flags, risks avoided) around the session's controls
 //! (undo, redo, steps, partners, candidates, variants, save), all rendered here from a [`View`].
 //!
 //! Every control carries, as `data-` attributes, the request it stands for (`data-api`, and for
@@ -107,12 +107,14 @@ fn wall(w: &Wall) -> Html {
     matrix(&mut h, w);
     if o.status != Status::Infeasible {
         outcome::assignments_section(&mut h, o);
+        outcome::close_calls_section(&mut h, o);
         if !o.uncovered.is_empty() {
             h.open("section", &[("id", "gaps")]);
             h.elem("h2", &[], "Gaps: roles nobody covers");
             gaps_section(&mut h, &o.uncovered, false);
             h.close();
         }
+        outcome::assumptions_section(&mut h, o);
         if !o.weak.is_empty() {
             h.open("section", &[("id", "weak")]);
             h.elem(

@@ -66,16 +66,7 @@ pub fn render(o: &Outcome) -> String {
             gaps_section(&mut h, &o.uncovered, false);
             h.close();
         }
-        if !o.assumptions.is_empty() {
-            h.open("section", &[("id", "assumptions")]);
-            h.elem("h2", &[], "Assumptions that decide a role: ask the partner");
-            h.open("ul", &[]);
-            for a in &o.assumptions {
-                h.elem("li", &[("data-role", &a.role)], &a.message);
-            }
-            h.close();
-            h.close();
-        }
+        assumptions_section(&mut h, o);
         if !o.weak.is_empty() {
             h.open("section", &[("id", "weak")]);
             h.elem(
@@ -179,8 +170,23 @@ pub(crate) fn summary(h: &mut Html, o: &Outcome) {
     h.close();
 }
 
+/// The roles given on assumed strengths that decide them, if any: what to ask each partner.
+pub(crate) fn assumptions_section(h: &mut Html, o: &Outcome) {
+    if o.assumptions.is_empty() {
+        return;
+    }
+    h.open("section", &[("id", "assumptions")]);
+    h.elem("h2", &[], "Assumptions that decide a role: ask the partner");
+    h.open("ul", &[]);
+    for a in &o.assumptions {
+        h.elem("li", &[("data-role", &a.role)], &a.message);
+    }
+    h.close();
+    h.close();
+}
+
 /// The close calls, closest first, with what flips each; or why there are none.
-fn close_calls_section(h: &mut Html, o: &Outcome) {
+pub(crate) fn close_calls_section(h: &mut Html, o: &Outcome) {
     let Some(r) = &o.robustness else { return };
     h.open("section", &[("id", "close-calls")]);
     h.elem("h2", &[], "Close calls");
