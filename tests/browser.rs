@@ -251,41 +251,50 @@ fn every_shipped_report_loads_cleanly_with_one_cell_per_partner_and_role() {
 fn the_brief_loads_cleanly_and_prints_one_page_per_partner() {
     let browser = Browser::find();
     let dir = tempfile::tempdir().unwrap();
-    let page = render(
-        dir.path(),
-        "brief.html",
-        &["brief", dakar().to_str().unwrap(), "--format", "html"],
-    );
-    let (dom, messages) = browser.dom(&page);
-    assert!(
-        messages.is_empty(),
-        "console messages:\n{}",
-        messages.join("\n")
-    );
-    let partners = array(&solve_json(&dakar(), &[]), "partners").len();
-    assert_eq!(common::html::tags(&dom, "section", "page").len(), partners);
+    let scenarios = common::shipped_scenarios();
+    assert!(scenarios.len() >= 5, "the shipped scenarios are found");
+    for scenario in &scenarios {
+        let name = scenario.file_stem().unwrap().to_string_lossy().to_string();
+        let page = render(
+            dir.path(),
+            &format!("{name}-brief.html"),
+            &["brief", scenario.to_str().unwrap(), "--format", "html"],
+        );
+        let (dom, messages) = browser.dom(&page);
+        assert!(
+            messages.is_empty(),
+            "{name}: console messages:\n{}",
+            messages.join("\n")
+        );
+        let partners = array(&solve_json(scenario, &[]), "partners").len();
+        assert_eq!(
+            common::html::tags(&dom, "section", "page").len(),
+            partners,
+            "{name}: one section per partner"
+        );
 
-    let pdf = dir.path().join("brief.pdf");
-    browser.run(
-        &page,
-        &[
-            "--no-pdf-header-footer".to_string(),
-            format!("--print-to-pdf={}", pdf.display()),
-        ],
-    );
-    let bytes = std::fs::read(&pdf).expect("a printed PDF");
-    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
-    // Page objects are `/Type /Page`; the page tree is `/Type /Pages`.
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text
-        .match_indices("/Type /Page")
-        .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
-        .count();
-    assert_eq!(
-        pages,
-        partners + 1,
-        "the overview, then one printed page per partner"
-    );
+        let pdf = dir.path().join(format!("{name}-brief.pdf"));
+        browser.run(
+            &page,
+            &[
+                "--no-pdf-header-footer".to_string(),
+                format!("--print-to-pdf={}", pdf.display()),
+            ],
+        );
+        let bytes = std::fs::read(&pdf).expect("a printed PDF");
+        assert!(bytes.starts_with(b"%PDF"), "{name}: not a PDF");
+        // Page objects are `/Type /Page`; the page tree is `/Type /Pages`.
+        let text = String::from_utf8_lossy(&bytes);
+        let pages = text
+            .match_indices("/Type /Page")
+            .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
+            .count();
+        assert_eq!(
+            pages,
+            partners + 1,
+            "{name}: the overview, then one printed page per partner"
+        );
+    }
 }
 
 #[test]

@@ -464,7 +464,7 @@ fn risks(h: &mut Html, p: &PartnerBrief) {
         };
         h.elem("span", &[("class", class)], &status);
         if !s.rules.is_empty() {
-            h.open("span", &[("class", "small muted")]);
+            h.open("span", &[("class", "small muted watchers")]);
             h.text(" watched by ");
             for (i, rule) in s.rules.iter().enumerate() {
                 if i > 0 {
@@ -496,7 +496,7 @@ fn success(h: &mut Html, p: &PartnerBrief) {
     h.close();
     if !s.others.is_empty() {
         h.elem("p", &[], "Its partners measure success differently:");
-        h.open("ul", &[]);
+        h.open("ul", &[("class", "others")]);
         for o in &s.others {
             h.open("li", &[]);
             h.elem("strong", &[], &o.sector_name);
