@@ -62,6 +62,10 @@ fn the_annex_has_every_part_an_mou_needs() {
     );
     assert!(md.contains("every 6 months"));
     assert!(md.contains("| Ministry of Health and Social Action | Policy framework (lead), Public financing (lead) | 2 of 3 (2.0) | Public financing |"), "{md}");
+    assert!(
+        md.contains("| City of Dakar | none yet | 0 of 2 (0.0) |"),
+        "a partner with no role commits no effort (never -0.0):\n{md}"
+    );
 }
 
 #[test]

@@ -293,7 +293,9 @@ pub fn build(
                 sector: p.sector.clone(),
                 roles,
                 capacity: p.capacity,
-                effort: p.effort,
+                // Rounded as every report's figures are: a partner with no role shows 0.0, not
+                // the -0.0 a sum of offsetting terms can leave.
+                effort: crate::explain::round(p.effort, 4),
                 funds,
             }
         })
@@ -326,7 +328,7 @@ pub fn build(
         triggers: vec![
             "a partner joins or leaves, or cannot carry a role any more".into(),
             "a role changes hands, or one nobody covers is taken up".into(),
-            "a high-severity risk below is raised, or a new one appears".into(),
+            "a high-severity risk to watch (above) is raised, or a new one appears".into(),
         ],
         renewal: match phase {
             Some(p) => format!(
