@@ -494,7 +494,7 @@ fn bad_arguments_are_refused_before_listening() {
 
 /// The text of the `<section id="ID">` of an HTML page, tags and all.
 fn section(html: &str, id: &str) -> Option<String> {
-    let start = html.find(&format!("<section id=\"{id}\">"))?;
+    let start = html.find(&format!("<section id=\"{id}\""))?;
     let len = html[start..].find("</section>")? + "</section>".len();
     Some(html[start..start + len].to_string())
 }
@@ -522,8 +522,31 @@ fn the_wall_shows_the_close_calls_and_margins_that_solve_reports() {
     );
     assert!(wall.contains("margin"), "assignments give their margins");
 
+    // A step that makes the role firm says so under What moved.
+    let firm = s.step(
+        0,
+        json!({"op": "capability", "partner": "teranga_health", "capability": "data_and_analytics", "value": 0.95}),
+    );
+    assert_eq!(firm.status, 200, "{}", firm.body);
+    let moved = section(&firm.html(), "moved").expect("what moved");
+    assert!(
+        moved.contains("<li data-role=\"data_and_analytics\" data-partner=\"teranga_health\">")
+            && moved.contains("Close calls settled"),
+        "{moved}"
+    );
+    let undo = s.post("/api/undo", &json!({"revision": firm.revision()}));
+    assert!(
+        section(&undo.html(), "moved")
+            .unwrap()
+            .contains("New close calls"),
+        "undo brings it back"
+    );
+
     // After a step the assessment follows the new line-up.
-    let out = s.step(0, json!({"op": "remove", "partner": "mobile_operator"}));
+    let out = s.step(
+        undo.revision(),
+        json!({"op": "remove", "partner": "mobile_operator"}),
+    );
     assert_eq!(out.status, 200, "{}", out.body);
     let after = section(&out.html(), "close-calls").expect("close calls after the step");
     assert!(

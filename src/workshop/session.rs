@@ -14,6 +14,7 @@ use crate::kb::{CapIx, KnowledgeBase, RoleIx};
 use crate::robust;
 use crate::scenario::{LineUp, Partner, Scenario, WhatIf};
 use crate::solve::Options;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Most steps one session holds: a workshop takes tens; the bound keeps replaying a state cheap.
@@ -106,8 +107,49 @@ pub struct View {
     pub outcome: Arc<Outcome>,
     /// Against the state shown before the last action; `None` on the first view.
     pub moved: Option<Changes>,
+    /// Close calls that appeared or settled against the same state; `None` on the first view
+    /// or when robustness is not assessed.
+    pub close_calls_moved: Option<CloseCallChanges>,
     /// The last action in words ("ucad pinned to research", "undid ...").
     pub action: Option<String>,
+}
+
+/// How a step changed the close calls, each as `(role, partner)` in that order: the room sees
+/// when a decision left a role on a knife's edge, or made one firm.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CloseCallChanges {
+    /// Close calls now that were not before.
+    pub new: Vec<(String, String)>,
+    /// Close calls before whose holder still holds the role, now firmly. (A close call whose
+    /// role changed hands is not settled: the move is listed with the roles that changed hands.)
+    pub settled: Vec<(String, String)>,
+}
+
+impl CloseCallChanges {
+    pub fn is_empty(&self) -> bool {
+        self.new.is_empty() && self.settled.is_empty()
+    }
+
+    /// The changes from `before` to `now`; `None` unless both were assessed.
+    fn between(before: &Outcome, now: &Outcome) -> Option<CloseCallChanges> {
+        let (b, n) = (before.robustness.as_ref()?, now.robustness.as_ref()?);
+        let key = |c: &robust::CloseCall| (c.role.clone(), c.partner.clone());
+        let was: BTreeSet<_> = b.close_calls.iter().map(key).collect();
+        let is: BTreeSet<_> = n.close_calls.iter().map(key).collect();
+        let held: BTreeSet<_> = now
+            .assignments
+            .iter()
+            .map(|a| (a.role.clone(), a.partner.clone()))
+            .collect();
+        Some(CloseCallChanges {
+            new: is.difference(&was).cloned().collect(),
+            settled: was
+                .difference(&is)
+                .filter(|k| held.contains(*k))
+                .cloned()
+                .collect(),
+        })
+    }
 }
 
 pub struct Session {
@@ -286,6 +328,9 @@ impl Session {
             }
             _ => None,
         };
+        let close_calls_moved = before
+            .as_ref()
+            .and_then(|b| CloseCallChanges::between(b, &outcome));
         let moved = before.map(|b| {
             changes(
                 &column("before".into(), (*b).clone()),
@@ -300,6 +345,7 @@ impl Session {
             line_up: self.line_up(),
             outcome,
             moved,
+            close_calls_moved,
             action: self.action.clone(),
         })
     }
@@ -573,18 +619,80 @@ mod tests {
     use crate::source::Source;
 
     fn dakar() -> Session {
+        dakar_assessed(robust::Settings::OFF)
+    }
+
+    fn dakar_assessed(robustness: robust::Settings) -> Session {
         let kb = crate::default_knowledge_base().unwrap();
         let text = include_str!("../../scenarios/cardio4cities-dakar.ron");
         let doc = Document::parse(Source::new("dakar.ron", text));
         let scenario = crate::validate_scenario(&kb, &doc).unwrap();
-        Session::new(
-            Arc::new(kb),
-            scenario,
-            None,
-            Options::default(),
-            robust::Settings::OFF,
-        )
-        .unwrap()
+        Session::new(Arc::new(kb), scenario, None, Options::default(), robustness).unwrap()
+    }
+
+    fn strength(s: &Session, partner: &str, capability: &str, strength: f64) -> Change {
+        let capability = s.kb().capability_by_id(capability).unwrap();
+        Change::What(WhatIf::Capability {
+            partner: partner.into(),
+            capability,
+            strength,
+        })
+    }
+
+    fn close_calls(v: &View) -> Vec<(String, String)> {
+        let r = v.outcome.robustness.as_ref().expect("assessed");
+        r.close_calls
+            .iter()
+            .map(|c| (c.role.clone(), c.partner.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_step_says_which_close_calls_it_made_or_settled() {
+        let mut s = dakar_assessed(robust::Settings::default());
+        let start = s.view().unwrap();
+        assert_eq!(
+            start.close_calls_moved, None,
+            "nothing before the first view"
+        );
+        let d = (
+            "data_and_analytics".to_string(),
+            "teranga_health".to_string(),
+        );
+        assert!(
+            close_calls(&start).contains(&d),
+            "{:?}",
+            close_calls(&start)
+        );
+        // Stating the holder strong in the role's capability makes the role firm.
+        let c = strength(&s, "teranga_health", "data_and_analytics", 0.95);
+        let firm = s.step(s.revision(), c).unwrap();
+        assert!(!close_calls(&firm).contains(&d));
+        let moved = firm.close_calls_moved.expect("both states assessed");
+        assert_eq!(moved.settled, vec![d.clone()]);
+        assert!(moved.new.is_empty(), "{moved:?}");
+        // Undo brings the knife's edge back, and says so.
+        let back = s.undo(s.revision()).unwrap();
+        let moved = back.close_calls_moved.expect("both states assessed");
+        assert_eq!((moved.new, moved.settled), (vec![d.clone()], vec![]));
+        // A close call whose role changes hands is not "settled": the move says it.
+        let c = strength(&s, "mobile_operator", "data_and_analytics", 0.8);
+        let flipped = s.step(s.revision(), c).unwrap();
+        assert!(
+            flipped
+                .moved
+                .as_ref()
+                .unwrap()
+                .moved
+                .iter()
+                .any(|m| m.role == d.0)
+        );
+        assert!(flipped.close_calls_moved.unwrap().settled.is_empty());
+        // Without the assessment there is nothing to compare.
+        let mut off = dakar();
+        let rev = off.revision();
+        let v = off.step(rev, without("foundation")).unwrap();
+        assert_eq!(v.close_calls_moved, None);
     }
 
     fn without(id: &str) -> Change {

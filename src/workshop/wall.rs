@@ -15,6 +15,7 @@ use crate::report::html::{
     matrix_legend, matrix_svg_live, notes_section, num, outcome, partner_label,
     relaxations_section, severity_badge,
 };
+use crate::robust::words;
 use crate::solve::Status;
 
 /// The page's own stylesheet, after the reports' (`CSS`).
@@ -281,7 +282,8 @@ fn moved(h: &mut Html, v: &View) {
     let nothing = ch.moved.is_empty()
         && ch.raised.is_empty()
         && ch.cleared.is_empty()
-        && ch.objective_delta.abs() < 5e-3;
+        && ch.objective_delta.abs() < 5e-3
+        && v.close_calls_moved.as_ref().is_none_or(|c| c.is_empty());
     h.open("p", &[("class", "delta")]);
     if nothing {
         h.text("Nothing moved: the same line-up, value and flags.");
@@ -344,7 +346,50 @@ fn moved(h: &mut Html, v: &View) {
             h.close();
         }
     }
+    close_calls_moved(h, v);
     h.close();
+}
+
+/// The close calls the last step made or settled, in the close-calls section's words.
+fn close_calls_moved(h: &mut Html, v: &View) {
+    let (Some(ch), Some(r)) = (&v.close_calls_moved, &v.outcome.robustness) else {
+        return;
+    };
+    let o = &v.outcome;
+    if !ch.new.is_empty() {
+        h.elem("h3", &[], "New close calls");
+        h.open("ul", &[("class", "close-calls-new")]);
+        // Closest first, as the close-calls section lists them.
+        let new = r.close_calls.iter().filter(|c| {
+            ch.new
+                .iter()
+                .any(|(ro, p)| *ro == c.role && *p == c.partner)
+        });
+        for c in new {
+            h.elem(
+                "li",
+                &[("data-role", &c.role), ("data-partner", &c.partner)],
+                &words::close_call_words(c, r),
+            );
+        }
+        h.close();
+    }
+    if !ch.settled.is_empty() {
+        h.elem("h3", &[], "Close calls settled");
+        h.open("ul", &[("class", "close-calls-settled")]);
+        for (role, partner) in &ch.settled {
+            h.elem(
+                "li",
+                &[("data-role", role), ("data-partner", partner)],
+                &format!(
+                    "{} now holds {} firmly",
+                    partner_name(o, partner),
+                    role_name(o, role)
+                ),
+            );
+        }
+        h.close();
+    }
 }
 
 fn role_name(o: &Outcome, id: &str) -> String {
