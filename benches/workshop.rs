@@ -102,6 +102,21 @@ fn change(i: usize, open: &[(String, String)]) -> Value {
     }
 }
 
+/// CPU time of the whole process so far (user + system, every thread), in milliseconds, from
+/// `/proc/self/stat` (Linux; `None` elsewhere): on a shared machine the wall-clock figures say as
+/// much about the other processes as about the server, so the load test also reports what a
+/// click costs in CPU. The fields count USER_HZ ticks, 100 a second on Linux's architectures
+/// (ten-millisecond resolution, plenty over hundreds of requests).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are
+    // state (3), ..., utime (14) and stime (15).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks = |i: usize| fields.get(i - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) * 10.0)
+}
+
 fn percentile(sorted: &[f64], q: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
     sorted[i]
@@ -157,6 +172,7 @@ fn main() {
     let mut times = Vec::with_capacity(requests);
     let mut bytes = 0;
     let all = Instant::now();
+    let cpu_start = cpu_ms();
     for i in 1..=requests {
         let t = Instant::now();
         let (r, n) = post(revision, i);
@@ -165,6 +181,9 @@ fn main() {
         bytes += n;
     }
     let total = all.elapsed().as_secs_f64();
+    let cpu = cpu_ms()
+        .zip(cpu_start)
+        .map(|(end, start)| (end - start) / requests as f64);
     times.sort_by(f64::total_cmp);
     let p95 = percentile(&times, 0.95);
     println!(
@@ -174,6 +193,17 @@ fn main() {
         times[times.len() - 1],
         bytes / requests / 1024
     );
+    if let Some(cpu) = cpu {
+        // The client is in this process too, but sending and reading a request costs little
+        // next to solving it.
+        println!(
+            "CPU per request (server and client, user + system, every thread): {cpu:.1} ms; load average at the end: {}",
+            std::fs::read_to_string("/proc/loadavg").map_or_else(
+                |_| "unknown".to_string(),
+                |l| l.split(' ').take(3).collect::<Vec<_>>().join(" ")
+            )
+        );
+    }
     if !smoke {
         println!(
             "target p95 < {TARGET_P95_MS} ms: {}",
