@@ -77,9 +77,9 @@ fn shipped() -> Vec<(String, String)> {
 
 /// `rolefit value --format json` once the scenario is read and validated.
 fn value_report(kb: &KnowledgeBase, line_up: &LineUp, sampling: Option<&Sampling>) -> String {
-    let game = Game::new(Problem::new(kb, line_up), Default::default()).expect("feasible");
+    let game = Game::new(Problem::new(kb, line_up), Default::default(), None).expect("feasible");
     let shares = match sampling {
-        None => value::exact(&game, None),
+        None => value::exact(&game),
         Some(s) => value::sampled(&game, s),
     }
     .expect("values");
@@ -175,7 +175,7 @@ fn bench_coalition(c: &mut Criterion) {
                 .expect("a partner of the line-up");
         }
     }
-    let game = Game::new(Problem::new(&kb, &l), Default::default()).expect("feasible");
+    let game = Game::new(Problem::new(&kb, &l), Default::default(), None).expect("feasible");
     let mut group = c.benchmark_group("coalition");
     group
         .sample_size(30)

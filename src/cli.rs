@@ -141,7 +141,8 @@ impl WhatIfArgs {
 /// How hard to search.
 #[derive(Debug, Args, Clone)]
 pub struct SolverArgs {
-    /// Stop each solve after SECONDS and report the best line-up found (status `feasible`).
+    /// End the whole command within SECONDS: every solve stops by then and reports the best
+    /// line-up found (status `feasible`, and a note in every format).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
     /// The MILP solver: `microlp` (pure Rust, the default); others when built with their cargo feature.
@@ -529,7 +530,7 @@ pub struct ValueArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Give up after SECONDS: the exact method fails, the sampled one reports the precision reached.
+    /// End within SECONDS: the exact method fails, the sampled one reports the precision reached.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
     /// Write the report to FILE instead of standard output.

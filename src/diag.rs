@@ -45,7 +45,7 @@ impl Diagnostic {
             line: 0,
             column: 0,
             path: String::new(),
-            message: message.into(),
+            message: shorten(message.into()),
             help: None,
             excerpt: None,
         }
@@ -55,12 +55,15 @@ impl Diagnostic {
         self.level == Level::Error
     }
 
-    /// `file:line:column`, or just the file when there is no position.
+    /// `file:line:column`, or just the file when there is no position. The file's name can
+    /// come from the input too (a file inside a `--rules` directory): it passes the terminal
+    /// sanitiser like the message.
     pub fn location(&self) -> String {
+        let file = crate::terminal::line(&self.file);
         if self.line == 0 {
-            self.file.clone()
+            file.into_owned()
         } else {
-            format!("{}:{}:{}", self.file, self.line, self.column)
+            format!("{file}:{}:{}", self.line, self.column)
         }
     }
 
@@ -91,11 +94,17 @@ impl Diagnostic {
             Level::Error => ("error", red),
             Level::Warning => ("warning", yellow),
         };
-        let mut out = format!("{tint}{word}{reset}{bold}: {}{reset}\n", self.message);
+        // Fields can be set directly (sheet diagnostics set `path`): each passes the terminal
+        // sanitiser here, whatever built the diagnostic.
+        let line = crate::terminal::line;
+        let mut out = format!(
+            "{tint}{word}{reset}{bold}: {}{reset}\n",
+            line(&self.message)
+        );
         let path = if self.path.is_empty() {
             String::new()
         } else {
-            format!(" (at {})", self.path)
+            format!(" (at {})", line(&self.path))
         };
         out.push_str(&format!("  {blue}-->{reset} {}{path}\n", self.location()));
         if let Some(ex) = &self.excerpt {
@@ -115,7 +124,7 @@ impl Diagnostic {
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = {bold}help{reset}: {help}\n"));
+            out.push_str(&format!("  = {bold}help{reset}: {}\n", line(help)));
         }
         out
     }
@@ -127,13 +136,14 @@ impl fmt::Display for Diagnostic {
             Level::Error => "error",
             Level::Warning => "warning",
         };
+        let line = crate::terminal::line;
         write!(f, "{}: {word}", self.location())?;
         if !self.path.is_empty() {
-            write!(f, " at {}", self.path)?;
+            write!(f, " at {}", line(&self.path))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", line(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
+            write!(f, " ({})", line(help))?;
         }
         Ok(())
     }
@@ -233,12 +243,37 @@ impl<'a> Sink<'a> {
     }
 
     fn push(&mut self, level: Level, span: Span, path: &str, message: String) -> &mut Diagnostic {
+        let src = self.src;
+        self.keep(level, || Diagnostic::at(src, level, span, path, message))
+    }
+
+    /// An error at a place that is not a span of text, such as a spreadsheet's cell: `line`
+    /// and `column` as the place counts them (row and column, from 1), `path` in words.
+    pub fn error_at(
+        &mut self,
+        line: u32,
+        column: u32,
+        path: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let file = &self.src.name;
+        self.keep(Level::Error, || {
+            let mut d = Diagnostic::whole_file(Level::Error, file, message);
+            d.line = line;
+            d.column = column;
+            d.path = shorten(path.to_string());
+            d
+        })
+    }
+
+    /// Keeps a diagnostic within the budget, building it only then (past the budget it is
+    /// counted, and a scratch one takes any help given to it).
+    fn keep(&mut self, level: Level, make: impl FnOnce() -> Diagnostic) -> &mut Diagnostic {
         if !self.budget.admit(level) {
             self.scratch = Diagnostic::discarded();
             return &mut self.scratch;
         }
-        self.out
-            .push(Diagnostic::at(self.src, level, span, path, message));
+        self.out.push(make());
         self.out.last_mut().expect("just pushed")
     }
 
@@ -292,26 +327,15 @@ impl Diagnostic {
     }
 }
 
-/// Cuts text quoted from a huge input down to [`MAX_MESSAGE_CHARS`], saying so, and writes
-/// control characters quoted from the input as escapes (`\u{1b}`), so a diagnostic shown on a
-/// terminal cannot carry an escape sequence.
+/// Cuts text quoted from a huge input down to [`MAX_MESSAGE_CHARS`], saying so, and passes it
+/// through the terminal sanitiser (control and bidirectional characters quoted from the input
+/// become escapes such as `\u{1b}`), so a diagnostic cannot act on the terminal showing it.
 fn shorten(text: String) -> String {
     let text = match text.char_indices().nth(MAX_MESSAGE_CHARS) {
         Some((at, _)) => format!("{}... (cut)", &text[..at]),
         None => text,
     };
-    if !text.chars().any(char::is_control) {
-        return text;
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::terminal::line(&text).into_owned()
 }
 
 impl Excerpt {
@@ -319,20 +343,12 @@ impl Excerpt {
     /// [`MAX_EXCERPT_CHARS`] around the marked columns, so a one-line 8 MiB file does not
     /// print 8 MiB per diagnostic.
     fn window(line: &str, from: u32, to: u32) -> Excerpt {
-        // A control character of the file is shown as one replacement character, which keeps
-        // the columns of the marks and keeps escape sequences off the terminal.
+        // A control (or bidirectional) character of the file is shown as one replacement
+        // character, which keeps the columns of the marks and keeps escape sequences off the
+        // terminal.
         let clean: String;
-        let line = if line.chars().any(|c| c.is_control() && c != '\t') {
-            clean = line
-                .chars()
-                .map(|c| {
-                    if c.is_control() && c != '\t' {
-                        '\u{fffd}'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+        let line = if line.chars().any(|c| crate::terminal::placeholder(c) != c) {
+            clean = line.chars().map(crate::terminal::placeholder).collect();
             clean.as_str()
         } else {
             line

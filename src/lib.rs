@@ -24,6 +24,9 @@
 //! assert!(outcome.assignments.iter().any(|a| a.partner == "acme" && a.role == "solution_development"));
 //! ```
 #![forbid(unsafe_code)]
+// Standard output and error go through `commands::emit` and `emit_err`: `println!` and
+// `eprintln!` panic on a closed pipe.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod agreement;
 pub mod brief;
@@ -49,6 +52,8 @@ pub mod solve;
 pub mod source;
 pub mod summarize;
 pub mod sweep;
+pub mod terminal;
+pub mod valid;
 pub mod value;
 pub mod workshop;
 
@@ -72,6 +77,8 @@ pub enum Error {
     Solve(#[from] solve::SolveError),
     #[error(transparent)]
     Value(#[from] value::ValueError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

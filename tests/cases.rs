@@ -178,6 +178,42 @@ fn a_failed_expectation_exits_1_with_what_was_expected_and_found() {
     );
 }
 
+/// Found when the expert cases met issue 15's sanitiser: `rolefit test` printed a case file's
+/// name as it was, so a name holding `ESC[2J` cleared the screen and U+202E reordered the line.
+#[test]
+fn a_case_file_name_with_terminal_escapes_is_shown_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = write_case(
+        dir.path(),
+        "fails.ron",
+        r#"Holds(sector: "business", role: "policy_framework", lead: true),"#,
+    );
+    let evil = dir.path().join("f\u{1b}[2J\u{7}\u{202e}\nok.ron");
+    std::fs::rename(&written, &evil).unwrap();
+    for format in ["text", "json"] {
+        let out = rolefit()
+            .args(["test", "--format", format])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text:?}"
+        );
+        // JSON keeps the name exact (serde escapes control characters); text shows escapes.
+        if format == "text" {
+            assert!(!text.contains('\u{202e}'), "{text:?}");
+            assert!(
+                text.contains("f\\u{1b}[2J\\u{7}\\u{202e}\\nok.ron"),
+                "{text}"
+            );
+            assert!(!text.lines().any(|l| l.starts_with("ok.ron")), "{text}");
+        }
+    }
+}
+
 #[test]
 fn an_invalid_case_exits_2_with_its_position_and_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
@@ -245,4 +281,39 @@ fn rolefit_check_reads_a_case_as_rolefit_test_does() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Found while merging issue 15 with the expert cases: like a sweep file, a case file could
+/// name any path as its scenario (`/etc/shadow`), and the syntax error quoted its first line.
+/// Only `.ron` files (and rule directories) are read for a case.
+#[test]
+fn a_case_naming_a_file_that_is_not_ron_never_reads_or_quotes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root:SECRET-HASH:19000:0:99999:7:::\n").unwrap();
+    for (field, why) in [
+        (r#"given: "secret.txt""#, "a scenario is a `.ron` file"),
+        (
+            r#"given: "secret.ron", rules: "secret.txt""#,
+            "rules are a directory of `.ron` files or one `.ron` file",
+        ),
+    ] {
+        let case = dir.path().join("peek.ron");
+        std::fs::write(
+            &case,
+            format!(
+                r#"Case(name: "peek", sources: ["a test"], {field}, expect: [Status(optimal)])"#
+            ),
+        )
+        .unwrap();
+        let out = rolefit().arg("test").arg(&case).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains(why), "{text}");
+        assert!(!text.contains("SECRET"), "{text}");
+    }
 }

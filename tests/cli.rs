@@ -461,15 +461,15 @@ fn emit_lp_writes_a_cplex_lp_file() {
     );
     assert_eq!(lines.iter().rev().find(|l| !l.is_empty()), Some(&"End"));
     assert!(
-        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .any(|w| w == "x_msas_policy_framework"),
-        "variable x_msas_policy_framework"
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .any(|w| w == "x.msas.policy_framework"),
+        "variable x.msas.policy_framework"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("capacity_") && l.contains(':')),
-        "a constraint named capacity_..."
+            .any(|l| l.starts_with("capacity.") && l.contains(':')),
+        "a constraint named capacity...."
     );
 }
 

@@ -416,7 +416,8 @@ fn bad_sheet_rows_are_reported_by_row_and_column() {
         "{err}"
     );
     assert!(
-        err.contains("bad.csv:3:3") && err.contains("capacity `lots`"),
+        err.contains("bad.csv:3:3 (at row 3, column C (capacity))")
+            && err.contains("expected a number, found `lots`"),
         "{err}"
     );
 }

@@ -583,11 +583,19 @@ fn exact_values_are_refused_beyond_twenty_partners_and_time_limits_are_kept() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--method sampled"));
-    // The sampled method stops at the time limit with what it has.
+    // The sampled method stops at the time limit with what it has (a precision it cannot
+    // reach keeps it sampling until then).
     let out = rolefit()
         .arg("value")
         .arg(&big)
-        .args(["--time-limit", "0.01", "--format", "json"])
+        .args([
+            "--time-limit",
+            "3",
+            "--precision",
+            "0.000001",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(

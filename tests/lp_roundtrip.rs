@@ -170,3 +170,76 @@ fn emitted_lp_solves_to_the_reported_objective() {
     }
     assert!(checked > 0, "no optimal shipped scenario was checked");
 }
+
+/// Found by review: with `_` joining ids, roles `community_outreach` and `outreach` held by
+/// partners `ngo` and `ngo_community` were both `x_ngo_community_outreach`, so the LP file
+/// merged two variables and another solver read a different model.
+#[test]
+fn lp_names_of_ngo_community_outreach_and_ngo_community_outreach_are_distinct() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).expect("rules dir");
+    std::fs::write(
+        rules.join("outreach.ron"),
+        r#"Roles(roles: [Role(id: "outreach", needs: {"community_access_and_outreach": 1})])"#,
+    )
+    .expect("rule file");
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(
+        &scenario,
+        r#"Scenario(
+    name: "Names",
+    needs: [Need(role: "community_outreach", max: 2), Need(role: "outreach", max: 2)],
+    partners: [
+        Partner(id: "ngo", sector: "civil_society"),
+        Partner(id: "ngo_community", sector: "civil_society"),
+    ],
+)"#,
+    )
+    .expect("scenario");
+    let lp_path = dir.path().join("model.lp");
+    let out = assert_cmd::Command::cargo_bin("rolefit")
+        .expect("binary")
+        .arg("solve")
+        .arg(&scenario)
+        .arg("--rules")
+        .arg(&rules)
+        .args(["--format", "json", "--emit-lp"])
+        .arg(&lp_path)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&lp_path).expect("LP written");
+    let lp = read(&text);
+    let mut binaries = lp.binaries.clone();
+    binaries.sort();
+    let before = binaries.len();
+    binaries.dedup();
+    assert_eq!(
+        binaries.len(),
+        before,
+        "a variable name is used twice:\n{text}"
+    );
+    for name in ["x.ngo.community_outreach", "x.ngo_community.outreach"] {
+        assert!(
+            binaries.iter().any(|b| b == name),
+            "{name} missing:\n{text}"
+        );
+    }
+    let mut rows: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(name, _)| name.trim()))
+        .filter(|n| !n.is_empty() && !n.contains(' '))
+        .collect();
+    let before = rows.len();
+    rows.sort_unstable();
+    rows.dedup();
+    assert_eq!(rows.len(), before, "a row name is used twice:\n{text}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reported = json["objective"].as_f64().expect("objective");
+    assert!((solve_lp(&lp) - reported).abs() < 1e-3, "{text}");
+}

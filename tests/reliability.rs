@@ -641,7 +641,8 @@ fn a_failed_run_leaves_an_existing_output_file_untouched() {
 
 #[test]
 fn a_failed_write_leaves_what_was_there_and_no_temporary_file() {
-    // The report cannot replace a directory: the write fails after the temporary file exists.
+    // A directory is never replaced by a report: the write is refused (exit 2), and the
+    // directory and its files stay.
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.md");
     std::fs::create_dir(&target).unwrap();
@@ -654,10 +655,10 @@ fn a_failed_write_leaves_what_was_there_and_no_temporary_file() {
         "-o",
         &target.display().to_string(),
     ]);
-    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("cannot write") && stderr.contains("report.md"),
+        stderr.contains("is a directory") && stderr.contains("report.md"),
         "{stderr}"
     );
     assert_eq!(
@@ -847,4 +848,464 @@ fn input_fields_never_name_a_path_rolefit_reads_or_writes() {
     assert!(!lure.exists());
     assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes respect what is at the path (issue 15, item 1)
+
+/// Found by review: `solve s.ron -o s.ron`, `import p.csv -o p.csv`, `--emit-lp` onto the
+/// scenario and `summarize t.csv -o t.csv` destroyed their input and exited 0.
+#[test]
+fn an_output_that_is_an_input_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(&scenario, BASE).unwrap();
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink(&scenario, &link).unwrap();
+    let sheet = dir.path().join("p.csv");
+    std::fs::write(&sheet, "id,sector\nuni,academia\n").unwrap();
+    let s = scenario.display().to_string();
+    let p = sheet.display().to_string();
+    let l = link.display().to_string();
+    let report = dir.path().join("r.md").display().to_string();
+    for args in [
+        vec!["solve", &s, "-o", &s],
+        vec!["solve", &s, "-o", &l],
+        vec!["solve", &s, "--emit-lp", &s],
+        vec!["solve", &s, "-o", &report, "--emit-lp", &report],
+        vec!["import", &p, "-o", &p],
+        vec!["brief", &s, "-o", &s],
+        vec!["summarize", &p, "-o", &p],
+    ] {
+        let (code, stdout, stderr, _) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert!(
+            stderr.contains("an input of this command")
+                || stderr.contains("give each output its own name"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), BASE);
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        "id,sector\nuni,academia\n"
+    );
+    assert!(!Path::new(&report).exists());
+}
+
+/// Found by review: run as root, `-o /dev/null` replaced `/dev/null` with a regular file; a
+/// FIFO, a symbolic link, a hard link, mode 0600 were all replaced the same way.
+#[test]
+fn outputs_keep_devices_fifos_links_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+    let scenario = dakar().display().to_string();
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", "/dev/null"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", &fifo.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(reader.join().unwrap().contains("Dakar"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    let real = dir.path().join("real.md");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let hard = dir.path().join("hard.md");
+    std::fs::hard_link(&real, &hard).unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, _, stderr, _) = run(&["solve", &scenario, "-o", &link.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let meta = std::fs::metadata(&real).unwrap();
+    assert_eq!(meta.mode() & 0o777, 0o600);
+    assert_eq!(meta.nlink(), 2);
+    assert!(std::fs::read_to_string(&hard).unwrap().contains("Dakar"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smaller findings (issue 15, item 8)
+
+/// Found by review: `check` showed a scenario's warnings, `solve` dropped them.
+#[test]
+fn solve_shows_the_warnings_check_shows() {
+    let text = base_with(
+        "    ],\n)",
+        "    ],\n    variants: [Variant(name: \"same\")],\n)",
+    );
+    let (_dir, path) = write_temp("warn.ron", text);
+    let path = path.display().to_string();
+    let (_, _, check_err, _) = run(&["check", &path]);
+    assert!(check_err.contains("changes nothing"), "{check_err}");
+    for command in ["solve", "compare", "brief", "fragility"] {
+        let (code, _, stderr, _) = run(&[command, &path]);
+        assert_eq!(code, Some(0), "{command}: {stderr}");
+        assert!(
+            stderr.contains("variant \"same\" changes nothing"),
+            "{command}: {stderr}"
+        );
+    }
+    let (_, _, quiet, _) = run(&["--quiet", "solve", &path]);
+    assert!(quiet.is_empty(), "{quiet}");
+}
+
+/// Found by review: "cannot start Some(100000) threads", and rayon trying to start them.
+#[test]
+fn too_many_threads_is_a_usage_error_naming_the_number() {
+    let scenario = dakar().display().to_string();
+    let (code, _, stderr, _) = run(&["value", &scenario, "--threads", "100000"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--threads must be from 1 to 1024; got 100000"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Some("), "{stderr}");
+}
+
+/// Found by review: a read error (a directory named `x.csv`) was reported as "cannot write".
+#[test]
+fn a_read_error_is_reported_as_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("x.csv");
+    std::fs::create_dir(&table).unwrap();
+    let (code, _, stderr, _) = run(&["summarize", &table.display().to_string()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+}
+
+/// Found by review: a line break in a sheet's file name ended the header comment `import`
+/// writes, and the rest of the name became RON.
+#[test]
+fn a_line_break_in_a_sheet_name_stays_inside_the_import_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("p\nScenario(.csv");
+    std::fs::write(&sheet, "id,sector\nuni,academia\n").unwrap();
+    let out = dir.path().join("imported.ron");
+    let (code, _, stderr, _) = run(&[
+        "import",
+        &sheet.display().to_string(),
+        "--needs",
+        "research=3",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains("p\\nScenario(.csv"),
+        "{text}"
+    );
+    let (code, _, stderr, _) = run(&["check", &out.display().to_string()]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal escapes from every input (issue 15, item 2)
+
+/// Found by review: escapes reached the terminal through file names inside a `--rules`
+/// directory, `--pin`, `--partner`, `--funder` and `rules show`; U+202E was printed raw.
+#[test]
+fn terminal_escapes_from_arguments_and_file_names_are_shown_as_escapes() {
+    let scenario = dakar().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad\u{1b}[2J\u{202e}.ron"),
+        "Vocabulary(oops: 1)",
+    )
+    .unwrap();
+    let rules = dir.path().display().to_string();
+    let evil = "x\u{1b}]0;owned\u{7}\u{202e}";
+    let pin = format!("{evil}=research");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["solve", &scenario, "--rules", &rules],
+        vec!["solve", &scenario, "--pin", &pin],
+        vec!["recommend", &scenario, "--partner", evil],
+        vec!["additionality", &scenario, "--funder", evil],
+        vec!["rules", "show", evil],
+        vec!["solve", &scenario, "--variant", evil],
+    ];
+    for args in cases {
+        let (code, stdout, stderr, _) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        for shown in [&stdout, &stderr] {
+            assert!(
+                !shown.contains('\u{1b}')
+                    && !shown.contains('\u{7}')
+                    && !shown.contains('\u{202e}'),
+                "{args:?}: {shown:?}"
+            );
+        }
+        assert!(stderr.contains("\\u{1b}"), "{args:?}: {stderr}");
+    }
+    // A name may not carry a bidirectional override either.
+    let text = base_with("name: \"Ministry\"", "name: \"Ministry \u{202e}lanigiro\"");
+    let stderr = scenario_fails(&text, &["bidirectional control U+202E"]);
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded output (issue 15, item 6)
+
+/// Found by review: a rule message of 700 `{partner_name}` placeholders with long partner
+/// names turned a 500 KB scenario into 350 MB of output. Rendered messages are now cut at
+/// 2000 characters.
+#[test]
+fn a_rule_message_of_700_placeholders_is_cut_not_multiplied() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let message = "{partner_name}".repeat(700);
+    std::fs::write(
+        rules.join("loud.ron"),
+        format!(
+            r#"Rules(rules: [Rule(id: "loud", source: Text("stress"), when: Holds(who: Sector("academia")), effect: (flag: (kind: "role_mismatch", severity: low, message: {message:?})))])"#
+        ),
+    )
+    .unwrap();
+    let name = "N".repeat(9_000);
+    let partners: String = (0..40)
+        .map(|i| format!("Partner(id: \"u{i}\", name: {name:?}, sector: \"academia\"),\n"))
+        .collect();
+    let text = base_with(
+        "Partner(id: \"uni\", name: \"University\", sector: \"academia\"),",
+        &partners,
+    )
+    .replace("importance: 2)", "importance: 2, max: 40)");
+    let (_dir, path) = write_temp("loud.ron", text);
+    let (code, stdout, stderr, _) = run(&[
+        "solve",
+        &path.display().to_string(),
+        "--rules",
+        &rules.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = json(&stdout);
+    let messages: Vec<&str> = report["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "loud")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(!messages.is_empty());
+    for m in &messages {
+        assert!(
+            m.chars().count() <= 2_000 + 10,
+            "{} chars",
+            m.chars().count()
+        );
+        assert!(m.ends_with("... (cut)"));
+    }
+    assert!(
+        stdout.len() < 20_000_000,
+        "{} bytes of report",
+        stdout.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --time-limit bounds every command that solves (issue 15, item 5)
+
+/// 50 partners of one sector, interchangeable: the coalition game has no shortcut.
+fn identical_partners(dir: &Path) -> PathBuf {
+    let partners: String = (0..50)
+        .map(|i| format!("Partner(id: \"p{i}\", sector: \"academia\"),\n"))
+        .collect();
+    let path = dir.join("identical.ron");
+    std::fs::write(
+        &path,
+        format!(
+            r#"Scenario(name: "Identical", needs: [Need(role: "research", importance: 3, max: 3), Need(role: "independent_evaluation", importance: 2, max: 3), Need(role: "capacity_building", importance: 2, max: 2), Need(role: "data_and_analytics", importance: 2)], partners: [{partners}])"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// 64 `Pair` rules over the traits of the role catalogue, and 14 partners needing 12 roles.
+fn pair_rules(dir: &Path) -> (PathBuf, PathBuf) {
+    let traits = [
+        "implementation",
+        "independent_review",
+        "funding",
+        "commercial",
+        "public_voice",
+    ];
+    let rules: String = (0..64)
+        .map(|i| {
+            let (a, b) = (traits[i % 5], traits[(i / 5 + i + 1) % 5]);
+            let (a, b) = if a == b { (a, traits[(i + 2) % 5]) } else { (a, b) };
+            format!(
+                "Rule(id: \"pair{i}\", source: Text(\"stress\"), when: Pair(first: Trait(\"{a}\"), second: Trait(\"{b}\")), effect: (penalty: {}.5)),\n",
+                i % 5
+            )
+        })
+        .collect();
+    let rules_dir = dir.join("pairs");
+    std::fs::create_dir(&rules_dir).unwrap();
+    std::fs::write(
+        rules_dir.join("pairs.ron"),
+        format!("Rules(rules: [{rules}])"),
+    )
+    .unwrap();
+    let sectors = [
+        "academia",
+        "business",
+        "government",
+        "civil_society",
+        "impact_investor",
+    ];
+    let partners: String = (0..14)
+        .map(|i| {
+            format!(
+                "Partner(id: \"p{i}\", sector: \"{}\", capacity: 3),\n",
+                sectors[i % 5]
+            )
+        })
+        .collect();
+    let roles = [
+        "research",
+        "independent_evaluation",
+        "capacity_building",
+        "data_and_analytics",
+        "solution_development",
+        "service_delivery",
+        "community_outreach",
+        "policy_framework",
+        "public_financing",
+        "catalytic_funding",
+        "implementation_at_scale",
+        "advocacy",
+    ];
+    let needs: String = roles
+        .iter()
+        .map(|r| format!("Need(role: \"{r}\", importance: 3, max: 2),"))
+        .collect();
+    let scenario = dir.join("pairs.ron");
+    std::fs::write(
+        &scenario,
+        format!(r#"Scenario(name: "Pairs", needs: [{needs}], partners: [{partners}])"#),
+    )
+    .unwrap();
+    (scenario, rules_dir)
+}
+
+fn generated_100() -> String {
+    common::repo()
+        .join("tests/fixtures/generated-100x18.ron")
+        .display()
+        .to_string()
+}
+
+/// Found by a stress run: `value --time-limit 1` ran 317 s on 50 identical partners; with 64
+/// pair rules `value --time-limit 2` ran 28 s exact and over 300 s sampled; `fragility` took
+/// 26 s and `recommend` 38 s on a 1 s limit, and `brief` had no limit. The limit now bounds
+/// the whole command, the robustness assessment of `solve`, `brief` and `compare` included:
+/// each ends within it (plus start-up, with room for a loaded CI machine).
+#[test]
+fn time_limit_ends_every_command_that_solves_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let identical = identical_partners(dir.path()).display().to_string();
+    let (pairs, pair_dir) = pair_rules(dir.path());
+    let (pairs, pair_dir) = (pairs.display().to_string(), pair_dir.display().to_string());
+    let big = generated_100();
+    let cases: Vec<(Vec<&str>, f64)> = vec![
+        (vec!["value", &identical], 1.0),
+        (
+            vec!["value", &pairs, "--rules", &pair_dir, "--method", "exact"],
+            2.0,
+        ),
+        (
+            vec!["value", &pairs, "--rules", &pair_dir, "--method", "sampled"],
+            2.0,
+        ),
+        (vec!["fragility", &big], 1.0),
+        (vec!["recommend", &big, "--role", "research"], 1.0),
+        (vec!["recommend", &big, "--partner", "p000"], 1.0),
+        (vec!["recruit", &big], 1.0),
+        (vec!["brief", &big], 1.0),
+        (vec!["compare", &big, "--without", "p001"], 1.0),
+        (vec!["additionality", &big, "--funder", "p015"], 1.0),
+        (vec!["solve", &pairs, "--rules", &pair_dir], 1.0),
+        (vec!["solve", &big], 1.0),
+    ];
+    for (mut args, limit) in cases {
+        let limit_text = limit.to_string();
+        args.extend(["--time-limit", &limit_text]);
+        let (code, _, stderr, took) = run(&args);
+        assert!(
+            code == Some(0) || stderr.contains("the time limit ran out"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            took.as_secs_f64() < limit + 1.5,
+            "{args:?} took {took:?} on a {limit} s limit"
+        );
+    }
+}
+
+/// Found by review: text and Markdown of `recommend`, `recruit` and `fragility` never said
+/// that a line-up was cut off before it was proven best. Every format now says what the time
+/// limit cut short.
+#[test]
+fn a_result_cut_short_by_the_time_limit_says_so_in_every_format() {
+    let big = generated_100();
+    for command in [&["fragility"][..], &["recommend", "--role", "research"][..]] {
+        for format in ["text", "markdown", "json", "html"] {
+            let mut args = vec![command[0], &big];
+            args.extend(&command[1..]);
+            args.extend(["--time-limit", "0.5", "--format", format]);
+            let (code, stdout, stderr, _) = run(&args);
+            assert_eq!(code, Some(0), "{args:?}: {stderr}");
+            assert!(
+                stdout.contains("The time limit ran out before"),
+                "{args:?}:\n{stdout}"
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let identical = identical_partners(dir.path()).display().to_string();
+    for format in ["text", "markdown", "json", "html"] {
+        let (code, stdout, stderr, _) = run(&[
+            "value",
+            &identical,
+            "--method",
+            "sampled",
+            "--time-limit",
+            "2",
+            "--format",
+            format,
+        ]);
+        assert!(
+            code == Some(0) || stderr.contains("the time limit ran out"),
+            "{format}: {stderr}"
+        );
+        assert!(
+            code != Some(0) || stdout.contains("time limit") || stdout.contains("time_limit"),
+            "{format}:\n{stdout}"
+        );
+    }
 }

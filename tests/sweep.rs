@@ -388,7 +388,7 @@ fn bad_arguments_exit_2_with_a_reason() {
     for (args, expected) in [
         (vec!["--shard", "4/4"], "not below 4"),
         (vec!["--shard", "x"], "no `/`"),
-        (vec!["--threads", "0"], "at least 1"),
+        (vec!["--threads", "0"], "from 1 to 1024"),
     ] {
         let out = sweep(&spec, &dir.path().join("o.csv"), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -536,6 +536,316 @@ fn sweep_sizes_beyond_their_limits_are_refused_with_the_limit() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expected), "case {i}: {err}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 15: concurrent writers, edited tables, tampered manifests, endless lines, formulas.
+
+fn run_rolefit(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let out = rolefit().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Found by a stress run: two `sweep --resume` on one `--out` wrote 17 332 lines for 10 000
+/// runs (duplicated and torn rows), a manifest saying 10 000 rows, exit 0. The second writer
+/// is now refused while the first holds the output's lock.
+#[test]
+fn a_second_sweep_on_the_same_output_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 4000);
+    let out = dir.path().join("shared.csv");
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rolefit"))
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .args(["--no-solve-time", "--threads", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = dir.path().join("shared.csv.partial");
+    let started = Instant::now();
+    while rows_in(&partial) < 5 && first.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first sweep ended too soon"
+    );
+    for extra in [&["--resume"][..], &["--restart"][..]] {
+        let second = sweep(&spec, &out, extra);
+        assert_eq!(second.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert!(stderr.contains("another rolefit is writing"), "{stderr}");
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The lock went with the killed process: the sweep resumes to the full table.
+    ok(&sweep(&spec, &out, &["--resume"]));
+    assert_eq!(rows_in(&out), 4000);
+    assert!(!dir.path().join("shared.csv.lock").exists());
+}
+
+/// Found by review: an edited row merged silently, and `summarize` accepted a table whose
+/// manifest no longer described it. The manifest's digest now catches both, and a torn row.
+#[test]
+fn an_edited_or_torn_table_is_refused_by_merge_and_summarize() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 12);
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let out = dir.path().join(format!("part-{k}.csv"));
+            ok(&sweep(&spec, &out, &["--shard", &format!("{k}/2")]));
+            out
+        })
+        .collect();
+    let pristine = read(&shards[0]);
+    let edited = pristine.replacen(",optimal,", ",infeasible,", 1);
+    assert_ne!(edited, pristine);
+    let torn = &pristine[..pristine.len() - 5];
+    for (what, text) in [("edited", edited.as_str()), ("torn", torn)] {
+        std::fs::write(&shards[0], text).unwrap();
+        let merged = dir.path().join("merged.csv");
+        let (code, stderr) = run_rolefit(&[
+            "merge".as_ref(),
+            shards[0].as_os_str(),
+            shards[1].as_os_str(),
+            "--out".as_ref(),
+            merged.as_os_str(),
+        ]);
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains("not those its manifest records") || stderr.contains("cut short"),
+            "{what}: {stderr}"
+        );
+        assert!(!merged.exists(), "{what}");
+        let (code, stderr) = run_rolefit(&["summarize".as_ref(), shards[0].as_os_str()]);
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(
+            stderr.contains("not the one its manifest describes") || stderr.contains("cut short"),
+            "{what}: {stderr}"
+        );
+    }
+}
+
+/// Found by review: a tampered manifest (shard index at or above the count, a count of 0 or
+/// 10^15) or `--shard 0/18446744073709551615` made `merge` or `sweep` panic or abort.
+#[test]
+fn tampered_manifests_and_huge_shard_counts_are_refused_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 6);
+    let part = dir.path().join("part-0.csv");
+    ok(&sweep(&spec, &part, &["--shard", "0/2"]));
+    let manifest = dir.path().join("part-0.csv.manifest.json");
+    let pristine = read(&manifest);
+    let merged = dir.path().join("merged.csv");
+    for (from, to) in [
+        ("\"index\": 0", "\"index\": 2"),
+        ("\"count\": 2", "\"count\": 0"),
+        ("\"count\": 2", "\"count\": 1000000000000000"),
+        ("\"runs\": 6", "\"runs\": 18446744073709551615"),
+    ] {
+        assert!(pristine.contains(from), "{from} not in {pristine}");
+        std::fs::write(&manifest, pristine.replace(from, to)).unwrap();
+        let (code, stderr) = run_rolefit(&[
+            "merge".as_ref(),
+            part.as_os_str(),
+            "--out".as_ref(),
+            merged.as_os_str(),
+        ]);
+        assert_eq!(code, Some(2), "{to}: {stderr}");
+        assert!(stderr.contains("not a sweep manifest"), "{to}: {stderr}");
+        let (code, stderr) = run_rolefit(&["summarize".as_ref(), part.as_os_str()]);
+        assert_eq!(code, Some(2), "{to}: {stderr}");
+    }
+    let out = sweep(&spec, &merged, &["--shard", "0/18446744073709551615"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("N must be from 1 to 1000000"));
+}
+
+/// Found by review: `summarize` and `merge` read a line without bound; `/dev/zero` made them
+/// allocate until the process aborted.
+#[test]
+fn an_endless_line_is_an_error_for_summarize_and_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = dir.path().join("zeros.csv");
+    std::os::unix::fs::symlink("/dev/zero", &zeros).unwrap();
+    let started = Instant::now();
+    let (code, stderr) = run_rolefit(&["summarize".as_ref(), zeros.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("longer than 16777216 bytes"), "{stderr}");
+    // A shard whose table is endless: a copy of a real shard's manifest beside it.
+    let spec = drift_sweep(dir.path(), 4);
+    let part = dir.path().join("part-0.csv");
+    ok(&sweep(&spec, &part, &["--shard", "0/1"]));
+    std::fs::copy(
+        dir.path().join("part-0.csv.manifest.json"),
+        dir.path().join("zeros.csv.manifest.json"),
+    )
+    .unwrap();
+    let (code, stderr) = run_rolefit(&[
+        "merge".as_ref(),
+        zeros.as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("m.csv").as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("longer than"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+/// Found by review: scenario names, variant names and factor names reached sweep CSV cells
+/// and headers as they were, and opened as formulas in a spreadsheet.
+#[test]
+fn formula_cells_are_neutralised_in_csv_and_left_exact_in_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(
+        &scenario,
+        common::BASE
+            .replace("name: \"Base\"", "name: \"=HYPERLINK(\\\"http://evil.example\\\")\"")
+            .replace(
+                "    ],\n)",
+                "    ],\n    variants: [Variant(name: \"=cmd|' /C calc'!A0\", remove: [\"uni\"])],\n)",
+            ),
+    )
+    .unwrap();
+    let spec = dir.path().join("f.ron");
+    std::fs::write(
+        &spec,
+        r#"Sweep(
+    name: "formulas",
+    scenarios: ["s.ron"],
+    factors: [Factor(name: "@SUM(1)", path: "variant", levels: ["base", "=cmd|' /C calc'!A0"])],
+    design: FullFactorial(seed: 1),
+)"#,
+    )
+    .unwrap();
+    let csv = dir.path().join("t.csv");
+    ok(&sweep(&spec, &csv, &[]));
+    let text = read(&csv);
+    for cell in text.lines().flat_map(|l| l.split(',')) {
+        let cell = cell.trim_start_matches('"');
+        assert!(
+            !cell.starts_with(['=', '+', '@', '\t', '\r']),
+            "a formula cell: {cell:?} in\n{text}"
+        );
+    }
+    assert!(
+        text.contains("'@SUM(1)") && text.contains("'=HYPERLINK"),
+        "{text}"
+    );
+    let jsonl = dir.path().join("t.jsonl");
+    ok(&sweep(&spec, &jsonl, &[]));
+    let rows = read(&jsonl);
+    assert!(
+        rows.contains("\"@SUM(1)\":\"=cmd|' /C calc'!A0\""),
+        "{rows}"
+    );
+    // `summarize` reads the neutralised cells back as they were written.
+    let out = rolefit()
+        .arg("summarize")
+        .arg(&csv)
+        .args(["--format", "json", "--outcome", "status == optimal"])
+        .output()
+        .unwrap();
+    ok(&out);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("\"=cmd|' /C calc'!A0\""), "{summary}");
+    assert!(summary.contains("\"@SUM(1)\""), "{summary}");
+}
+
+/// Found by review: `sweep` with a warning and standard error closed panicked (`eprintln!`).
+#[test]
+fn a_sweep_with_a_warning_and_standard_error_closed_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.ron");
+    std::fs::write(
+        &scenario,
+        common::BASE.replace(
+            "    ],\n)",
+            "    ],\n    variants: [Variant(name: \"same\")],\n)",
+        ),
+    )
+    .unwrap();
+    let spec = dir.path().join("w.ron");
+    std::fs::write(
+        &spec,
+        r#"Sweep(name: "w", scenarios: ["s.ron"], factors: [Factor(path: "needs.research.importance", levels: [1, 2])], design: FullFactorial(seed: 1))"#,
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rolefit"))
+        .arg("sweep")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("t.csv"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(rows_in(&dir.path().join("t.csv")), 2);
+}
+
+/// Found by review: a sweep file could name any path as a scenario (`/etc/shadow`), and the
+/// syntax error quoted its first line. Only `.ron` files are read for a sweep.
+#[test]
+fn a_sweep_naming_a_file_that_is_not_ron_never_reads_or_quotes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root:SECRET-HASH:19000:0:99999:7:::\n").unwrap();
+    let spec = dir.path().join("s.ron");
+    std::fs::write(
+        &spec,
+        format!(
+            r#"Sweep(name: "x", scenarios: [{secret:?}], rules: {secret:?}, factors: [Factor(path: "noise", levels: [0.1])], design: FullFactorial(seed: 1))"#
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = run_rolefit(&["check".as_ref(), spec.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("a scenario is a `.ron` file"), "{stderr}");
+    assert!(
+        stderr.contains("rules are a directory of `.ron` files"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+}
+
+/// Found by review: `merge --out part-0.csv` and `sweep x --out x` destroyed an input.
+#[test]
+fn a_sweep_or_merge_output_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 4);
+    let spec_text = read(&spec);
+    let out = sweep(&spec, &spec, &["--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("an input of this command"));
+    assert_eq!(read(&spec), spec_text);
+    let parts: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let p = dir.path().join(format!("part-{k}.csv"));
+            ok(&sweep(&spec, &p, &["--shard", &format!("{k}/2")]));
+            p
+        })
+        .collect();
+    let before = read(&parts[0]);
+    let (code, stderr) = run_rolefit(&[
+        "merge".as_ref(),
+        parts[0].as_os_str(),
+        parts[1].as_os_str(),
+        "--out".as_ref(),
+        parts[0].as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("an input of this command"), "{stderr}");
+    assert_eq!(read(&parts[0]), before);
 }
 
 /// A design file's rows run exactly as the same points of the sweep's own design: the rows of

@@ -133,7 +133,7 @@ fn line_up(text: &str) -> LineUp {
 }
 
 fn best(p: &Problem) -> Option<f64> {
-    optimum(p, &build(p), Backend::Microlp)
+    optimum(p, &build(p), Backend::Microlp, None)
         .expect("the solver runs")
         .map(|o| o.value)
 }
@@ -144,7 +144,7 @@ fn close(a: f64, b: f64) -> bool {
 
 /// A game whose full line-up is feasible (a pin can make it infeasible: then `None`).
 fn game(l: &LineUp) -> Option<Game<'static>> {
-    Game::new(Problem::new(kb(), l), Backend::Microlp).ok()
+    Game::new(Problem::new(kb(), l), Backend::Microlp, None).ok()
 }
 
 proptest! {
@@ -201,7 +201,7 @@ proptest! {
     fn shapley_values_add_up_to_what_the_partners_create_together(c in case(5)) {
         let l = line_up(&ron(&c, &[]));
         let Some(g) = game(&l) else { return Ok(()) };
-        let exact = value::exact(&g, None).expect("exact values");
+        let exact = value::exact(&g).expect("exact values");
         let total = exact.grand - exact.empty;
         prop_assert!(close(exact.shapley.iter().sum::<f64>(), total));
         // The grand coalition is worth what `rolefit solve` reports for the line-up.
@@ -226,7 +226,7 @@ proptest! {
             })
             .collect();
         let factorial = |k: usize| (1..=k).map(|x| x as f64).product::<f64>();
-        let exact = value::exact(&g, None).expect("exact values");
+        let exact = value::exact(&g).expect("exact values");
         for i in 0..n {
             let mut phi = 0.0;
             for mask in 0u32..1 << n {
@@ -250,7 +250,7 @@ proptest! {
         let twin = partner_ron(&VOCABULARY, "twin", &c.partners[0]);
         let l = line_up(&ron(&c, &[twin]));
         let Some(g) = game(&l) else { return Ok(()) };
-        let exact = value::exact(&g, None).expect("exact values");
+        let exact = value::exact(&g).expect("exact values");
         let at = |id: &str| g.problem().partners.iter().position(|p| p.id == id).expect("present");
         let (a, b) = (at("p0"), at("twin"));
         prop_assert!(close(exact.shapley[a], exact.shapley[b]), "{} != {}", exact.shapley[a], exact.shapley[b]);
@@ -276,7 +276,7 @@ proptest! {
         }
         let Some(g) = game(&with_null) else { return Ok(()) };
         let i = g.problem().partners.iter().position(|p| p.id == "null").expect("present");
-        let exact = value::exact(&g, None).expect("exact values");
+        let exact = value::exact(&g).expect("exact values");
         prop_assert_eq!(exact.shapley[i], 0.0);
         prop_assert_eq!(exact.leave_one_out[i], 0.0);
         let sampled = value::sampled(&g, &Sampling { max_permutations: 64, ..Default::default() })
@@ -311,7 +311,7 @@ fn sampled_values_agree_with_exact_ones_within_their_intervals() {
                 let spec = rolefit::generate::Spec::new(n, roles, shape);
                 let l = line_up(&rolefit::generate::consortium(kb(), &spec));
                 let Some(g) = game(&l) else { return Ok(()) };
-                let exact = value::exact(&g, None).expect("exact values");
+                let exact = value::exact(&g).expect("exact values");
                 let sampled = value::sampled(
                     &g,
                     &Sampling {

@@ -14,9 +14,10 @@ use rolefit::diag::{Diagnostic, Diagnostics, Level as DiagLevel};
 use rolefit::load::{Document, LoadError};
 use rolefit::source::Source;
 use rolefit::sweep::input::{self, DesignFile, SweepSource};
+use rolefit::sweep::manifest::{Manifest, ManifestDesign, Shard};
 use rolefit::sweep::run::Scratch;
 use rolefit::sweep::spec::{Level, ValueKind};
-use rolefit::sweep::stream::{self, Manifest, ManifestDesign, Shard, SweepError};
+use rolefit::sweep::stream::{self, SweepError};
 use rolefit::sweep::table::{ColumnKind, Format, Layout, Value};
 use rolefit::sweep::{Plan, Report};
 use std::collections::HashMap;
@@ -66,6 +67,9 @@ fn raise(py: Python<'_>, e: Error) -> PyErr {
             )
         }
         Error::Usage(message) => class("UsageError").and_then(|c| c.call1((message,))),
+        Error::Output(e @ rolefit::output::OutputError::Refused { .. }) => {
+            class("UsageError").and_then(|c| c.call1((e.to_string(),)))
+        }
         other => class("SolveError").and_then(|c| c.call1((other.to_string(),))),
     };
     match made {
@@ -161,7 +165,8 @@ fn solve(
         let extra = match &partners {
             Some(path) => {
                 let table = rolefit::load::read_table(std::path::Path::new(path))?;
-                match rolefit::sheet::partners(&kb, &table) {
+                match rolefit::sheet::partners(&kb, &table, rolefit::sheet::Funders::OfTheScenario)
+                {
                     (Some(p), _) => p,
                     (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
                 }
@@ -500,7 +505,8 @@ impl Column {
 
 fn sweep_error(e: SweepError) -> Error {
     match e {
-        SweepError::Io { path, source } => Error::Write { path, source },
+        SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
+        SweepError::Write { path, source } => Error::Write { path, source },
         other => Error::Usage(other.to_string()),
     }
 }
@@ -512,15 +518,28 @@ fn compile(
     format: Format,
     solve_time: bool,
 ) -> Result<(Plan, String), Error> {
-    let sweep = if spec.1 {
+    compile_source(&sweep_source(spec)?, design, format, solve_time)
+}
+
+/// The sweep text `spec` gives, or the file it names.
+fn sweep_source(spec: &Input) -> Result<SweepSource, Error> {
+    Ok(if spec.1 {
         SweepSource {
             source: Source::new("<sweep>", spec.0.as_str()),
             dir: None,
         }
     } else {
         SweepSource::read(&spec.0)?
-    };
-    let (compiled, diags) = input::compile(&sweep, design, format, solve_time)?;
+    })
+}
+
+fn compile_source(
+    sweep: &SweepSource,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<(Plan, String), Error> {
+    let (compiled, diags) = input::compile(sweep, design, format, solve_time)?;
     compiled.ok_or(Error::Invalid(Diagnostics(diags)))
 }
 
@@ -622,8 +641,18 @@ fn sweep_file(
         let path = std::path::PathBuf::from(&out);
         let format = Format::from_path(&path)
             .ok_or_else(|| Error::Usage(format!("out={out:?}: name the file .csv or .jsonl")))?;
+        // As the CLI does: the table and its companions may not land on a file the sweep reads.
+        let source = sweep_source(&spec)?;
+        fn named(input: Option<&Input>) -> Option<&std::path::Path> {
+            match input {
+                Some((path, false)) => Some(std::path::Path::new(path)),
+                _ => None,
+            }
+        }
+        let inputs = input::read_files(&source, named(Some(&spec)), named(design.as_ref()));
+        stream::refuse_inputs(&path, &inputs)?;
         let design = design_file(design)?;
-        let (plan, fingerprint) = compile(&spec, design.as_ref(), format, solve_time)?;
+        let (plan, fingerprint) = compile_source(&source, design.as_ref(), format, solve_time)?;
         let layout = Layout::new(&plan, format, solve_time);
         let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
         manifest.design = design.as_ref().map(|d| ManifestDesign {

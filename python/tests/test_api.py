@@ -184,6 +184,21 @@ def test_a_design_runs_through_the_cli_and_python_alike(root, cli, tmp_path):
     assert list(got["relais_capacity"]) == [1, 2, 3, 3]
 
 
+def test_an_output_on_the_design_file_is_refused_and_leaves_it(root, tmp_path):
+    """Found in issue 15's merge review: the CLI refused a table on one of the sweep's inputs,
+    but ``rolefit.sweep(out=...)`` wrote over a design file given as the output."""
+    design = tmp_path / "design.csv"
+    design.write_text("partners.relais.capacity\n1\n2\n")
+    before = design.read_bytes()
+    spec = f'Sweep(scenarios: ["{root / DAKAR}"])'
+    with pytest.raises(rolefit.UsageError, match="an input of this command"):
+        rolefit.sweep(spec, design=design, out=design)
+    with pytest.raises(rolefit.UsageError, match="an input of this command"):
+        rolefit.sweep(spec, design=str(design), out=tmp_path / "." / "design.csv")
+    assert design.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.csv"]
+
+
 def test_a_bad_design_cell_is_reported_at_its_line_and_column(root):
     design = "rules.civil_society_commercial_role.penalty,partners.relais.capacity\n1.0,2\n3.0,two\n"
     with pytest.raises(rolefit.InvalidInput) as caught:

@@ -231,7 +231,8 @@ impl Loader<'_, '_, '_> {
     }
 
     /// A file the case names: a path relative to the case file (never standard input, which
-    /// the case file itself may be read from).
+    /// the case file itself may be read from), and only a `.ron` file (or, for `rules`, a
+    /// directory of them).
     fn named_file(&mut self, written: &Spanned<String>, field: &str) -> Option<PathBuf> {
         if written.value.trim().is_empty() || written.value == "-" {
             self.sink.error(
@@ -241,7 +242,12 @@ impl Loader<'_, '_, '_> {
             );
             return None;
         }
-        Some(self.beside(&written.value))
+        let path = self.beside(&written.value);
+        if let Some(why) = crate::load::only_ron(&path, field == "rules") {
+            self.sink.error(written.span, field, why.to_string());
+            return None;
+        }
+        Some(path)
     }
 
     /// A path written in the case, relative to the case file.

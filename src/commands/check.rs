@@ -87,7 +87,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
                 out.push_str(&format!("{file}: {verdict} ({what})\n"));
             }
             out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
-            emit(&out)?;
+            // File names come from the command line, perhaps from a glob over odd names.
+            emit(&crate::terminal::text(&out))?;
         }
     }
     Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
@@ -127,9 +128,9 @@ fn check_one(
         // A sweep names its own scenarios and rules, relative to the sweep file.
         let (compiled, diags) = super::sweep::load(file, None, crate::sweep::Format::Csv, true)?;
         all.extend(diags);
-        return Ok(compiled.map(|(plan, _)| Checked::Sweep {
-            runs: plan.runs(),
-            factors: plan.spec.factors.len(),
+        return Ok(compiled.map(|c| Checked::Sweep {
+            runs: c.0.runs(),
+            factors: c.0.spec.factors.len(),
         }));
     }
     let is_case = matches!(&doc.root, Ok(node) if matches!(&node.kind,

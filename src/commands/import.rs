@@ -54,20 +54,53 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
     Ok(out)
 }
 
+/// The name of the scenario `import` writes: `--name`, which must be a text a scenario file
+/// accepts (`valid::text`), or the sheet's file name with what a text may not hold (a file
+/// name may hold any character but `/`) made spaces.
+fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
+    if let Some(name) = &args.name {
+        if let Some(problem) = crate::valid::text(name).or_else(|| {
+            name.trim()
+                .is_empty()
+                .then(|| "the scenario name must not be empty".to_string())
+        }) {
+            return Err(Error::Usage(format!("--name: {problem}")));
+        }
+        return Ok(name.clone());
+    }
+    let stem: String = args
+        .sheet
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_control() || crate::terminal::is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    Ok(if stem.trim().is_empty() {
+        "Imported partners".to_string()
+    } else {
+        stem.trim().to_string()
+    })
+}
+
 pub fn run(args: &ImportArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
     let needs = needs(&kb, args.needs.as_deref())?;
     let table = crate::load::read_table(&args.sheet)?;
-    let partners = match crate::sheet::partners(&kb, &table) {
-        (Some(p), _) => p,
+    let partners = match crate::sheet::partners(&kb, &table, crate::sheet::Funders::InTheSheet) {
+        (Some(p), warnings) => {
+            super::show_warnings(&warnings);
+            p
+        }
         (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
     };
-    let name = args.name.clone().unwrap_or_else(|| {
-        args.sheet.file_stem().map_or_else(
-            || "Imported partners".to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        )
-    });
+    let name = scenario_name(args)?;
     let text = crate::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

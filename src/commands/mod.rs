@@ -18,14 +18,17 @@ mod workshop;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg, SolverArgs,
-    WhatIfArgs,
+    Cli, Command, RecommendArgs, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg,
+    SolverArgs, WhatIfArgs,
 };
 use crate::diag::{Diagnostics, closest};
 use crate::kb::{self, KnowledgeBase, Severity};
-use crate::load::{Document, read_rules, read_source};
+use crate::load::{Document, read_rules, read_source, rule_files};
 use crate::scenario::{LineUp, Scenario, WhatIf};
+use crate::sheet::Funders;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub const EXIT_OK: u8 = 0;
@@ -33,8 +36,17 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_FLAGGED: u8 = 3;
 
+/// `--quiet`: warnings found deep in loading are not shown. Like the log filter tracing keeps,
+/// it is one setting for the whole process, so it is set once here rather than threaded
+/// through every loader.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
 /// Runs a parsed command line; the `Ok` value is the exit status.
 pub fn run(cli: &Cli) -> Result<u8, Error> {
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    // `-` (standard output) is no file an input can be, but two outputs both `-` would mix.
+    let (inputs, outputs) = files_of(&cli.command);
+    crate::output::refuse_inputs(&outputs, &inputs)?;
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Compare(args) => compare::run(args),
@@ -56,11 +68,72 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
+/// The files a command reads and those it writes, as its arguments name them. A sweep's own
+/// scenarios and rules are named inside the sweep file and checked once it is read.
+fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
+    fn scenario(input: &ScenarioArgs, what_if: Option<&WhatIfArgs>) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        if input.scenario != "-" {
+            files.push(PathBuf::from(&input.scenario));
+        }
+        files.extend(rules(&input.rules));
+        files.extend(input.partners.clone());
+        files.extend(what_if.into_iter().flat_map(|w| w.with.iter().cloned()));
+        files
+    }
+    fn rules(args: &RuleArgs) -> Vec<PathBuf> {
+        // A directory that cannot be listed is reported when it is read.
+        args.rules
+            .as_deref()
+            .map_or_else(Vec::new, |d| rule_files(d).unwrap_or_default())
+    }
+    fn out(o: &Option<PathBuf>) -> Vec<&Path> {
+        o.iter().map(PathBuf::as_path).collect()
+    }
+    match command {
+        Command::Solve(a) => {
+            let mut outputs = out(&a.output);
+            outputs.extend(a.emit_lp.as_deref());
+            (scenario(&a.input, Some(&a.what_if)), outputs)
+        }
+        Command::Compare(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Recommend(RecommendArgs { explore: a, .. })
+        | Command::Recruit(a)
+        | Command::Fragility(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Brief(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Additionality(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Value(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Agreement(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        // Save writes into the scenario it read on purpose, keeping the file as it was beside
+        // it (`output::keep_copy`): that is the workshop's contract, not a clash.
+        Command::Workshop(_) => (Vec::new(), Vec::new()),
+        Command::Import(a) => {
+            let mut inputs = vec![a.sheet.clone()];
+            inputs.extend(rules(&a.rules));
+            (inputs, out(&a.output))
+        }
+        Command::Summarize(a) => (
+            vec![
+                a.file.clone(),
+                crate::sweep::manifest::manifest_path(&a.file),
+            ],
+            out(&a.output),
+        ),
+        Command::Merge(_)
+        | Command::Sweep(_)
+        | Command::Check(_)
+        | Command::Rules(_)
+        | Command::Test(_) => (Vec::new(), Vec::new()),
+    }
+}
+
 /// The exit status for an error, after the message has been shown.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
         Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
+        Error::Output(crate::output::OutputError::Refused { .. }) => EXIT_INVALID,
+        Error::Output(crate::output::OutputError::Io { .. }) => EXIT_FAILURE,
         Error::Value(e) => match e {
             crate::value::ValueError::Infeasible { .. }
             | crate::value::ValueError::TooLarge { .. }
@@ -116,11 +189,24 @@ pub fn emit_err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
+/// Shows the warnings of inputs that are valid (what `rolefit check` lists for them), unless
+/// `--quiet`: a command that runs on a scenario with a warning says so, as `check` would.
+pub fn show_warnings(diags: &[crate::diag::Diagnostic]) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
+    let colour = colour_on_stderr();
+    for d in diags.iter().filter(|d| !d.is_error()) {
+        emit_err(&format!("{}\n", d.render(colour)));
+    }
+}
+
+/// Writes a whole output file; `-` is standard output.
 fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    crate::output::write_atomic(path, text.as_bytes()).map_err(|source| Error::Write {
-        path: path.display().to_string(),
-        source,
-    })
+    if path == std::path::Path::new("-") {
+        return emit(text);
+    }
+    Ok(crate::output::write_file(path, text.as_bytes())?)
 }
 
 /// The rule files in force, parsed: the built-in ones, then those of `--rules`.
@@ -136,8 +222,19 @@ fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
     Ok(docs)
 }
 
+/// The knowledge base in force, its warnings shown.
 pub fn knowledge(args: &RuleArgs) -> Result<KnowledgeBase, Error> {
-    crate::knowledge_base(rule_documents(args)?)
+    validated_knowledge(rule_documents(args)?)
+}
+
+fn validated_knowledge(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
+    match kb::load(&docs) {
+        (Some(kb), warnings) => {
+            show_warnings(&warnings);
+            Ok(kb)
+        }
+        (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
+    }
 }
 
 fn severity(s: SeverityArg) -> Severity {
@@ -187,9 +284,40 @@ pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
     }
 }
 
-/// Solver options from the command line, checked.
+/// Most worker threads `--threads` accepts: far more than any machine rolefit runs on has
+/// cores, and few enough that starting them cannot exhaust the process's thread limit.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads N`, checked: 1 to [`MAX_THREADS`]; `None` is one per core (rayon's 0).
+pub fn threads(n: Option<usize>) -> Result<usize, Error> {
+    match n {
+        None => Ok(0),
+        Some(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        Some(n) => Err(Error::Usage(format!(
+            "--threads must be from 1 to {MAX_THREADS}; got {n}"
+        ))),
+    }
+}
+
+/// A pool of `--threads` workers (one per core by default).
+pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let count = threads(n)?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(count)
+        .build()
+        .map_err(|e| {
+            let how_many = n.map_or("one worker thread per core".to_string(), |n| {
+                format!("{n} worker threads")
+            });
+            Error::Usage(format!("cannot start {how_many}: {e}"))
+        })
+}
+
+/// Solver options from the command line, checked. `--time-limit` bounds the whole command:
+/// its deadline starts now (commands call this first), and every solve the command makes ends
+/// by it.
 pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
-    let time_limit = time_limit(args.time_limit)?;
+    let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
     let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
         let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
         Error::Usage(format!(
@@ -199,9 +327,8 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
         ))
     })?;
     Ok(crate::solve::Options {
-        time_limit,
         backend,
-        batch: false,
+        ..crate::solve::Options::until(deadline)
     })
 }
 
@@ -250,21 +377,27 @@ pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Load
         ))
     })?;
     t.stage("validate", || {
-        let kb = crate::knowledge_base(rule_docs)?;
+        let kb = validated_knowledge(rule_docs)?;
         let extra = match &sheet {
-            Some(table) => match crate::sheet::partners(&kb, table) {
-                (Some(p), _) => p,
+            Some(table) => match crate::sheet::partners(&kb, table, Funders::OfTheScenario) {
+                (Some(p), warnings) => {
+                    show_warnings(&warnings);
+                    p
+                }
                 (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
             },
             None => Vec::new(),
         };
         match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
-            (Some(scenario), _) => Ok(Loaded {
-                kb,
-                scenario,
-                text: scenario_doc.source.text.clone(),
-                sheet: extra,
-            }),
+            (Some(scenario), warnings) => {
+                show_warnings(&warnings);
+                Ok(Loaded {
+                    kb,
+                    scenario,
+                    text: scenario_doc.source.text.clone(),
+                    sheet: extra,
+                })
+            }
             (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
         }
     })
@@ -304,6 +437,12 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
         .iter()
         .map(|path| Ok(Document::parse(read_source(&path.display().to_string())?)))
         .collect::<Result<Vec<_>, Error>>()?;
+    // A joining partner's warnings, as `check` would show them for its file.
+    for doc in &joining {
+        if let (Some(_), warnings) = crate::scenario::load_partner(kb, doc) {
+            show_warnings(&warnings);
+        }
+    }
     crate::scenario::what_ifs(
         kb,
         &args.without,
@@ -328,7 +467,7 @@ pub fn apply_all(
     Ok(())
 }
 
-/// Writes a report to `-o FILE` (atomically) or to standard output.
+/// Writes a report to `-o FILE` (see `output`) or to standard output.
 pub fn deliver(output: Option<&std::path::Path>, text: &str) -> Result<(), Error> {
     match output {
         Some(path) => write_file(path, text),
@@ -356,9 +495,12 @@ pub fn show_error(e: &Error) {
             };
             emit_err(&format!(
                 "error: {errors} error(s) in {}; nothing was solved\n",
-                files.join(", ")
+                crate::terminal::line(&files.join(", "))
             ));
         }
-        other => emit_err(&format!("error: {other}\n")),
+        other => emit_err(&format!(
+            "error: {}\n",
+            crate::terminal::text(&other.to_string())
+        )),
     }
 }

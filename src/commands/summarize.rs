@@ -1,8 +1,9 @@
 //! `rolefit summarize`: what drives the outcomes of a sweep.
 
-use super::{EXIT_OK, emit, write_file};
+use super::{EXIT_OK, deliver};
 use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
+use crate::load::LoadError;
 use crate::summarize::{self, Choice, SummaryError, render};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
@@ -33,9 +34,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } if source.kind() != std::io::ErrorKind::NotFound => {
-            Error::Write { path, source }
-        }
+        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
         other => Error::Usage(other.to_string()),
     })?;
     let text = match args.format {
@@ -44,9 +43,6 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         SummaryFormat::Json => render::json(&summary),
         SummaryFormat::Html => render::html(&summary),
     };
-    match &args.output {
-        Some(path) => write_file(path, &text)?,
-        None => emit(&text)?,
-    }
+    deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
 }

@@ -1,14 +1,16 @@
 //! `rolefit sweep` and `rolefit merge`: a designed set of runs streamed to a table, and shards
 //! joined back into one.
 
-use super::{EXIT_OK, colour_on_stderr};
+use super::{EXIT_OK, emit_err, show_warnings, threads};
 use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
 use crate::diag::Diagnostics;
+use crate::load::LoadError;
 use crate::sweep::input::{self, DesignFile, SweepSource};
-use crate::sweep::stream::ManifestDesign;
+use crate::sweep::manifest::{MAX_SHARDS, ManifestDesign};
 use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
@@ -23,11 +25,16 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
         })?,
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    if args.threads == Some(0) {
-        return Err(Error::Usage("--threads must be at least 1".into()));
-    }
+    let threads = threads(args.threads)?;
     let design = args.design.as_deref().map(DesignFile::read).transpose()?;
-    let (plan, fingerprint) = compile(&args.spec, design.as_ref(), format, !args.no_solve_time)?;
+    let source = SweepSource::read(&args.spec)?;
+    let inputs = input::read_files(
+        &source,
+        Some(Path::new(&args.spec)),
+        args.design.as_deref().map(Path::new),
+    );
+    refuse_inputs(&args.out, &inputs)?;
+    let (plan, fingerprint) = compile(&source, design.as_ref(), format, !args.no_solve_time)?;
     let layout = Layout::new(&plan, format, !args.no_solve_time);
     let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
     manifest.design = design.as_ref().map(|d| ManifestDesign {
@@ -36,7 +43,7 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
         rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
     });
     let opts = sweep::Options {
-        threads: args.threads.unwrap_or(0),
+        threads,
         shard,
         resume: args.resume,
         restart: args.restart,
@@ -69,28 +76,48 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
                 report.errors
             )
         };
-        eprintln!("{msg}");
+        emit_err(&format!("{msg}\n"));
     }
     Ok(EXIT_OK)
 }
 
 pub fn merge(args: &MergeArgs, quiet: bool) -> Result<u8, Error> {
+    let mut inputs = args.shards.clone();
+    inputs.extend(
+        args.shards
+            .iter()
+            .map(|s| sweep::manifest::manifest_path(s)),
+    );
+    refuse_inputs(&args.out, &inputs)?;
     let rows = sweep::merge::merge(&args.shards, &args.out).map_err(sweep_error)?;
     if !quiet && std::io::stderr().is_terminal() {
-        eprintln!(
-            "merged {} shard(s): {rows} rows in {}",
+        emit_err(&format!(
+            "merged {} shard(s): {rows} rows in {}\n",
             args.shards.len(),
             args.out.display()
-        );
+        ));
     }
     Ok(EXIT_OK)
 }
 
 fn sweep_error(e: SweepError) -> Error {
     match e {
-        SweepError::Io { path, source } => Error::Write { path, source },
+        SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
+        SweepError::Write { path, source } => Error::Write { path, source },
         other => Error::Usage(other.to_string()),
     }
+}
+
+/// A table and its companion files are written, so none may be an input of the sweep (its
+/// file, scenarios, rules and design file, or for `merge` the shards and their manifests).
+/// `-` is refused: a table is resumed and merged from its file.
+fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+    if out == Path::new("-") {
+        return Err(Error::Usage(
+            "--out -: a sweep table is written to a file (it is resumed and merged from there); name one".into(),
+        ));
+    }
+    Ok(sweep::stream::refuse_inputs(out, inputs)?)
 }
 
 /// `K/N`, or `env/N` for the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
@@ -105,8 +132,8 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
         .trim()
         .parse()
         .map_err(|_| bad("N is not a whole number"))?;
-    if count == 0 {
-        return Err(bad("N must be at least 1"));
+    if count == 0 || count > MAX_SHARDS {
+        return Err(bad(&format!("N must be from 1 to {MAX_SHARDS}")));
     }
     let index: u64 = if k.trim() == "env" {
         let vars = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
@@ -150,19 +177,16 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
 /// warnings; returns the plan and the fingerprint of all inputs (what `--resume` and `merge`
 /// check).
 pub fn compile(
-    path: &str,
+    source: &SweepSource,
     design: Option<&DesignFile>,
     format: Format,
     solve_time: bool,
 ) -> Result<(Plan, String), Error> {
-    let (compiled, diags) = load(path, design, format, solve_time)?;
+    let (compiled, diags) = input::compile(source, design, format, solve_time)?;
     let Some(compiled) = compiled else {
         return Err(Error::Invalid(Diagnostics(diags)));
     };
-    let colour = colour_on_stderr();
-    for w in &diags {
-        eprintln!("{}", w.render(colour));
-    }
+    show_warnings(&diags);
     Ok(compiled)
 }
 
@@ -228,7 +252,7 @@ impl Progress {
 
     fn finish(&mut self) {
         if self.drawn {
-            eprintln!();
+            emit_err("\n");
         }
     }
 }

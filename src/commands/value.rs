@@ -1,8 +1,8 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
 use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, time_limit,
-    what_ifs,
+    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
+    time_limit, what_ifs, worker_pool,
 };
 use crate::Error;
 use crate::cli::{ValueArgs, ValueMethod};
@@ -18,14 +18,11 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {:?} threads: {e}", args.threads)))?;
+    let pool = worker_pool(args.threads)?;
     let report = pool.install(|| -> Result<_, Error> {
         let problem = Problem::try_new(&kb, &line_up)
             .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
-        let game = Game::new(problem, Default::default())?;
+        let game = Game::new(problem, Default::default(), deadline)?;
         let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
         let exact = match args.method {
             ValueMethod::Exact => true,
@@ -39,7 +36,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
                     "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
                 );
             }
-            value::exact(&game, deadline)?
+            value::exact(&game)?
         } else {
             value::sampled(
                 &game,
@@ -48,12 +45,11 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
                     confidence: args.confidence,
                     precision: args.precision,
                     max_permutations: args.max_permutations,
-                    deadline,
                     ..Default::default()
                 },
             )?
         };
-        let outcome = crate::solve_line_up(&kb, &line_up, &Default::default())?;
+        let outcome = crate::solve_line_up(&kb, &line_up, &crate::solve::Options::until(deadline))?;
         Ok(value::account(&game, &shares, outcome, args.margin))
     })?;
     let (format, style) = report_format(args.format, args.output.as_deref());
@@ -87,8 +83,6 @@ fn check(args: &ValueArgs) -> Result<(), Error> {
             args.max_permutations
         )));
     }
-    if args.threads == Some(0) {
-        return Err(Error::Usage("--threads must be at least 1".into()));
-    }
+    threads(args.threads)?;
     Ok(())
 }

@@ -16,6 +16,8 @@ pub struct Comparison {
     pub columns: Vec<Column>,
     /// One per column after the first: what changed against the base.
     pub changes: Vec<Changes>,
+    /// What the time limit cut short, in words (empty when nothing was).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,10 +161,26 @@ pub fn compare(
         .iter()
         .map(|c| changes(&columns[0], c))
         .collect();
+    let unproven: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.outcome.status == crate::solve::Status::Feasible)
+        .map(|c| c.name.as_str())
+        .collect();
+    let notes = if unproven.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "The time limit stopped the search before {} of the {} line-ups were proven best ({}): they may be worth more than shown.",
+            unproven.len(),
+            columns.len(),
+            unproven.join(", ")
+        )]
+    };
     Ok(Comparison {
         scenario: base.scenario.clone(),
         roles: columns[0].outcome.roles.clone(),
         columns,
         changes,
+        notes,
     })
 }

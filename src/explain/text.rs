@@ -131,28 +131,54 @@ pub fn subject_fields(p: &Problem, subject: &Subject, a: &Assignment) -> Subject
     }
 }
 
-/// Replaces `{name}` placeholders; the knowledge base has checked they are all known.
+/// Longest flag message rendered. A template may repeat a placeholder (700 `{partner_name}`
+/// with 10 000-character names turned a 500 KB scenario into 350 MB of report); a message is a
+/// sentence or two, so past this many characters it is cut, and the filling stops there.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// Replaces `{name}` placeholders (the knowledge base has checked they are all known), up to
+/// [`MAX_MESSAGE_CHARS`].
 pub fn fill(template: &str, fields: &SubjectFields) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
+    let mut out = String::with_capacity(template.len().min(MAX_MESSAGE_CHARS) + 32);
+    let mut chars = 0;
+    let mut push = |out: &mut String, s: &str| -> bool {
+        for c in s.chars() {
+            if chars == MAX_MESSAGE_CHARS {
+                out.push_str("... (cut)");
+                return false;
+            }
+            out.push(c);
+            chars += 1;
+        }
+        true
+    };
     let mut rest = template;
+    let mut whole = true;
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        match rest[open..].find('}') {
+        if !push(&mut out, &rest[..open]) {
+            whole = false;
+            break;
+        }
+        let (piece, next) = match rest[open..].find('}') {
             Some(close) => {
                 let name = &rest[open + 1..open + close];
-                match fields.values.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[open..=open + close]),
-                }
-                rest = &rest[open + close + 1..];
+                let piece = match fields.values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => v.as_str(),
+                    None => &rest[open..=open + close],
+                };
+                (piece, &rest[open + close + 1..])
             }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
+            None => (&rest[open..], ""),
+        };
+        if !push(&mut out, piece) {
+            whole = false;
+            break;
         }
+        rest = next;
     }
-    out.push_str(rest);
+    if whole {
+        push(&mut out, rest);
+    }
     // A message that opens with a placeholder ("{role_name} is ...") still starts a sentence.
     match out.chars().next() {
         Some(c) if c.is_lowercase() => c.to_uppercase().chain(out.chars().skip(1)).collect(),

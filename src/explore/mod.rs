@@ -28,6 +28,9 @@ pub struct Trial {
     pub roles: Vec<String>,
     /// The partner asked for this role (`wants`): partner-centred questions show its wishes.
     pub asked_for: bool,
+    /// The time limit ran out before this change was tried, or before any line-up with it was
+    /// found.
+    pub untried: bool,
 }
 
 impl Trial {
@@ -65,6 +68,8 @@ pub struct Exploration {
     pub base: Outcome,
     /// Ranked best first (for fragility: the largest loss first).
     pub trials: Vec<Trial>,
+    /// What the time limit cut short, in words (empty when nothing was).
+    pub notes: Vec<String>,
 }
 
 fn uncovered(o: &Outcome) -> Vec<String> {
@@ -86,20 +91,31 @@ fn explore(
         .map(|(subject, change)| {
             let words = change.describe(kb);
             let mut l = base.clone();
+            let not_solved = |refused: Option<String>| Trial {
+                subject: subject.clone(),
+                change: words.clone(),
+                untried: refused.is_none(),
+                refused,
+                outcome: None,
+                delta: None,
+                gaps_closed: Vec::new(),
+                gaps_opened: Vec::new(),
+                roles: Vec::new(),
+                asked_for: false,
+            };
             if let Err(why) = l.apply(kb, &change) {
-                return Ok(Trial {
-                    subject,
-                    change: words,
-                    refused: Some(why),
-                    outcome: None,
-                    delta: None,
-                    gaps_closed: Vec::new(),
-                    gaps_opened: Vec::new(),
-                    roles: Vec::new(),
-                    asked_for: false,
-                });
+                return Ok(not_solved(Some(why)));
             }
-            let outcome = crate::solve_line_up(kb, &l, opts)?;
+            // Past the deadline, a trial would cost its model's building for nothing.
+            if opts.expired() {
+                return Ok(not_solved(None));
+            }
+            let outcome = match crate::solve_line_up(kb, &l, opts) {
+                Err(crate::Error::Solve(crate::solve::SolveError::NoSolutionInTime)) => {
+                    return Ok(not_solved(None));
+                }
+                other => other?,
+            };
             let col: Column = column(words.clone(), outcome.clone());
             let (before, after) = (uncovered(&base_outcome), uncovered(&outcome));
             let feasible = outcome.status != Status::Infeasible;
@@ -132,18 +148,73 @@ fn explore(
                 subject,
                 change: words,
                 refused: None,
+                untried: false,
                 outcome: Some(outcome),
                 asked_for: false,
             })
         })
         .collect();
     let trials = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let notes = time_notes(&base_outcome, &trials);
     Ok(Exploration {
         scenario: base.scenario.clone(),
         question,
         base: base_outcome,
         trials,
+        notes,
     })
+}
+
+/// What the time limit cut short: the base line-up or trials not proven best, trials never
+/// tried. Every renderer shows these sentences, so a ranking cut short says so.
+fn time_notes(base: &Outcome, trials: &[Trial]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if base.status == Status::Feasible {
+        notes.push(
+            "The time limit stopped the search for the base line-up before it was proven best: every change is measured against the best line-up found.".to_string(),
+        );
+    }
+    let unproven: Vec<&str> = trials
+        .iter()
+        .filter(|t| {
+            t.outcome
+                .as_ref()
+                .is_some_and(|o| o.status == Status::Feasible)
+        })
+        .map(|t| t.subject.as_str())
+        .collect();
+    if !unproven.is_empty() {
+        notes.push(format!(
+            "The time limit stopped {} of the {} line-ups tried before they were proven best ({}): their effect may be better than shown.",
+            unproven.len(),
+            trials.len(),
+            some(&unproven)
+        ));
+    }
+    let untried: Vec<&str> = trials
+        .iter()
+        .filter(|t| t.untried)
+        .map(|t| t.subject.as_str())
+        .collect();
+    if !untried.is_empty() {
+        notes.push(format!(
+            "The time limit ran out before {} of the {} options were tried or had a line-up ({}); a longer --time-limit tries them.",
+            untried.len(),
+            trials.len(),
+            some(&untried)
+        ));
+    }
+    notes
+}
+
+/// The first few subjects of a list, and how many more there are.
+fn some(subjects: &[&str]) -> String {
+    const SHOWN: usize = 10;
+    let mut s = subjects[..subjects.len().min(SHOWN)].join(", ");
+    if subjects.len() > SHOWN {
+        s.push_str(&format!(" and {} more", subjects.len() - SHOWN));
+    }
+    s
 }
 
 /// Feasible trials first, best objective first; ties by subject id; refused or infeasible last.

@@ -12,24 +12,29 @@ const LINE_WIDTH: usize = 200;
 /// Names per line in the `Binaries` section.
 const NAMES_PER_LINE: usize = 6;
 
-/// Names a variable: `x_moh_policy_framework`, `y_...` (lead), `u_research`, `s_business`, ...
+// Names join their parts with `.`: ids are lower snake_case, so they may hold `_` but never
+// `.`, and no two variables or rows share a name (with `_`, roles `community_outreach` and
+// `outreach` of partners `ngo` and `ngo_community` were both `x_ngo_community_outreach`).
+// CPLEX LP allows `.` in a name after its first character.
+
+/// Names a variable: `x.moh.policy_framework`, `y....` (lead), `u.research`, `s.business`, ...
 pub fn var_name(p: &Problem, name: VarName) -> String {
     match name {
-        VarName::X(i, j) => format!("x_{}_{}", p.partners[i].id, p.role_id(j)),
-        VarName::Y(i, j) => format!("y_{}_{}", p.partners[i].id, p.role_id(j)),
-        VarName::U(j) => format!("u_{}", p.role_id(j)),
-        VarName::S(k) => format!("s_{}", p.kb.sector(p.sectors_present[k]).id),
-        VarName::Aux(n) => format!("e_{}", instance_name(p, n)),
+        VarName::X(i, j) => format!("x.{}.{}", p.partners[i].id, p.role_id(j)),
+        VarName::Y(i, j) => format!("y.{}.{}", p.partners[i].id, p.role_id(j)),
+        VarName::U(j) => format!("u.{}", p.role_id(j)),
+        VarName::S(k) => format!("s.{}", p.kb.sector(p.sectors_present[k]).id),
+        VarName::Aux(n) => format!("e.{}", instance_name(p, n)),
     }
 }
 
-/// `rule_subject`, e.g. `implementer_evaluates_itself_ngo_research_service_delivery`.
+/// `rule.subject`, e.g. `implementer_evaluates_itself.ngo.research.service_delivery`.
 pub fn instance_name(p: &Problem, n: usize) -> String {
     let inst = &p.instances[n];
     let rule = &p.kb.rule(inst.rule).id;
     let subject = match &inst.subject {
         Subject::Holds { partner, need, .. } | Subject::Unmet { partner, need } => {
-            format!("_{}_{}", p.partners[*partner].id, p.role_id(*need))
+            format!(".{}.{}", p.partners[*partner].id, p.role_id(*need))
         }
         Subject::Pair {
             partner,
@@ -37,7 +42,7 @@ pub fn instance_name(p: &Problem, n: usize) -> String {
             second,
         } => {
             format!(
-                "_{}_{}_{}",
+                ".{}.{}.{}",
                 p.partners[*partner].id,
                 p.role_id(*first),
                 p.role_id(*second)
@@ -47,39 +52,39 @@ pub fn instance_name(p: &Problem, n: usize) -> String {
         | Subject::Unserved { partner }
         | Subject::Idle { partner }
         | Subject::Concentration { partner, .. } => {
-            format!("_{}", p.partners[*partner].id)
+            format!(".{}", p.partners[*partner].id)
         }
         Subject::Shared { need, .. } | Subject::Uncovered { need } => {
-            format!("_{}", p.role_id(*need))
+            format!(".{}", p.role_id(*need))
         }
         Subject::Diversity { .. } => String::new(),
     };
     format!("{rule}{subject}")
 }
 
-/// Names a row: `capacity_moh`, `cover_min_research`, `pin_moh_policy_framework`, ...
+/// Names a row: `capacity.moh`, `cover_min.research`, `pin.moh.policy_framework`, ...
 pub fn row_name(p: &Problem, origin: Origin) -> String {
-    let pair = |i: usize, j: usize| format!("{}_{}", p.partners[i].id, p.role_id(j));
+    let pair = |i: usize, j: usize| format!("{}.{}", p.partners[i].id, p.role_id(j));
     match origin {
-        Origin::Capacity(i) => format!("capacity_{}", p.partners[i].id),
-        Origin::CoverMin(j) => format!("cover_min_{}", p.role_id(j)),
-        Origin::CoverMax(j) => format!("cover_max_{}", p.role_id(j)),
-        Origin::LeadOne(j) => format!("lead_one_{}", p.role_id(j)),
-        Origin::LeadAny(j) => format!("lead_any_{}", p.role_id(j)),
-        Origin::LeadHeld(i, j) => format!("lead_held_{}", pair(i, j)),
+        Origin::Capacity(i) => format!("capacity.{}", p.partners[i].id),
+        Origin::CoverMin(j) => format!("cover_min.{}", p.role_id(j)),
+        Origin::CoverMax(j) => format!("cover_max.{}", p.role_id(j)),
+        Origin::LeadOne(j) => format!("lead_one.{}", p.role_id(j)),
+        Origin::LeadAny(j) => format!("lead_any.{}", p.role_id(j)),
+        Origin::LeadHeld(i, j) => format!("lead_held.{}", pair(i, j)),
         Origin::Pin(k) => {
             let (i, j, _) = p.pins[k];
-            format!("pin_{}", pair(i, j))
+            format!("pin.{}", pair(i, j))
         }
         Origin::PinLead(k) => {
             let (i, j, _) = p.pins[k];
-            format!("pin_lead_{}", pair(i, j))
+            format!("pin_lead.{}", pair(i, j))
         }
-        Origin::Blocked(i, j) => format!("blocked_{}", pair(i, j)),
-        Origin::Forbid(n) => format!("forbid_{}", instance_name(p, n)),
-        Origin::Soft(n, k) => format!("link_{}_{k}", instance_name(p, n)),
-        Origin::Envelope(n, k) => format!("envelope_{}_{k}", instance_name(p, n)),
-        Origin::SectorLink(k) => format!("sector_{}", p.kb.sector(p.sectors_present[k]).id),
+        Origin::Blocked(i, j) => format!("blocked.{}", pair(i, j)),
+        Origin::Forbid(n) => format!("forbid.{}", instance_name(p, n)),
+        Origin::Soft(n, k) => format!("link.{}.{k}", instance_name(p, n)),
+        Origin::Envelope(n, k) => format!("envelope.{}.{k}", instance_name(p, n)),
+        Origin::SectorLink(k) => format!("sector.{}", p.kb.sector(p.sectors_present[k]).id),
         Origin::MinSectors => "min_sectors".to_string(),
     }
 }

@@ -18,11 +18,14 @@ fn label(status: CaseStatus) -> &'static str {
 
 const INDENT: &str = "        ";
 
+/// The text report. File names come from the file system, not from validated text, so they
+/// pass the terminal sanitiser (one line each: an escape sequence or a line break in a name
+/// cannot act on the terminal or fake another case's line).
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
     for c in &report.cases {
         out.push_str(label(c.status));
-        out.push_str(&c.file);
+        out.push_str(&crate::terminal::line(&c.file));
         if let Some(name) = &c.header.name {
             out.push_str(&format!(": {name}"));
         }
@@ -55,7 +58,11 @@ fn case_details(c: &CaseResult, out: &mut String) {
     for check in c.failed_checks() {
         out.push_str(&format!(
             "{INDENT}{}:{}:{}: expected {}; {}\n",
-            c.file, check.line, check.column, check.expected, check.found
+            crate::terminal::line(&c.file),
+            check.line,
+            check.column,
+            check.expected,
+            check.found
         ));
     }
     for d in &c.diagnostics {

@@ -33,11 +33,7 @@ fn counts(c: &Column) -> String {
 }
 
 fn signed(v: f64) -> String {
-    if v >= 0.0 {
-        format!("+{v:.2}")
-    } else {
-        format!("{v:.2}")
-    }
+    super::signed_num(v, 2)
 }
 
 fn flag_line(f: &Flag) -> String {
@@ -136,6 +132,9 @@ pub fn text(c: &Comparison) -> String {
         c.scenario,
         c.columns.len()
     );
+    for note in &c.notes {
+        let _ = writeln!(out, "note: {note}\n");
+    }
     let rows = rows(c);
     let label = rows
         .iter()
@@ -168,10 +167,10 @@ pub fn text(c: &Comparison) -> String {
     for ch in &c.changes {
         let _ = writeln!(
             out,
-            "\n{}: objective {}, coverage {:+.0} points",
+            "\n{}: objective {}, coverage {} points",
             ch.variant,
             signed(ch.objective_delta),
-            ch.coverage_delta * 100.0
+            super::signed_num(ch.coverage_delta * 100.0, 0)
         );
         if ch.moved.is_empty() && ch.raised.is_empty() && ch.cleared.is_empty() {
             let _ = writeln!(out, "  same line-up and flags as the base");
@@ -212,6 +211,9 @@ pub fn text(c: &Comparison) -> String {
 
 pub fn markdown(c: &Comparison) -> String {
     let mut out = format!("# {}: line-ups compared\n\n", escape(&c.scenario));
+    for note in &c.notes {
+        let _ = writeln!(out, "> {}\n", escape(note));
+    }
     let _ = write!(out, "| |");
     for col in &c.columns {
         let _ = write!(out, " {} |", escape(&col.name));
@@ -232,10 +234,10 @@ pub fn markdown(c: &Comparison) -> String {
     for ch in &c.changes {
         let _ = writeln!(
             out,
-            "\n## {}\n\nObjective {}, coverage {:+.0} points.\n",
+            "\n## {}\n\nObjective {}, coverage {} points.\n",
             escape(&ch.variant),
             signed(ch.objective_delta),
-            ch.coverage_delta * 100.0
+            super::signed_num(ch.coverage_delta * 100.0, 0)
         );
         for m in &ch.moved {
             let _ = writeln!(
@@ -289,5 +291,6 @@ pub fn json(c: &Comparison) -> Value {
             "raised": ch.raised.iter().map(flag_json).collect::<Vec<_>>(),
             "cleared": ch.cleared.iter().map(flag_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "notes": c.notes,
     })
 }

@@ -14,10 +14,17 @@ pub fn fit_of(o: &Outcome, partner: &str, role: &str) -> Option<f64> {
     Some(o.cells[p][r].fit)
 }
 
-/// Why a trial has no line-up: the refusal, or the first demand of the conflict it creates.
+/// What a trial the time limit left out shows instead of its effect.
+pub const UNTRIED: &str = "Not tried: the time limit ran out first.";
+
+/// Why a trial has no line-up: the refusal, the time limit, or the first demand of the
+/// conflict it creates.
 fn why_not(t: &Trial) -> Option<String> {
     if let Some(r) = &t.refused {
         return Some(r.clone());
+    }
+    if t.untried {
+        return Some("not tried: the time limit ran out first".into());
     }
     let o = t.outcome.as_ref()?;
     if o.status != crate::solve::Status::Infeasible {
@@ -43,8 +50,11 @@ fn effect(t: &Trial) -> String {
         return String::new();
     };
     let mut parts = vec![
-        format!("objective {:+.2}", d.objective_delta),
-        format!("coverage {:+.0} pts", d.coverage_delta * 100.0),
+        format!("objective {}", super::signed_num(d.objective_delta, 2)),
+        format!(
+            "coverage {} pts",
+            super::signed_num(d.coverage_delta * 100.0, 0)
+        ),
     ];
     if !t.gaps_closed.is_empty() {
         parts.push(format!("closes {}", t.gaps_closed.join(", ")));
@@ -86,6 +96,12 @@ pub fn text(e: &Exploration) -> String {
         e.base.objective,
         e.base.coverage * 100.0
     );
+    for note in &e.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    if !e.notes.is_empty() {
+        out.push('\n');
+    }
     for (rank, t) in e.trials.iter().enumerate() {
         match why_not(t) {
             Some(why) => {
@@ -109,12 +125,16 @@ pub fn text(e: &Exploration) -> String {
 
 pub fn markdown(e: &Exploration) -> String {
     let mut out = format!(
-        "# {}: {}\n\nBase line-up: objective {:.2}, {:.0}% covered.\n\n| # | Subject | Change | Effect |\n|---:|---|---|---|\n",
+        "# {}: {}\n\nBase line-up: objective {:.2}, {:.0}% covered.\n\n",
         escape(&e.scenario),
         escape(&e.question),
         e.base.objective,
         e.base.coverage * 100.0
     );
+    for note in &e.notes {
+        let _ = writeln!(out, "> {}\n", escape(note));
+    }
+    out.push_str("| # | Subject | Change | Effect |\n|---:|---|---|---|\n");
     for (rank, t) in e.trials.iter().enumerate() {
         let (n, effect) = match why_not(t) {
             Some(why) => ("–".to_string(), format!("cannot: {why}")),
@@ -151,7 +171,10 @@ pub fn json(e: &Exploration) -> Value {
             "roles": t.roles,
             "raised": t.delta.iter().flat_map(|d| &d.raised).map(flag_json).collect::<Vec<_>>(),
             "cleared": t.delta.iter().flat_map(|d| &d.cleared).map(flag_json).collect::<Vec<_>>(),
+            "tried": !t.untried,
+            "proven": t.outcome.as_ref().is_some_and(|o| o.status != crate::solve::Status::Feasible),
             "result": t.outcome.as_ref().map(outcome_json),
         })).collect::<Vec<_>>(),
+        "notes": e.notes,
     })
 }

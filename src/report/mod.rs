@@ -33,6 +33,26 @@ pub struct Style {
     pub colour: bool,
 }
 
+/// A number with a fixed number of decimals, never `-0.00`: a value a hair below zero (an idle
+/// partner's penalty, float noise in a sum) reads as zero at the precision shown.
+pub fn num(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// [`num`] with its sign always written (`+0.00`, `-1.25`): a change against a base.
+pub fn signed_num(v: f64, decimals: usize) -> String {
+    let s = num(v, decimals);
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
 /// Partners named in a sentence: "a, b", or "nobody".
 pub fn names_or_nobody(names: &[String]) -> String {
     if names.is_empty() {
@@ -48,5 +68,21 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
         Format::Json => to_json(&outcome_json(outcome)),
         Format::Markdown => markdown(outcome),
         Format::Html => html::render(outcome),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by review: a value account showed "value -0.00" for a value a hair below zero.
+    #[test]
+    fn a_value_a_hair_below_zero_is_shown_as_0_00_not_minus() {
+        assert_eq!(num(-0.001, 2), "0.00");
+        assert_eq!(num(-0.0, 1), "0.0");
+        assert_eq!(num(-0.006, 2), "-0.01");
+        assert_eq!(signed_num(-0.004, 2), "+0.00");
+        assert_eq!(signed_num(1.5, 2), "+1.50");
+        assert_eq!(signed_num(-1.5, 0), "-2");
     }
 }

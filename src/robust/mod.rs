@@ -271,8 +271,9 @@ pub struct Flip {
 }
 
 /// Assesses every role held in a solved line-up; `None` when the settings turn it off or there
-/// is no line-up. Re-optimisations share the time limit of `opts`, if any, counted from now;
-/// what it cuts short makes the figures approximate.
+/// is no line-up. Re-optimisations share one budget: the time limit of `opts`, if any, counted
+/// from now, and never past its deadline (a command's `--time-limit` bounds the whole command,
+/// the assessment included); what it cuts short makes the figures approximate.
 pub fn assess(
     p: &Problem,
     m: &Milp,
@@ -287,7 +288,7 @@ pub fn assess(
         return Ok(None);
     }
     let budget = Budget {
-        deadline: opts.time_limit.map(|t| Instant::now() + t),
+        deadline: opts.end(Instant::now()),
     };
     let held = held_pairs(p, a);
     let margins = margin::margins(p, m, a, &held, opts.backend, &budget)?;

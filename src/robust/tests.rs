@@ -387,6 +387,23 @@ fn a_time_limit_that_runs_out_makes_the_figures_approximate_never_wrong() {
     assert!(words::summary(&r).contains("approximate"));
 }
 
+/// Found when the robustness work met the command-wide `--time-limit`: the assessment read only
+/// a solve's own `time_limit`, so under a command's deadline it ran unbounded after the solve.
+#[test]
+fn a_command_deadline_that_has_passed_bounds_the_assessment_too() {
+    let kb = kb();
+    let p = Problem::new(&kb, &line_up(&kb, TEAM));
+    let m = model::build(&p);
+    let solved = solve::solve(&p, &m, &Default::default()).unwrap();
+    let opts = solve::Options::until(Some(Instant::now()));
+    let r = assess(&p, &m, &solved, &Settings::default(), &opts)
+        .unwrap()
+        .unwrap();
+    assert!(r.approximate);
+    assert_eq!(r.solved, 0);
+    assert!(r.roles.iter().all(|h| matches!(h.margin, Margin::Unknown)));
+}
+
 #[test]
 fn sampling_stops_once_every_role_is_clearly_above_or_below_the_threshold() {
     let kb = kb();

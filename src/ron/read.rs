@@ -25,9 +25,6 @@ pub fn key_path(path: &str, key: &str) -> String {
     format!("{path}[{key:?}]")
 }
 
-/// Largest integer accepted anywhere; beyond it a count is certainly a mistake.
-const MAX_INTEGER: f64 = 1e12;
-
 /// Longest id accepted: ids name things (`implementation_at_scale`), they are never prose.
 pub const MAX_ID_CHARS: usize = 64;
 
@@ -220,72 +217,30 @@ pub fn snake_id(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
-/// A plain text of at most [`MAX_TEXT_CHARS`] characters. A line break written inside the
-/// string of a Windows (CRLF) file becomes `\n`, so the file's line ends never change the
-/// output; other control characters (an escape sequence that would repaint the terminal
-/// showing the report, a stray `\r`) are refused: names and descriptions are plain text.
+/// A plain text of at most [`MAX_TEXT_CHARS`] characters, plain as [`crate::valid::text`]
+/// requires. A line break written inside the string of a Windows (CRLF) file becomes `\n`
+/// first, so the file's line ends never change the output.
 pub fn text(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     let mut s = string(sink, node, path)?;
-    let len = s.value.chars().count();
-    if len > MAX_TEXT_CHARS {
-        sink.error(
-            s.span,
-            path,
-            format!("text of {len} characters is longer than the limit of {MAX_TEXT_CHARS}"),
-        );
-        return None;
-    }
     if s.value.contains('\r') {
         s.value = s.value.replace("\r\n", "\n");
     }
-    if let Some(c) = s
-        .value
-        .chars()
-        .find(|&c| c.is_control() && c != '\n' && c != '\t')
-    {
-        sink.error(
-            s.span,
-            path,
-            format!(
-                "the text holds the control character U+{:04X}; names and descriptions are plain text",
-                c as u32
-            ),
-        );
+    if let Some(problem) = crate::valid::text(&s.value) {
+        sink.error(s.span, path, problem);
         return None;
     }
     Some(s)
 }
 
-/// A string that must be a lower snake_case id.
+/// A string that must be a lower snake_case id ([`crate::valid::id`]).
 pub fn id(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     let s = string(sink, node, path)?;
-    let len = s.value.chars().count();
-    if len > MAX_ID_CHARS {
-        sink.error(
-            s.span,
-            path,
-            format!("an id of {len} characters is longer than the limit of {MAX_ID_CHARS}"),
-        );
-        return None;
-    }
-    if is_snake_id(&s.value) {
+    let Some((problem, fix)) = crate::valid::id(&s.value) else {
         return Some(s);
-    }
-    let fixed = snake_id(&s.value);
-    let d = sink.error(
-        s.span,
-        path,
-        if s.value.is_empty() {
-            "an id must not be empty".to_string()
-        } else {
-            format!(
-                "`{}` is not a valid id: ids are lower snake_case (a-z, 0-9, `_`)",
-                s.value
-            )
-        },
-    );
-    if is_snake_id(&fixed) {
-        d.help(format!("write `{fixed}`"));
+    };
+    let d = sink.error(s.span, path, problem);
+    if let Some(fix) = fix {
+        d.help(fix);
     }
     None
 }
@@ -293,15 +248,13 @@ pub fn id(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
 /// A finite number.
 pub fn number(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<f64>> {
     match &node.kind {
-        Kind::Number(n) if n.value.is_finite() => Some(Spanned::new(n.value, node.span)),
-        Kind::Number(_) => {
-            sink.error(
-                node.span,
-                path,
-                "expected a finite number, found NaN or infinity",
-            );
-            None
-        }
+        Kind::Number(n) => match crate::valid::finite(n.value) {
+            None => Some(Spanned::new(n.value, node.span)),
+            Some(problem) => {
+                sink.error(node.span, path, problem);
+                None
+            }
+        },
         _ => {
             type_error(sink, node, path, "a number");
             None
@@ -309,7 +262,7 @@ pub fn number(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<f64>> 
     }
 }
 
-/// A whole number in `min..=max`.
+/// A whole number in `min..=max` ([`crate::valid::whole`]).
 pub fn integer(
     sink: &mut Sink,
     node: &Node,
@@ -318,26 +271,14 @@ pub fn integer(
     max: i64,
 ) -> Option<Spanned<i64>> {
     let n = number(sink, node, path)?;
-    if n.value.fract() != 0.0 {
-        sink.error(
-            node.span,
-            path,
-            format!("expected a whole number, found {}", n.value),
-        );
-        return None;
-    }
-    if n.value < min as f64 || n.value > (max as f64).min(MAX_INTEGER) {
-        sink.error(
-            node.span,
-            path,
-            format!("{} is out of range: expected {min} to {max}", n.value),
-        );
+    if let Some(problem) = crate::valid::whole(n.value, min, max) {
+        sink.error(node.span, path, problem);
         return None;
     }
     Some(Spanned::new(n.value as i64, n.span))
 }
 
-/// A number in `min..=max`.
+/// A number in `min..=max` ([`crate::valid::within`]).
 pub fn number_in(
     sink: &mut Sink,
     node: &Node,
@@ -346,12 +287,8 @@ pub fn number_in(
     max: f64,
 ) -> Option<Spanned<f64>> {
     let n = number(sink, node, path)?;
-    if n.value < min || n.value > max {
-        sink.error(
-            node.span,
-            path,
-            format!("{} is out of range: expected {min} to {max}", n.value),
-        );
+    if let Some(problem) = crate::valid::within(n.value, min, max) {
+        sink.error(node.span, path, problem);
         return None;
     }
     Some(n)

@@ -1,5 +1,6 @@
 //! Scenario file -> validated [`Scenario`], reporting every problem with its position.
 
+use super::partner::{At, PartnerFields, RoleList};
 use super::*;
 use crate::diag::{Diagnostic, Sink};
 use crate::kb::KnowledgeBase;
@@ -159,6 +160,14 @@ pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
             Scope::Additionality { .. } => 0,
         })
         .sum()
+}
+
+/// Where a RON value is: its span and field path.
+fn span_at(span: Span, path: &str) -> At {
+    At::Span {
+        span,
+        path: path.to_string(),
+    }
 }
 
 struct Loader<'k, 's, 'a> {
@@ -322,7 +331,10 @@ impl Loader<'_, '_, '_> {
                     );
                     return None;
                 }
-                if k.value.chars().any(char::is_control) {
+                if k.value
+                    .chars()
+                    .any(|c| c.is_control() || crate::terminal::is_bidi_control(c))
+                {
                     self.sink.error(
                         k.span,
                         &kpath,
@@ -504,190 +516,111 @@ impl Loader<'_, '_, '_> {
         (spans, out)
     }
 
-    /// One partner, and its id even when the rest of the entry has errors.
+    /// One partner, and its id even when the rest of the entry has errors. Each value is
+    /// type-checked here and validated by [`PartnerFields`], as a sheet's cells are.
     fn partner(&mut self, node: &Node, path: &str) -> (Option<Spanned<String>>, Option<Partner>) {
         let Some(mut f) = read::fields(self.sink, node, path, "Partner") else {
             return (None, None);
         };
-        let id = f
-            .require(self.sink, "id")
-            .and_then(|n| read::id(self.sink, n, &f.at("id")));
-        let name = f.take("name").and_then(|n| self.text(n, &f.at("name")));
-        if let Some(n) = &name
-            && n.value.trim().is_empty()
-        {
-            self.sink
-                .error(n.span, &f.at("name"), "a partner name must not be empty")
-                .help("leave `name` out to show the partner by its id");
-        }
-        let org_type = f.take("type").and_then(|n| {
-            let t = read::id(self.sink, n, &f.at("type"))?;
-            match super::type_by_id(self.kb, &t.value) {
-                Ok(ix) => Some(Spanned::new(ix, t.span)),
-                Err(message) => {
-                    self.sink
-                        .error(t.span, &f.at("type"), message)
-                        .suggest(&t.value, names(&self.kb.types, |t| &t.id));
-                    None
-                }
-            }
+        let (kb, mut p) = (self.kb, PartnerFields::default());
+        let id = f.require(self.sink, "id").and_then(|n| {
+            let at = f.at("id");
+            let s = read::string(self.sink, n, &at)?;
+            let id = p.id(self.sink, span_at(s.span, &at), &s.value)?;
+            Some(Spanned::new(id, s.span))
         });
+        if let Some(n) = f.take("name") {
+            let at = f.at("name");
+            if let Some(s) = read::string(self.sink, n, &at) {
+                p.name(self.sink, span_at(s.span, &at), &s.value);
+            }
+        }
         // The organisation type names the sector, so `sector` may be left out beside it.
-        let sector_node = if org_type.is_some() {
+        let type_node = f.take("type");
+        let sector_node = if type_node.is_some() {
             f.take("sector")
         } else {
             f.require(self.sink, "sector")
         };
-        let sector = match sector_node {
-            Some(n) => read::id(self.sink, n, &f.at("sector")).and_then(|s| {
-                match self.kb.sector_by_id(&s.value) {
-                    Some(ix) => Some(ix),
-                    None => {
-                        self.sink
-                            .error(
-                                s.span,
-                                &f.at("sector"),
-                                format!("unknown sector `{}`", s.value),
-                            )
-                            .suggest(&s.value, names(&self.kb.sectors, |s| &s.id));
-                        None
-                    }
-                }
-            }),
-            None => org_type
-                .as_ref()
-                .map(|t| self.kb.types[t.value.index()].sector),
-        };
-        if let (Some(t), Some(s)) = (&org_type, sector) {
-            let ty = &self.kb.types[t.value.index()];
-            if ty.sector != s {
-                let of_sector: Vec<&str> = self
-                    .kb
-                    .types
-                    .iter()
-                    .filter(|x| x.sector == s)
-                    .map(|x| x.id.as_str())
-                    .collect();
-                self.sink
-                    .error(
-                        t.span,
-                        &f.at("type"),
-                        format!(
-                            "type `{}` belongs to {}, but the partner's sector is {}",
-                            ty.id,
-                            self.kb.sector(ty.sector).id,
-                            self.kb.sector(s).id
-                        ),
-                    )
-                    .help(format!(
-                        "{} types: {}",
-                        self.kb.sector(s).id,
-                        if of_sector.is_empty() {
-                            "none".to_string()
-                        } else {
-                            of_sector.join(", ")
-                        }
-                    ));
+        if let Some(n) = sector_node {
+            let at = f.at("sector");
+            if let Some(s) = read::string(self.sink, n, &at) {
+                p.sector(kb, self.sink, span_at(s.span, &at), &s.value);
             }
         }
-        let capacity = match f.take("capacity") {
-            Some(n) => read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
-                .map(|v| v.value as u32),
-            None => Some(self.kb.settings.default_capacity),
-        };
-        let mut stated: Vec<(CapIx, f64)> = Vec::new();
+        if let Some(n) = type_node {
+            let at = f.at("type");
+            if let Some(s) = read::string(self.sink, n, &at) {
+                p.org_type(kb, self.sink, span_at(s.span, &at), &s.value);
+            }
+        }
+        if let Some(n) = f.take("capacity") {
+            let at = f.at("capacity");
+            if let Some(v) = read::number(self.sink, n, &at) {
+                p.capacity(self.sink, span_at(v.span, &at), v.value);
+            }
+        }
         if let Some(map) = f.take("capabilities") {
             let mpath = f.at("capabilities");
             for (key, value) in read::string_map(self.sink, map, &mpath) {
                 let kpath = key_path(&mpath, &key.value);
-                let strength = read::number_in(self.sink, value, &kpath, 0.0, 1.0);
-                match self.kb.capability_by_id(&key.value) {
-                    Some(cap) => {
-                        if let Some(s) = strength {
-                            stated.push((cap, s.value));
-                        }
-                    }
-                    None => {
-                        self.sink
-                            .error(
-                                key.span,
-                                &kpath,
-                                format!("unknown capability `{}`", key.value),
-                            )
-                            .suggest(&key.value, names(&self.kb.capabilities, |c| &c.id));
-                    }
+                let cap = p.capability(kb, self.sink, span_at(key.span, &kpath), &key.value);
+                if let (Some(cap), Some(v)) = (cap, read::number(self.sink, value, &kpath)) {
+                    p.strength(self.sink, span_at(v.span, &kpath), cap, v.value);
                 }
             }
         }
-        let refuses = self.role_list(&mut f, "refuses");
-        let funds = self.role_list(&mut f, "funds");
-        let supplies = self.role_list(&mut f, "supplies");
-        let wants = self.wants(&mut f, &refuses);
-        let mut funded_by = Vec::new();
-        if let Some(list) = f.take("funded_by") {
-            let lpath = f.at("funded_by");
-            for (i, item) in read::list(self.sink, list, &lpath)
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                let ipath = index_path(&lpath, i);
-                let Some(funder) = read::id(self.sink, item, &ipath) else {
-                    continue;
-                };
-                if id.as_ref().is_some_and(|own| own.value == funder.value) {
-                    self.sink
-                        .error(funder.span, &ipath, "a partner cannot fund itself");
-                } else if !funded_by.contains(&funder.value) {
-                    self.funders.push((funder.clone(), ipath));
-                    funded_by.push(funder.value);
-                }
-            }
+        for (field, list) in [
+            ("refuses", RoleList::Refuses),
+            ("funds", RoleList::Funds),
+            ("supplies", RoleList::Supplies),
+        ] {
+            self.each_string(&mut f, field, |sink, s, at| {
+                p.role(kb, sink, span_at(s.span, at), list, &s.value);
+            });
         }
-        let mut attributes = Vec::new();
-        if let Some(list) = f.take("attributes") {
-            let lpath = f.at("attributes");
-            for (i, item) in read::list(self.sink, list, &lpath)
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                let ipath = index_path(&lpath, i);
-                let Some(a) = read::id(self.sink, item, &ipath) else {
-                    continue;
-                };
-                match self.kb.attribute_by_id(&a.value) {
-                    Some(ix) if !attributes.contains(&ix) => attributes.push(ix),
-                    Some(_) => {}
-                    None => {
-                        self.sink
-                            .error(a.span, &ipath, format!("unknown attribute `{}`", a.value))
-                            .suggest(&a.value, names(&self.kb.attributes, |t| &t.id));
-                    }
-                }
+        let mut wanted = Vec::new();
+        self.each_string(&mut f, "wants", |sink, s, at| {
+            if let Some(role) = p.role(kb, sink, span_at(s.span, at), RoleList::Wants, &s.value) {
+                wanted.push((Spanned::new(role, s.span), at.to_string()));
             }
-        }
+        });
+        self.wanted.extend(wanted);
+        let mut funders = Vec::new();
+        self.each_string(&mut f, "funded_by", |sink, s, at| {
+            if p.funded_by(sink, span_at(s.span, at), &s.value).is_some() {
+                funders.push((s, at.to_string()));
+            }
+        });
+        self.funders.extend(funders);
+        self.each_string(&mut f, "attributes", |sink, s, at| {
+            p.attribute(kb, sink, span_at(s.span, at), &s.value)
+        });
         f.finish(self.sink);
-        let (Some(id), Some(sector), Some(capacity)) = (id.clone(), sector, capacity) else {
-            return (id, None);
+        (id, p.build(kb, self.sink))
+    }
+
+    /// Calls `each` with every string of the list in `field` (if given), and its path.
+    fn each_string(
+        &mut self,
+        f: &mut Fields,
+        field: &'static str,
+        mut each: impl FnMut(&mut Sink, Spanned<String>, &str),
+    ) {
+        let Some(list) = f.take(field) else {
+            return;
         };
-        let mut partner = Partner {
-            name: name.map_or_else(|| id.value.clone(), |n| n.value),
-            id: id.value.clone(),
-            sector,
-            org_type: org_type.map(|t| t.value),
-            capacity,
-            strengths: Vec::new(),
-            stated: Vec::new(),
-            refuses,
-            attributes,
-            funds,
-            funded_by,
-            supplies,
-            wants,
-        };
-        partner.set_strengths(self.kb, &stated);
-        (Some(id), Some(partner))
+        let lpath = f.at(field);
+        for (i, item) in read::list(self.sink, list, &lpath)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let ipath = index_path(&lpath, i);
+            if let Some(s) = read::string(self.sink, item, &ipath) {
+                each(self.sink, s, &ipath);
+            }
+        }
     }
 
     /// Each `funded_by` names an organisation of the scenario: a partner, a candidate, or a
@@ -732,39 +665,6 @@ impl Loader<'_, '_, '_> {
         }
     }
 
-    /// `wants: [...]`: roles the partner asks for; asking for a role it refuses is an error.
-    fn wants(&mut self, f: &mut Fields, refuses: &[RoleIx]) -> Vec<RoleIx> {
-        let Some(list) = f.take("wants") else {
-            return Vec::new();
-        };
-        let lpath = f.at("wants");
-        let mut out = Vec::new();
-        for (i, item) in read::list(self.sink, list, &lpath)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            let ipath = index_path(&lpath, i);
-            let Some(r) = self.role_ref(item, &ipath) else {
-                continue;
-            };
-            if refuses.contains(&r.value) {
-                self.sink.error(
-                    r.span,
-                    &ipath,
-                    format!(
-                        "the partner asks for `{}` and refuses it",
-                        self.kb.role(r.value).id
-                    ),
-                );
-            } else if !out.contains(&r.value) {
-                out.push(r.value);
-                self.wanted.push((r, ipath));
-            }
-        }
-        out
-    }
-
     /// A wish for a role the scenario does not need can never be met: said, not refused.
     fn check_wanted(&mut self, needs: &[(Span, Need)]) {
         for (role, path) in std::mem::take(&mut self.wanted) {
@@ -781,26 +681,6 @@ impl Loader<'_, '_, '_> {
                     ));
             }
         }
-    }
-
-    fn role_list(&mut self, f: &mut Fields, field: &'static str) -> Vec<RoleIx> {
-        let Some(list) = f.take(field) else {
-            return Vec::new();
-        };
-        let lpath = f.at(field);
-        let mut out = Vec::new();
-        for (i, item) in read::list(self.sink, list, &lpath)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            if let Some(r) = self.role_ref(item, &index_path(&lpath, i))
-                && !out.contains(&r.value)
-            {
-                out.push(r.value);
-            }
-        }
-        out
     }
 
     fn pins(

@@ -4,6 +4,7 @@
 //! strength in every capability is resolved up front (stated value, or its sector's default).
 
 mod load;
+pub mod partner;
 pub mod write;
 
 pub use load::{

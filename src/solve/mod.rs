@@ -36,8 +36,12 @@ impl Status {
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Stop searching after this long and return the best line-up found.
+    /// Stop each solve's search after this long and return the best line-up found (a sweep
+    /// run's own limit).
     pub time_limit: Option<Duration>,
+    /// Stop every search by this instant: a command's `--time-limit`, shared by all the solves
+    /// it makes (the base and each variant or trial, the conflict search, the ways out).
+    pub deadline: Option<Instant>,
     pub backend: Backend,
     /// Many small solves where only the line-up and the status count (sweeps): no search for
     /// an infeasible model's minimal conflict or ways out, no greedy seed (it saves under 3% of
@@ -95,11 +99,45 @@ pub enum SolveError {
     Solver(String),
     #[error("the time limit ran out before any line-up satisfying the hard constraints was found")]
     NoSolutionInTime,
+    /// A solve that must be proven best (a coalition's worth) was stopped by the time limit.
+    #[error("the time limit ran out before the line-up was proven best")]
+    OutOfTime,
+}
+
+impl Options {
+    /// Solver options whose searches all end by `deadline`.
+    pub fn until(deadline: Option<Instant>) -> Options {
+        Options {
+            deadline,
+            ..Options::default()
+        }
+    }
+
+    /// The instant a solve starting at `started` must end by: the earlier of its own time
+    /// limit and the shared deadline.
+    pub(crate) fn end(&self, started: Instant) -> Option<Instant> {
+        let own = self.time_limit.map(|t| started + t);
+        match (own, self.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether the shared deadline has passed (nothing more should be started).
+    pub fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+/// Time left until `end`, if there is an end (zero once it has passed).
+fn left(end: Option<Instant>) -> Option<Duration> {
+    end.map(|d| d.saturating_duration_since(Instant::now()))
 }
 
 /// Solves the model of a problem.
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
     let started = Instant::now();
+    let end = opts.end(started);
     let greedy = if opts.batch {
         None
     } else {
@@ -109,7 +147,7 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
         keep: None,
         optimise: true,
         warm: greedy.as_ref().map(|(_, v)| v.as_slice()),
-        time_limit: opts.time_limit,
+        time_limit: left(end),
         tie_break: true,
         direct: opts.batch,
     };
@@ -129,16 +167,15 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
             // Sweeps only count infeasible runs: the conflict search would multiply their cost.
             // Otherwise the conflict search and the ways out share the time limit: the whole
             // solve ends by it.
-            let deadline = opts.time_limit.map(|t| started + t);
             let (conflict, conflict_minimal, relaxations) = if opts.batch {
                 (Vec::new(), true, Vec::new())
             } else {
-                let (conflict, minimal) = minimal_conflict(m, opts.backend, deadline);
-                let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-                let relaxations = if left.is_some_and(|t| t.is_zero()) {
+                let (conflict, minimal) = minimal_conflict(m, opts.backend, end);
+                let budget = left(end);
+                let relaxations = if budget.is_some_and(|t| t.is_zero()) {
                     Vec::new()
                 } else {
-                    relaxations(p, m, &conflict, opts.backend, left)
+                    relaxations(p, m, &conflict, opts.backend, budget)
                 };
                 (conflict, minimal, relaxations)
             };
@@ -389,7 +426,7 @@ fn minimal_conflict(m: &Milp, backend: Backend, deadline: Option<Instant>) -> (V
         if chunk.is_empty() {
             continue;
         }
-        let time_limit = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let time_limit = left(deadline);
         let outcome = if time_limit.is_some_and(|t| t.is_zero()) {
             None
         } else {

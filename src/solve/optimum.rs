@@ -7,10 +7,10 @@
 //! the nodes) and the conflict search. With microlp it also skips good_lp: building good_lp's
 //! expressions took about a seventh of each small solve.
 
-use super::{Backend, Run, SolveError, read_assignment, run};
+use super::{Backend, Run, SolveError, is_time_limit, read_assignment, run};
 use crate::model::{Assignment, Cmp, Milp, Problem, VarKind};
 use good_lp::ResolutionError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The best line-up of a model and its objective (`Problem::objective`, without tie-break).
 #[derive(Debug, Clone)]
@@ -19,17 +19,31 @@ pub struct Optimum {
     pub assignment: Assignment,
 }
 
-/// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other.
-pub fn optimum(p: &Problem, m: &Milp, backend: Backend) -> Result<Option<Optimum>, SolveError> {
+/// Solves a model to optimality; `Ok(None)` when its hard constraints contradict each other,
+/// [`SolveError::OutOfTime`] when `deadline` passes before the optimum is proven.
+pub fn optimum(
+    p: &Problem,
+    m: &Milp,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<Option<Optimum>, SolveError> {
+    let time_limit = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    if time_limit.is_some_and(|t| t.is_zero()) {
+        return Err(SolveError::OutOfTime);
+    }
     let once = Run {
         keep: None,
         optimise: true,
         warm: None,
-        time_limit: None,
+        time_limit,
         tie_break: false,
         direct: true,
     };
-    Ok(lean(p, m, backend, once)?.map(|(optimum, _)| optimum))
+    match lean(p, m, backend, once) {
+        Ok(Some((optimum, true))) => Ok(Some(optimum)),
+        Ok(Some((_, false))) | Err(SolveError::NoSolutionInTime) => Err(SolveError::OutOfTime),
+        other => other.map(|found| found.map(|(optimum, _)| optimum)),
+    }
 }
 
 /// The line-up [`super::solve`] would recommend for a variation of a model (another objective,
@@ -73,7 +87,7 @@ fn lean(
             Ok(Some((optimum, proven)))
         }
         Err(ResolutionError::Infeasible) => Ok(None),
-        Err(e) if super::is_time_limit(&e) => Err(SolveError::NoSolutionInTime),
+        Err(e) if is_time_limit(&e) => Err(SolveError::NoSolutionInTime),
         Err(e) => Err(SolveError::Solver(e.to_string())),
     }
 }

@@ -12,10 +12,11 @@ pub mod render;
 pub use outcome::Outcome;
 pub use prim::{Choice, Discovery, Restriction, Step};
 
-use crate::sweep::stream::{Manifest, manifest_path};
+use crate::sweep::manifest::{Manifest, ManifestError, manifest_path};
+use crate::sweep::rows::{Line, LineError, Lines};
 use crate::sweep::table::{self, Format};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 /// Rows kept for scenario discovery; larger tables are sampled evenly (every k-th row).
@@ -162,13 +163,18 @@ struct Reader {
     path: String,
     format: Format,
     columns: Vec<String>,
+    /// From the manifest: the rows and digest the file must have (a table edited or torn
+    /// after the sweep wrote it is refused, not summarised).
+    expected: Option<(u64, String)>,
 }
 
 impl Reader {
     fn open(path: &Path) -> Result<(Reader, Option<Manifest>), SummaryError> {
         let shown = path.display().to_string();
-        let manifest =
-            Manifest::read(&manifest_path(path)).map_err(|e| SummaryError::Usage(e.to_string()))?;
+        let manifest = Manifest::read(&manifest_path(path)).map_err(|e| match e {
+            ManifestError::Read { path, source } => SummaryError::Io { path, source },
+            other => SummaryError::Usage(other.to_string()),
+        })?;
         let format = match (Format::from_path(path), &manifest) {
             (_, Some(m)) => m.format(),
             (Some(f), None) => f,
@@ -178,46 +184,53 @@ impl Reader {
                 )));
             }
         };
-        let file = File::open(path).map_err(|source| SummaryError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        let mut first = String::new();
-        BufReader::new(file)
-            .read_line(&mut first)
-            .map_err(|source| SummaryError::Io {
-                path: shown.clone(),
-                source,
-            })?;
-        let first = first.trim_end_matches(['\n', '\r']);
+        let mut lines = Self::lines(&shown)?;
+        let line_err = |e| line_error(&shown, e);
+        let first = match lines.next_line().map_err(line_err)? {
+            Line::End => String::new(),
+            _ => lines.text().trim_end_matches('\r').to_string(),
+        };
+        if first.is_empty() {
+            return Err(SummaryError::Usage(format!("{shown}: the file is empty")));
+        }
         let columns = match (&manifest, format) {
             (Some(m), _) => m.columns.clone(),
-            (None, Format::Csv) => {
-                table::split_csv(first).map_err(|message| SummaryError::Row {
+            (None, Format::Csv) => table::split_csv(&first)
+                .map(|cells| cells.into_iter().map(table::unquote_formula).collect())
+                .map_err(|message| SummaryError::Row {
                     path: shown.clone(),
                     line: 1,
                     message,
-                })?
-            }
+                })?,
             (None, Format::Jsonl) => {
-                table::jsonl_columns(first).map_err(|message| SummaryError::Row {
+                table::jsonl_columns(&first).map_err(|message| SummaryError::Row {
                     path: shown.clone(),
                     line: 1,
                     message,
                 })?
             }
         };
-        if first.is_empty() {
-            return Err(SummaryError::Usage(format!("{shown}: the file is empty")));
-        }
+        let expected = manifest
+            .as_ref()
+            .filter(|m| !m.digest.is_empty())
+            .map(|m| (m.rows, m.digest.clone()));
         Ok((
             Reader {
                 path: shown,
                 format,
                 columns,
+                expected,
             },
             manifest,
         ))
+    }
+
+    fn lines(path: &str) -> Result<Lines<BufReader<File>>, SummaryError> {
+        let file = File::open(path).map_err(|source| SummaryError::Io {
+            path: path.to_string(),
+            source,
+        })?;
+        Ok(Lines::new(BufReader::with_capacity(1 << 20, file)))
     }
 
     /// Calls `row` with the fields of every row, in column order.
@@ -225,33 +238,35 @@ impl Reader {
         &self,
         mut row: impl FnMut(&[String]) -> Result<(), String>,
     ) -> Result<(), SummaryError> {
-        let file = File::open(&self.path).map_err(|source| SummaryError::Io {
-            path: self.path.clone(),
-            source,
-        })?;
-        let mut lines = BufReader::with_capacity(1 << 20, file).lines();
-        let mut n = 0u64;
+        let mut lines = Self::lines(&self.path)?;
+        let mut rows = 0u64;
         if self.format == Format::Csv {
-            lines.next();
-            n += 1;
+            lines.next_line().map_err(|e| line_error(&self.path, e))?;
         }
-        for line in lines {
-            n += 1;
-            let line = line.map_err(|source| SummaryError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-            if line.trim().is_empty() {
-                continue;
-            }
+        loop {
+            let n = lines.number + 1;
             let err = |message| SummaryError::Row {
                 path: self.path.clone(),
                 line: n,
                 message,
             };
+            match lines.next_line().map_err(|e| line_error(&self.path, e))? {
+                Line::End => break,
+                Line::Torn if self.expected.is_some() => {
+                    return Err(err("the last row is cut short (no line end)".into()));
+                }
+                Line::Torn | Line::Complete => {}
+            }
+            let line = lines.text().trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            rows += 1;
             let fields = match self.format {
-                Format::Csv => table::split_csv(&line).map_err(err)?,
-                Format::Jsonl => table::split_jsonl(&line, &self.columns).map_err(err)?,
+                Format::Csv => table::split_csv(line)
+                    .map(|cells| cells.into_iter().map(table::unquote_formula).collect())
+                    .map_err(err)?,
+                Format::Jsonl => table::split_jsonl(line, &self.columns).map_err(err)?,
             };
             if fields.len() != self.columns.len() {
                 return Err(err(format!(
@@ -262,11 +277,34 @@ impl Reader {
             }
             row(&fields).map_err(err)?;
         }
-        Ok(())
+        match &self.expected {
+            Some((want, digest)) if rows != *want || lines.digest.hex() != *digest => {
+                Err(SummaryError::Usage(format!(
+                    "{}: the table is not the one its manifest describes ({rows} rows, the manifest records {want}{}): it was edited, damaged, or written by two sweeps at once; run the sweep again",
+                    self.path,
+                    if rows == *want {
+                        ", and other bytes"
+                    } else {
+                        ""
+                    }
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)
+    }
+}
+
+fn line_error(path: &str, e: LineError) -> SummaryError {
+    match e {
+        LineError::Io(source) => SummaryError::Io {
+            path: path.to_string(),
+            source,
+        },
+        other => SummaryError::Usage(format!("{path}: {other}")),
     }
 }
 

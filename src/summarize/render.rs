@@ -101,7 +101,8 @@ pub fn text(s: &Summary) -> String {
         let _ = writeln!(out, "\nScenario discovery for `{}` (PRIM):", d.outcome);
         discovery_text(&mut out, d);
     }
-    out
+    // Factor names, levels and statuses come from a table rolefit may not have written.
+    crate::terminal::text(&out).into_owned()
 }
 
 /// Which box is shown and why: the densest, or the one a `--box`, `--min-coverage` or
@@ -334,7 +335,8 @@ pub fn markdown(s: &Summary) -> String {
             }
         }
     }
-    out
+    // Factor names, levels and statuses come from a table rolefit may not have written.
+    crate::terminal::text(&out).into_owned()
 }
 
 fn factor_json(f: &FactorSummary, kinds: &[String]) -> Value {

@@ -64,6 +64,38 @@ impl DesignFile {
     }
 }
 
+/// The files a sweep reads besides itself: its scenarios and rule files (what its outputs must
+/// not be). A sweep that does not parse names none.
+pub fn named_files(sweep: &SweepSource) -> Vec<PathBuf> {
+    let (Some(draft), _) = spec::parse(&Document::parse(sweep.source.clone())) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = draft
+        .scenarios
+        .iter()
+        .map(|s| sweep.relative(&s.value))
+        .collect();
+    if let Some(dir) = &draft.rules {
+        files.extend(crate::load::rule_files(&sweep.relative(&dir.value)).unwrap_or_default());
+    }
+    files
+}
+
+/// Every file a sweep run reads: the files the sweep names ([`named_files`]), and the sweep
+/// file itself and the design file when they are read from a path (`None`, or `-` for standard
+/// input, when given as text).
+pub fn read_files(sweep: &SweepSource, spec: Option<&Path>, design: Option<&Path>) -> Vec<PathBuf> {
+    let mut files = named_files(sweep);
+    files.extend(
+        [spec, design]
+            .into_iter()
+            .flatten()
+            .filter(|p| *p != Path::new("-"))
+            .map(Path::to_path_buf),
+    );
+    files
+}
+
 /// A valid sweep's plan and input fingerprint (if it is valid), and every diagnostic found.
 pub type Compiled = (Option<(Plan, String)>, Vec<Diagnostic>);
 
@@ -166,9 +198,13 @@ fn build(
         kb::default_documents()
     };
     if let Some(dir) = &draft.rules {
-        match read_rules(&sweep.relative(&dir.value)) {
-            Ok(sources) => rule_docs.extend(sources.into_iter().map(Document::parse)),
-            Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
+        let rules = sweep.relative(&dir.value);
+        match crate::load::only_ron(&rules, true) {
+            Some(why) => errors.push(cannot_read(dir.span, "rules", "rules", &why)),
+            None => match read_rules(&rules) {
+                Ok(sources) => rule_docs.extend(sources.into_iter().map(Document::parse)),
+                Err(e) => errors.push(cannot_read(dir.span, "rules", "rules", &e)),
+            },
         }
     }
     for d in &rule_docs {
@@ -181,6 +217,11 @@ fn build(
         None => {
             for (i, s) in draft.scenarios.iter().enumerate() {
                 let file = sweep.relative(&s.value);
+                if let Some(why) = crate::load::only_ron(&file, false) {
+                    let at = format!("scenarios[{i}]");
+                    errors.push(cannot_read(s.span, &at, "scenario", &why));
+                    continue;
+                }
                 match read_source(&file.display().to_string()) {
                     Ok(src) => {
                         texts.push(src.text.as_bytes().to_vec());
@@ -201,7 +242,10 @@ fn build(
         return Ok((None, warnings));
     }
     let kb = match kb::load(&rule_docs) {
-        (Some(kb), _) => kb,
+        (Some(kb), w) => {
+            warnings.extend(w);
+            kb
+        }
         (None, d) => return Ok((None, d)),
     };
     let mut scenarios = Vec::new();

@@ -1,24 +1,24 @@
 //! Joins the shards of a sweep into the file one unsharded run writes, byte for byte.
 //!
 //! Shard `k` of `n` holds runs `k, k + n, k + 2n, ...` in order, so the merged file takes one
-//! row from each shard in turn. Every shard must be finished (it has a manifest) and belong to
-//! the same sweep (same fingerprint and columns), and every shard must be there exactly once.
+//! row from each shard in turn. Every shard must be finished (it has a manifest), belong to
+//! the same sweep (same fingerprint and columns), be there exactly once, and still be the file
+//! its manifest describes (same digest): an edited or torn shard is refused, not merged.
 
-use super::stream::{Manifest, Shard, SweepError, manifest_path};
+use super::lock::OutputLock;
+use super::manifest::{Manifest, Shard, manifest_path};
+use super::rows::{Digest, Line, Lines};
+use super::stream::{SweepError, read_err, write_err};
 use super::table::{self, Format};
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
-    move |source| SweepError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
+/// Missing shards named in the error; the rest are counted.
+const MISSING_SHOWN: usize = 10;
 
-/// Merges finished shard outputs into `out` (written through a temporary file and renamed),
-/// with its manifest; returns the number of rows.
+/// Merges finished shard outputs into `out` (see [`crate::output`]) with its manifest;
+/// returns the number of rows.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
     for path in inputs {
@@ -43,15 +43,13 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let Some((first_path, first)) = shards.first().cloned() else {
         return Err(SweepError::Usage("no shard files to merge".into()));
     };
-    let count = match first.shard {
-        Some(s) => s.count,
-        None => {
-            return Err(SweepError::Usage(format!(
-                "{}: this output is not a shard (it was run without --shard)",
-                first_path.display()
-            )));
-        }
+    let Some(Shard { count, .. }) = first.shard else {
+        return Err(SweepError::Usage(format!(
+            "{}: this output is not a shard (it was run without --shard)",
+            first_path.display()
+        )));
     };
+    // A checked manifest has at most `MAX_SHARDS` shards: one slot each.
     let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
     for (n, (path, m)) in shards.iter().enumerate() {
         let differs = if m.fingerprint != first.fingerprint {
@@ -90,106 +88,137 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         }
         by_index[index as usize] = Some(n);
     }
-    let missing: Vec<String> = (0..count)
+    let missing: Vec<u64> = (0..count)
         .filter(|&k| {
             by_index[k as usize].is_none() && Shard { index: k, count }.len(first.runs) > 0
         })
-        .map(|k| format!("{k}/{count}"))
         .collect();
     if !missing.is_empty() {
+        let mut named: Vec<String> = missing
+            .iter()
+            .take(MISSING_SHOWN)
+            .map(|k| format!("{k}/{count}"))
+            .collect();
+        if missing.len() > MISSING_SHOWN {
+            named.push(format!("and {} more", missing.len() - MISSING_SHOWN));
+        }
         return Err(SweepError::Usage(format!(
             "missing shard(s) {}: every shard of the sweep is needed",
-            missing.join(", ")
+            named.join(", ")
         )));
     }
+    let _lock = OutputLock::acquire(out)?;
     let format = first.format();
-    let mut readers: Vec<Option<(PathBuf, std::io::Lines<BufReader<File>>)>> = Vec::new();
+    let mut readers: Vec<Option<Shardfile>> = Vec::new();
     let mut header: Option<String> = None;
     for slot in &by_index {
-        match slot {
-            None => readers.push(None),
-            Some(n) => {
-                let path = shards[*n].0.clone();
-                let f = File::open(&path).map_err(io(&path))?;
-                let mut lines = BufReader::with_capacity(1 << 20, f).lines();
-                if format == Format::Csv {
-                    let h = lines
-                        .next()
-                        .transpose()
-                        .map_err(io(&path))?
-                        .unwrap_or_default();
-                    match &header {
-                        None => header = Some(h),
-                        Some(first) if *first != h => {
-                            return Err(SweepError::Corrupt {
-                                path: path.display().to_string(),
-                                message: "its header differs from the other shards'".into(),
-                            });
-                        }
-                        Some(_) => {}
-                    }
-                }
-                readers.push(Some((path, lines)));
-            }
-        }
-    }
-    let dir = out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map_or_else(|| "merged".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.merging", std::process::id()));
-    let result = (|| -> Result<(), SweepError> {
-        let f = File::create(&tmp).map_err(io(&tmp))?;
-        let mut w = BufWriter::with_capacity(1 << 20, f);
-        if let Some(h) = &header {
-            writeln!(w, "{h}").map_err(io(&tmp))?;
-        }
-        for id in 0..first.runs {
-            let (path, lines) = readers[(id % count) as usize]
-                .as_mut()
-                .expect("every shard with runs is present");
-            let line = lines.next().transpose().map_err(io(path))?;
-            match line {
-                Some(l) if table::run_id(&l, format) == Some(id) => {
-                    w.write_all(l.as_bytes()).map_err(io(&tmp))?;
-                    w.write_all(b"\n").map_err(io(&tmp))?;
-                }
-                other => {
+        let Some(n) = slot else {
+            readers.push(None);
+            continue;
+        };
+        let (path, m) = &shards[*n];
+        let f = File::open(path).map_err(read_err(path))?;
+        let mut lines = Lines::new(BufReader::with_capacity(1 << 20, f));
+        if format == Format::Csv {
+            let h = match lines.next_line().map_err(|e| SweepError::line(path, e))? {
+                Line::Complete => lines.text().to_string(),
+                _ => String::new(),
+            };
+            match &header {
+                None => header = Some(h),
+                Some(first) if *first != h => {
                     return Err(SweepError::Corrupt {
                         path: path.display().to_string(),
-                        message: match other {
-                            None => format!("ends before run {id}"),
-                            Some(_) => format!("the row for run {id} is not where it should be"),
-                        },
+                        message: "its header differs from the other shards'".into(),
                     });
                 }
+                Some(_) => {}
             }
         }
-        for (path, lines) in readers.iter_mut().flatten() {
-            if lines.next().is_some() {
+        readers.push(Some(Shardfile {
+            path: path.clone(),
+            digest: m.digest.clone(),
+            lines,
+        }));
+    }
+    let mut output = crate::output::Output::create(out)?;
+    let mut digest = Digest::default();
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, &mut output);
+        let mut put = |bytes: &[u8]| -> Result<(), SweepError> {
+            digest.update(bytes);
+            w.write_all(bytes).map_err(write_err(out))
+        };
+        if let Some(h) = &header {
+            put(h.as_bytes())?;
+            put(b"\n")?;
+        }
+        for id in 0..first.runs {
+            let s = readers[(id % count) as usize]
+                .as_mut()
+                .expect("every shard with runs is present");
+            let line = s
+                .lines
+                .next_line()
+                .map_err(|e| SweepError::line(&s.path, e))?;
+            if line != Line::Complete || table::run_id(s.lines.text(), format) != Some(id) {
                 return Err(SweepError::Corrupt {
-                    path: path.display().to_string(),
-                    message: "has more rows than its shard of the sweep".into(),
+                    path: s.path.display().to_string(),
+                    message: match line {
+                        Line::End => format!("ends before run {id}"),
+                        Line::Torn => format!("its row for run {id} is cut short"),
+                        Line::Complete => {
+                            format!("the row for run {id} is not where it should be")
+                        }
+                    },
                 });
             }
+            put(s.lines.text().as_bytes())?;
+            put(b"\n")?;
         }
-        let f = w.into_inner().map_err(|e| io(&tmp)(e.into_error()))?;
-        f.sync_all().map_err(io(&tmp))?;
-        std::fs::rename(&tmp, out).map_err(io(out))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        w.flush().map_err(write_err(out))?;
     }
-    result?;
+    for s in readers.iter_mut().flatten() {
+        if s.lines
+            .next_line()
+            .map_err(|e| SweepError::line(&s.path, e))?
+            != Line::End
+        {
+            return Err(SweepError::Corrupt {
+                path: s.path.display().to_string(),
+                message: "has more rows than its shard of the sweep".into(),
+            });
+        }
+        s.check_digest()?;
+    }
+    output.commit()?;
     let merged = Manifest {
         shard: None,
         rows: first.runs,
+        digest: digest.hex(),
         ..first
     };
-    let mpath = manifest_path(out);
-    crate::output::write_atomic(&mpath, merged.to_json().as_bytes()).map_err(io(&mpath))?;
+    crate::output::write_file(&manifest_path(out), merged.to_json().as_bytes())?;
     Ok(merged.rows)
+}
+
+/// A shard being read, with the digest its manifest records.
+struct Shardfile {
+    path: PathBuf,
+    digest: String,
+    lines: Lines<BufReader<File>>,
+}
+
+impl Shardfile {
+    /// Once every line is read: the bytes must be those the manifest describes. A manifest
+    /// without a digest (written before rolefit recorded one) is taken as it is.
+    fn check_digest(&self) -> Result<(), SweepError> {
+        if self.digest.is_empty() || self.lines.digest.hex() == self.digest {
+            return Ok(());
+        }
+        Err(SweepError::Corrupt {
+            path: self.path.display().to_string(),
+            message: "its rows are not those its manifest records (the file was edited, or damaged, after the sweep wrote it): run the shard again".into(),
+        })
+    }
 }

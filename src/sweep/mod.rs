@@ -5,19 +5,26 @@
 //! - [`design`]: full factorial, Latin hypercube and Monte Carlo points, by index.
 //! - [`run`]: one run (point applied, solved, summarised); [`run::Plan`] is the compiled sweep.
 //! - [`table`]: columns and rows, CSV or JSON Lines.
-//! - [`stream`]: parallel, ordered, resumable writing of a sweep or a shard; the manifest.
+//! - [`stream`]: parallel, ordered, resumable writing of a sweep or a shard.
+//! - [`manifest`]: what a finished (or unfinished) output holds, checked when read.
+//! - [`lock`]: one writer per output.
+//! - [`rows`]: reading a table back line by line, bounded, with its digest.
 //! - [`merge`]: shards -> the unsharded file.
 
 pub mod design;
 pub mod input;
+pub mod lock;
+pub mod manifest;
 pub mod merge;
+pub mod rows;
 pub mod run;
 pub mod spec;
 pub mod stream;
 pub mod table;
 
+pub use manifest::{Manifest, Shard};
 pub use run::{Plan, RunResult, RunStatus};
-pub use stream::{Manifest, Options, Report, Shard, SweepError, execute};
+pub use stream::{Options, Report, SweepError, execute};
 pub use table::{Format, Layout};
 
 use crate::diag::Diagnostics;

@@ -1,30 +1,40 @@
 //! Runs a sweep (or one shard of it) in parallel and streams its rows to disk in run-id order,
-//! resumably; and the manifest that describes a finished output file.
+//! resumably.
 //!
 //! Files, for an output `out.csv`:
+//! - `out.csv.lock` is held while a sweep writes any of the others (see [`super::lock`]).
 //! - `out.csv.partial` holds the rows written so far, always a prefix of the final file;
 //!   `out.csv.partial.json` says which sweep they belong to. A crash (Ctrl-C, `kill -9`) leaves
 //!   both, and `--resume` carries on after the last complete row.
-//! - When every run is written, `out.csv.partial` is renamed to `out.csv` and the manifest
-//!   `out.csv.manifest.json` is written beside it. Until then an existing `out.csv` is never
+//! - When every run is written, `out.csv.partial` is moved to `out.csv` (see
+//!   [`crate::output::install`]) and the manifest `out.csv.manifest.json`, with the digest of
+//!   the file's bytes, is written beside it. Until then an existing `out.csv` is never
 //!   touched, so a failed rerun cannot truncate a finished file.
 //!
 //! Runs are solved in chunks on a rayon pool, and each chunk is written in order once it is
 //! complete, so memory holds one chunk of rows whatever the size of the sweep.
 
+use super::lock::{LockError, OutputLock};
+use super::manifest::{Manifest, ManifestError, Shard, manifest_path};
+use super::rows::{Digest, Line, LineError, Lines};
 use super::run::{Plan, RunStatus, Scratch};
 use super::table::{self, Format, Layout};
+use crate::output::OutputError;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
-    #[error("{path}: {source}")]
-    Io {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
         path: String,
         source: std::io::Error,
     },
@@ -35,134 +45,61 @@ pub enum SweepError {
     Corrupt { path: String, message: String },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
-    move |source| SweepError::Io {
+impl From<LockError> for SweepError {
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Busy { .. } => SweepError::Usage(e.to_string()),
+            LockError::Io { lock, source } => SweepError::Write { path: lock, source },
+        }
+    }
+}
+
+impl From<ManifestError> for SweepError {
+    fn from(e: ManifestError) -> Self {
+        match e {
+            ManifestError::Read { path, source } => SweepError::Read { path, source },
+            ManifestError::Invalid { path, why } => SweepError::Corrupt {
+                path,
+                message: format!("not a sweep manifest: {why}"),
+            },
+        }
+    }
+}
+
+impl From<OutputError> for SweepError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Refused { .. } => SweepError::Usage(e.to_string()),
+            OutputError::Io { path, source } => SweepError::Write { path, source },
+        }
+    }
+}
+
+impl SweepError {
+    /// A problem reading the lines of the table at `path`.
+    pub fn line(path: &Path, e: LineError) -> SweepError {
+        match e {
+            LineError::Io(source) => read_err(path)(source),
+            other => SweepError::Corrupt {
+                path: path.display().to_string(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+pub(super) fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
+    move |source| SweepError::Read {
         path: path.display().to_string(),
         source,
     }
 }
 
-/// Run `index` of `count` equal slices: the runs whose id is `index` modulo `count`. Interleaving
-/// spreads hard corners of a design over every shard instead of giving them all to one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl Shard {
-    /// Runs of this shard out of `runs`.
-    pub fn len(&self, runs: u64) -> u64 {
-        if self.index >= runs {
-            0
-        } else {
-            (runs - self.index).div_ceil(self.count)
-        }
+pub(super) fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> SweepError + '_ {
+    move |source| SweepError::Write {
+        path: path.display().to_string(),
+        source,
     }
-
-    pub fn is_empty(&self, runs: u64) -> bool {
-        self.len(runs) == 0
-    }
-}
-
-/// What a finished (or, as `.partial.json`, an unfinished) output holds: enough to check that a
-/// resume continues the same sweep and that shards belong together, and to read the columns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub rolefit: String,
-    pub sweep: String,
-    /// Hash of the spec, its scenario and rule files, the format and the columns.
-    pub fingerprint: String,
-    pub format: String,
-    /// Runs of the whole sweep.
-    pub runs: u64,
-    pub shard: Option<Shard>,
-    /// Rows in the file (the shard's runs, or all runs).
-    pub rows: u64,
-    pub columns: Vec<String>,
-    pub factors: Vec<ManifestFactor>,
-    /// The design file whose rows were run (`--design`), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub design: Option<ManifestDesign>,
-}
-
-/// What a manifest records of a design file: enough to tell whether a file at hand is the one
-/// that was run (`sha256sum FILE`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestDesign {
-    pub file: String,
-    pub sha256: String,
-    pub rows: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestFactor {
-    pub name: String,
-    pub path: String,
-    /// `numeric` (binned when summarised) or `categorical`.
-    pub kind: String,
-}
-
-impl Manifest {
-    pub fn new(plan: &Plan, layout: &Layout, fingerprint: &str, shard: Option<Shard>) -> Self {
-        let runs = plan.runs();
-        Manifest {
-            rolefit: env!("CARGO_PKG_VERSION").to_string(),
-            sweep: plan.spec.name.clone(),
-            fingerprint: fingerprint.to_string(),
-            format: layout.format.name().to_string(),
-            runs,
-            shard,
-            rows: shard.map_or(runs, |s| s.len(runs)),
-            columns: layout.columns.clone(),
-            factors: plan
-                .spec
-                .factors
-                .iter()
-                .map(|f| ManifestFactor {
-                    name: f.name.clone(),
-                    path: f.path.clone(),
-                    kind: match f.kind(&plan.spec) {
-                        super::spec::ValueKind::Int { .. }
-                        | super::spec::ValueKind::Real { .. } => "numeric",
-                        _ => "categorical",
-                    }
-                    .to_string(),
-                })
-                .collect(),
-            design: None,
-        }
-    }
-
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a manifest serialises");
-        s.push('\n');
-        s
-    }
-
-    /// Reads the manifest of an output file, if it has one.
-    pub fn read(path: &Path) -> Result<Option<Manifest>, SweepError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io(path)(e)),
-        };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| SweepError::Corrupt {
-                path: path.display().to_string(),
-                message: format!("not a sweep manifest: {e}"),
-            })
-    }
-
-    pub fn format(&self) -> Format {
-        Format::from_name(&self.format).unwrap_or(Format::Csv)
-    }
-}
-
-/// `out.csv` -> `out.csv.manifest.json`.
-pub fn manifest_path(out: &Path) -> PathBuf {
-    with_suffix(out, ".manifest.json")
 }
 
 pub fn partial_path(out: &Path) -> PathBuf {
@@ -173,26 +110,42 @@ fn partial_manifest_path(out: &Path) -> PathBuf {
     with_suffix(out, ".partial.json")
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+/// The files of an output besides itself: its rows in progress, their manifest, the finished
+/// manifest and the lock. None of them may be one of the sweep's inputs.
+pub fn companions(out: &Path) -> [PathBuf; 4] {
+    [
+        partial_path(out),
+        partial_manifest_path(out),
+        manifest_path(out),
+        super::lock::lock_path(out),
+    ]
+}
+
+/// Refuses a table at `out` when it, or one of its [`companions`], is one of `inputs` (the
+/// files the run reads: [`super::input::read_files`], or a merge's shards and their manifests):
+/// writing there would destroy the input and report success. The CLI and the Python package
+/// both call this before anything runs.
+pub fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let companions = companions(out);
+    let mut outputs: Vec<&Path> = vec![out];
+    outputs.extend(companions.iter().map(PathBuf::as_path));
+    crate::output::refuse_inputs(&outputs, inputs)
+}
+
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
 }
 
-/// A stable 64-bit FNV-1a hash of the parts (with their lengths, so boundaries count), in hex.
+/// A stable hash of the parts (with their lengths, so boundaries count), in hex.
 pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
+    let mut d = Digest::default();
     for p in parts {
-        eat(&(p.len() as u64).to_le_bytes());
-        eat(p);
+        d.update(&(p.len() as u64).to_le_bytes());
+        d.update(p);
     }
-    format!("{h:016x}")
+    d.hex()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -239,7 +192,7 @@ pub fn solve_in_order<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| SweepError::Usage(format!("cannot start the worker threads: {e}")))?;
+        .map_err(|e| SweepError::Usage(format!("cannot start {threads} worker threads: {e}")))?;
     let workers = pool.current_num_threads() as u64;
     let mut size = (16 * workers).max(1);
     let mut done = positions.start;
@@ -273,7 +226,8 @@ pub fn solve_in_order<T: Send>(
 }
 
 /// Runs the sweep's runs (those of `opts.shard`) into `out`, resuming if asked; `progress`
-/// hears `(rows written, rows in total)` after every chunk.
+/// hears `(rows written, rows in total)` after every chunk. Holds `out`'s lock throughout, so
+/// a second writer of the same output is refused.
 pub fn execute(
     plan: &Plan,
     layout: &Layout,
@@ -283,6 +237,7 @@ pub fn execute(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Report, SweepError> {
     let started = Instant::now();
+    let _lock = OutputLock::acquire(out)?;
     let runs = plan.runs();
     let shard = opts.shard.unwrap_or(Shard { index: 0, count: 1 });
     let total = shard.len(runs);
@@ -306,33 +261,43 @@ pub fn execute(
         )));
     }
     let mut done = 0u64;
-    let mut writer = None;
+    let mut resumed = None;
     if opts.resume {
         match in_progress {
             Some(m) => {
                 same_sweep(&m, manifest, &partial_manifest)?;
                 if !partial.exists() {
                     // Stopped between renaming the rows into place and writing the manifest.
-                    if out.exists() && count_rows(out, layout.format, shard)? == total {
-                        finish_manifest(out, manifest, &partial_manifest)?;
+                    let counted = match out.exists() {
+                        true => Some(count_rows(out, layout.format, shard)?),
+                        false => None,
+                    };
+                    if let Some((rows, digest)) = counted
+                        && rows == total
+                    {
+                        finish_manifest(out, manifest, digest, &partial_manifest)?;
                         report.resumed = total;
                         report.already_complete = true;
                         report.elapsed = started.elapsed();
                         return Ok(report);
                     }
                 } else {
-                    done = truncate_to_complete_rows(&partial, layout.format, shard)?;
+                    let (rows, digest) = truncate_to_complete_rows(&partial, layout.format, shard)?;
+                    done = rows;
                     let f = OpenOptions::new()
                         .append(true)
                         .open(&partial)
-                        .map_err(io(&partial))?;
-                    writer = Some(BufWriter::with_capacity(1 << 20, f));
+                        .map_err(write_err(&partial))?;
+                    resumed = Some((BufWriter::with_capacity(1 << 20, f), digest));
                     report.resumed = done;
                 }
             }
             None => {
                 if let Some(m) = Manifest::read(&manifest_path(out))?
-                    && m == *manifest
+                    && (Manifest {
+                        digest: String::new(),
+                        ..m
+                    }) == *manifest
                     && out.exists()
                 {
                     report.resumed = total;
@@ -343,16 +308,18 @@ pub fn execute(
             }
         }
     }
-    let mut w = match writer {
+    let (mut w, mut digest) = match resumed {
         Some(w) => w,
         None => {
-            crate::output::write_atomic(&partial_manifest, manifest.to_json().as_bytes())
-                .map_err(io(&partial_manifest))?;
-            let f = File::create(&partial).map_err(io(&partial))?;
+            crate::output::write_file(&partial_manifest, manifest.to_json().as_bytes())?;
+            let f = fresh(&partial)?;
             let mut w = BufWriter::with_capacity(1 << 20, f);
-            w.write_all(layout.header().as_bytes())
-                .map_err(io(&partial))?;
-            w
+            let header = layout.header();
+            w.write_all(header.as_bytes())
+                .map_err(write_err(&partial))?;
+            let mut digest = Digest::default();
+            digest.update(header.as_bytes());
+            (w, digest)
         }
     };
     progress(done, total);
@@ -369,32 +336,60 @@ pub fn execute(
         },
         |rows, written| {
             for (line, status) in &rows {
-                w.write_all(line.as_bytes()).map_err(io(&partial))?;
+                w.write_all(line.as_bytes()).map_err(write_err(&partial))?;
+                digest.update(line.as_bytes());
                 match status {
                     RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
                     RunStatus::Error => report.errors += 1,
                     RunStatus::Solved(_) => {}
                 }
             }
-            w.flush().map_err(io(&partial))?;
+            w.flush().map_err(write_err(&partial))?;
             report.solved += rows.len() as u64;
             progress(written, total);
             Ok(())
         },
     )?;
-    let f = w.into_inner().map_err(|e| io(&partial)(e.into_error()))?;
-    f.sync_all().map_err(io(&partial))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| write_err(&partial)(e.into_error()))?;
+    f.sync_all().map_err(write_err(&partial))?;
     drop(f);
-    std::fs::rename(&partial, out).map_err(io(out))?;
-    finish_manifest(out, manifest, &partial_manifest)?;
+    crate::output::install(&partial, out)?;
+    finish_manifest(out, manifest, digest, &partial_manifest)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
-fn finish_manifest(out: &Path, manifest: &Manifest, partial: &Path) -> Result<(), SweepError> {
-    let path = manifest_path(out);
-    crate::output::write_atomic(&path, manifest.to_json().as_bytes()).map_err(io(&path))?;
-    std::fs::remove_file(partial).map_err(io(partial))
+/// A new, empty `.partial` file. One left from an interrupted sweep that is not resumed is
+/// removed first (the lock says nobody is writing it); the file is created new, so a file or
+/// link planted at the name is never written through.
+fn fresh(partial: &Path) -> Result<File, SweepError> {
+    match std::fs::remove_file(partial) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(write_err(partial)(e));
+        }
+        _ => {}
+    }
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(partial)
+        .map_err(write_err(partial))
+}
+
+fn finish_manifest(
+    out: &Path,
+    manifest: &Manifest,
+    digest: Digest,
+    partial: &Path,
+) -> Result<(), SweepError> {
+    let finished = Manifest {
+        digest: digest.hex(),
+        ..manifest.clone()
+    };
+    crate::output::write_file(&manifest_path(out), finished.to_json().as_bytes())?;
+    std::fs::remove_file(partial).map_err(write_err(partial))
 }
 
 fn same_sweep(found: &Manifest, wanted: &Manifest, path: &Path) -> Result<(), SweepError> {
@@ -419,32 +414,30 @@ fn same_sweep(found: &Manifest, wanted: &Manifest, path: &Path) -> Result<(), Sw
 }
 
 /// Cuts a torn last row (a crash in mid-write) and checks the rows are the shard's first runs
-/// in order; returns how many there are.
-fn truncate_to_complete_rows(path: &Path, format: Format, shard: Shard) -> Result<u64, SweepError> {
+/// in order; returns how many there are and the digest of what is kept.
+fn truncate_to_complete_rows(
+    path: &Path,
+    format: Format,
+    shard: Shard,
+) -> Result<(u64, Digest), SweepError> {
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .open(path)
-        .map_err(io(path))?;
-    let mut reader = BufReader::with_capacity(1 << 20, &file);
-    let mut line = String::new();
-    let mut complete_bytes = 0u64;
+        .map_err(read_err(path))?;
+    let mut lines = Lines::new(BufReader::with_capacity(1 << 20, &file));
     let mut rows = 0u64;
-    let mut first = true;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).map_err(io(path))?;
-        if n == 0 || !line.ends_with('\n') {
-            break;
-        }
-        if first && format == Format::Csv {
-            first = false;
-            complete_bytes += n as u64;
-            continue;
-        }
-        first = false;
+    if format == Format::Csv
+        && lines.next_line().map_err(|e| SweepError::line(path, e))? != Line::Complete
+    {
+        return Err(SweepError::Corrupt {
+            path: path.display().to_string(),
+            message: "the header is missing: pass --restart to start again".into(),
+        });
+    }
+    while lines.next_line().map_err(|e| SweepError::line(path, e))? == Line::Complete {
         let expected = shard.index + rows * shard.count;
-        if table::run_id(&line, format) != Some(expected) {
+        if table::run_id(lines.text(), format) != Some(expected) {
             return Err(SweepError::Corrupt {
                 path: path.display().to_string(),
                 message: format!(
@@ -454,48 +447,31 @@ fn truncate_to_complete_rows(path: &Path, format: Format, shard: Shard) -> Resul
             });
         }
         rows += 1;
-        complete_bytes += n as u64;
     }
-    drop(reader);
+    let (complete, digest) = (lines.bytes, lines.digest);
+    drop(lines);
     let mut file = file;
-    file.set_len(complete_bytes).map_err(io(path))?;
-    file.seek(SeekFrom::End(0)).map_err(io(path))?;
-    if complete_bytes == 0 && format == Format::Csv {
-        return Err(SweepError::Corrupt {
-            path: path.display().to_string(),
-            message: "the header is missing: pass --restart to start again".into(),
-        });
-    }
-    Ok(rows)
+    file.set_len(complete).map_err(write_err(path))?;
+    file.seek(SeekFrom::End(0)).map_err(write_err(path))?;
+    Ok((rows, digest))
 }
 
-fn count_rows(path: &Path, format: Format, shard: Shard) -> Result<u64, SweepError> {
-    let file = File::open(path).map_err(io(path))?;
+/// The rows of a finished file that are the shard's runs in order, and the file's digest.
+fn count_rows(path: &Path, format: Format, shard: Shard) -> Result<(u64, Digest), SweepError> {
+    let file = File::open(path).map_err(read_err(path))?;
+    let mut lines = Lines::new(BufReader::new(file));
     let mut rows = 0;
-    for line in BufReader::new(file).lines() {
-        let line = line.map_err(io(path))?;
-        if table::run_id(&line, format) == Some(shard.index + rows * shard.count) {
+    while lines.next_line().map_err(|e| SweepError::line(path, e))? == Line::Complete {
+        if table::run_id(lines.text(), format) == Some(shard.index + rows * shard.count) {
             rows += 1;
         }
     }
-    Ok(rows)
+    Ok((rows, lines.digest))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards_split_the_runs_exactly() {
-        for runs in [0u64, 1, 5, 17, 100] {
-            for count in 1..6 {
-                let total: u64 = (0..count)
-                    .map(|index| Shard { index, count }.len(runs))
-                    .sum();
-                assert_eq!(total, runs, "{runs} runs in {count} shards");
-            }
-        }
-    }
 
     #[test]
     fn fingerprints_see_boundaries() {

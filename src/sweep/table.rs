@@ -321,6 +321,33 @@ impl Cells<'_> {
     }
 }
 
+/// What makes a spreadsheet run a cell as a formula (OWASP's list for CSV injection). Tab and
+/// carriage return are on it too; [`clean`] has already turned them into spaces.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as CSV writes it: one a spreadsheet would run as a formula (a scenario named
+/// `=HYPERLINK(...)`, a factor named `=cmd|' /C calc'!A0`) gets a leading `'`, which
+/// spreadsheets show as text. A cell that already starts with `'` gets one more, so
+/// [`unquote_formula`] gives back exactly what was written. Numbers (`-0.5`) and the `-` that
+/// stands for nobody are left alone: neither is a formula.
+fn neutralise(v: &str) -> std::borrow::Cow<'_, str> {
+    // Some spreadsheets skip leading spaces before deciding.
+    let risky = v.trim_start().starts_with(FORMULA_START) && v != "-" && v.parse::<f64>().is_err();
+    if risky || v.starts_with('\'') {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
+}
+
+/// A CSV text cell as it was before [`neutralise`]: what `summarize` compares and shows.
+pub fn unquote_formula(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) => rest.to_string(),
+        None => cell,
+    }
+}
+
 /// Text with control characters replaced by spaces, so every row stays on one line.
 pub fn clean(s: &str) -> String {
     s.chars()
@@ -332,13 +359,17 @@ pub fn clean(s: &str) -> String {
 pub fn push_csv(out: &mut String, v: &str) {
     let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
         && !v.starts_with(' ')
-        && !v.ends_with(' ');
+        && !v.ends_with(' ')
+        && !v.starts_with(FORMULA_START)
+        && !v.starts_with('\'')
+        || v == "-";
     if plain {
         // The common case (ids, numbers): no copy.
         out.push_str(v);
         return;
     }
-    let v = clean(v);
+    let cleaned = clean(v);
+    let v = neutralise(&cleaned);
     if v.contains([',', '"']) || v.starts_with(' ') || v.ends_with(' ') {
         out.push('"');
         out.push_str(&v.replace('"', "\"\""));

@@ -151,6 +151,12 @@ pub fn account(game: &Game, shares: &Shares, line_up: Outcome, margin: f64) -> V
             s.target * 100.0
         ));
     }
+    if line_up.status == crate::solve::Status::Feasible {
+        notes.push(
+            "the time limit stopped the search for the recommended line-up before it was proven best: the roles held and the effort shares are those of the best line-up found (the values above are proven)"
+                .to_string(),
+        );
+    }
     ValueReport {
         scenario: p.scenario.clone(),
         variant: p.variant.clone(),

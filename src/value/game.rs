@@ -19,6 +19,7 @@ use crate::kb::SectorIx;
 use crate::model::{self, Problem, Subject};
 use crate::solve::{self, Backend};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 /// The worth of a coalition and who holds a role in the best line-up found for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,9 @@ pub struct Worth {
 
 /// A line-up seen as a cooperative game among its partners (canonical, id order).
 pub struct Game<'k> {
+    /// Every coalition solve ends by this instant (`--time-limit`); a worth not proven by then
+    /// is [`ValueError::OutOfTime`].
+    deadline: Option<Instant>,
     problem: Problem<'k>,
     backend: Backend,
     /// Partners that change nothing wherever they are: no role open to them and no rule that
@@ -49,8 +53,12 @@ pub struct Game<'k> {
 impl<'k> Game<'k> {
     /// The game of a problem. Fails when the full line-up has no solution satisfying the hard
     /// constraints (then no coalition value means anything); values the full and the empty
-    /// coalitions.
-    pub fn new(mut problem: Problem<'k>, backend: Backend) -> Result<Game<'k>, ValueError> {
+    /// coalitions. Every solve ends by `deadline`.
+    pub fn new(
+        mut problem: Problem<'k>,
+        backend: Backend,
+        deadline: Option<Instant>,
+    ) -> Result<Game<'k>, ValueError> {
         // Every coalition's model inherits the envelope rows: computed once, they save branch
         // and bound nodes thousands of times.
         problem.tighten();
@@ -85,6 +93,7 @@ impl<'k> Game<'k> {
         let mut game = Game {
             problem,
             backend,
+            deadline,
             inert,
             quiet_when_idle,
             able_sector,
@@ -99,8 +108,15 @@ impl<'k> Game<'k> {
         let infeasible = || ValueError::Infeasible {
             scenario: game.problem.scenario.clone(),
         };
-        let grand = game.solve(&vec![true; n])?.ok_or_else(infeasible)?;
-        let empty = game.solve(&vec![false; n])?.ok_or_else(infeasible)?;
+        let setup = |e: ValueError| e.during(super::Stage::Setup);
+        let grand = game
+            .solve(&vec![true; n])
+            .map_err(setup)?
+            .ok_or_else(infeasible)?;
+        let empty = game
+            .solve(&vec![false; n])
+            .map_err(setup)?
+            .ok_or_else(infeasible)?;
         game.grand = grand;
         game.empty = empty.value;
         Ok(game)
@@ -108,6 +124,10 @@ impl<'k> Game<'k> {
 
     pub fn problem(&self) -> &Problem<'k> {
         &self.problem
+    }
+
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
     }
 
     /// Number of partners (players), in the problem's canonical order.
@@ -191,8 +211,16 @@ impl<'k> Game<'k> {
         let p = self.problem.restrict(&keep);
         let m = model::build(&p);
         self.solves.fetch_add(1, Ordering::Relaxed);
-        let Some(best) = solve::optimum(&p, &m, self.backend)? else {
-            return Ok(None);
+        let best = match solve::optimum(&p, &m, self.backend, self.deadline) {
+            Ok(Some(best)) => best,
+            Ok(None) => return Ok(None),
+            Err(solve::SolveError::OutOfTime) => {
+                return Err(ValueError::OutOfTime {
+                    solves: self.solves(),
+                    during: super::Stage::Coalitions,
+                });
+            }
+            Err(e) => return Err(e.into()),
         };
         let mut used = vec![false; self.players()];
         let kept = (0..self.players()).filter(|&i| keep[i]);

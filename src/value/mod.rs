@@ -27,10 +27,46 @@ pub enum ValueError {
         "exact Shapley values need every coalition of the {partners} partners who can take a role (2^{partners} line-ups); at most {most} are valued exactly: use `--method sampled`"
     )]
     TooLarge { partners: usize, most: usize },
-    #[error(
-        "the time limit ran out after {solves} line-ups, before every coalition was valued; raise --time-limit or use `--method sampled`, which stops with the precision reached"
-    )]
-    OutOfTime { solves: usize },
+    #[error("the time limit ran out after {solves} line-ups, {}", during.words())]
+    OutOfTime { solves: usize, during: Stage },
     #[error("{0}")]
     Settings(String),
+}
+
+/// What the time limit interrupted, for a message that says what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Valuing the full line-up and nobody, before any share.
+    Setup,
+    /// The exact method's coalitions.
+    Coalitions,
+    /// The sampled method's leave-one-out values and first two orders of arrival.
+    Sampling,
+}
+
+impl Stage {
+    fn words(self) -> &'static str {
+        match self {
+            Stage::Setup => "before the full line-up was proven best; raise --time-limit",
+            Stage::Coalitions => {
+                "before every coalition was valued; raise --time-limit or use `--method sampled`, which stops with the precision reached"
+            }
+            Stage::Sampling => {
+                "before the leave-one-out values and two random orders of arrival (the fewest an interval needs) were valued; raise --time-limit"
+            }
+        }
+    }
+}
+
+impl ValueError {
+    /// The same error, saying which stage the time limit interrupted.
+    pub fn during(self, stage: Stage) -> ValueError {
+        match self {
+            ValueError::OutOfTime { solves, .. } => ValueError::OutOfTime {
+                solves,
+                during: stage,
+            },
+            other => other,
+        }
+    }
 }

@@ -78,8 +78,6 @@ pub struct Sampling {
     /// Never stop before this many permutations (variance estimates need a few).
     pub min_permutations: usize,
     pub max_permutations: usize,
-    /// Stop sampling (with the precision reached so far) at this instant.
-    pub deadline: Option<Instant>,
 }
 
 impl Default for Sampling {
@@ -90,7 +88,6 @@ impl Default for Sampling {
             precision: 0.02,
             min_permutations: 64,
             max_permutations: 1_000_000,
-            deadline: None,
         }
     }
 }
@@ -114,9 +111,9 @@ fn members(game: &Game, active: &[usize], chosen: impl Iterator<Item = usize>) -
 }
 
 /// The exact Shapley value: every coalition of the active partners is valued once, then each
-/// partner's value is the weighted mean of its marginal worth. Fails when `deadline` passes
-/// before every coalition is valued.
-pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueError> {
+/// partner's value is the weighted mean of its marginal worth. Fails when the game's deadline
+/// passes before every coalition is valued.
+pub fn exact(game: &Game) -> Result<Shares, ValueError> {
     let act = active(game);
     let n = act.len();
     if n > EXACT_MAX {
@@ -125,7 +122,7 @@ pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueErro
             most: EXACT_MAX,
         });
     }
-    let worth = every_worth(game, &act, deadline)?;
+    let worth = every_worth(game, &act)?;
     // weight[s] = s! (n - s - 1)! / n!, built by a recurrence to stay exact in floating point
     // far beyond what factorials allow.
     let mut weight = vec![0.0; n.max(1)];
@@ -161,11 +158,8 @@ pub fn exact(game: &Game, deadline: Option<Instant>) -> Result<Shares, ValueErro
 /// between the partners it uses and itself ([`Game::settles`]); those are never solved. The
 /// settling is applied in coalition order after each size, so the result does not depend on
 /// the number of threads.
-fn every_worth(
-    game: &Game,
-    act: &[usize],
-    deadline: Option<Instant>,
-) -> Result<Vec<f64>, ValueError> {
+fn every_worth(game: &Game, act: &[usize]) -> Result<Vec<f64>, ValueError> {
+    let deadline = game.deadline();
     let n = act.len();
     let mut worth: Vec<Option<f64>> = vec![None; 1 << n];
     for size in (0..=n as u32).rev() {
@@ -178,6 +172,7 @@ fn every_worth(
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return Err(ValueError::OutOfTime {
                         solves: game.solves(),
+                        during: super::Stage::Coalitions,
                     });
                 }
                 let members = members(game, act, (0..n).filter(|&b| mask >> b & 1 == 1));
@@ -261,7 +256,9 @@ impl Moments {
 
 /// The Shapley value estimated from random orders of arrival: in each order, each partner is
 /// credited with what it adds to those before it. Permutations are drawn in fixed batches
-/// from the seed; sampling stops once every confidence interval is narrow enough.
+/// from the seed; sampling stops once every confidence interval is narrow enough, or at the
+/// game's deadline with the batches finished by then (leave-one-out values come first, so
+/// they are complete whenever sampling starts).
 pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
     if !(s.confidence > 0.0 && s.confidence < 1.0) {
         return Err(ValueError::Settings(format!(
@@ -282,6 +279,8 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
     let total = grand - empty;
     let z = normal_quantile(0.5 + s.confidence / 2.0);
     let tolerance = s.precision * total.abs();
+    let sampling = |e: ValueError| e.during(super::Stage::Sampling);
+    let leave_one_out = leave_one_out(game, grand).map_err(sampling)?;
     let mut moments = vec![Moments::default(); n];
     let mut drawn = 0usize;
     let stop = loop {
@@ -293,14 +292,20 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
         if drawn >= s.max_permutations {
             break Stop::MaxPermutations;
         }
-        if s.deadline.is_some_and(|d| Instant::now() >= d) && drawn >= 2 {
+        if game.deadline().is_some_and(|d| Instant::now() >= d) && drawn >= 2 {
             break Stop::TimeLimit;
         }
         let batch = BATCH.min(s.max_permutations - drawn).max(1);
-        let marginals: Vec<Vec<f64>> = (drawn..drawn + batch)
+        let marginals: Vec<Vec<f64>> = match (drawn..drawn + batch)
             .into_par_iter()
             .map(|k| marginal_worths(game, &act, &permutation(s.seed, k as u64, n), grand))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<_, _>>()
+        {
+            Ok(m) => m,
+            // The deadline passed within the batch: it is left out whole.
+            Err(ValueError::OutOfTime { .. }) if drawn >= 2 => break Stop::TimeLimit,
+            Err(e) => return Err(sampling(e)),
+        };
         for row in &marginals {
             for (m, &x) in moments.iter_mut().zip(row) {
                 m.add(x);
@@ -328,7 +333,7 @@ pub fn sampled(game: &Game, s: &Sampling) -> Result<Shares, ValueError> {
         0.0
     };
     shares.half_width = Some(half);
-    shares.leave_one_out = leave_one_out(game, grand)?;
+    shares.leave_one_out = leave_one_out;
     shares.method = Method::Sampled(SampleReport {
         seed: s.seed,
         permutations: drawn,
@@ -456,7 +461,7 @@ mod tests {
     fn game_of<'k>(kb: &'k crate::kb::KnowledgeBase, text: &str) -> Game<'k> {
         let doc = Document::parse(Source::new("t.ron", text));
         let line_up = crate::validate_scenario(kb, &doc).expect("valid").base();
-        Game::new(Problem::new(kb, &line_up), Default::default()).expect("feasible")
+        Game::new(Problem::new(kb, &line_up), Default::default(), None).expect("feasible")
     }
 
     /// Settling coalitions from larger ones gives exactly the worth a solve gives, for every
@@ -471,7 +476,7 @@ mod tests {
             );
             let game = game_of(&kb, &text);
             let act = active(&game);
-            let worth = every_worth(&game, &act, None).unwrap();
+            let worth = every_worth(&game, &act).unwrap();
             let solves = game.solves();
             for mask in 0u32..1 << act.len() {
                 let members = members(&game, &act, (0..act.len()).filter(|&b| mask >> b & 1 == 1));
@@ -515,7 +520,7 @@ mod tests {
         ));
         let game = game_of(&kb, &text);
         let act = active(&game);
-        let worth = every_worth(&game, &act, None).unwrap();
+        let worth = every_worth(&game, &act).unwrap();
         assert_eq!(game.solves(), (1 << act.len()) + 2, "nothing is settled");
         for mask in 0u32..1 << act.len() {
             let members = members(&game, &act, (0..act.len()).filter(|&b| mask >> b & 1 == 1));

@@ -365,11 +365,15 @@ pub enum SaveError {
     /// The file with the variant does not read back to the wall: nothing was written.
     #[error("{path}: the saved variant would not reproduce the wall ({why}); nothing was written")]
     Check { path: String, why: String },
+    /// The copy of the file as it was could not be kept: nothing was written.
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
         source: std::io::Error,
     },
+    /// Writing the file failed or was refused (`output::write_file`); the file is as it was.
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 impl Saver {
@@ -456,7 +460,7 @@ impl Saver {
             self.kept =
                 Some(crate::output::keep_copy(&self.target, before.as_bytes()).map_err(write_err)?);
         }
-        crate::output::write_atomic(&self.target, text.as_bytes()).map_err(write_err)?;
+        crate::output::write_file(&self.target, text.as_bytes())?;
         if !self.saved.contains(&name) {
             self.saved.push(name.clone());
         }

@@ -3,7 +3,7 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::Additionality;
 use crate::report::markdown_escape as escape;
-use crate::report::names_or_nobody;
+use crate::report::{names_or_nobody, num};
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {
@@ -63,8 +63,7 @@ pub fn render(a: &Additionality) -> String {
     line(
         &mut out,
         "Value",
-        cols.each_ref()
-            .map(|c| format!("{:.2}", c.outcome.objective)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
     );
     line(
         &mut out,
@@ -105,7 +104,7 @@ pub fn render(a: &Additionality) -> String {
     );
     for r in &a.roles {
         let values = if r.importance.is_some() {
-            format!("{:.2} / {:.2}", r.value_with, r.value_unfunded)
+            format!("{} / {}", num(r.value_with, 2), num(r.value_unfunded, 2))
         } else {
             "not needed".to_string()
         };

@@ -10,7 +10,7 @@ mod text;
 
 pub use json::{AdditionalityJson, additionality_json};
 
-use super::{Format, Style};
+use super::{Format, Style, signed_num};
 use crate::explain::Outcome;
 use crate::funding::{Additionality, Holder};
 use crate::kb::{Finding, Severity};
@@ -60,7 +60,7 @@ fn column(label: String, outcome: &Outcome) -> Column<'_> {
 
 /// "+1.25", or "n/a" when a line-up could not be compared.
 pub fn signed(v: Option<f64>) -> String {
-    v.map_or("n/a".to_string(), |v| format!("{v:+.2}"))
+    v.map_or("n/a".to_string(), |v| signed_num(v, 2))
 }
 
 /// "additional", "substitutable", "crowding out", "unused", "co-funded".

@@ -3,8 +3,8 @@
 use super::{HOW_TO_READ, columns, finding_words, holders, signed};
 use crate::funding::{Additionality, Verdict};
 use crate::kb::Severity;
-use crate::report::Style;
 use crate::report::text::{Paint, fit_width, title};
+use crate::report::{Style, num};
 use std::fmt::Write;
 
 const LABEL: usize = 24;
@@ -86,8 +86,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     table.row(
         &mut out,
         "value",
-        cols.each_ref()
-            .map(|c| format!("{:.2}", c.outcome.objective)),
+        cols.each_ref().map(|c| num(c.outcome.objective, 2)),
         false,
     );
     table.row(
@@ -141,10 +140,10 @@ pub fn render(a: &Additionality, style: Style) -> String {
             let _ = writeln!(out, "    without it:          {}", holders(&r.without));
             let _ = writeln!(
                 out,
-                "    the role adds {:.2} with the money, {:.2} without it (loss {:.2})",
-                r.value_with,
-                r.value_unfunded,
-                r.loss()
+                "    the role adds {} with the money, {} without it (loss {})",
+                num(r.value_with, 2),
+                num(r.value_unfunded, 2),
+                num(r.loss(), 2)
             );
         }
         if !r.co_funders.is_empty() {

@@ -17,6 +17,7 @@ pub fn render(c: &Comparison) -> String {
     );
     h.close();
     h.open("main", &[]);
+    super::notes_section(&mut h, &c.notes);
     let names: Vec<String> = c.columns.iter().map(|x| x.name.clone()).collect();
     let base = c.columns[0].outcome.objective;
     let mut value = Panel::new(
@@ -149,9 +150,9 @@ pub fn render(c: &Comparison) -> String {
             "p",
             &[],
             &format!(
-                "Objective {:+.2}, coverage {:+.0} points against the base.",
-                ch.objective_delta,
-                ch.coverage_delta * 100.0
+                "Objective {}, coverage {} points against the base.",
+                crate::report::signed_num(ch.objective_delta, 2),
+                crate::report::signed_num(ch.coverage_delta * 100.0, 0)
             ),
         );
         if !ch.moved.is_empty() {

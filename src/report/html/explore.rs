@@ -20,6 +20,7 @@ pub fn render(e: &Exploration) -> String {
     );
     h.close();
     h.open("main", &[]);
+    super::notes_section(&mut h, &e.notes);
     let possible: Vec<_> = e
         .trials
         .iter()
@@ -59,6 +60,9 @@ pub fn render(e: &Exploration) -> String {
             (Some(why), _) => {
                 h.elem("p", &[("class", "muted")], &format!("Cannot: {why}"));
             }
+            (None, None) if t.untried => {
+                h.elem("p", &[("class", "muted")], crate::report::explore::UNTRIED);
+            }
             (None, None) => {
                 let why: Vec<&str> = t
                     .outcome
@@ -75,8 +79,11 @@ pub fn render(e: &Exploration) -> String {
             (None, Some(delta)) => {
                 let d = t.delta.as_ref().map_or(0.0, |d| d.coverage_delta);
                 let mut facts = vec![
-                    format!("objective {delta:+.2}"),
-                    format!("coverage {:+.0} points", d * 100.0),
+                    format!("objective {}", crate::report::signed_num(delta, 2)),
+                    format!(
+                        "coverage {} points",
+                        crate::report::signed_num(d * 100.0, 0)
+                    ),
                 ];
                 if !t.gaps_closed.is_empty() {
                     facts.push(format!("closes {}", t.gaps_closed.join(", ")));

@@ -43,6 +43,7 @@ mod matrix;
 pub(crate) mod outcome;
 mod sections;
 
+pub use super::num;
 pub use chart::{BarChart, Panel};
 pub use matrix::{
     Live, fit_colour, matrix_key, matrix_legend, matrix_svg, matrix_svg_live, severity_colour,
@@ -254,16 +255,6 @@ pub fn text_width(s: &str, px: f64) -> f64 {
         })
         .sum();
     em * px
-}
-
-/// A number with a fixed number of decimals, never `-0.00`.
-pub fn num(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
 }
 
 /// The stylesheet shared by every report: screen and print.

@@ -3,7 +3,7 @@
 use super::{
     HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
 };
-use crate::report::markdown_escape as escape;
+use crate::report::{markdown_escape as escape, num};
 use crate::value::{Balance, ValueReport};
 use std::fmt::Write;
 
@@ -16,8 +16,10 @@ pub fn render(r: &ValueReport) -> String {
     let _ = writeln!(out, "\n{}", escape(&method_sentence(r)));
     let _ = writeln!(
         out,
-        "\nThe full line-up is worth **{:.2}**; nobody (every role a gap) **{:.2}**; together the partners create **{:.2}**.",
-        r.grand, r.empty, r.total
+        "\nThe full line-up is worth **{}**; nobody (every role a gap) **{}**; together the partners create **{}**.",
+        num(r.grand, 2),
+        num(r.empty, 2),
+        num(r.total, 2)
     );
     for note in &r.notes {
         let _ = writeln!(out, "\n> {}", escape(note));
@@ -38,12 +40,12 @@ pub fn render(r: &ValueReport) -> String {
         };
         let _ = writeln!(
             out,
-            "| **{}** {} | {} | {roles} | {:.1} | {:.2} | {} | {} | {} | {} |",
+            "| **{}** {} | {} | {roles} | {} | {} | {} | {} | {} | {} |",
             escape(&p.id),
             escape(&p.name),
             escape(&p.sector),
-            p.effort,
-            p.leave_one_out,
+            num(p.effort, 1),
+            num(p.leave_one_out, 2),
             escape(&shapley_text(p)),
             percent(p.value_share),
             percent(p.effort_share),

@@ -9,7 +9,7 @@ mod text;
 
 pub use json::{ValueJson, value_json};
 
-use super::{Format, Style};
+use super::{Format, Style, num};
 use crate::value::{Balance, Method, PartnerValue, ValueReport};
 
 pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
@@ -63,14 +63,14 @@ pub fn with_balance(r: &ValueReport, b: Balance) -> Vec<&PartnerValue> {
 }
 
 pub fn percent(share: Option<f64>) -> String {
-    share.map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0))
+    share.map_or("-".to_string(), |s| format!("{}%", num(s * 100.0, 1)))
 }
 
 /// "12.31" or "12.31 ± 0.40".
 pub fn shapley_text(p: &PartnerValue) -> String {
     match p.half_width {
-        Some(h) if h > 0.0 => format!("{:.2} ± {:.2}", p.shapley, h),
-        _ => format!("{:.2}", p.shapley),
+        Some(h) if h > 0.0 => format!("{} ± {}", num(p.shapley, 2), num(h, 2)),
+        _ => num(p.shapley, 2),
     }
 }
 

@@ -3,8 +3,8 @@
 use super::{
     HOW_TO_READ, balance_words, method_sentence, percent, ranked, shapley_text, with_balance,
 };
-use crate::report::Style;
 use crate::report::text::{Paint, fit_width, title};
+use crate::report::{Style, num};
 use crate::value::{Balance, ValueReport};
 use std::fmt::Write;
 
@@ -20,8 +20,10 @@ pub fn render(r: &ValueReport, style: Style) -> String {
     let _ = writeln!(out, "{}", method_sentence(r));
     let _ = writeln!(
         out,
-        "The full line-up is worth {:.2}; nobody (every role a gap) {:.2}; together the partners create {:.2}.",
-        r.grand, r.empty, r.total
+        "The full line-up is worth {}; nobody (every role a gap) {}; together the partners create {}.",
+        num(r.grand, 2),
+        num(r.empty, 2),
+        num(r.total, 2)
     );
     for note in &r.notes {
         let _ = writeln!(out, "note: {note}");
@@ -55,12 +57,12 @@ pub fn render(r: &ValueReport, style: Style) -> String {
     for p in ranked(r) {
         let _ = writeln!(
             out,
-            "  {:id_width$} {:15} {:>5} {:>6.1} {:>13.2} {:>shapley_width$} {:>11} {:>12}  {}",
+            "  {:id_width$} {:15} {:>5} {:>6} {:>13} {:>shapley_width$} {:>11} {:>12}  {}",
             fit_width(&p.id, id_width),
             fit_width(&p.sector, 15),
             p.roles.len(),
-            p.effort,
-            p.leave_one_out,
+            num(p.effort, 1),
+            num(p.leave_one_out, 2),
             shapley_text(p),
             percent(p.value_share),
             percent(p.effort_share),

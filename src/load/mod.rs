@@ -1,4 +1,12 @@
-//! The only file-system input: paths (or standard input) -> sources -> parsed documents.
+//! The only file-system input: paths (or standard input) -> sources -> parsed documents, and
+//! partner sheets -> tables ([`table`], with [`xlsx`] checking a workbook before it is read).
+
+mod table;
+mod xlsx;
+
+pub use table::{
+    Cell, MAX_COLUMNS, MAX_DATA_ROWS, MAX_ROWS, SheetKind, Table, parse_table, read_table,
+};
 
 use crate::ron::parse::{Node, SyntaxError, parse};
 use crate::source::Source;
@@ -47,22 +55,57 @@ impl Document {
     }
 }
 
-fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
-    checked_text_within(path, bytes, MAX_FILE_BYTES)
-}
-
-fn checked_text_within(path: &str, bytes: Vec<u8>, limit: u64) -> Result<String, LoadError> {
+/// Refuses bytes past `limit` (reading stops just past the limit, so the true size of a
+/// stream is unknown).
+fn within_limit(path: &str, bytes: &[u8], limit: u64) -> Result<(), LoadError> {
     if bytes.len() as u64 > limit {
-        // Reading stops just past the limit, so the true size of a stream is unknown.
         return Err(LoadError::TooLarge {
             path: path.to_string(),
             size: None,
             limit,
         });
     }
+    Ok(())
+}
+
+pub(super) fn checked_text(path: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    checked_text_within(path, bytes, MAX_FILE_BYTES)
+}
+
+fn checked_text_within(path: &str, bytes: Vec<u8>, limit: u64) -> Result<String, LoadError> {
+    within_limit(path, &bytes, limit)?;
     String::from_utf8(bytes).map_err(|_| LoadError::NotText {
         path: path.to_string(),
     })
+}
+
+/// The bytes of a file, refusing one over [`MAX_FILE_BYTES`] without reading it all.
+pub(super) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    read_bytes_within(path, MAX_FILE_BYTES)
+}
+
+fn read_bytes_within(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let shown = path.display().to_string();
+    let read_err = |source| LoadError::Read {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > limit
+    {
+        return Err(LoadError::TooLarge {
+            path: shown,
+            size: Some(meta.len()),
+            limit,
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    within_limit(&shown, &bytes, limit)?;
+    Ok(bytes)
 }
 
 /// Reads a file, or standard input for `-`, refusing oversized input without reading it all.
@@ -76,34 +119,21 @@ pub fn read_design(path: &str) -> Result<Source, LoadError> {
 }
 
 fn read_within(path: &str, limit: u64) -> Result<Source, LoadError> {
-    let read_err = |source| LoadError::Read {
-        path: path.to_string(),
-        source,
-    };
-    let mut bytes = Vec::new();
     if path == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(read_err)?;
+            .map_err(|source| LoadError::Read {
+                path: path.to_string(),
+                source,
+            })?;
         return Ok(Source::new(
             "<stdin>",
             checked_text_within("<stdin>", bytes, limit)?,
         ));
     }
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    if let Ok(meta) = file.metadata()
-        && meta.len() > limit
-    {
-        return Err(LoadError::TooLarge {
-            path: path.to_string(),
-            size: Some(meta.len()),
-            limit,
-        });
-    }
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
+    let bytes = read_bytes_within(Path::new(path), limit)?;
     Ok(Source::new(path, checked_text_within(path, bytes, limit)?))
 }
 
@@ -131,12 +161,12 @@ fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Every `.ron` file under a rule directory, sorted by path so later files override earlier
-/// ones the same way on every machine. A single file is accepted too.
-pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+/// The files of a rule directory: every `.ron` file under it, sorted by path so later files
+/// override earlier ones the same way on every machine; a single file is itself.
+pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let shown = path.display().to_string();
     if path.is_file() {
-        return Ok(vec![read_source(&shown)?]);
+        return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
     collect_ron(path, &mut files).map_err(|source| LoadError::Read {
@@ -147,7 +177,26 @@ pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
         return Err(LoadError::NoRuleFiles { path: shown });
     }
     files.sort();
-    files
+    Ok(files)
+}
+
+/// Why a file another file names (a sweep's or a case's scenario or rules) is not read, if it
+/// is not: such files may come from someone else, and only rolefit's own kinds of files are
+/// opened for them (not `/etc/shadow`, whose first line a syntax error would quote).
+pub fn only_ron(path: &Path, directory_allowed: bool) -> Option<&'static str> {
+    if directory_allowed && path.is_dir() {
+        return None;
+    }
+    match path.extension() {
+        Some(e) if e == "ron" => None,
+        _ if directory_allowed => Some("rules are a directory of `.ron` files or one `.ron` file"),
+        _ => Some("a scenario is a `.ron` file"),
+    }
+}
+
+/// Reads the files of a rule directory (see [`rule_files`]).
+pub fn read_rules(path: &Path) -> Result<Vec<Source>, LoadError> {
+    rule_files(path)?
         .iter()
         .map(|f| read_source(&f.display().to_string()))
         .collect()
@@ -195,149 +244,6 @@ pub fn ron_names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// A spreadsheet as rows of cells; the first row holds the column names.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// The file as the user named it.
-    pub name: String,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-}
-
-impl Cell {
-    /// The cell as text, trimmed (numbers as written by Rust's shortest form).
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Number(n) => n.to_string(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            Cell::Number(_) => false,
-        }
-    }
-}
-
-/// Reads a `.csv` or `.xlsx` partner sheet. CSV may use `,` or `;` (as European spreadsheet
-/// exports do); the one the header uses more is taken. An XLSX file's sheet named "partners" is
-/// read, or else its first sheet.
-pub fn read_table(path: &Path) -> Result<Table, LoadError> {
-    let shown = path.display().to_string();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let mut bytes = Vec::new();
-    let read_err = |source| LoadError::Read {
-        path: shown.clone(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    if let Ok(meta) = file.metadata()
-        && meta.len() > MAX_FILE_BYTES
-    {
-        return Err(LoadError::TooLarge {
-            path: shown,
-            size: Some(meta.len()),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
-    let rows = match ext.as_str() {
-        "csv" | "txt" => csv_rows(&shown, &checked_text(&shown, bytes)?)?,
-        "xlsx" | "xlsm" => xlsx_rows(&shown, bytes)?,
-        _ => {
-            return Err(LoadError::Sheet {
-                path: shown,
-                message: "expected a .csv or .xlsx file".into(),
-            });
-        }
-    };
-    Ok(Table { name: shown, rows })
-}
-
-fn csv_rows(path: &str, text: &str) -> Result<Vec<Vec<Cell>>, LoadError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| LoadError::Sheet {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        rows.push(
-            record
-                .iter()
-                .map(|c| {
-                    if c.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        );
-    }
-    Ok(rows)
-}
-
-fn xlsx_rows(path: &str, bytes: Vec<u8>) -> Result<Vec<Vec<Cell>>, LoadError> {
-    use calamine::{Data, Reader, Xlsx};
-    let sheet_err = |message: String| LoadError::Sheet {
-        path: path.to_string(),
-        message,
-    };
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| sheet_err(format!("not a readable .xlsx file: {e}")))?;
-    let names = book.sheet_names();
-    let name = names
-        .iter()
-        .find(|n| n.eq_ignore_ascii_case("partners"))
-        .or_else(|| names.first())
-        .cloned()
-        .ok_or_else(|| sheet_err("the workbook has no sheets".into()))?;
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| sheet_err(format!("sheet {name:?}: {e}")))?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => Cell::Empty,
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    other => Cell::Text(other.to_string()),
-                })
-                .collect()
-        })
-        .collect())
 }
 
 #[cfg(test)]
