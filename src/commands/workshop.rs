@@ -19,6 +19,8 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
     let opts = solve_options(&SolverArgs {
         time_limit: Some(args.time_limit.unwrap_or(DEFAULT_TIME_LIMIT)),
         solver: args.solver.clone(),
+        // As `solve` by default: the envelope rows only where they keep the search small.
+        tighten: "auto".to_string(),
     })?;
     let addr: SocketAddr = args.listen.parse().map_err(|_| {
         Error::Usage(format!(
