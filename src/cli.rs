@@ -59,6 +59,11 @@ pub enum Command {
     Additionality(AdditionalityArgs),
     /// What each partner adds: leave-one-out and Shapley values against each partner's effort.
     Value(ValueArgs),
+    /// A live workshop page: the line-up on the wall, what-ifs by click, undo, save as a variant.
+    Workshop(WorkshopArgs),
+    /// The roles-and-responsibilities annex of an MoU: scope, RACI chart, commitments, success
+    /// measures, risks to watch, review.
+    Agreement(AgreementArgs),
 }
 
 /// Which knowledge base to use.
@@ -539,6 +544,63 @@ pub struct ValueArgs {
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_limit: Option<f64>,
     /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkshopArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Start from this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// The scenario file Save writes the session's variant into (default: the scenario itself;
+    /// its text before the first save is kept as FILE.orig).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Address and port to listen on; port 0 picks a free one. Anything but a loopback address
+    /// lets other machines reach the page (with its token).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Stop each solve after SECONDS (default 20) and show the best line-up found.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub time_limit: Option<f64>,
+    /// The MILP solver (see `solve --solver`).
+    #[arg(long, value_name = "NAME", default_value = "microlp")]
+    pub solver: String,
+    // The wall's margins and close calls, assessed for every state as `solve` does.
+    #[command(flatten)]
+    pub robustness: RobustnessArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AgreementFormat {
+    Markdown,
+    /// One self-contained page to print.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct AgreementArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Draw the agreement for this variant of the scenario instead of the base line-up.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    #[arg(long, value_enum, default_value_t = AgreementFormat::Markdown)]
+    pub format: AgreementFormat,
+    /// Months between reviews of the annex.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub review_months: u32,
+    #[command(flatten)]
+    pub solver: SolverArgs,
+    /// Write the agreement to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -199,6 +199,7 @@ pub fn line_up(kb: &KnowledgeBase, profile: &Profile, seed: u64) -> LineUp {
                 funds: funds.into_iter().collect(),
                 funded_by: Vec::new(),
                 supplies: Vec::new(),
+                wants: Vec::new(),
             });
         }
     }

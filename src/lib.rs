@@ -28,6 +28,7 @@
 // `eprintln!` panic on a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod agreement;
 pub mod brief;
 pub mod cases;
 pub mod cli;
@@ -54,6 +55,7 @@ pub mod sweep;
 pub mod terminal;
 pub mod valid;
 pub mod value;
+pub mod workshop;
 
 use diag::Diagnostics;
 use kb::KnowledgeBase;

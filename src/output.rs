@@ -347,9 +347,52 @@ pub fn refuse_inputs(outputs: &[&Path], inputs: &[PathBuf]) -> Result<(), Output
     Ok(())
 }
 
+/// Keeps `bytes` (what a file held before rolefit replaces it) in a new file beside `path`:
+/// `NAME.orig`, or `NAME.orig.1`, `NAME.orig.2`... when that exists. Never overwrites anything
+/// (each name is created new, so nothing planted at it is written through); returns the name
+/// used. The workshop's Save keeps the scenario file this way before its first save.
+pub fn keep_copy(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    const ATTEMPTS: u32 = 100;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    for attempt in 0..ATTEMPTS {
+        let copy = path.with_file_name(match attempt {
+            0 => format!("{name}.orig"),
+            n => format!("{name}.orig.{n}"),
+        });
+        match OpenOptions::new().write(true).create_new(true).open(&copy) {
+            Ok(mut f) => {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                return Ok(copy);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{ATTEMPTS} names for a copy of {name} are all taken"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_copy_never_overwrites_an_earlier_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.ron");
+        let first = keep_copy(&path, b"one").unwrap();
+        let second = keep_copy(&path, b"two").unwrap();
+        assert_eq!(first, dir.path().join("s.ron.orig"));
+        assert_eq!(second, dir.path().join("s.ron.orig.1"));
+        assert_eq!(std::fs::read_to_string(first).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(second).unwrap(), "two");
+    }
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::html::{cells, escaped};
+use common::html::{cells, escaped, escaped_prose};
 use common::{
     array, dakar, flag_fixture, flag_fixtures, opt_str, repo, rolefit, shipped_scenarios,
     solve_json,
@@ -186,14 +186,20 @@ fn the_page_shows_every_reason_flag_gap_and_risk_avoided() {
                 html.contains(&format!("<code>{}</code>", escaped(rule))),
                 "{name}: flag rule {rule} missing"
             );
-            for key in ["message", "source"] {
-                let text = escaped(f[key].as_str().unwrap());
-                assert!(html.contains(&text), "{name}: flag {key} {text:?} missing");
-            }
+            let message = escaped_prose(f["message"].as_str().unwrap());
+            assert!(
+                html.contains(&message),
+                "{name}: flag message {message:?} missing"
+            );
+            let source = escaped(f["source"].as_str().unwrap());
+            assert!(
+                html.contains(&source),
+                "{name}: flag source {source:?} missing"
+            );
         }
         for key in ["uncovered", "weak"] {
             for g in array(&report, key) {
-                let s = escaped(g["suggestion"].as_str().unwrap());
+                let s = escaped_prose(g["suggestion"].as_str().unwrap());
                 assert!(html.contains(&s), "{name}: {key} suggestion {s:?} missing");
             }
         }
@@ -397,7 +403,7 @@ fn ranking_pages_escape_names_and_show_each_option() {
     );
     let page = command_html(&["recommend", dakar().to_str().unwrap(), "--role", "research"]);
     assert_eq!(
-        page.matches("<li><h3>").count(),
+        page.matches("<li data-subject=").count(),
         9,
         "one entry per partner of the line-up"
     );

@@ -163,9 +163,25 @@ fn motivation(c: &Ctx, k: usize) -> Motivation {
             }
         })
         .collect();
+    let wishes = (0..c.o.roles.len())
+        .filter(|&r| partner.wants.contains(&c.p.needs[c.p.need_order[r]].role))
+        .map(|r| {
+            let role = &c.o.roles[r];
+            Wish {
+                role: role.id.clone(),
+                role_name: role.name.clone(),
+                held: c.holds(k, r),
+                others: (0..c.o.partners.len())
+                    .filter(|&q| q != k && c.holds(q, r))
+                    .map(|q| c.o.partners[q].name.clone())
+                    .collect(),
+            }
+        })
+        .collect();
     Motivation {
         source: c.row_source(partner.sector, Row::Motives),
         motives,
+        wishes,
     }
 }
 

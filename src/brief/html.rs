@@ -236,6 +236,13 @@ fn motivation(h: &mut Html, p: &PartnerBrief, solved: bool) {
         h.close();
     }
     h.close();
+    if !m.wishes.is_empty() {
+        h.elem(
+            "p",
+            &[("class", "wishes")],
+            &super::wishes_line(&m.wishes, solved),
+        );
+    }
     // Without a line-up, roles held say nothing about motives.
     if solved && p.roles.is_empty() {
         h.elem(

@@ -178,6 +178,9 @@ fn motivation(out: &mut String, p: &PartnerBrief, solved: bool) {
             let _ = writeln!(out, "- {label}: {}", about.join("; "));
         }
     }
+    if !m.wishes.is_empty() {
+        let _ = writeln!(out, "\n{}", esc(&super::wishes_line(&m.wishes, solved)));
+    }
     // Without a line-up, roles held say nothing about motives.
     if solved && p.roles.is_empty() {
         let _ = writeln!(

@@ -127,6 +127,18 @@ pub struct Motivation {
     /// The Table 1 cell the motives come from, e.g. "Table 1, government, motives for collaboration".
     pub source: String,
     pub motives: Vec<Motive>,
+    /// The roles the partner itself asked for (`wants`), and whether the line-up gives them.
+    pub wishes: Vec<Wish>,
+}
+
+/// A role the partner asked for.
+#[derive(Debug, Clone)]
+pub struct Wish {
+    pub role: String,
+    pub role_name: String,
+    pub held: bool,
+    /// Who holds it instead (names), when the partner does not.
+    pub others: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -278,4 +290,32 @@ impl Brief {
     pub fn retain(&mut self, ids: &[String]) {
         self.partners.retain(|p| ids.contains(&p.id));
     }
+}
+
+/// The brief's line on the roles a partner asked for: which it holds, which go to others, and
+/// what to do about the rest (seed 003: listen to understand).
+pub fn wishes_line(wishes: &[Wish], solved: bool) -> String {
+    let parts: Vec<String> = wishes
+        .iter()
+        .map(|w| match (solved, w.held, w.others.is_empty()) {
+            (false, ..) => w.role_name.to_lowercase(),
+            (true, true, _) => format!("{} (it holds it)", w.role_name.to_lowercase()),
+            (true, false, true) => format!("{} (nobody holds it)", w.role_name.to_lowercase()),
+            (true, false, false) => format!(
+                "{} (held by {})",
+                w.role_name.to_lowercase(),
+                w.others.join(" and ")
+            ),
+        })
+        .collect();
+    let unmet = solved && wishes.iter().any(|w| !w.held);
+    format!(
+        "It asked for: {}.{}",
+        parts.join("; "),
+        if unmet {
+            " Listen to why it wants them, explain what the line-up gives it instead, and whether a change would keep every partner within its logic."
+        } else {
+            ""
+        }
+    )
 }

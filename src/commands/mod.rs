@@ -2,6 +2,7 @@
 //! library, and returns the exit status. Nothing here decides anything about partnerships.
 
 mod additionality;
+mod agreement;
 mod brief;
 mod check;
 mod compare;
@@ -13,6 +14,7 @@ mod summarize;
 mod sweep;
 mod test;
 mod value;
+mod workshop;
 
 use crate::Error;
 use crate::cli::{
@@ -61,6 +63,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Summarize(args) => summarize::run(args),
         Command::Additionality(args) => additionality::run(args),
         Command::Value(args) => value::run(args),
+        Command::Workshop(args) => workshop::run(args),
+        Command::Agreement(args) => agreement::run(args),
     }
 }
 
@@ -99,6 +103,10 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
         Command::Brief(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
         Command::Additionality(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
         Command::Value(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        Command::Agreement(a) => (scenario(&a.input, Some(&a.what_if)), out(&a.output)),
+        // Save writes into the scenario it read on purpose, keeping the file as it was beside
+        // it (`output::keep_copy`): that is the workshop's contract, not a clash.
+        Command::Workshop(_) => (Vec::new(), Vec::new()),
         Command::Import(a) => {
             let mut inputs = vec![a.sheet.clone()];
             inputs.extend(rules(&a.rules));
@@ -356,6 +364,20 @@ pub fn load_scenario(
     args: &ScenarioArgs,
     t: &mut Timings,
 ) -> Result<(KnowledgeBase, Scenario), Error> {
+    load_scenario_source(args, t).map(|l| (l.kb, l.scenario))
+}
+
+/// A validated scenario with what it was read from: the file's text and the sheet's partners.
+pub struct Loaded {
+    pub kb: KnowledgeBase,
+    pub scenario: Scenario,
+    pub text: String,
+    pub sheet: Vec<crate::scenario::Partner>,
+}
+
+/// [`load_scenario`], keeping the scenario's text and the sheet's partners (the workshop's
+/// Save writes into the text and validates with the sheet).
+pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Loaded, Error> {
     let (rule_docs, scenario_doc, sheet, money_sheet) =
         t.stage("load", || -> Result<_, Error> {
             let read = |p: &Option<std::path::PathBuf>| {
@@ -395,7 +417,12 @@ pub fn load_scenario(
                 (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
             }
         }
-        Ok((kb, scenario))
+        Ok(Loaded {
+            kb,
+            scenario,
+            text: scenario_doc.source.text.clone(),
+            sheet: extra,
+        })
     })
 }
 

@@ -225,6 +225,10 @@ pub struct Cell {
     pub lead: bool,
     /// Refused, or forbidden by a rule.
     pub blocked: bool,
+    /// Fixed by a pin (of the scenario, a variant or a what-if).
+    pub pinned: bool,
+    /// The partner asked for the role (`wants`).
+    pub wanted: bool,
     /// Kept out by a logic rule of strength `avoid` (not merely the fit floor): only a pin
     /// would put it there.
     pub avoided: bool,
@@ -349,6 +353,8 @@ pub fn with_robustness(p: &Problem, solved: &Solved, robustness: Option<Robustne
                     held: a.holds[i][j],
                     lead: a.lead[j] == Some(i),
                     blocked: matches!(p.blocked[i][j], Some(Block::Refused | Block::Forbidden(_))),
+                    pinned: p.is_pinned(i, j),
+                    wanted: p.partners[i].wants.contains(&p.needs[j].role),
                     avoided: p.is_avoided_by_logic(i, j),
                     flag: cell_flag
                         .get(&(p.partners[i].id.as_str(), p.role_id(j)))
@@ -395,18 +401,21 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     let kb = p.kb;
     let (np, nn) = (p.partners.len(), p.needs.len());
     out.breakdown.value = p.value(a);
-    // Objective effect of the holding rules per pair, for reasons and runner-ups.
-    let mut pair_rules: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nn]; np];
+    let mut effects = PairEffects {
+        rules: vec![vec![Vec::new(); nn]; np],
+        wish: vec![vec![0.0; nn]; np],
+    };
     for (n, inst) in p.instances.iter().enumerate() {
         let rule = kb.rule(inst.rule);
         let w = p.weight(inst);
-        if let Subject::Holds {
-            partner,
-            need,
-            lead: false,
-        } = inst.subject
-        {
-            pair_rules[partner][need].push((n, w));
+        match inst.subject {
+            Subject::Holds {
+                partner,
+                need,
+                lead: false,
+            } => effects.rules[partner][need].push((n, w)),
+            Subject::Unmet { partner, need } => effects.wish[partner][need] -= w,
+            _ => {}
         }
         let amount = p.amount(inst, a);
         if amount <= 1e-9 {
@@ -439,14 +448,14 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 p,
                 a,
                 (i, j),
-                &pair_rules,
+                &effects,
                 &holders,
                 out.robustness.as_ref(),
             ));
         }
         let missing = (p.needs[j].min as i64 - holders.len() as i64).max(0) as u32;
         if missing > 0 {
-            out.uncovered.push(gap(p, a, j, missing, &pair_rules));
+            out.uncovered.push(gap(p, a, j, missing, &effects.rules));
         }
         for i in (0..np).filter(|&i| !a.holds[i][j]) {
             let best_holder_fit = holders.iter().map(|&h| p.fit[h][j]).fold(0.0, f64::max);
@@ -469,7 +478,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 }
                 _ => {}
             }
-            for &(n, w) in &pair_rules[i][j] {
+            for &(n, w) in &effects.rules[i][j] {
                 if w < 0.0 {
                     let rule = kb.rule(p.instances[n].rule);
                     out.avoided
@@ -481,7 +490,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
     out.assignments
         .sort_by(|x, y| x.role.cmp(&y.role).then_with(|| x.partner.cmp(&y.partner)));
     out.uncovered.sort_by(|x, y| x.role.cmp(&y.role));
-    let local = |x: usize, y: usize| local_score(p, &pair_rules, x, y);
+    let local = |x: usize, y: usize| effects.local(p, x, y);
     for j in 0..nn {
         for i in (0..np).filter(|&i| a.holds[i][j]) {
             let held = out
@@ -503,7 +512,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
                 && f.role.as_deref() == Some(p.role_id(j))
         });
         if mismatched {
-            out.weak.push(gap(p, a, j, 0, &pair_rules));
+            out.weak.push(gap(p, a, j, 0, &effects.rules));
         }
     }
     out.weak.sort_by(|x, y| x.role.cmp(&y.role));
@@ -685,21 +694,34 @@ fn avoided(p: &Problem, i: usize, j: usize, rule: &crate::kb::Rule, effect: Stri
     }
 }
 
-/// Importance x fit plus the holding rules that fire: what partner `i` brings to need `j` alone.
-fn local_score(p: &Problem, pair_rules: &[Vec<Vec<(usize, f64)>>], i: usize, j: usize) -> f64 {
-    p.importance(j) * p.fit[i][j] + pair_rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+/// What holding each pair is worth beyond its fit, by partner then need: the holding rules that
+/// fire on it (instance, objective effect), and the partner's wish it meets (the price of the
+/// `Unmet` rule it avoids). Reasons, runner-ups, gaps and assumptions all read this one table.
+struct PairEffects {
+    rules: Vec<Vec<Vec<(usize, f64)>>>,
+    wish: Vec<Vec<f64>>,
+}
+
+impl PairEffects {
+    /// Importance x fit plus the holding rules that fire and the wish met: what partner `i`
+    /// brings to need `j` alone.
+    fn local(&self, p: &Problem, i: usize, j: usize) -> f64 {
+        p.importance(j) * p.fit[i][j]
+            + self.rules[i][j].iter().map(|(_, w)| w).sum::<f64>()
+            + self.wish[i][j]
+    }
 }
 
 fn assignment_view(
     p: &Problem,
     a: &Assignment,
     (i, j): (usize, usize),
-    pair_rules: &[Vec<Vec<(usize, f64)>>],
+    effects: &PairEffects,
     holders: &[usize],
     robustness: Option<&Robustness>,
 ) -> AssignmentView {
     let kb = p.kb;
-    let rules = &pair_rules[i][j];
+    let (rules, wish) = (&effects.rules[i][j], effects.wish[i][j]);
     let partner = &p.partners[i];
     let role = kb.role(p.needs[j].role);
     // One rounded fit for every place it is shown, so the heading and the reason agree.
@@ -709,6 +731,16 @@ fn assignment_view(
     let pinned = p.is_pinned(i, j);
     if pinned {
         reasons.push("pinned by the facilitator".to_string());
+    }
+    if partner.wants.contains(&p.needs[j].role) {
+        reasons.push(if wish > 0.0 {
+            format!(
+                "asked for by the partner: its wish is met (+{:.2}, below every logic rule)",
+                wish
+            )
+        } else {
+            "asked for by the partner".to_string()
+        });
     }
     if holders.len() > 1 {
         reasons.push(if lead {
@@ -758,7 +790,7 @@ fn assignment_view(
         reasons.push(format!("serves its motives: {}", motives.join(", ")));
     }
     let assessed = robustness.and_then(|r| Some((r, r.held(&partner.id, &role.id)?)));
-    let runner_up = assessed.and_then(|(_, h)| runner_up(p, (i, j), h, pair_rules));
+    let runner_up = assessed.and_then(|(_, h)| runner_up(p, (i, j), h, effects));
     if let Some((r, h)) = assessed {
         reasons.extend(crate::robust::words::reasons(h, r));
     }
@@ -810,15 +842,15 @@ fn runner_up(
     p: &Problem,
     (i, j): (usize, usize),
     held: &crate::robust::Held,
-    pair_rules: &[Vec<Vec<(usize, f64)>>],
+    effects: &PairEffects,
 ) -> Option<RunnerUp> {
     let id = held.runner_up.as_deref()?;
     let k = p.partners.iter().position(|q| q.id == id)?;
     Some(RunnerUp {
         partner: id.to_string(),
         fit: round(p.fit[k][j], 4),
-        score: round(local_score(p, pair_rules, k, j), 4),
-        holder_score: round(local_score(p, pair_rules, i, j), 4),
+        score: round(effects.local(p, k, j), 4),
+        holder_score: round(effects.local(p, i, j), 4),
         why_not: crate::robust::words::why_not(held),
     })
 }

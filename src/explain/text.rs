@@ -81,6 +81,13 @@ pub fn subject_fields(p: &Problem, subject: &Subject, a: &Assignment) -> Subject
         Subject::Unserved { partner: i } | Subject::Idle { partner: i } => {
             with_partner(*i, &mut values)
         }
+        Subject::Unmet {
+            partner: i,
+            need: j,
+        } => {
+            with_partner(*i, &mut values);
+            role = with_role(*j, &mut values);
+        }
         Subject::Shared {
             need,
             partners,
@@ -309,6 +316,7 @@ pub fn scope_summary(scope: &Scope) -> String {
         } => format!("a partner's effort exceeds its capacity by more than {plus}"),
         Scope::Unserved { .. } => "none of a partner's roles serves its motives".into(),
         Scope::Idle { .. } => "a partner of the line-up holds no role".into(),
+        Scope::Unmet { .. } => "a partner does not hold a role".into(),
         Scope::Shared {
             at_least,
             same_sector: true,

@@ -26,6 +26,8 @@ pub struct Trial {
     pub gaps_opened: Vec<String>,
     /// Roles the subject partner holds after the change (for partner-centred questions).
     pub roles: Vec<String>,
+    /// The partner asked for this role (`wants`): partner-centred questions show its wishes.
+    pub asked_for: bool,
     /// The time limit ran out before this change was tried, or before any line-up with it was
     /// found.
     pub untried: bool,
@@ -99,6 +101,7 @@ fn explore(
                 gaps_closed: Vec::new(),
                 gaps_opened: Vec::new(),
                 roles: Vec::new(),
+                asked_for: false,
             };
             if let Err(why) = l.apply(kb, &change) {
                 return Ok(not_solved(Some(why)));
@@ -147,6 +150,7 @@ fn explore(
                 refused: None,
                 untried: false,
                 outcome: Some(outcome),
+                asked_for: false,
             })
         })
         .collect();
@@ -280,8 +284,24 @@ pub fn for_partner(
             )
         })
         .collect();
-    let question = format!("which roles could {partner} take?");
+    let wants: Vec<&str> = base
+        .partners
+        .iter()
+        .find(|p| p.id == partner)
+        .map(|p| p.wants.iter().map(|r| kb.role(*r).id.as_str()).collect())
+        .unwrap_or_default();
+    let question = if wants.is_empty() {
+        format!("which roles could {partner} take?")
+    } else {
+        format!(
+            "which roles could {partner} take? (it asked for {})",
+            wants.join(", ")
+        )
+    };
     let mut e = explore(kb, base, question, tries, opts)?;
+    for t in &mut e.trials {
+        t.asked_for = wants.contains(&t.subject.as_str());
+    }
     rank_best_first(&mut e.trials);
     Ok(e)
 }

@@ -310,6 +310,7 @@ impl Builder<'_> {
             .iter()
             .filter_map(|r| self.rule(r, &names, &partial))
             .collect();
+        self.wishes_below_logic(&rules, &raw_rules);
         let mut settings = Settings::default();
         for s in raw.settings {
             settings.support_weight = s.support_weight.unwrap_or(settings.support_weight);
@@ -344,6 +345,59 @@ impl Builder<'_> {
         })
     }
 
+    /// A partner's wish weighs less than institutional logic: every rule that prices a wish
+    /// (its condition reads `Wants`) must weigh less than every other priced rule, both taken
+    /// at the stake where they weigh most against each other (a per-importance price on a role
+    /// of importance 5 against a flat one, a flat price against a per-importance one on a role
+    /// of importance 1). Otherwise the optimiser could trade a logic breach for a wish.
+    fn wishes_below_logic(&mut self, rules: &[Rule], raw: &[doc::RawRule]) {
+        const MOST_IMPORTANT: f64 = 5.0;
+        let priced = |r: &&Rule| {
+            r.effect.strength == crate::kb::Strength::Price
+                && r.effect.weight() != 0.0
+                && !matches!(r.scope, Scope::Additionality { .. })
+        };
+        let (wishes, logic): (Vec<&Rule>, Vec<&Rule>) =
+            rules.iter().filter(priced).partition(|r| r.about_wishes());
+        let per_importance = |r: &Rule| r.effect.per == crate::kb::Per::Importance;
+        for w in wishes {
+            let lowest = logic
+                .iter()
+                .filter(|l| !l.about_fit())
+                .map(|l| {
+                    let (mut wish, logic) = (w.effect.weight().abs(), l.effect.weight().abs());
+                    if per_importance(w) && !per_importance(l) {
+                        wish *= MOST_IMPORTANT;
+                    }
+                    (wish, logic, *l)
+                })
+                .find(|(wish, logic, _)| wish >= logic);
+            if let Some((wish, price, l)) = lowest
+                && let Some(r) = raw.iter().find(|r| r.id.name == w.id)
+            {
+                let per = |r: &Rule| {
+                    if per_importance(r) {
+                        " per importance point"
+                    } else {
+                        ""
+                    }
+                };
+                self.error_at(
+                    r.id.file,
+                    r.effect.span,
+                    &r.effect.path,
+                    format!(
+                        "rule `{}` weighs a partner's wish at {wish}{}, no less than rule `{}` prices its institutional logic ({price}{}): a wish must weigh less than every logic rule",
+                        w.id,
+                        per(w),
+                        l.id,
+                        per(l)
+                    ),
+                );
+            }
+        }
+    }
+
     /// Whether each condition of a rule has at most [`LIMITS`]`.tests` tests: every test is
     /// evaluated for each partner and role, so one huge condition would make matching crawl.
     fn small_enough(&mut self, r: &doc::RawRule) -> bool {
@@ -352,6 +406,7 @@ impl Builder<'_> {
             | RawScope::Load { who, .. }
             | RawScope::Unserved { who }
             | RawScope::Idle { who }
+            | RawScope::Unmet { who }
             | RawScope::Shared { who, .. }
             | RawScope::Additionality { who, .. }
             | RawScope::Financing { who, .. } => who.iter().collect(),
@@ -600,6 +655,11 @@ impl Builder<'_> {
                     .opt_test(who.as_ref(), names, Needs::Partner)?
                     .unwrap_or_else(all),
             },
+            RawScope::Unmet { who } => Scope::Unmet {
+                who: self
+                    .opt_test(who.as_ref(), names, Needs::Both)?
+                    .unwrap_or_else(all),
+            },
             RawScope::Shared {
                 who,
                 at_least,
@@ -696,6 +756,7 @@ impl Builder<'_> {
             RawTestKind::NeedsMoney => Test::NeedsMoney,
             RawTestKind::Financed => Test::Financed,
             RawTestKind::MoneyReaches => Test::MoneyReaches,
+            RawTestKind::Wants => Test::Wants,
         };
         let (reads_partner, reads_role) = test.reads();
         let misfit = match ctx {
@@ -776,7 +837,10 @@ impl Builder<'_> {
             if e.per_importance
                 && !matches!(
                     scope,
-                    Scope::Holds { .. } | Scope::Pair { .. } | Scope::Shared { .. }
+                    Scope::Holds { .. }
+                        | Scope::Pair { .. }
+                        | Scope::Shared { .. }
+                        | Scope::Unmet { .. }
                 )
             {
                 problem(
@@ -933,6 +997,7 @@ pub fn placeholders(scope: &Scope) -> &'static [&'static str] {
             "capacity",
         ],
         Scope::Unserved { .. } | Scope::Idle { .. } => &["partner", "partner_name", "sector"],
+        Scope::Unmet { .. } => &["partner", "partner_name", "sector", "role", "role_name"],
         Scope::Shared { .. } => &["role", "role_name", "value", "limit", "partners", "sector"],
         Scope::Concentration { .. } => &["partner", "partner_name", "sector", "value", "limit"],
         Scope::Diversity { .. } => &["value", "limit"],

@@ -132,6 +132,7 @@ pub enum RawTestKind {
     NeedsMoney,
     Financed,
     MoneyReaches,
+    Wants,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,6 +159,9 @@ pub enum RawScope {
         who: Option<RawTest>,
     },
     Idle {
+        who: Option<RawTest>,
+    },
+    Unmet {
         who: Option<RawTest>,
     },
     Shared {
@@ -751,12 +755,13 @@ impl Decoder<'_, '_> {
     }
 
     fn scope(&mut self, node: &Node, path: &str) -> Option<RawScope> {
-        const SCOPES: [&str; 11] = [
+        const SCOPES: [&str; 12] = [
             "Holds",
             "Pair",
             "Load",
             "Unserved",
             "Idle",
+            "Unmet",
             "Shared",
             "Concentration",
             "Diversity",
@@ -855,6 +860,9 @@ impl Decoder<'_, '_> {
                 who: self.optional_test(&mut f, "who"),
             },
             "Idle" => RawScope::Idle {
+                who: self.optional_test(&mut f, "who"),
+            },
+            "Unmet" => RawScope::Unmet {
                 who: self.optional_test(&mut f, "who"),
             },
             "Shared" => {
@@ -956,7 +964,7 @@ impl Decoder<'_, '_> {
     }
 
     fn test(&mut self, node: &Node, path: &str) -> Option<RawTest> {
-        const TESTS: [&str; 20] = [
+        const TESTS: [&str; 21] = [
             "All",
             "Either",
             "Not",
@@ -977,6 +985,7 @@ impl Decoder<'_, '_> {
             "NeedsMoney",
             "Financed",
             "MoneyReaches",
+            "Wants",
         ];
         let (name, payload) = read::variant(self.sink, node, path)?;
         let file = self.file;
@@ -1026,6 +1035,7 @@ impl Decoder<'_, '_> {
             ("NeedsMoney", Variant::Unit) => RawTestKind::NeedsMoney,
             ("Financed", Variant::Unit) => RawTestKind::Financed,
             ("MoneyReaches", Variant::Unit) => RawTestKind::MoneyReaches,
+            ("Wants", Variant::Unit) => RawTestKind::Wants,
             (other, _) => {
                 let shape = match other {
                     "All" | "Either" => {
@@ -1038,7 +1048,9 @@ impl Decoder<'_, '_> {
                     "Capability" => Some("`Capability(id: \"...\", at_least: 0.5)`"),
                     "Importance" | "Fit" => Some("bounds: `Fit(below: 0.35)`"),
                     "Funds" | "Serves" | "BelowFitFloor" | "Funder" | "Supplier" | "Grantee"
-                    | "NeedsMoney" | "Financed" | "MoneyReaches" => Some("no arguments: `Funds`"),
+                    | "NeedsMoney" | "Financed" | "MoneyReaches" | "Wants" => {
+                        Some("no arguments: `Funds`")
+                    }
                     _ => None,
                 };
                 let e = self.sink.error(

@@ -326,6 +326,18 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// A rule about a partner's own wishes (its condition reads `Wants`), which must weigh
+    /// less than every rule about institutional logic.
+    pub fn about_wishes(&self) -> bool {
+        match &self.scope {
+            Scope::Holds { who, .. } | Scope::Unmet { who } | Scope::Shared { who, .. } => {
+                who.reads_wants()
+            }
+            Scope::Pair { first, second } => first.reads_wants() || second.reads_wants(),
+            _ => false,
+        }
+    }
+
     /// A rule about how well a partner fits a role (the fit floor), rather than about its
     /// institutional logic.
     pub fn about_fit(&self) -> bool {
@@ -389,6 +401,8 @@ pub enum Test {
     /// Money committed to the role can reach this partner if it holds the role (no condition
     /// of the commitment keeps it away, e.g. `never_to` its sector).
     MoneyReaches,
+    /// The partner asked for the role (`wants` in the scenario): a preference, never a logic.
+    Wants,
 }
 
 /// `at_least <= value < below`; either bound may be absent.
@@ -424,6 +438,16 @@ impl Test {
         }
     }
 
+    /// Whether the test looks at what the partner asked for (`Wants`).
+    pub fn reads_wants(&self) -> bool {
+        match self {
+            Test::All(ts) | Test::Either(ts) => ts.iter().any(Test::reads_wants),
+            Test::Not(t) => t.reads_wants(),
+            Test::Wants => true,
+            _ => false,
+        }
+    }
+
     /// Whether the test reads partner facts, role facts, or facts of the pair.
     pub fn reads(&self) -> (bool, bool) {
         match self {
@@ -448,7 +472,8 @@ impl Test {
             | Test::BelowFitFloor
             | Test::Funds
             | Test::Serves
-            | Test::MoneyReaches => (true, true),
+            | Test::MoneyReaches
+            | Test::Wants => (true, true),
         }
     }
 }
@@ -466,6 +491,9 @@ pub enum Scope {
     Unserved { who: Test },
     /// A partner of the line-up holds no role at all.
     Idle { who: Test },
+    /// A partner does not hold a role matching `who` in the pair (a role it asked for, with
+    /// `Wants`): a term on `1 - x`, so its price is what the partner's unmet wish costs.
+    Unmet { who: Test },
     /// At least `at_least` partners matching `who` on the same role (of one sector, when
     /// `same_sector`).
     Shared {
@@ -592,6 +620,7 @@ impl Scope {
             Scope::Load { .. } => "Load",
             Scope::Unserved { .. } => "Unserved",
             Scope::Idle { .. } => "Idle",
+            Scope::Unmet { .. } => "Unmet",
             Scope::Shared { .. } => "Shared",
             Scope::Concentration { .. } => "Concentration",
             Scope::Diversity { .. } => "Diversity",

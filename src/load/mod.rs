@@ -137,6 +137,15 @@ fn read_within(path: &str, limit: u64) -> Result<Source, LoadError> {
     Ok(Source::new(path, checked_text_within(path, bytes, limit)?))
 }
 
+/// Whether two paths name the same existing file (after links and `..`); a path that does not
+/// exist is no file's.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Walks real directories only: a symbolic link to a directory is not followed, so a link loop
 /// cannot read the same files forty times over, and a link to `/` cannot pull in the whole disk.
 fn collect_ron(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -502,6 +502,20 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
                 m.row(Origin::Soft(n, 0), terms, Cmp::Ge, 1.0);
             }
         }
+        Subject::Unmet { partner, need } => {
+            // unmet = 1 - x, floored at 0: `w + x >= 1`; a pair kept out of the model is
+            // never held, so its wish is unmet whatever the line-up (`w >= 1`).
+            let mut terms: Vec<(usize, f64)> = m.x[*partner][*need]
+                .map(|x| vec![(x, 1.0)])
+                .unwrap_or_default();
+            if forbid {
+                m.row(Origin::Forbid(n), terms, Cmp::Ge, 1.0);
+            } else if weight != 0.0 {
+                let w = m.var(VarName::Aux(n), VarKind::Continuous, 1.0, weight);
+                terms.push((w, 1.0));
+                m.row(Origin::Soft(n, 0), terms, Cmp::Ge, 1.0);
+            }
+        }
         Subject::Shared {
             need,
             partners,

@@ -30,6 +30,10 @@ pub fn matches(p: &Problem, test: &Test, i: Option<usize>, j: Option<usize>) -> 
             (Some(i), Some(j)) => p.money.funds[i][j],
             _ => false,
         },
+        Test::Wants => match (partner, need) {
+            (Some(x), Some(n)) => x.wants.contains(&n.role),
+            _ => false,
+        },
         Test::Serves => match (i, j) {
             (Some(i), Some(j)) => p.serves[i][j],
             _ => false,

@@ -33,7 +33,7 @@ pub fn instance_name(p: &Problem, n: usize) -> String {
     let inst = &p.instances[n];
     let rule = &p.kb.rule(inst.rule).id;
     let subject = match &inst.subject {
-        Subject::Holds { partner, need, .. } => {
+        Subject::Holds { partner, need, .. } | Subject::Unmet { partner, need } => {
             format!(".{}.{}", p.partners[*partner].id, p.role_id(*need))
         }
         Subject::Pair {

@@ -101,6 +101,11 @@ pub enum Subject {
     Idle {
         partner: usize,
     },
+    /// The partner does not hold the need (a role it asked for).
+    Unmet {
+        partner: usize,
+        need: usize,
+    },
     Shared {
         need: usize,
         partners: Vec<usize>,
@@ -496,6 +501,24 @@ impl<'k> Problem<'k> {
                         }
                     }
                 }
+                Scope::Unmet { who } => {
+                    for i in 0..np {
+                        if !eval::may_match_partner(self, who, i) {
+                            continue;
+                        }
+                        for j in 0..nn {
+                            if matches(self, who, Some(i), Some(j)) {
+                                instances.push(Instance {
+                                    rule: rule_ix,
+                                    subject: Subject::Unmet {
+                                        partner: i,
+                                        need: j,
+                                    },
+                                });
+                            }
+                        }
+                    }
+                }
                 Scope::Shared {
                     who,
                     at_least,
@@ -669,6 +692,13 @@ impl<'k> Problem<'k> {
                     0.0
                 }
             }
+            Subject::Unmet { partner, need } => {
+                if a.holds[*partner][*need] {
+                    0.0
+                } else {
+                    1.0
+                }
+            }
             Subject::Shared {
                 need,
                 partners,
@@ -755,7 +785,8 @@ impl<'k> Problem<'k> {
             (Per::Unit, _) => 1.0,
             (Per::Importance, Subject::Holds { need, .. })
             | (Per::Importance, Subject::Pair { second: need, .. })
-            | (Per::Importance, Subject::Shared { need, .. }) => self.importance(*need),
+            | (Per::Importance, Subject::Shared { need, .. })
+            | (Per::Importance, Subject::Unmet { need, .. }) => self.importance(*need),
             (Per::Importance, _) => 1.0,
         }
     }

@@ -212,6 +212,10 @@ fn restrict_subject(
         Subject::Idle { partner } => Subject::Idle {
             partner: kept(*partner)?,
         },
+        Subject::Unmet { partner, need } => Subject::Unmet {
+            partner: kept(*partner)?,
+            need: *need,
+        },
         Subject::Shared {
             need,
             partners,

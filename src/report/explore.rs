@@ -79,6 +79,15 @@ fn effect(t: &Trial) -> String {
     parts.join("; ")
 }
 
+/// The mark of a role the partner asked for.
+fn asked(t: &Trial) -> &'static str {
+    if t.asked_for {
+        " [asked for by the partner]"
+    } else {
+        ""
+    }
+}
+
 pub fn text(e: &Exploration) -> String {
     let mut out = format!(
         "{}: {}\nbase line-up: objective {:.2}, {:.0}% covered\n\n",
@@ -96,10 +105,17 @@ pub fn text(e: &Exploration) -> String {
     for (rank, t) in e.trials.iter().enumerate() {
         match why_not(t) {
             Some(why) => {
-                let _ = writeln!(out, " -  {}: cannot ({why})", t.subject);
+                let _ = writeln!(out, " -  {}{}: cannot ({why})", t.subject, asked(t));
             }
             None => {
-                let _ = writeln!(out, "{:>2}. {} ({})", rank + 1, t.subject, t.change);
+                let _ = writeln!(
+                    out,
+                    "{:>2}. {} ({}){}",
+                    rank + 1,
+                    t.subject,
+                    t.change,
+                    asked(t)
+                );
                 let _ = writeln!(out, "    {}", effect(t));
             }
         }
@@ -126,8 +142,9 @@ pub fn markdown(e: &Exploration) -> String {
         };
         let _ = writeln!(
             out,
-            "| {n} | {} | {} | {} |",
+            "| {n} | {}{} | {} | {} |",
             escape(&t.subject),
+            if t.asked_for { " (asked for)" } else { "" },
             escape(&t.change),
             escape(&effect)
         );
@@ -145,6 +162,7 @@ pub fn json(e: &Exploration) -> Value {
             "subject": t.subject,
             "change": t.change,
             "possible": why_not(t).is_none(),
+            "asked_for": t.asked_for,
             "why_not": why_not(t),
             "objective_delta": t.objective_delta().map(|v| round(v, 4)),
             "coverage_delta": t.delta.as_ref().filter(|_| t.feasible()).map(|d| round(d.coverage_delta, 4)),

@@ -44,6 +44,7 @@ pub fn describe_test(kb: &KnowledgeBase, t: &Test) -> String {
         Test::NeedsMoney => "the role needs money".into(),
         Test::Financed => "money committed to the role holds".into(),
         Test::MoneyReaches => "committed money can reach the partner in the role".into(),
+        Test::Wants => "the partner asked for the role".into(),
     }
 }
 
@@ -55,6 +56,7 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
         | Scope::Load { who, .. }
         | Scope::Unserved { who }
         | Scope::Idle { who }
+        | Scope::Unmet { who }
         | Scope::Shared { who, .. }
         | Scope::Additionality { who, .. }
         | Scope::Financing { who, .. } => Some(describe_test(kb, who)),

@@ -56,6 +56,7 @@ pub fn load_with(
             extra,
             funders: Vec::new(),
             reported_currency: false,
+            wanted: Vec::new(),
         }
         .scenario(node),
         Err(e) => {
@@ -81,6 +82,7 @@ pub fn load_partner(kb: &KnowledgeBase, doc: &Document) -> (Option<Partner>, Vec
                 extra: &[],
                 funders: Vec::new(),
                 reported_currency: false,
+                wanted: Vec::new(),
             }
             .partner(node, "")
             .1
@@ -107,6 +109,7 @@ pub fn load_node(kb: &KnowledgeBase, sink: &mut Sink, node: &Node) -> Option<Sce
         extra: &[],
         funders: Vec::new(),
         reported_currency: false,
+        wanted: Vec::new(),
     }
     .scenario(node);
     scenario.filter(|_| errors(sink) == before)
@@ -125,6 +128,7 @@ pub fn load_partner_node(
         extra: &[],
         funders: Vec::new(),
         reported_currency: false,
+        wanted: Vec::new(),
     }
     .partner(node, path)
     .1
@@ -146,7 +150,9 @@ pub fn rule_checks(kb: &KnowledgeBase, partners: usize, needs: usize) -> u64 {
     kb.rules
         .iter()
         .map(|r| match &r.scope {
-            Scope::Holds { who, .. } | Scope::Shared { who, .. } => size(who) * p * n,
+            Scope::Holds { who, .. } | Scope::Shared { who, .. } | Scope::Unmet { who } => {
+                size(who) * p * n
+            }
             Scope::Pair { first, second } => (size(first) + 2 * size(second)) * p * n * n,
             Scope::Load { who, .. } | Scope::Unserved { who } | Scope::Idle { who } => {
                 size(who) * p
@@ -177,6 +183,8 @@ pub(super) struct Loader<'k, 's, 'a> {
     funders: Vec<(Spanned<String>, String)>,
     /// A missing currency is reported once, at the first amount.
     pub(super) reported_currency: bool,
+    /// Every role a partner `wants`, checked against the scenario's needs at the end.
+    wanted: Vec<(Spanned<RoleIx>, String)>,
 }
 
 /// Where a variant's `withdraw` list is, for messages about its entries.
@@ -291,6 +299,7 @@ impl Loader<'_, '_, '_> {
             &mut variants,
             &variant_money,
         );
+        self.check_wanted(&needs);
         let largest = variants
             .iter()
             .map(|v| partners.len().saturating_sub(v.remove.len()) + v.add.len())
@@ -621,9 +630,16 @@ impl Loader<'_, '_, '_> {
             ("supplies", RoleList::Supplies),
         ] {
             self.each_string(&mut f, field, |sink, s, at| {
-                p.role(kb, sink, span_at(s.span, at), list, &s.value)
+                p.role(kb, sink, span_at(s.span, at), list, &s.value);
             });
         }
+        let mut wanted = Vec::new();
+        self.each_string(&mut f, "wants", |sink, s, at| {
+            if let Some(role) = p.role(kb, sink, span_at(s.span, at), RoleList::Wants, &s.value) {
+                wanted.push((Spanned::new(role, s.span), at.to_string()));
+            }
+        });
+        self.wanted.extend(wanted);
         let mut funders = Vec::new();
         self.each_string(&mut f, "funded_by", |sink, s, at| {
             if p.funded_by(sink, span_at(s.span, at), &s.value).is_some() {
@@ -699,6 +715,24 @@ impl Loader<'_, '_, '_> {
                         format!("no partner `{}` in the scenario", funder.value),
                     )
                     .suggest(&funder.value, known.iter().copied());
+            }
+        }
+    }
+
+    /// A wish for a role the scenario does not need can never be met: said, not refused.
+    fn check_wanted(&mut self, needs: &[(Span, Need)]) {
+        for (role, path) in std::mem::take(&mut self.wanted) {
+            if !needs.iter().any(|(_, n)| n.role == role.value) {
+                let id = &self.kb.role(role.value).id;
+                self.sink
+                    .warning(
+                        role.span,
+                        &path,
+                        format!("the scenario does not need `{id}`, so this wish cannot be met"),
+                    )
+                    .help(format!(
+                        "add `Need(role: \"{id}\")` to `needs`, or drop the wish"
+                    ));
             }
         }
     }
@@ -921,6 +955,28 @@ impl Loader<'_, '_, '_> {
                     ),
                 );
             }
+            let change_node = f.take("change");
+            let change = match change_node {
+                Some(n) => self.partner_changes(n, &f.at("change"), &all),
+                None => Vec::new(),
+            };
+            for c in &change {
+                if let Some(p) = all.iter_mut().find(|p| p.id == c.partner) {
+                    c.apply(p);
+                }
+            }
+            let forbid_node = f.take("forbid");
+            let forbid = match forbid_node {
+                Some(n) => self.forbids(n, &f.at("forbid"), &all, needs),
+                None => Vec::new(),
+            };
+            for (partner, role) in &forbid {
+                if let Some(p) = all.iter_mut().find(|p| &p.id == partner)
+                    && !p.refuses.contains(role)
+                {
+                    p.refuses.push(*role);
+                }
+            }
             let pins_node = f.take("pins");
             let pins = match pins_node {
                 Some(n) => self.pins(n, &f.at("pins"), &all, needs),
@@ -952,6 +1008,8 @@ impl Loader<'_, '_, '_> {
             };
             let changes_written = written(remove_node)
                 || !add_spans.is_empty()
+                || written(change_node)
+                || written(forbid_node)
                 || written(pins_node)
                 || written(withdraw_node)
                 || written(commit_node);
@@ -982,6 +1040,8 @@ impl Loader<'_, '_, '_> {
                 name: name.value,
                 remove,
                 add,
+                change,
+                forbid,
                 pins,
                 withdraw: Vec::new(),
                 commit: commit.iter().map(|w| w.commitment.clone()).collect(),
@@ -993,5 +1053,165 @@ impl Loader<'_, '_, '_> {
             });
         }
         (out, money)
+    }
+
+    /// A variant's `change: [Change(partner: "ucad", capacity: 3, capabilities: {...})]`.
+    fn partner_changes(
+        &mut self,
+        node: &Node,
+        field: &str,
+        partners: &[Partner],
+    ) -> Vec<PartnerChange> {
+        let mut out: Vec<PartnerChange> = Vec::new();
+        for (i, item) in read::list(self.sink, node, field)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let path = index_path(field, i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Change") else {
+                continue;
+            };
+            let partner = f
+                .require(self.sink, "partner")
+                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let capacity = f.take("capacity").and_then(|n| {
+                read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
+                    .map(|v| v.value as u32)
+            });
+            let mut capabilities: Vec<(CapIx, f64)> = Vec::new();
+            if let Some(map) = f.take("capabilities") {
+                let mpath = f.at("capabilities");
+                for (key, value) in read::string_map(self.sink, map, &mpath) {
+                    let kpath = key_path(&mpath, &key.value);
+                    let strength = read::number_in(self.sink, value, &kpath, 0.0, 1.0);
+                    match self.kb.capability_by_id(&key.value) {
+                        Some(cap) => {
+                            if let Some(s) = strength {
+                                capabilities.push((cap, s.value));
+                            }
+                        }
+                        None => {
+                            self.sink
+                                .error(
+                                    key.span,
+                                    &kpath,
+                                    format!("unknown capability `{}`", key.value),
+                                )
+                                .suggest(&key.value, names(&self.kb.capabilities, |c| &c.id));
+                        }
+                    }
+                }
+            }
+            let wants = f.take("wants").map(|list| {
+                let lpath = f.at("wants");
+                let mut roles = Vec::new();
+                for (k, item) in read::list(self.sink, list, &lpath)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
+                    let ipath = index_path(&lpath, k);
+                    if let Some(r) = self.role_ref(item, &ipath) {
+                        if !roles.contains(&r.value) {
+                            roles.push(r.value);
+                        }
+                        self.wanted.push((r, ipath));
+                    }
+                }
+                roles
+            });
+            f.finish(self.sink);
+            let Some((pi, span)) = partner else {
+                continue;
+            };
+            let id = partners[pi].id.clone();
+            if let Some(r) = wants
+                .iter()
+                .flatten()
+                .find(|r| partners[pi].refuses.contains(r))
+            {
+                self.sink.error(
+                    span,
+                    &path,
+                    format!(
+                        "`{id}` would ask for `{}`, which it refuses",
+                        self.kb.role(*r).id
+                    ),
+                );
+                continue;
+            }
+            if out.iter().any(|c| c.partner == id) {
+                self.sink
+                    .error(span, &path, format!("partner `{id}` is changed twice"))
+                    .help("put every change to a partner in one `Change(...)`");
+                continue;
+            }
+            if capacity.is_none() && capabilities.is_empty() && wants.is_none() {
+                self.sink.warning(
+                    item.span,
+                    &path,
+                    format!("the change to `{id}` changes nothing"),
+                );
+            }
+            out.push(PartnerChange {
+                partner: id,
+                capacity,
+                capabilities,
+                wants,
+            });
+        }
+        out
+    }
+
+    /// A variant's `forbid: [Forbid(partner: "x", role: "y")]`: roles partners are kept out of.
+    fn forbids(
+        &mut self,
+        node: &Node,
+        field: &str,
+        partners: &[Partner],
+        needs: &[(Span, Need)],
+    ) -> Vec<(String, RoleIx)> {
+        let mut out: Vec<(String, RoleIx)> = Vec::new();
+        for (i, item) in read::list(self.sink, node, field)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let path = index_path(field, i);
+            let Some(mut f) = read::fields(self.sink, item, &path, "Forbid") else {
+                continue;
+            };
+            let partner = f
+                .require(self.sink, "partner")
+                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let role = f
+                .require(self.sink, "role")
+                .and_then(|n| self.role_ref(n, &f.at("role")));
+            f.finish(self.sink);
+            let (Some((pi, _)), Some(role)) = (partner, role) else {
+                continue;
+            };
+            let id = partners[pi].id.clone();
+            let role_id = &self.kb.role(role.value).id;
+            if !needs.iter().any(|(_, n)| n.role == role.value) {
+                self.sink.error(
+                    role.span,
+                    &format!("{path}.role"),
+                    format!("`{id}` is kept out of `{role_id}`, which the scenario does not need"),
+                );
+                continue;
+            }
+            if out.iter().any(|(p, r)| p == &id && *r == role.value) {
+                self.sink.error(
+                    item.span,
+                    &path,
+                    format!("`{id}` is kept out of `{role_id}` twice"),
+                );
+                continue;
+            }
+            out.push((id, role.value));
+        }
+        out
     }
 }

@@ -6,6 +6,7 @@
 mod load;
 mod money;
 pub mod partner;
+pub mod write;
 
 pub use load::{
     LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
@@ -88,6 +89,9 @@ pub struct Partner {
     pub funded_by: Vec<String>,
     /// Roles whose product or service the partner supplies to the programme.
     pub supplies: Vec<RoleIx>,
+    /// Roles the partner asked for: its own preference, weighed below institutional logic
+    /// (the `unmet_preference` rule prices a wish the line-up does not meet).
+    pub wants: Vec<RoleIx>,
 }
 
 impl Partner {
@@ -126,6 +130,14 @@ impl Partner {
         self.stated.contains(&cap)
     }
 
+    /// States one capability (a what-if, or a variant's change): it is no longer a sector default.
+    pub fn state_strength(&mut self, cap: CapIx, strength: f64) {
+        self.strengths[cap.index()] = strength;
+        if !self.stated.contains(&cap) {
+            self.stated.push(cap);
+        }
+    }
+
     /// How well the partner's capabilities meet a role's needs: the weighted mean of what each
     /// need is credited (stated strengths in full, assumed ones discounted, related labels at
     /// their relation's credit; see [`KnowledgeBase::credit`]).
@@ -155,6 +167,7 @@ impl Partner {
             funds: Vec::new(),
             funded_by: Vec::new(),
             supplies: Vec::new(),
+            wants: Vec::new(),
         };
         p.set_strengths(kb, &[]);
         p
@@ -182,7 +195,11 @@ pub struct Variant {
     pub name: String,
     pub remove: Vec<String>,
     pub add: Vec<Partner>,
-    /// Extra pins for this line-up.
+    /// Changes to partners of the line-up once `remove` and `add` are applied.
+    pub change: Vec<PartnerChange>,
+    /// Roles partners are kept out of in this line-up (as `--forbid` does).
+    pub forbid: Vec<(String, RoleIx)>,
+    /// Extra pins for this line-up; one on a cell the base pins replaces the base's.
     pub pins: Vec<Pin>,
     /// Commitments withdrawn in this line-up: a budget line that slips, a grant refused.
     pub withdraw: Vec<Withdrawal>,
@@ -197,6 +214,30 @@ pub enum Withdrawal {
     Written(String),
     /// A partner's `funds` entry (id `{partner}_{role}`).
     Funds { partner: String, role: RoleIx },
+}
+
+/// A variant's change to one partner: what a workshop decided about its capacity or strengths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerChange {
+    pub partner: String,
+    pub capacity: Option<u32>,
+    pub capabilities: Vec<(CapIx, f64)>,
+    /// The roles it asks for, replacing the file's list.
+    pub wants: Option<Vec<RoleIx>>,
+}
+
+impl PartnerChange {
+    fn apply(&self, p: &mut Partner) {
+        if let Some(c) = self.capacity {
+            p.capacity = c;
+        }
+        for &(cap, v) in &self.capabilities {
+            p.state_strength(cap, v);
+        }
+        if let Some(w) = &self.wants {
+            p.wants = w.clone();
+        }
+    }
 }
 
 /// One concrete line-up to solve: the base, or a variant applied to it.
@@ -242,14 +283,33 @@ impl Scenario {
         self.variants.iter().find(|v| v.name == name)
     }
 
-    /// The base line-up with a variant applied (partners removed, then added, pins adjusted,
-    /// commitments withdrawn, then added).
+    /// The base line-up with a variant applied: partners removed, then added, then changed;
+    /// roles forbidden (a pin on such a cell goes); the variant's pins; commitments withdrawn,
+    /// then added.
     pub fn line_up(&self, variant: &Variant) -> LineUp {
         let mut l = self.base();
         l.variant = Some(variant.name.clone());
         l.partners.retain(|p| !variant.remove.contains(&p.id));
         l.partners.extend(variant.add.iter().cloned());
-        l.pins.extend(variant.pins.iter().cloned());
+        for c in &variant.change {
+            if let Some(p) = l.partners.iter_mut().find(|p| p.id == c.partner) {
+                c.apply(p);
+            }
+        }
+        for (partner, role) in &variant.forbid {
+            if let Some(p) = l.partners.iter_mut().find(|p| &p.id == partner)
+                && !p.refuses.contains(role)
+            {
+                p.refuses.push(*role);
+            }
+            l.pins
+                .retain(|x| !(&x.partner == partner && x.role == *role));
+        }
+        for pin in &variant.pins {
+            l.pins
+                .retain(|x| !(x.partner == pin.partner && x.role == pin.role));
+            l.pins.push(pin.clone());
+        }
         let before = l.pins.len();
         l.pins
             .retain(|pin| l.partners.iter().any(|p| p.id == pin.partner));
@@ -309,6 +369,24 @@ pub enum WhatIf {
     /// The partner stays but withdraws its funding commitments (its `Commitment(...)`s and
     /// `funds`).
     Unfunded(String),
+    /// The partner can take this many roles.
+    Capacity { partner: String, capacity: u32 },
+    /// The partner's strength in a capability is this (0..=1), stated rather than its sector's.
+    Capability {
+        partner: String,
+        capability: CapIx,
+        strength: f64,
+    },
+    /// The partner is no longer fixed to the role.
+    Unpin { partner: String, role: RoleIx },
+    /// The partner may take the role again (lifts a forbid; a refusal of its own stays with it).
+    Allow { partner: String, role: RoleIx },
+    /// The partner asks for the role (`wanted`), or no longer does.
+    Want {
+        partner: String,
+        role: RoleIx,
+        wanted: bool,
+    },
 }
 
 impl WhatIf {
@@ -331,6 +409,33 @@ impl WhatIf {
                 format!("{partner} kept out of {}", kb.role(*role).id)
             }
             WhatIf::Unfunded(p) => format!("{p} without its funding"),
+            WhatIf::Capacity { partner, capacity } => {
+                format!("{partner} with capacity {capacity}")
+            }
+            WhatIf::Capability {
+                partner,
+                capability,
+                strength,
+            } => format!(
+                "{partner} with {} {strength}",
+                kb.capability(*capability).id
+            ),
+            WhatIf::Unpin { partner, role } => {
+                format!("{partner} unpinned from {}", kb.role(*role).id)
+            }
+            WhatIf::Allow { partner, role } => {
+                format!("{partner} allowed in {} again", kb.role(*role).id)
+            }
+            WhatIf::Want {
+                partner,
+                role,
+                wanted: true,
+            } => format!("{partner} asks for {}", kb.role(*role).id),
+            WhatIf::Want {
+                partner,
+                role,
+                wanted: false,
+            } => format!("{partner} no longer asks for {}", kb.role(*role).id),
         }
     }
 }
@@ -377,7 +482,23 @@ impl LineUp {
                 if p.refuses.contains(role) {
                     return Err(format!("`{partner}` refuses `{}`", kb.role(*role).id));
                 }
-                let pinned = self.pins.iter().filter(|x| &x.partner == partner).count() as u32;
+                if *lead
+                    && let Some(other) = self
+                        .pins
+                        .iter()
+                        .find(|x| x.role == *role && x.lead && &x.partner != partner)
+                {
+                    return Err(format!(
+                        "`{}` is already pinned to lead `{}`",
+                        other.partner,
+                        kb.role(*role).id
+                    ));
+                }
+                let pinned = self
+                    .pins
+                    .iter()
+                    .filter(|x| &x.partner == partner && x.role != *role)
+                    .count() as u32;
                 if pinned >= p.capacity {
                     return Err(format!(
                         "`{partner}` is already pinned to {pinned} role(s), its capacity"
@@ -405,6 +526,90 @@ impl LineUp {
                 let i = known(self, id)?;
                 self.partners[i].funds.clear();
                 self.commitments.retain(|c| &c.funder != id);
+            }
+            WhatIf::Capacity { partner, capacity } => {
+                let i = known(self, partner)?;
+                if *capacity as i64 > LIMITS.capacity {
+                    return Err(format!(
+                        "a capacity of {capacity} is more than the limit of {}",
+                        LIMITS.capacity
+                    ));
+                }
+                let pinned = self.pins.iter().filter(|x| &x.partner == partner).count() as u32;
+                if pinned > *capacity {
+                    return Err(format!(
+                        "`{partner}` is pinned to {pinned} role(s): unpin one before lowering its capacity to {capacity}"
+                    ));
+                }
+                self.partners[i].capacity = *capacity;
+            }
+            WhatIf::Capability {
+                partner,
+                capability,
+                strength,
+            } => {
+                let i = known(self, partner)?;
+                if !(strength.is_finite() && (0.0..=1.0).contains(strength)) {
+                    return Err(format!("a strength is between 0 and 1, not {strength}"));
+                }
+                self.partners[i].state_strength(*capability, *strength);
+            }
+            WhatIf::Unpin { partner, role } => {
+                known(self, partner)?;
+                let before = self.pins.len();
+                self.pins
+                    .retain(|x| !(&x.partner == partner && x.role == *role));
+                if self.pins.len() == before {
+                    return Err(format!(
+                        "`{partner}` is not pinned to `{}`",
+                        kb.role(*role).id
+                    ));
+                }
+            }
+            WhatIf::Want {
+                partner,
+                role,
+                wanted,
+            } => {
+                let i = known(self, partner)?;
+                let p = &mut self.partners[i];
+                match (*wanted, p.wants.contains(role)) {
+                    (true, true) => {
+                        return Err(format!(
+                            "`{partner}` already asks for `{}`",
+                            kb.role(*role).id
+                        ));
+                    }
+                    (false, false) => {
+                        return Err(format!(
+                            "`{partner}` does not ask for `{}`",
+                            kb.role(*role).id
+                        ));
+                    }
+                    (true, false) => {
+                        needed(self, *role)?;
+                        if self.partners[i].refuses.contains(role) {
+                            return Err(format!(
+                                "`{partner}` refuses `{}` (or is kept out of it)",
+                                kb.role(*role).id
+                            ));
+                        }
+                        self.partners[i].wants.push(*role);
+                    }
+                    (false, true) => p.wants.retain(|r| r != role),
+                }
+            }
+            WhatIf::Allow { partner, role } => {
+                let i = known(self, partner)?;
+                let refuses = &mut self.partners[i].refuses;
+                let before = refuses.len();
+                refuses.retain(|r| r != role);
+                if refuses.len() == before {
+                    return Err(format!(
+                        "`{partner}` is not kept out of `{}`",
+                        kb.role(*role).id
+                    ));
+                }
             }
         }
         let name = change.describe(kb);

@@ -37,6 +37,8 @@ pub enum RoleList {
     Funds,
     /// Roles whose product or service the partner supplies.
     Supplies,
+    /// Roles the partner itself asks for (its wishes, weighed below institutional logic).
+    Wants,
 }
 
 /// The fields of one partner as they are read, each checked as it is given.
@@ -53,6 +55,8 @@ pub struct PartnerFields {
     refuses: Vec<RoleIx>,
     funds: Vec<RoleIx>,
     supplies: Vec<RoleIx>,
+    /// With where each was written: a wish for a role the partner refuses is reported there.
+    wants: Vec<(RoleIx, At)>,
     funded_by: Vec<String>,
     attributes: Vec<AttrIx>,
     /// A value was refused: the partner is not built (its problems are reported).
@@ -177,7 +181,9 @@ impl PartnerFields {
         }
     }
 
-    /// A role the partner refuses or funds (listed once however often it is written).
+    /// A role the partner refuses, funds, supplies or wants (listed once however often it is
+    /// written). Returns the role when it is known, so a reader can check a wish against the
+    /// scenario's needs.
     pub fn role(
         &mut self,
         kb: &KnowledgeBase,
@@ -185,18 +191,26 @@ impl PartnerFields {
         at: At,
         list: RoleList,
         value: &str,
-    ) {
+    ) -> Option<RoleIx> {
         let Some(role) = kb.role_by_id(value) else {
-            return self.unknown(sink, at, "role", value, kb.roles.iter().map(|r| &r.id));
+            self.unknown(sink, at, "role", value, kb.roles.iter().map(|r| &r.id));
+            return None;
         };
         let roles = match list {
             RoleList::Refuses => &mut self.refuses,
             RoleList::Funds => &mut self.funds,
             RoleList::Supplies => &mut self.supplies,
+            RoleList::Wants => {
+                if !self.wants.iter().any(|(r, _)| *r == role) {
+                    self.wants.push((role, at));
+                }
+                return Some(role);
+            }
         };
         if !roles.contains(&role) {
             roles.push(role);
         }
+        Some(role)
     }
 
     /// A fact rules can test (listed once however often it is written).
@@ -239,6 +253,17 @@ impl PartnerFields {
                     .help(format!("{} types: {types}", kb.sector(s).id));
             }
         }
+        // Asking for a role the partner refuses is a contradiction, reported at the wish.
+        let wants = std::mem::take(&mut self.wants);
+        for (role, at) in &wants {
+            if self.refuses.contains(role) {
+                let message = format!(
+                    "the partner asks for `{}` and refuses it",
+                    kb.role(*role).id
+                );
+                self.refuse(sink, at, message);
+            }
+        }
         if self.refused {
             return None;
         }
@@ -260,6 +285,7 @@ impl PartnerFields {
             funds: self.funds,
             funded_by: self.funded_by,
             supplies: self.supplies,
+            wants: wants.into_iter().map(|(r, _)| r).collect(),
         };
         p.set_strengths(kb, &self.stated);
         Some(p)

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 /// Columns that are not capabilities.
-const FIXED: [&str; 10] = [
+const FIXED: [&str; 11] = [
     "id",
     "name",
     "sector",
@@ -28,6 +28,7 @@ const FIXED: [&str; 10] = [
     "funds",
     "funded_by",
     "supplies",
+    "wants",
     "attributes",
 ];
 
@@ -121,7 +122,7 @@ fn read_partners(
 ) -> Option<Vec<Partner>> {
     if rep.header.iter().all(String::is_empty) {
         rep.whole(
-            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, attributes)",
+            "the sheet is empty: its first row must name the columns (id, name, sector, type, capacity, capabilities, refuses, funds, funded_by, supplies, wants, attributes)",
         );
         return None;
     }
@@ -140,7 +141,7 @@ fn read_partners(
         } else if name.is_empty() {
             Column::Unknown
         } else {
-            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, attributes or a capability id"));
+            let e = rep.error(0, col, format!("unknown column `{name}`: expected id, name, sector, type, capacity, refuses, funds, funded_by, supplies, wants, attributes or a capability id"));
             if let Some(c) = closest(&key, known.iter().copied()) {
                 e.help(format!("did you mean `{c}`?"));
             }
@@ -276,10 +277,11 @@ fn partner_row(
                     p.funded_by(sink, at(), &f);
                 }
             }
-            Column::Fixed(list @ ("refuses" | "funds" | "supplies")) => {
+            Column::Fixed(list @ ("refuses" | "funds" | "supplies" | "wants")) => {
                 let list = match *list {
                     "refuses" => RoleList::Refuses,
                     "funds" => RoleList::Funds,
+                    "wants" => RoleList::Wants,
                     _ => RoleList::Supplies,
                 };
                 for r in ids(cell) {
@@ -337,12 +339,6 @@ pub fn scenario_ron(
     needs: &[Need],
     partners: &[Partner],
 ) -> String {
-    let list = |ids: Vec<&str>| {
-        ids.iter()
-            .map(|i| format!("{i:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     // The file name is quoted as a string literal: a line break in it cannot end the comment.
     let mut out = format!(
         "// Imported by `rolefit import` from {source:?}.\n// Edit the needs (importance 1 to 5, min, max) to match the project, then run\n// `rolefit check` on this file.\nScenario(\n    name: {name:?},\n    needs: [\n"
@@ -359,58 +355,7 @@ pub fn scenario_ron(
     }
     out.push_str("    ],\n    partners: [\n");
     for p in partners {
-        let _ = write!(
-            out,
-            "        Partner(\n            id: {:?},\n            name: {:?},\n            sector: {:?},\n            capacity: {},\n",
-            p.id,
-            p.name,
-            kb.sector(p.sector).id,
-            p.capacity
-        );
-        if let Some(t) = p.org_type {
-            let _ = writeln!(out, "            type: {:?},", kb.types[t.index()].id);
-        }
-        if !p.stated.is_empty() {
-            let caps: Vec<String> = p
-                .stated
-                .iter()
-                .map(|&c| format!("{:?}: {}", kb.capability(c).id, p.strength(c)))
-                .collect();
-            let _ = writeln!(out, "            capabilities: {{ {} }},", caps.join(", "));
-        }
-        for (field, roles) in [
-            ("refuses", &p.refuses),
-            ("funds", &p.funds),
-            ("supplies", &p.supplies),
-        ] {
-            if !roles.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "            {field}: [{}],",
-                    list(roles.iter().map(|r| kb.role(*r).id.as_str()).collect())
-                );
-            }
-        }
-        if !p.funded_by.is_empty() {
-            let _ = writeln!(
-                out,
-                "            funded_by: [{}],",
-                list(p.funded_by.iter().map(String::as_str).collect())
-            );
-        }
-        if !p.attributes.is_empty() {
-            let _ = writeln!(
-                out,
-                "            attributes: [{}],",
-                list(
-                    p.attributes
-                        .iter()
-                        .map(|a| kb.attributes[a.index()].id.as_str())
-                        .collect()
-                )
-            );
-        }
-        out.push_str("        ),\n");
+        out.push_str(&crate::scenario::write::partner(kb, p, 8));
     }
     out.push_str("    ],\n)\n");
     out

@@ -1,7 +1,7 @@
 //! Renderers of a [`Summary`]: text, Markdown, JSON and a self-contained HTML page.
 
 use super::{FactorSummary, Restriction, Summary, fmt_num};
-use crate::report::html::escape as html_escape;
+use crate::report::html::{BarChart, Html, Panel, page};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -412,170 +412,130 @@ pub fn json(s: &Summary) -> String {
     }))
 }
 
-/// Turns `quoted` stretches of already escaped text into `<code>` elements.
-fn code_spans(escaped: &str) -> String {
-    let mut out = String::new();
-    for (k, part) in escaped.split('`').enumerate() {
-        if k % 2 == 1 {
-            out.push_str("<code>");
-            out.push_str(part);
-            out.push_str("</code>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-/// A self-contained page: no scripts, no external resources; one bar chart (inline SVG) per
-/// factor of the outcome rate (or the mean objective when no outcome was asked for) by level.
+/// A self-contained page in the style of every rolefit report (`report::html::page`: no
+/// scripts, no external resources): one bar chart per factor of the outcome rate (or the mean
+/// objective when no outcome was asked for) by level, and the level table, which scrolls on a
+/// narrow screen and shrinks to the page in print.
 pub fn html(s: &Summary) -> String {
-    let e = html_escape;
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Sweep summary</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}\ntable{border-collapse:collapse;margin:.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}\ntd:first-child,th:first-child{text-align:left}\nsvg text{font-size:12px;fill:#222}\n.box li{margin:.2em 0}\n.wide{overflow-x:auto}\n</style>\n</head>\n<body>\n",
-    );
-    let _ = writeln!(
-        out,
-        "<h1>Sweep summary</h1>\n<p><code>{}</code>: {}</p>",
-        e(&s.file),
-        code_spans(&e(&header(s)))
-    );
+    let mut h = Html::new();
+    h.open("header", &[]);
+    h.elem("h1", &[], "Sweep summary");
+    h.open("p", &[("class", "subtitle")]);
+    h.elem("code", &[], &s.file);
+    h.text(": ");
+    h.prose(&header(s));
+    h.close();
+    h.close();
+    h.open("main", &[("class", "summary-page")]);
     if let Some(d) = &s.discovery {
-        let _ = writeln!(
-            out,
-            "<h2>Scenario discovery for <code>{}</code></h2>",
-            e(&d.outcome)
-        );
+        h.open("section", &[("id", "discovery")]);
+        h.open("h2", &[]);
+        h.text("Scenario discovery for ");
+        h.elem("code", &[], &d.outcome);
+        h.close();
         if d.positives == 0 {
-            out.push_str("<p>No run meets the outcome.</p>\n");
+            h.elem("p", &[], "No run meets the outcome.");
         } else {
-            let _ = writeln!(
-                out,
-                "<p>PRIM {}: density <b>{}</b>, coverage <b>{}</b>, mass {}.</p>\n<ul class=\"box\">",
-                e(&box_headline(d)),
-                pct(d.best.density),
-                pct(d.best.coverage),
-                pct(d.best.mass)
-            );
+            h.open("p", &[]);
+            h.text(&format!("PRIM {}: density ", box_headline(d)));
+            h.elem("strong", &[], &pct(d.best.density));
+            h.text(", coverage ");
+            h.elem("strong", &[], &pct(d.best.coverage));
+            h.text(&format!(", mass {}.", pct(d.best.mass)));
+            h.close();
+            h.open("ul", &[("class", "box")]);
             for r in &d.restrictions {
-                let _ = writeln!(out, "<li>{}</li>", e(&restriction_text(r)));
+                h.elem("li", &[], &restriction_text(r));
             }
             if d.restrictions.is_empty() {
-                out.push_str("<li>no factor restricts it</li>\n");
+                h.elem("li", &[], "no factor restricts it");
             }
-            out.push_str("</ul>\n");
+            h.close();
         }
+        h.close();
     }
-    let _ = writeln!(
-        out,
-        "<h2>Factors by effect</h2>\n<p>Ranked by the {}.</p>",
-        code_spans(&e(&ranking_measure(s)))
-    );
+    h.open("section", &[("id", "factors")]);
+    h.elem("h2", &[], "Factors by effect");
+    h.open("p", &[]);
+    h.text("Ranked by the ");
+    h.prose(&ranking_measure(s));
+    h.text(".");
+    h.close();
     let kinds = raised_kinds(s);
     for (rank, f) in s.factors.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<h3>{}. {} <small>({}, effect {:.3})</small></h3>",
-            rank + 1,
-            e(&f.name),
-            if f.numeric { "numeric" } else { "categorical" },
-            f.effect
+        h.open("div", &[("class", "factor"), ("data-factor", &f.name)]);
+        h.open("h3", &[]);
+        h.text(&format!("{}. {} ", rank + 1, f.name));
+        h.elem(
+            "span",
+            &[("class", "muted small")],
+            &format!(
+                "({}, effect {:.3})",
+                if f.numeric { "numeric" } else { "categorical" },
+                f.effect
+            ),
         );
-        out.push_str(&bar_chart(s, f));
+        h.close();
+        h.open("figure", &[("class", "chart")]);
+        h.append(chart(s, f).svg());
+        h.close();
         let (head, rows) = level_table(s, f, &kinds);
-        let line = |cells: &[String], tag: &str| {
-            let cells: String = cells
-                .iter()
-                .map(|c| format!("<{tag}>{}</{tag}>", e(c)))
-                .collect();
-            format!("<tr>{cells}</tr>\n")
-        };
-        // Many flag kinds make the table wider than the page: it scrolls on its own.
-        out.push_str("<div class=\"wide\"><table>\n");
-        out.push_str(&line(&head, "th"));
-        for r in &rows {
-            out.push_str(&line(r, "td"));
+        h.open("div", &[("class", "wide")]);
+        h.open("table", &[("class", "levels")]);
+        h.open("thead", &[]).open("tr", &[]);
+        let num: &[(&'static str, &str)] = &[("class", "num")];
+        for (i, c) in head.iter().enumerate() {
+            h.elem("th", if i == 0 { &[] } else { num }, c);
         }
-        out.push_str("</table></div>\n");
+        h.close().close();
+        h.open("tbody", &[]);
+        for r in &rows {
+            h.open("tr", &[]);
+            for (i, c) in r.iter().enumerate() {
+                h.elem("td", if i == 0 { &[] } else { num }, c);
+            }
+            h.close();
+        }
+        h.close().close();
+        h.close();
+        h.close();
     }
-    out.push_str("</body>\n</html>\n");
-    out
+    h.close();
+    h.close();
+    page("Sweep summary", h)
 }
 
-/// Horizontal bars, one per level, scaled to the largest value (negative objectives are drawn
-/// from a zero line).
-fn bar_chart(s: &Summary, f: &FactorSummary) -> String {
-    let e = html_escape;
-    let (what, values): (&str, Vec<Option<f64>>) = match &s.outcome {
+/// One bar per level: the outcome rate, or the mean objective without an outcome.
+fn chart(s: &Summary, f: &FactorSummary) -> BarChart {
+    let (what, values): (&str, Vec<f64>) = match &s.outcome {
         Some(_) => (
             "outcome rate",
-            f.levels.iter().map(|l| l.outcome_rate).collect(),
+            f.levels
+                .iter()
+                .map(|l| l.outcome_rate.unwrap_or(0.0))
+                .collect(),
         ),
         None => (
             "mean objective",
-            f.levels.iter().map(|l| l.mean_objective).collect(),
+            f.levels
+                .iter()
+                .map(|l| l.mean_objective.unwrap_or(0.0))
+                .collect(),
         ),
     };
-    let lo = values.iter().flatten().copied().fold(0.0f64, f64::min);
-    let hi = values.iter().flatten().copied().fold(0.0f64, f64::max);
-    let span = (hi - lo).max(1e-12);
-    // Labels get the width their longest text needs (about 7 px a character at 12 px).
-    let longest = f
-        .levels
-        .iter()
-        .map(|l| l.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let (label_w, bar_w, row_h) = ((longest as f64 * 7.0 + 12.0).max(60.0), 360.0, 22.0);
-    let height = row_h * values.len() as f64 + 24.0;
-    let zero = label_w + bar_w * (0.0 - lo) / span;
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{} of {} by level\">\n",
-        label_w + bar_w + 80.0,
-        e(what),
-        e(&f.name)
-    );
-    for (k, (l, v)) in f.levels.iter().zip(&values).enumerate() {
-        let y = row_h * k as f64 + 4.0;
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + 14.0,
-            e(&l.label)
-        );
-        if let Some(v) = v {
-            let x1 = label_w + bar_w * (v - lo) / span;
-            let (x, w) = if x1 >= zero {
-                (zero, x1 - zero)
-            } else {
-                (x1, zero - x1)
-            };
-            let shown = if s.outcome.is_some() {
-                pct(*v)
-            } else {
-                format!("{v:.3}")
-            };
-            let _ = writeln!(
-                out,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#4a7ebb\"><title>{}: {}</title></rect>\n<text x=\"{:.1}\" y=\"{}\">{}</text>",
-                w.max(0.5),
-                row_h - 6.0,
-                e(&l.label),
-                e(&shown),
-                x + w + 4.0,
-                y + 14.0,
-                e(&shown)
-            );
-        }
+    let mut panel = Panel::new(what, values);
+    if s.outcome.is_some() {
+        panel.percent = true;
+        panel.decimals = 1;
+        panel.domain = Some((0.0, 1.0));
+    } else {
+        panel.decimals = 3;
     }
-    let _ = writeln!(
-        out,
-        "<text x=\"{label_w}\" y=\"{}\">{}</text>\n</svg>",
-        height - 4.0,
-        e(what)
-    );
-    out
+    BarChart {
+        label: format!("{what} of {} by level", f.name),
+        rows: f.levels.iter().map(|l| l.label.clone()).collect(),
+        panels: vec![panel],
+    }
 }
 
 #[cfg(test)]

@@ -40,8 +40,8 @@ pub struct Game<'k> {
     /// prices their mere presence, and no money of theirs or through them. Their worth added
     /// to any coalition is exactly zero.
     inert: Vec<bool>,
-    /// Partners whose presence without a role changes nothing: no pins, no `Idle` rule, no
-    /// money.
+    /// Partners whose presence without a role changes nothing: no pins, no `Idle` or `Unmet`
+    /// rule, no money.
     quiet_when_idle: Vec<bool>,
     /// The sector of each partner that can take some role (what the sector minimum counts).
     able_sector: Vec<Option<SectorIx>>,
@@ -65,11 +65,16 @@ impl<'k> Game<'k> {
         problem.tighten();
         let milp = model::build(&problem);
         let n = problem.partners.len();
+        // A rule that prices a partner's presence without roles: `Idle`, or an `Unmet` wish
+        // (a partner that asked for a role counts its wish whether or not it holds anything).
         let idle_rule = |i: usize| {
             problem.instances.iter().any(|inst| {
                 let effect = &problem.kb.rule(inst.rule).effect;
-                inst.subject == Subject::Idle { partner: i }
-                    && (effect.is_forbid() || effect.weight() != 0.0)
+                let presence = match inst.subject {
+                    Subject::Idle { partner } | Subject::Unmet { partner, .. } => partner == i,
+                    _ => false,
+                };
+                presence && (effect.is_forbid() || effect.weight() != 0.0)
             })
         };
         // A partner whose money finances a role matters whether or not it holds one.

@@ -15,6 +15,22 @@ pub fn escaped(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// Text as a page shows it in prose (flag messages, suggestions, notes): escaped, with each
+/// `backticked` id as a `<code>` element; a backtick without its pair stays as it is.
+pub fn escaped_prose(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let paired = parts.len() % 2 == 1 || i + 1 < parts.len();
+        match (i % 2, paired) {
+            (1, true) => out.push_str(&format!("<code>{}</code>", escaped(part))),
+            (1, false) => out.push_str(&format!("`{}", escaped(part))),
+            _ => out.push_str(&escaped(part)),
+        }
+    }
+    out
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")

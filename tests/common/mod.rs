@@ -4,6 +4,8 @@
 
 pub mod html;
 pub mod random;
+pub mod webdriver;
+pub mod workshop;
 
 use assert_cmd::Command;
 use serde_json::Value;

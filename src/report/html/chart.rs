@@ -3,13 +3,14 @@
 //! its capacity). A panel may carry a reference mark per row (a capacity, the base line-up's
 //! value) drawn as a tick across the bar.
 
-use super::{Html, clip, num};
+use super::{Html, clip, num, text_width};
 
 const ROW_H: f64 = 24.0;
 const BAR_H: f64 = 14.0;
 const PANEL_W: f64 = 250.0;
 const PANEL_GAP: f64 = 28.0;
-const CHAR_W: f64 = 6.6;
+/// The labels' font size.
+const FONT_PX: f64 = 12.0;
 const LABEL_CHARS: usize = 34;
 
 /// A chart: rows (variants, partners, capabilities) and one panel per measure.
@@ -78,11 +79,10 @@ impl Panel {
 
     /// Room right of the bars for the longest label.
     fn label_room(&self) -> f64 {
-        let chars = (0..self.values.len())
-            .map(|r| self.label(r).chars().count())
-            .max()
-            .unwrap_or(4);
-        chars as f64 * CHAR_W + 12.0
+        (0..self.values.len())
+            .map(|r| text_width(&self.label(r), FONT_PX))
+            .fold(4.0 * FONT_PX, f64::max)
+            + 12.0
     }
 
     /// The panel's range, always including 0 and every value and mark.
@@ -109,13 +109,12 @@ impl Panel {
 impl BarChart {
     /// The chart as an SVG element; every bar carries `data-row`, `data-panel` and `data-value`.
     pub fn svg(&self) -> Html {
-        let chars = self
+        let widest = self
             .rows
             .iter()
-            .map(|r| r.chars().count().min(LABEL_CHARS))
-            .max()
-            .unwrap_or(4);
-        let left = (chars as f64 * CHAR_W + 14.0).max(60.0);
+            .map(|r| text_width(&clip(r, LABEL_CHARS), FONT_PX))
+            .fold(0.0, f64::max);
+        let left = (widest + 14.0).max(60.0);
         let top = 28.0;
         let spans: Vec<f64> = self
             .panels

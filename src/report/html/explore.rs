@@ -44,8 +44,18 @@ pub fn render(e: &Exploration) -> String {
     }
     h.open("ol", &[("class", "ranking")]);
     for t in &e.trials {
-        h.open("li", &[]);
-        h.elem("h3", &[], &format!("{} ({})", t.subject, t.change));
+        h.open("li", &[("data-subject", &t.subject)]);
+        h.open("h3", &[]);
+        h.text(&format!("{} ({})", t.subject, t.change));
+        if t.asked_for {
+            h.text(" ");
+            h.elem(
+                "span",
+                &[("class", "badge tag")],
+                "asked for by the partner",
+            );
+        }
+        h.close();
         match (&t.refused, t.objective_delta()) {
             (Some(why), _) => {
                 h.elem("p", &[("class", "muted")], &format!("Cannot: {why}"));

@@ -3,14 +3,14 @@
 //! cells marked by severity. Every cell carries `data-partner`, `data-role`, `data-state`,
 //! `data-fit` (and `data-flag`) so tests and scripts can read the chart, and a tooltip.
 
-use super::{Html, clip, num};
+use super::{Html, clip, num, text_width};
 use crate::explain::{Cell, Outcome, PartnerView, RoleView, round};
 use crate::kb::Severity;
 
 const CELL_W: f64 = 60.0;
 const CELL_H: f64 = 30.0;
-/// Average advance of a 12 px sans-serif character, to size labels without font metrics.
-const CHAR_W: f64 = 6.6;
+/// The labels' font size.
+const FONT_PX: f64 = 12.0;
 const ROW_LABEL_CHARS: usize = 34;
 const COLUMN_LABEL_CHARS: usize = 26;
 /// The smallest share of its natural size the chart shrinks to on screen.
@@ -47,14 +47,34 @@ fn ink_on(fit: f64) -> &'static str {
     if fit >= 0.55 { "#ffffff" } else { "#1d2733" }
 }
 
-/// The colour that marks a flag of this severity (badges use the same hues).
+/// The colour that marks a flag of this severity: Okabe and Ito's palette for colour-blind
+/// readers (vermillion, orange, bluish green, grey), and each marker carries its letter too.
 pub fn severity_colour(s: Severity) -> &'static str {
     match s {
-        Severity::High => "#d92d20",
-        Severity::Medium => "#f79009",
-        Severity::Low => "#32a06a",
-        Severity::Info => "#98a2b3",
+        Severity::High => "#d55e00",
+        Severity::Medium => "#e69f00",
+        Severity::Low => "#009e73",
+        Severity::Info => "#8a96a3",
     }
+}
+
+/// The letter inside a flag marker, so severity never rests on colour alone.
+fn severity_letter(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "H",
+        Severity::Medium => "M",
+        Severity::Low => "L",
+        Severity::Info => "i",
+    }
+}
+
+/// What makes the matrix a control on the workshop page: each cell focusable, with the actions
+/// it offers (`data-actions`), and the cells the last step moved outlined.
+pub struct Live<'a> {
+    /// The action names a cell offers, by partner and role id (empty: none).
+    pub actions: &'a dyn Fn(&str, &str) -> Vec<&'static str>,
+    /// Whether the last step changed who holds this cell.
+    pub moved: &'a dyn Fn(&str, &str) -> bool,
 }
 
 fn state(c: &Cell) -> &'static str {
@@ -69,6 +89,15 @@ fn state(c: &Cell) -> &'static str {
 
 /// The matrix of a line-up: roles down, partners across, in the scenario's order.
 pub fn matrix_svg(o: &Outcome) -> Html {
+    matrix(o, None)
+}
+
+/// The matrix as the workshop page's control (see [`Live`]).
+pub fn matrix_svg_live(o: &Outcome, live: &Live) -> Html {
+    matrix(o, Some(live))
+}
+
+fn matrix(o: &Outcome, live: Option<&Live>) -> Html {
     // A role nobody covers is marked in its label (unless the scenario is infeasible).
     let gap = |id: &str| o.uncovered.iter().any(|g| g.role == id);
     let role_labels: Vec<String> = o
@@ -79,24 +108,17 @@ pub fn matrix_svg(o: &Outcome) -> Html {
             format!("{} ({}){mark}", r.name, r.importance)
         })
         .collect();
-    let label_chars = role_labels
-        .iter()
-        .map(|l| l.chars().count().min(ROW_LABEL_CHARS))
-        .max()
-        .unwrap_or(8);
-    let left = (label_chars as f64 * CHAR_W + 16.0).max(90.0);
-    let col_chars = o
-        .partners
-        .iter()
-        .map(|p| p.name.chars().count().min(COLUMN_LABEL_CHARS))
-        .max()
-        .unwrap_or(4) as f64;
+    let widest = |labels: &mut dyn Iterator<Item = String>| {
+        labels.map(|l| text_width(&l, FONT_PX)).fold(0.0, f64::max)
+    };
+    let left = (widest(&mut role_labels.iter().map(|l| clip(l, ROW_LABEL_CHARS))) + 16.0).max(90.0);
+    let col_w = widest(&mut o.partners.iter().map(|p| clip(&p.name, COLUMN_LABEL_CHARS)));
     let (sin, cos) = SLANT.to_radians().sin_cos();
-    let top = (col_chars * CHAR_W * sin + 18.0).ceil();
+    let top = (col_w * sin + 18.0).ceil();
     let grid_w = o.partners.len() as f64 * CELL_W;
     let grid_h = o.roles.len() as f64 * CELL_H;
     // The last column's label runs to the right of the grid.
-    let right = (col_chars * CHAR_W * cos - CELL_W / 2.0).max(0.0) + 12.0;
+    let right = (col_w * cos - CELL_W / 2.0).max(0.0) + 12.0;
     let width = (left + grid_w + right).ceil();
     let height = (top + grid_h + 8.0).ceil();
 
@@ -187,7 +209,7 @@ pub fn matrix_svg(o: &Outcome) -> Html {
             let c = &o.cells[p][r];
             let x = left + p as f64 * CELL_W;
             let y = top + r as f64 * CELL_H;
-            cell(&mut h, c, (x, y), partner, role);
+            cell(&mut h, c, (x, y), partner, role, live.map(|l| (l, p, r)));
         }
     }
     // The grid's outline, so empty rows and columns still read as a table.
@@ -207,13 +229,38 @@ pub fn matrix_svg(o: &Outcome) -> Html {
     h
 }
 
-/// One cell at `(x, y)`: its fit, its state, its flag, and a tooltip saying all three.
-fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role: &RoleView) {
+/// One cell at `(x, y)`: its fit, its state, its pin, its flag, and a tooltip saying them all.
+fn cell(
+    h: &mut Html,
+    c: &Cell,
+    (x, y): (f64, f64),
+    partner: &PartnerView,
+    role: &RoleView,
+    live: Option<(&Live, usize, usize)>,
+) {
     let (partner_name, role_name) = (partner.name.as_str(), role.name.as_str());
     let (partner, role) = (partner.id.as_str(), role.id.as_str());
     let state = state(c);
     // Rounded as the assignments round it, so the cell and the reasons show the same fit.
     let fit = num(round(c.fit, 2), 2);
+    let what = match state {
+        "lead" => "leads the role".to_string(),
+        "support" => "supports the role".to_string(),
+        "blocked" => "refused, or forbidden by a rule".to_string(),
+        "avoided" => "kept out by a logic rule or the fit floor (a pin would override)".to_string(),
+        _ => "not in this role".to_string(),
+    };
+    let pinned = match (c.pinned, c.wanted) {
+        (true, true) => ", pinned, asked for by the partner",
+        (true, false) => ", pinned",
+        (false, true) => ", asked for by the partner",
+        (false, false) => "",
+    };
+    let flag = c
+        .flag
+        .map(|s| format!("; {} flag", s.name()))
+        .unwrap_or_default();
+    let tip = format!("{partner_name} ({partner}) in {role_name}: {what}{pinned}, fit {fit}{flag}");
     let mut attrs: Vec<(&'static str, &str)> = vec![
         ("class", "cell"),
         ("data-partner", partner),
@@ -224,23 +271,35 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
     if let Some(s) = c.flag {
         attrs.push(("data-flag", s.name()));
     }
+    if c.pinned {
+        attrs.push(("data-pinned", "true"));
+    }
+    if c.wanted {
+        attrs.push(("data-wanted", "true"));
+    }
+    let (col, row, actions, moved);
+    if let Some((live, p, r)) = live {
+        (col, row) = (p.to_string(), r.to_string());
+        actions = (live.actions)(partner, role).join(" ");
+        moved = (live.moved)(partner, role);
+        attrs.extend([
+            ("data-col", col.as_str()),
+            ("data-row", row.as_str()),
+            ("data-actions", actions.as_str()),
+            // A roving tab stop: Tab reaches the matrix once, the arrow keys move inside it.
+            ("tabindex", if p == 0 && r == 0 { "0" } else { "-1" }),
+            ("role", "button"),
+            ("aria-label", tip.as_str()),
+        ]);
+        if actions.is_empty() {
+            attrs.push(("aria-disabled", "true"));
+        }
+        if moved {
+            attrs.push(("data-moved", "true"));
+        }
+    }
     h.open("g", &attrs);
-    let what = match state {
-        "lead" => "leads the role".to_string(),
-        "support" => "supports the role".to_string(),
-        "blocked" => "refused, or forbidden by a rule".to_string(),
-        "avoided" => "kept out by a logic rule or the fit floor (a pin would override)".to_string(),
-        _ => "not in this role".to_string(),
-    };
-    let flag = c
-        .flag
-        .map(|s| format!("; {} flag", s.name()))
-        .unwrap_or_default();
-    h.elem(
-        "title",
-        &[],
-        &format!("{partner_name} ({partner}) in {role_name}: {what}, fit {fit}{flag}"),
-    );
+    h.elem("title", &[], &tip);
     let (x1, y1) = (num(x + 1.0, 1), num(y + 1.0, 1));
     let (w, hh) = (num(CELL_W - 2.0, 1), num(CELL_H - 2.0, 1));
     if c.blocked && !c.held {
@@ -307,6 +366,36 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
         }
         h.elem("text", &t, &text);
     }
+    if c.pinned {
+        // A pin: a dark dot with a white ring in the lower left corner.
+        h.void(
+            "circle",
+            &[
+                ("class", "pin"),
+                ("cx", &num(x + 7.5, 1)),
+                ("cy", &num(y + CELL_H - 7.5, 1)),
+                ("r", "4"),
+                ("fill", "#10243e"),
+                ("stroke", "#ffffff"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    }
+    if c.wanted {
+        // A wish: an open ring in the lower right corner.
+        h.void(
+            "circle",
+            &[
+                ("class", "wish"),
+                ("cx", &num(x + CELL_W - 7.5, 1)),
+                ("cy", &num(y + CELL_H - 7.5, 1)),
+                ("r", "3.5"),
+                ("fill", "#ffffff"),
+                ("stroke", "#10243e"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    }
     if let Some(s) = c.flag {
         let (r, t) = (x + CELL_W - 1.0, y + 1.0);
         h.void(
@@ -316,12 +405,12 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
                     "points",
                     &format!(
                         "{},{} {},{} {},{}",
-                        num(r - 15.0, 1),
+                        num(r - 17.0, 1),
                         num(t, 1),
                         num(r, 1),
                         num(t, 1),
                         num(r, 1),
-                        num(t + 15.0, 1)
+                        num(t + 17.0, 1)
                     ),
                 ),
                 ("fill", severity_colour(s)),
@@ -329,6 +418,40 @@ fn cell(h: &mut Html, c: &Cell, (x, y): (f64, f64), partner: &PartnerView, role:
                 ("stroke-width", "1"),
             ],
         );
+        h.elem(
+            "text",
+            &[
+                ("x", &num(r - 4.5, 1)),
+                ("y", &num(t + 7.5, 1)),
+                ("text-anchor", "middle"),
+                ("font-size", "7.5"),
+                ("font-weight", "700"),
+                ("fill", "#ffffff"),
+                ("aria-hidden", "true"),
+            ],
+            severity_letter(s),
+        );
+    }
+    h.close();
+}
+
+/// Full names of the partners whose column label is cut short, so a printout or a projector
+/// (where nothing can be hovered) still says who each column is.
+pub fn matrix_key(h: &mut Html, o: &Outcome) {
+    let clipped: Vec<&PartnerView> = o
+        .partners
+        .iter()
+        .filter(|p| p.name.chars().count() > COLUMN_LABEL_CHARS)
+        .collect();
+    if clipped.is_empty() {
+        return;
+    }
+    h.open("dl", &[("class", "key")]);
+    for p in clipped {
+        h.open("div", &[]);
+        h.elem("dt", &[], &clip(&p.name, COLUMN_LABEL_CHARS));
+        h.elem("dd", &[], &format!("{} ({}, {})", p.name, p.id, p.sector));
+        h.close();
     }
     h.close();
 }
@@ -384,6 +507,36 @@ pub fn matrix_legend(h: &mut Html) {
     h.open("li", &[]);
     mini(h, |h| {
         h.void(
+            "circle",
+            &[
+                ("cx", "7.5"),
+                ("cy", "7.5"),
+                ("r", "4"),
+                ("fill", "#10243e"),
+            ],
+        );
+    });
+    h.text(" pinned");
+    h.close();
+    h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
+            "circle",
+            &[
+                ("cx", "7.5"),
+                ("cy", "7.5"),
+                ("r", "3.5"),
+                ("fill", "#ffffff"),
+                ("stroke", "#10243e"),
+                ("stroke-width", "1.5"),
+            ],
+        );
+    });
+    h.text(" asked for by the partner");
+    h.close();
+    h.open("li", &[]);
+    mini(h, |h| {
+        h.void(
             "rect",
             &[
                 ("x", "1"),
@@ -409,7 +562,19 @@ pub fn matrix_legend(h: &mut Html) {
         mini(h, |h| {
             h.void(
                 "polygon",
-                &[("points", "1,1 14,1 14,14"), ("fill", severity_colour(s))],
+                &[("points", "0,0 15,0 15,15"), ("fill", severity_colour(s))],
+            );
+            h.elem(
+                "text",
+                &[
+                    ("x", "11"),
+                    ("y", "7"),
+                    ("text-anchor", "middle"),
+                    ("font-size", "7"),
+                    ("font-weight", "700"),
+                    ("fill", "#ffffff"),
+                ],
+                severity_letter(s),
             );
         });
         h.text(&format!(" {} ", s.name()));

@@ -40,12 +40,14 @@ mod chart;
 pub mod compare;
 pub mod explore;
 mod matrix;
-mod outcome;
+pub(crate) mod outcome;
 mod sections;
 
 pub use super::num;
 pub use chart::{BarChart, Panel};
-pub use matrix::{fit_colour, matrix_legend, matrix_svg, severity_colour};
+pub use matrix::{
+    Live, fit_colour, matrix_key, matrix_legend, matrix_svg, matrix_svg_live, severity_colour,
+};
 pub use outcome::render;
 pub use sections::{
     avoided_section, conflict_section, flags_list, flags_table, gaps_section, money_section,
@@ -74,7 +76,7 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// Elements written without content (`<meta ... />`, `<rect ... />`).
 const VOID: &[&str] = &[
-    "meta", "br", "hr", "rect", "line", "circle", "path", "polygon", "stop",
+    "meta", "link", "br", "hr", "input", "rect", "line", "circle", "path", "polygon", "stop",
 ];
 
 /// An HTML writer that escapes every dynamic string and keeps elements balanced.
@@ -172,6 +174,24 @@ impl Html {
         self
     }
 
+    /// Escaped text in which `backticked` spans (ids in rolefit's messages) become `<code>`,
+    /// so a message never shows literal backticks. An unpaired backtick stays as it is.
+    pub fn prose(&mut self, s: &str) -> &mut Html {
+        let parts: Vec<&str> = s.split('`').collect();
+        let paired = parts.len() % 2 == 1;
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 1 && (paired || i + 1 < parts.len()) {
+                self.elem("code", &[], part);
+            } else {
+                if i % 2 == 1 {
+                    self.text("`");
+                }
+                self.text(part);
+            }
+        }
+        self
+    }
+
     /// Trusted markup or CSS; only compile-time strings, so input can never get here.
     pub fn raw(&mut self, s: &'static str) -> &mut Html {
         self.out.push_str(s);
@@ -212,6 +232,29 @@ pub fn clip(s: &str, max: usize) -> String {
         t.push('\u{2026}');
         t
     }
+}
+
+/// About how wide `s` is in a sans-serif font of `px` pixels, erring wide: charts size their
+/// label margins with it (they are computed, not measured, so every machine gets the same
+/// bytes). The widths are DejaVu Sans's (what Debian's browsers use for `system-ui`), which is
+/// wider than Arial or Helvetica, so a label never runs off the chart's edge.
+pub fn text_width(s: &str, px: f64) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.32,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
+            'm' | 'W' => 1.0,
+            'M' | 'w' => 0.88,
+            'A'..='Z' | '&' | '%' | '@' => 0.76,
+            '0'..='9' => 0.64,
+            'a'..='z' => 0.62,
+            // CJK and other wide scripts take a full em.
+            c if c.len_utf8() >= 3 => 1.0,
+            _ => 0.72,
+        })
+        .sum();
+    em * px
 }
 
 /// The stylesheet shared by every report: screen and print.
@@ -279,6 +322,19 @@ mod tests {
     }
 
     #[test]
+    fn backticked_ids_become_code_and_a_lone_backtick_stays() {
+        let mut h = Html::new();
+        h.prose("the `conflict` flags <b> and `x");
+        assert_eq!(
+            h.finish(),
+            "the <code>conflict</code> flags &lt;b&gt; and `x"
+        );
+        let mut h = Html::new();
+        h.prose("`a` then `b`");
+        assert_eq!(h.finish(), "<code>a</code> then <code>b</code>");
+    }
+
+    #[test]
     fn elements_close_in_order() {
         let mut h = Html::new();
         h.open("section", &[]).open("h2", &[]).text("x").close();
@@ -308,6 +364,19 @@ mod tests {
         assert_eq!(clip("abcdef", 4), "abc\u{2026}");
         assert_eq!(clip("abc", 4), "abc");
         assert_eq!(clip("\u{e9}t\u{e9} long", 3), "\u{e9}t\u{2026}");
+    }
+
+    #[test]
+    fn capitals_and_wide_letters_are_estimated_wider() {
+        let lower = text_width("ministry of health", 12.0);
+        let upper = text_width("MINISTRY OF HEALTH", 12.0);
+        assert!(upper > lower * 1.15, "{upper} against {lower}");
+        assert!(text_width("MMMM", 12.0) >= 4.0 * 0.85 * 12.0);
+        assert_eq!(text_width("", 12.0), 0.0);
+        assert!(
+            text_width("\u{5065}\u{5eb7}", 10.0) >= 20.0,
+            "CJK takes a full em"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{
     BarChart, Html, Panel, avoided_section, conflict_section, flags_table, gaps_section,
-    matrix_legend, matrix_svg, notes_section, num, page, relaxations_section,
+    matrix_key, matrix_legend, matrix_svg, notes_section, num, page, relaxations_section,
     sections::partner_label,
 };
 use crate::explain::Outcome;
@@ -52,6 +52,7 @@ pub fn render(o: &Outcome) -> String {
     h.append(matrix_svg(o));
     h.open("figcaption", &[]);
     matrix_legend(&mut h);
+    matrix_key(&mut h, o);
     h.close();
     h.close();
     h.close();
@@ -68,16 +69,7 @@ pub fn render(o: &Outcome) -> String {
         if let Some(m) = &o.money {
             super::money_section(&mut h, m);
         }
-        if !o.assumptions.is_empty() {
-            h.open("section", &[("id", "assumptions")]);
-            h.elem("h2", &[], "Assumptions that decide a role: ask the partner");
-            h.open("ul", &[]);
-            for a in &o.assumptions {
-                h.elem("li", &[("data-role", &a.role)], &a.message);
-            }
-            h.close();
-            h.close();
-        }
+        assumptions_section(&mut h, o);
         if !o.weak.is_empty() {
             h.open("section", &[("id", "weak")]);
             h.elem(
@@ -112,7 +104,7 @@ pub fn render(o: &Outcome) -> String {
     page(&title, h)
 }
 
-fn summary(h: &mut Html, o: &Outcome) {
+pub(crate) fn summary(h: &mut Html, o: &Outcome) {
     h.open("dl", &[("class", "summary")]);
     h.open("div", &[]);
     h.elem("dt", &[], "Status");
@@ -181,8 +173,23 @@ fn summary(h: &mut Html, o: &Outcome) {
     h.close();
 }
 
+/// The roles given on assumed strengths that decide them, if any: what to ask each partner.
+pub(crate) fn assumptions_section(h: &mut Html, o: &Outcome) {
+    if o.assumptions.is_empty() {
+        return;
+    }
+    h.open("section", &[("id", "assumptions")]);
+    h.elem("h2", &[], "Assumptions that decide a role: ask the partner");
+    h.open("ul", &[]);
+    for a in &o.assumptions {
+        h.elem("li", &[("data-role", &a.role)], &a.message);
+    }
+    h.close();
+    h.close();
+}
+
 /// The close calls, closest first, with what flips each; or why there are none.
-fn close_calls_section(h: &mut Html, o: &Outcome) {
+pub(crate) fn close_calls_section(h: &mut Html, o: &Outcome) {
     let Some(r) = &o.robustness else { return };
     h.open("section", &[("id", "close-calls")]);
     h.elem("h2", &[], "Close calls");
@@ -263,7 +270,7 @@ fn load_section(h: &mut Html, o: &Outcome) {
     h.close();
 }
 
-fn assignments_section(h: &mut Html, o: &Outcome) {
+pub(crate) fn assignments_section(h: &mut Html, o: &Outcome) {
     h.open("section", &[("id", "assignments")]);
     h.elem("h2", &[], "Who does what, and why");
     for role in &o.roles {

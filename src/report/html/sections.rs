@@ -60,7 +60,7 @@ pub fn flags_table(h: &mut Html, flags: &[Flag], name: &dyn Fn(&str) -> String) 
             h.elem("code", &[], r);
         }
         h.close();
-        h.elem("td", &[], &f.message);
+        h.open("td", &[]).prose(&f.message).close();
         h.open("td", &[]);
         h.elem("code", &[], &f.rule);
         h.void("br", &[]);
@@ -87,7 +87,7 @@ pub fn flags_list(h: &mut Html, flags: &[Flag]) {
             h.elem("code", &[], r);
         }
         h.text(": ");
-        h.text(&f.message);
+        h.prose(&f.message);
         h.text(" ");
         h.open("span", &[("class", "muted small")]);
         h.text("(rule ");
@@ -115,7 +115,7 @@ pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
             )
         };
         h.text(&head);
-        h.text(&g.suggestion);
+        h.prose(&g.suggestion);
         if !g.sectors.is_empty() {
             h.text(" ");
             for s in &g.sectors {
@@ -133,7 +133,7 @@ pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
                 );
             }
             for w in &g.why_not {
-                h.elem("li", &[], &format!("passed over: {w}"));
+                h.open("li", &[]).text("passed over: ").prose(w).close();
             }
             h.close();
         }
@@ -184,7 +184,7 @@ pub fn conflict_section(h: &mut Html, conflict: &[ConflictItem]) {
     h.open("ul", &[]);
     for c in conflict {
         h.open("li", &[]);
-        h.text(&c.message);
+        h.prose(&c.message);
         h.text(" ");
         h.open("span", &[("class", "muted small")]);
         h.text("(");
@@ -207,7 +207,7 @@ pub fn relaxations_section(h: &mut Html, relaxations: &[crate::explain::Relaxati
     h.open("ol", &[("class", "relaxations")]);
     for r in relaxations {
         h.open("li", &[]);
-        h.text(&r.action);
+        h.prose(&r.action);
         h.text(": ");
         match r.objective {
             Some(v) => h.text(&format!("a line-up with objective {}", super::num(v, 2))),
@@ -226,7 +226,7 @@ pub fn notes_section(h: &mut Html, notes: &[String]) {
     }
     h.open("div", &[("class", "notes")]);
     for n in notes {
-        h.elem("p", &[], n);
+        h.open("p", &[]).prose(n).close();
     }
     h.close();
 }
