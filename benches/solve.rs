@@ -11,6 +11,10 @@
 //!   robustness assessment at its default settings (what `rolefit solve` does by default), side
 //!   by side with `scenario/` and `generated/`, which leave it out.
 //!
+//! - `many/<n>x90/{auto,never}`: the pipeline (no robustness) on the 90-role fixtures
+//!   (`benches/fixtures/roles90`: the catalogue copied under new ids, 100 and 300 partners),
+//!   with the envelope rows as `rolefit solve` adds them (`auto`) and without (`never`).
+//!
 //! `cargo bench --bench solve -- --test` runs each benchmark once (the CI smoke run).
 
 use criterion::{
@@ -27,7 +31,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Partner counts of the generated consortia; every one needs all 18 roles.
-const SIZES: [usize; 3] = [10, 30, 100];
+const SIZES: [usize; 4] = [10, 30, 100, 300];
 const ROLES: usize = 18;
 /// One fixed seed for every size, so runs compare like with like. Solve time depends strongly on
 /// the instance (branch and bound), so compare runs only at the same seed; see benches/README.md.
@@ -40,14 +44,24 @@ fn kb() -> KnowledgeBase {
 /// Text to JSON report: what `rolefit solve --format json` does once the files are read, with
 /// the robustness assessment `robustness` asks for.
 fn pipeline(kb: &KnowledgeBase, name: &str, text: &str, robustness: &robust::Settings) -> String {
+    pipeline_with(kb, name, text, robustness, &solve::Options::default())
+}
+
+fn pipeline_with(
+    kb: &KnowledgeBase,
+    name: &str,
+    text: &str,
+    robustness: &robust::Settings,
+    opts: &solve::Options,
+) -> String {
     let doc = Document::parse(Source::new(name, text));
     let scenario = rolefit::validate_scenario(kb, &doc).expect("the scenario is valid");
     let line_up = scenario.base();
-    let problem = Problem::new(kb, &line_up);
+    let mut problem = Problem::new(kb, &line_up);
+    opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
-    let opts = solve::Options::default();
-    let solved = solve::solve(&problem, &milp, &opts).expect("it solves");
-    let assessed = robust::assess(&problem, &milp, &solved, robustness, &opts).expect("re-solves");
+    let solved = solve::solve(&problem, &milp, opts).expect("it solves");
+    let assessed = robust::assess(&problem, &milp, &solved, robustness, opts).expect("re-solves");
     let outcome = explain::with_robustness(&problem, &solved, assessed);
     report::render(&outcome, Format::Json, Style::default())
 }
@@ -215,11 +229,53 @@ fn bench_stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// The 90-role fixtures (issue 16: no blow-up with many roles), with and without the envelope
+/// rows, without robustness: `rolefit solve FILE --rules roles.ron --robustness-samples 0`.
+fn bench_many_roles(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/fixtures/roles90");
+    let mut docs = rolefit::kb::default_documents();
+    let roles = std::fs::read_to_string(dir.join("roles.ron")).expect("the 90-role fixture");
+    docs.push(Document::parse(Source::new("roles.ron", roles)));
+    let kb = rolefit::knowledge_base(docs).expect("the 90-role rules are valid");
+    let mut group = c.benchmark_group("many");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_secs(5))
+        .sampling_mode(SamplingMode::Flat);
+    for n in [100, 300] {
+        let name = format!("{n}x90.ron");
+        let text = std::fs::read_to_string(dir.join(&name)).expect("the 90-role fixture");
+        for (when, tighten) in [
+            ("auto", solve::Tighten::Auto),
+            ("never", solve::Tighten::Never),
+        ] {
+            let opts = solve::Options {
+                tighten,
+                ..solve::Options::default()
+            };
+            group.bench_function(format!("{n}x90/{when}"), |b| {
+                b.iter(|| {
+                    black_box(pipeline_with(
+                        &kb,
+                        &name,
+                        black_box(&text),
+                        &robust::Settings::OFF,
+                        &opts,
+                    ))
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_kb,
     bench_scenarios,
     bench_generated,
-    bench_stages
+    bench_stages,
+    bench_many_roles
 );
 criterion_main!(benches);

@@ -143,6 +143,10 @@ pub struct SolverArgs {
     /// The MILP solver: `microlp` (pure Rust, the default); others when built with their cargo feature.
     #[arg(long, value_name = "NAME", default_value = "microlp")]
     pub solver: String,
+    /// Envelope rows for the partners' workload limits: `auto` adds them above 24 needed roles,
+    /// where they keep branch and bound small; `always`, `never` (the line-up is the same).
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub tighten: String,
 }
 
 /// How robust each role of the recommended line-up is: margins, ties, stability under perturbed

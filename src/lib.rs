@@ -141,8 +141,9 @@ pub fn solve_assessed<'k>(
     ),
     Error,
 > {
-    let problem = model::Problem::try_new(kb, line_up)
+    let mut problem = model::Problem::try_new(kb, line_up)
         .map_err(|e| Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
+    opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
     let assessed = robust::assess(&problem, &milp, &solved, robustness, opts)?;

@@ -839,3 +839,38 @@ fn solving_twice_gives_byte_identical_reports() {
         }
     }
 }
+
+/// The envelope rows change how fast a line-up is found, never which: the 90-role fixture
+/// (benches/fixtures/roles90) gives the same report with and without them, and `auto` adds them
+/// there (above 24 needs).
+#[test]
+fn tightening_never_changes_the_line_up_of_the_90_role_fixture() {
+    let dir = repo().join("benches/fixtures/roles90");
+    let rules = dir.join("roles.ron");
+    let rules = rules.to_str().expect("a UTF-8 path");
+    let path = dir.join("100x90.ron");
+    let base = [
+        "--rules",
+        rules,
+        "--robustness-samples",
+        "0",
+        "--format",
+        "json",
+    ];
+    let auto = stdout_of(&base, &path);
+    let json: Value = serde_json::from_slice(&auto).expect("JSON");
+    assert_eq!(json["status"], "optimal");
+    for when in ["always", "never"] {
+        let mut args = base.to_vec();
+        args.extend(["--tighten", when]);
+        assert_eq!(stdout_of(&args, &path), auto, "--tighten {when}");
+    }
+    rolefit()
+        .args(["solve", "--tighten", "sometimes"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--tighten must be auto, always or never",
+        ));
+}

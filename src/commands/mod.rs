@@ -318,8 +318,15 @@ pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> 
             names.join(", ")
         ))
     })?;
+    let tighten = crate::solve::Tighten::from_name(&args.tighten).ok_or_else(|| {
+        Error::Usage(format!(
+            "--tighten must be auto, always or never; got {:?}",
+            args.tighten
+        ))
+    })?;
     Ok(crate::solve::Options {
         backend,
+        tighten,
         ..crate::solve::Options::until(deadline)
     })
 }

@@ -16,8 +16,9 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     let (problem, milp) = t.stage("build", || -> Result<_, Error> {
-        let problem = model::Problem::try_new(&kb, &line_up)
+        let mut problem = model::Problem::try_new(&kb, &line_up)
             .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
+        options.tighten.prepare(&mut problem);
         let milp = model::build(&problem);
         Ok((problem, milp))
     })?;

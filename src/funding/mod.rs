@@ -160,8 +160,9 @@ fn case<'k>(
     line_up: &LineUp,
     opts: &Options,
 ) -> Result<Case<'k>, FundingError> {
-    let problem = Problem::try_new(kb, line_up)
+    let mut problem = Problem::try_new(kb, line_up)
         .map_err(|e| FundingError::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
+    opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
     let outcome = explain::explain(&problem, &solved);

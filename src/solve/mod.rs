@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 pub enum Status {
     /// Proven best.
     Optimal,
-    /// The time limit stopped the search; the best line-up found so far.
+    /// The time limit or the node cap ([`node_limit`]) stopped the search; the best line-up
+    /// found so far.
     Feasible,
     /// Hard constraints contradict each other.
     Infeasible,
@@ -48,6 +49,59 @@ pub struct Options {
     /// the nodes), and microlp called directly rather than through good_lp's expression layer
     /// (a seventh of a small solve). The line-up found is the same.
     pub batch: bool,
+    /// Whether to add the envelope rows (`Problem::tighten`) before building the model of a
+    /// line-up solved on its own (`crate::solve_assessed`).
+    pub tighten: Tighten,
+}
+
+/// When a line-up's model gets the envelope rows of its partners' workload and concentration
+/// limits (`model::envelope`). They change no optimum, only the relaxation branch and bound
+/// starts from: on models with many roles they close the search at or near the root (without
+/// them, 300 partners x 90 roles can run for minutes); on an 18-role line-up they cost more
+/// (searching for them) than they save.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tighten {
+    /// By size: when the line-up needs more than [`TIGHTEN_ABOVE_NEEDS`] roles.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Needs above which [`Tighten::Auto`] adds the envelope rows. The shipped catalogue has 18
+/// roles, so only custom rules reach it. Measured (benches/README.md, "Many roles"): at 36
+/// roles and more the rows pay for themselves.
+pub const TIGHTEN_ABOVE_NEEDS: usize = 24;
+
+impl Tighten {
+    /// Whether a line-up with `needs` needs gets the envelope rows.
+    pub fn applies(self, needs: usize) -> bool {
+        match self {
+            Tighten::Auto => needs > TIGHTEN_ABOVE_NEEDS,
+            Tighten::Always => true,
+            Tighten::Never => false,
+        }
+    }
+
+    /// Adds the envelope rows to a problem (before `model::build`) if they apply to it.
+    pub fn prepare(self, p: &mut Problem) {
+        if self.applies(p.needs.len()) {
+            p.tighten();
+        }
+    }
+
+    pub const NAMES: &[(&'static str, Tighten)] = &[
+        ("auto", Tighten::Auto),
+        ("always", Tighten::Always),
+        ("never", Tighten::Never),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Tighten> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+    }
 }
 
 /// The MILP solver behind good_lp. microlp is pure Rust and always there; others are cargo
@@ -149,7 +203,10 @@ pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError
         warm: greedy.as_ref().map(|(_, v)| v.as_slice()),
         time_limit: left(end),
         tie_break: true,
-        direct: opts.batch,
+        // microlp is called directly (the same rows as through good_lp): only there can the
+        // search be capped (`node_limit`).
+        direct: opts.batch || opts.backend == Backend::Microlp,
+        capped: true,
     };
     match run(m, opts.backend, first) {
         Ok((values, proven)) => Ok(Solved {
@@ -216,6 +273,29 @@ struct Run<'a> {
     tie_break: bool,
     /// Call microlp directly (batch solves), not through good_lp.
     direct: bool,
+    /// Stop branch and bound at [`node_limit`] nodes (microlp called directly): the answer is
+    /// then `feasible`, not `optimal`.
+    capped: bool,
+}
+
+/// Most bytes of simplex bases branch and bound may keep: microlp stores the parent's basis
+/// (one byte per variable and row) with every open node, and open nodes are at most one more
+/// than the nodes solved, so capping the nodes at `NODE_BYTES / (variables + rows)` bounds the
+/// tree to about 64 MB, whatever the model (without a cap, 100 partners x 90 roles once grew
+/// to 17 GB). Within the bounds below: 18-role line-ups get tens of thousands of nodes, far
+/// more than any needs (benches/README.md).
+pub const NODE_BYTES: usize = 64 << 20;
+/// Fewest and most nodes the cap allows, whatever the model's size.
+pub const NODES: (u64, u64) = (1_000, 1_000_000);
+
+/// The node cap of a model: about [`NODE_BYTES`] of stored bases, within [`NODES`].
+pub fn node_limit(m: &Milp) -> u64 {
+    node_cap(m.vars.len() + m.rows.len())
+}
+
+/// The node cap of a model of `width` variables and rows.
+fn node_cap(width: usize) -> u64 {
+    ((NODE_BYTES / width.max(1)) as u64).clamp(NODES.0, NODES.1)
 }
 
 /// Solves with the chosen backend. Returns the variable values and whether optimality was proven.
@@ -321,6 +401,7 @@ pub fn is_feasible(m: &Milp, keep: &dyn Fn(&crate::model::Row) -> bool, backend:
         time_limit: None,
         tie_break: false,
         direct: false,
+        capped: false,
     };
     run(m, backend, check).is_ok()
 }
@@ -366,6 +447,7 @@ fn relaxations(
                 time_limit: budget,
                 tie_break: true,
                 direct: false,
+                capped: false,
             };
             let value = run(&r, backend, attempt)
                 .ok()
@@ -438,6 +520,7 @@ fn minimal_conflict(m: &Milp, backend: Backend, deadline: Option<Instant>) -> (V
                 time_limit,
                 tie_break: false,
                 direct: false,
+                capped: false,
             };
             Some(run(m, backend, check))
         };
@@ -480,4 +563,32 @@ fn split(
     let mid = chunk.start + chunk.len() / 2;
     pending.push(mid..chunk.end);
     pending.push(chunk.start..mid);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_node_cap_keeps_stored_bases_near_64_mb_within_its_bounds() {
+        assert_eq!(node_cap(0), NODES.1);
+        assert_eq!(node_cap(20), NODES.1);
+        // 100 partners x 90 roles: tens of thousands of variables and rows.
+        assert_eq!(node_cap(40_000), (NODE_BYTES / 40_000) as u64);
+        assert!(node_cap(40_000) * 40_000 <= NODE_BYTES as u64);
+        assert_eq!(node_cap(1_000_000), NODES.0);
+    }
+
+    #[test]
+    fn envelope_rows_by_size_only_past_the_shipped_catalogue() {
+        assert!(!Tighten::Auto.applies(18));
+        assert!(!Tighten::Auto.applies(TIGHTEN_ABOVE_NEEDS));
+        assert!(Tighten::Auto.applies(TIGHTEN_ABOVE_NEEDS + 1));
+        assert!(Tighten::Always.applies(1));
+        assert!(!Tighten::Never.applies(90));
+        for &(name, t) in Tighten::NAMES {
+            assert_eq!(Tighten::from_name(name), Some(t));
+        }
+        assert_eq!(Tighten::from_name("sometimes"), None);
+    }
 }

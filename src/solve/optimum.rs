@@ -38,6 +38,8 @@ pub fn optimum(
         time_limit,
         tie_break: false,
         direct: true,
+        // Coalition values must be proven: no node cap.
+        capped: false,
     };
     match lean(p, m, backend, once) {
         Ok(Some((optimum, true))) => Ok(Some(optimum)),
@@ -66,6 +68,7 @@ pub fn best(
         time_limit,
         tie_break: true,
         direct: true,
+        capped: true,
     };
     lean(p, m, backend, once)
 }
@@ -132,6 +135,9 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
     }
     let mut options = microlp::SolveOptions::default();
     options.time_limit = r.time_limit;
+    if r.capped {
+        options.node_limit = Some(super::node_limit(m));
+    }
     options.warm_start = r
         .warm
         .map(|w| vars.iter().copied().zip(w.iter().copied()).collect());
@@ -148,6 +154,14 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
             ResolutionError::Other("Time limit reached before finding a feasible solution")
         })?;
     let proven = solution.status() == microlp::SolutionStatus::Optimal;
+    let stats = solution.stats();
+    tracing::debug!(
+        nodes = stats.nodes_solved,
+        pivots = stats.lp_iterations,
+        ms = stats.elapsed.as_secs_f64() * 1e3,
+        proven,
+        "microlp finished"
+    );
     Ok((
         vars.iter().map(|&v| solution.var_value(v)).collect(),
         proven,
