@@ -93,6 +93,7 @@ fuzz_target!(|data: &[u8]| {
         importance: 3,
         min: 1,
         max: 1,
+        budget: Vec::new(),
     }];
     let text = rolefit::sheet::scenario_ron(kb(), "Fuzzed", "fuzz.csv", &needs, &partners);
     let doc = Document::parse(Source::new("imported.ron", text.as_str()));
