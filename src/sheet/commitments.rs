@@ -80,13 +80,7 @@ fn read_commitments(
             rep.whole(format!("the sheet has no `{required}` column"));
         }
     }
-    let data: Vec<(usize, &Vec<Cell>)> = table
-        .rows
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, r)| !r.iter().all(Cell::is_empty))
-        .collect();
+    let data = super::data_rows(table);
     if data.len() > MAX_COMMITMENTS {
         rep.whole(format!(
             "{} commitment rows is more than the limit of {MAX_COMMITMENTS}",

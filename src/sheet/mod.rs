@@ -162,13 +162,7 @@ fn read_partners(
             rep.whole(format!("the sheet has no `{required}` column"));
         }
     }
-    let data: Vec<(usize, &Vec<Cell>)> = table
-        .rows
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, r)| !r.iter().all(Cell::is_empty))
-        .collect();
+    let data = data_rows(table);
     if data.len() > LIMITS.partners {
         rep.whole(format!(
             "{} partner rows is more than the limit of {}",
@@ -359,6 +353,18 @@ pub fn scenario_ron(
     }
     out.push_str("    ],\n)\n");
     out
+}
+
+/// The rows under the header that hold anything, with their index in the table (for row
+/// numbers in diagnostics): a blank line between partners or commitments is not a row.
+fn data_rows(table: &Table) -> Vec<(usize, &Vec<Cell>)> {
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, r)| !r.iter().all(Cell::is_empty))
+        .collect()
 }
 
 #[cfg(test)]
