@@ -905,44 +905,31 @@ fn design_file_mistakes_are_reported_at_their_cell_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let spec = drift_sweep(dir.path(), 12);
     let design = dir.path().join("bad.csv");
-    std::fs::write(
-        &design,
+    // The sweep's stderr for a design file with this text; the sweep is refused.
+    let refused = |text: &str| {
+        std::fs::write(&design, text).unwrap();
+        let out = sweep(
+            &spec,
+            &dir.path().join("o.csv"),
+            &["--design", design.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused(
         "drift_penalty,outreach_importance,strength,fit_floor,partners.shishu_alo.capacty\n1.5,3,price,0.2,2\n",
-    )
-    .unwrap();
-    let out = sweep(
-        &spec,
-        &dir.path().join("o.csv"),
-        &["--design", design.to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:1:54"), "{err}");
     assert!(err.contains("did you mean `capacity`?"), "{err}");
-    std::fs::write(
-        &design,
+    let err = refused(
         "drift_penalty,outreach_importance,strength,fit_floor\n1.5,3,price,0.2\n13,3,pric,0.2\n",
-    )
-    .unwrap();
-    let out = sweep(
-        &spec,
-        &dir.path().join("o.csv"),
-        &["--design", design.to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.csv:3:1"), "{err}");
     assert!(err.contains("declared with range (0, 2)"), "{err}");
     assert!(err.contains("bad.csv:3:6"), "{err}");
     assert!(err.contains("did you mean `price`?"), "{err}");
     // A declared factor without a column is named in the sweep file.
-    std::fs::write(&design, "drift_penalty,strength,fit_floor\n1.5,price,0.2\n").unwrap();
-    let out = sweep(
-        &spec,
-        &dir.path().join("o.csv"),
-        &["--design", design.to_str().unwrap()],
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused("drift_penalty,strength,fit_floor\n1.5,price,0.2\n");
     assert!(
         err.contains("has no column for factor `outreach_importance`"),
         "{err}"
