@@ -53,6 +53,8 @@ pub mod source;
 pub mod summarize;
 pub mod sweep;
 pub mod terminal;
+#[cfg(test)]
+mod test_support;
 pub mod valid;
 pub mod value;
 pub mod workshop;

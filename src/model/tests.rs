@@ -3,17 +3,7 @@
 use super::*;
 use crate::load::Document;
 use crate::source::Source;
-
-fn kb() -> KnowledgeBase {
-    crate::default_knowledge_base().expect("built-in rules are valid")
-}
-
-fn line_up(kb: &KnowledgeBase, text: &str) -> LineUp {
-    let doc = Document::parse(Source::new("t.ron", text));
-    crate::validate_scenario(kb, &doc)
-        .expect("valid test scenario")
-        .base()
-}
+use crate::test_support::{dakar_text, kb, line_up};
 
 const DRIFT: &str = r#"Scenario(name: "t",
     needs: [Need(role: "commercialisation", importance: 3), Need(role: "community_outreach", importance: 4), Need(role: "policy_framework")],
@@ -193,11 +183,7 @@ fn restricting_away_a_grantees_funder_gives_the_smaller_line_ups_problem() {
 #[test]
 fn the_model_scores_a_line_up_exactly_as_the_problem_does() {
     let kb = kb();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/cardio4cities-dakar.ron"
-    ))
-    .unwrap();
+    let text = dakar_text();
     let l = line_up(&kb, &text);
     let p = Problem::new(&kb, &l);
     let m = build(&p);
@@ -248,11 +234,7 @@ fn a_partner_that_can_take_no_role_does_not_raise_the_minimum_of_sectors() {
 #[test]
 fn swapping_in_other_fits_scores_a_line_up_as_a_problem_with_those_fits_does() {
     let kb = kb();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/cardio4cities-dakar.ron"
-    ))
-    .unwrap();
+    let text = dakar_text();
     let p = Problem::new(&kb, &line_up(&kb, &text));
     let m = build(&p);
     let a = crate::solve::solve(&p, &m, &Default::default())

@@ -3,21 +3,9 @@
 
 use super::*;
 use crate::kb::KnowledgeBase;
-use crate::load::Document;
 use crate::model::{self, Problem};
 use crate::scenario::{LineUp, WhatIf};
-use crate::source::Source;
-
-fn kb() -> KnowledgeBase {
-    crate::default_knowledge_base().expect("built-in rules are valid")
-}
-
-fn line_up(kb: &KnowledgeBase, text: &str) -> LineUp {
-    let doc = Document::parse(Source::new("t.ron", text));
-    crate::validate_scenario(kb, &doc)
-        .expect("valid test scenario")
-        .base()
-}
+use crate::test_support::{dakar_text, kb, line_up};
 
 /// Two ministries that differ by one stated strength, a university and an NGO.
 const TEAM: &str = r#"Scenario(name: "t",
@@ -174,11 +162,7 @@ fn the_tie_break_never_trades_against_a_real_difference() {
 #[test]
 fn the_same_seed_gives_the_same_figures_on_any_number_of_threads() {
     let kb = kb();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/cardio4cities-dakar.ron"
-    ))
-    .unwrap();
+    let text = dakar_text();
     let p = Problem::new(&kb, &line_up(&kb, &text));
     // More than one batch, and a threshold that keeps sampling until the maximum.
     let settings = Settings {
