@@ -3,7 +3,7 @@
 
 use super::{Budget, Evidence, Margin, TIE, TieBreak, replacement};
 use crate::model::{Assignment, Milp, Problem, tie_break, values_for};
-use crate::solve::{self, Backend, SolveError};
+use crate::solve::{self, Backend, Relaxation, SolveError};
 use rayon::prelude::*;
 
 /// The re-optimisation of one held pair.
@@ -29,21 +29,21 @@ pub(super) fn margins(
     a: &Assignment,
     held: &[(usize, usize, bool)],
     backend: Backend,
+    relaxation: Option<&Relaxation>,
     budget: &Budget,
 ) -> Result<Vec<MarginOut>, SolveError> {
     let best = p.objective(a);
     held.par_iter()
-        .map(|&(i, j, lead)| margin(p, m, a, best, (i, j, lead), backend, budget))
+        .map(|&held| margin(p, m, (a, best), held, (backend, relaxation), budget))
         .collect()
 }
 
 fn margin(
     p: &Problem,
     m: &Milp,
-    a: &Assignment,
-    best: f64,
+    (a, best): (&Assignment, f64),
     (i, j, lead): (usize, usize, bool),
-    backend: Backend,
+    (backend, relaxation): (Backend, Option<&Relaxation>),
     budget: &Budget,
 ) -> Result<MarginOut, SolveError> {
     let settled = |margin| MarginOut {
@@ -60,15 +60,13 @@ fn margin(
     // The lead of a need of several partners may stay on as a supporter: what it would lose is
     // the lead, as the stability counts it. Any other holder leaves the role.
     let lead_only = m.lead[i][j].filter(|&y| lead && y != x);
+    let columns: Vec<usize> = match lead_only {
+        Some(y) => vec![y],
+        None => std::iter::once(x).chain(m.lead[i][j]).collect(),
+    };
     let mut forbidden = m.clone();
-    match lead_only {
-        Some(y) => forbidden.vars[y].ub = 0.0,
-        None => {
-            forbidden.vars[x].ub = 0.0;
-            if let Some(y) = m.lead[i][j] {
-                forbidden.vars[y].ub = 0.0;
-            }
-        }
+    for &v in &columns {
+        forbidden.vars[v].ub = 0.0;
     }
     let warm = values_for(p, &forbidden, &without(p, a, i, j, lead_only.is_some()));
     let time_limit = match budget.left() {
@@ -80,7 +78,13 @@ fn margin(
         }
         limit => limit.flatten(),
     };
-    let (b, proven) = match solve::best(p, &forbidden, backend, Some(&warm), time_limit) {
+    // From the relaxation's optimum when it settles the line-up, else in full.
+    let quick = relaxation.and_then(|r| r.forbid(p, m, &columns));
+    let found = match quick {
+        Some(b) => Ok(Some((b, true))),
+        None => solve::best(p, &forbidden, backend, Some(&warm), time_limit),
+    };
+    let (b, proven) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return Ok(settled(Margin::Required)),
         Err(SolveError::NoSolutionInTime) => {

@@ -313,6 +313,30 @@ pub fn assess(
     settings: &Settings,
     opts: &solve::Options,
 ) -> Result<Option<Robustness>, SolveError> {
+    assess_with(p, m, solved, settings, opts, true)
+}
+
+/// [`assess`] with every re-optimisation a full solve from scratch (no [`solve::Relaxation`]):
+/// what the warm path is checked against (`tests/robust_warm.rs`) and measured beside.
+#[doc(hidden)]
+pub fn assess_from_scratch(
+    p: &Problem,
+    m: &Milp,
+    solved: &Solved,
+    settings: &Settings,
+    opts: &solve::Options,
+) -> Result<Option<Robustness>, SolveError> {
+    assess_with(p, m, solved, settings, opts, false)
+}
+
+fn assess_with(
+    p: &Problem,
+    m: &Milp,
+    solved: &Solved,
+    settings: &Settings,
+    opts: &solve::Options,
+    warm: bool,
+) -> Result<Option<Robustness>, SolveError> {
     let Some(a) = solved.assignment.as_ref() else {
         return Ok(None);
     };
@@ -323,7 +347,17 @@ pub fn assess(
         deadline: opts.end(Instant::now()),
     };
     let held = held_pairs(p, a);
-    let margins = margin::margins(p, m, a, &held, opts.backend, &budget)?;
+    // The model's relaxation at its optimum, solved once: every re-optimisation below starts
+    // from it and needs a full solve only when its relaxation is not integral.
+    let relaxation = match budget.left() {
+        Some(None) => None,
+        limit if warm && opts.backend == solve::Backend::Microlp => {
+            solve::Relaxation::new(m, limit.flatten())
+        }
+        _ => None,
+    };
+    let relaxation = relaxation.as_ref();
+    let margins = margin::margins(p, m, a, &held, opts.backend, relaxation, &budget)?;
     let open: Vec<bool> = (0..held.len())
         .map(|k| {
             let (i, j, _) = held[k];
@@ -338,9 +372,18 @@ pub fn assess(
         open: &open,
         settings,
         backend: opts.backend,
+        relaxation,
         budget: &budget,
     }
     .stability()?;
+    if let Some(r) = relaxation {
+        let (settled, missed) = r.counts();
+        tracing::debug!(
+            settled,
+            missed,
+            "re-optimisations from the relaxation's optimum"
+        );
+    }
     let mut approximate =
         solved.status != Status::Optimal || tally.solved < tally.drawn || tally.unproven;
     let mut roles = Vec::with_capacity(held.len());

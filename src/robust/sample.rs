@@ -11,7 +11,7 @@ use super::{Budget, STATED_NOISE_SHARE, Settings, replacement};
 use crate::generate::{Rng, mix};
 use crate::kb::CapIx;
 use crate::model::{Assignment, Milp, Problem, objective_with_fits, values_for};
-use crate::solve::{self, Backend, SolveError};
+use crate::solve::{self, Backend, Relaxation, SolveError};
 use rayon::prelude::*;
 
 /// What the samples say about each held pair (parallel to the held pairs).
@@ -86,6 +86,9 @@ pub(super) struct Sampler<'a, 'k> {
     pub open: &'a [bool],
     pub settings: &'a Settings,
     pub backend: Backend,
+    /// The model's relaxation at its optimum: a sample re-prices it and needs a full solve
+    /// only when the re-priced relaxation is not integral.
+    pub relaxation: Option<&'a Relaxation>,
     pub budget: &'a Budget,
 }
 
@@ -143,14 +146,21 @@ impl Sampler<'_, '_> {
         };
         let mut rng = Rng::new(mix(self.settings.seed, k as u64));
         let fit = perturbed_fits(self.p, &mut rng, self.settings.noise);
-        for (var, obj) in model
-            .vars
-            .iter_mut()
-            .zip(objective_with_fits(self.p, self.m, &fit))
-        {
-            var.obj = obj;
-        }
-        let (b, proven) = match solve::best(self.p, model, self.backend, Some(warm), time_limit) {
+        let obj = objective_with_fits(self.p, self.m, &fit);
+        // From the relaxation's optimum when it settles the line-up, else in full.
+        let quick = self
+            .relaxation
+            .and_then(|r| r.reprice(self.p, self.m, &obj));
+        let found = match quick {
+            Some(b) => Ok(Some((b, true))),
+            None => {
+                for (var, obj) in model.vars.iter_mut().zip(obj) {
+                    var.obj = obj;
+                }
+                solve::best(self.p, model, self.backend, Some(warm), time_limit)
+            }
+        };
+        let (b, proven) = match found {
             Ok(Some((b, proven))) => (b.assignment, proven),
             // Rows are unchanged, so the recommended line-up stays feasible: only running out
             // of time leaves a sample without one.

@@ -4,8 +4,10 @@
 
 mod greedy;
 mod optimum;
+mod warm;
 
 pub use optimum::{Optimum, best, optimum};
+pub use warm::Relaxation;
 
 use crate::model::{Assignment, Cmp, Milp, Origin, Problem, VarKind};
 use good_lp::{

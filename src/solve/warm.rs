@@ -1,0 +1,182 @@
+//! Re-optimising a line-up from the previous optimum instead of from scratch: what the
+//! robustness assessment needs, one variation of the same model per held role (a pair
+//! forbidden) and per sample (other objective coefficients).
+//!
+//! A [`Relaxation`] is the model's linear relaxation (binaries between 0 and 1, with the
+//! tie-break term), solved once with microlp. A variation starts from a copy of that optimal
+//! basis: forbidding a pair fixes its columns to 0 (dual simplex, microlp's `fix_var`), new
+//! objective coefficients keep the basis primal feasible (primal simplex, the vendored
+//! `set_objective`, vendor/microlp/PATCH.md). Either takes a few pivots where a solve from the
+//! slack basis takes hundreds.
+//!
+//! A variation's line-up is taken from its relaxation only when the relaxation proves it the
+//! variation's unique best line-up by real value:
+//!
+//! - the relaxation's optimum (with the tie-break term) is integral, so it is the best line-up
+//!   with the tie-break: no line-up is worth more than the relaxation's optimum;
+//! - re-priced with the tie-break term reversed (the same real value, the opposite preference
+//!   among equals), the relaxation's optimum is integral and the same line-up.
+//!
+//! Two line-ups of the same real value would be ordered one way by the tie-break and the other
+//! way by its reverse, so the second test fails whenever the best real value is shared (a real
+//! tie) or reached within a hair; branch and bound decides those, with the tie-break, as it
+//! always has ([`best`](super::best) in full). Where both tests pass, the best line-up is unique
+//! by a real difference in value and any exact solve finds the same one: the figures are those
+//! of the full solve. `tests/robust_warm.rs` compares both ways on every shipped scenario and
+//! on generated consortia.
+
+use super::{Optimum, read_assignment};
+use crate::model::{Cmp, Milp, Problem, VarKind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Distance from 0 or 1 within which a binary's value in the relaxation counts as integral.
+/// Vertices of these models are 0, 1 or fractions like 1/2, far from it either way.
+const INTEGRAL: f64 = 1e-7;
+
+/// A model's linear relaxation at its optimum, ready to be varied.
+pub struct Relaxation {
+    solution: microlp::Solution,
+    vars: Vec<microlp::Variable>,
+    binary: Vec<bool>,
+    /// Each variable's real objective coefficient and tie-break coefficient.
+    obj: Vec<f64>,
+    tie: Vec<f64>,
+    /// Variations settled by the relaxation, and those left to a full solve.
+    settled: AtomicUsize,
+    missed: AtomicUsize,
+}
+
+impl Relaxation {
+    /// The relaxation of `m` with the tie-break term, solved; `None` when it has no optimum
+    /// (infeasible) or the time limit stopped it.
+    pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
+        let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Maximize);
+        let vars: Vec<microlp::Variable> = m
+            .vars
+            .iter()
+            .map(|v| problem.add_var(v.obj + v.tie, (v.lb, v.ub)))
+            .collect();
+        for row in &m.rows {
+            let mut expr = microlp::LinearExpr::empty();
+            for &(v, c) in &row.terms {
+                expr.add(vars[v], c);
+            }
+            let op = match row.cmp {
+                Cmp::Le => microlp::ComparisonOp::Le,
+                Cmp::Ge => microlp::ComparisonOp::Ge,
+                Cmp::Eq => microlp::ComparisonOp::Eq,
+            };
+            problem.add_constraint(expr, op, row.rhs);
+        }
+        let mut options = microlp::SolveOptions::default();
+        options.time_limit = time_limit;
+        let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
+        Some(Relaxation {
+            solution,
+            vars,
+            binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
+            obj: m.vars.iter().map(|v| v.obj).collect(),
+            tie: m.vars.iter().map(|v| v.tie).collect(),
+            settled: AtomicUsize::new(0),
+            missed: AtomicUsize::new(0),
+        })
+    }
+
+    /// The best line-up of the model with the variables `forbidden` held at 0, if the
+    /// relaxation settles it (see the module docs); `None`: solve it in full.
+    pub fn forbid(&self, p: &Problem, m: &Milp, forbidden: &[usize]) -> Option<Optimum> {
+        let mut solution = self.solution.clone();
+        for &v in forbidden {
+            solution = solution
+                .fix_var(self.vars[v], 0.0)
+                .ok()?
+                .into_solution()
+                .ok()?;
+        }
+        self.counted(self.unique(p, m, solution, &self.obj))
+    }
+
+    /// The best line-up of the model with real objective coefficients `obj` (the tie-break
+    /// term is added), if the relaxation settles it; `None`: solve it in full.
+    pub fn reprice(&self, p: &Problem, m: &Milp, obj: &[f64]) -> Option<Optimum> {
+        let solution = self
+            .solution
+            .clone()
+            .set_objective(&self.with_tie(obj, 1.0))
+            .ok()?
+            .into_solution()
+            .ok()?;
+        self.counted(self.unique(p, m, solution, obj))
+    }
+
+    /// Real coefficients plus `sign` x the tie-break term.
+    fn with_tie(&self, obj: &[f64], sign: f64) -> Vec<f64> {
+        obj.iter()
+            .zip(&self.tie)
+            .map(|(c, t)| c + sign * t)
+            .collect()
+    }
+
+    /// The line-up of a solved variation (real coefficients `obj`, with the tie-break term) if
+    /// it is integral and stays the optimum with the tie-break reversed.
+    fn unique(
+        &self,
+        p: &Problem,
+        m: &Milp,
+        solution: microlp::Solution,
+        obj: &[f64],
+    ) -> Option<Optimum> {
+        let found = self.read(p, m, &solution)?;
+        let reversed = solution
+            .set_objective(&self.with_tie(obj, -1.0))
+            .ok()?
+            .into_solution()
+            .ok()?;
+        let again = self.read(p, m, &reversed)?;
+        (again.assignment == found.assignment).then_some(found)
+    }
+
+    fn counted(&self, found: Option<Optimum>) -> Option<Optimum> {
+        let counter = if found.is_some() {
+            &self.settled
+        } else {
+            &self.missed
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Variations settled by the relaxation so far, and those it left to a full solve.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.settled.load(Ordering::Relaxed),
+            self.missed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The line-up of an optimal relaxation whose binaries are all 0 or 1.
+    fn read(&self, p: &Problem, m: &Milp, s: &microlp::Solution) -> Option<Optimum> {
+        if s.status() != microlp::SolutionStatus::Optimal {
+            return None;
+        }
+        let mut values = Vec::with_capacity(self.vars.len());
+        for (&v, &binary) in self.vars.iter().zip(&self.binary) {
+            let x = s.var_value_raw(v);
+            if binary {
+                let r = x.round();
+                if (x - r).abs() > INTEGRAL {
+                    return None;
+                }
+                values.push(r);
+            } else {
+                values.push(x);
+            }
+        }
+        let assignment = read_assignment(p, m, &values);
+        Some(Optimum {
+            value: p.objective(&assignment),
+            assignment,
+        })
+    }
+}
