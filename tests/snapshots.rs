@@ -134,11 +134,50 @@ fn every_command_in_every_format_matches_its_snapshot() {
             .into_owned();
         if let Some(name) = file.strip_suffix(".snap") {
             assert!(
-                names.contains(name),
+                names.contains(name) || name.starts_with("workshop-"),
                 "{file} belongs to no case in commands.txt"
             );
         }
     }
+}
+
+/// The workshop's wall through a short session: the start, a partner removed, a cell pinned, an
+/// undo, and the agreement page. The session's token is replaced by `{token}`.
+#[test]
+fn the_workshop_wall_matches_its_snapshots() {
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let path = dir.path().join("dakar.ron");
+    std::fs::copy(common::dakar(), &path).expect("a copy of Dakar");
+    let server = common::workshop::Server::start(&path, &[]);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(repo().join("tests/snapshots/outputs"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    assert!(server.token.chars().all(|c| c.is_ascii_alphanumeric()));
+    settings.add_filter(&server.token, "{token}");
+    let start = server.get("/api/state");
+    let removed = server.step(
+        start.revision(),
+        serde_json::json!({"op": "remove", "partner": "foundation"}),
+    );
+    let pinned = server.step(
+        removed.revision(),
+        serde_json::json!({"op": "cell", "action": "pin", "partner": "relais", "role": "programme_coordination"}),
+    );
+    let undone = server.post(
+        "/api/undo",
+        &serde_json::json!({"revision": pinned.revision()}),
+    );
+    let page = server.get(&format!("/?t={}", server.token));
+    let agreement = server.get(&format!("/agreement?t={}", server.token));
+    settings.bind(|| {
+        insta::assert_snapshot!("workshop-page", page.body);
+        insta::assert_snapshot!("workshop-start", start.html());
+        insta::assert_snapshot!("workshop-removed", removed.html());
+        insta::assert_snapshot!("workshop-pinned", pinned.html());
+        insta::assert_snapshot!("workshop-undone", undone.html());
+        insta::assert_snapshot!("workshop-agreement", agreement.body);
+    });
 }
 
 #[test]
