@@ -684,12 +684,7 @@ impl Loader<'_, '_, '_> {
         variants: &[Variant],
         span: crate::source::Span,
     ) {
-        let known: Vec<&str> = partners
-            .iter()
-            .chain(candidates)
-            .chain(variants.iter().flat_map(|v| &v.add))
-            .map(|p| p.id.as_str())
-            .collect();
+        let known = known_ids(partners, candidates, variants);
         for p in self.extra {
             for funder in p.funded_by.iter().filter(|f| !known.contains(&f.as_str())) {
                 self.sink
@@ -1207,4 +1202,19 @@ impl Loader<'_, '_, '_> {
         }
         out
     }
+}
+
+/// Every partner id the scenario can bring to the table: its partners, its candidates and those
+/// its variants add.
+pub(super) fn known_ids<'a>(
+    partners: &'a [Partner],
+    candidates: &'a [Partner],
+    variants: &'a [Variant],
+) -> Vec<&'a str> {
+    partners
+        .iter()
+        .chain(candidates)
+        .chain(variants.iter().flat_map(|v| &v.add))
+        .map(|p| p.id.as_str())
+        .collect()
 }
