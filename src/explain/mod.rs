@@ -763,15 +763,18 @@ fn assignment_view(
         });
     }
     let mut fired = Vec::new();
-    for &(n, w) in rules {
-        let rule = kb.rule(p.instances[n].rule);
+    // Each rule that fired, as a reason citing its source and as the cell's `(rule, weight)`.
+    let mut fire = |rule: &Rule, w: f64, role_taken: &str| {
         reasons.push(format!(
-            "rule {}: {} ({})",
+            "rule {}{role_taken}: {} ({})",
             rule.id,
             effect_words(w),
             kb.source_text(&rule.source)
         ));
         fired.push((rule.id.clone(), round(w, 4)));
+    };
+    for &(n, w) in rules {
+        fire(kb.rule(p.instances[n].rule), w, "");
     }
     for inst in &p.instances {
         if let Subject::Holds {
@@ -783,15 +786,7 @@ fn assignment_view(
             && need == j
             && lead
         {
-            let rule = kb.rule(inst.rule);
-            let w = p.weight(inst);
-            reasons.push(format!(
-                "rule {} (as lead): {} ({})",
-                rule.id,
-                effect_words(w),
-                kb.source_text(&rule.source)
-            ));
-            fired.push((rule.id.clone(), round(w, 4)));
+            fire(kb.rule(inst.rule), p.weight(inst), " (as lead)");
         }
     }
     let motives: Vec<&str> = kb
