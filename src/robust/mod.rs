@@ -33,11 +33,13 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_SAMPLES: usize = 100;
 
 /// Line-ups with more open partner-role pairs than this are not assessed unless the caller asks
-/// for samples explicitly. The assessment re-solves the whole line-up once per role held and once
-/// per sample, each from scratch, so its cost grows with the model: about 0.1 s of CPU for a
-/// generated 30 x 18 (about 150 open pairs, the issue 11 target), 0.5 s at 100 x 18 (about 490),
-/// 0.9 s at 150 x 18 (about 740), 80 s at 100 x 90 (2,430). The cut is on the model's size, not
-/// on a clock, so whether a report carries the figures never depends on the machine.
+/// for samples explicitly. The assessment re-optimises the whole line-up once per role held and
+/// once per sample, so its cost grows with the model. Measured when each was a solve from
+/// scratch: about 0.1 s of CPU for a generated 30 x 18 (about 150 open pairs, the issue 11
+/// target), 0.5 s at 100 x 18 (about 490), 0.9 s at 150 x 18 (about 740), 80 s at 100 x 90
+/// (2,430); re-optimised from the relaxation's optimum ([`solve::Relaxation`]) most cost a few
+/// pivots (30 x 18: about 0.02 s in all). The cut is on the model's size, not on a clock, so
+/// whether a report carries the figures never depends on the machine.
 pub const DEFAULT_MAX_PAIRS: usize = 500;
 
 /// Half-width of the default perturbation of assumed capabilities (strengths run 0 to 1).
@@ -352,7 +354,7 @@ fn assess_with(
     let relaxation = match budget.left() {
         Some(None) => None,
         limit if warm && opts.backend == solve::Backend::Microlp => {
-            solve::Relaxation::new(m, limit.flatten())
+            solve::Relaxation::new(p, m, limit.flatten())
         }
         _ => None,
     };

@@ -87,7 +87,7 @@ pub(super) struct Sampler<'a, 'k> {
     pub settings: &'a Settings,
     pub backend: Backend,
     /// The model's relaxation at its optimum: a sample re-prices it and needs a full solve
-    /// only when the re-priced relaxation is not integral.
+    /// only when the re-priced relaxation does not settle it (`solve::Relaxation`).
     pub relaxation: Option<&'a Relaxation>,
     pub budget: &'a Budget,
 }
@@ -110,12 +110,26 @@ impl Sampler<'_, '_> {
             kept: vec![0; held],
             instead: vec![Vec::new(); held],
         };
+        let mut relaxation = self.relaxation;
         while tally.drawn < self.settings.samples {
             let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
             let outcomes: Vec<Option<Outcome>> = batch
                 .into_par_iter()
-                .map_init(|| self.m.clone(), |model, k| self.sample(model, &warm, k))
+                .map_init(
+                    || self.m.clone(),
+                    |model, k| self.sample(model, relaxation, &warm, k),
+                )
                 .collect::<Result<_, _>>()?;
+            // A relaxation that settles fewer re-optimisations than it leaves (a line-up whose
+            // relaxation is mostly fractional) costs more than it saves: later batches solve in
+            // full. The counts are complete after each batch, so the thread count never
+            // changes this choice.
+            if relaxation.is_some_and(|r| {
+                let (settled, missed) = r.counts();
+                settled < missed
+            }) {
+                relaxation = None;
+            }
             tally.count(outcomes);
             if tally.settled(self.open, self.settings.close_call) {
                 break;
@@ -137,6 +151,7 @@ impl Sampler<'_, '_> {
     fn sample(
         &self,
         model: &mut Milp,
+        relaxation: Option<&Relaxation>,
         warm: &[f64],
         k: usize,
     ) -> Result<Option<Outcome>, SolveError> {
@@ -148,9 +163,7 @@ impl Sampler<'_, '_> {
         let fit = perturbed_fits(self.p, &mut rng, self.settings.noise);
         let obj = objective_with_fits(self.p, self.m, &fit);
         // From the relaxation's optimum when it settles the line-up, else in full.
-        let quick = self
-            .relaxation
-            .and_then(|r| r.reprice(self.p, self.m, &obj));
+        let quick = relaxation.and_then(|r| r.reprice(self.p, self.m, &obj));
         let found = match quick {
             Some(b) => Ok(Some((b, true))),
             None => {

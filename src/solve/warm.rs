@@ -49,8 +49,10 @@ pub struct Relaxation {
 
 impl Relaxation {
     /// The relaxation of `m` with the tie-break term, solved; `None` when it has no optimum
-    /// (infeasible) or the time limit stopped it.
-    pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
+    /// (infeasible), the time limit stopped it, or its optimum is fractional: then its
+    /// variations would seldom be settled either, and trying would only add to their full
+    /// solves.
+    pub fn new(p: &Problem, m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
         let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Maximize);
         let vars: Vec<microlp::Variable> = m
             .vars
@@ -72,7 +74,7 @@ impl Relaxation {
         let mut options = microlp::SolveOptions::default();
         options.time_limit = time_limit;
         let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
-        Some(Relaxation {
+        let relaxation = Relaxation {
             solution,
             vars,
             binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
@@ -80,7 +82,9 @@ impl Relaxation {
             tie: m.vars.iter().map(|v| v.tie).collect(),
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
-        })
+        };
+        relaxation.read(p, m, &relaxation.solution)?;
+        Some(relaxation)
     }
 
     /// The best line-up of the model with the variables `forbidden` held at 0, if the
