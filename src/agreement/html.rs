@@ -1,7 +1,7 @@
 //! The annex as one printable HTML page (no script; A4 in print), from `report::html`'s blocks.
 
 use super::{Agreement, Raci};
-use crate::report::html::{Html, num, page, severity_badge};
+use crate::report::shared::html::{Html, num, page, severity_badge};
 use crate::solve::Status;
 
 /// What the draft stands on, in one sentence (both formats open with it).

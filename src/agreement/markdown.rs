@@ -1,7 +1,7 @@
 //! The annex as Markdown, for the MoU document. Every text from input or rules is escaped.
 
 use super::{Agreement, Raci};
-use crate::report::markdown_escape as esc;
+use crate::report::shared::markdown::escape as esc;
 use crate::solve::Status;
 use std::fmt::Write;
 

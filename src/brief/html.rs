@@ -3,7 +3,7 @@
 //! sector's profile.
 
 use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
-use crate::report::html::{
+use crate::report::shared::html::{
     BarChart, Html, Panel, conflict_section, flags_list, notes_section, num, page,
 };
 use crate::robust::{Robustness, words};

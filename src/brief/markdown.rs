@@ -2,7 +2,7 @@
 //! workshop document. Every text from input or rules is escaped.
 
 use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
-use crate::report::markdown_escape as esc;
+use crate::report::shared::markdown::escape as esc;
 use crate::robust::{Robustness, words};
 use crate::solve::Status;
 use std::fmt::Write;

@@ -1,7 +1,7 @@
 //! Renderers of a [`Summary`]: text, Markdown, JSON and a self-contained HTML page.
 
 use super::{FactorSummary, Restriction, Summary, fmt_num};
-use crate::report::html::{BarChart, Html, Panel, page};
+use crate::report::shared::html::{BarChart, Html, Panel, page};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -257,7 +257,7 @@ fn level_table(s: &Summary, f: &FactorSummary, kinds: &[usize]) -> (Vec<String>,
 }
 
 pub fn markdown(s: &Summary) -> String {
-    let esc = crate::report::markdown_escape;
+    let esc = crate::report::shared::markdown::escape;
     let mut out = format!(
         "# Sweep summary\n\n`{}`: {}\n\n",
         esc(&s.file),

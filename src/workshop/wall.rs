@@ -10,10 +10,11 @@
 use super::session::{Session, View};
 use crate::compare::Changes;
 use crate::explain::Outcome;
-use crate::report::html::{
+use crate::report::outcome::html as outcome;
+use crate::report::shared::html::{
     CSS, Html, Live, avoided_section, conflict_section, flags_table, gaps_section, matrix_key,
-    matrix_legend, matrix_svg_live, notes_section, num, outcome, partner_label,
-    relaxations_section, severity_badge,
+    matrix_legend, matrix_svg_live, notes_section, num, partner_label, relaxations_section,
+    severity_badge,
 };
 use crate::robust::words;
 use crate::solve::Status;

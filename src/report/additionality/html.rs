@@ -7,10 +7,10 @@ use super::{
     verdict_words, who_else_pays,
 };
 use crate::funding::{Additionality, Verdict, level_words};
-use crate::report::html::{
+use crate::report::names_or_nobody;
+use crate::report::shared::html::{
     BarChart, Html, Panel, flags_list, notes_section, num, page, severity_badge,
 };
-use crate::report::names_or_nobody;
 
 pub fn render(a: &Additionality) -> String {
     let mut h = Html::new();

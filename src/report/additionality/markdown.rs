@@ -5,8 +5,8 @@ use super::{
     verdict_words, who_else_pays,
 };
 use crate::funding::{Additionality, level_words};
-use crate::report::markdown_escape as escape;
 use crate::report::num;
+use crate::report::shared::markdown::escape;
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::funding::{Additionality, Verdict, level_words};
 use crate::kb::Severity;
-use crate::report::text::{Paint, fit_width, title};
+use crate::report::shared::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
 use std::fmt::Write;
 
@@ -213,7 +213,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     }
 
     head(&mut out, &format!("Flags ({})", a.flags.len()));
-    crate::report::text::flags(&mut out, &a.flags, &paint);
+    crate::report::shared::text::flags(&mut out, &a.flags, &paint);
     head(&mut out, "How to read this");
     for line in how_to_read(a) {
         let _ = writeln!(out, "  - {line}");

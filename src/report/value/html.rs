@@ -5,7 +5,7 @@
 use super::{
     HOW_TO_READ, balance_words, method_sentence, money_text, percent, ranked, shapley_text, units,
 };
-use crate::report::html::{BarChart, Html, Panel, notes_section, num, page};
+use crate::report::shared::html::{BarChart, Html, Panel, notes_section, num, page};
 use crate::value::ValueReport;
 
 pub fn render(r: &ValueReport) -> String {

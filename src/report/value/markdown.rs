@@ -4,7 +4,8 @@ use super::{
     HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
     shapley_text, units, with_balance,
 };
-use crate::report::{markdown_escape as escape, num};
+use crate::report::num;
+use crate::report::shared::markdown::escape;
 use crate::value::ValueReport;
 use std::fmt::Write;
 

@@ -4,7 +4,7 @@ use super::{
     HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
     shapley_text, units, with_balance,
 };
-use crate::report::text::{Paint, fit_width, title};
+use crate::report::shared::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
 use crate::value::ValueReport;
 use std::fmt::Write;

@@ -233,7 +233,7 @@ pub fn notes_section(h: &mut Html, notes: &[String]) {
 
 /// The money account: totals per phase as a table, each role's money, each commitment.
 pub fn money_section(h: &mut Html, m: &crate::explain::money::Account) {
-    use crate::report::money as words;
+    use crate::report::outcome::money as words;
     h.open("section", &[("id", "money")]);
     h.elem("h2", &[], &words::heading(m));
     if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {

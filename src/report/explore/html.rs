@@ -1,8 +1,8 @@
 //! `recommend`, `recruit` and `fragility` as HTML: the change in value per option as a chart,
 //! then the ranked options with what each closes, opens and raises.
 
-use super::{BarChart, Html, Panel, flags_list, num, page};
 use crate::explore::Exploration;
+use crate::report::shared::html::{BarChart, Html, Panel, flags_list, num, page};
 
 pub fn render(e: &Exploration) -> String {
     let mut h = Html::new();
@@ -20,7 +20,7 @@ pub fn render(e: &Exploration) -> String {
     );
     h.close();
     h.open("main", &[]);
-    super::notes_section(&mut h, &e.notes);
+    crate::report::shared::html::notes_section(&mut h, &e.notes);
     let possible: Vec<_> = e
         .trials
         .iter()

@@ -1,6 +1,6 @@
 //! `rolefit rules list|show --format json`.
 
-use super::kb_text::{describe_effect, describe_scope};
+use super::{describe_effect, describe_scope};
 use crate::kb::{KnowledgeBase, Row, RuleSource, SectorIx};
 use serde_json::{Value, json};
 

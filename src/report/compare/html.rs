@@ -1,9 +1,9 @@
 //! `compare --format html`: value and coverage per line-up as a chart, the holders of every role
 //! side by side, and what each variant changes against the base.
 
-use super::{BarChart, Html, Panel, flags_list, num, page};
 use crate::compare::Comparison;
 use crate::report::names_or_nobody;
+use crate::report::shared::html::{BarChart, Html, Panel, flags_list, num, page};
 use crate::robust::words;
 
 pub fn render(c: &Comparison) -> String {
@@ -17,7 +17,7 @@ pub fn render(c: &Comparison) -> String {
     );
     h.close();
     h.open("main", &[]);
-    super::notes_section(&mut h, &c.notes);
+    crate::report::shared::html::notes_section(&mut h, &c.notes);
     let names: Vec<String> = c.columns.iter().map(|x| x.name.clone()).collect();
     let base = c.columns[0].outcome.objective;
     let mut value = Panel::new(

@@ -2,13 +2,13 @@
 //! each partner's load, who does what and why, gaps, weakly covered roles, flags, risks avoided;
 //! for an infeasible scenario the conflicting demands first.
 
-use super::{
-    BarChart, Html, Panel, avoided_section, conflict_section, flags_table, gaps_section,
-    matrix_key, matrix_legend, matrix_svg, notes_section, num, page, relaxations_section,
-    sections::partner_label,
-};
 use crate::explain::Outcome;
 use crate::kb::Severity;
+use crate::report::shared::html::{
+    BarChart, Html, Panel, avoided_section, conflict_section, flags_table, gaps_section,
+    matrix_key, matrix_legend, matrix_svg, notes_section, num, page, partner_label,
+    relaxations_section,
+};
 use crate::robust::words;
 use crate::solve::Status;
 
@@ -67,7 +67,7 @@ pub fn render(o: &Outcome) -> String {
             h.close();
         }
         if let Some(m) = &o.money {
-            super::money_section(&mut h, m);
+            crate::report::shared::html::money_section(&mut h, m);
         }
         assumptions_section(&mut h, o);
         if !o.weak.is_empty() {

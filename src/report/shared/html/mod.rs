@@ -13,7 +13,7 @@
 //! A page from the blocks (what `compare` builds for its value and coverage per variant):
 //!
 //! ```
-//! use rolefit::report::html::{page, BarChart, Html, Panel};
+//! use rolefit::report::shared::html::{page, BarChart, Html, Panel};
 //!
 //! let mut coverage = Panel::new("coverage", vec![1.0, 0.85]);
 //! coverage.percent = true;
@@ -37,18 +37,14 @@
 //! ```
 
 mod chart;
-pub mod compare;
-pub mod explore;
 mod matrix;
-pub(crate) mod outcome;
 mod sections;
 
-pub use super::num;
+pub use crate::report::num;
 pub use chart::{BarChart, Panel};
 pub use matrix::{
     Live, fit_colour, matrix_key, matrix_legend, matrix_svg, matrix_svg_live, severity_colour,
 };
-pub use outcome::render;
 pub use sections::{
     avoided_section, conflict_section, flags_list, flags_table, gaps_section, money_section,
     notes_section, partner_label, relaxations_section, severity_badge,

@@ -1,9 +1,7 @@
-//! Renderers of a `rolefit test` run: one line per case, every failed expectation with where it
-//! is written, what was expected and what was found, and the counts; or the same as JSON.
+//! The text of a `rolefit test` run: one line per case, every failed expectation with where it
+//! is written, what was expected and what was found, and the counts.
 
-use super::diagnostic_json;
 use crate::cases::{CaseResult, CaseStatus, Report, Summary};
-use serde_json::{Value, json};
 
 /// The word that opens a case's line, padded so the files line up.
 fn label(status: CaseStatus) -> &'static str {
@@ -21,7 +19,7 @@ const INDENT: &str = "        ";
 /// The text report. File names come from the file system, not from validated text, so they
 /// pass the terminal sanitiser (one line each: an escape sequence or a line break in a name
 /// cannot act on the terminal or fake another case's line).
-pub fn text(report: &Report) -> String {
+pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for c in &report.cases {
         out.push_str(label(c.status));
@@ -101,42 +99,4 @@ fn summary_line(s: &Summary) -> String {
     }
     line.push('\n');
     line
-}
-
-pub fn json(report: &Report) -> Value {
-    let s = report.summary();
-    json!({
-        "summary": {
-            "cases": s.cases,
-            "passed": s.passed,
-            "failed": s.failed,
-            "pending": s.pending,
-            "fixed": s.fixed,
-            "invalid": s.invalid,
-            "expectations": s.expectations,
-            "failed_expectations": s.failed_expectations,
-            "pending_expectations": s.pending_expectations,
-        },
-        "cases": report.cases.iter().map(case_json).collect::<Vec<_>>(),
-        "skipped": report.skipped,
-    })
-}
-
-fn case_json(c: &CaseResult) -> Value {
-    json!({
-        "file": c.file,
-        "name": c.header.name,
-        "sources": c.header.sources,
-        "pending": c.header.pending,
-        "status": c.status.name(),
-        "error": c.error,
-        "expectations": c.checks.iter().map(|k| json!({
-            "line": k.line,
-            "column": k.column,
-            "passed": k.passed,
-            "expected": k.expected,
-            "found": k.found,
-        })).collect::<Vec<_>>(),
-        "diagnostics": c.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
-    })
 }

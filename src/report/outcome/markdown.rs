@@ -2,27 +2,9 @@
 //! so a partner named `**x** | <script>` stays a name.
 
 use crate::explain::{Cell, Outcome};
+use crate::report::shared::markdown::escape;
 use crate::robust::words;
 use std::fmt::Write;
-
-/// Escapes Markdown and HTML-significant characters so input text renders literally.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
-            | '~' | '>' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// An identifier for a code span: shown verbatim, so it is not escaped; a backtick (which no
 /// validated id contains) would end the span and is dropped.
@@ -257,17 +239,4 @@ pub fn render(o: &Outcome) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn markdown_and_html_in_names_is_inert() {
-        let e = escape("**x** | <script>alert(1)</script> [a](b)");
-        assert!(!e.contains("<script>"));
-        assert!(e.contains("\\*\\*x\\*\\* \\|"), "{e}");
-        assert!(e.contains("\\[a\\]\\(b\\)"), "{e}");
-    }
 }

@@ -1,0 +1,67 @@
+//! `compare` as Markdown: the line-ups side by side, then a section per variant.
+
+use super::{close_calls, flag_line, rows, signed};
+use crate::compare::Comparison;
+use crate::report::shared::markdown::escape;
+use std::fmt::Write;
+
+pub fn render(c: &Comparison) -> String {
+    let mut out = format!("# {}: line-ups compared\n\n", escape(&c.scenario));
+    for note in &c.notes {
+        let _ = writeln!(out, "> {}\n", escape(note));
+    }
+    let _ = write!(out, "| |");
+    for col in &c.columns {
+        let _ = write!(out, " {} |", escape(&col.name));
+    }
+    out.push_str("\n|---|");
+    for _ in &c.columns {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (l, values) in rows(c) {
+        let _ = write!(out, "| {} |", escape(&l));
+        for v in values {
+            let _ = write!(out, " {} |", escape(&v));
+        }
+        out.push('\n');
+    }
+    out.push_str("\n\\* marks the lead.\n");
+    for ch in &c.changes {
+        let _ = writeln!(
+            out,
+            "\n## {}\n\nObjective {}, coverage {} points.\n",
+            escape(&ch.variant),
+            signed(ch.objective_delta),
+            crate::report::signed_num(ch.coverage_delta * 100.0, 0)
+        );
+        for m in &ch.moved {
+            let _ = writeln!(
+                out,
+                "- moved: {}: {} → {}",
+                escape(&m.role),
+                escape(&m.from.join(", ")),
+                escape(&m.to.join(", "))
+            );
+        }
+        for f in &ch.raised {
+            let _ = writeln!(out, "- raised: {}", escape(&flag_line(f)));
+        }
+        for f in &ch.cleared {
+            let _ = writeln!(out, "- cleared: {}", escape(&flag_line(f)));
+        }
+    }
+    let calls = close_calls(c);
+    if !calls.is_empty() {
+        let _ = writeln!(out, "\n## Close calls\n");
+    }
+    for (name, list) in calls {
+        if list.is_empty() {
+            let _ = writeln!(out, "- {}: none", escape(&name));
+        }
+        for call in list {
+            let _ = writeln!(out, "- {}: {}", escape(&name), escape(&call));
+        }
+    }
+    out
+}

@@ -1,0 +1,35 @@
+//! The ranked trials as a Markdown table.
+
+use super::{effect, why_not};
+use crate::explore::Exploration;
+use crate::report::shared::markdown::escape;
+use std::fmt::Write;
+
+pub fn render(e: &Exploration) -> String {
+    let mut out = format!(
+        "# {}: {}\n\nBase line-up: objective {:.2}, {:.0}% covered.\n\n",
+        escape(&e.scenario),
+        escape(&e.question),
+        e.base.objective,
+        e.base.coverage * 100.0
+    );
+    for note in &e.notes {
+        let _ = writeln!(out, "> {}\n", escape(note));
+    }
+    out.push_str("| # | Subject | Change | Effect |\n|---:|---|---|---|\n");
+    for (rank, t) in e.trials.iter().enumerate() {
+        let (n, effect) = match why_not(t) {
+            Some(why) => ("–".to_string(), format!("cannot: {why}")),
+            None => ((rank + 1).to_string(), effect(t)),
+        };
+        let _ = writeln!(
+            out,
+            "| {n} | {}{} | {} | {} |",
+            escape(&t.subject),
+            if t.asked_for { " (asked for)" } else { "" },
+            escape(&t.change),
+            escape(&effect)
+        );
+    }
+    out
+}
