@@ -4,7 +4,8 @@ use super::{EXIT_OK, deliver};
 use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
 use crate::load::LoadError;
-use crate::summarize::{self, Choice, SummaryError, render};
+use crate::report::summary as render;
+use crate::summarize::{self, Choice, SummaryError};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &str, v: f64| {
@@ -40,7 +41,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let text = match args.format {
         SummaryFormat::Text => render::text(&summary),
         SummaryFormat::Markdown => render::markdown(&summary),
-        SummaryFormat::Json => render::json(&summary),
+        SummaryFormat::Json => crate::report::to_json(&render::json(&summary)),
         SummaryFormat::Html => render::html(&summary),
     };
     deliver(args.output.as_deref(), &text)?;

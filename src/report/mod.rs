@@ -13,6 +13,7 @@ pub mod explore;
 pub mod outcome;
 pub mod rules;
 pub mod shared;
+pub mod summary;
 pub mod value;
 
 pub use shared::json::to_json;
