@@ -7,6 +7,8 @@
 //! per format. JSON is always typed `Serialize` structs with fields in output order.
 
 pub mod additionality;
+pub mod agreement;
+pub mod brief;
 pub mod cases;
 pub mod compare;
 pub mod explore;

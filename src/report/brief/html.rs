@@ -2,7 +2,7 @@
 //! per partner with its four answers and a chart of its strongest capabilities against its
 //! sector's profile.
 
-use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
+use crate::brief::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::shared::html::{
     BarChart, Html, Panel, conflict_section, flags_list, notes_section, num, page,
 };
@@ -18,7 +18,7 @@ pub fn render(b: &Brief) -> String {
         None => "Recommended line-up".to_string(),
     };
     h.elem("p", &[("class", "subtitle")], &subtitle);
-    h.elem("p", &[], super::INTRO);
+    h.elem("p", &[], crate::brief::INTRO);
     h.close();
     h.open("main", &[]);
     notes_section(&mut h, &b.notes);
@@ -240,7 +240,7 @@ fn motivation(h: &mut Html, p: &PartnerBrief, solved: bool) {
         h.elem(
             "p",
             &[("class", "wishes")],
-            &super::wishes_line(&m.wishes, solved),
+            &crate::brief::wishes_line(&m.wishes, solved),
         );
     }
     // Without a line-up, roles held say nothing about motives.
@@ -318,7 +318,7 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
                 &[],
                 &format!(
                     "Nothing: it is at least {} in every main need of its roles.",
-                    num(super::WEAK, 1)
+                    num(crate::brief::WEAK, 1)
                 ),
             );
         }

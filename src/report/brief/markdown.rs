@@ -1,7 +1,7 @@
 //! The brief as Markdown: an overview, then one section per partner separated by a rule, for a
 //! workshop document. Every text from input or rules is escaped.
 
-use super::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
+use crate::brief::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
 use crate::report::shared::markdown::escape as esc;
 use crate::robust::{Robustness, words};
 use crate::solve::Status;
@@ -39,7 +39,7 @@ pub fn render(b: &Brief) -> String {
     if let Some(v) = &b.variant {
         let _ = writeln!(out, "\n*Variant:* {}", esc(v));
     }
-    let _ = writeln!(out, "\n{}", super::INTRO);
+    let _ = writeln!(out, "\n{}", crate::brief::INTRO);
     if b.status == Status::Infeasible {
         let _ = writeln!(
             out,
@@ -179,7 +179,11 @@ fn motivation(out: &mut String, p: &PartnerBrief, solved: bool) {
         }
     }
     if !m.wishes.is_empty() {
-        let _ = writeln!(out, "\n{}", esc(&super::wishes_line(&m.wishes, solved)));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            esc(&crate::brief::wishes_line(&m.wishes, solved))
+        );
     }
     // Without a line-up, roles held say nothing about motives.
     if solved && p.roles.is_empty() {
@@ -243,7 +247,7 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             let _ = writeln!(
                 out,
                 "- Nothing: it is at least {:.1} in every main need of its roles.",
-                super::WEAK
+                crate::brief::WEAK
             );
         }
         for l in &c.lacks {

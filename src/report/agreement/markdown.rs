@@ -1,6 +1,6 @@
 //! The annex as Markdown, for the MoU document. Every text from input or rules is escaped.
 
-use super::{Agreement, Raci};
+use crate::agreement::{Agreement, Raci};
 use crate::report::shared::markdown::escape as esc;
 use crate::solve::Status;
 use std::fmt::Write;

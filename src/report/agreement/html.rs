@@ -1,6 +1,6 @@
 //! The annex as one printable HTML page (no script; A4 in print), from `report::html`'s blocks.
 
-use super::{Agreement, Raci};
+use crate::agreement::{Agreement, Raci};
 use crate::report::shared::html::{Html, num, page, severity_badge};
 use crate::solve::Status;
 
