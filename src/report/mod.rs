@@ -17,6 +17,7 @@ pub mod rules;
 pub mod shared;
 pub mod summary;
 pub mod value;
+pub mod wall;
 
 pub use shared::json::to_json;
 

@@ -18,9 +18,9 @@
 
 use super::save::{SaveError, Saver};
 use super::session::{Change, Session, SessionError, View};
-use super::wall::{self, Wall};
 use crate::diag::closest;
 use crate::kb::{KnowledgeBase, RoleIx};
+use crate::report::wall::{self, Wall};
 use crate::scenario::WhatIf;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};

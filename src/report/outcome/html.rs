@@ -6,7 +6,7 @@ use crate::explain::Outcome;
 use crate::kb::Severity;
 use crate::report::shared::html::{
     BarChart, Html, Panel, avoided_section, conflict_section, flags_table, gaps_section,
-    matrix_key, matrix_legend, matrix_svg, notes_section, num, page, partner_label,
+    matrix_key, matrix_legend, matrix_svg, money_section, notes_section, num, page, partner_label,
     relaxations_section,
 };
 use crate::robust::words;
@@ -31,13 +31,7 @@ pub fn render(o: &Outcome) -> String {
     h.close();
     h.open("main", &[]);
     notes_section(&mut h, &o.notes);
-    if o.status == Status::Infeasible {
-        h.open("section", &[("id", "conflict")]);
-        h.elem("h2", &[], "Conflicting demands");
-        conflict_section(&mut h, &o.conflict);
-        relaxations_section(&mut h, &o.relaxations);
-        h.close();
-    }
+    conflict(&mut h, o);
     h.open("section", &[("id", "matrix")]);
     h.elem(
         "h2",
@@ -58,18 +52,52 @@ pub fn render(o: &Outcome) -> String {
     h.close();
     if o.status != Status::Infeasible {
         load_section(&mut h, o);
-        assignments_section(&mut h, o);
-        close_calls_section(&mut h, o);
+    }
+    findings(&mut h, o, Shown::Report);
+    h.close();
+    let title = match &o.variant {
+        Some(v) => format!("{} ({v}): line-up", o.scenario),
+        None => format!("{}: line-up", o.scenario),
+    };
+    page(&title, h)
+}
+
+/// The conflicting demands of an infeasible line-up and the ways out (nothing otherwise).
+pub(crate) fn conflict(h: &mut Html, o: &Outcome) {
+    if o.status == Status::Infeasible {
+        h.open("section", &[("id", "conflict")]);
+        h.elem("h2", &[], "Conflicting demands");
+        conflict_section(h, &o.conflict);
+        relaxations_section(h, &o.relaxations);
+        h.close();
+    }
+}
+
+/// Where the sections below the matrix are shown: the report, or the workshop wall (which
+/// leaves out the money account and the note on risks avoided).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    Report,
+    Wall,
+}
+
+/// The sections below the matrix, the same on the report and the workshop wall: who does what
+/// and why, close calls, gaps, the money account, assumptions, weakly covered roles (for a
+/// line-up), then flags and risks avoided.
+pub(crate) fn findings(h: &mut Html, o: &Outcome, shown: Shown) {
+    if o.status != Status::Infeasible {
+        assignments_section(h, o);
+        close_calls_section(h, o);
         if !o.uncovered.is_empty() {
             h.open("section", &[("id", "gaps")]);
             h.elem("h2", &[], "Gaps: roles nobody covers");
-            gaps_section(&mut h, &o.uncovered, false);
+            gaps_section(h, &o.uncovered, false);
             h.close();
         }
-        if let Some(m) = &o.money {
-            crate::report::shared::html::money_section(&mut h, m);
+        if let (Some(m), Shown::Report) = (&o.money, shown) {
+            money_section(h, m);
         }
-        assumptions_section(&mut h, o);
+        assumptions_section(h, o);
         if !o.weak.is_empty() {
             h.open("section", &[("id", "weak")]);
             h.elem(
@@ -77,31 +105,27 @@ pub fn render(o: &Outcome) -> String {
                 &[],
                 "Weakly covered: the lead does not match the role",
             );
-            gaps_section(&mut h, &o.weak, true);
+            gaps_section(h, &o.weak, true);
             h.close();
         }
     }
     h.open("section", &[("id", "flags")]);
     h.elem("h2", &[], "Flags");
-    flags_table(&mut h, &o.flags, &|id| partner_label(&o.partners, id));
+    flags_table(h, &o.flags, &|id| partner_label(&o.partners, id));
     h.close();
     if !o.avoided.is_empty() {
         h.open("section", &[("id", "avoided")]);
         h.elem("h2", &[], "Risks avoided");
-        h.elem(
-            "p",
-            &[("class", "muted small")],
-            "Partners that fit a role at least as well as its holder, kept out by a rule that guards against a risk of their sector.",
-        );
-        avoided_section(&mut h, &o.avoided, &|id| partner_label(&o.partners, id));
+        if shown == Shown::Report {
+            h.elem(
+                "p",
+                &[("class", "muted small")],
+                "Partners that fit a role at least as well as its holder, kept out by a rule that guards against a risk of their sector.",
+            );
+        }
+        avoided_section(h, &o.avoided, &|id| partner_label(&o.partners, id));
         h.close();
     }
-    h.close();
-    let title = match &o.variant {
-        Some(v) => format!("{} ({v}): line-up", o.scenario),
-        None => format!("{}: line-up", o.scenario),
-    };
-    page(&title, h)
 }
 
 pub(crate) fn summary(h: &mut Html, o: &Outcome) {

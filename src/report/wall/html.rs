@@ -7,17 +7,15 @@
 //! in the fragment the server answers with. Which actions a matrix cell offers is decided by the
 //! session ([`Session::cell_actions`]), never by the script.
 
-use super::session::{Session, View};
 use crate::compare::Changes;
 use crate::explain::Outcome;
 use crate::report::outcome::html as outcome;
 use crate::report::shared::html::{
-    CSS, Html, Live, avoided_section, conflict_section, flags_table, gaps_section, matrix_key,
-    matrix_legend, matrix_svg_live, notes_section, num, partner_label, relaxations_section,
-    severity_badge,
+    CSS, Html, Live, matrix_key, matrix_legend, matrix_svg_live, notes_section, num, severity_badge,
 };
 use crate::robust::words;
 use crate::solve::Status;
+use crate::workshop::{Session, View};
 
 /// The page's own stylesheet, after the reports' (`CSS`).
 pub const WALL_CSS: &str = include_str!("wall.css");
@@ -98,46 +96,10 @@ fn wall(w: &Wall) -> Html {
     }
     h.open("div", &[("class", "wall")]);
     h.open("main", &[]);
-    if o.status == Status::Infeasible {
-        h.open("section", &[("id", "conflict")]);
-        h.elem("h2", &[], "Conflicting demands");
-        conflict_section(&mut h, &o.conflict);
-        relaxations_section(&mut h, &o.relaxations);
-        h.close();
-    }
+    outcome::conflict(&mut h, o);
     notes_section(&mut h, &o.notes);
     matrix(&mut h, w);
-    if o.status != Status::Infeasible {
-        outcome::assignments_section(&mut h, o);
-        outcome::close_calls_section(&mut h, o);
-        if !o.uncovered.is_empty() {
-            h.open("section", &[("id", "gaps")]);
-            h.elem("h2", &[], "Gaps: roles nobody covers");
-            gaps_section(&mut h, &o.uncovered, false);
-            h.close();
-        }
-        outcome::assumptions_section(&mut h, o);
-        if !o.weak.is_empty() {
-            h.open("section", &[("id", "weak")]);
-            h.elem(
-                "h2",
-                &[],
-                "Weakly covered: the lead does not match the role",
-            );
-            gaps_section(&mut h, &o.weak, true);
-            h.close();
-        }
-    }
-    h.open("section", &[("id", "flags")]);
-    h.elem("h2", &[], "Flags");
-    flags_table(&mut h, &o.flags, &|id| partner_label(&o.partners, id));
-    h.close();
-    if !o.avoided.is_empty() {
-        h.open("section", &[("id", "avoided")]);
-        h.elem("h2", &[], "Risks avoided");
-        avoided_section(&mut h, &o.avoided, &|id| partner_label(&o.partners, id));
-        h.close();
-    }
+    outcome::findings(&mut h, o, outcome::Shown::Wall);
     h.close();
     h.open("aside", &[("class", "controls")]);
     moved(&mut h, v);
