@@ -1,7 +1,7 @@
 //! The annex as Markdown, for the MoU document. Every text from input or rules is escaped.
 
 use crate::agreement::{Agreement, Raci};
-use crate::report::shared::markdown::escape as esc;
+use crate::report::shared::markdown::{self as md, Align, escape as esc};
 use crate::solve::Status;
 use std::fmt::Write;
 
@@ -64,25 +64,19 @@ pub fn render(a: &Agreement) -> String {
     }
 
     let _ = writeln!(out, "\n## 2. Roles and responsibilities (RACI)\n");
-    let _ = write!(out, "| Role |");
-    for p in &a.parties {
-        let _ = write!(out, " `{}` |", p.id);
-    }
-    let _ = write!(out, "\n|---|");
-    for _ in &a.parties {
-        let _ = write!(out, ":-:|");
-    }
-    out.push('\n');
+    md::head(
+        &mut out,
+        std::iter::once("Role".to_string()).chain(a.parties.iter().map(|p| format!("`{}`", p.id))),
+        std::iter::once(Align::Left).chain(a.parties.iter().map(|_| Align::Mark)),
+    );
     for r in &a.roles {
-        let _ = write!(out, "| {} |", esc(&r.name));
-        for x in &r.raci {
-            let letter = match x {
+        md::row(
+            &mut out,
+            std::iter::once(esc(&r.name)).chain(r.raci.iter().map(|x| match x {
                 Raci::Accountable => "**A**".to_string(),
                 other => other.letter().to_string(),
-            };
-            let _ = write!(out, " {letter} |");
-        }
-        out.push('\n');
+            })),
+        );
     }
     out.push('\n');
     for (x, meaning) in Raci::LEGEND {
@@ -90,9 +84,15 @@ pub fn render(a: &Agreement) -> String {
     }
 
     let _ = writeln!(out, "\n## 3. Commitments\n");
-    let _ = writeln!(
-        out,
-        "| Partner | Roles | Roles taken (effort) | Money committed to |\n|---|---|---|---|"
+    md::head(
+        &mut out,
+        [
+            "Partner",
+            "Roles",
+            "Roles taken (effort)",
+            "Money committed to",
+        ],
+        [Align::Left; 4],
     );
     for c in &a.commitments {
         let roles: Vec<String> = c
@@ -100,27 +100,26 @@ pub fn render(a: &Agreement) -> String {
             .iter()
             .map(|(r, lead)| format!("{} ({})", esc(r), if *lead { "lead" } else { "support" }))
             .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} of {} ({:.1}) | {} |",
-            esc(&c.name),
-            if roles.is_empty() {
-                "none yet".to_string()
-            } else {
-                roles.join(", ")
-            },
-            c.roles.len(),
-            c.capacity,
-            c.effort,
-            if c.funds.is_empty() {
-                "\u{2014}".to_string()
-            } else {
-                c.funds
-                    .iter()
-                    .map(|f| esc(f))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+        md::row(
+            &mut out,
+            [
+                esc(&c.name),
+                if roles.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    roles.join(", ")
+                },
+                format!("{} of {} ({:.1})", c.roles.len(), c.capacity, c.effort),
+                if c.funds.is_empty() {
+                    "\u{2014}".to_string()
+                } else {
+                    c.funds
+                        .iter()
+                        .map(|f| esc(f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            ],
         );
     }
 

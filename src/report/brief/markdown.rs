@@ -2,7 +2,7 @@
 //! workshop document. Every text from input or rules is escaped.
 
 use crate::brief::{Brief, Firmness, HeldRole, PartnerBrief, QUESTIONS};
-use crate::report::shared::markdown::escape as esc;
+use crate::report::shared::markdown::{self as md, Align, escape as esc};
 use crate::robust::{Robustness, words};
 use crate::solve::Status;
 use std::fmt::Write;
@@ -64,23 +64,21 @@ pub fn render(b: &Brief) -> String {
     for note in &b.notes {
         let _ = writeln!(out, "\n> {}", esc(note));
     }
-    let _ = writeln!(
-        out,
-        "\n## The line-up\n\n| Partner | Sector | Roles |\n|---|---|---|"
-    );
+    out.push_str("\n## The line-up\n\n");
+    md::head(&mut out, ["Partner", "Sector", "Roles"], [Align::Left; 3]);
     for m in &b.line_up {
         let roles = roles_line(&m.roles);
-        let _ = writeln!(
-            out,
-            "| {} ({}) | {} | {} |",
-            esc(&m.name),
-            code(&m.id),
-            esc(&m.sector_name),
-            if roles.is_empty() {
-                "none".to_string()
-            } else {
-                roles.join("; ")
-            }
+        md::row(
+            &mut out,
+            [
+                format!("{} ({})", esc(&m.name), code(&m.id)),
+                esc(&m.sector_name),
+                if roles.is_empty() {
+                    "none".to_string()
+                } else {
+                    roles.join("; ")
+                },
+            ],
         );
     }
     let solved = b.status != Status::Infeasible;
@@ -207,19 +205,24 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
         "Its strongest capabilities (stated in the scenario, or assumed from its organisation type or sector until it says; advantages from {}):\n",
         esc(&c.source)
     );
-    let _ = writeln!(
+    md::head(
         out,
-        "| Capability | Strength | Default | Sector advantage |\n|---|---:|---:|:---:|"
+        ["Capability", "Strength", "Default", "Sector advantage"],
+        [Align::Left, Align::Right, Align::Right, Align::Centre],
     );
     for s in &c.strengths {
-        let _ = writeln!(
+        md::row(
             out,
-            "| {} | {:.2} {} | {:.2} | {} |",
-            esc(&s.label),
-            s.value,
-            if s.stated { "stated" } else { "assumed" },
-            s.default,
-            if s.advantage { "yes" } else { "" }
+            [
+                esc(&s.label),
+                format!(
+                    "{:.2} {}",
+                    s.value,
+                    if s.stated { "stated" } else { "assumed" }
+                ),
+                format!("{:.2}", s.default),
+                (if s.advantage { "yes" } else { "" }).to_string(),
+            ],
         );
     }
     if !c.below_profile.is_empty() {

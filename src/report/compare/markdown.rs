@@ -2,7 +2,7 @@
 
 use super::{close_calls, flag_line, rows, signed};
 use crate::compare::Comparison;
-use crate::report::shared::markdown::escape;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;
 
 pub fn render(c: &Comparison) -> String {
@@ -10,21 +10,16 @@ pub fn render(c: &Comparison) -> String {
     for note in &c.notes {
         let _ = writeln!(out, "> {}\n", escape(note));
     }
-    let _ = write!(out, "| |");
-    for col in &c.columns {
-        let _ = write!(out, " {} |", escape(&col.name));
-    }
-    out.push_str("\n|---|");
-    for _ in &c.columns {
-        out.push_str("---|");
-    }
-    out.push('\n');
+    md::head(
+        &mut out,
+        std::iter::once(String::new()).chain(c.columns.iter().map(|col| escape(&col.name))),
+        std::iter::once(Align::Left).chain(c.columns.iter().map(|_| Align::Left)),
+    );
     for (l, values) in rows(c) {
-        let _ = write!(out, "| {} |", escape(&l));
-        for v in values {
-            let _ = write!(out, " {} |", escape(&v));
-        }
-        out.push('\n');
+        md::row(
+            &mut out,
+            std::iter::once(escape(&l)).chain(values.iter().map(|v| escape(v))),
+        );
     }
     out.push_str("\n\\* marks the lead.\n");
     for ch in &c.changes {

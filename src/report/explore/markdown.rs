@@ -2,7 +2,7 @@
 
 use super::{effect, why_not};
 use crate::explore::Exploration;
-use crate::report::shared::markdown::escape;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;
 
 pub fn render(e: &Exploration) -> String {
@@ -16,19 +16,28 @@ pub fn render(e: &Exploration) -> String {
     for note in &e.notes {
         let _ = writeln!(out, "> {}\n", escape(note));
     }
-    out.push_str("| # | Subject | Change | Effect |\n|---:|---|---|---|\n");
+    md::head(
+        &mut out,
+        ["#", "Subject", "Change", "Effect"],
+        [Align::Right, Align::Left, Align::Left, Align::Left],
+    );
     for (rank, t) in e.trials.iter().enumerate() {
         let (n, effect) = match why_not(t) {
             Some(why) => ("–".to_string(), format!("cannot: {why}")),
             None => ((rank + 1).to_string(), effect(t)),
         };
-        let _ = writeln!(
-            out,
-            "| {n} | {}{} | {} | {} |",
-            escape(&t.subject),
-            if t.asked_for { " (asked for)" } else { "" },
-            escape(&t.change),
-            escape(&effect)
+        md::row(
+            &mut out,
+            [
+                n,
+                format!(
+                    "{}{}",
+                    escape(&t.subject),
+                    if t.asked_for { " (asked for)" } else { "" }
+                ),
+                escape(&t.change),
+                escape(&effect),
+            ],
         );
     }
     out

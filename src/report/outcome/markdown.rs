@@ -2,7 +2,7 @@
 //! so a partner named `**x** | <script>` stays a name.
 
 use crate::explain::{Cell, Outcome};
-use crate::report::shared::markdown::escape;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use crate::robust::words;
 use std::fmt::Write;
 
@@ -32,18 +32,20 @@ pub(crate) fn money(out: &mut String, m: &crate::explain::money::Account) {
     use super::money as words;
     let _ = writeln!(out, "\n## {}\n", escape(&words::heading(m)));
     if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {
-        let _ = writeln!(
+        md::head(
             out,
-            "| Phase | Budget | Committed | Short |\n|---|---:|---:|---:|"
+            ["Phase", "Budget", "Committed", "Short"],
+            [Align::Left, Align::Right, Align::Right, Align::Right],
         );
         for t in &m.totals {
-            let _ = writeln!(
+            md::row(
                 out,
-                "| {} | {} | {} | {} |",
-                escape(&t.phase),
-                escape(&words::amount(m, t.budget)),
-                escape(&words::amount(m, t.committed)),
-                escape(&words::amount(m, t.short))
+                [
+                    escape(&t.phase),
+                    escape(&words::amount(m, t.budget)),
+                    escape(&words::amount(m, t.committed)),
+                    escape(&words::amount(m, t.short)),
+                ],
             );
         }
         out.push('\n');
@@ -108,42 +110,46 @@ pub fn render(o: &Outcome) -> String {
         let _ = writeln!(out, "\n> {}", escape(note));
     }
     let _ = writeln!(out, "\n## Line-up\n");
-    let _ = write!(out, "| Role (importance) |");
-    for p in &o.partners {
-        let _ = write!(out, " {} |", escape(&p.id));
-    }
-    let _ = write!(out, "\n|---|");
-    for _ in &o.partners {
-        let _ = write!(out, ":---:|");
-    }
-    out.push('\n');
+    md::head(
+        &mut out,
+        std::iter::once("Role (importance)".to_string())
+            .chain(o.partners.iter().map(|p| escape(&p.id))),
+        std::iter::once(Align::Left).chain(o.partners.iter().map(|_| Align::Centre)),
+    );
     for (r, role) in o.roles.iter().enumerate() {
-        let _ = write!(out, "| {} ({}) |", escape(&role.name), role.importance);
-        for p in 0..o.partners.len() {
-            let _ = write!(out, " {} |", cell(&o.cells[p][r]));
-        }
-        out.push('\n');
+        md::row(
+            &mut out,
+            std::iter::once(format!("{} ({})", escape(&role.name), role.importance))
+                .chain((0..o.partners.len()).map(|p| cell(&o.cells[p][r]))),
+        );
     }
     let _ = writeln!(
         out,
         "\n★ lead, ● support (with fit), · not held, – kept out by a logic rule (a pin would override), ✕ refused or forbidden, ⚠ flagged."
     );
     let _ = writeln!(out, "\n## Who does what, and why\n");
-    let _ = writeln!(
-        out,
-        "| Role | Partner | Lead | Fit | Why |\n|---|---|:---:|---:|---|"
+    md::head(
+        &mut out,
+        ["Role", "Partner", "Lead", "Fit", "Why"],
+        [
+            Align::Left,
+            Align::Left,
+            Align::Centre,
+            Align::Right,
+            Align::Left,
+        ],
     );
     for a in &o.assignments {
         let why: Vec<String> = a.reasons.iter().map(|r| escape(r)).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} ({}) | {} | {:.2} | {} |",
-            escape(&a.role_name),
-            escape(&a.partner_name),
-            escape(&a.sector),
-            if a.lead { "yes" } else { "" },
-            a.fit,
-            why.join("<br>")
+        md::row(
+            &mut out,
+            [
+                escape(&a.role_name),
+                format!("{} ({})", escape(&a.partner_name), escape(&a.sector)),
+                (if a.lead { "yes" } else { "" }).to_string(),
+                format!("{:.2}", a.fit),
+                why.join("<br>"),
+            ],
         );
     }
     if let Some(r) = o.robustness.as_ref().filter(|r| !r.close_calls.is_empty()) {
@@ -200,21 +206,25 @@ pub fn render(o: &Outcome) -> String {
     if o.flags.is_empty() {
         let _ = writeln!(out, "None.");
     } else {
-        let _ = writeln!(
-            out,
-            "| Severity | Kind | Partner | Role | What | Rule | Source |\n|---|---|---|---|---|---|---|"
+        md::head(
+            &mut out,
+            [
+                "Severity", "Kind", "Partner", "Role", "What", "Rule", "Source",
+            ],
+            [Align::Left; 7],
         );
         for f in &o.flags {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | `{}` | {} |",
-                f.severity.name(),
-                escape(&f.kind),
-                escape(f.partner.as_deref().unwrap_or("")),
-                escape(f.role.as_deref().unwrap_or("")),
-                escape(&f.message),
-                code(&f.rule),
-                escape(&f.source)
+            md::row(
+                &mut out,
+                [
+                    f.severity.name().to_string(),
+                    escape(&f.kind),
+                    escape(f.partner.as_deref().unwrap_or("")),
+                    escape(f.role.as_deref().unwrap_or("")),
+                    escape(&f.message),
+                    format!("`{}`", code(&f.rule)),
+                    escape(&f.source),
+                ],
             );
         }
     }

@@ -4,6 +4,7 @@ use super::{
     box_headline, header, level_table, pct, raised_kinds, ranking_measure, restricted_names,
     restriction_text,
 };
+use crate::report::shared::markdown::{self as md, Align};
 use crate::summarize::Summary;
 use std::fmt::Write;
 
@@ -20,35 +21,32 @@ pub fn render(s: &Summary) -> String {
         "## Factors by effect\n\nRanked by the {}.\n",
         ranking_measure(s)
     );
-    let _ = writeln!(
-        out,
-        "| rank | factor | kind | effect |\n|---:|---|---|---:|"
+    md::head(
+        &mut out,
+        ["rank", "factor", "kind", "effect"],
+        [Align::Right, Align::Left, Align::Left, Align::Right],
     );
     for (rank, f) in s.factors.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {:.3} |",
-            rank + 1,
-            esc(&f.name),
-            if f.numeric { "numeric" } else { "categorical" },
-            f.effect
+        md::row(
+            &mut out,
+            [
+                (rank + 1).to_string(),
+                esc(&f.name),
+                (if f.numeric { "numeric" } else { "categorical" }).to_string(),
+                format!("{:.3}", f.effect),
+            ],
         );
     }
     for f in &s.factors {
         let _ = writeln!(out, "\n### {}\n", esc(&f.name));
         let (head, rows) = level_table(s, f, &kinds);
-        let line = |cells: &[String]| {
-            let cells: Vec<String> = cells.iter().map(|c| esc(c)).collect();
-            format!("| {} |", cells.join(" | "))
-        };
-        let _ = writeln!(
-            out,
-            "{}\n|---|{}",
-            line(&head),
-            "---:|".repeat(head.len() - 1)
+        md::head(
+            &mut out,
+            head.iter().map(|c| esc(c)),
+            std::iter::once(Align::Left).chain(head[1..].iter().map(|_| Align::Right)),
         );
         for r in &rows {
-            let _ = writeln!(out, "{}", line(r));
+            md::row(&mut out, r.iter().map(|c| esc(c)));
         }
     }
     if let Some(d) = &s.discovery {
@@ -70,18 +68,29 @@ pub fn render(s: &Summary) -> String {
             if d.restrictions.is_empty() {
                 out.push_str("- no factor restricts it\n");
             }
-            out.push_str(
-                "\n| step | mass | density | coverage | restricts |\n|---:|---:|---:|---:|---|\n",
+            out.push('\n');
+            md::head(
+                &mut out,
+                ["step", "mass", "density", "coverage", "restricts"],
+                [
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Left,
+                ],
             );
             for (k, st) in d.trajectory.iter().enumerate() {
                 let mark = if d.chosen == Some(k) { " (chosen)" } else { "" };
-                let _ = writeln!(
-                    out,
-                    "| {k}{mark} | {} | {} | {} | {} |",
-                    pct(st.mass),
-                    pct(st.density),
-                    pct(st.coverage),
-                    esc(&restricted_names(st))
+                md::row(
+                    &mut out,
+                    [
+                        format!("{k}{mark}"),
+                        pct(st.mass),
+                        pct(st.density),
+                        pct(st.coverage),
+                        esc(&restricted_names(st)),
+                    ],
                 );
             }
         }

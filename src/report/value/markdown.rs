@@ -5,7 +5,7 @@ use super::{
     shapley_text, units, with_balance,
 };
 use crate::report::num;
-use crate::report::shared::markdown::escape;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use crate::value::ValueReport;
 use std::fmt::Write;
 
@@ -27,9 +27,33 @@ pub fn render(r: &ValueReport) -> String {
     for note in &r.notes {
         let _ = writeln!(out, "\n> {}", escape(note));
     }
-    let _ = writeln!(
-        out,
-        "\n| Partner | Sector | Roles held | Effort | Leave-one-out | Shapley | Value share | Effort share | Shares | Money committed |\n|---|---|---|---:|---:|---:|---:|---:|---|---:|"
+    out.push('\n');
+    md::head(
+        &mut out,
+        [
+            "Partner",
+            "Sector",
+            "Roles held",
+            "Effort",
+            "Leave-one-out",
+            "Shapley",
+            "Value share",
+            "Effort share",
+            "Shares",
+            "Money committed",
+        ],
+        [
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+        ],
     );
     for p in ranked(r) {
         let roles = if p.roles.is_empty() {
@@ -41,19 +65,20 @@ pub fn render(r: &ValueReport) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let _ = writeln!(
-            out,
-            "| **{}** {} | {} | {roles} | {} | {} | {} | {} | {} | {} | {} |",
-            escape(&p.id),
-            escape(&p.name),
-            escape(&p.sector),
-            num(p.effort, 1),
-            num(p.leave_one_out, 2),
-            escape(&shapley_text(p)),
-            percent(p.value_share),
-            percent(p.effort_share),
-            balance_words(p.balance),
-            escape(&money_text(r, p))
+        md::row(
+            &mut out,
+            [
+                format!("**{}** {}", escape(&p.id), escape(&p.name)),
+                escape(&p.sector),
+                roles,
+                num(p.effort, 1),
+                num(p.leave_one_out, 2),
+                escape(&shapley_text(p)),
+                percent(p.value_share),
+                percent(p.effort_share),
+                balance_words(p.balance).to_string(),
+                escape(&money_text(r, p)),
+            ],
         );
     }
     for (balance, heading) in balance_headings(r) {
