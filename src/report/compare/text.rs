@@ -3,6 +3,7 @@
 use super::{close_calls, flag_line, rows, signed};
 use crate::compare::Comparison;
 use crate::report::names_or_nobody;
+use crate::report::shared::text::{Align, Column, Table};
 use std::fmt::Write;
 
 pub fn render(c: &Comparison) -> String {
@@ -15,34 +16,28 @@ pub fn render(c: &Comparison) -> String {
         let _ = writeln!(out, "note: {note}\n");
     }
     let rows = rows(c);
-    let label = rows
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    let widths: Vec<usize> = (0..c.columns.len())
-        .map(|k| {
-            let header = c.columns[k].name.chars().count();
-            rows.iter()
-                .map(|(_, v)| v[k].chars().count())
-                .max()
-                .unwrap_or(0)
-                .max(header)
-                .min(40)
-        })
-        .collect();
-    let _ = write!(out, "{:label$}", "");
-    for (col, w) in c.columns.iter().zip(&widths) {
-        let _ = write!(out, "  {:w$}", col.name);
+    // The row labels, then one column per line-up (padded to at most 40 columns).
+    let mut lines = vec![
+        std::iter::once(String::new())
+            .chain(c.columns.iter().map(|col| col.name.clone()))
+            .collect::<Vec<_>>(),
+    ];
+    lines.extend(
+        rows.into_iter()
+            .map(|(l, values)| std::iter::once(l).chain(values).collect()),
+    );
+    Table {
+        indent: "",
+        columns: &[
+            Column::LEFT,
+            Column {
+                align: Align::Left,
+                max: 40,
+            },
+        ],
+        trim: false,
     }
-    out.push('\n');
-    for (l, values) in &rows {
-        let _ = write!(out, "{l:label$}");
-        for (v, w) in values.iter().zip(&widths) {
-            let _ = write!(out, "  {v:w$}");
-        }
-        out.push('\n');
-    }
+    .write(&mut out, &lines);
     for ch in &c.changes {
         let _ = writeln!(
             out,

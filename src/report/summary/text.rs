@@ -4,6 +4,7 @@ use super::{
     box_headline, header, level_table, pct, raised_kinds, ranking_measure, restricted_names,
     restriction_text,
 };
+use crate::report::shared::text::{Column, Table};
 use crate::summarize::{Discovery, Summary};
 use std::fmt::Write;
 
@@ -88,34 +89,16 @@ fn discovery_text(out: &mut String, d: &Discovery) {
     out.push_str(&table(&head, &rows, "    "));
 }
 
-/// A plain table with columns padded to their widest cell.
+/// A factor's level table or the trajectory: the first column left-aligned, the figures right.
 fn table(head: &[String], rows: &[Vec<String>], indent: &str) -> String {
-    let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
+    let mut lines = vec![head.to_vec()];
+    lines.extend(rows.iter().cloned());
+    let mut out = String::new();
+    Table {
+        indent,
+        columns: &[Column::LEFT, Column::RIGHT],
+        trim: true,
     }
-    let line = |cells: &[String]| {
-        let mut s = indent.to_string();
-        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                s.push_str("  ");
-            }
-            let pad = w - c.chars().count();
-            if i == 0 {
-                s.push_str(c);
-                s.push_str(&" ".repeat(pad));
-            } else {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(c);
-            }
-        }
-        s.trim_end().to_string() + "\n"
-    };
-    let mut out = line(head);
-    for r in rows {
-        out.push_str(&line(r));
-    }
+    .write(&mut out, &lines);
     out
 }
