@@ -91,6 +91,17 @@ pub fn amount(a: &Additionality, v: f64) -> String {
     }
 }
 
+/// Another funder's money tied to this funder's: "funder amount for role (commitment)".
+fn money_of(a: &Additionality, l: &crate::funding::Leveraged) -> String {
+    format!(
+        "{} {} for {} ({})",
+        l.funder,
+        maybe(a, l.amount),
+        l.role,
+        l.commitment
+    )
+}
+
 fn maybe(a: &Additionality, v: Option<f64>) -> String {
     v.map_or("not stated".to_string(), |v| amount(a, v))
 }
@@ -233,15 +244,7 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         .commitments
         .iter()
         .flat_map(|j| &j.leveraged)
-        .map(|l| {
-            format!(
-                "{} {} for {} ({})",
-                l.funder,
-                maybe(a, l.amount),
-                l.role,
-                l.commitment
-            )
-        })
+        .map(|l| money_of(a, l))
         .collect();
     out.push(if levered.is_empty() {
         "leverage: no other money depends on its commitments".to_string()
@@ -254,19 +257,7 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         )
     });
     if !m.channelled_list.is_empty() {
-        let via: Vec<String> = m
-            .channelled_list
-            .iter()
-            .map(|l| {
-                format!(
-                    "{} {} for {} ({})",
-                    l.funder,
-                    maybe(a, l.amount),
-                    l.role,
-                    l.commitment
-                )
-            })
-            .collect();
+        let via: Vec<String> = m.channelled_list.iter().map(|l| money_of(a, l)).collect();
         out.push(format!(
             "money that flows through it: {} ({})",
             amount(a, m.channelled),

@@ -1,7 +1,7 @@
 //! The annex as one printable HTML page (no script; A4 in print), from `report::html`'s blocks.
 
 use crate::agreement::{Agreement, Raci};
-use crate::report::shared::html::{Html, num, page, severity_badge};
+use crate::report::shared::html::{Html, num, page, rule_cell, severity_badge};
 use crate::solve::Status;
 
 /// What the draft stands on, in one sentence (both formats open with it).
@@ -181,18 +181,16 @@ fn raci(h: &mut Html, a: &Agreement) {
 fn commitments(h: &mut Html, a: &Agreement) {
     h.open("section", &[("id", "commitments")]);
     h.elem("h2", &[], "3. Commitments");
-    h.open("table", &[]);
-    h.open("thead", &[]).open("tr", &[]);
-    for t in [
-        "Partner",
-        "Roles",
-        "Roles taken (effort)",
-        "Money committed to",
-    ] {
-        h.elem("th", &[], t);
-    }
-    h.close().close();
-    h.open("tbody", &[]);
+    h.table_head(
+        &[],
+        &[],
+        [
+            "Partner",
+            "Roles",
+            "Roles taken (effort)",
+            "Money committed to",
+        ],
+    );
     for c in &a.commitments {
         h.open("tr", &[("data-partner", &c.partner)]);
         h.open("td", &[]);
@@ -263,13 +261,11 @@ fn risks(h: &mut Html, a: &Agreement) {
             "No risk is flagged for this line-up.",
         );
     } else {
-        h.open("table", &[("class", "risks")]);
-        h.open("thead", &[]).open("tr", &[]);
-        for t in ["Risk", "What", "Review question", "Rule and source"] {
-            h.elem("th", &[], t);
-        }
-        h.close().close();
-        h.open("tbody", &[]);
+        h.table_head(
+            &[("class", "risks")],
+            &[],
+            ["Risk", "What", "Review question", "Rule and source"],
+        );
         for risk in &a.risks {
             let f = &risk.flag;
             h.open("tr", &[("data-kind", &f.kind)]);
@@ -282,11 +278,7 @@ fn risks(h: &mut Html, a: &Agreement) {
             h.open("td", &[("class", "question")])
                 .prose(&risk.question)
                 .close();
-            h.open("td", &[]);
-            h.elem("code", &[], &f.rule);
-            h.void("br", &[]);
-            h.elem("span", &[("class", "muted small")], &f.source);
-            h.close();
+            rule_cell(h, &f.rule, &f.source);
             h.close();
         }
         h.close().close();

@@ -50,13 +50,7 @@ pub fn render(b: &Brief) -> String {
             );
         }
     }
-    h.open("table", &[]);
-    h.open("thead", &[]).open("tr", &[]);
-    for t in ["Partner", "Sector", "Roles"] {
-        h.elem("th", &[], t);
-    }
-    h.close().close();
-    h.open("tbody", &[]);
+    h.table_head(&[], &[], ["Partner", "Sector", "Roles"]);
     for m in &b.line_up {
         h.open("tr", &[]);
         h.open("td", &[]);

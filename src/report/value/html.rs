@@ -72,21 +72,21 @@ pub fn render(r: &ValueReport) -> String {
         .close();
     h.open("section", &[("id", "partners")])
         .elem("h2", &[], "Each partner");
-    h.open("table", &[]).open("thead", &[]).open("tr", &[]);
-    for title in [
-        "Partner",
-        "Roles",
-        "Effort",
-        "Leave-one-out",
-        "Shapley",
-        "Value share",
-        "Effort share",
-        "Shares",
-        "Money committed",
-    ] {
-        h.elem("th", &[("scope", "col")], title);
-    }
-    h.close().close().open("tbody", &[]);
+    h.table_head(
+        &[],
+        &[("scope", "col")],
+        [
+            "Partner",
+            "Roles",
+            "Effort",
+            "Leave-one-out",
+            "Shapley",
+            "Value share",
+            "Effort share",
+            "Shares",
+            "Money committed",
+        ],
+    );
     for p in order {
         h.open(
             "tr",

@@ -11,7 +11,7 @@ use crate::compare::Changes;
 use crate::explain::Outcome;
 use crate::report::outcome::html as outcome;
 use crate::report::shared::html::{
-    CSS, Html, Live, matrix_key, matrix_legend, matrix_svg_live, notes_section, num, severity_badge,
+    CSS, Html, Live, flag_item, matrix_key, matrix_legend, matrix_svg_live, notes_section, num,
 };
 use crate::robust::words;
 use crate::solve::Status;
@@ -288,13 +288,7 @@ fn moved(h: &mut Html, v: &View) {
             h.elem("h3", &[], title);
             h.open("ul", &[("class", class)]);
             for f in flags.iter() {
-                h.open(
-                    "li",
-                    &[("data-kind", &f.kind), ("data-severity", f.severity.name())],
-                );
-                severity_badge(h, f.severity);
-                h.text(" ");
-                h.elem("strong", &[], &f.kind);
+                flag_item(h, f);
                 let about = match (&f.partner, &f.role) {
                     (Some(p), Some(r)) => {
                         format!(": {} in {}", partner_name(o, p), role_name(o, r))

@@ -46,8 +46,8 @@ pub use matrix::{
     Live, fit_colour, matrix_key, matrix_legend, matrix_svg, matrix_svg_live, severity_colour,
 };
 pub use sections::{
-    avoided_section, conflict_section, flags_list, flags_table, gaps_section, money_section,
-    notes_section, partner_label, relaxations_section, severity_badge,
+    avoided_section, conflict_section, flag_item, flags_list, flags_table, gaps_section,
+    money_section, notes_section, partner_label, relaxations_section, rule_cell, severity_badge,
 };
 
 /// Escapes text for HTML and SVG, in element content and in quoted attribute values alike.
@@ -198,6 +198,21 @@ impl Html {
     pub fn append(&mut self, other: Html) -> &mut Html {
         self.out.push_str(&other.finish());
         self
+    }
+
+    /// Opens a table with its head row (one `th` per title, each with `th` attributes) and
+    /// opens its body: the caller writes the rows, then closes the body and the table.
+    pub fn table_head<'t>(
+        &mut self,
+        attrs: &[(&'static str, &str)],
+        th: &[(&'static str, &str)],
+        titles: impl IntoIterator<Item = &'t str>,
+    ) -> &mut Html {
+        self.open("table", attrs).open("thead", &[]).open("tr", &[]);
+        for t in titles {
+            self.elem("th", th, t);
+        }
+        self.close().close().open("tbody", &[])
     }
 
     /// The markup; every element opened has been closed.

@@ -33,13 +33,11 @@ pub fn flags_table(h: &mut Html, flags: &[Flag], name: &dyn Fn(&str) -> String) 
         h.elem("p", &[("class", "muted")], "No flags.");
         return;
     }
-    h.open("table", &[("class", "flags")]);
-    h.open("thead", &[]).open("tr", &[]);
-    for t in ["Severity", "Kind", "About", "What", "Rule and source"] {
-        h.elem("th", &[], t);
-    }
-    h.close().close();
-    h.open("tbody", &[]);
+    h.table_head(
+        &[("class", "flags")],
+        &[],
+        ["Severity", "Kind", "About", "What", "Rule and source"],
+    );
     for f in flags {
         h.open(
             "tr",
@@ -61,27 +59,38 @@ pub fn flags_table(h: &mut Html, flags: &[Flag], name: &dyn Fn(&str) -> String) 
         }
         h.close();
         h.open("td", &[]).prose(&f.message).close();
-        h.open("td", &[]);
-        h.elem("code", &[], &f.rule);
-        h.void("br", &[]);
-        h.elem("span", &[("class", "muted small")], &f.source);
-        h.close();
+        rule_cell(h, &f.rule, &f.source);
         h.close();
     }
     h.close().close();
+}
+
+/// A table cell naming a rule and, below it, its source.
+pub fn rule_cell(h: &mut Html, rule: &str, source: &str) {
+    h.open("td", &[]);
+    h.elem("code", &[], rule);
+    h.void("br", &[]);
+    h.elem("span", &[("class", "muted small")], source);
+    h.close();
+}
+
+/// Opens a flag's list item (its kind and severity as `data-` attributes) with its severity
+/// badge and kind; the caller adds what it is about and closes the item.
+pub fn flag_item(h: &mut Html, f: &Flag) {
+    h.open(
+        "li",
+        &[("data-kind", &f.kind), ("data-severity", f.severity.name())],
+    );
+    severity_badge(h, f.severity);
+    h.text(" ");
+    h.elem("strong", &[], &f.kind);
 }
 
 /// Flags as a compact list, for pages about one partner (what it is about goes without saying).
 pub fn flags_list(h: &mut Html, flags: &[Flag]) {
     h.open("ul", &[("class", "flags")]);
     for f in flags {
-        h.open(
-            "li",
-            &[("data-kind", &f.kind), ("data-severity", f.severity.name())],
-        );
-        severity_badge(h, f.severity);
-        h.text(" ");
-        h.elem("strong", &[], &f.kind);
+        flag_item(h, f);
         if let Some(r) = &f.role {
             h.text(" in ");
             h.elem("code", &[], r);
@@ -144,21 +153,19 @@ pub fn gaps_section(h: &mut Html, gaps: &[Gap], weak: bool) {
 
 /// Better-fitting partners a rule kept out of a role, with the risk the rule guards against.
 pub fn avoided_section(h: &mut Html, avoided: &[Avoided], name: &dyn Fn(&str) -> String) {
-    h.open("table", &[("class", "avoided")]);
-    h.open("thead", &[]).open("tr", &[]);
-    for t in [
-        "Partner",
-        "Kept out of",
-        "Fit",
-        "Rule",
-        "Effect",
-        "Risk",
-        "Source",
-    ] {
-        h.elem("th", &[], t);
-    }
-    h.close().close();
-    h.open("tbody", &[]);
+    h.table_head(
+        &[("class", "avoided")],
+        &[],
+        [
+            "Partner",
+            "Kept out of",
+            "Fit",
+            "Rule",
+            "Effect",
+            "Risk",
+            "Source",
+        ],
+    );
     for a in avoided {
         h.open("tr", &[]);
         h.elem("td", &[], &name(&a.partner));
@@ -237,11 +244,11 @@ pub fn money_section(h: &mut Html, m: &crate::explain::money::Account) {
     h.open("section", &[("id", "money")]);
     h.elem("h2", &[], &words::heading(m));
     if m.totals.iter().any(|t| t.budget > 0.0 || t.committed > 0.0) {
-        h.open("table", &[]).open("thead", &[]).open("tr", &[]);
-        for title in ["Phase", "Budget", "Committed", "Short"] {
-            h.elem("th", &[("scope", "col")], title);
-        }
-        h.close().close().open("tbody", &[]);
+        h.table_head(
+            &[],
+            &[("scope", "col")],
+            ["Phase", "Budget", "Committed", "Short"],
+        );
         for t in &m.totals {
             h.open("tr", &[]);
             h.elem("th", &[("scope", "row")], &t.phase);
