@@ -473,84 +473,88 @@ pub fn matrix_legend(h: &mut Html) {
     h.open("li", &[]);
     h.text("paler, with its fit: not held");
     h.close();
-    h.open("li", &[]);
-    mini(h, |h| {
-        h.void(
-            "rect",
-            &[("width", "14"), ("height", "14"), ("fill", "#eceff3")],
-        );
-        h.void(
-            "line",
-            &[
-                ("x1", "3"),
-                ("y1", "3"),
-                ("x2", "11"),
-                ("y2", "11"),
-                ("stroke", "#8a96a3"),
-                ("stroke-width", "1.5"),
-            ],
-        );
-        h.void(
-            "line",
-            &[
-                ("x1", "11"),
-                ("y1", "3"),
-                ("x2", "3"),
-                ("y2", "11"),
-                ("stroke", "#8a96a3"),
-                ("stroke-width", "1.5"),
-            ],
-        );
-    });
-    h.text(" refused or forbidden by a rule");
-    h.close();
-    h.open("li", &[]);
-    mini(h, |h| {
-        h.void(
-            "circle",
-            &[
-                ("cx", "7.5"),
-                ("cy", "7.5"),
-                ("r", "4"),
-                ("fill", "#10243e"),
-            ],
-        );
-    });
-    h.text(" pinned");
-    h.close();
-    h.open("li", &[]);
-    mini(h, |h| {
-        h.void(
-            "circle",
-            &[
-                ("cx", "7.5"),
-                ("cy", "7.5"),
-                ("r", "3.5"),
-                ("fill", "#ffffff"),
-                ("stroke", "#10243e"),
-                ("stroke-width", "1.5"),
-            ],
-        );
-    });
-    h.text(" asked for by the partner");
-    h.close();
-    h.open("li", &[]);
-    mini(h, |h| {
-        h.void(
-            "rect",
-            &[
-                ("x", "1"),
-                ("y", "1"),
-                ("width", "12"),
-                ("height", "12"),
-                ("fill", "#eceff3"),
-                ("stroke", "#8a96a3"),
-                ("stroke-dasharray", "3 2"),
-            ],
-        );
-    });
-    h.text(" dashed: kept out by a logic rule or the fit floor (a pin would override)");
-    h.close();
+    legend_item(
+        h,
+        |h| {
+            h.void(
+                "rect",
+                &[("width", "14"), ("height", "14"), ("fill", "#eceff3")],
+            );
+            h.void(
+                "line",
+                &[
+                    ("x1", "3"),
+                    ("y1", "3"),
+                    ("x2", "11"),
+                    ("y2", "11"),
+                    ("stroke", "#8a96a3"),
+                    ("stroke-width", "1.5"),
+                ],
+            );
+            h.void(
+                "line",
+                &[
+                    ("x1", "11"),
+                    ("y1", "3"),
+                    ("x2", "3"),
+                    ("y2", "11"),
+                    ("stroke", "#8a96a3"),
+                    ("stroke-width", "1.5"),
+                ],
+            );
+        },
+        " refused or forbidden by a rule",
+    );
+    legend_item(
+        h,
+        |h| {
+            h.void(
+                "circle",
+                &[
+                    ("cx", "7.5"),
+                    ("cy", "7.5"),
+                    ("r", "4"),
+                    ("fill", "#10243e"),
+                ],
+            );
+        },
+        " pinned",
+    );
+    legend_item(
+        h,
+        |h| {
+            h.void(
+                "circle",
+                &[
+                    ("cx", "7.5"),
+                    ("cy", "7.5"),
+                    ("r", "3.5"),
+                    ("fill", "#ffffff"),
+                    ("stroke", "#10243e"),
+                    ("stroke-width", "1.5"),
+                ],
+            );
+        },
+        " asked for by the partner",
+    );
+    legend_item(
+        h,
+        |h| {
+            h.void(
+                "rect",
+                &[
+                    ("x", "1"),
+                    ("y", "1"),
+                    ("width", "12"),
+                    ("height", "12"),
+                    ("fill", "#eceff3"),
+                    ("stroke", "#8a96a3"),
+                    ("stroke-dasharray", "3 2"),
+                ],
+            );
+        },
+        " dashed: kept out by a logic rule or the fit floor (a pin would override)",
+    );
     h.open("li", &[]);
     h.text("flag: ");
     for s in [
@@ -580,6 +584,14 @@ pub fn matrix_legend(h: &mut Html) {
         h.text(&format!(" {} ", s.name()));
     }
     h.close();
+    h.close();
+}
+
+/// One item of the legend: its mark, then what it means.
+fn legend_item(h: &mut Html, draw: impl FnOnce(&mut Html), label: &str) {
+    h.open("li", &[]);
+    mini(h, draw);
+    h.text(label);
     h.close();
 }
 
