@@ -368,24 +368,8 @@ fn competencies(h: &mut Html, p: &PartnerBrief) {
         }
         h.close();
     }
-    if !c.could_also.is_empty() {
-        let also: Vec<String> = c
-            .could_also
-            .iter()
-            .map(|a| {
-                let now = if a.holders.is_empty() {
-                    "nobody holds it".to_string()
-                } else {
-                    format!("now {}", a.holders.join(", "))
-                };
-                format!("{} (fit {}; {now})", a.role_name, num(a.fit, 2))
-            })
-            .collect();
-        h.elem(
-            "p",
-            &[],
-            &format!("It could also take: {}.", also.join("; ")),
-        );
+    if let Some(also) = super::could_also(c, &|s| s.to_string()) {
+        h.elem("p", &[], &also);
     }
     if !c.to_confirm.is_empty() {
         h.elem(

@@ -298,20 +298,8 @@ fn competencies(out: &mut String, p: &PartnerBrief) {
             );
         }
     }
-    if !c.could_also.is_empty() {
-        let also: Vec<String> = c
-            .could_also
-            .iter()
-            .map(|a| {
-                let now = if a.holders.is_empty() {
-                    "nobody holds it".to_string()
-                } else {
-                    format!("now {}", list(&a.holders))
-                };
-                format!("{} (fit {:.2}; {now})", esc(&a.role_name), a.fit)
-            })
-            .collect();
-        let _ = writeln!(out, "\nIt could also take: {}.", also.join("; "));
+    if let Some(also) = super::could_also(c, &esc) {
+        let _ = writeln!(out, "\n{also}");
     }
     if !c.to_confirm.is_empty() {
         let _ = writeln!(

@@ -75,17 +75,9 @@ pub fn render(r: &ValueReport) -> String {
     h.table_head(
         &[],
         &[("scope", "col")],
-        [
-            "Partner",
-            "Roles",
-            "Effort",
-            "Leave-one-out",
-            "Shapley",
-            "Value share",
-            "Effort share",
-            "Shares",
-            "Money committed",
-        ],
+        ["Partner", "Roles"]
+            .into_iter()
+            .chain(super::FIGURE_COLUMNS),
     );
     for p in order {
         h.open(

@@ -30,18 +30,9 @@ pub fn render(r: &ValueReport) -> String {
     out.push('\n');
     md::head(
         &mut out,
-        [
-            "Partner",
-            "Sector",
-            "Roles held",
-            "Effort",
-            "Leave-one-out",
-            "Shapley",
-            "Value share",
-            "Effort share",
-            "Shares",
-            "Money committed",
-        ],
+        ["Partner", "Sector", "Roles held"]
+            .into_iter()
+            .chain(super::FIGURE_COLUMNS),
         [
             Align::Left,
             Align::Left,

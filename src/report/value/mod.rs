@@ -22,6 +22,17 @@ pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
     }
 }
 
+/// The figures of the partners' table, the same in every format after its partner columns.
+pub(super) const FIGURE_COLUMNS: [&str; 7] = [
+    "Effort",
+    "Leave-one-out",
+    "Shapley",
+    "Value share",
+    "Effort share",
+    "Shares",
+    "Money committed",
+];
+
 /// One sentence on how the values were computed.
 pub fn method_sentence(r: &ValueReport) -> String {
     let active = r.partners.iter().filter(|p| !p.inert).count();
