@@ -82,6 +82,12 @@ fn matrix(o: &Outcome, paint: &Paint, out: &mut String) {
     );
 }
 
+/// A section's heading, in bold after a blank line.
+fn heading(out: &mut String, paint: &Paint, title: &str) {
+    out.push('\n');
+    let _ = writeln!(out, "{}", paint.bold(title));
+}
+
 /// The money account: totals per phase, each role's money, and what became of each commitment.
 fn money(out: &mut String, m: &crate::explain::money::Account, paint: &Paint) {
     use super::money as words;
@@ -162,8 +168,7 @@ pub fn render(o: &Outcome, style: Style) -> String {
         return out;
     }
     matrix(o, &paint, &mut out);
-    out.push('\n');
-    let _ = writeln!(out, "{}", paint.bold("Who does what, and why"));
+    heading(&mut out, &paint, "Who does what, and why");
     let mut last_role = "";
     for a in &o.assignments {
         if a.role != last_role {
@@ -185,19 +190,17 @@ pub fn render(o: &Outcome, style: Style) -> String {
         }
     }
     if let Some(r) = o.robustness.as_ref().filter(|r| !r.close_calls.is_empty()) {
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "{}",
-            paint.bold("Close calls (ties, or stability below the threshold), closest first")
+        heading(
+            &mut out,
+            &paint,
+            "Close calls (ties, or stability below the threshold), closest first",
         );
         for c in &r.close_calls {
             let _ = writeln!(out, "  - {}", words::close_call_words(c, r));
         }
     }
     if !o.uncovered.is_empty() {
-        out.push('\n');
-        let _ = writeln!(out, "{}", paint.bold("Gaps"));
+        heading(&mut out, &paint, "Gaps");
         for g in &o.uncovered {
             let _ = writeln!(
                 out,
@@ -221,22 +224,20 @@ pub fn render(o: &Outcome, style: Style) -> String {
         money(&mut out, m, &paint);
     }
     if !o.assumptions.is_empty() {
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "{}",
-            paint.bold("Assumptions that decide a role (ask the partner)")
+        heading(
+            &mut out,
+            &paint,
+            "Assumptions that decide a role (ask the partner)",
         );
         for a in &o.assumptions {
             let _ = writeln!(out, "  - {}", a.message);
         }
     }
     if !o.weak.is_empty() {
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "{}",
-            paint.bold("Weakly covered (the lead does not match the role)")
+        heading(
+            &mut out,
+            &paint,
+            "Weakly covered (the lead does not match the role)",
         );
         for g in &o.weak {
             let _ = writeln!(
@@ -262,8 +263,7 @@ pub fn render(o: &Outcome, style: Style) -> String {
     );
     flags(&mut out, &o.flags, &paint);
     if !o.avoided.is_empty() {
-        out.push('\n');
-        let _ = writeln!(out, "{}", paint.bold("Risks avoided"));
+        heading(&mut out, &paint, "Risks avoided");
         for a in &o.avoided {
             let risk = a
                 .risk

@@ -19,10 +19,8 @@ pub fn render(r: &ValueReport) -> String {
     let _ = writeln!(out, "\n{}", escape(&units(r)));
     let _ = writeln!(
         out,
-        "\nThe full line-up is worth **{}** points; nobody (every role a gap) **{}**; together the partners create **{}**.",
-        num(r.grand, 2),
-        num(r.empty, 2),
-        num(r.total, 2)
+        "\n{}",
+        super::worth_sentence(r, &|v| format!("**{v}**"))
     );
     for note in &r.notes {
         let _ = writeln!(out, "\n> {}", escape(note));

@@ -20,13 +20,7 @@ pub fn render(r: &ValueReport, style: Style) -> String {
     );
     let _ = writeln!(out, "{}", method_sentence(r));
     let _ = writeln!(out, "{}", units(r));
-    let _ = writeln!(
-        out,
-        "The full line-up is worth {} points; nobody (every role a gap) {}; together the partners create {}.",
-        num(r.grand, 2),
-        num(r.empty, 2),
-        num(r.total, 2)
-    );
+    let _ = writeln!(out, "{}", super::worth_sentence(r, &|v| v));
     for note in &r.notes {
         let _ = writeln!(out, "note: {note}");
     }
