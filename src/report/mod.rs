@@ -2,9 +2,12 @@
 //! terminal text, Markdown, JSON or HTML.
 //!
 //! One layout for every renderer: `report/<subject>/` holds `mod.rs` (the subject's entry points
-//! and the words its formats share) and one file per format it has (`text.rs`, `markdown.rs`,
-//! `json.rs`, `html.rs`); building blocks used by more than one subject are in `shared/`, one file
-//! per format. JSON is always typed `Serialize` structs with fields in output order.
+//! and the words its formats share; long words in a module named for them, `outcome::money`) and
+//! one file per format it has (`text.rs`, `markdown.rs`, `json.rs`, `html.rs`). Building blocks
+//! used by more than one subject are in `shared/`, one file per format, with the one writer of
+//! each table shape (`shared::text::Table`, `shared::markdown::{head, row}`,
+//! `shared::html::Html::table_head`). JSON is always typed `Serialize` structs, fields declared
+//! in output order, never `serde_json::json!`.
 
 pub mod additionality;
 pub mod agreement;
