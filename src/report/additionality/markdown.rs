@@ -1,8 +1,8 @@
 //! The Markdown memo of an additionality analysis, for an investment committee's papers.
 
 use super::{
-    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
-    verdict_words, who_else_pays,
+    COMMITMENT_COLUMNS, NO_HANDOVER, columns, commitment_row, commits_line, how_to_read,
+    shortfall_line, signed, verdict_words, who_else_pays,
 };
 use crate::funding::{Additionality, level_words};
 use crate::report::num;
@@ -169,10 +169,7 @@ pub fn render(a: &Additionality) -> String {
 
     let _ = writeln!(out, "\n## From pilot to scale\n");
     if a.handover.is_empty() {
-        let _ = writeln!(
-            out,
-            "None of its money is for a phase before the last (or the scenario states no phases for it)."
-        );
+        let _ = writeln!(out, "{NO_HANDOVER}");
     }
     for h in &a.handover {
         let _ = writeln!(

@@ -145,6 +145,10 @@ pub fn commits_line(a: &Additionality) -> String {
     )
 }
 
+/// What the handover section says when none of the funder's money is for an early phase.
+pub const NO_HANDOVER: &str =
+    "None of its money is for a phase before the last (or the scenario states no phases for it).";
+
 /// The columns of the table of commitments.
 pub const COMMITMENT_COLUMNS: [&str; 8] = [
     "Commitment",
