@@ -5,6 +5,7 @@ use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
 use crate::load::LoadError;
 use crate::summarize::{self, Choice, SummaryError, render};
+use crate::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &str, v: f64| {
@@ -34,7 +35,9 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
+        SummaryError::Table(TableError::Io { path, source }) => {
+            Error::Load(LoadError::Read { path, source })
+        }
         other => Error::Usage(other.to_string()),
     })?;
     let text = match args.format {
