@@ -48,78 +48,10 @@ pub(super) fn read_design(
     let mut ok = true;
     for (name, range) in &header {
         let span = Span::new(header_at + range.start, header_at + range.end);
-        let name = name.trim();
-        let at = format!("header.{name}");
-        let found = spec
-            .factors
-            .iter()
-            .position(|f| f.name == name)
-            .or_else(|| spec.factors.iter().position(|f| f.path == name));
-        let index = match found {
-            Some(i) => i,
-            None => {
-                if name.is_empty() || name.starts_with("Unnamed") {
-                    d.error(
-                        span,
-                        &at,
-                        "a column without a factor path (an index column?)",
-                    )
-                    .help(
-                        "write the sample without its index, e.g. `df.to_csv(path, index=False)`",
-                    );
-                    ok = false;
-                    continue;
-                }
-                if crate::sweep::table::is_fixed_column(name) {
-                    d.error(
-                        span,
-                        &at,
-                        format!("`{name}` is an output column, not a factor"),
-                    );
-                    ok = false;
-                    continue;
-                }
-                let declared: Vec<&str> = spec.factors.iter().map(|f| f.name.as_str()).collect();
-                if let Some(close) = closest(name, declared.iter().copied()) {
-                    d.error(span, &at, format!("no factor `{name}` in the sweep file"))
-                        .help(format!("did you mean `{close}`?"));
-                    ok = false;
-                    continue;
-                }
-                let path = Spanned::new(name.to_string(), span);
-                let Some(target) = target(&mut d, spec, &path, &at) else {
-                    ok = false;
-                    continue;
-                };
-                if let Some(f) = spec.factors.iter().find(|f| f.target == target) {
-                    d.error(
-                        span,
-                        &at,
-                        format!("factor `{}` varies `{}` already", f.name, f.path),
-                    );
-                    ok = false;
-                    continue;
-                }
-                let kind = value_kind(&target, spec);
-                spec.factors.push(Factor {
-                    name: name.to_string(),
-                    path: name.to_string(),
-                    target,
-                    domain: full_domain(&kind),
-                });
-                spec.factors.len() - 1
-            }
-        };
-        if columns.contains(&index) {
-            d.error(
-                span,
-                &at,
-                format!("a second column for factor `{}`", spec.factors[index].name),
-            );
-            ok = false;
-            continue;
+        match column_factor(&mut d, spec, name.trim(), span, &columns) {
+            Some(index) => columns.push(index),
+            None => ok = false,
         }
-        columns.push(index);
     }
     if ok && !rows_required {
         // `evaluate` varies only what its arguments name; the other declared factors keep
@@ -128,6 +60,111 @@ pub(super) fn read_design(
         std::mem::swap(&mut spec.factors, &mut kept);
         columns = (0..spec.factors.len()).collect();
     }
+    if !ok || !every_factor_has_a_column(sink, design, spec, drafts, &header, &columns) {
+        return None;
+    }
+    let (values, rows) = read_rows(&mut d, spec, lines, &columns, &mut splitter)?;
+    if rows == 0 && rows_required {
+        d.error(
+            Span::default(),
+            "",
+            "the design file has a header but no rows",
+        )
+        .help("each line after the header is one run");
+    }
+    let failed = d.has_errors();
+    drop(d);
+    (!failed).then(|| DesignRows {
+        file: design.name.clone(),
+        rows: rows as u64,
+        values: values.into(),
+    })
+}
+
+/// The factor a header column names (a declared factor by name or path, or a new factor
+/// named by its path), as its index in `spec.factors`; `None`, with the problem reported, for
+/// a column that names none, or a factor an earlier column has.
+fn column_factor(
+    d: &mut Sink,
+    spec: &mut Spec,
+    name: &str,
+    span: Span,
+    columns: &[usize],
+) -> Option<usize> {
+    let at = format!("header.{name}");
+    let found = spec
+        .factors
+        .iter()
+        .position(|f| f.name == name)
+        .or_else(|| spec.factors.iter().position(|f| f.path == name));
+    let index = match found {
+        Some(i) => i,
+        None => {
+            if name.is_empty() || name.starts_with("Unnamed") {
+                d.error(
+                    span,
+                    &at,
+                    "a column without a factor path (an index column?)",
+                )
+                .help("write the sample without its index, e.g. `df.to_csv(path, index=False)`");
+                return None;
+            }
+            if crate::sweep::table::is_fixed_column(name) {
+                d.error(
+                    span,
+                    &at,
+                    format!("`{name}` is an output column, not a factor"),
+                );
+                return None;
+            }
+            let declared: Vec<&str> = spec.factors.iter().map(|f| f.name.as_str()).collect();
+            if let Some(close) = closest(name, declared.iter().copied()) {
+                d.error(span, &at, format!("no factor `{name}` in the sweep file"))
+                    .help(format!("did you mean `{close}`?"));
+                return None;
+            }
+            let path = Spanned::new(name.to_string(), span);
+            let target = target(d, spec, &path, &at)?;
+            if let Some(f) = spec.factors.iter().find(|f| f.target == target) {
+                d.error(
+                    span,
+                    &at,
+                    format!("factor `{}` varies `{}` already", f.name, f.path),
+                );
+                return None;
+            }
+            let kind = value_kind(&target, spec);
+            spec.factors.push(Factor {
+                name: name.to_string(),
+                path: name.to_string(),
+                target,
+                domain: full_domain(&kind),
+            });
+            spec.factors.len() - 1
+        }
+    };
+    if columns.contains(&index) {
+        d.error(
+            span,
+            &at,
+            format!("a second column for factor `{}`", spec.factors[index].name),
+        );
+        return None;
+    }
+    Some(index)
+}
+
+/// Every factor of the spec has a column; each one without is reported at its declaration in
+/// the sweep file.
+fn every_factor_has_a_column(
+    sink: &mut Sink,
+    design: &Source,
+    spec: &Spec,
+    drafts: &[FactorDraft],
+    header: &[(String, std::ops::Range<usize>)],
+    columns: &[usize],
+) -> bool {
+    let mut ok = true;
     for (i, f) in spec.factors.iter().enumerate() {
         if ok && !columns.contains(&i) {
             let fd = drafts.iter().find(|fd| fd.path.value == f.path);
@@ -150,9 +187,18 @@ pub(super) fn read_design(
             ok = false;
         }
     }
-    if !ok {
-        return None;
-    }
+    ok
+}
+
+/// The design's points, row after row (`spec.factors.len()` values each), and the number of
+/// rows; every bad cell reported. `None` past [`MAX_DESIGN_ROWS`].
+fn read_rows<'t>(
+    d: &mut Sink,
+    spec: &Spec,
+    lines: impl Iterator<Item = (usize, &'t str)>,
+    columns: &[usize],
+    splitter: &mut crate::sweep::table::CsvSplitter,
+) -> Option<(Vec<f64>, usize)> {
     let width = spec.factors.len();
     let mut values: Vec<f64> = Vec::new();
     let mut point = vec![0.0; width];
@@ -185,7 +231,7 @@ pub(super) fn read_design(
             continue;
         }
         let mut good = true;
-        for ((cell, range), &f) in cells.iter().zip(&columns) {
+        for ((cell, range), &f) in cells.iter().zip(columns) {
             let factor = &spec.factors[f];
             match factor.parse_cell(spec, cell) {
                 Ok(v) => point[f] = v,
@@ -207,19 +253,5 @@ pub(super) fn read_design(
         }
         values.extend_from_slice(&point);
     }
-    if rows == 0 && rows_required {
-        d.error(
-            Span::default(),
-            "",
-            "the design file has a header but no rows",
-        )
-        .help("each line after the header is one run");
-    }
-    let failed = d.has_errors();
-    drop(d);
-    (!failed).then(|| DesignRows {
-        file: design.name.clone(),
-        rows: rows as u64,
-        values: values.into(),
-    })
+    Some((values, rows))
 }

@@ -32,58 +32,12 @@ pub fn resolve_with(
     let mut diags = Vec::new();
     let mut design_diags = Vec::new();
     let mut sink = Sink::new(&doc.source, &mut diags);
-    let bases: Vec<Base> = scenarios
-        .iter()
-        .map(|s| {
-            let mut line_ups = vec![("base".to_string(), s.base())];
-            line_ups.extend(s.variants.iter().map(|v| (v.name.clone(), s.line_up(v))));
-            Base {
-                name: s.name.clone(),
-                line_ups,
-            }
-        })
-        .collect();
-    let generate = draft.generate.as_ref().map(|g| {
-        let mut counts = Vec::new();
-        for (sector, n) in &g.sectors {
-            match kb.sector_by_id(&sector.value) {
-                Some(s) => counts.push((s, *n)),
-                None => {
-                    sink.error(
-                        sector.span,
-                        &key_path("generate.sectors", &sector.value),
-                        format!("unknown sector `{}`", sector.value),
-                    )
-                    .suggest(&sector.value, kb.sectors.iter().map(|s| s.id.as_str()));
-                }
-            }
-        }
-        if g.roles > kb.roles.len() {
-            sink.error(
-                g.span,
-                "generate.roles",
-                format!(
-                    "{} roles asked for, but the knowledge base has {}",
-                    g.roles,
-                    kb.roles.len()
-                ),
-            );
-        }
-        if g.capacity.0 > g.capacity.1 {
-            sink.error(g.span, "generate.capacity", "the capacity range is empty");
-        }
-        Profile {
-            roles: g.roles.min(kb.roles.len()),
-            sectors: counts,
-            capacity: g.capacity,
-            noise: g.noise,
-        }
-    });
+    let generate = draft.generate.as_ref().map(|g| profile(&mut sink, g, &kb));
     let mut spec = Spec {
         name: draft.name.clone(),
         file: doc.source.name.clone(),
         kb,
-        bases,
+        bases: bases(&scenarios),
         generate,
         factors: Vec::new(),
         design: match (draft.design, external) {
@@ -98,42 +52,7 @@ pub fn resolve_with(
         noise: draft.noise,
         time_limit: draft.time_limit,
     };
-    let mut factors = Vec::new();
-    for fd in &draft.factors {
-        if let Some(f) = resolve_factor(&mut sink, &spec, fd) {
-            if factors.iter().any(|g: &Factor| g.name == f.name) {
-                sink.error(
-                    fd.name.as_ref().map_or(fd.path.span, |n| n.span),
-                    &format!("{}.name", fd.at),
-                    format!("two factors are named `{}`", f.name),
-                )
-                .help("give one of them a different `name`");
-                continue;
-            }
-            if factors.iter().any(|g: &Factor| g.target == f.target) {
-                sink.error(
-                    fd.path.span,
-                    &format!("{}.path", fd.at),
-                    format!("`{}` is varied by two factors", f.path),
-                );
-                continue;
-            }
-            factors.push(f);
-        }
-    }
-    check_min_max(&mut sink, &spec, &factors, &draft.factors);
-    let random = spec.noise > 0.0
-        || spec.generate.is_some()
-        || factors.iter().any(|f| f.target == Target::Noise);
-    if let (true, false, Some(span)) = (spec.replicates > 1, random, draft.replicates_span) {
-        sink.warning(
-            span,
-            "replicates",
-            "every replicate repeats the same runs: nothing in this sweep is random",
-        )
-        .help("add capability `noise`, or draw consortia with `generate`");
-    }
-    spec.factors = factors;
+    spec.factors = resolve_factors(&mut sink, &spec, draft);
     match external {
         Some(External::Rows(src) | External::Columns(src)) => {
             let rows_required = matches!(external, Some(External::Rows(_)));
@@ -167,6 +86,109 @@ pub fn resolve_with(
             }
         }
     }
+    check_runs(&mut sink, &spec);
+    drop(sink);
+    diags.extend(design_diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (ok.then_some(spec), diags)
+}
+
+/// Each base scenario with its line-ups: the base, then one per variant.
+fn bases(scenarios: &[Scenario]) -> Vec<Base> {
+    scenarios
+        .iter()
+        .map(|s| {
+            let mut line_ups = vec![("base".to_string(), s.base())];
+            line_ups.extend(s.variants.iter().map(|v| (v.name.clone(), s.line_up(v))));
+            Base {
+                name: s.name.clone(),
+                line_ups,
+            }
+        })
+        .collect()
+}
+
+/// The profile generated consortia are drawn from, its sectors and sizes checked.
+fn profile(sink: &mut Sink, g: &GenerateDraft, kb: &KnowledgeBase) -> Profile {
+    let mut counts = Vec::new();
+    for (sector, n) in &g.sectors {
+        match kb.sector_by_id(&sector.value) {
+            Some(s) => counts.push((s, *n)),
+            None => {
+                sink.error(
+                    sector.span,
+                    &key_path("generate.sectors", &sector.value),
+                    format!("unknown sector `{}`", sector.value),
+                )
+                .suggest(&sector.value, kb.sectors.iter().map(|s| s.id.as_str()));
+            }
+        }
+    }
+    if g.roles > kb.roles.len() {
+        sink.error(
+            g.span,
+            "generate.roles",
+            format!(
+                "{} roles asked for, but the knowledge base has {}",
+                g.roles,
+                kb.roles.len()
+            ),
+        );
+    }
+    if g.capacity.0 > g.capacity.1 {
+        sink.error(g.span, "generate.capacity", "the capacity range is empty");
+    }
+    Profile {
+        roles: g.roles.min(kb.roles.len()),
+        sectors: counts,
+        capacity: g.capacity,
+        noise: g.noise,
+    }
+}
+
+/// The sweep file's factors resolved: each name and target used once, the `min` and `max` of
+/// a need unable to cross; a warning when replicates repeat runs nothing makes random.
+fn resolve_factors(sink: &mut Sink, spec: &Spec, draft: &Draft) -> Vec<Factor> {
+    let mut factors = Vec::new();
+    for fd in &draft.factors {
+        if let Some(f) = resolve_factor(sink, spec, fd) {
+            if factors.iter().any(|g: &Factor| g.name == f.name) {
+                sink.error(
+                    fd.name.as_ref().map_or(fd.path.span, |n| n.span),
+                    &format!("{}.name", fd.at),
+                    format!("two factors are named `{}`", f.name),
+                )
+                .help("give one of them a different `name`");
+                continue;
+            }
+            if factors.iter().any(|g: &Factor| g.target == f.target) {
+                sink.error(
+                    fd.path.span,
+                    &format!("{}.path", fd.at),
+                    format!("`{}` is varied by two factors", f.path),
+                );
+                continue;
+            }
+            factors.push(f);
+        }
+    }
+    check_min_max(sink, spec, &factors, &draft.factors);
+    let random = spec.noise > 0.0
+        || spec.generate.is_some()
+        || factors.iter().any(|f| f.target == Target::Noise);
+    if let (true, false, Some(span)) = (spec.replicates > 1, random, draft.replicates_span) {
+        sink.warning(
+            span,
+            "replicates",
+            "every replicate repeats the same runs: nothing in this sweep is random",
+        )
+        .help("add capability `noise`, or draw consortia with `generate`");
+    }
+    factors
+}
+
+/// The sweep's runs must stay under [`MAX_RUNS`].
+fn check_runs(sink: &mut Sink, spec: &Spec) {
     let runs = spec.runs();
     if runs > MAX_RUNS {
         sink.error(
@@ -182,10 +204,6 @@ pub fn resolve_with(
             ),
         );
     }
-    drop(sink);
-    diags.extend(design_diags);
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    (ok.then_some(spec), diags)
 }
 
 /// The `min` and `max` factors of one need must not be able to cross.
