@@ -5,12 +5,11 @@
 //! currency, and `only_if` names commitments of the scenario or of the sheet.
 
 use super::{Report, ids, number};
-use crate::diag::{Diagnostic, Sink, closest};
+use crate::diag::{Diagnostic, closest};
 use crate::kb::{KnowledgeBase, SectorIx};
 use crate::load::{Cell, Table};
 use crate::ron::read::{is_snake_id, snake_id};
 use crate::scenario::{Commitment, MAX_AMOUNT, MAX_COMMITMENTS, Scenario};
-use crate::source::Source;
 
 const COLUMNS: [&str; 8] = [
     "id", "funder", "role", "amount", "phase", "only_if", "never_to", "through",
@@ -23,22 +22,11 @@ pub fn commitments(
     table: &Table,
     scenario: &Scenario,
 ) -> (Option<Vec<Commitment>>, Vec<Diagnostic>) {
-    let header: Vec<String> = table
-        .rows
-        .first()
-        .map(|r| r.iter().map(|c| snake_id(&c.text())).collect())
-        .unwrap_or_default();
-    let src = Source::new(&table.name, "");
-    let mut diags = Vec::new();
-    let out = {
-        let mut rep = Report {
-            sink: Sink::new(&src, &mut diags),
-            header: &header,
-        };
-        read_commitments(kb, table, scenario, &mut rep)
-    };
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    (out.filter(|_| ok), diags)
+    super::read_sheet(
+        table,
+        |c| snake_id(&c.text()),
+        |rep| read_commitments(kb, table, scenario, rep),
+    )
 }
 
 /// The rows of a commitment sheet, every problem reported to `rep`; `None` when the sheet
