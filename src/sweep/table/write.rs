@@ -122,7 +122,7 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// A text cell as CSV writes it: one a spreadsheet would run as a formula (a scenario named
 /// `=HYPERLINK(...)`, a factor named `=cmd|' /C calc'!A0`) gets a leading `'`, which
 /// spreadsheets show as text. A cell that already starts with `'` gets one more, so
-/// [`unquote_formula`] gives back exactly what was written. Numbers (`-0.5`) and the `-` that
+/// [`super::unquote_formula`] gives back exactly what was written. Numbers (`-0.5`) and the `-` that
 /// stands for nobody are left alone: neither is a formula.
 fn neutralise(v: &str) -> std::borrow::Cow<'_, str> {
     // Some spreadsheets skip leading spaces before deciding.
@@ -169,6 +169,7 @@ pub fn push_csv(out: &mut String, v: &str) {
     out.push_str(std::str::from_utf8(&buf[..written + closed]).expect("quoting keeps UTF-8"));
 }
 
+/// Appends a JSON string, [`clean`]ed so it stays on its line.
 pub(super) fn push_json_str(out: &mut String, v: &str) {
     out.push_str(&serde_json::Value::String(clean(v)).to_string());
 }
