@@ -6,6 +6,7 @@ use crate::cli::{SummarizeArgs, SummaryFormat};
 use crate::load::LoadError;
 use crate::report::summary as render;
 use crate::summarize::{self, Choice, SummaryError};
+use crate::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &str, v: f64| {
@@ -35,7 +36,9 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
+        SummaryError::Table(TableError::Io { path, source }) => {
+            Error::Load(LoadError::Read { path, source })
+        }
         other => Error::Usage(other.to_string()),
     })?;
     let text = match args.format {
