@@ -31,8 +31,8 @@ pub fn run(args: &BriefArgs) -> Result<u8, Error> {
         b.retain(&args.partner);
     }
     let text = match args.format {
-        BriefFormat::Markdown => brief::markdown::render(&b),
-        BriefFormat::Html => brief::html::render(&b),
+        BriefFormat::Markdown => crate::report::brief::markdown::render(&b),
+        BriefFormat::Html => crate::report::brief::html::render(&b),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

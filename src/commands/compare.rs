@@ -39,7 +39,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
         ReportFormat::Text => render::text(&comparison),
         ReportFormat::Markdown => render::markdown(&comparison),
         ReportFormat::Json => to_json(&render::json(&comparison)),
-        ReportFormat::Html => crate::report::html::compare::render(&comparison),
+        ReportFormat::Html => crate::report::compare::html::render(&comparison),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -12,16 +12,16 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let text = match &args.action {
         None | Some(RulesAction::List) => {
             if json {
-                report::to_json(&crate::report::kb_json::list(&kb))
+                report::to_json(&crate::report::rules::json::list(&kb))
             } else {
-                crate::report::kb_text::list(&kb)
+                crate::report::rules::text::list(&kb)
             }
         }
         Some(RulesAction::Show { id }) => {
             let shown = if json {
-                crate::report::kb_json::show(&kb, id).map(|v| report::to_json(&v))
+                crate::report::rules::json::show(&kb, id).map(|v| report::to_json(&v))
             } else {
-                crate::report::kb_text::show(&kb, id)
+                crate::report::rules::text::show(&kb, id)
             };
             match shown {
                 Some(t) => t,

@@ -4,7 +4,9 @@ use super::{EXIT_OK, deliver};
 use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
 use crate::load::LoadError;
-use crate::summarize::{self, Choice, SummaryError, render};
+use crate::report::summary as render;
+use crate::summarize::{self, Choice, SummaryError};
+use crate::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &str, v: f64| {
@@ -34,13 +36,15 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
+        SummaryError::Table(TableError::Io { path, source }) => {
+            Error::Load(LoadError::Read { path, source })
+        }
         other => Error::Usage(other.to_string()),
     })?;
     let text = match args.format {
         SummaryFormat::Text => render::text(&summary),
         SummaryFormat::Markdown => render::markdown(&summary),
-        SummaryFormat::Json => render::json(&summary),
+        SummaryFormat::Json => crate::report::to_json(&render::json(&summary)),
         SummaryFormat::Html => render::html(&summary),
     };
     deliver(args.output.as_deref(), &text)?;

@@ -3,7 +3,7 @@
 
 use crate::explain::round;
 use crate::funding::{Additionality, Holder, Leveraged, Other};
-use crate::report::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
+use crate::report::outcome::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
 use serde::Serialize;
 
 #[derive(Serialize)]
