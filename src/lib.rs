@@ -28,6 +28,7 @@
 // `eprintln!` panic on a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod additionality;
 pub mod agreement;
 pub mod brief;
 pub mod cases;
@@ -37,7 +38,6 @@ pub mod compare;
 pub mod diag;
 pub mod explain;
 pub mod explore;
-pub mod funding;
 pub mod generate;
 pub mod kb;
 pub mod load;

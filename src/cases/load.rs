@@ -6,8 +6,8 @@
 //! reason, so each is an error with a "did you mean".
 
 use super::{AdditionalityPattern, Case, Expect, Expectation, FlagPattern, Suite, Who};
+use crate::additionality::Verdict;
 use crate::diag::{Diagnostic, Sink, closest};
-use crate::funding::Verdict;
 use crate::kb::{self, KnowledgeBase, Severity};
 use crate::load::Document;
 use crate::ron::parse::{Kind, Node};

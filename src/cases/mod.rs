@@ -123,7 +123,7 @@ pub struct AdditionalityPattern {
     pub funder: String,
     /// A commitment id of the funder; `None`: the overall verdict and totals.
     pub commitment: Option<String>,
-    pub verdict: Option<crate::funding::Verdict>,
+    pub verdict: Option<crate::additionality::Verdict>,
     /// The additional amount (within half a currency unit).
     pub additional: Option<f64>,
     /// The amount that overlaps others' money (crowding out).
@@ -313,7 +313,7 @@ fn check_outcome(
             for e in &case.expectations {
                 if let Expect::Additionality(a) = &e.expect {
                     analyses.entry(a.funder.clone()).or_insert_with(|| {
-                        crate::funding::analyse(kb, &case.line_up, &a.funder, opts)
+                        crate::additionality::analyse(kb, &case.line_up, &a.funder, opts)
                             .map_err(|e| e.to_string())
                     });
                 }

@@ -13,7 +13,7 @@ pub fn run(args: &AdditionalityArgs) -> Result<u8, Error> {
     let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
-    let analysis = crate::funding::analyse(&kb, &line_up, &args.funder, &options)?;
+    let analysis = crate::additionality::analyse(&kb, &line_up, &args.funder, &options)?;
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::additionality::render(&analysis, format, style);
     deliver(args.output.as_deref(), &text)?;

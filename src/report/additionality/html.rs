@@ -6,7 +6,7 @@ use super::{
     COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
     verdict_words, who_else_pays,
 };
-use crate::funding::{Additionality, Verdict, level_words};
+use crate::additionality::{Additionality, Verdict, level_words};
 use crate::report::html::{
     BarChart, Html, Panel, flags_list, notes_section, num, page, severity_badge,
 };

@@ -4,7 +4,7 @@ use super::{
     COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
     verdict_words, who_else_pays,
 };
-use crate::funding::{Additionality, level_words};
+use crate::additionality::{Additionality, level_words};
 use crate::report::markdown_escape as escape;
 use crate::report::num;
 use std::fmt::Write;

@@ -12,8 +12,8 @@ mod text;
 pub use json::{AdditionalityJson, additionality_json};
 
 use super::{Format, Style, signed_num};
+use crate::additionality::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::explain::Outcome;
-use crate::funding::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::kb::{Finding, Severity};
 use crate::scenario::thousands;
 
