@@ -95,7 +95,7 @@ pub fn default_knowledge_base() -> Result<KnowledgeBase, Error> {
 
 /// A knowledge base from parsed rule files (later files override earlier ones by id).
 pub fn knowledge_base(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
-    match kb::load(&docs) {
+    match kb::load_rules(&docs) {
         (Some(kb), _) => Ok(kb),
         (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
     }
@@ -103,7 +103,7 @@ pub fn knowledge_base(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
 
 /// Validates a parsed scenario against a knowledge base.
 pub fn validate_scenario(kb: &KnowledgeBase, doc: &Document) -> Result<Scenario, Error> {
-    match scenario::load(kb, doc) {
+    match scenario::load_scenario(kb, doc) {
         (Some(s), _) => Ok(s),
         (None, diags) => Err(Error::Invalid(Diagnostics(diags))),
     }

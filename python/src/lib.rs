@@ -173,7 +173,7 @@ fn solve(
             }
             None => Vec::new(),
         };
-        let scenario = match rolefit::scenario::load_with(&kb, &doc, &extra) {
+        let scenario = match rolefit::scenario::load_scenario_with(&kb, &doc, &extra) {
             (Some(s), _) => s,
             (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
         };

@@ -62,7 +62,7 @@ pub fn is_supporting(doc: &Document) -> bool {
 }
 
 /// Validates a parsed case file, reading the scenario and rule files it names.
-pub fn load(suite: &Suite, doc: &Document) -> (Loaded, Vec<Diagnostic>) {
+pub fn load_case(suite: &Suite, doc: &Document) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut other = Vec::new();
     let mut sink = Sink::new(&doc.source, &mut diags);
@@ -312,7 +312,7 @@ impl Loader<'_, '_, '_> {
             .iter()
             .map(|d| d.source.name.as_str())
             .collect();
-        let (kb, diags) = kb::load(&docs);
+        let (kb, diags) = kb::load_rules(&docs);
         self.other
             .extend(diags.into_iter().filter(|d| own.contains(&d.file.as_str())));
         kb
@@ -332,7 +332,7 @@ impl Loader<'_, '_, '_> {
                     }
                 };
                 let doc = Document::parse(source);
-                let (scenario, diags) = scenario::load(kb, &doc);
+                let (scenario, diags) = scenario::load_scenario(kb, &doc);
                 self.other.extend(diags);
                 scenario
             }

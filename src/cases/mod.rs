@@ -15,7 +15,7 @@
 mod check;
 mod load;
 
-pub use load::{Header, Loaded, load};
+pub use load::{Header, Loaded, load_case};
 
 use crate::Error;
 use crate::diag::{Diagnostic, Level};
@@ -371,7 +371,7 @@ pub fn run_files(suite: &Suite, files: &[(PathBuf, bool)], opts: &crate::solve::
             if *walked && load::is_supporting(&doc) {
                 return None;
             }
-            let (loaded, diagnostics) = load(suite, &doc);
+            let (loaded, diagnostics) = load_case(suite, &doc);
             Some(run_case(suite, &shown, loaded, diagnostics, opts))
         })
         .collect();

@@ -31,7 +31,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
     let base_docs = rule_documents(&args.rules)?;
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut results: Vec<(String, Option<Checked>, usize)> = Vec::new();
-    let (base_kb, base_diags) = kb::load(&base_docs);
+    let (base_kb, base_diags) = kb::load_rules(&base_docs);
     all.extend(base_diags);
     for file in &args.files {
         let before = all.len();
@@ -107,7 +107,7 @@ fn check_one(
         let files = extra.len();
         let mut docs = base_docs.to_vec();
         docs.extend(extra);
-        let (_, diags) = kb::load(&docs);
+        let (_, diags) = kb::load_rules(&docs);
         all.extend(diags);
         return Ok(Some(Checked::Rules { files }));
     }
@@ -118,7 +118,7 @@ fn check_one(
     if is_rule_file {
         let mut docs = base_docs.to_vec();
         docs.push(doc);
-        let (_, diags) = kb::load(&docs);
+        let (_, diags) = kb::load_rules(&docs);
         all.extend(diags);
         return Ok(Some(Checked::Rules { files: 1 }));
     }
@@ -149,13 +149,13 @@ fn check_one(
             docs: base_docs.to_vec(),
             kb: kb.clone(),
         };
-        let (loaded, diags) = crate::cases::load(&suite, &doc);
+        let (loaded, diags) = crate::cases::load_case(&suite, &doc);
         all.extend(diags);
         return Ok(loaded.case.map(|c| Checked::Case {
             expectations: c.expectations.len(),
         }));
     }
-    let (scenario, diags) = crate::scenario::load(kb, &doc);
+    let (scenario, diags) = crate::scenario::load_scenario(kb, &doc);
     all.extend(diags);
     Ok(scenario.map(|s| Checked::Scenario {
         partners: s.partners.len(),

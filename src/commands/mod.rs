@@ -228,7 +228,7 @@ pub fn knowledge(args: &RuleArgs) -> Result<KnowledgeBase, Error> {
 }
 
 fn validated_knowledge(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
-    match kb::load(&docs) {
+    match kb::load_rules(&docs) {
         (Some(kb), warnings) => {
             show_warnings(&warnings);
             Ok(kb)
@@ -404,7 +404,7 @@ pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Load
             },
             None => Vec::new(),
         };
-        let mut scenario = match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
+        let mut scenario = match crate::scenario::load_scenario_with(&kb, &scenario_doc, &extra) {
             (Some(scenario), warnings) => {
                 show_warnings(&warnings);
                 scenario

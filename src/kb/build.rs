@@ -43,7 +43,7 @@ pub const LIMITS: Limits = Limits {
 };
 
 /// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
-pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
+pub fn load_rules(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut raw = RawKb::default();
     for (file, d) in docs.iter().enumerate() {

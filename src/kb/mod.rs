@@ -7,7 +7,7 @@ mod build;
 mod doc;
 mod embedded;
 
-pub use build::{LIMITS, Limits, load};
+pub use build::{LIMITS, Limits, load_rules};
 
 /// The top-level document names a rule file may hold.
 pub fn doc_kinds() -> &'static [&'static str] {
@@ -1201,7 +1201,7 @@ mod tests {
             "extra.ron",
             text,
         )));
-        match crate::kb::load(&docs) {
+        match crate::kb::load_rules(&docs) {
             (Some(kb), _) => Ok(kb),
             (None, diags) => Err(diags.iter().map(|d| d.message.clone()).collect()),
         }

@@ -36,13 +36,13 @@ pub const LIMITS: Limits = Limits {
 };
 
 /// Validates a parsed scenario; `None` when it has errors (all of them are in the list).
-pub fn load(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
-    load_with(kb, doc, &[])
+pub fn load_scenario(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
+    load_scenario_with(kb, doc, &[])
 }
 
 /// Validates a parsed scenario whose partners are completed by `extra` (e.g. from a spreadsheet):
 /// pins and variants may name them, and the file may then list no partners of its own.
-pub fn load_with(
+pub fn load_scenario_with(
     kb: &KnowledgeBase,
     doc: &Document,
     extra: &[Partner],

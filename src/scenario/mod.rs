@@ -9,7 +9,8 @@ pub mod partner;
 pub mod write;
 
 pub use load::{
-    LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
+    LIMITS, Limits, load_node, load_partner, load_partner_node, load_scenario, load_scenario_with,
+    rule_checks,
 };
 pub use money::{
     Commitment, DEFAULT_PHASES, Finance, MAX_AMOUNT, MAX_COMMITMENTS, MAX_PHASES, all_commitments,

@@ -443,7 +443,7 @@ impl Saver {
             why,
         };
         let new_doc = Document::parse(Source::new(shown.clone(), text.clone()));
-        let (reread, diags) = crate::scenario::load_with(kb, &new_doc, &self.extra);
+        let (reread, diags) = crate::scenario::load_scenario_with(kb, &new_doc, &self.extra);
         let reread = reread.ok_or_else(|| {
             let first = diags
                 .iter()
