@@ -24,21 +24,19 @@
 //! assert!(outcome.assignments.iter().any(|a| a.partner == "acme" && a.role == "solution_development"));
 //! ```
 #![forbid(unsafe_code)]
-// Standard output and error go through `commands::emit` and `emit_err`: `println!` and
-// `eprintln!` panic on a closed pipe.
+// The library writes nothing to standard output or error: the binary decides what is shown.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod additionality;
 pub mod agreement;
 pub mod brief;
 pub mod cases;
-pub mod cli;
-pub mod commands;
 pub mod compare;
 pub mod diag;
 pub mod explain;
 pub mod explore;
 pub mod generate;
+pub mod inputs;
 pub mod kb;
 pub mod load;
 pub mod model;
@@ -59,10 +57,13 @@ pub mod valid;
 pub mod value;
 pub mod workshop;
 
-use diag::Diagnostics;
+use diag::{Diagnostic, Diagnostics, closest};
 use kb::KnowledgeBase;
 use load::Document;
-use scenario::{LineUp, Scenario};
+use scenario::{LineUp, Scenario, WhatIf};
+use std::time::Duration;
+
+pub use inputs::{Loaded, ScenarioFiles};
 
 /// What can go wrong, by what the user should do about it.
 #[derive(Debug, thiserror::Error)]
@@ -167,4 +168,66 @@ pub fn solve_assessed<'k>(
     let solved = solve::solve(&problem, &milp, opts)?;
     let assessed = robust::assess(&problem, &milp, &solved, robustness, opts)?;
     Ok((problem, solved, assessed))
+}
+
+/// Reads a scenario with its rules and sheets (see [`ScenarioFiles`]) and validates them: the
+/// validated scenario, and the warnings of its valid inputs.
+pub fn load_scenario(files: &ScenarioFiles) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+    let mut warnings = Vec::new();
+    let loaded = files.read()?.validate(|w| warnings.extend(w))?;
+    Ok((loaded, warnings))
+}
+
+/// The base line-up, or a named variant (an unknown name is a usage error with a suggestion).
+pub fn line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
+    let Some(name) = variant else {
+        return Ok(scenario.base());
+    };
+    if let Some(v) = scenario.variant(name) {
+        return Ok(scenario.line_up(v));
+    }
+    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+    let hint = match closest(name, names.iter().copied()) {
+        Some(c) => format!("; did you mean {c:?}?"),
+        None if names.is_empty() => "; the scenario has no variants".to_string(),
+        None => format!(
+            "; its variants are: {}",
+            names
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Error::Usage(format!(
+        "{}: no variant named {name:?}{hint}",
+        scenario.file
+    )))
+}
+
+/// Applies what-ifs to a line-up in order; a change that cannot apply is a usage error saying
+/// which.
+pub fn apply_what_ifs(
+    kb: &KnowledgeBase,
+    line_up: &mut LineUp,
+    changes: &[WhatIf],
+) -> Result<(), Error> {
+    for change in changes {
+        line_up
+            .apply(kb, change)
+            .map_err(|e| Error::Usage(format!("{}: {e}", change.describe(kb))))?;
+    }
+    Ok(())
+}
+
+/// A time limit in seconds, checked: positive, finite, at most a day (a limit past that is a
+/// typo, and `Duration` refuses what is not finite).
+pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
+    match seconds {
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::Usage(format!(
+            "--time-limit must be a positive number of seconds, at most 86400; got {s}"
+        ))),
+        Some(s) => Ok(Some(Duration::from_secs_f64(s))),
+        None => Ok(None),
+    }
 }

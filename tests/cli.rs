@@ -820,12 +820,6 @@ fn rules_show_misspelt_id_suggests_the_close_one() {
 // the command definition and determinism
 
 #[test]
-fn command_line_definition_is_consistent() {
-    use clap::CommandFactory;
-    rolefit::cli::Cli::command().debug_assert();
-}
-
-#[test]
 fn solving_twice_gives_byte_identical_reports() {
     for file in shipped_scenarios() {
         for format in ["json", "text", "markdown"] {

@@ -126,18 +126,8 @@ fn knowledge(
     rules: Option<&str>,
     no_default_rules: bool,
 ) -> Result<rolefit::kb::KnowledgeBase, Error> {
-    let mut docs = if no_default_rules {
-        Vec::new()
-    } else {
-        rolefit::kb::default_documents()
-    };
-    if let Some(dir) = rules {
-        docs.extend(
-            rolefit::load::read_rules(std::path::Path::new(dir))?
-                .into_iter()
-                .map(Document::parse),
-        );
-    }
+    let docs =
+        rolefit::inputs::rule_documents(rules.map(std::path::Path::new), no_default_rules)?;
     rolefit::knowledge_base(docs)
 }
 
@@ -177,16 +167,16 @@ fn solve(
             (Some(s), _) => s,
             (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
         };
-        let mut line_up = rolefit::commands::pick_line_up(&scenario, variant.as_deref())?;
+        let mut line_up = rolefit::line_up(&scenario, variant.as_deref())?;
         let joining = with_
             .iter()
             .map(|w| Ok(Document::parse(source(w, "<partner>")?)))
             .collect::<Result<Vec<_>, Error>>()?;
         let changes =
             rolefit::scenario::what_ifs(&kb, &without, &joining, &forbid, &pins, &unfunded)?;
-        rolefit::commands::apply_all(&kb, &mut line_up, &changes)?;
+        rolefit::apply_what_ifs(&kb, &mut line_up, &changes)?;
         let options = rolefit::solve::Options {
-            time_limit: rolefit::commands::time_limit(time_limit)?,
+            time_limit: rolefit::time_limit(time_limit)?,
             ..rolefit::solve::Options::default()
         };
         // Robustness at its defaults, as `rolefit solve` assesses it.

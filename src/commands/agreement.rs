@@ -3,9 +3,9 @@
 use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
 };
-use crate::Error;
-use crate::agreement;
 use crate::cli::{AgreementArgs, AgreementFormat};
+use rolefit::Error;
+use rolefit::agreement;
 
 pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
     let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
@@ -18,7 +18,7 @@ pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
             args.review_months
         )));
     }
-    let outcome = crate::solve_line_up(&kb, &line_up, &opts)?;
+    let outcome = rolefit::solve_line_up(&kb, &line_up, &opts)?;
     let a = agreement::build(
         &kb,
         &scenario,

@@ -4,10 +4,10 @@ use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
     what_ifs,
 };
-use crate::Error;
-use crate::brief;
 use crate::cli::{BriefArgs, BriefFormat};
-use crate::diag::closest;
+use rolefit::Error;
+use rolefit::brief;
+use rolefit::diag::closest;
 
 pub fn run(args: &BriefArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;

@@ -4,9 +4,9 @@ use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
     what_ifs,
 };
-use crate::Error;
 use crate::cli::{CompareArgs, ReportFormat};
-use crate::report::{compare as render, to_json};
+use rolefit::Error;
+use rolefit::report::{compare as render, to_json};
 
 pub fn run(args: &CompareArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
@@ -34,12 +34,12 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
             scenario.file
         )));
     }
-    let comparison = crate::compare::compare(&kb, &base, &others, &options, &settings)?;
+    let comparison = rolefit::compare::compare(&kb, &base, &others, &options, &settings)?;
     let text = match args.format {
         ReportFormat::Text => render::text(&comparison),
         ReportFormat::Markdown => render::markdown(&comparison),
         ReportFormat::Json => to_json(&render::json(&comparison)),
-        ReportFormat::Html => crate::report::html::compare::render(&comparison),
+        ReportFormat::Html => rolefit::report::html::compare::render(&comparison),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -3,14 +3,14 @@
 use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
 };
-use crate::Error;
 use crate::cli::{ExploreArgs, RecommendArgs, ReportFormat};
-use crate::diag::closest;
-use crate::explore::{self, Exploration};
-use crate::kb::KnowledgeBase;
-use crate::report::{explore as render, to_json};
-use crate::scenario::{LineUp, Scenario};
-use crate::solve::Options;
+use rolefit::Error;
+use rolefit::diag::closest;
+use rolefit::explore::{self, Exploration};
+use rolefit::kb::KnowledgeBase;
+use rolefit::report::{explore as render, to_json};
+use rolefit::scenario::{LineUp, Scenario};
+use rolefit::solve::Options;
 
 /// Loads the scenario and builds the line-up the question is about.
 fn prepare(args: &ExploreArgs) -> Result<(KnowledgeBase, Scenario, LineUp, Options), Error> {
@@ -26,7 +26,7 @@ fn show(args: &ExploreArgs, e: &Exploration) -> Result<u8, Error> {
         ReportFormat::Text => render::text(e),
         ReportFormat::Markdown => render::markdown(e),
         ReportFormat::Json => to_json(&render::json(e)),
-        ReportFormat::Html => crate::report::html::explore::render(e),
+        ReportFormat::Html => rolefit::report::html::explore::render(e),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -1,11 +1,11 @@
 //! `rolefit import`: a partner spreadsheet becomes a scenario file.
 
 use super::{EXIT_OK, deliver, knowledge};
-use crate::Error;
 use crate::cli::ImportArgs;
-use crate::diag::{Diagnostics, closest};
-use crate::kb::KnowledgeBase;
-use crate::scenario::Need;
+use rolefit::Error;
+use rolefit::diag::{Diagnostics, closest};
+use rolefit::kb::KnowledgeBase;
+use rolefit::scenario::Need;
 
 /// `role=importance,...`, or every role of the catalogue at importance 3.
 fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
@@ -18,7 +18,7 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
     };
     let Some(spec) = spec else {
         return Ok((0..kb.roles.len())
-            .map(|r| need(crate::kb::RoleIx(r as u32), 3))
+            .map(|r| need(rolefit::kb::RoleIx(r as u32), 3))
             .collect());
     };
     let mut out: Vec<Need> = Vec::new();
@@ -60,7 +60,7 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
 /// name may hold any character but `/`) made spaces.
 fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
     if let Some(name) = &args.name {
-        if let Some(problem) = crate::valid::text(name).or_else(|| {
+        if let Some(problem) = rolefit::valid::text(name).or_else(|| {
             name.trim()
                 .is_empty()
                 .then(|| "the scenario name must not be empty".to_string())
@@ -76,7 +76,7 @@ fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
         .unwrap_or_default()
         .chars()
         .map(|c| {
-            if c.is_control() || crate::terminal::is_bidi_control(c) {
+            if c.is_control() || rolefit::terminal::is_bidi_control(c) {
                 ' '
             } else {
                 c
@@ -93,8 +93,9 @@ fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
 pub fn run(args: &ImportArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
     let needs = needs(&kb, args.needs.as_deref())?;
-    let table = crate::load::read_table(&args.sheet)?;
-    let partners = match crate::sheet::partners(&kb, &table, crate::sheet::Funders::InTheSheet) {
+    let table = rolefit::load::read_table(&args.sheet)?;
+    let partners = match rolefit::sheet::partners(&kb, &table, rolefit::sheet::Funders::InTheSheet)
+    {
         (Some(p), warnings) => {
             super::show_warnings(&warnings);
             p
@@ -102,7 +103,7 @@ pub fn run(args: &ImportArgs) -> Result<u8, Error> {
         (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
     };
     let name = scenario_name(args)?;
-    let text = crate::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
+    let text = rolefit::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
 }

@@ -16,16 +16,16 @@ mod test;
 mod value;
 mod workshop;
 
-use crate::Error;
 use crate::cli::{
     Cli, Command, RecommendArgs, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg,
     SolverArgs, WhatIfArgs,
 };
-use crate::diag::{Diagnostics, closest};
-use crate::kb::{self, KnowledgeBase, Severity};
-use crate::load::{Document, read_rules, read_source, rule_files};
-use crate::scenario::{LineUp, Scenario, WhatIf};
-use crate::sheet::Funders;
+use rolefit::Error;
+use rolefit::diag::Diagnostics;
+use rolefit::inputs::{Loaded, ScenarioFiles};
+use rolefit::kb::{self, KnowledgeBase, Severity};
+use rolefit::load::{Document, read_source, rule_files};
+use rolefit::scenario::{LineUp, Scenario, WhatIf};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,7 +46,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     QUIET.store(cli.quiet, Ordering::Relaxed);
     // `-` (standard output) is no file an input can be, but two outputs both `-` would mix.
     let (inputs, outputs) = files_of(&cli.command);
-    crate::output::refuse_inputs(&outputs, &inputs)?;
+    rolefit::output::refuse_inputs(&outputs, &inputs)?;
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Compare(args) => compare::run(args),
@@ -115,7 +115,7 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
         Command::Summarize(a) => (
             vec![
                 a.file.clone(),
-                crate::sweep::manifest::manifest_path(&a.file),
+                rolefit::sweep::manifest::manifest_path(&a.file),
             ],
             out(&a.output),
         ),
@@ -132,12 +132,12 @@ pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
         Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
-        Error::Output(crate::output::OutputError::Refused { .. }) => EXIT_INVALID,
-        Error::Output(crate::output::OutputError::Io { .. }) => EXIT_FAILURE,
+        Error::Output(rolefit::output::OutputError::Refused { .. }) => EXIT_INVALID,
+        Error::Output(rolefit::output::OutputError::Io { .. }) => EXIT_FAILURE,
         Error::Value(e) => match e {
-            crate::value::ValueError::Infeasible { .. }
-            | crate::value::ValueError::TooLarge { .. }
-            | crate::value::ValueError::Settings(_) => EXIT_INVALID,
+            rolefit::value::ValueError::Infeasible { .. }
+            | rolefit::value::ValueError::TooLarge { .. }
+            | rolefit::value::ValueError::Settings(_) => EXIT_INVALID,
             _ => EXIT_FAILURE,
         },
     }
@@ -157,15 +157,15 @@ fn colour_on_stdout() -> bool {
 fn report_format(
     format: ReportFormat,
     output: Option<&std::path::Path>,
-) -> (crate::report::Format, crate::report::Style) {
-    use crate::report::Format;
+) -> (rolefit::report::Format, rolefit::report::Style) {
+    use rolefit::report::Format;
     let format = match format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Markdown => Format::Markdown,
         ReportFormat::Html => Format::Html,
     };
-    let style = crate::report::Style {
+    let style = rolefit::report::Style {
         colour: output.is_none() && colour_on_stdout(),
     };
     (format, style)
@@ -191,7 +191,7 @@ pub fn emit_err(text: &str) {
 
 /// Shows the warnings of inputs that are valid (what `rolefit check` lists for them), unless
 /// `--quiet`: a command that runs on a scenario with a warning says so, as `check` would.
-pub fn show_warnings(diags: &[crate::diag::Diagnostic]) {
+pub fn show_warnings(diags: &[rolefit::diag::Diagnostic]) {
     if QUIET.load(Ordering::Relaxed) {
         return;
     }
@@ -206,25 +206,17 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
     if path == std::path::Path::new("-") {
         return emit(text);
     }
-    Ok(crate::output::write_file(path, text.as_bytes())?)
-}
-
-/// The rule files in force, parsed: the built-in ones, then those of `--rules`.
-fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
-    let mut docs = if args.no_default_rules {
-        Vec::new()
-    } else {
-        kb::default_documents()
-    };
-    if let Some(dir) = &args.rules {
-        docs.extend(read_rules(dir)?.into_iter().map(Document::parse));
-    }
-    Ok(docs)
+    Ok(rolefit::output::write_file(path, text.as_bytes())?)
 }
 
 /// The knowledge base in force, its warnings shown.
 pub fn knowledge(args: &RuleArgs) -> Result<KnowledgeBase, Error> {
     validated_knowledge(rule_documents(args)?)
+}
+
+/// The rule files of `--rules` (after the built-in ones unless `--no-default-rules`), parsed.
+fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
+    rolefit::inputs::rule_documents(args.rules.as_deref(), args.no_default_rules)
 }
 
 fn validated_knowledge(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
@@ -273,15 +265,9 @@ impl Timings {
     }
 }
 
-/// `--time-limit SECONDS`, checked: positive, finite, at most a day.
+/// `--time-limit SECONDS`, checked (see [`rolefit::time_limit`]).
 pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
-    match seconds {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::Usage(format!(
-            "--time-limit must be a positive number of seconds, at most 86400; got {s}"
-        ))),
-        Some(s) => Ok(Some(Duration::from_secs_f64(s))),
-        None => Ok(None),
-    }
+    rolefit::time_limit(seconds)
 }
 
 /// Most worker threads `--threads` accepts: far more than any machine rolefit runs on has
@@ -316,39 +302,39 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 /// Solver options from the command line, checked. `--time-limit` bounds the whole command:
 /// its deadline starts now (commands call this first), and every solve the command makes ends
 /// by it.
-pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
+pub fn solve_options(args: &SolverArgs) -> Result<rolefit::solve::Options, Error> {
     let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
-    let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
-        let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
+    let backend = rolefit::solve::Backend::from_name(&args.solver).ok_or_else(|| {
+        let names: Vec<&str> = rolefit::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
         Error::Usage(format!(
             "--solver {:?} is not in this build; available: {} (others need their cargo feature, e.g. `--features highs`)",
             args.solver,
             names.join(", ")
         ))
     })?;
-    let tighten = crate::solve::Tighten::from_name(&args.tighten).ok_or_else(|| {
+    let tighten = rolefit::solve::Tighten::from_name(&args.tighten).ok_or_else(|| {
         Error::Usage(format!(
             "--tighten must be auto, always or never; got {:?}",
             args.tighten
         ))
     })?;
-    Ok(crate::solve::Options {
+    Ok(rolefit::solve::Options {
         backend,
         tighten,
-        ..crate::solve::Options::until(deadline)
+        ..rolefit::solve::Options::until(deadline)
     })
 }
 
 /// Robustness settings from the command line, checked.
-pub fn robustness(args: &RobustnessArgs) -> Result<crate::robust::Settings, Error> {
-    crate::robust::Settings {
+pub fn robustness(args: &RobustnessArgs) -> Result<rolefit::robust::Settings, Error> {
+    rolefit::robust::Settings {
         samples: args
             .robustness_samples
-            .unwrap_or(crate::robust::DEFAULT_SAMPLES),
+            .unwrap_or(rolefit::robust::DEFAULT_SAMPLES),
         // A sample count asked for is drawn at any size; the default stops at a size.
         max_pairs: match args.robustness_samples {
             Some(_) => None,
-            None => Some(crate::robust::DEFAULT_MAX_PAIRS),
+            None => Some(rolefit::robust::DEFAULT_MAX_PAIRS),
         },
         seed: args.robustness_seed,
         noise: args.robustness_noise,
@@ -367,90 +353,25 @@ pub fn load_scenario(
     load_scenario_source(args, t).map(|l| (l.kb, l.scenario))
 }
 
-/// A validated scenario with what it was read from: the file's text and the sheet's partners.
-pub struct Loaded {
-    pub kb: KnowledgeBase,
-    pub scenario: Scenario,
-    pub text: String,
-    pub sheet: Vec<crate::scenario::Partner>,
-}
-
 /// [`load_scenario`], keeping the scenario's text and the sheet's partners (the workshop's
 /// Save writes into the text and validates with the sheet).
 pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Loaded, Error> {
-    let (rule_docs, scenario_doc, sheet, money_sheet) =
-        t.stage("load", || -> Result<_, Error> {
-            let read = |p: &Option<std::path::PathBuf>| {
-                p.as_deref().map(crate::load::read_table).transpose()
-            };
-            let sheet = read(&args.partners)?;
-            let money_sheet = read(&args.commitments)?;
-            Ok((
-                rule_documents(&args.rules)?,
-                Document::parse(read_source(&args.scenario)?),
-                sheet,
-                money_sheet,
-            ))
-        })?;
+    let files = ScenarioFiles {
+        scenario: args.scenario.clone(),
+        rules: args.rules.rules.clone(),
+        no_default_rules: args.rules.no_default_rules,
+        partners: args.partners.clone(),
+        commitments: args.commitments.clone(),
+    };
+    let read = t.stage("load", || files.read())?;
     t.stage("validate", || {
-        let kb = validated_knowledge(rule_docs)?;
-        let extra = match &sheet {
-            Some(table) => match crate::sheet::partners(&kb, table, Funders::OfTheScenario) {
-                (Some(p), warnings) => {
-                    show_warnings(&warnings);
-                    p
-                }
-                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-            },
-            None => Vec::new(),
-        };
-        let mut scenario = match crate::scenario::load_scenario_with(&kb, &scenario_doc, &extra) {
-            (Some(scenario), warnings) => {
-                show_warnings(&warnings);
-                scenario
-            }
-            (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-        };
-        if let Some(table) = &money_sheet {
-            match crate::sheet::commitments(&kb, table, &scenario) {
-                (Some(c), _) => scenario.add_commitments(c),
-                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-            }
-        }
-        Ok(Loaded {
-            kb,
-            scenario,
-            text: scenario_doc.source.text.clone(),
-            sheet: extra,
-        })
+        read.validate(|warnings| show_warnings(&warnings))
     })
 }
 
-/// The base line-up, or a named variant (an unknown name is a usage error with a suggestion).
+/// The base line-up, or a named variant (see [`rolefit::line_up`]).
 pub fn pick_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
-    let Some(name) = variant else {
-        return Ok(scenario.base());
-    };
-    if let Some(v) = scenario.variant(name) {
-        return Ok(scenario.line_up(v));
-    }
-    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
-    let hint = match closest(name, names.iter().copied()) {
-        Some(c) => format!("; did you mean {c:?}?"),
-        None if names.is_empty() => "; the scenario has no variants".to_string(),
-        None => format!(
-            "; its variants are: {}",
-            names
-                .iter()
-                .map(|n| format!("{n:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    Err(Error::Usage(format!(
-        "{}: no variant named {name:?}{hint}",
-        scenario.file
-    )))
+    rolefit::line_up(scenario, variant)
 }
 
 /// The what-if changes of the command line, in a fixed order: leave, join, forbid, pin, unfund.
@@ -462,11 +383,11 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
         .collect::<Result<Vec<_>, Error>>()?;
     // A joining partner's warnings, as `check` would show them for its file.
     for doc in &joining {
-        if let (Some(_), warnings) = crate::scenario::load_partner(kb, doc) {
+        if let (Some(_), warnings) = rolefit::scenario::load_partner(kb, doc) {
             show_warnings(&warnings);
         }
     }
-    crate::scenario::what_ifs(
+    rolefit::scenario::what_ifs(
         kb,
         &args.without,
         &joining,
@@ -476,18 +397,13 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
     )
 }
 
-/// Applies what-ifs to a line-up; a change that cannot apply is a usage error saying which.
+/// Applies what-ifs to a line-up (see [`rolefit::apply_what_ifs`]).
 pub fn apply_all(
     kb: &KnowledgeBase,
     line_up: &mut LineUp,
     changes: &[WhatIf],
 ) -> Result<(), Error> {
-    for change in changes {
-        line_up
-            .apply(kb, change)
-            .map_err(|e| Error::Usage(format!("{}: {e}", change.describe(kb))))?;
-    }
-    Ok(())
+    rolefit::apply_what_ifs(kb, line_up, changes)
 }
 
 /// Writes a report to `-o FILE` (see `output`) or to standard output.
@@ -518,12 +434,12 @@ pub fn show_error(e: &Error) {
             };
             emit_err(&format!(
                 "error: {errors} error(s) in {}; nothing was solved\n",
-                crate::terminal::line(&files.join(", "))
+                rolefit::terminal::line(&files.join(", "))
             ));
         }
         other => emit_err(&format!(
             "error: {}\n",
-            crate::terminal::text(&other.to_string())
+            rolefit::terminal::text(&other.to_string())
         )),
     }
 }

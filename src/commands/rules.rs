@@ -1,10 +1,10 @@
 //! `rolefit rules list|show`: the knowledge base in force.
 
 use super::{EXIT_OK, emit, knowledge};
-use crate::Error;
 use crate::cli::{CheckFormat, RulesAction, RulesArgs};
-use crate::diag::closest;
-use crate::report;
+use rolefit::Error;
+use rolefit::diag::closest;
+use rolefit::report;
 
 pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
@@ -12,16 +12,16 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let text = match &args.action {
         None | Some(RulesAction::List) => {
             if json {
-                report::to_json(&crate::report::kb_json::list(&kb))
+                report::to_json(&rolefit::report::kb_json::list(&kb))
             } else {
-                crate::report::kb_text::list(&kb)
+                rolefit::report::kb_text::list(&kb)
             }
         }
         Some(RulesAction::Show { id }) => {
             let shown = if json {
-                crate::report::kb_json::show(&kb, id).map(|v| report::to_json(&v))
+                rolefit::report::kb_json::show(&kb, id).map(|v| report::to_json(&v))
             } else {
-                crate::report::kb_text::show(&kb, id)
+                rolefit::report::kb_text::show(&kb, id)
             };
             match shown {
                 Some(t) => t,

@@ -5,8 +5,8 @@ use super::{
     report_format, robustness, severity, solve_options, what_ifs, write_file,
 };
 use crate::cli::SolveArgs;
-use crate::report;
-use crate::{Error, model};
+use rolefit::report;
+use rolefit::{Error, model};
 
 pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
@@ -31,12 +31,12 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     if let Some(path) = &args.emit_lp {
         write_file(path, &model::lp::write(&problem, &milp))?;
     }
-    let solved = t.stage("solve", || crate::solve::solve(&problem, &milp, &options))?;
+    let solved = t.stage("solve", || rolefit::solve::solve(&problem, &milp, &options))?;
     let assessed = t.stage("robustness", || {
-        crate::robust::assess(&problem, &milp, &solved, &settings, &options)
+        rolefit::robust::assess(&problem, &milp, &solved, &settings, &options)
     })?;
     let outcome = t.stage("explain", || {
-        crate::explain_assessed(&problem, &solved, assessed, &settings)
+        rolefit::explain_assessed(&problem, &solved, assessed, &settings)
     });
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = t.stage("render", || report::render(&outcome, format, style));

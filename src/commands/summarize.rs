@@ -1,10 +1,10 @@
 //! `rolefit summarize`: what drives the outcomes of a sweep.
 
 use super::{EXIT_OK, deliver};
-use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
-use crate::load::LoadError;
-use crate::summarize::{self, Choice, SummaryError, render};
+use rolefit::Error;
+use rolefit::load::LoadError;
+use rolefit::summarize::{self, Choice, SummaryError, render};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &str, v: f64| {

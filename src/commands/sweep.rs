@@ -2,13 +2,13 @@
 //! joined back into one.
 
 use super::{EXIT_OK, emit_err, show_warnings, threads};
-use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
-use crate::diag::Diagnostics;
-use crate::load::LoadError;
-use crate::sweep::input::{self, DesignFile, SweepSource};
-use crate::sweep::manifest::{MAX_SHARDS, ManifestDesign};
-use crate::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
+use rolefit::Error;
+use rolefit::diag::Diagnostics;
+use rolefit::load::LoadError;
+use rolefit::sweep::input::{self, DesignFile, SweepSource};
+use rolefit::sweep::manifest::{MAX_SHARDS, ManifestDesign};
+use rolefit::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -4,11 +4,11 @@ use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
     time_limit, what_ifs, worker_pool,
 };
-use crate::Error;
 use crate::cli::{ValueArgs, ValueMethod};
-use crate::model::Problem;
-use crate::report;
-use crate::value::{self, EXACT_MAX, Game, Sampling};
+use rolefit::Error;
+use rolefit::model::Problem;
+use rolefit::report;
+use rolefit::value::{self, EXACT_MAX, Game, Sampling};
 use std::time::Instant;
 
 pub fn run(args: &ValueArgs) -> Result<u8, Error> {
@@ -49,7 +49,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
                 },
             )?
         };
-        let outcome = crate::solve_line_up(&kb, &line_up, &crate::solve::Options::until(deadline))?;
+        let outcome = rolefit::solve_line_up(&kb, &line_up, &rolefit::solve::Options::until(deadline))?;
         Ok(value::account(&game, &shares, outcome, args.margin))
     })?;
     let (format, style) = report_format(args.format, args.output.as_deref());

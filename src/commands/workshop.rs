@@ -1,11 +1,11 @@
 //! `rolefit workshop`: serves the live workshop page until Ctrl-C.
 
 use super::{EXIT_OK, Timings, emit, emit_err, load_scenario_source, robustness, solve_options};
-use crate::Error;
 use crate::cli::{SolverArgs, WorkshopArgs};
-use crate::workshop::save::Saver;
-use crate::workshop::server::{self, Config, LIMITS, Workshop};
-use crate::workshop::{Session, SessionError};
+use rolefit::Error;
+use rolefit::workshop::save::Saver;
+use rolefit::workshop::server::{self, Config, LIMITS, Workshop};
+use rolefit::workshop::{Session, SessionError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,7 +32,7 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
     let (saver, save_is_input) = match &args.save {
         Some(path) => {
             let is_input =
-                !from_stdin && crate::load::same_file(path, &PathBuf::from(&args.input.scenario));
+                !from_stdin && rolefit::load::same_file(path, &PathBuf::from(&args.input.scenario));
             (Ok(path.clone()), is_input)
         }
         None if from_stdin => (
