@@ -65,28 +65,134 @@ use std::time::Duration;
 
 pub use inputs::{Loaded, ScenarioFiles};
 
-/// What can go wrong, by what the user should do about it.
+/// What can go wrong, by what the user should do about it. Each variant carries what went wrong
+/// as data; its `Display` is the message the command line shows, and the command line picks its
+/// exit status by variant.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file that cannot be read, or is no file of its kind.
     #[error(transparent)]
     Load(#[from] load::LoadError),
     /// The input has errors; each diagnostic says where and what.
     #[error("{} error(s) in the input", .0.errors().count())]
     Invalid(Diagnostics),
-    /// Arguments that cannot be used, such as an unknown variant name.
-    #[error("{0}")]
-    Usage(String),
+    /// A variant name the scenario does not define.
+    #[error("{file}: no variant named {name:?}{}", variant_hint(.name, .variants))]
+    UnknownVariant {
+        /// The scenario's file.
+        file: String,
+        /// The name asked for.
+        name: String,
+        /// The variants the scenario does define.
+        variants: Vec<String>,
+    },
+    /// A partner id that is not in the line-up.
+    #[error("no partner `{partner}` in the line-up{suggestion}")]
+    UnknownPartner {
+        /// The id asked for.
+        partner: String,
+        /// The closest id in the line-up, if one is close.
+        suggestion: DidYouMean,
+    },
+    /// A role id the knowledge base does not define.
+    #[error("{context}: unknown role `{role}`{suggestion}")]
+    UnknownRole {
+        /// Where the role was named (a flag, and its value).
+        context: String,
+        /// The id asked for.
+        role: String,
+        /// The closest role id, if one is close.
+        suggestion: DidYouMean,
+    },
+    /// A `PARTNER=ROLE` value without its `=`.
+    #[error("{flag} expects PARTNER=ROLE, got {value:?}")]
+    NotAPair {
+        /// The flag (or Python argument) it was given to.
+        flag: String,
+        /// The value given.
+        value: String,
+    },
+    /// A what-if that cannot apply to the line-up (a partner that is not in it, a pin it
+    /// contradicts).
+    #[error("{change}: {reason}")]
+    WhatIf {
+        /// The change, described.
+        change: String,
+        /// Why it cannot apply.
+        reason: String,
+    },
+    /// A line-up whose rules match more instances than a model may hold.
+    #[error("{within}: {source}")]
+    TooLarge {
+        /// The scenario it is.
+        within: String,
+        /// How far over.
+        source: model::TooLarge,
+    },
+    /// A time limit that is not a positive number of seconds up to a day.
+    #[error("--time-limit must be a positive number of seconds, at most 86400; got {0}")]
+    TimeLimit(f64),
+    /// An additionality analysis that cannot run (unknown funder, one without money, a line-up
+    /// without a solution).
+    #[error(transparent)]
+    Additionality(additionality::AdditionalityError),
+    /// Arguments of the caller's own that cannot be used (the command line's flags); the
+    /// caller's own error type says which.
+    #[error(transparent)]
+    Arguments(Box<dyn std::error::Error + Send + Sync>),
+    /// The solver failed, ran out of time or found no solution where one was needed.
     #[error(transparent)]
     Solve(#[from] solve::SolveError),
+    /// A coalition game that cannot be valued.
     #[error(transparent)]
     Value(#[from] value::ValueError),
+    /// An output file that cannot be written, or may not be (it is an input).
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    /// Standard output or another stream that cannot be written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// What was written to.
         path: String,
+        /// Why it failed.
         source: std::io::Error,
     },
+}
+
+/// A suggestion for a misspelt id: `; did you mean `id`?`, or nothing when no id is close.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DidYouMean(pub Option<String>);
+
+impl DidYouMean {
+    /// The known id closest to `written`, if one is close enough to be a likely typo.
+    pub fn among<'n>(written: &str, known: impl IntoIterator<Item = &'n str>) -> DidYouMean {
+        DidYouMean(closest(written, known).map(str::to_string))
+    }
+}
+
+impl std::fmt::Display for DidYouMean {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(c) => write!(f, "; did you mean `{c}`?"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What follows an unknown variant's name: the closest name, or the names there are.
+fn variant_hint(name: &str, variants: &[String]) -> String {
+    match closest(name, variants.iter().map(String::as_str)) {
+        Some(c) => format!("; did you mean {c:?}?"),
+        None if variants.is_empty() => "; the scenario has no variants".to_string(),
+        None => format!(
+            "; its variants are: {}",
+            variants
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// The built-in knowledge base.
@@ -161,8 +267,10 @@ pub fn solve_assessed<'k>(
     ),
     Error,
 > {
-    let mut problem = model::Problem::try_new(kb, line_up)
-        .map_err(|e| Error::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
+    let mut problem = model::Problem::try_new(kb, line_up).map_err(|source| Error::TooLarge {
+        within: format!("scenario {:?}", line_up.scenario),
+        source,
+    })?;
     opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
@@ -186,23 +294,11 @@ pub fn line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Err
     if let Some(v) = scenario.variant(name) {
         return Ok(scenario.line_up(v));
     }
-    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
-    let hint = match closest(name, names.iter().copied()) {
-        Some(c) => format!("; did you mean {c:?}?"),
-        None if names.is_empty() => "; the scenario has no variants".to_string(),
-        None => format!(
-            "; its variants are: {}",
-            names
-                .iter()
-                .map(|n| format!("{n:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    Err(Error::Usage(format!(
-        "{}: no variant named {name:?}{hint}",
-        scenario.file
-    )))
+    Err(Error::UnknownVariant {
+        file: scenario.file.clone(),
+        name: name.to_string(),
+        variants: scenario.variants.iter().map(|v| v.name.clone()).collect(),
+    })
 }
 
 /// Applies what-ifs to a line-up in order; a change that cannot apply is a usage error saying
@@ -213,9 +309,10 @@ pub fn apply_what_ifs(
     changes: &[WhatIf],
 ) -> Result<(), Error> {
     for change in changes {
-        line_up
-            .apply(kb, change)
-            .map_err(|e| Error::Usage(format!("{}: {e}", change.describe(kb))))?;
+        line_up.apply(kb, change).map_err(|reason| Error::WhatIf {
+            change: change.describe(kb),
+            reason,
+        })?;
     }
     Ok(())
 }
@@ -224,9 +321,7 @@ pub fn apply_what_ifs(
 /// typo, and `Duration` refuses what is not finite).
 pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
     match seconds {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::Usage(format!(
-            "--time-limit must be a positive number of seconds, at most 86400; got {s}"
-        ))),
+        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::TimeLimit(s)),
         Some(s) => Ok(Some(Duration::from_secs_f64(s))),
         None => Ok(None),
     }

@@ -66,7 +66,15 @@ fn raise(py: Python<'_>, e: Error) -> PyErr {
                 )],
             )
         }
-        Error::Usage(message) => class("UsageError").and_then(|c| c.call1((message,))),
+        e @ (Error::UnknownVariant { .. }
+        | Error::UnknownPartner { .. }
+        | Error::UnknownRole { .. }
+        | Error::NotAPair { .. }
+        | Error::WhatIf { .. }
+        | Error::TooLarge { .. }
+        | Error::TimeLimit(_)
+        | Error::Additionality(_)
+        | Error::Arguments(_)) => class("UsageError").and_then(|c| c.call1((e.to_string(),))),
         Error::Output(e @ rolefit::output::OutputError::Refused { .. }) => {
             class("UsageError").and_then(|c| c.call1((e.to_string(),)))
         }
@@ -117,7 +125,7 @@ fn invalid<'py>(py: Python<'py>, diags: &[Diagnostic]) -> PyResult<Bound<'py, Py
 }
 
 fn usage(py: Python<'_>, message: String) -> PyErr {
-    raise(py, Error::Usage(message))
+    raise(py, Error::Arguments(message.into()))
 }
 
 /// Rules: the built-in ones unless `no_default_rules`, then those of `rules` (a directory or
@@ -229,7 +237,7 @@ impl Evaluator {
                 rolefit::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
             let (sweep, scenario) = if is_sweep {
                 if rules.is_some() || no_default_rules {
-                    return Err(Error::Usage(
+                    return Err(Error::Arguments(
                         "a sweep file names its own rules: `rules` is for a scenario".into(),
                     ));
                 }
@@ -252,11 +260,11 @@ impl Evaluator {
                 return Err(Error::Invalid(Diagnostics(diags)));
             };
             if plan.spec.bases.len() > 1 {
-                return Err(Error::Usage(format!(
+                return Err(Error::Arguments(format!(
                     "{}: evaluate runs one base scenario, and this sweep has {}; give one of its scenarios instead",
                     plan.spec.file,
                     plan.spec.bases.len()
-                )));
+                ).into()));
             }
             Ok(plan)
         };
@@ -497,7 +505,7 @@ fn sweep_error(e: SweepError) -> Error {
     match e {
         SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
         SweepError::Write { path, source } => Error::Write { path, source },
-        other => Error::Usage(other.to_string()),
+        other => Error::Arguments(Box::new(other)),
     }
 }
 
@@ -630,7 +638,7 @@ fn sweep_file(
     let run = || -> Result<Report, Error> {
         let path = std::path::PathBuf::from(&out);
         let format = Format::from_path(&path)
-            .ok_or_else(|| Error::Usage(format!("out={out:?}: name the file .csv or .jsonl")))?;
+            .ok_or_else(|| Error::Arguments(format!("out={out:?}: name the file .csv or .jsonl").into()))?;
         // As the CLI does: the table and its companions may not land on a file the sweep reads.
         let source = sweep_source(&spec)?;
         fn named(input: Option<&Input>) -> Option<&std::path::Path> {

@@ -314,19 +314,49 @@ pub struct Change {
 
 /// Why the analysis cannot run.
 #[derive(Debug, thiserror::Error)]
-pub enum FundingError {
-    /// An unknown partner, or one that commits no money.
+pub enum AdditionalityError {
+    /// The funder named is not in the line-up.
+    #[error("no partner `{funder}` in {scenario}{suggestion}")]
+    UnknownFunder {
+        /// The id asked for.
+        funder: String,
+        /// The line-up's scenario.
+        scenario: String,
+        /// The closest partner id, if one is close.
+        suggestion: crate::DidYouMean,
+    },
+    /// The funder commits no money, so there is nothing to judge.
+    #[error(
+        "`{0}` commits money to no role (no `Commitment(...)` names it and its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
+    )]
+    NoMoney(String),
+    /// The line-up with the money has no solution: there is no baseline to compare with.
+    #[error(
+        "{0}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other"
+    )]
+    Infeasible(String),
+    /// A counterfactual line-up that cannot be made (the funder's money withdrawn, or the
+    /// funder gone).
     #[error("{0}")]
-    Usage(String),
+    Counterfactual(String),
+    /// A line-up too large to model.
+    #[error("scenario {scenario:?}: {source}")]
+    TooLarge {
+        /// The line-up's scenario.
+        scenario: String,
+        /// How far over.
+        source: crate::model::TooLarge,
+    },
+    /// The solver failed.
     #[error(transparent)]
     Solve(#[from] solve::SolveError),
 }
 
-impl From<FundingError> for crate::Error {
-    fn from(e: FundingError) -> Self {
+impl From<AdditionalityError> for crate::Error {
+    fn from(e: AdditionalityError) -> Self {
         match e {
-            FundingError::Usage(msg) => crate::Error::Usage(msg),
-            FundingError::Solve(e) => crate::Error::Solve(e),
+            AdditionalityError::Solve(e) => crate::Error::Solve(e),
+            other => crate::Error::Additionality(other),
         }
     }
 }
@@ -337,15 +367,16 @@ pub fn analyse(
     line_up: &LineUp,
     funder: &str,
     opts: &Options,
-) -> Result<Additionality, FundingError> {
+) -> Result<Additionality, AdditionalityError> {
     let Some(fi) = line_up.partner_index(funder) else {
-        let hint = crate::diag::closest(funder, line_up.partners.iter().map(|p| p.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        return Err(FundingError::Usage(format!(
-            "no partner `{funder}` in {}{hint}",
-            line_up.scenario
-        )));
+        return Err(AdditionalityError::UnknownFunder {
+            funder: funder.to_string(),
+            scenario: line_up.scenario.clone(),
+            suggestion: crate::DidYouMean::among(
+                funder,
+                line_up.partners.iter().map(|p| p.id.as_str()),
+            ),
+        });
     };
     let partner = &line_up.partners[fi];
     if !line_up
@@ -353,16 +384,11 @@ pub fn analyse(
         .iter()
         .any(|c| c.funder == funder)
     {
-        return Err(FundingError::Usage(format!(
-            "`{funder}` commits money to no role (no `Commitment(...)` names it and its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
-        )));
+        return Err(AdditionalityError::NoMoney(funder.to_string()));
     }
     let with = lineups::solve(kb, line_up, opts)?;
     if with.outcome.status == Status::Infeasible {
-        return Err(FundingError::Usage(format!(
-            "{}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other",
-            line_up.scenario
-        )));
+        return Err(AdditionalityError::Infeasible(line_up.scenario.clone()));
     }
     let (unfunded_line_up, without_line_up) = lineups::counterfactuals(kb, line_up, funder)?;
     let unfunded = lineups::solve(kb, &unfunded_line_up, opts)?;

@@ -13,10 +13,7 @@ pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     if args.review_months == 0 || args.review_months > 120 {
-        return Err(Error::Usage(format!(
-            "--review-months is from 1 to 120, not {}",
-            args.review_months
-        )));
+        return Err(super::usage::UsageError::ReviewMonths(args.review_months).into());
     }
     let outcome = rolefit::solve_line_up(&kb, &line_up, &opts)?;
     let a = agreement::build(

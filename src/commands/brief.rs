@@ -17,13 +17,13 @@ pub fn run(args: &BriefArgs) -> Result<u8, Error> {
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     for id in &args.partner {
         if line_up.partner_index(id).is_none() {
-            let hint = closest(id, line_up.partners.iter().map(|p| p.id.as_str()))
-                .map(|c| format!("; did you mean {c:?}?"))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "--partner {id:?}: no such partner in the line-up of {}{hint}",
-                scenario.file
-            )));
+            return Err(super::usage::UsageError::NoSuchPartner {
+                id: id.clone(),
+                file: scenario.file.clone(),
+                suggestion: closest(id, line_up.partners.iter().map(|p| p.id.as_str()))
+                    .map(str::to_string),
+            }
+            .into());
         }
     }
     let mut b = brief::brief_line_up(&kb, &line_up, &options, &settings)?;

@@ -29,10 +29,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
         others.push(l);
     }
     if others.is_empty() {
-        return Err(Error::Usage(format!(
-            "{}: nothing to compare: the scenario has no variants; add `variants` or what-ifs (--without, --with, --pin, --forbid, --unfunded)",
-            scenario.file
-        )));
+        return Err(super::usage::UsageError::NothingToCompare(scenario.file.clone()).into());
     }
     let comparison = rolefit::compare::compare(&kb, &base, &others, &options, &settings)?;
     let text = match args.format {

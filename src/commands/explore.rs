@@ -1,11 +1,12 @@
 //! `rolefit recommend`, `recruit` and `fragility`: ranked answers around one line-up.
 
+use super::usage::UsageError;
 use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
 };
 use crate::cli::{ExploreArgs, RecommendArgs, ReportFormat};
+use rolefit::DidYouMean;
 use rolefit::Error;
-use rolefit::diag::closest;
 use rolefit::explore::{self, Exploration};
 use rolefit::kb::KnowledgeBase;
 use rolefit::report::{explore as render, to_json};
@@ -36,21 +37,18 @@ pub fn recommend(args: &RecommendArgs) -> Result<u8, Error> {
     let (kb, _, line_up, options) = prepare(&args.explore)?;
     let e = match (&args.role, &args.partner) {
         (Some(role), _) => {
-            let r = kb.role_by_id(role).ok_or_else(|| {
-                let hint = closest(role, kb.roles.iter().map(|r| r.id.as_str()))
-                    .map(|c| format!("; did you mean `{c}`?"))
-                    .unwrap_or_default();
-                Error::Usage(format!("--role: unknown role `{role}`{hint}"))
+            let r = kb.role_by_id(role).ok_or_else(|| Error::UnknownRole {
+                context: "--role".to_string(),
+                role: role.clone(),
+                suggestion: DidYouMean::among(role, kb.roles.iter().map(|r| r.id.as_str())),
             })?;
             if !line_up.needs.iter().any(|n| n.role == r) {
-                return Err(Error::Usage(format!(
-                    "--role: the scenario does not need `{role}`"
-                )));
+                return Err(UsageError::RoleNotNeeded(role.clone()).into());
             }
             explore::for_role(&kb, &line_up, r, &options)?
         }
         (None, Some(partner)) => explore::for_partner(&kb, &line_up, partner, &options)?,
-        (None, None) => return Err(Error::Usage("give --role ROLE or --partner ID".into())),
+        (None, None) => return Err(UsageError::RoleOrPartner.into()),
     };
     show(&args.explore, &e)
 }

@@ -1,9 +1,10 @@
 //! `rolefit import`: a partner spreadsheet becomes a scenario file.
 
+use super::usage::UsageError;
 use super::{EXIT_OK, deliver, knowledge};
 use crate::cli::ImportArgs;
 use rolefit::Error;
-use rolefit::diag::{Diagnostics, closest};
+use rolefit::diag::Diagnostics;
 use rolefit::kb::KnowledgeBase;
 use rolefit::scenario::Need;
 
@@ -24,33 +25,34 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
     let mut out: Vec<Need> = Vec::new();
     for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let (role, importance) = item.split_once('=').unwrap_or((item, "3"));
-        let r = kb.role_by_id(role.trim()).ok_or_else(|| {
-            let hint = closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            Error::Usage(format!("--needs: unknown role `{}`{hint}", role.trim()))
-        })?;
+        let r = kb
+            .role_by_id(role.trim())
+            .ok_or_else(|| Error::UnknownRole {
+                context: "--needs".to_string(),
+                role: role.trim().to_string(),
+                suggestion: rolefit::DidYouMean::among(
+                    role.trim(),
+                    kb.roles.iter().map(|r| r.id.as_str()),
+                ),
+            })?;
         let importance: u32 = importance
             .trim()
             .parse()
             .ok()
             .filter(|i| (1..=5).contains(i))
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "--needs: importance of `{}` must be 1 to 5, got {importance:?}",
-                    role.trim()
-                ))
+                Error::from(UsageError::Importance {
+                    role: role.trim().to_string(),
+                    given: importance.to_string(),
+                })
             })?;
         if out.iter().any(|n| n.role == r) {
-            return Err(Error::Usage(format!(
-                "--needs: `{}` is listed twice",
-                role.trim()
-            )));
+            return Err(UsageError::ListedTwice(role.trim().to_string()).into());
         }
         out.push(need(r, importance));
     }
     if out.is_empty() {
-        return Err(Error::Usage("--needs lists no role".into()));
+        return Err(UsageError::NoNeeds.into());
     }
     Ok(out)
 }
@@ -65,7 +67,7 @@ fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
                 .is_empty()
                 .then(|| "the scenario name must not be empty".to_string())
         }) {
-            return Err(Error::Usage(format!("--name: {problem}")));
+            return Err(UsageError::Name(problem).into());
         }
         return Ok(name.clone());
     }

@@ -13,6 +13,7 @@ mod solve;
 mod summarize;
 mod sweep;
 mod test;
+mod usage;
 mod value;
 mod workshop;
 
@@ -30,6 +31,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use usage::UsageError;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
@@ -130,7 +132,17 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
 /// The exit status for an error, after the message has been shown.
 pub fn exit_code(e: &Error) -> u8 {
     match e {
-        Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
+        Error::Load(_)
+        | Error::Invalid(_)
+        | Error::UnknownVariant { .. }
+        | Error::UnknownPartner { .. }
+        | Error::UnknownRole { .. }
+        | Error::NotAPair { .. }
+        | Error::WhatIf { .. }
+        | Error::TooLarge { .. }
+        | Error::TimeLimit(_)
+        | Error::Additionality(_)
+        | Error::Arguments(_) => EXIT_INVALID,
         Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
         Error::Output(rolefit::output::OutputError::Refused { .. }) => EXIT_INVALID,
         Error::Output(rolefit::output::OutputError::Io { .. }) => EXIT_FAILURE,
@@ -279,9 +291,11 @@ pub fn threads(n: Option<usize>) -> Result<usize, Error> {
     match n {
         None => Ok(0),
         Some(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        Some(n) => Err(Error::Usage(format!(
-            "--threads must be from 1 to {MAX_THREADS}; got {n}"
-        ))),
+        Some(n) => Err(UsageError::Threads {
+            given: n,
+            max: MAX_THREADS,
+        }
+        .into()),
     }
 }
 
@@ -292,10 +306,11 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .num_threads(count)
         .build()
         .map_err(|e| {
-            let how_many = n.map_or("one worker thread per core".to_string(), |n| {
-                format!("{n} worker threads")
-            });
-            Error::Usage(format!("cannot start {how_many}: {e}"))
+            UsageError::WorkerPool {
+                count: n,
+                reason: e.to_string(),
+            }
+            .into()
         })
 }
 
@@ -305,19 +320,16 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 pub fn solve_options(args: &SolverArgs) -> Result<rolefit::solve::Options, Error> {
     let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
     let backend = rolefit::solve::Backend::from_name(&args.solver).ok_or_else(|| {
-        let names: Vec<&str> = rolefit::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
-        Error::Usage(format!(
-            "--solver {:?} is not in this build; available: {} (others need their cargo feature, e.g. `--features highs`)",
-            args.solver,
-            names.join(", ")
-        ))
+        Error::from(UsageError::Solver {
+            name: args.solver.clone(),
+            available: rolefit::solve::Backend::AVAILABLE
+                .iter()
+                .map(|(n, _)| *n)
+                .collect(),
+        })
     })?;
-    let tighten = rolefit::solve::Tighten::from_name(&args.tighten).ok_or_else(|| {
-        Error::Usage(format!(
-            "--tighten must be auto, always or never; got {:?}",
-            args.tighten
-        ))
-    })?;
+    let tighten = rolefit::solve::Tighten::from_name(&args.tighten)
+        .ok_or_else(|| Error::from(UsageError::Tighten(args.tighten.clone())))?;
     Ok(rolefit::solve::Options {
         backend,
         tighten,
@@ -341,7 +353,7 @@ pub fn robustness(args: &RobustnessArgs) -> Result<rolefit::robust::Settings, Er
         close_call: args.close_call,
     }
     .checked()
-    .map_err(|e| Error::Usage(e.to_string()))
+    .map_err(|e| Error::Arguments(Box::new(e)))
 }
 
 /// Reads the rule files, the scenario and a partner sheet if any ("load"), then validates them

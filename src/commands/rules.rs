@@ -3,7 +3,6 @@
 use super::{EXIT_OK, emit, knowledge};
 use crate::cli::{CheckFormat, RulesAction, RulesArgs};
 use rolefit::Error;
-use rolefit::diag::closest;
 use rolefit::report;
 
 pub fn run(args: &RulesArgs) -> Result<u8, Error> {
@@ -34,12 +33,11 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
                     known.extend(kb.traits.iter().map(|t| t.id.as_str()));
                     known.extend(kb.attributes.iter().map(|t| t.id.as_str()));
                     known.extend(kb.types.iter().map(|t| t.id.as_str()));
-                    let hint = closest(id, known)
-                        .map(|c| format!("; did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    return Err(Error::Usage(format!(
-                        "`{id}` is not a sector, role, rule, capability, organisation type, trait or attribute of the knowledge base{hint}"
-                    )));
+                    return Err(super::usage::UsageError::NotInKnowledgeBase {
+                        id: id.clone(),
+                        suggestion: rolefit::DidYouMean::among(id, known),
+                    }
+                    .into());
                 }
             }
         }

@@ -16,8 +16,11 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     let (problem, milp) = t.stage("build", || -> Result<_, Error> {
-        let mut problem = model::Problem::try_new(&kb, &line_up)
-            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
+        let mut problem =
+            model::Problem::try_new(&kb, &line_up).map_err(|source| Error::TooLarge {
+                within: scenario.file.clone(),
+                source,
+            })?;
         options.tighten.prepare(&mut problem);
         let milp = model::build(&problem);
         Ok((problem, milp))

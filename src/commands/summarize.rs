@@ -7,13 +7,14 @@ use rolefit::load::LoadError;
 use rolefit::summarize::{self, Choice, SummaryError, render};
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
-    let share = |flag: &str, v: f64| {
+    let share = |flag: &'static str, v: f64| {
         if (0.0..=1.0).contains(&v) {
             Ok(v)
         } else {
-            Err(Error::Usage(format!(
-                "{flag} must be a share from 0 to 1; got {v}"
-            )))
+            Err(Error::from(super::usage::UsageError::Share {
+                flag,
+                given: v,
+            }))
         }
     };
     let choice = match (args.box_step, args.min_coverage, args.min_density) {
@@ -23,9 +24,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         _ => Choice::Densest,
     };
     if choice != Choice::Densest && args.outcome.is_none() {
-        return Err(Error::Usage(
-            "--box, --min-coverage and --min-density choose a PRIM box: give --outcome too".into(),
-        ));
+        return Err(super::usage::UsageError::BoxWithoutOutcome.into());
     }
     let opts = summarize::Options {
         outcome: args.outcome.clone(),
@@ -35,7 +34,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
         SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
-        other => Error::Usage(other.to_string()),
+        other => Error::Arguments(Box::new(other)),
     })?;
     let text = match args.format {
         SummaryFormat::Text => render::text(&summary),

@@ -14,14 +14,7 @@ pub fn run(args: &TestArgs) -> Result<u8, Error> {
     let files = rolefit::load::case_files(&args.paths)?;
     let report = cases::run_files(&suite, &files, &options);
     if report.cases.is_empty() {
-        return Err(Error::Usage(format!(
-            "no case files in {}: a case is a `.ron` file holding `Case(...)`",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(super::usage::UsageError::NoCaseFiles(args.paths.clone()).into());
     }
     emit(&match args.format {
         CheckFormat::Text => report::cases::text(&report),

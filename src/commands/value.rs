@@ -1,5 +1,6 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
+use super::usage::UsageError;
 use super::{
     EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
     time_limit, what_ifs, worker_pool,
@@ -21,7 +22,10 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let pool = worker_pool(args.threads)?;
     let report = pool.install(|| -> Result<_, Error> {
         let problem = Problem::try_new(&kb, &line_up)
-            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
+            .map_err(|source| Error::TooLarge {
+                within: scenario.file.clone(),
+                source,
+            })?;
         let game = Game::new(problem, Default::default(), deadline)?;
         let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
         let exact = match args.method {
@@ -60,28 +64,25 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
 
 /// Arguments that make no sense, refused before any work.
 fn check(args: &ValueArgs) -> Result<(), Error> {
-    let share = |name: &str, v: f64, lo: f64, hi: f64| {
+    let share = |name: &'static str, v: f64, lo: f64, hi: f64| {
         if v.is_finite() && v > lo && v < hi {
             Ok(())
         } else {
-            Err(Error::Usage(format!(
-                "--{name} must be between {lo} and {hi} (exclusive); got {v}"
-            )))
+            Err(Error::from(UsageError::Between {
+                flag: name,
+                lo,
+                hi,
+                given: v,
+            }))
         }
     };
     share("precision", args.precision, 0.0, 1.0)?;
     share("confidence", args.confidence, 0.0, 1.0)?;
     if !(args.margin.is_finite() && (0.0..1.0).contains(&args.margin)) {
-        return Err(Error::Usage(format!(
-            "--margin must be a share between 0 and 1 (e.g. 0.05 for 5 points); got {}",
-            args.margin
-        )));
+        return Err(UsageError::Margin(args.margin).into());
     }
     if args.max_permutations < 2 {
-        return Err(Error::Usage(format!(
-            "--max-permutations must be at least 2 (an interval needs two draws); got {}",
-            args.max_permutations
-        )));
+        return Err(UsageError::MaxPermutations(args.max_permutations).into());
     }
     threads(args.threads)?;
     Ok(())

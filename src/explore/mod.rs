@@ -263,12 +263,13 @@ pub fn for_partner(
     opts: &Options,
 ) -> Result<Exploration, crate::Error> {
     if base.partner_index(partner).is_none() {
-        let hint = crate::diag::closest(partner, base.partners.iter().map(|p| p.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        return Err(crate::Error::Usage(format!(
-            "no partner `{partner}` in the line-up{hint}"
-        )));
+        return Err(crate::Error::UnknownPartner {
+            partner: partner.to_string(),
+            suggestion: crate::DidYouMean::among(
+                partner,
+                base.partners.iter().map(|p| p.id.as_str()),
+            ),
+        });
     }
     let tries = base
         .needs

@@ -629,19 +629,21 @@ fn partner_role(
     value: &str,
 ) -> Result<(String, crate::kb::RoleIx), crate::Error> {
     let Some((partner, role)) = value.split_once('=') else {
-        return Err(crate::Error::Usage(format!(
-            "{flag} expects PARTNER=ROLE, got {value:?}"
-        )));
+        return Err(crate::Error::NotAPair {
+            flag: flag.to_string(),
+            value: value.to_string(),
+        });
     };
-    let role_ix = kb.role_by_id(role.trim()).ok_or_else(|| {
-        let hint = crate::diag::closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        crate::Error::Usage(format!(
-            "{flag} {value}: unknown role `{}`{hint}",
-            role.trim()
-        ))
-    })?;
+    let role_ix = kb
+        .role_by_id(role.trim())
+        .ok_or_else(|| crate::Error::UnknownRole {
+            context: format!("{flag} {value}"),
+            role: role.trim().to_string(),
+            suggestion: crate::DidYouMean::among(
+                role.trim(),
+                kb.roles.iter().map(|r| r.id.as_str()),
+            ),
+        })?;
     Ok((partner.trim().to_string(), role_ix))
 }
 
