@@ -1,7 +1,7 @@
 //! The flags of an additionality analysis: the `Additionality` rules judging each commitment's
 //! finding, and the line-up's own flags about the funder and the money of its roles.
 
-use crate::explain::text::{SubjectFields, fill};
+use crate::explain::text::SubjectFields;
 use crate::explain::{Flag, Outcome};
 use crate::kb::{Finding, RoleIx, Scope};
 use crate::model::{Problem, matches};
@@ -37,15 +37,7 @@ pub(super) fn finding_flags(p: &Problem, s: &Subject) -> Vec<Flag> {
             }
             let spec = rule.effect.flag.as_ref()?;
             let fields = fields(p, s);
-            Some(Flag {
-                kind: spec.kind.clone(),
-                severity: spec.severity,
-                partner: fields.partner.clone(),
-                role: fields.role.clone(),
-                rule: rule.id.clone(),
-                source: kb.source_text(&rule.source),
-                message: fill(&spec.message, &fields),
-            })
+            Some(Flag::raised(kb, rule, spec, &fields))
         })
         .collect()
 }

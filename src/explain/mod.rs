@@ -7,11 +7,11 @@ mod conflict;
 pub mod money;
 pub mod text;
 
-use crate::kb::{Scope, Severity};
+use crate::kb::{FlagSpec, KnowledgeBase, Rule, Scope, Severity};
 use crate::model::{Assignment, Block, Problem, Subject, matches};
 use crate::robust::Robustness;
 use crate::solve::{Solved, Status};
-use text::{fill, subject_fields};
+use text::subject_fields;
 
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -187,6 +187,27 @@ pub struct Flag {
     pub rule: String,
     pub source: String,
     pub message: String,
+}
+
+impl Flag {
+    /// The flag `rule` raises on a subject: its kind and severity, the subject's partner and
+    /// role, and its message with the subject's fields filled in, citing the rule and its source.
+    pub(crate) fn raised(
+        kb: &KnowledgeBase,
+        rule: &Rule,
+        spec: &FlagSpec,
+        fields: &text::SubjectFields,
+    ) -> Flag {
+        Flag {
+            kind: spec.kind.clone(),
+            severity: spec.severity,
+            partner: fields.partner.clone(),
+            role: fields.role.clone(),
+            rule: rule.id.clone(),
+            source: kb.source_text(&rule.source),
+            message: text::fill(&spec.message, fields),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -428,15 +449,7 @@ fn explain_solution(p: &Problem, a: &Assignment, out: &mut Outcome) {
         }
         if let Some(spec) = &rule.effect.flag {
             let fields = subject_fields(p, &inst.subject, a);
-            out.flags.push(Flag {
-                kind: spec.kind.clone(),
-                severity: spec.severity,
-                partner: fields.partner.clone(),
-                role: fields.role.clone(),
-                rule: rule.id.clone(),
-                source: kb.source_text(&rule.source),
-                message: fill(&spec.message, &fields),
-            });
+            out.flags.push(Flag::raised(kb, rule, spec, &fields));
         }
     }
     out.objective = out.breakdown.value + out.breakdown.bonuses - out.breakdown.penalties;
@@ -750,15 +763,18 @@ fn assignment_view(
         });
     }
     let mut fired = Vec::new();
-    for &(n, w) in rules {
-        let rule = kb.rule(p.instances[n].rule);
+    // Each rule that fired, as a reason citing its source and as the cell's `(rule, weight)`.
+    let mut fire = |rule: &Rule, w: f64, role_taken: &str| {
         reasons.push(format!(
-            "rule {}: {} ({})",
+            "rule {}{role_taken}: {} ({})",
             rule.id,
             effect_words(w),
             kb.source_text(&rule.source)
         ));
         fired.push((rule.id.clone(), round(w, 4)));
+    };
+    for &(n, w) in rules {
+        fire(kb.rule(p.instances[n].rule), w, "");
     }
     for inst in &p.instances {
         if let Subject::Holds {
@@ -770,15 +786,7 @@ fn assignment_view(
             && need == j
             && lead
         {
-            let rule = kb.rule(inst.rule);
-            let w = p.weight(inst);
-            reasons.push(format!(
-                "rule {} (as lead): {} ({})",
-                rule.id,
-                effect_words(w),
-                kb.source_text(&rule.source)
-            ));
-            fired.push((rule.id.clone(), round(w, 4)));
+            fire(kb.rule(inst.rule), p.weight(inst), " (as lead)");
         }
     }
     let motives: Vec<&str> = kb

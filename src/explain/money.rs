@@ -7,7 +7,7 @@
 //! the line-up leaves open for want of money is the same role the account calls unfinanced.
 
 use super::Flag;
-use super::text::{SubjectFields, fill};
+use super::text::SubjectFields;
 use crate::kb::{MoneyFinding, Scope};
 use crate::model::money::{Flow, FlowState};
 use crate::model::{Assignment, Problem, matches};
@@ -409,15 +409,7 @@ fn flags(p: &Problem, found: &[Found]) -> Vec<Flag> {
                 continue;
             };
             let fields = fields(p, f);
-            out.push(Flag {
-                kind: spec.kind.clone(),
-                severity: spec.severity,
-                partner: fields.partner.clone(),
-                role: fields.role.clone(),
-                rule: rule.id.clone(),
-                source: kb.source_text(&rule.source),
-                message: fill(&spec.message, &fields),
-            });
+            out.push(Flag::raised(kb, rule, spec, &fields));
         }
     }
     out

@@ -4,9 +4,7 @@
 //! file replaces the earlier one (that is how `--rules DIR` overrides the built-in defaults),
 //! while the same id twice in one file is a mistake.
 
-use super::doc::{
-    self, Bounds, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref,
-};
+use super::doc::{self, RawKb, RawLimit, RawScope, RawSource, RawTerm, RawTest, RawTestKind, Ref};
 use super::*;
 use crate::diag::{Budget, Diagnostic, Level, Sink};
 use crate::load::Document;
@@ -710,10 +708,6 @@ impl Builder<'_> {
     }
 
     fn test(&mut self, t: &RawTest, names: &Names, ctx: Needs) -> Option<Test> {
-        let range = |b: &Bounds| Range {
-            at_least: b.at_least,
-            below: b.below,
-        };
         let test = match &t.kind {
             RawTestKind::All(items) | RawTestKind::Either(items) => {
                 let built: Vec<Option<Test>> =
@@ -734,14 +728,14 @@ impl Builder<'_> {
             }
             RawTestKind::Capability(r, b) => Test::Capability {
                 cap: CapIx(self.resolve(r, "capability", &names.caps())?),
-                range: range(b),
+                range: *b,
             },
             RawTestKind::Role(r) => Test::Role(RoleIx(self.resolve(r, "role", &names.roles())?)),
             RawTestKind::Trait(r) => {
                 Test::Trait(TraitIx(self.resolve(r, "trait", &names.traits())?))
             }
-            RawTestKind::Importance(b) => Test::Importance(range(b)),
-            RawTestKind::Fit(b) => Test::Fit(range(b)),
+            RawTestKind::Importance(b) => Test::Importance(*b),
+            RawTestKind::Fit(b) => Test::Fit(*b),
             RawTestKind::Funds => Test::Funds,
             RawTestKind::Serves => Test::Serves,
             RawTestKind::BelowFitFloor => Test::BelowFitFloor,

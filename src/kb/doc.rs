@@ -4,6 +4,7 @@
 //! `Roles(...)`, `Rules(...)`, `Vocabulary(...)`, `Settings(...)`, `Types(...)` (organisation
 //! types) or `Relations(...)` (near-synonyms across Table 1's columns).
 
+use super::Range;
 use crate::diag::Sink;
 use crate::ron::parse::{Kind, Node};
 use crate::ron::read::{self, Variant, index_path};
@@ -117,11 +118,11 @@ pub enum RawTestKind {
     Not(Box<RawTest>),
     Sector(Ref),
     Attribute(Ref),
-    Capability(Ref, Bounds),
+    Capability(Ref, Range),
     Role(Ref),
     Trait(Ref),
-    Importance(Bounds),
-    Fit(Bounds),
+    Importance(Range),
+    Fit(Range),
     BelowFitFloor,
     Funds,
     Serves,
@@ -133,12 +134,6 @@ pub enum RawTestKind {
     Financed,
     MoneyReaches,
     Wants,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bounds {
-    pub at_least: Option<f64>,
-    pub below: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -945,7 +940,7 @@ impl Decoder<'_, '_> {
         Some(scope)
     }
 
-    fn bounds(&mut self, f: &mut read::Fields, path: &str, max: f64) -> Option<Bounds> {
+    fn bounds(&mut self, f: &mut read::Fields, path: &str, max: f64) -> Option<Range> {
         let at_least = f
             .take("at_least")
             .and_then(|n| read::number_in(self.sink, n, &f.at("at_least"), 0.0, max));
@@ -957,7 +952,7 @@ impl Decoder<'_, '_> {
                 .error(f.span, path, "give `at_least`, `below`, or both");
             return None;
         }
-        Some(Bounds {
+        Some(Range {
             at_least: at_least.map(|v| v.value),
             below: below.map(|v| v.value),
         })

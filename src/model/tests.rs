@@ -5,6 +5,22 @@ use crate::load::Document;
 use crate::source::Source;
 use crate::test_support::{dakar_text, kb, line_up};
 
+/// The index of partner `id` in the problem.
+fn partner(p: &Problem, id: &str) -> usize {
+    p.partners
+        .iter()
+        .position(|x| x.id == id)
+        .expect("a partner of the test scenario")
+}
+
+/// The index of the need for role `id` in the problem.
+fn need(kb: &KnowledgeBase, p: &Problem, id: &str) -> usize {
+    p.needs
+        .iter()
+        .position(|n| kb.role(n.role).id == id)
+        .expect("a need of the test scenario")
+}
+
 const DRIFT: &str = r#"Scenario(name: "t",
     needs: [Need(role: "commercialisation", importance: 3), Need(role: "community_outreach", importance: 4), Need(role: "policy_framework")],
     partners: [
@@ -18,19 +34,15 @@ fn fit_is_the_weighted_mean_of_strengths_over_the_roles_needs() {
     let kb = kb();
     let l = line_up(&kb, DRIFT);
     let p = Problem::new(&kb, &l);
-    let ngo = p.partners.iter().position(|x| x.id == "ngo").unwrap();
-    let j = p
-        .needs
-        .iter()
-        .position(|n| kb.role(n.role).id == "commercialisation")
-        .unwrap();
+    let ngo = partner(&p, "ngo");
+    let j = need(&kb, &p, "commercialisation");
     // commercialisation needs efficient_scaling_practice and customer_centric_approach at 3/10
     // each and standards_and_business_practices at 2/10; the NGO states them (counted in full)
     // and has none of the other needed capabilities by default.
     let stated = 0.3 * 0.7 + 0.3 * 0.8 + 0.2 * 0.6;
     assert!((p.fit[ngo][j] - stated).abs() < 1e-12, "{}", p.fit[ngo][j]);
     // A business states nothing: its sector's defaults count at the assumed weight.
-    let acme = p.partners.iter().position(|x| x.id == "acme").unwrap();
+    let acme = partner(&p, "acme");
     assert!(
         (p.fit[acme][j] - 0.79 * kb.settings.assumed_weight).abs() < 1e-9,
         "business defaults: {}",
@@ -55,13 +67,7 @@ fn rules_match_the_partners_and_roles_their_conditions_name() {
         })
     };
     // Mission drift is flagged high, so the rule avoids it: the pair is kept out unless pinned.
-    let (ngo, j) = (
-        p.partners.iter().position(|x| x.id == "ngo").unwrap(),
-        p.needs
-            .iter()
-            .position(|n| kb.role(n.role).id == "commercialisation")
-            .unwrap(),
-    );
+    let (ngo, j) = (partner(&p, "ngo"), need(&kb, &p, "commercialisation"));
     assert_eq!(p.blocked[ngo][j], Some(Block::Avoided(drift)));
     assert!(
         !on(drift, "se"),
@@ -77,12 +83,8 @@ fn a_forbidding_rule_removes_the_pair_unless_a_pin_asks_for_it() {
     let l = line_up(&kb, DRIFT);
     let p = Problem::new(&kb, &l);
     let m = build(&p);
-    let acme = p.partners.iter().position(|x| x.id == "acme").unwrap();
-    let policy = p
-        .needs
-        .iter()
-        .position(|n| kb.role(n.role).id == "policy_framework")
-        .unwrap();
+    let acme = partner(&p, "acme");
+    let policy = need(&kb, &p, "policy_framework");
     let rule = kb.rule_by_id("business_regulatory_authority").unwrap();
     assert_eq!(p.blocked[acme][policy], Some(Block::Forbidden(rule)));
     assert!(m.x[acme][policy].is_none());
@@ -111,12 +113,8 @@ fn an_avoiding_rule_keeps_the_pair_out_unless_a_pin_asks_for_it_and_then_prices_
         "    ], pins: [Pin(partner: \"ngo\", role: \"commercialisation\")])",
     );
     let p = Problem::new(&kb, &line_up(&kb, &pinned));
-    let ngo = p.partners.iter().position(|x| x.id == "ngo").unwrap();
-    let j = p
-        .needs
-        .iter()
-        .position(|n| kb.role(n.role).id == "commercialisation")
-        .unwrap();
+    let ngo = partner(&p, "ngo");
+    let j = need(&kb, &p, "commercialisation");
     assert_eq!(p.blocked[ngo][j], None, "the pin overrides the avoid");
     let m = build(&p);
     assert!(
@@ -147,12 +145,8 @@ fn restricting_away_a_grantees_funder_gives_the_smaller_line_ups_problem() {
             Partner(id: "uni", sector: "academia", funded_by: ["fund"]),
         ])"#;
     let full = Problem::new(&kb, &line_up(&kb, text));
-    let uni = full.partners.iter().position(|x| x.id == "uni").unwrap();
-    let eval = full
-        .needs
-        .iter()
-        .position(|n| kb.role(n.role).id == "independent_evaluation")
-        .unwrap();
+    let uni = partner(&full, "uni");
+    let eval = need(&kb, &full, "independent_evaluation");
     assert!(
         full.is_avoided(uni, eval),
         "a grantee does not evaluate its funder's programme"

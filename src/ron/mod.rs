@@ -4,3 +4,6 @@ pub mod parse;
 pub mod read;
 
 pub use parse::{Kind, Node, parse};
+
+#[cfg(test)]
+mod differential;

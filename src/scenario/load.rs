@@ -426,7 +426,7 @@ impl Loader<'_, '_, '_> {
     }
 
     fn needs(&mut self, node: &Node, finance: &super::Finance) -> Vec<(Span, Need)> {
-        let items = read::list(self.sink, node, "needs").unwrap_or(&[]);
+        let items = self.items(node, "needs");
         if items.is_empty() && matches!(node.kind, Kind::List(_)) {
             self.sink
                 .error(node.span, "needs", "the scenario needs at least one role");
@@ -449,9 +449,7 @@ impl Loader<'_, '_, '_> {
             let Some(mut f) = read::fields(self.sink, item, &path, "Need") else {
                 continue;
             };
-            let role = f
-                .require(self.sink, "role")
-                .and_then(|n| self.role_ref(n, &f.at("role")));
+            let role = self.role_field(&mut f);
             let importance = match f.take("importance") {
                 Some(n) => {
                     read::integer(self.sink, n, &f.at("importance"), 1, 5).map(|v| v.value as u32)
@@ -528,7 +526,7 @@ impl Loader<'_, '_, '_> {
         let Some(node) = node else {
             return (Vec::new(), Vec::new());
         };
-        let items = read::list(self.sink, node, field).unwrap_or(&[]);
+        let items = self.items(node, field);
         if required && items.is_empty() && matches!(node.kind, Kind::List(_)) {
             self.sink.error(
                 node.span,
@@ -686,12 +684,7 @@ impl Loader<'_, '_, '_> {
         variants: &[Variant],
         span: crate::source::Span,
     ) {
-        let known: Vec<&str> = partners
-            .iter()
-            .chain(candidates)
-            .chain(variants.iter().flat_map(|v| &v.add))
-            .map(|p| p.id.as_str())
-            .collect();
+        let known = known_ids(partners, candidates, variants);
         for p in self.extra {
             for funder in p.funded_by.iter().filter(|f| !known.contains(&f.as_str())) {
                 self.sink
@@ -745,21 +738,13 @@ impl Loader<'_, '_, '_> {
         needs: &[(Span, Need)],
     ) -> Vec<Pin> {
         let mut out: Vec<Pin> = Vec::new();
-        for (i, item) in read::list(self.sink, node, field)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        for (i, item) in self.items(node, field).iter().enumerate() {
             let path = index_path(field, i);
             let Some(mut f) = read::fields(self.sink, item, &path, "Pin") else {
                 continue;
             };
-            let partner = f
-                .require(self.sink, "partner")
-                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
-            let role = f
-                .require(self.sink, "role")
-                .and_then(|n| self.role_ref(n, &f.at("role")));
+            let partner = self.partner_field(&mut f, partners);
+            let role = self.role_field(&mut f);
             let lead = f
                 .take("lead")
                 .and_then(|n| read::boolean(self.sink, n, &f.at("lead")))
@@ -818,6 +803,23 @@ impl Loader<'_, '_, '_> {
             });
         }
         out
+    }
+
+    /// The items of the list `field` (none if it is absent or not a list, which is reported).
+    fn items<'n>(&mut self, node: &'n Node, field: &str) -> &'n [Node] {
+        read::list(self.sink, node, field).unwrap_or(&[])
+    }
+
+    /// A struct's required `partner` field, resolved among the scenario's partners.
+    fn partner_field(&mut self, f: &mut Fields, partners: &[Partner]) -> Option<(usize, Span)> {
+        let node = f.require(self.sink, "partner")?;
+        self.partner_ref(node, &f.at("partner"), partners)
+    }
+
+    /// A struct's required `role` field, resolved in the catalogue.
+    fn role_field(&mut self, f: &mut Fields) -> Option<Spanned<RoleIx>> {
+        let node = f.require(self.sink, "role")?;
+        self.role_ref(node, &f.at("role"))
     }
 
     fn partner_ref(
@@ -886,7 +888,7 @@ impl Loader<'_, '_, '_> {
         needs: &[(Span, Need)],
         finance: &super::Finance,
     ) -> (Vec<Variant>, Vec<super::money::VariantMoney>) {
-        let items = read::list(self.sink, node, "variants").unwrap_or(&[]);
+        let items = self.items(node, "variants");
         if items.len() > LIMITS.variants {
             self.sink.error(
                 node.span,
@@ -1063,18 +1065,12 @@ impl Loader<'_, '_, '_> {
         partners: &[Partner],
     ) -> Vec<PartnerChange> {
         let mut out: Vec<PartnerChange> = Vec::new();
-        for (i, item) in read::list(self.sink, node, field)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        for (i, item) in self.items(node, field).iter().enumerate() {
             let path = index_path(field, i);
             let Some(mut f) = read::fields(self.sink, item, &path, "Change") else {
                 continue;
             };
-            let partner = f
-                .require(self.sink, "partner")
-                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
+            let partner = self.partner_field(&mut f, partners);
             let capacity = f.take("capacity").and_then(|n| {
                 read::integer(self.sink, n, &f.at("capacity"), 0, LIMITS.capacity)
                     .map(|v| v.value as u32)
@@ -1173,21 +1169,13 @@ impl Loader<'_, '_, '_> {
         needs: &[(Span, Need)],
     ) -> Vec<(String, RoleIx)> {
         let mut out: Vec<(String, RoleIx)> = Vec::new();
-        for (i, item) in read::list(self.sink, node, field)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        for (i, item) in self.items(node, field).iter().enumerate() {
             let path = index_path(field, i);
             let Some(mut f) = read::fields(self.sink, item, &path, "Forbid") else {
                 continue;
             };
-            let partner = f
-                .require(self.sink, "partner")
-                .and_then(|n| self.partner_ref(n, &f.at("partner"), partners));
-            let role = f
-                .require(self.sink, "role")
-                .and_then(|n| self.role_ref(n, &f.at("role")));
+            let partner = self.partner_field(&mut f, partners);
+            let role = self.role_field(&mut f);
             f.finish(self.sink);
             let (Some((pi, _)), Some(role)) = (partner, role) else {
                 continue;
@@ -1214,4 +1202,19 @@ impl Loader<'_, '_, '_> {
         }
         out
     }
+}
+
+/// Every partner id the scenario can bring to the table: its partners, its candidates and those
+/// its variants add.
+pub(super) fn known_ids<'a>(
+    partners: &'a [Partner],
+    candidates: &'a [Partner],
+    variants: &'a [Variant],
+) -> Vec<&'a str> {
+    partners
+        .iter()
+        .chain(candidates)
+        .chain(variants.iter().flat_map(|v| &v.add))
+        .map(|p| p.id.as_str())
+        .collect()
 }

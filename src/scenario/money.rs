@@ -443,12 +443,7 @@ impl Loader<'_, '_, '_> {
         variants: &mut [Variant],
         variant_money: &[VariantMoney],
     ) {
-        let known: Vec<&str> = partners
-            .iter()
-            .chain(candidates)
-            .chain(variants.iter().flat_map(|v| &v.add))
-            .map(|p| p.id.as_str())
-            .collect();
+        let known = super::load::known_ids(partners, candidates, variants);
         let mut base_ids: Vec<&str> = Vec::new();
         for w in written {
             if base_ids.contains(&w.commitment.id.as_str()) {

@@ -642,9 +642,12 @@ fn change(s: &mut Session, req: ChangeRequest) -> Result<Change, SessionError> {
     })
 }
 
-async fn step(
-    State(app): State<Arc<Workshop>>,
-    body: Result<Json<StepRequest>, JsonRejection>,
+/// What `step`, `undo`, `redo` and `save` share: the JSON body (or a 400 saying what is wrong
+/// with it), then `f` with the session locked, on a blocking thread (a solve can take a while).
+async fn with_session<B: Send + 'static>(
+    app: Arc<Workshop>,
+    body: Result<Json<B>, JsonRejection>,
+    f: impl FnOnce(&Workshop, &mut Session, B) -> Response + Send + 'static,
 ) -> Response {
     let Json(req) = match body {
         Ok(b) => b,
@@ -652,11 +655,18 @@ async fn step(
     };
     blocking(move || {
         let mut s = lock(&app.session);
-        let r = match change(&mut s, req.change) {
-            Ok(c) => s.step(req.revision, c),
-            Err(e) => Err(e),
-        };
-        respond(&app, &mut s, r, None)
+        f(&app, &mut s, req)
+    })
+    .await
+}
+
+async fn step(
+    State(app): State<Arc<Workshop>>,
+    body: Result<Json<StepRequest>, JsonRejection>,
+) -> Response {
+    with_session(app, body, |app, s, req: StepRequest| {
+        let r = change(s, req.change).and_then(|c| s.step(req.revision, c));
+        respond(app, s, r, None)
     })
     .await
 }
@@ -665,14 +675,9 @@ async fn undo(
     State(app): State<Arc<Workshop>>,
     body: Result<Json<RevisionRequest>, JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_request(e),
-    };
-    blocking(move || {
-        let mut s = lock(&app.session);
+    with_session(app, body, |app, s, req: RevisionRequest| {
         let r = s.undo(req.revision);
-        respond(&app, &mut s, r, None)
+        respond(app, s, r, None)
     })
     .await
 }
@@ -681,14 +686,9 @@ async fn redo(
     State(app): State<Arc<Workshop>>,
     body: Result<Json<RevisionRequest>, JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_request(e),
-    };
-    blocking(move || {
-        let mut s = lock(&app.session);
+    with_session(app, body, |app, s, req: RevisionRequest| {
         let r = s.redo(req.revision);
-        respond(&app, &mut s, r, None)
+        respond(app, s, r, None)
     })
     .await
 }
@@ -697,14 +697,9 @@ async fn save(
     State(app): State<Arc<Workshop>>,
     body: Result<Json<SaveRequest>, JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_request(e),
-    };
-    blocking(move || {
-        let mut s = lock(&app.session);
+    with_session(app, body, |app, s, req: SaveRequest| {
         if req.revision != s.revision() {
-            return session_error(&app, &mut s, SessionError::Stale);
+            return session_error(app, s, SessionError::Stale);
         }
         let saver = match &app.saver {
             Ok(saver) => saver,
@@ -744,7 +739,7 @@ async fn save(
         }
         *lock(&app.saved_at) = Some(s.revision());
         let r = s.view();
-        respond(&app, &mut s, r, Some(&notice))
+        respond(app, s, r, Some(&notice))
     })
     .await
 }
