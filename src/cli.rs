@@ -64,6 +64,16 @@ pub enum Command {
     /// The roles-and-responsibilities annex of an MoU: scope, RACI chart, commitments, success
     /// measures, risks to watch, review.
     Agreement(AgreementArgs),
+    /// A shell completion script on standard output (e.g. `rolefit completions bash >
+    /// ~/.local/share/bash-completion/completions/rolefit`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which knowledge base to use.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{array, dakar, repo, rolefit};
+use common::{RunOk, array, dakar, repo, rolefit};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -27,16 +27,8 @@ fn json(args: &[&str], path: &Path) -> Value {
         .arg(path)
         .args(&args[1..])
         .args(["--format", "json"])
-        .output()
-        .expect("rolefit runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?} {} failed: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+        .stdout_ok();
+    serde_json::from_str(&out).expect("valid JSON")
 }
 
 fn additionality(path: &Path, funder: &str) -> Value {
@@ -409,10 +401,8 @@ fn a_user_additionality_rule_flags_its_finding() {
         .arg(fixture("only-catalytic-source.ron"))
         .args(["--funder", "foundation", "--format", "json", "--rules"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     let f = flags_of(&r, "only_source");
     assert_eq!(f.len(), 1, "{r:#}");
     let loss = role(&r, "catalytic_funding")["loss"].as_f64().unwrap();
@@ -817,15 +807,8 @@ fn a_commitment_sheet_adds_money_and_reports_bad_cells_by_row_and_column() {
         .arg("--commitments")
         .arg(sheets.join("commitments.csv"))
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     let ids: Vec<&str> = array(&r["money"], "commitments")
         .iter()
         .map(|c| c["id"].as_str().unwrap())

@@ -67,7 +67,18 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Value(args) => value::run(args),
         Command::Workshop(args) => workshop::run(args),
         Command::Agreement(args) => agreement::run(args),
+        Command::Completions(args) => completions(args),
     }
+}
+
+/// `rolefit completions SHELL`: the completion script clap derives from the command definition,
+/// so it never falls behind a new flag.
+fn completions(args: &crate::cli::CompletionsArgs) -> Result<u8, Error> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "rolefit", &mut script);
+    emit(&String::from_utf8_lossy(&script))?;
+    Ok(EXIT_OK)
 }
 
 /// The files a command reads and those it writes, as its arguments name them. A sweep's own
@@ -125,7 +136,8 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
         | Command::Sweep(_)
         | Command::Check(_)
         | Command::Rules(_)
-        | Command::Test(_) => (Vec::new(), Vec::new()),
+        | Command::Test(_)
+        | Command::Completions(_) => (Vec::new(), Vec::new()),
     }
 }
 
