@@ -79,34 +79,26 @@ impl Diagnostic {
 
     /// Writes the diagnostic the way compilers do: headline, location, excerpt, help.
     pub fn render(&self, colour: bool) -> String {
-        let (bold, red, yellow, blue, reset) = if colour {
-            (
-                "\x1b[1m",
-                "\x1b[1;31m",
-                "\x1b[1;33m",
-                "\x1b[1;34m",
-                "\x1b[0m",
-            )
-        } else {
-            ("", "", "", "", "")
-        };
+        use crate::terminal::{ERROR, GUTTER, STRONG, WARNING, paint};
         let (word, tint) = match self.level {
-            Level::Error => ("error", red),
-            Level::Warning => ("warning", yellow),
+            Level::Error => ("error", ERROR),
+            Level::Warning => ("warning", WARNING),
         };
+        let gutter = |s: &str| paint(GUTTER, colour, s);
         // Fields can be set directly (sheet diagnostics set `path`): each passes the terminal
         // sanitiser here, whatever built the diagnostic.
         let line = crate::terminal::line;
         let mut out = format!(
-            "{tint}{word}{reset}{bold}: {}{reset}\n",
-            line(&self.message)
+            "{}{}\n",
+            paint(tint, colour, word),
+            paint(STRONG, colour, &format!(": {}", line(&self.message)))
         );
         let path = if self.path.is_empty() {
             String::new()
         } else {
             format!(" (at {})", line(&self.path))
         };
-        out.push_str(&format!("  {blue}-->{reset} {}{path}\n", self.location()));
+        out.push_str(&format!("  {} {}{path}\n", gutter("-->"), self.location()));
         if let Some(ex) = &self.excerpt {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -117,14 +109,20 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let marks = "^".repeat(ex.to.saturating_sub(ex.from).max(1) as usize);
-            out.push_str(&format!("  {pad} {blue}|{reset}\n"));
-            out.push_str(&format!("  {blue}{num} |{reset} {}\n", ex.text));
+            out.push_str(&format!("  {pad} {}\n", gutter("|")));
+            out.push_str(&format!("  {} {}\n", gutter(&format!("{num} |")), ex.text));
             out.push_str(&format!(
-                "  {pad} {blue}|{reset} {lead}{tint}{marks}{reset}\n"
+                "  {pad} {} {lead}{}\n",
+                gutter("|"),
+                paint(tint, colour, &marks)
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = {bold}help{reset}: {}\n", line(help)));
+            out.push_str(&format!(
+                "  = {}: {}\n",
+                paint(STRONG, colour, "help"),
+                line(help)
+            ));
         }
         out
     }

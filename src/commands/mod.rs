@@ -27,7 +27,7 @@ use rolefit::inputs::{Loaded, ScenarioFiles};
 use rolefit::kb::{self, KnowledgeBase, Severity};
 use rolefit::load::{Document, read_source, rule_files};
 use rolefit::scenario::{LineUp, Scenario, WhatIf};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -167,13 +167,13 @@ pub fn exit_code(e: &Error) -> u8 {
     }
 }
 
-/// Whether standard error gets colour: a terminal, and no `NO_COLOR`.
+/// Whether standard error gets colour (see `terminal::colour_on`).
 pub fn colour_on_stderr() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    rolefit::terminal::colour_on(&std::io::stderr())
 }
 
 fn colour_on_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    rolefit::terminal::colour_on(&std::io::stdout())
 }
 
 /// The renderer a `--format` asks for, and its style: colour only for a report on a terminal
