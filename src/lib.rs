@@ -5,6 +5,21 @@
 //! uses each partner's comparative advantages while keeping each within its logic, and explains
 //! it: why each partner got each role, which risks were avoided, and what is flagged.
 //!
+//! The `rolefit` command is one user of this library; the Python package is another. What they
+//! share sits at the crate root:
+//!
+//! - **load** a scenario with its rules and sheets: [`load_scenario`] with [`ScenarioFiles`]
+//!   (or [`default_knowledge_base`], [`knowledge_base`] and [`validate_scenario`] from text);
+//!   pick a line-up with [`line_up`] and change it with [`apply_what_ifs`];
+//! - **solve and explain**: [`solve_line_up`], or [`solve_and_assess`] with robustness;
+//! - **render** the outcome: [`render`] (text, JSON, Markdown, HTML);
+//! - **additionality** of a funder's money: [`additionality`];
+//! - **value** each partner adds: [`value`];
+//! - every failure is an [`Error`], whose variants carry what went wrong.
+//!
+//! Sweeps (many runs of a scenario over factors) are compiled by [`sweep::input`] into a
+//! [`sweep::Plan`]. The modules below hold the stages themselves.
+//!
 //! ```
 //! use rolefit::{load::Document, source::Source};
 //!
@@ -280,6 +295,20 @@ pub fn solve_assessed<'k>(
 
 /// Reads a scenario with its rules and sheets (see [`ScenarioFiles`]) and validates them: the
 /// validated scenario, and the warnings of its valid inputs.
+///
+/// ```
+/// let mut files = rolefit::ScenarioFiles::new(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/scenarios/cardio4cities-dakar.ron"
+/// ));
+/// files.partners = None; // or a .csv/.xlsx partner sheet, as `--partners`
+/// let (loaded, warnings) = rolefit::load_scenario(&files).unwrap();
+/// assert!(warnings.iter().all(|w| !w.is_error()));
+/// assert_eq!(loaded.scenario.name, "CARDIO4Cities Dakar");
+/// // An unknown variant is refused with the names there are.
+/// let err = rolefit::line_up(&loaded.scenario, Some("no such variant")).unwrap_err();
+/// assert!(matches!(err, rolefit::Error::UnknownVariant { .. }));
+/// ```
 pub fn load_scenario(files: &ScenarioFiles) -> Result<(Loaded, Vec<Diagnostic>), Error> {
     let mut warnings = Vec::new();
     let loaded = files.read()?.validate(|w| warnings.extend(w))?;
@@ -303,6 +332,21 @@ pub fn line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Err
 
 /// Applies what-ifs to a line-up in order; a change that cannot apply is a usage error saying
 /// which.
+///
+/// ```
+/// use rolefit::scenario::WhatIf;
+/// let kb = rolefit::default_knowledge_base().unwrap();
+/// let (loaded, _) = rolefit::load_scenario(&rolefit::ScenarioFiles::new(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/scenarios/cardio4cities-dakar.ron"
+/// )))
+/// .unwrap();
+/// let mut line_up = rolefit::line_up(&loaded.scenario, None).unwrap();
+/// rolefit::apply_what_ifs(&kb, &mut line_up, &[WhatIf::Without("ucad".into())]).unwrap();
+/// assert!(line_up.partner_index("ucad").is_none());
+/// let gone = rolefit::apply_what_ifs(&kb, &mut line_up, &[WhatIf::Without("ucad".into())]);
+/// assert!(matches!(gone, Err(rolefit::Error::WhatIf { .. })));
+/// ```
 pub fn apply_what_ifs(
     kb: &KnowledgeBase,
     line_up: &mut LineUp,
@@ -319,10 +363,140 @@ pub fn apply_what_ifs(
 
 /// A time limit in seconds, checked: positive, finite, at most a day (a limit past that is a
 /// typo, and `Duration` refuses what is not finite).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(rolefit::time_limit(Some(2.0)).unwrap(), Some(Duration::from_secs(2)));
+/// assert!(matches!(rolefit::time_limit(Some(0.0)), Err(rolefit::Error::TimeLimit(_))));
+/// ```
 pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
     match seconds {
         Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::TimeLimit(s)),
         Some(s) => Ok(Some(Duration::from_secs_f64(s))),
         None => Ok(None),
     }
+}
+
+/// Renders an outcome in a format, without colour (what a file or a pipe gets).
+///
+/// ```
+/// let kb = rolefit::default_knowledge_base().unwrap();
+/// let (loaded, _warnings) = rolefit::load_scenario(&rolefit::ScenarioFiles::new(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/scenarios/cardio4cities-dakar.ron"
+/// )))
+/// .unwrap();
+/// let outcome = rolefit::solve_line_up(&kb, &loaded.scenario.base(), &Default::default()).unwrap();
+/// let json = rolefit::render(&outcome, rolefit::report::Format::Json);
+/// assert!(json.starts_with('{') && json.contains("\"assignments\""));
+/// ```
+pub fn render(outcome: &explain::Outcome, format: report::Format) -> String {
+    report::render(outcome, format, report::Style::default())
+}
+
+/// Whether a funder's money makes a difference: the line-up solved with it, without its money
+/// and without the funder, each commitment judged against the money account, and the verdict.
+///
+/// ```
+/// let files = rolefit::ScenarioFiles::new(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/scenarios/funders-round-hypertension.ron"
+/// ));
+/// let (loaded, _) = rolefit::load_scenario(&files).unwrap();
+/// let line_up = loaded.scenario.base();
+/// let memo = rolefit::additionality(&loaded.kb, &line_up, "dev_agency", &Default::default()).unwrap();
+/// println!("{}", memo.verdict.name());
+/// // A partner that commits no money has no additionality to judge.
+/// let err = rolefit::additionality(&loaded.kb, &line_up, "nobody", &Default::default());
+/// assert!(matches!(err, Err(rolefit::Error::Additionality(_))));
+/// ```
+pub fn additionality(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    funder: &str,
+    opts: &solve::Options,
+) -> Result<additionality::Additionality, Error> {
+    Ok(additionality::analyse(kb, line_up, funder, opts)?)
+}
+
+/// How [`value`] shares out a line-up's worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValueMethod {
+    /// Exact Shapley values up to [`value::EXACT_MAX`] partners who can take a role, sampled
+    /// beyond.
+    #[default]
+    Auto,
+    /// Every coalition valued (2^n line-ups).
+    Exact,
+    /// Random orders of arrival until the precision asked for (or the deadline).
+    Sampled,
+}
+
+/// What [`value`] needs besides the line-up.
+#[derive(Debug, Clone)]
+pub struct ValueOptions {
+    /// Exact or sampled.
+    pub method: ValueMethod,
+    /// The sampler's seed, confidence, precision and bounds.
+    pub sampling: value::Sampling,
+    /// How far a partner's share of the value may fall below its share of the effort before
+    /// its balance is flagged (a share, e.g. 0.05 for 5 points).
+    pub margin: f64,
+    /// When every solve must end.
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Default for ValueOptions {
+    fn default() -> Self {
+        ValueOptions {
+            method: ValueMethod::Auto,
+            sampling: value::Sampling::default(),
+            margin: 0.05,
+            deadline: None,
+        }
+    }
+}
+
+/// What each partner adds to a line-up (leave-one-out and Shapley values), against the effort
+/// it carries in the recommended line-up.
+///
+/// ```
+/// let kb = rolefit::default_knowledge_base().unwrap();
+/// let (loaded, _) = rolefit::load_scenario(&rolefit::ScenarioFiles::new(concat!(
+///     env!("CARGO_MANIFEST_DIR"),
+///     "/scenarios/cardio4cities-dakar.ron"
+/// )))
+/// .unwrap();
+/// let report = rolefit::value(&kb, &loaded.scenario.base(), &Default::default()).unwrap();
+/// assert_eq!(report.partners.len(), loaded.scenario.partners.len());
+/// ```
+pub fn value(
+    kb: &KnowledgeBase,
+    line_up: &LineUp,
+    opts: &ValueOptions,
+) -> Result<value::ValueReport, Error> {
+    let problem = model::Problem::try_new(kb, line_up).map_err(|source| Error::TooLarge {
+        within: format!("scenario {:?}", line_up.scenario),
+        source,
+    })?;
+    let game = value::Game::new(problem, Default::default(), opts.deadline)?;
+    let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
+    let exact = match opts.method {
+        ValueMethod::Exact => true,
+        ValueMethod::Sampled => false,
+        ValueMethod::Auto => active <= value::EXACT_MAX,
+    };
+    let shares = if exact {
+        if active > 16 {
+            tracing::warn!(
+                coalitions = 1u64 << active,
+                "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
+            );
+        }
+        value::exact(&game)?
+    } else {
+        value::sampled(&game, &opts.sampling)?
+    };
+    let outcome = solve_line_up(kb, line_up, &solve::Options::until(opts.deadline))?;
+    Ok(value::account(&game, &shares, outcome, opts.margin))
 }

@@ -7,9 +7,8 @@ use super::{
 };
 use crate::cli::{ValueArgs, ValueMethod};
 use rolefit::Error;
-use rolefit::model::Problem;
 use rolefit::report;
-use rolefit::value::{self, EXACT_MAX, Game, Sampling};
+use rolefit::value::Sampling;
 use std::time::Instant;
 
 pub fn run(args: &ValueArgs) -> Result<u8, Error> {
@@ -20,42 +19,32 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
     apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
     let pool = worker_pool(args.threads)?;
-    let report = pool.install(|| -> Result<_, Error> {
-        let problem = Problem::try_new(&kb, &line_up)
-            .map_err(|source| Error::TooLarge {
+    let opts = rolefit::ValueOptions {
+        method: match args.method {
+            ValueMethod::Exact => rolefit::ValueMethod::Exact,
+            ValueMethod::Sampled => rolefit::ValueMethod::Sampled,
+            ValueMethod::Auto => rolefit::ValueMethod::Auto,
+        },
+        sampling: Sampling {
+            seed: args.seed,
+            confidence: args.confidence,
+            precision: args.precision,
+            max_permutations: args.max_permutations,
+            ..Default::default()
+        },
+        margin: args.margin,
+        deadline,
+    };
+    let report = pool
+        .install(|| rolefit::value(&kb, &line_up, &opts))
+        .map_err(|e| match e {
+            // The command names the file it read, as `solve` does.
+            Error::TooLarge { source, .. } => Error::TooLarge {
                 within: scenario.file.clone(),
                 source,
-            })?;
-        let game = Game::new(problem, Default::default(), deadline)?;
-        let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
-        let exact = match args.method {
-            ValueMethod::Exact => true,
-            ValueMethod::Sampled => false,
-            ValueMethod::Auto => active <= EXACT_MAX,
-        };
-        let shares = if exact {
-            if active > 16 {
-                tracing::warn!(
-                    coalitions = 1u64 << active,
-                    "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
-                );
-            }
-            value::exact(&game)?
-        } else {
-            value::sampled(
-                &game,
-                &Sampling {
-                    seed: args.seed,
-                    confidence: args.confidence,
-                    precision: args.precision,
-                    max_permutations: args.max_permutations,
-                    ..Default::default()
-                },
-            )?
-        };
-        let outcome = rolefit::solve_line_up(&kb, &line_up, &rolefit::solve::Options::until(deadline))?;
-        Ok(value::account(&game, &shares, outcome, args.margin))
-    })?;
+            },
+            other => other,
+        })?;
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::value::render(&report, format, style);
     deliver(args.output.as_deref(), &text)?;
