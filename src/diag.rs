@@ -7,21 +7,29 @@ use crate::source::{Source, Span};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How bad a problem is: an error makes the input unusable; a warning lets the command run
+/// and is shown beside its result.
 pub enum Level {
+    /// The input cannot be used as it is.
     Error,
+    /// The input can be used, but probably does not say what was meant.
     Warning,
 }
 
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub level: Level,
+    /// The file as the user named it.
     pub file: String,
     /// 1-based; 0 when the problem is about the file as a whole.
     pub line: u32,
+    /// 1-based column, in characters; 0 with `line` 0.
     pub column: u32,
     /// Field path inside the document, e.g. `partners[2].sector`; empty for the whole document.
     pub path: String,
+    /// What is wrong, and what was expected.
     pub message: String,
     /// A suggestion, e.g. "did you mean `government`?".
     pub help: Option<String>,
@@ -30,9 +38,13 @@ pub struct Diagnostic {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// The line a diagnostic is about, with the part to underline.
 pub struct Excerpt {
+    /// The source line, sanitised for the terminal.
     pub text: String,
+    /// First underlined column (1-based).
     pub from: u32,
+    /// Column just past the underline.
     pub to: u32,
 }
 
@@ -51,6 +63,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether it makes the input unusable.
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
@@ -203,7 +216,9 @@ impl Budget {
 /// A growing list of diagnostics for one file, with the source to place them in. At most
 /// [`MAX_PER_FILE`] are kept; when the sink is dropped, one line sums up the rest.
 pub struct Sink<'a> {
+    /// The file the spans point into.
     pub src: &'a Source,
+    /// Where the kept diagnostics go.
     pub out: &'a mut Vec<Diagnostic>,
     budget: Budget,
     scratch: Diagnostic,
@@ -218,6 +233,7 @@ impl Drop for Sink<'_> {
 }
 
 impl<'a> Sink<'a> {
+    /// A sink for the problems of `src`, pushing into `out`.
     pub fn new(src: &'a Source, out: &'a mut Vec<Diagnostic>) -> Self {
         Sink {
             src,
@@ -227,10 +243,13 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Records an error at `span` (`path` is the field path, e.g. `partners[2].sector`); the
+    /// returned diagnostic takes a `help`.
     pub fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
         self.push(Level::Error, span, path, message.into())
     }
 
+    /// Records a warning, as [`Sink::error`] records an error.
     pub fn warning(
         &mut self,
         span: Span,
@@ -275,6 +294,7 @@ impl<'a> Sink<'a> {
         self.out.last_mut().expect("just pushed")
     }
 
+    /// Whether an error was found (kept, or counted past the cap).
     pub fn has_errors(&self) -> bool {
         self.budget.dropped_errors || self.out.iter().any(Diagnostic::is_error)
     }
@@ -309,6 +329,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds a suggestion (shortened to fit a line).
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(shorten(help.into()));
         self
@@ -413,10 +434,12 @@ pub fn closest<'n>(written: &str, known: impl IntoIterator<Item = &'n str>) -> O
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether any of them is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// The errors, in the order found.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }

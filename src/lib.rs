@@ -39,37 +39,53 @@
 //! assert!(outcome.assignments.iter().any(|a| a.partner == "acme" && a.role == "solution_development"));
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 // The library writes nothing to standard output or error: the binary decides what is shown.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod additionality;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod agreement;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod brief;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod cases;
 pub mod compare;
 pub mod diag;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod explain;
 pub mod explore;
 pub mod generate;
 pub mod inputs;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod kb;
 pub mod load;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod model;
 pub mod output;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod report;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod robust;
 pub mod ron;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod scenario;
 pub mod sheet;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod solve;
 pub mod source;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod summarize;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod sweep;
 pub mod terminal;
 #[cfg(test)]
 mod test_support;
 pub mod valid;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod value;
+#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod workshop;
 
 use diag::{Diagnostic, Diagnostics, closest};
