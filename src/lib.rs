@@ -43,13 +43,11 @@
 // The library writes nothing to standard output or error: the binary decides what is shown.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod additionality;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod agreement;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod brief;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod cases;
 pub mod compare;
 pub mod diag;
@@ -85,7 +83,6 @@ mod test_support;
 pub mod valid;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod value;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod workshop;
 
 use diag::{Diagnostic, Diagnostics, closest};

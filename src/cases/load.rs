@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 /// reported as pending, with its reason.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Header {
+    /// The case's `name`, when it has one.
     pub name: Option<String>,
     /// Where the expectations come from: papers, programme documentation, Table 1 cells.
     pub sources: Vec<String>,
@@ -32,7 +33,9 @@ pub struct Header {
 /// A case file read: its header, and the case when it has no errors.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The header, read whatever else is wrong.
     pub header: Header,
+    /// The case, when the file has no errors.
     pub case: Option<Case>,
 }
 
