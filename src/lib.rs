@@ -67,7 +67,6 @@ pub mod report;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod robust;
 pub mod ron;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod scenario;
 pub mod sheet;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
