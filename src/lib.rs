@@ -51,7 +51,6 @@ pub mod brief;
 pub mod cases;
 pub mod compare;
 pub mod diag;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod explain;
 pub mod explore;
 pub mod generate;
