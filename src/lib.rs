@@ -55,7 +55,6 @@ pub mod explain;
 pub mod explore;
 pub mod generate;
 pub mod inputs;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod kb;
 pub mod load;
 #[allow(missing_docs)] // issue 17: not yet documented item by item

@@ -15,11 +15,15 @@ use std::collections::HashMap;
 /// error. They bound the work of matching rules against a scenario and the size of the model.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Sectors.
     pub sectors: usize,
     /// Comparative advantages, motives, rewards or risks of one sector (each row).
     pub items: usize,
+    /// Capabilities.
     pub capabilities: usize,
+    /// Roles.
     pub roles: usize,
+    /// Rules.
     pub rules: usize,
     /// Traits, and attributes, of the vocabulary (each).
     pub terms: usize,
@@ -29,6 +33,7 @@ pub struct Limits {
     pub types: usize,
 }
 
+/// The bounds every rule set is read within.
 pub const LIMITS: Limits = Limits {
     sectors: 100,
     items: 200,
