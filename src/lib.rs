@@ -184,6 +184,28 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Whether the caller asked for something that cannot be done as asked (an unknown name, a
+    /// what-if that does not apply, a value out of range, an output that is an input): what a
+    /// command line calls a usage error, and the Python package a `UsageError`. Invalid input
+    /// files ([`Error::Load`], [`Error::Invalid`]) are told apart, with their diagnostics.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Error::UnknownVariant { .. }
+                | Error::UnknownPartner { .. }
+                | Error::UnknownRole { .. }
+                | Error::NotAPair { .. }
+                | Error::WhatIf { .. }
+                | Error::TooLarge { .. }
+                | Error::TimeLimit(_)
+                | Error::Additionality(_)
+                | Error::Arguments(_)
+                | Error::Output(output::OutputError::Refused { .. })
+        )
+    }
+}
+
 /// A suggestion for a misspelt id: `; did you mean `id`?`, or nothing when no id is close.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DidYouMean(pub Option<String>);

@@ -66,18 +66,7 @@ fn raise(py: Python<'_>, e: Error) -> PyErr {
                 )],
             )
         }
-        e @ (Error::UnknownVariant { .. }
-        | Error::UnknownPartner { .. }
-        | Error::UnknownRole { .. }
-        | Error::NotAPair { .. }
-        | Error::WhatIf { .. }
-        | Error::TooLarge { .. }
-        | Error::TimeLimit(_)
-        | Error::Additionality(_)
-        | Error::Arguments(_)) => class("UsageError").and_then(|c| c.call1((e.to_string(),))),
-        Error::Output(e @ rolefit::output::OutputError::Refused { .. }) => {
-            class("UsageError").and_then(|c| c.call1((e.to_string(),)))
-        }
+        e if e.is_usage() => class("UsageError").and_then(|c| c.call1((e.to_string(),))),
         other => class("SolveError").and_then(|c| c.call1((other.to_string(),))),
     };
     match made {

@@ -143,27 +143,14 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
 
 /// The exit status for an error, after the message has been shown.
 pub fn exit_code(e: &Error) -> u8 {
+    use rolefit::value::ValueError;
     match e {
-        Error::Load(_)
-        | Error::Invalid(_)
-        | Error::UnknownVariant { .. }
-        | Error::UnknownPartner { .. }
-        | Error::UnknownRole { .. }
-        | Error::NotAPair { .. }
-        | Error::WhatIf { .. }
-        | Error::TooLarge { .. }
-        | Error::TimeLimit(_)
-        | Error::Additionality(_)
-        | Error::Arguments(_) => EXIT_INVALID,
-        Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
-        Error::Output(rolefit::output::OutputError::Refused { .. }) => EXIT_INVALID,
-        Error::Output(rolefit::output::OutputError::Io { .. }) => EXIT_FAILURE,
-        Error::Value(e) => match e {
-            rolefit::value::ValueError::Infeasible { .. }
-            | rolefit::value::ValueError::TooLarge { .. }
-            | rolefit::value::ValueError::Settings(_) => EXIT_INVALID,
-            _ => EXIT_FAILURE,
-        },
+        Error::Load(_) | Error::Invalid(_) => EXIT_INVALID,
+        e if e.is_usage() => EXIT_INVALID,
+        Error::Value(
+            ValueError::Infeasible { .. } | ValueError::TooLarge { .. } | ValueError::Settings(_),
+        ) => EXIT_INVALID,
+        _ => EXIT_FAILURE,
     }
 }
 
