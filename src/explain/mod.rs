@@ -5,7 +5,7 @@
 
 mod conflict;
 pub mod money;
-pub mod text;
+pub(crate) mod text;
 
 use crate::kb::{FlagSpec, KnowledgeBase, Rule, Scope, Severity};
 use crate::model::{Assignment, Block, Problem, Subject, matches};

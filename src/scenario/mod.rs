@@ -5,7 +5,7 @@
 
 mod load;
 mod money;
-pub mod partner;
+pub(crate) mod partner;
 pub mod write;
 
 pub use load::{

@@ -13,7 +13,7 @@
 pub mod save;
 pub mod server;
 pub mod session;
-pub mod wall;
+pub(crate) mod wall;
 
 pub use server::{Config, Workshop};
 pub use session::{Change, Session, SessionError, View};
