@@ -1,17 +1,18 @@
 //! `rolefit agreement`: the roles-and-responsibilities annex of a memorandum of understanding.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
-};
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, solve_options};
 use crate::cli::{AgreementArgs, AgreementFormat};
 use rolefit::Error;
 use rolefit::agreement;
 
 pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let opts = solve_options(&args.solver)?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(
+        &args.input,
+        args.variant.as_deref(),
+        &args.what_if,
+        &mut Timings::default(),
+    )?;
     if args.review_months == 0 || args.review_months > 120 {
         return Err(super::usage::UsageError::ReviewMonths(args.review_months).into());
     }

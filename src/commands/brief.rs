@@ -1,9 +1,6 @@
 //! `rolefit brief`: one page per partner answering the framework's four guiding questions.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
-    what_ifs,
-};
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, robustness, solve_options};
 use crate::cli::{BriefArgs, BriefFormat};
 use rolefit::Error;
 use rolefit::brief;
@@ -12,9 +9,12 @@ use rolefit::diag::closest;
 pub fn run(args: &BriefArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(
+        &args.input,
+        args.variant.as_deref(),
+        &args.what_if,
+        &mut Timings::default(),
+    )?;
     for id in &args.partner {
         if line_up.partner_index(id).is_none() {
             return Err(super::usage::UsageError::NoSuchPartner {

@@ -1,9 +1,6 @@
 //! `rolefit compare`: the base line-up and its variants side by side.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
-    what_ifs,
-};
+use super::{EXIT_OK, Timings, deliver, load_scenario, robustness, solve_options, what_ifs};
 use crate::cli::{CompareArgs, ReportFormat};
 use rolefit::Error;
 use rolefit::report::{compare as render, to_json};
@@ -19,13 +16,13 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
         others.extend(scenario.variants.iter().map(|v| scenario.line_up(v)));
     } else {
         for name in &args.variant {
-            others.push(pick_line_up(&scenario, Some(name))?);
+            others.push(rolefit::line_up(&scenario, Some(name))?);
         }
     }
     let changes = what_ifs(&kb, &args.what_if)?;
     if !changes.is_empty() {
         let mut l = scenario.base();
-        apply_all(&kb, &mut l, &changes)?;
+        rolefit::apply_what_ifs(&kb, &mut l, &changes)?;
         others.push(l);
     }
     if others.is_empty() {

@@ -1,9 +1,7 @@
 //! `rolefit recommend`, `recruit` and `fragility`: ranked answers around one line-up.
 
 use super::usage::UsageError;
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
-};
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, solve_options};
 use crate::cli::{ExploreArgs, RecommendArgs, ReportFormat};
 use rolefit::DidYouMean;
 use rolefit::Error;
@@ -16,9 +14,12 @@ use rolefit::solve::Options;
 /// Loads the scenario and builds the line-up the question is about.
 fn prepare(args: &ExploreArgs) -> Result<(KnowledgeBase, Scenario, LineUp, Options), Error> {
     let options = solve_options(&args.solver)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(
+        &args.input,
+        args.variant.as_deref(),
+        &args.what_if,
+        &mut Timings::default(),
+    )?;
     Ok((kb, scenario, line_up, options))
 }
 

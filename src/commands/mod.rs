@@ -276,11 +276,6 @@ impl Timings {
     }
 }
 
-/// `--time-limit SECONDS`, checked (see [`rolefit::time_limit`]).
-pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
-    rolefit::time_limit(seconds)
-}
-
 /// Most worker threads `--threads` accepts: far more than any machine rolefit runs on has
 /// cores, and few enough that starting them cannot exhaust the process's thread limit.
 pub const MAX_THREADS: usize = 1024;
@@ -317,7 +312,7 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 /// its deadline starts now (commands call this first), and every solve the command makes ends
 /// by it.
 pub fn solve_options(args: &SolverArgs) -> Result<rolefit::solve::Options, Error> {
-    let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
+    let deadline = rolefit::time_limit(args.time_limit)?.map(|t| Instant::now() + t);
     let backend = rolefit::solve::Backend::from_name(&args.solver).ok_or_else(|| {
         Error::from(UsageError::Solver {
             name: args.solver.clone(),
@@ -380,9 +375,18 @@ pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Load
     })
 }
 
-/// The base line-up, or a named variant (see [`rolefit::line_up`]).
-pub fn pick_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
-    rolefit::line_up(scenario, variant)
+/// The line-up a command works on: the scenario read with its rules and sheets, the variant
+/// `--variant` names (or the base), and the what-ifs of the command line applied to it.
+pub fn chosen_line_up(
+    input: &ScenarioArgs,
+    variant: Option<&str>,
+    what_if: &WhatIfArgs,
+    t: &mut Timings,
+) -> Result<(KnowledgeBase, Scenario, LineUp), Error> {
+    let (kb, scenario) = load_scenario(input, t)?;
+    let mut line_up = rolefit::line_up(&scenario, variant)?;
+    rolefit::apply_what_ifs(&kb, &mut line_up, &what_ifs(&kb, what_if)?)?;
+    Ok((kb, scenario, line_up))
 }
 
 /// The what-if changes of the command line, in a fixed order: leave, join, forbid, pin, unfund.
@@ -406,15 +410,6 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
         &args.pin,
         &args.unfunded,
     )
-}
-
-/// Applies what-ifs to a line-up (see [`rolefit::apply_what_ifs`]).
-pub fn apply_all(
-    kb: &KnowledgeBase,
-    line_up: &mut LineUp,
-    changes: &[WhatIf],
-) -> Result<(), Error> {
-    rolefit::apply_what_ifs(kb, line_up, changes)
 }
 
 /// Writes a report to `-o FILE` (see `output`) or to standard output.

@@ -1,8 +1,8 @@
 //! `rolefit solve`: one line-up, explained.
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, emit_err, load_scenario, pick_line_up,
-    report_format, robustness, severity, solve_options, what_ifs, write_file,
+    EXIT_FLAGGED, EXIT_OK, Timings, chosen_line_up, deliver, emit_err, report_format, robustness,
+    severity, solve_options, write_file,
 };
 use crate::cli::SolveArgs;
 use rolefit::report;
@@ -12,9 +12,8 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
     let mut t = Timings::default();
-    let (kb, scenario) = load_scenario(&args.input, &mut t)?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) =
+        chosen_line_up(&args.input, args.variant.as_deref(), &args.what_if, &mut t)?;
     let (problem, milp) = t.stage("build", || -> Result<_, Error> {
         let mut problem =
             model::Problem::try_new(&kb, &line_up).map_err(|source| Error::TooLarge {

@@ -1,10 +1,7 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
 use super::usage::UsageError;
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
-    time_limit, what_ifs, worker_pool,
-};
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, report_format, threads, worker_pool};
 use crate::cli::{ValueArgs, ValueMethod};
 use rolefit::Error;
 use rolefit::report;
@@ -13,11 +10,14 @@ use std::time::Instant;
 
 pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let started = Instant::now();
-    let deadline = time_limit(args.time_limit)?.map(|t| started + t);
+    let deadline = rolefit::time_limit(args.time_limit)?.map(|t| started + t);
     check(args)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(
+        &args.input,
+        args.variant.as_deref(),
+        &args.what_if,
+        &mut Timings::default(),
+    )?;
     let pool = worker_pool(args.threads)?;
     let opts = rolefit::ValueOptions {
         method: match args.method {
