@@ -744,15 +744,13 @@ fn sampled_values_are_reproducible_whatever_the_number_of_threads() {
                 "--threads",
                 threads,
             ])
-            .output()
-            .expect("rolefit runs")
+            .stdout_ok()
     };
     let one = run("1", "7");
-    assert_eq!(one.status.code(), Some(0));
-    assert_eq!(one.stdout, run("2", "7").stdout);
-    assert_eq!(one.stdout, run("4", "7").stdout);
-    assert_ne!(one.stdout, run("2", "8").stdout);
-    let r: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one, run("2", "7"));
+    assert_eq!(one, run("4", "7"));
+    assert_ne!(one, run("2", "8"));
+    let r: Value = serde_json::from_str(&one).unwrap();
     assert_eq!(r["sampling"]["permutations"], 32);
     assert_eq!(r["sampling"]["stopped_by"], "max_permutations");
     for p in array(&r, "partners") {
@@ -964,15 +962,8 @@ fn exact_values_are_refused_beyond_twenty_partners_and_time_limits_are_kept() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["method"], "sampled");
     assert_eq!(r["sampling"]["stopped_by"], "time_limit");
     assert!(array(&r, "notes").iter().any(|n| {
@@ -1019,13 +1010,11 @@ fn exact_values_are_byte_identical_whatever_the_number_of_threads() {
             .arg("value")
             .arg(scenario("funders-round-hypertension.ron"))
             .args(["--format", "json", "--threads", threads])
-            .output()
-            .expect("rolefit runs")
+            .stdout_ok()
     };
     let one = run("1");
-    assert_eq!(one.status.code(), Some(0));
-    assert_eq!(one.stdout, run("2").stdout);
-    assert_eq!(one.stdout, run("3").stdout);
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
 }
 
 #[test]
