@@ -13,8 +13,8 @@
 //!   pick a line-up with [`line_up`] and change it with [`apply_what_ifs`];
 //! - **solve and explain**: [`solve_line_up`], or [`solve_and_assess`] with robustness;
 //! - **render** the outcome: [`render`] (text, JSON, Markdown, HTML);
-//! - **additionality** of a funder's money: [`additionality`];
-//! - **value** each partner adds: [`value`];
+//! - **additionality** of a funder's money: [`additionality()`];
+//! - **value** each partner adds: [`value()`];
 //! - every failure is an [`Error`], whose variants carry what went wrong.
 //!
 //! Sweeps (many runs of a scenario over factors) are compiled by [`sweep::input`] into a
@@ -451,7 +451,7 @@ pub fn additionality(
     Ok(additionality::analyse(kb, line_up, funder, opts)?)
 }
 
-/// How [`value`] shares out a line-up's worth.
+/// How [`value()`] shares out a line-up's worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValueMethod {
     /// Exact Shapley values up to [`value::EXACT_MAX`] partners who can take a role, sampled
@@ -464,7 +464,7 @@ pub enum ValueMethod {
     Sampled,
 }
 
-/// What [`value`] needs besides the line-up.
+/// What [`value()`] needs besides the line-up.
 #[derive(Debug, Clone)]
 pub struct ValueOptions {
     /// Exact or sampled.

@@ -5,7 +5,7 @@
 //! funder, the funder staying *without its money* (it withdraws every commitment, and may still
 //! hold roles), and *without* the funder (its money, its roles, and the money that depends on it
 //! or flows through it go too). Each commitment is then judged with its amounts against the
-//! line-up's money account ([`judge`]): what it finances that nobody else would, what others'
+//! line-up's money account (`judge`): what it finances that nobody else would, what others'
 //! money already covers (crowding out, by amount; public money when that is a government's own
 //! budget line), what its conditions keep from the role's holder, and what others commit only
 //! on condition of it (leverage). The verdict, per commitment and overall, follows from the
@@ -13,7 +13,7 @@
 //!
 //! Beside the verdict the analysis answers the rest of an investment committee's questions:
 //! what goes unfinanced without the money, who else pays (co-financing and leverage ratios),
-//! Table 1's four investor risks, and who finances each pilot role at scale ([`risks`]). Flags
+//! Table 1's four investor risks, and who finances each pilot role at scale (`risks`). Flags
 //! come from rules: `Additionality(finding: ...)` rules judge the findings, and the line-up's own
 //! flags about the funder and the money of its roles are carried over.
 

@@ -1,5 +1,5 @@
 //! The only file-system input: paths (or standard input) -> sources -> parsed documents, and
-//! partner sheets -> tables ([`table`], with [`xlsx`] checking a workbook before it is read).
+//! partner sheets -> tables (`table`, with `xlsx` checking a workbook before it is read).
 
 mod table;
 mod xlsx;

@@ -1,4 +1,4 @@
-//! RON with positions: [`parse()`] builds a spanned tree, [`read`] decodes it with diagnostics.
+//! RON with positions: [`parse()`] builds a spanned tree, `read` decodes it with diagnostics.
 
 pub mod parse;
 pub(crate) mod read;
