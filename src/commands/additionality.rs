@@ -9,12 +9,7 @@ use rolefit::report;
 
 pub fn run(args: &AdditionalityArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
-    let (kb, _, line_up) = chosen_line_up(
-        &args.input,
-        args.variant.as_deref(),
-        &args.what_if,
-        &mut Timings::default(),
-    )?;
+    let (kb, _, line_up) = chosen_line_up(args, &mut Timings::default())?;
     let analysis = rolefit::additionality::analyse(&kb, &line_up, &args.funder, &options)?;
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::additionality::render(&analysis, format, style);

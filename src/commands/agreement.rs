@@ -7,12 +7,7 @@ use rolefit::agreement;
 
 pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
     let opts = solve_options(&args.solver)?;
-    let (kb, scenario, line_up) = chosen_line_up(
-        &args.input,
-        args.variant.as_deref(),
-        &args.what_if,
-        &mut Timings::default(),
-    )?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     if args.review_months == 0 || args.review_months > 120 {
         return Err(super::usage::UsageError::ReviewMonths(args.review_months).into());
     }

@@ -9,12 +9,7 @@ use rolefit::diag::closest;
 pub fn run(args: &BriefArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
-    let (kb, scenario, line_up) = chosen_line_up(
-        &args.input,
-        args.variant.as_deref(),
-        &args.what_if,
-        &mut Timings::default(),
-    )?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     for id in &args.partner {
         if line_up.partner_index(id).is_none() {
             return Err(super::usage::UsageError::NoSuchPartner {

@@ -14,12 +14,7 @@ use rolefit::solve::Options;
 /// Loads the scenario and builds the line-up the question is about.
 fn prepare(args: &ExploreArgs) -> Result<(KnowledgeBase, Scenario, LineUp, Options), Error> {
     let options = solve_options(&args.solver)?;
-    let (kb, scenario, line_up) = chosen_line_up(
-        &args.input,
-        args.variant.as_deref(),
-        &args.what_if,
-        &mut Timings::default(),
-    )?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     Ok((kb, scenario, line_up, options))
 }
 

@@ -375,17 +375,51 @@ pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Load
     })
 }
 
+/// The arguments of a command that works on one line-up: the scenario, `--variant` and the
+/// what-ifs.
+pub trait LineUpArgs {
+    /// The scenario and its rules and sheets.
+    fn input(&self) -> &ScenarioArgs;
+    /// The variant asked for (`None`: the base).
+    fn variant(&self) -> Option<&str>;
+    /// The what-ifs.
+    fn what_if(&self) -> &WhatIfArgs;
+}
+
+macro_rules! line_up_args {
+    ($($args:ty),*) => {$(
+        impl LineUpArgs for $args {
+            fn input(&self) -> &ScenarioArgs {
+                &self.input
+            }
+            fn variant(&self) -> Option<&str> {
+                self.variant.as_deref()
+            }
+            fn what_if(&self) -> &WhatIfArgs {
+                &self.what_if
+            }
+        }
+    )*};
+}
+
+line_up_args!(
+    crate::cli::SolveArgs,
+    crate::cli::ExploreArgs,
+    crate::cli::BriefArgs,
+    crate::cli::AdditionalityArgs,
+    crate::cli::ValueArgs,
+    crate::cli::AgreementArgs
+);
+
 /// The line-up a command works on: the scenario read with its rules and sheets, the variant
 /// `--variant` names (or the base), and the what-ifs of the command line applied to it.
 pub fn chosen_line_up(
-    input: &ScenarioArgs,
-    variant: Option<&str>,
-    what_if: &WhatIfArgs,
+    args: &impl LineUpArgs,
     t: &mut Timings,
 ) -> Result<(KnowledgeBase, Scenario, LineUp), Error> {
-    let (kb, scenario) = load_scenario(input, t)?;
-    let mut line_up = rolefit::line_up(&scenario, variant)?;
-    rolefit::apply_what_ifs(&kb, &mut line_up, &what_ifs(&kb, what_if)?)?;
+    let (kb, scenario) = load_scenario(args.input(), t)?;
+    let mut line_up = rolefit::line_up(&scenario, args.variant())?;
+    rolefit::apply_what_ifs(&kb, &mut line_up, &what_ifs(&kb, args.what_if())?)?;
     Ok((kb, scenario, line_up))
 }
 

@@ -12,8 +12,7 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
     let mut t = Timings::default();
-    let (kb, scenario, line_up) =
-        chosen_line_up(&args.input, args.variant.as_deref(), &args.what_if, &mut t)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut t)?;
     let (problem, milp) = t.stage("build", || -> Result<_, Error> {
         let mut problem =
             model::Problem::try_new(&kb, &line_up).map_err(|source| Error::TooLarge {

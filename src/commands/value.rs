@@ -12,12 +12,7 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let started = Instant::now();
     let deadline = rolefit::time_limit(args.time_limit)?.map(|t| started + t);
     check(args)?;
-    let (kb, scenario, line_up) = chosen_line_up(
-        &args.input,
-        args.variant.as_deref(),
-        &args.what_if,
-        &mut Timings::default(),
-    )?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     let pool = worker_pool(args.threads)?;
     let opts = rolefit::ValueOptions {
         method: match args.method {
