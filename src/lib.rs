@@ -15,10 +15,11 @@
 //! - **render** the outcome: [`render`] (text, JSON, Markdown, HTML);
 //! - **additionality** of a funder's money: [`additionality()`];
 //! - **value** each partner adds: [`value()`];
+//! - **a sweep** (many runs of a scenario over factors) is loaded into a plan with its
+//!   fingerprint by [`sweep::load_plan`];
 //! - every failure is an [`Error`], whose variants carry what went wrong.
 //!
-//! Sweeps (many runs of a scenario over factors) are compiled by [`sweep::input`] into a
-//! [`sweep::Plan`]. The modules below hold the stages themselves.
+//! The modules below hold the stages themselves.
 //!
 //! ```
 //! use rolefit::{load::Document, source::Source};

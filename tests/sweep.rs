@@ -83,6 +83,49 @@ fn output_is_byte_identical_with_one_or_two_threads_in_both_formats() {
     assert!(first["status"].is_string());
 }
 
+/// JSON Lines rows carry their keys in the CSV header's order (the table module writes and
+/// reads them in written order), and `summarize` reads both formats to the same summary.
+#[test]
+fn json_lines_keys_come_in_the_csv_column_order_and_both_formats_summarize_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = drift_sweep(dir.path(), 20);
+    let csv = dir.path().join("t.csv");
+    let jsonl = dir.path().join("t.jsonl");
+    ok(&sweep(&spec, &csv, &[]));
+    ok(&sweep(&spec, &jsonl, &[]));
+    let csv_text = read(&csv);
+    let header: Vec<&str> = csv_text.lines().next().unwrap().split(',').collect();
+    let mut checked = 0;
+    for line in read(&jsonl).lines() {
+        let at: Vec<usize> = header
+            .iter()
+            .map(|c| {
+                line.find(&format!("\"{c}\":"))
+                    .unwrap_or_else(|| panic!("no key {c}: {line}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "keys out of order: {line}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 20, "every row checked");
+    let summary = |table: &Path| -> serde_json::Value {
+        let out = rolefit()
+            .arg("summarize")
+            .arg(table)
+            .args(["--outcome", "mission_drift > 0", "--format", "json"])
+            .output()
+            .unwrap();
+        ok(&out);
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("file");
+        v
+    };
+    assert_eq!(summary(&csv), summary(&jsonl));
+}
+
 #[test]
 fn rows_are_in_run_order_with_every_column() {
     let dir = tempfile::tempdir().unwrap();

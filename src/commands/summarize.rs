@@ -5,6 +5,7 @@ use crate::cli::{SummarizeArgs, SummaryFormat};
 use rolefit::Error;
 use rolefit::load::LoadError;
 use rolefit::summarize::{self, Choice, SummaryError, render};
+use rolefit::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let share = |flag: &'static str, v: f64| {
@@ -33,7 +34,9 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         choice,
     };
     let summary = summarize::summarize(&args.file, &opts).map_err(|e| match e {
-        SummaryError::Io { path, source } => Error::Load(LoadError::Read { path, source }),
+        SummaryError::Table(TableError::Io { path, source }) => {
+            Error::Load(LoadError::Read { path, source })
+        }
         other => Error::Arguments(Box::new(other)),
     })?;
     let text = match args.format {

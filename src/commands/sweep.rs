@@ -3,15 +3,14 @@
 
 use super::{EXIT_OK, emit_err, show_warnings, threads};
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use rolefit::Error;
-use rolefit::diag::Diagnostics;
 use rolefit::load::LoadError;
 use rolefit::sweep::input::{self, DesignFile, SweepSource};
-use rolefit::sweep::manifest::{MAX_SHARDS, ManifestDesign};
-use rolefit::sweep::{self, Format, Layout, Manifest, Plan, Shard, SweepError};
-use std::io::{IsTerminal, Write};
+use rolefit::sweep::manifest::MAX_SHARDS;
+use rolefit::sweep::{self, Format, Layout, Shard, SweepError};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
     let format = match args.format {
@@ -30,14 +29,10 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
         args.design.as_deref().map(Path::new),
     );
     refuse_inputs(&args.out, &inputs)?;
-    let (plan, fingerprint) = compile(&source, design.as_ref(), format, !args.no_solve_time)?;
-    let layout = Layout::new(&plan, format, !args.no_solve_time);
-    let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
-    manifest.design = design.as_ref().map(|d| ManifestDesign {
-        file: d.source.name.clone(),
-        sha256: d.sha256.clone(),
-        rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
-    });
+    let loaded = sweep::load_plan(&source, design.as_ref(), format, !args.no_solve_time)?;
+    show_warnings(&loaded.warnings);
+    let layout = Layout::new(&loaded.plan, format, !args.no_solve_time);
+    let manifest = loaded.manifest(&layout, shard);
     let opts = sweep::Options {
         threads,
         shard,
@@ -45,10 +40,24 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
         restart: args.restart,
     };
     let show = !quiet && std::io::stderr().is_terminal();
-    let mut bar = Progress::new(show);
-    let report = sweep::execute(&plan, &layout, &manifest, &args.out, &opts, &mut |d, t| {
-        bar.update(d, t)
-    })
+    let bar = progress_bar(show);
+    let report = sweep::execute(
+        &loaded.plan,
+        &layout,
+        &manifest,
+        &args.out,
+        &opts,
+        &mut |d, t| {
+            if bar.length().is_none() {
+                // The first call: rows resumed from an interrupted run do not count in the rate.
+                bar.set_length(t);
+                bar.set_position(d);
+                bar.reset_eta();
+            } else {
+                bar.set_position(d);
+            }
+        },
+    )
     .map_err(sweep_error)?;
     bar.finish();
     if show {
@@ -168,23 +177,6 @@ fn parse_shard(text: &str) -> Result<Shard, Error> {
     Ok(Shard { index, count })
 }
 
-/// Reads and validates a sweep, everything it names and its design file, printing its
-/// warnings; returns the plan and the fingerprint of all inputs (what `--resume` and `merge`
-/// check).
-pub fn compile(
-    source: &SweepSource,
-    design: Option<&DesignFile>,
-    format: Format,
-    solve_time: bool,
-) -> Result<(Plan, String), Error> {
-    let (compiled, diags) = input::compile(source, design, format, solve_time)?;
-    let Some(compiled) = compiled else {
-        return Err(Error::Invalid(Diagnostics(diags)));
-    };
-    show_warnings(&diags);
-    Ok(compiled)
-}
-
 /// Reads a sweep and everything it names: the plan and fingerprint when it is valid, and every
 /// diagnostic found (errors only fail the call when the sweep file itself cannot be read).
 pub fn load(
@@ -196,67 +188,24 @@ pub fn load(
     input::compile(&SweepSource::read(path)?, design, format, solve_time)
 }
 
-/// A one-line progress bar with rate and time left, on a terminal only.
-struct Progress {
-    on: bool,
-    started: Instant,
-    first: Option<u64>,
-    drawn: bool,
-}
-
-impl Progress {
-    fn new(on: bool) -> Self {
-        Progress {
-            on,
-            started: Instant::now(),
-            first: None,
-            drawn: false,
-        }
-    }
-
-    fn update(&mut self, done: u64, total: u64) {
-        if !self.on {
-            return;
-        }
-        let first = *self.first.get_or_insert(done);
-        let secs = self.started.elapsed().as_secs_f64();
-        let rate = (done - first) as f64 / secs.max(1e-9);
-        let eta = if rate > 0.0 {
-            hms((total - done) as f64 / rate)
-        } else {
-            "--:--".into()
-        };
-        let frac = if total == 0 {
-            1.0
-        } else {
-            done as f64 / total as f64
-        };
-        let width = 30;
-        let filled = (frac * width as f64) as usize;
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r\x1b[2K[{}{}] {:>3.0}% {done}/{total} runs  {rate:.0} runs/s  ETA {eta}",
-            "#".repeat(filled),
-            ".".repeat(width - filled),
-            frac * 100.0
-        );
-        let _ = err.flush();
-        self.drawn = true;
-    }
-
-    fn finish(&mut self) {
-        if self.drawn {
-            emit_err("\n");
-        }
-    }
-}
-
-fn hms(secs: f64) -> String {
-    let s = secs.round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+/// A one-line progress bar with rate and time left, on standard error; hidden when `show` is
+/// false (and by indicatif itself when standard error is not a terminal).
+fn progress_bar(show: bool) -> ProgressBar {
+    let target = if show {
+        ProgressDrawTarget::stderr()
     } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
+        ProgressDrawTarget::hidden()
+    };
+    let style = ProgressStyle::with_template(
+        "[{bar:30}] {percent:>3}% {pos}/{len} runs  {rate} runs/s  ETA {eta}",
+    )
+    .expect("the progress template is valid")
+    .with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}", state.per_sec());
+        },
+    )
+    .progress_chars("#..");
+    ProgressBar::with_draw_target(None, target).with_style(style)
 }

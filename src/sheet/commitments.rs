@@ -5,12 +5,11 @@
 //! currency, and `only_if` names commitments of the scenario or of the sheet.
 
 use super::{Report, ids, number};
-use crate::diag::{Diagnostic, Sink, closest};
+use crate::diag::{Diagnostic, closest};
 use crate::kb::{KnowledgeBase, SectorIx};
 use crate::load::{Cell, Table};
 use crate::ron::read::{is_snake_id, snake_id};
 use crate::scenario::{Commitment, MAX_AMOUNT, MAX_COMMITMENTS, Scenario};
-use crate::source::Source;
 
 const COLUMNS: [&str; 8] = [
     "id", "funder", "role", "amount", "phase", "only_if", "never_to", "through",
@@ -23,63 +22,23 @@ pub fn commitments(
     table: &Table,
     scenario: &Scenario,
 ) -> (Option<Vec<Commitment>>, Vec<Diagnostic>) {
-    let header: Vec<String> = table
-        .rows
-        .first()
-        .map(|r| r.iter().map(|c| snake_id(&c.text())).collect())
-        .unwrap_or_default();
-    let src = Source::new(&table.name, "");
-    let mut diags = Vec::new();
-    let out = {
-        let mut rep = Report {
-            sink: Sink::new(&src, &mut diags),
-            header: &header,
-        };
-        read_commitments(kb, table, scenario, &mut rep)
-    };
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    (out.filter(|_| ok), diags)
+    super::read_sheet(
+        table,
+        |c| snake_id(&c.text()),
+        |rep| read_commitments(kb, table, scenario, rep),
+    )
 }
 
 /// The rows of a commitment sheet, every problem reported to `rep`; `None` when the sheet
-/// cannot be read at all (no header, too many rows).
+/// cannot be read at all (no header, too many rows): the header's columns, each row read
+/// against the scenario, then the ids checked across rows.
 fn read_commitments(
     kb: &KnowledgeBase,
     table: &Table,
     scenario: &Scenario,
     rep: &mut Report,
 ) -> Option<Vec<Commitment>> {
-    let header = rep.header;
-    if header.iter().all(String::is_empty) {
-        rep.whole(format!(
-            "the sheet is empty: its first row must name the columns ({})",
-            COLUMNS.join(", ")
-        ));
-        return None;
-    }
-    let mut columns: Vec<Option<&'static str>> = Vec::new();
-    for (col, name) in header.iter().enumerate() {
-        let column = COLUMNS.iter().copied().find(|c| c == name);
-        if column.is_none() && !name.is_empty() {
-            let e = rep.error(
-                0,
-                col,
-                format!("unknown column `{name}`: expected {}", COLUMNS.join(", ")),
-            );
-            if let Some(c) = closest(name, COLUMNS) {
-                e.help(format!("did you mean `{c}`?"));
-            }
-        }
-        if column.is_some() && columns.contains(&column) {
-            rep.error(0, col, format!("column `{name}` is given twice"));
-        }
-        columns.push(column);
-    }
-    for required in ["funder", "role"] {
-        if !columns.contains(&Some(required)) {
-            rep.whole(format!("the sheet has no `{required}` column"));
-        }
-    }
+    let columns = Columns::read(rep)?;
     let data = super::data_rows(table);
     if data.len() > MAX_COMMITMENTS {
         rep.whole(format!(
@@ -95,17 +54,92 @@ fn read_commitments(
         .chain(scenario.variants.iter().flat_map(|v| &v.add))
         .map(|p| p.id.as_str())
         .collect();
-    let mut out: Vec<(usize, Commitment)> = Vec::new();
-    for (row, cells) in data {
-        let cell = |name: &str| -> (usize, &Cell) {
-            let col = columns.iter().position(|c| *c == Some(name)).unwrap_or(0);
-            let cell = if columns.contains(&Some(name)) {
-                cells.get(col).unwrap_or(&Cell::Empty)
-            } else {
-                &Cell::Empty
-            };
-            (col, cell)
+    let sheet = Sheet {
+        kb,
+        scenario,
+        partners,
+        columns,
+    };
+    let out: Vec<(usize, Commitment)> = data
+        .into_iter()
+        .filter_map(|(row, cells)| Some((row, sheet.row(row, cells, rep)?)))
+        .collect();
+    sheet.check_ids(&out, rep);
+    Some(out.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Which known column each column of the sheet is.
+struct Columns(Vec<Option<&'static str>>);
+
+impl Columns {
+    /// The header's columns, each unknown or repeated one reported; `None` for an empty header.
+    fn read(rep: &mut Report) -> Option<Columns> {
+        let header = rep.header;
+        if header.iter().all(String::is_empty) {
+            rep.whole(format!(
+                "the sheet is empty: its first row must name the columns ({})",
+                COLUMNS.join(", ")
+            ));
+            return None;
+        }
+        let mut columns: Vec<Option<&'static str>> = Vec::new();
+        for (col, name) in header.iter().enumerate() {
+            let column = COLUMNS.iter().copied().find(|c| c == name);
+            if column.is_none() && !name.is_empty() {
+                let e = rep.error(
+                    0,
+                    col,
+                    format!("unknown column `{name}`: expected {}", COLUMNS.join(", ")),
+                );
+                if let Some(c) = closest(name, COLUMNS) {
+                    e.help(format!("did you mean `{c}`?"));
+                }
+            }
+            if column.is_some() && columns.contains(&column) {
+                rep.error(0, col, format!("column `{name}` is given twice"));
+            }
+            columns.push(column);
+        }
+        for required in ["funder", "role"] {
+            if !columns.contains(&Some(required)) {
+                rep.whole(format!("the sheet has no `{required}` column"));
+            }
+        }
+        Some(Columns(columns))
+    }
+
+    /// The position of the column `name` (0 when the sheet has none, for messages).
+    fn position(&self, name: &str) -> usize {
+        self.0.iter().position(|c| *c == Some(name)).unwrap_or(0)
+    }
+
+    /// The cell of column `name` in a row, with its column (empty when the sheet has none).
+    fn cell<'c>(&self, cells: &'c [Cell], name: &str) -> (usize, &'c Cell) {
+        let col = self.position(name);
+        let cell = if self.0.contains(&Some(name)) {
+            cells.get(col).unwrap_or(&Cell::Empty)
+        } else {
+            &Cell::Empty
         };
+        (col, cell)
+    }
+}
+
+/// What every row of a commitment sheet is read against.
+struct Sheet<'a> {
+    kb: &'a KnowledgeBase,
+    scenario: &'a Scenario,
+    /// The partners a funder or channel may be: the scenario's, its candidates and those its
+    /// variants add.
+    partners: Vec<&'a str>,
+    columns: Columns,
+}
+
+impl Sheet<'_> {
+    /// One row's commitment; `None` when any of its cells is wrong (each reported).
+    fn row(&self, row: usize, cells: &[Cell], rep: &mut Report) -> Option<Commitment> {
+        let (kb, scenario, partners) = (self.kb, self.scenario, &self.partners);
+        let cell = |name: &str| self.columns.cell(cells, name);
         let before = rep.sink.out.len();
         let (fc, funder) = cell("funder");
         let funder = funder.text();
@@ -123,53 +157,9 @@ fn read_commitments(
                 .suggest(&role_text, kb.roles.iter().map(|r| r.id.as_str()));
         }
         let (ac, amount) = cell("amount");
-        let amount = if amount.is_empty() {
-            None
-        } else {
-            match number(amount) {
-                Some(v) if (0.0..=MAX_AMOUNT).contains(&v) => {
-                    if scenario.finance.currency.is_none() {
-                        rep.error(row, ac, "an amount needs the scenario's currency".into())
-                            .help("add `currency: \"USD\"` (or the code you use) to the scenario");
-                    }
-                    Some(v)
-                }
-                _ => {
-                    rep.error(
-                        row,
-                        ac,
-                        format!(
-                            "amount `{}` must be a number from 0 to {MAX_AMOUNT}",
-                            amount.text()
-                        ),
-                    );
-                    None
-                }
-            }
-        };
+        let amount = self.amount(row, ac, amount, rep);
         let (pc, phase) = cell("phase");
-        let phases = &scenario.finance.phases;
-        let phase = if phase.is_empty() {
-            if amount.is_some() && phases.len() > 1 {
-                rep.error(
-                    row,
-                    pc,
-                    format!(
-                        "a commitment with an amount names its phase: one of {}",
-                        phases.join(", ")
-                    ),
-                );
-            }
-            (amount.is_some() && phases.len() == 1).then_some(0)
-        } else {
-            let p = phase.text();
-            let ix = scenario.finance.phase_index(&p);
-            if ix.is_none() {
-                rep.error(row, pc, format!("unknown phase `{p}`"))
-                    .suggest(&p, phases.iter().map(String::as_str));
-            }
-            ix
-        };
+        let phase = self.phase(row, pc, phase, amount.is_some(), rep);
         let (ic, id) = cell("id");
         let id = id.text();
         if !id.is_empty() && !is_snake_id(&id) {
@@ -199,61 +189,118 @@ fn read_commitments(
         let (_, only_if) = cell("only_if");
         let only_if = ids(only_if);
         let (Some(role), true) = (role, rep.sink.out.len() == before) else {
-            continue;
+            return None;
         };
+        let phases = &scenario.finance.phases;
         let generated = match phase {
             Some(p) => format!("{funder}_{}_{}", kb.role(role).id, phases[p]),
             None => format!("{funder}_{}", kb.role(role).id),
         };
-        out.push((
-            row,
-            Commitment {
-                id: if id.is_empty() { generated } else { id },
-                funder,
-                role,
-                amount,
-                phase,
-                only_if,
-                never_to,
-                through: (!through.is_empty()).then_some(through),
-                implicit: false,
-            },
-        ));
+        Some(Commitment {
+            id: if id.is_empty() { generated } else { id },
+            funder,
+            role,
+            amount,
+            phase,
+            only_if,
+            never_to,
+            through: (!through.is_empty()).then_some(through),
+            implicit: false,
+        })
     }
-    // Ids are unique, and `only_if` names a commitment of the scenario or of the sheet.
-    let mut known: Vec<String> = scenario
-        .commitments
-        .iter()
-        .map(|c| c.id.clone())
-        .chain(
-            crate::scenario::all_commitments(kb, &[], &scenario.partners)
-                .into_iter()
-                .map(|c| c.id),
-        )
-        .collect();
-    let ic = columns.iter().position(|c| *c == Some("id")).unwrap_or(0);
-    let oc = columns
-        .iter()
-        .position(|c| *c == Some("only_if"))
-        .unwrap_or(0);
-    for (row, c) in &out {
-        if known.contains(&c.id) {
-            rep.error(*row, ic, format!("commitment id `{}` is used twice", c.id))
-                .help("give each commitment its own `id`");
+
+    /// A row's amount, if it has one that is valid.
+    fn amount(&self, row: usize, ac: usize, amount: &Cell, rep: &mut Report) -> Option<f64> {
+        if amount.is_empty() {
+            return None;
         }
-        known.push(c.id.clone());
-    }
-    for (row, c) in &out {
-        for o in &c.only_if {
-            if !known.contains(o) || o == &c.id {
+        match number(amount) {
+            Some(v) if (0.0..=MAX_AMOUNT).contains(&v) => {
+                if self.scenario.finance.currency.is_none() {
+                    rep.error(row, ac, "an amount needs the scenario's currency".into())
+                        .help("add `currency: \"USD\"` (or the code you use) to the scenario");
+                }
+                Some(v)
+            }
+            _ => {
                 rep.error(
-                    *row,
-                    oc,
-                    format!("no other commitment `{o}` in the scenario"),
-                )
-                .suggest(o, known.iter().map(String::as_str));
+                    row,
+                    ac,
+                    format!(
+                        "amount `{}` must be a number from 0 to {MAX_AMOUNT}",
+                        amount.text()
+                    ),
+                );
+                None
             }
         }
     }
-    Some(out.into_iter().map(|(_, c)| c).collect())
+
+    /// A row's phase: the one named, or the only phase for an amount.
+    fn phase(
+        &self,
+        row: usize,
+        pc: usize,
+        phase: &Cell,
+        has_amount: bool,
+        rep: &mut Report,
+    ) -> Option<usize> {
+        let phases = &self.scenario.finance.phases;
+        if phase.is_empty() {
+            if has_amount && phases.len() > 1 {
+                rep.error(
+                    row,
+                    pc,
+                    format!(
+                        "a commitment with an amount names its phase: one of {}",
+                        phases.join(", ")
+                    ),
+                );
+            }
+            return (has_amount && phases.len() == 1).then_some(0);
+        }
+        let p = phase.text();
+        let ix = self.scenario.finance.phase_index(&p);
+        if ix.is_none() {
+            rep.error(row, pc, format!("unknown phase `{p}`"))
+                .suggest(&p, phases.iter().map(String::as_str));
+        }
+        ix
+    }
+
+    /// Ids are unique, and `only_if` names a commitment of the scenario or of the sheet.
+    fn check_ids(&self, out: &[(usize, Commitment)], rep: &mut Report) {
+        let mut known: Vec<String> = self
+            .scenario
+            .commitments
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(
+                crate::scenario::all_commitments(self.kb, &[], &self.scenario.partners)
+                    .into_iter()
+                    .map(|c| c.id),
+            )
+            .collect();
+        let ic = self.columns.position("id");
+        let oc = self.columns.position("only_if");
+        for (row, c) in out {
+            if known.contains(&c.id) {
+                rep.error(*row, ic, format!("commitment id `{}` is used twice", c.id))
+                    .help("give each commitment its own `id`");
+            }
+            known.push(c.id.clone());
+        }
+        for (row, c) in out {
+            for o in &c.only_if {
+                if !known.contains(o) || o == &c.id {
+                    rep.error(
+                        *row,
+                        oc,
+                        format!("no other commitment `{o}` in the scenario"),
+                    )
+                    .suggest(o, known.iter().map(String::as_str));
+                }
+            }
+        }
+    }
 }

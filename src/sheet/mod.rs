@@ -96,10 +96,25 @@ pub fn partners(
     table: &Table,
     funders: Funders,
 ) -> (Option<Vec<Partner>>, Vec<Diagnostic>) {
+    read_sheet(
+        table,
+        |c| c.text().to_lowercase(),
+        |rep| read_partners(kb, table, rep, funders),
+    )
+}
+
+/// Reads a sheet through `read`, its problems placed by row and column under the header's
+/// names (each first-row cell as `column_name` gives it); `None` when any cell is wrong (all
+/// problems are listed).
+fn read_sheet<T>(
+    table: &Table,
+    column_name: impl Fn(&Cell) -> String,
+    read: impl FnOnce(&mut Report) -> Option<T>,
+) -> (Option<T>, Vec<Diagnostic>) {
     let header: Vec<String> = table
         .rows
         .first()
-        .map(|r| r.iter().map(|c| c.text().to_lowercase()).collect())
+        .map(|r| r.iter().map(&column_name).collect())
         .unwrap_or_default();
     let src = Source::new(&table.name, "");
     let mut diags = Vec::new();
@@ -108,7 +123,7 @@ pub fn partners(
             sink: Sink::new(&src, &mut diags),
             header: &header,
         };
-        read_partners(kb, table, &mut rep, funders)
+        read(&mut rep)
     };
     let ok = !diags.iter().any(Diagnostic::is_error);
     (out.filter(|_| ok), diags)

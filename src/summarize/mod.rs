@@ -12,11 +12,8 @@ pub mod render;
 pub use outcome::Outcome;
 pub use prim::{Choice, Discovery, Restriction, Step};
 
-use crate::sweep::manifest::{Manifest, ManifestError, manifest_path};
-use crate::sweep::rows::{Line, LineError, Lines};
-use crate::sweep::table::{self, Format};
-use std::fs::File;
-use std::io::BufReader;
+use crate::sweep::manifest::Manifest;
+use crate::sweep::table::{TableError, TableFile};
 use std::path::Path;
 
 /// Rows kept for scenario discovery; larger tables are sampled evenly (every k-th row).
@@ -28,17 +25,10 @@ const MAX_CATEGORIES: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}: {message}")]
-    Row {
-        path: String,
-        line: u64,
-        message: String,
-    },
+    /// The table cannot be read, or is not a sweep table.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// The options, or what they ask of this table, do not fit.
     #[error("{0}")]
     Usage(String),
 }
@@ -158,156 +148,6 @@ struct Scan {
     too_many: bool,
 }
 
-/// The rows of a sweep table, streamed.
-struct Reader {
-    path: String,
-    format: Format,
-    columns: Vec<String>,
-    /// From the manifest: the rows and digest the file must have (a table edited or torn
-    /// after the sweep wrote it is refused, not summarised).
-    expected: Option<(u64, String)>,
-}
-
-impl Reader {
-    fn open(path: &Path) -> Result<(Reader, Option<Manifest>), SummaryError> {
-        let shown = path.display().to_string();
-        let manifest = Manifest::read(&manifest_path(path)).map_err(|e| match e {
-            ManifestError::Read { path, source } => SummaryError::Io { path, source },
-            other => SummaryError::Usage(other.to_string()),
-        })?;
-        let format = match (Format::from_path(path), &manifest) {
-            (_, Some(m)) => m.format(),
-            (Some(f), None) => f,
-            (None, None) => {
-                return Err(SummaryError::Usage(format!(
-                    "{shown}: name the file .csv or .jsonl (or keep its .manifest.json beside it)"
-                )));
-            }
-        };
-        let mut lines = Self::lines(&shown)?;
-        let line_err = |e| line_error(&shown, e);
-        let first = match lines.next_line().map_err(line_err)? {
-            Line::End => String::new(),
-            _ => lines.text().trim_end_matches('\r').to_string(),
-        };
-        if first.is_empty() {
-            return Err(SummaryError::Usage(format!("{shown}: the file is empty")));
-        }
-        let columns = match (&manifest, format) {
-            (Some(m), _) => m.columns.clone(),
-            (None, Format::Csv) => table::split_csv(&first)
-                .map(|cells| cells.into_iter().map(table::unquote_formula).collect())
-                .map_err(|message| SummaryError::Row {
-                    path: shown.clone(),
-                    line: 1,
-                    message,
-                })?,
-            (None, Format::Jsonl) => {
-                table::jsonl_columns(&first).map_err(|message| SummaryError::Row {
-                    path: shown.clone(),
-                    line: 1,
-                    message,
-                })?
-            }
-        };
-        let expected = manifest
-            .as_ref()
-            .filter(|m| !m.digest.is_empty())
-            .map(|m| (m.rows, m.digest.clone()));
-        Ok((
-            Reader {
-                path: shown,
-                format,
-                columns,
-                expected,
-            },
-            manifest,
-        ))
-    }
-
-    fn lines(path: &str) -> Result<Lines<BufReader<File>>, SummaryError> {
-        let file = File::open(path).map_err(|source| SummaryError::Io {
-            path: path.to_string(),
-            source,
-        })?;
-        Ok(Lines::new(BufReader::with_capacity(1 << 20, file)))
-    }
-
-    /// Calls `row` with the fields of every row, in column order.
-    fn each(
-        &self,
-        mut row: impl FnMut(&[String]) -> Result<(), String>,
-    ) -> Result<(), SummaryError> {
-        let mut lines = Self::lines(&self.path)?;
-        let mut rows = 0u64;
-        if self.format == Format::Csv {
-            lines.next_line().map_err(|e| line_error(&self.path, e))?;
-        }
-        loop {
-            let n = lines.number + 1;
-            let err = |message| SummaryError::Row {
-                path: self.path.clone(),
-                line: n,
-                message,
-            };
-            match lines.next_line().map_err(|e| line_error(&self.path, e))? {
-                Line::End => break,
-                Line::Torn if self.expected.is_some() => {
-                    return Err(err("the last row is cut short (no line end)".into()));
-                }
-                Line::Torn | Line::Complete => {}
-            }
-            let line = lines.text().trim_end_matches('\r');
-            if line.trim().is_empty() {
-                continue;
-            }
-            rows += 1;
-            let fields = match self.format {
-                Format::Csv => table::split_csv(line)
-                    .map(|cells| cells.into_iter().map(table::unquote_formula).collect())
-                    .map_err(err)?,
-                Format::Jsonl => table::split_jsonl(line, &self.columns).map_err(err)?,
-            };
-            if fields.len() != self.columns.len() {
-                return Err(err(format!(
-                    "{} fields, but the header has {}",
-                    fields.len(),
-                    self.columns.len()
-                )));
-            }
-            row(&fields).map_err(err)?;
-        }
-        match &self.expected {
-            Some((want, digest)) if rows != *want || lines.digest.hex() != *digest => {
-                Err(SummaryError::Usage(format!(
-                    "{}: the table is not the one its manifest describes ({rows} rows, the manifest records {want}{}): it was edited, damaged, or written by two sweeps at once; run the sweep again",
-                    self.path,
-                    if rows == *want {
-                        ", and other bytes"
-                    } else {
-                        ""
-                    }
-                )))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    fn column(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name)
-    }
-}
-
-fn line_error(path: &str, e: LineError) -> SummaryError {
-    match e {
-        LineError::Io(source) => SummaryError::Io {
-            path: path.to_string(),
-            source,
-        },
-        other => SummaryError::Usage(format!("{path}: {other}")),
-    }
-}
-
 /// Group sums for eta squared.
 #[derive(Debug, Clone, Copy, Default)]
 struct Moments {
@@ -345,8 +185,39 @@ fn eta_squared(groups: &[Moments]) -> f64 {
     (between / total).clamp(0.0, 1.0)
 }
 
-/// Reads a sweep output and summarises it.
+/// Reads a sweep output and summarises it: the options checked, the columns found, pass one
+/// (each factor's levels), pass two (statistics by level and the sample for discovery), and
+/// the factors ranked.
 pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
+    check_options(opts)?;
+    let (table, manifest) = TableFile::open(path)?;
+    let cols = Columns::find(&table, manifest.as_ref(), opts)?;
+    let (rows, levels) = scan_levels(&table, &cols, opts.bins)?;
+    let tally = tally(&table, &cols, &levels, rows)?;
+    let factors = rank_factors(&table, &cols, &levels, &tally);
+    let outcome = cols.outcome.as_ref();
+    let discovery = outcome.map(|o| {
+        prim::discover(
+            &tally.sample,
+            o.text(),
+            opts.min_mass,
+            tally.stride > 1,
+            opts.choice,
+        )
+    });
+    Ok(Summary {
+        file: table.path.clone(),
+        runs: rows,
+        statuses: tally.statuses,
+        flag_kinds: cols.flags.into_iter().map(|(k, _)| k).collect(),
+        outcome: outcome.map(|o| o.text().to_string()),
+        outcome_rate: outcome.map(|_| tally.positives as f64 / rows as f64),
+        factors,
+        discovery,
+    })
+}
+
+fn check_options(opts: &Options) -> Result<(), SummaryError> {
     if opts.bins < 2 || opts.bins > 100 {
         return Err(SummaryError::Usage(format!(
             "--bins must be from 2 to 100; got {}",
@@ -359,38 +230,72 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
             opts.min_mass
         )));
     }
-    let (reader, manifest) = Reader::open(path)?;
-    let cols = &reader.columns;
-    let status_col = reader.column("status").ok_or_else(|| {
-        SummaryError::Usage(format!(
-            "{}: no `status` column: this is not a `rolefit sweep` output",
-            reader.path
-        ))
-    })?;
-    let objective_col = reader.column("objective");
-    let factor_cols: Vec<usize> = match &manifest {
-        Some(m) => m
-            .factors
-            .iter()
-            .filter_map(|f| reader.column(&f.name))
-            .collect(),
-        None => {
-            let start = reader.column("replicate").map_or(0, |r| r + 1);
-            (start..status_col).collect()
-        }
-    };
-    let flag_cols: Vec<(String, usize)> = cols
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.strip_prefix("flags.").map(|k| (k.to_string(), i)))
-        .collect();
-    let outcome = match &opts.outcome {
-        Some(text) => Some(Outcome::parse(text, cols).map_err(SummaryError::Usage)?),
-        None => None,
-    };
+    Ok(())
+}
 
-    // Pass one: kinds, ranges and distinct values of the factors.
-    let mut scans: Vec<Scan> = factor_cols
+/// The columns a summary reads, and the outcome parsed against them.
+struct Columns {
+    status: usize,
+    objective: Option<usize>,
+    /// The factors: the manifest's, else the columns between `replicate` and `status`.
+    factors: Vec<usize>,
+    /// Each flag kind with its column.
+    flags: Vec<(String, usize)>,
+    outcome: Option<Outcome>,
+}
+
+impl Columns {
+    fn find(
+        table: &TableFile,
+        manifest: Option<&Manifest>,
+        opts: &Options,
+    ) -> Result<Columns, SummaryError> {
+        let status = table.column("status").ok_or_else(|| {
+            SummaryError::Usage(format!(
+                "{}: no `status` column: this is not a `rolefit sweep` output",
+                table.path
+            ))
+        })?;
+        let factors: Vec<usize> = match manifest {
+            Some(m) => m
+                .factors
+                .iter()
+                .filter_map(|f| table.column(&f.name))
+                .collect(),
+            None => {
+                let start = table.column("replicate").map_or(0, |r| r + 1);
+                (start..status).collect()
+            }
+        };
+        let flags = table
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.strip_prefix("flags.").map(|k| (k.to_string(), i)))
+            .collect();
+        let outcome = match &opts.outcome {
+            Some(text) => Some(Outcome::parse(text, &table.columns).map_err(SummaryError::Usage)?),
+            None => None,
+        };
+        Ok(Columns {
+            status,
+            objective: table.column("objective"),
+            factors,
+            flags,
+            outcome,
+        })
+    }
+}
+
+/// Pass one: the number of rows, and each factor's levels from its kind, range and distinct
+/// values.
+fn scan_levels(
+    table: &TableFile,
+    cols: &Columns,
+    bins: usize,
+) -> Result<(u64, Vec<Levels>), SummaryError> {
+    let mut scans: Vec<Scan> = cols
+        .factors
         .iter()
         .map(|_| Scan {
             numeric: true,
@@ -399,120 +304,179 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
             ..Scan::default()
         })
         .collect();
-    let mut rows = 0u64;
-    reader.each(|fields| {
-        rows += 1;
-        for (s, &c) in scans.iter_mut().zip(&factor_cols) {
-            let cell = &fields[c];
-            match cell.parse::<f64>() {
-                Ok(x) if s.numeric && x.is_finite() => {
-                    s.min = s.min.min(x);
-                    s.max = s.max.max(x);
-                    if s.numbers.len() <= MAX_EXACT_LEVELS && !s.numbers.contains(&x) {
-                        s.numbers.push(x);
-                    }
-                }
-                _ => s.numeric = false,
-            }
-            if !s.too_many && !s.texts.iter().any(|t| t == cell) {
-                if s.texts.len() >= MAX_CATEGORIES {
-                    s.too_many = true;
-                } else {
-                    s.texts.push(cell.clone());
-                }
-            }
+    let rows = table.each(|fields| {
+        for (s, &c) in scans.iter_mut().zip(&cols.factors) {
+            s.add(&fields[c]);
         }
         Ok(())
     })?;
     if rows == 0 {
-        return Err(SummaryError::Usage(format!("{}: no rows", reader.path)));
+        return Err(SummaryError::Usage(format!("{}: no rows", table.path)));
     }
-    let mut levels: Vec<Levels> = Vec::new();
-    for (s, &c) in scans.iter().zip(&factor_cols) {
-        levels.push(if s.numeric {
-            if s.numbers.len() <= MAX_EXACT_LEVELS {
-                let mut v = s.numbers.clone();
+    let levels = scans
+        .into_iter()
+        .zip(&cols.factors)
+        .map(|(s, &c)| {
+            s.levels(bins).ok_or_else(|| {
+                SummaryError::Usage(format!(
+                    "{}: factor `{}` has more than {MAX_CATEGORIES} distinct texts",
+                    table.path, table.columns[c]
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((rows, levels))
+}
+
+impl Scan {
+    /// Takes in one cell of the factor's column.
+    fn add(&mut self, cell: &str) {
+        match cell.parse::<f64>() {
+            Ok(x) if self.numeric && x.is_finite() => {
+                self.min = self.min.min(x);
+                self.max = self.max.max(x);
+                if self.numbers.len() <= MAX_EXACT_LEVELS && !self.numbers.contains(&x) {
+                    self.numbers.push(x);
+                }
+            }
+            _ => self.numeric = false,
+        }
+        if !self.too_many && !self.texts.iter().any(|t| t == cell) {
+            if self.texts.len() >= MAX_CATEGORIES {
+                self.too_many = true;
+            } else {
+                self.texts.push(cell.to_string());
+            }
+        }
+    }
+
+    /// The factor's levels: exact numbers when few, else `bins` bins; texts in order of first
+    /// appearance; `None` for a text factor with too many values.
+    fn levels(self, bins: usize) -> Option<Levels> {
+        Some(if self.numeric {
+            if self.numbers.len() <= MAX_EXACT_LEVELS {
+                let mut v = self.numbers;
                 v.sort_by(f64::total_cmp);
                 Levels::Exact(v)
             } else {
                 Levels::Bins {
-                    lo: s.min,
-                    hi: s.max,
-                    bins: opts.bins,
+                    lo: self.min,
+                    hi: self.max,
+                    bins,
                 }
             }
-        } else if s.too_many {
-            return Err(SummaryError::Usage(format!(
-                "{}: factor `{}` has more than {MAX_CATEGORIES} distinct texts",
-                reader.path, cols[c]
-            )));
+        } else if self.too_many {
+            return None;
         } else {
-            Levels::Text(s.texts.clone())
-        });
-    }
-
-    // Pass two: statistics by level, and the sample for discovery.
-    struct Acc {
-        runs: u64,
-        solved: u64,
-        infeasible: u64,
-        flagged: Vec<u64>,
-        objective: Moments,
-        outcome: Moments,
-    }
-    let mut acc: Vec<Vec<Acc>> = levels
-        .iter()
-        .map(|l| {
-            (0..l.count())
-                .map(|_| Acc {
-                    runs: 0,
-                    solved: 0,
-                    infeasible: 0,
-                    flagged: vec![0; flag_cols.len()],
-                    objective: Moments::default(),
-                    outcome: Moments::default(),
-                })
-                .collect()
+            Levels::Text(self.texts)
         })
-        .collect();
-    let mut statuses: Vec<(String, u64)> = Vec::new();
-    let mut positives = 0u64;
-    let stride = (rows as usize).div_ceil(PRIM_SAMPLE).max(1) as u64;
-    let mut sample = prim::Sample::new(
-        factor_cols.iter().map(|&c| cols[c].clone()).collect(),
-        levels
+    }
+}
+
+/// What pass two adds up for one level of one factor.
+struct Acc {
+    runs: u64,
+    solved: u64,
+    infeasible: u64,
+    flagged: Vec<u64>,
+    objective: Moments,
+    outcome: Moments,
+}
+
+/// What pass two finds.
+struct Tally {
+    /// By factor, then level.
+    acc: Vec<Vec<Acc>>,
+    statuses: Vec<(String, u64)>,
+    /// Runs meeting the outcome.
+    positives: u64,
+    /// Every `stride`-th row is in the sample.
+    stride: u64,
+    sample: prim::Sample,
+}
+
+/// Pass two: statistics by level, and the sample for discovery.
+fn tally(
+    table: &TableFile,
+    cols: &Columns,
+    levels: &[Levels],
+    rows: u64,
+) -> Result<Tally, SummaryError> {
+    let mut t = Tally {
+        acc: levels
             .iter()
-            .map(|l| match l {
-                Levels::Text(v) => Some(v.clone()),
-                _ => None,
+            .map(|l| {
+                (0..l.count())
+                    .map(|_| Acc {
+                        runs: 0,
+                        solved: 0,
+                        infeasible: 0,
+                        flagged: vec![0; cols.flags.len()],
+                        objective: Moments::default(),
+                        outcome: Moments::default(),
+                    })
+                    .collect()
             })
             .collect(),
-    );
+        statuses: Vec::new(),
+        positives: 0,
+        stride: (rows as usize).div_ceil(PRIM_SAMPLE).max(1) as u64,
+        sample: prim::Sample::new(
+            cols.factors
+                .iter()
+                .map(|&c| table.columns[c].clone())
+                .collect(),
+            levels
+                .iter()
+                .map(|l| match l {
+                    Levels::Text(v) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+    };
     let mut row_no = 0u64;
-    reader.each(|fields| {
-        let status = &fields[status_col];
-        match statuses.iter_mut().find(|(s, _)| s == status) {
+    table.each(|fields| {
+        t.add_row(fields, cols, levels, &table.columns, row_no)?;
+        row_no += 1;
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+impl Tally {
+    fn add_row(
+        &mut self,
+        fields: &[String],
+        cols: &Columns,
+        levels: &[Levels],
+        names: &[String],
+        row_no: u64,
+    ) -> Result<(), String> {
+        let status = &fields[cols.status];
+        match self.statuses.iter_mut().find(|(s, _)| s == status) {
             Some(e) => e.1 += 1,
-            None => statuses.push((status.clone(), 1)),
+            None => self.statuses.push((status.clone(), 1)),
         }
         let solved = status == "optimal" || status == "feasible";
-        let objective: Option<f64> = objective_col
+        let objective: Option<f64> = cols
+            .objective
             .and_then(|c| fields[c].parse().ok())
             .filter(|_| solved);
-        let hit = outcome.as_ref().map(|o| o.holds(fields));
+        let hit = cols.outcome.as_ref().map(|o| o.holds(fields));
         if hit == Some(true) {
-            positives += 1;
+            self.positives += 1;
         }
         let mut point = Vec::new();
-        for (f, &c) in factor_cols.iter().enumerate() {
+        for (f, &c) in cols.factors.iter().enumerate() {
             let Some(k) = levels[f].index(&fields[c]) else {
-                return Err(format!("`{}` has a value not seen before", cols[c]));
+                return Err(format!("`{}` has a value not seen before", names[c]));
             };
-            let a = &mut acc[f][k];
+            let a = &mut self.acc[f][k];
             a.runs += 1;
             if solved {
                 a.solved += 1;
-                for (n, (_, fc)) in flag_cols.iter().enumerate() {
+                for (n, (_, fc)) in cols.flags.iter().enumerate() {
                     if fields[*fc].parse::<f64>().is_ok_and(|v| v > 0.0) {
                         a.flagged[n] += 1;
                     }
@@ -533,26 +497,36 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
             });
         }
         if let Some(h) = hit
-            && row_no.is_multiple_of(stride)
+            && row_no.is_multiple_of(self.stride)
         {
-            sample.push(&point, h);
+            self.sample.push(&point, h);
         }
-        row_no += 1;
         Ok(())
-    })?;
+    }
+}
 
-    let mut factors: Vec<FactorSummary> = factor_cols
+/// Each factor's levels with their statistics, ranked by effect size (largest first, ties by
+/// name).
+fn rank_factors(
+    table: &TableFile,
+    cols: &Columns,
+    levels: &[Levels],
+    tally: &Tally,
+) -> Vec<FactorSummary> {
+    let mut factors: Vec<FactorSummary> = cols
+        .factors
         .iter()
         .enumerate()
         .map(|(f, &c)| {
-            let groups = &acc[f];
+            let groups = &tally.acc[f];
             let objective_effect =
                 eta_squared(&groups.iter().map(|a| a.objective).collect::<Vec<_>>());
-            let outcome_effect = outcome
+            let outcome_effect = cols
+                .outcome
                 .as_ref()
                 .map(|_| eta_squared(&groups.iter().map(|a| a.outcome).collect::<Vec<_>>()));
             FactorSummary {
-                name: cols[c].clone(),
+                name: table.columns[c].clone(),
                 numeric: !matches!(levels[f], Levels::Text(_)),
                 effect: outcome_effect.unwrap_or(objective_effect),
                 objective_effect,
@@ -579,19 +553,7 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
             .total_cmp(&a.effect)
             .then_with(|| a.name.cmp(&b.name))
     });
-    let discovery = outcome
-        .as_ref()
-        .map(|o| prim::discover(&sample, o.text(), opts.min_mass, stride > 1, opts.choice));
-    Ok(Summary {
-        file: reader.path.clone(),
-        runs: rows,
-        statuses,
-        flag_kinds: flag_cols.into_iter().map(|(k, _)| k).collect(),
-        outcome: outcome.as_ref().map(|o| o.text().to_string()),
-        outcome_rate: outcome.as_ref().map(|_| positives as f64 / rows as f64),
-        factors,
-        discovery,
-    })
+    factors
 }
 
 fn ratio(a: u64, b: u64) -> f64 {

@@ -120,8 +120,55 @@ pub fn discover(
     sampled: bool,
     choice: Choice,
 ) -> Discovery {
-    let n = s.hits.len();
-    let positives = s.hits.iter().filter(|&&h| h).count();
+    let counts = Counts {
+        rows: s.hits.len(),
+        positives: s.hits.iter().filter(|&&h| h).count(),
+    };
+    let trajectory = peel(s, counts, min_mass);
+    let chosen = choose(&trajectory, choice);
+    let (restrictions, best) = match chosen {
+        Some(k) => (trajectory[k].restrictions.clone(), trajectory[k].clone()),
+        None => paste(s, counts, trajectory[trajectory.len() - 1].clone()),
+    };
+    Discovery {
+        outcome: outcome.to_string(),
+        min_mass,
+        rows: counts.rows,
+        sampled,
+        positives: counts.positives,
+        choice,
+        chosen,
+        restrictions,
+        best,
+        trajectory,
+    }
+}
+
+/// The rows of the sample and how many meet the outcome.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    rows: usize,
+    positives: usize,
+}
+
+impl Counts {
+    /// The figures of a box holding `count` rows, `hits` of them meeting the outcome.
+    fn step(self, count: usize, hits: usize, restrictions: Vec<Restriction>) -> Step {
+        Step {
+            mass: ratio(count, self.rows),
+            density: ratio(hits, count),
+            coverage: ratio(hits, self.positives),
+            restricted: restrictions.len(),
+            restrictions,
+        }
+    }
+}
+
+/// The peeling trajectory: from the whole sample, each step takes off the slice (the end of
+/// a numeric factor's range, or a level) that raises the density most, while the box keeps at
+/// least `min_mass` of the rows.
+fn peel(s: &Sample, counts: Counts, min_mass: f64) -> Vec<Step> {
+    let Counts { rows: n, positives } = counts;
     let mut inside = vec![true; n];
     let mut count = n;
     let mut hits = positives;
@@ -140,55 +187,55 @@ pub fn discover(
         .iter()
         .map(|c| vec![true; c.as_ref().map_or(0, Vec::len)])
         .collect();
-    let step = |count: usize, hits: usize, restrictions: Vec<Restriction>| Step {
-        mass: ratio(count, n),
-        density: ratio(hits, count),
-        coverage: ratio(hits, positives),
-        restricted: restrictions.len(),
-        restrictions,
-    };
-    let mut trajectory = vec![step(count, hits, Vec::new())];
+    let mut trajectory = vec![counts.step(count, hits, Vec::new())];
     let floor = (min_mass * n as f64).ceil() as usize;
-    if n > 0 && positives > 0 {
-        loop {
-            // (density after, factor, peel) of the best peel.
-            let mut best: Option<(f64, usize, Peel)> = None;
-            for f in 0..s.values.len() {
-                for peel in candidates(s, f, &orders[f], &inside, count, &kept[f]) {
-                    let (removed, removed_hits) = peel.removed(s, f, &orders[f], &inside);
-                    let left = count - removed;
-                    if removed == 0 || left < floor.max(1) {
-                        continue;
-                    }
-                    let density = ratio(hits - removed_hits, left);
-                    if best.as_ref().is_none_or(|(d, _, _)| density > *d + 1e-12) {
-                        best = Some((density, f, peel));
-                    }
-                }
-            }
-            let Some((density, f, peel)) = best else {
-                break;
-            };
-            if density <= ratio(hits, count) + 1e-12 {
-                break;
-            }
-            for row in 0..n {
-                if inside[row] && peel.drops(s.values[f][row]) {
-                    inside[row] = false;
-                    count -= 1;
-                    if s.hits[row] {
-                        hits -= 1;
-                    }
-                }
-            }
-            if let Peel::Level(k) = peel {
-                kept[f][k] = false;
-            }
-            trajectory.push(step(count, hits, restrictions(s, &inside, &kept)));
-        }
+    if n == 0 || positives == 0 {
+        return trajectory;
     }
+    loop {
+        // (density after, factor, peel) of the best peel.
+        let mut best: Option<(f64, usize, Peel)> = None;
+        for f in 0..s.values.len() {
+            for peel in candidates(s, f, &orders[f], &inside, count, &kept[f]) {
+                let (removed, removed_hits) = peel.removed(s, f, &orders[f], &inside);
+                let left = count - removed;
+                if removed == 0 || left < floor.max(1) {
+                    continue;
+                }
+                let density = ratio(hits - removed_hits, left);
+                if best.as_ref().is_none_or(|(d, _, _)| density > *d + 1e-12) {
+                    best = Some((density, f, peel));
+                }
+            }
+        }
+        let Some((density, f, peel)) = best else {
+            break;
+        };
+        if density <= ratio(hits, count) + 1e-12 {
+            break;
+        }
+        for row in 0..n {
+            if inside[row] && peel.drops(s.values[f][row]) {
+                inside[row] = false;
+                count -= 1;
+                if s.hits[row] {
+                    hits -= 1;
+                }
+            }
+        }
+        if let Peel::Level(k) = peel {
+            kept[f][k] = false;
+        }
+        trajectory.push(counts.step(count, hits, restrictions(s, &inside, &kept)));
+    }
+    trajectory
+}
+
+/// The step of the trajectory `choice` names; `None` for the densest box, which
+/// [`paste`] simplifies.
+fn choose(trajectory: &[Step], choice: Choice) -> Option<usize> {
     let last = trajectory.len() - 1;
-    let chosen = match choice {
+    match choice {
         Choice::Densest => None,
         Choice::Step(k) => Some(k.min(last)),
         Choice::MinCoverage(c) => Some(
@@ -202,30 +249,21 @@ pub fn discover(
                 .find(|&k| trajectory[k].density >= d - 1e-12)
                 .unwrap_or(last),
         ),
-    };
-    if let Some(k) = chosen {
-        return Discovery {
-            outcome: outcome.to_string(),
-            min_mass,
-            rows: n,
-            sampled,
-            positives,
-            choice,
-            chosen,
-            restrictions: trajectory[k].restrictions.clone(),
-            best: trajectory[k].clone(),
-            trajectory,
-        };
     }
-    let mut limits = trajectory[last].restrictions.clone();
-    let mut best = trajectory[last].clone();
+}
+
+/// The densest box with every restriction dropped that costs (almost) no density, the
+/// cheapest first: its restrictions and figures.
+fn paste(s: &Sample, counts: Counts, densest: Step) -> (Vec<Restriction>, Step) {
+    let mut limits = densest.restrictions.clone();
+    let mut best = densest;
     loop {
         let cheapest = (0..limits.len())
             .map(|k| {
                 let mut fewer = limits.clone();
                 fewer.remove(k);
                 let (c, h) = members(s, &fewer);
-                (k, step(c, h, fewer))
+                (k, counts.step(c, h, fewer))
             })
             .filter(|(_, st)| st.density >= best.density - DROP_TOLERANCE)
             .max_by(|a, b| a.1.density.total_cmp(&b.1.density).then(b.0.cmp(&a.0)));
@@ -233,18 +271,7 @@ pub fn discover(
         limits.remove(k);
         best = st;
     }
-    Discovery {
-        outcome: outcome.to_string(),
-        min_mass,
-        rows: n,
-        sampled,
-        positives,
-        choice,
-        chosen,
-        restrictions: limits,
-        best,
-        trajectory,
-    }
+    (limits, best)
 }
 
 /// Rows inside a box given by its restrictions, and how many meet the outcome.
@@ -426,7 +453,7 @@ fn restrictions(s: &Sample, inside: &[bool], kept: &[Vec<bool>]) -> Vec<Restrict
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+    super::ratio(a as u64, b as u64)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //!
 //! Files are read through [`crate::load`]; nothing here touches the file system itself.
 
+use super::manifest::{Manifest, ManifestDesign, Shard};
 use super::run::Plan;
 use super::spec::{self, External};
-use super::table::Format;
+use super::table::{Format, Layout};
 use crate::Error;
 use crate::diag::{Diagnostic, Level};
 use crate::kb;
@@ -121,6 +122,63 @@ pub fn compile(
     let (plan, diags) = build(sweep, None, external, &mut texts)?;
     let fingerprint = super::stream::fingerprint(texts.iter().map(Vec::as_slice));
     Ok((plan.map(|p| (p, fingerprint)), diags))
+}
+
+/// A sweep loaded for running: what [`load_plan`] returns.
+#[derive(Debug)]
+pub struct Loaded {
+    pub plan: Plan,
+    /// The fingerprint of everything the sweep read: what `--resume` and `merge` check.
+    pub fingerprint: String,
+    /// What the manifest records of the design file, if one was run.
+    pub design: Option<ManifestDesign>,
+    /// Warnings found on the way (a sweep with errors is not loaded).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The manifest of an output of this sweep (or of one shard of it).
+    pub fn manifest(&self, layout: &Layout, shard: Option<Shard>) -> Manifest {
+        let mut manifest = Manifest::new(&self.plan, layout, &self.fingerprint, shard);
+        manifest.design = self.design.clone();
+        manifest
+    }
+}
+
+/// Loads a sweep into a plan: compiles a sweep file that was read (with the scenarios and rules
+/// it names) and an optional design file, for rows of `format`, with or without the
+/// `solve_ms` column. A sweep with errors is [`Error::Invalid`] with every diagnostic found.
+///
+/// ```no_run
+/// use rolefit::sweep::{Format, Layout, input::SweepSource, load_plan};
+/// let sweep = SweepSource::read("sweeps/sector-mix.ron")?;
+/// let loaded = load_plan(&sweep, None, Format::Csv, true)?;
+/// let layout = Layout::new(&loaded.plan, Format::Csv, true);
+/// let manifest = loaded.manifest(&layout, None);
+/// assert_eq!(manifest.runs, loaded.plan.runs());
+/// # Ok::<(), rolefit::Error>(())
+/// ```
+pub fn load_plan(
+    sweep: &SweepSource,
+    design: Option<&DesignFile>,
+    format: Format,
+    solve_time: bool,
+) -> Result<Loaded, Error> {
+    let (compiled, diags) = compile(sweep, design, format, solve_time)?;
+    let Some((plan, fingerprint)) = compiled else {
+        return Err(Error::Invalid(crate::diag::Diagnostics(diags)));
+    };
+    let design = design.map(|d| ManifestDesign {
+        file: d.source.name.clone(),
+        sha256: d.sha256.clone(),
+        rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
+    });
+    Ok(Loaded {
+        plan,
+        fingerprint,
+        design,
+        warnings: diags,
+    })
 }
 
 /// The plan `rolefit.evaluate` runs: the sweep's scenarios (or `scenario` instead, when the

@@ -7,9 +7,9 @@
 
 use super::lock::OutputLock;
 use super::manifest::{Manifest, Shard, manifest_path};
-use super::rows::{Digest, Line, Lines};
+use super::rows::{Digest, Line};
 use super::stream::{SweepError, read_err, write_err};
-use super::table::{self, Format};
+use super::table::{Format, RowReader};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,32 @@ const MISSING_SHOWN: usize = 10;
 /// Merges finished shard outputs into `out` (see [`crate::output`]) with its manifest;
 /// returns the number of rows.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
-    let mut shards: Vec<(PathBuf, Manifest)> = Vec::new();
+    let shards = read_manifests(inputs)?;
+    let Some((_, first)) = shards.first().cloned() else {
+        return Err(SweepError::Usage("no shard files to merge".into()));
+    };
+    let by_index = by_index(&shards)?;
+    let _lock = OutputLock::acquire(out)?;
+    let (mut readers, header) = open_shards(&shards, &by_index, first.format())?;
+    let mut output = crate::output::Output::create(out)?;
+    let digest = interleave(&mut readers, header.as_deref(), &first, &mut output, out)?;
+    for s in readers.iter_mut().flatten() {
+        s.check_end()?;
+    }
+    output.commit()?;
+    let merged = Manifest {
+        shard: None,
+        rows: first.runs,
+        digest: digest.hex(),
+        ..first
+    };
+    crate::output::write_file(&manifest_path(out), merged.to_json().as_bytes())?;
+    Ok(merged.rows)
+}
+
+/// Each shard with its manifest; a shard without one has not finished, or is no sweep output.
+fn read_manifests(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, SweepError> {
+    let mut shards = Vec::new();
     for path in inputs {
         let m = Manifest::read(&manifest_path(path))?.ok_or_else(|| {
             let partial = super::stream::partial_path(path);
@@ -40,9 +65,13 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         })?;
         shards.push((path.clone(), m));
     }
-    let Some((first_path, first)) = shards.first().cloned() else {
-        return Err(SweepError::Usage("no shard files to merge".into()));
-    };
+    Ok(shards)
+}
+
+/// The position in `shards` of shard `k`, for every `k` of the sweep's shards: every shard is
+/// of the same sweep and split, given once, and none with runs is missing.
+fn by_index(shards: &[(PathBuf, Manifest)]) -> Result<Vec<Option<usize>>, SweepError> {
+    let (first_path, first) = &shards[0];
     let Some(Shard { count, .. }) = first.shard else {
         return Err(SweepError::Usage(format!(
             "{}: this output is not a shard (it was run without --shard)",
@@ -52,33 +81,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     // A checked manifest has at most `MAX_SHARDS` shards: one slot each.
     let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
     for (n, (path, m)) in shards.iter().enumerate() {
-        let differs = if m.fingerprint != first.fingerprint {
-            Some("another sweep (its spec, scenarios, rules or rolefit version differ)")
-        } else if m.columns != first.columns || m.format != first.format {
-            Some("other columns or another format")
-        } else {
-            None
-        };
-        if let Some(why) = differs {
-            return Err(SweepError::Usage(format!(
-                "{} and {} are shards of {why}",
-                first_path.display(),
-                path.display()
-            )));
-        }
-        let Some(Shard { index, count: c }) = m.shard else {
-            return Err(SweepError::Usage(format!(
-                "{}: this output is not a shard",
-                path.display()
-            )));
-        };
-        if c != count {
-            return Err(SweepError::Usage(format!(
-                "{} is shard {index} of {c}, but {} is one of {count}",
-                path.display(),
-                first_path.display()
-            )));
-        }
+        let index = same_split(first_path, first, path, m, count)?;
         if let Some(prev) = by_index[index as usize] {
             return Err(SweepError::Usage(format!(
                 "shard {index}/{count} is given twice: {} and {}",
@@ -107,23 +110,70 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
             named.join(", ")
         )));
     }
-    let _lock = OutputLock::acquire(out)?;
-    let format = first.format();
+    Ok(by_index)
+}
+
+/// The index of the shard at `path`, when it is one of `count` shards of the first one's sweep.
+fn same_split(
+    first_path: &Path,
+    first: &Manifest,
+    path: &Path,
+    m: &Manifest,
+    count: u64,
+) -> Result<u64, SweepError> {
+    let differs = if m.fingerprint != first.fingerprint {
+        Some("another sweep (its spec, scenarios, rules or rolefit version differ)")
+    } else if m.columns != first.columns || m.format != first.format {
+        Some("other columns or another format")
+    } else {
+        None
+    };
+    if let Some(why) = differs {
+        return Err(SweepError::Usage(format!(
+            "{} and {} are shards of {why}",
+            first_path.display(),
+            path.display()
+        )));
+    }
+    let Some(Shard { index, count: c }) = m.shard else {
+        return Err(SweepError::Usage(format!(
+            "{}: this output is not a shard",
+            path.display()
+        )));
+    };
+    if c != count {
+        return Err(SweepError::Usage(format!(
+            "{} is shard {index} of {c}, but {} is one of {count}",
+            path.display(),
+            first_path.display()
+        )));
+    }
+    Ok(index)
+}
+
+/// A reader for every shard slot (`None` where a shard has no runs), and the CSV header, the
+/// same in every shard.
+fn open_shards(
+    shards: &[(PathBuf, Manifest)],
+    by_index: &[Option<usize>],
+    format: Format,
+) -> Result<(Vec<Option<Shardfile>>, Option<String>), SweepError> {
     let mut readers: Vec<Option<Shardfile>> = Vec::new();
     let mut header: Option<String> = None;
-    for slot in &by_index {
+    for slot in by_index {
         let Some(n) = slot else {
             readers.push(None);
             continue;
         };
         let (path, m) = &shards[*n];
         let f = File::open(path).map_err(read_err(path))?;
-        let mut lines = Lines::new(BufReader::with_capacity(1 << 20, f));
+        let mut rows = RowReader::new(BufReader::with_capacity(1 << 20, f), format);
         if format == Format::Csv {
-            let h = match lines.next_line().map_err(|e| SweepError::line(path, e))? {
-                Line::Complete => lines.text().to_string(),
-                _ => String::new(),
-            };
+            let h = rows
+                .header()
+                .map_err(|e| SweepError::line(path, e))?
+                .unwrap_or_default()
+                .to_string();
             match &header {
                 None => header = Some(h),
                 Some(first) if *first != h => {
@@ -138,82 +188,86 @@ pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
         readers.push(Some(Shardfile {
             path: path.clone(),
             digest: m.digest.clone(),
-            lines,
+            rows,
         }));
     }
-    let mut output = crate::output::Output::create(out)?;
+    Ok((readers, header))
+}
+
+/// Writes the header and every run's row, taken from its shard in turn, to `output`; returns
+/// the digest of what was written.
+fn interleave(
+    readers: &mut [Option<Shardfile>],
+    header: Option<&str>,
+    first: &Manifest,
+    output: &mut crate::output::Output,
+    out: &Path,
+) -> Result<Digest, SweepError> {
+    let count = readers.len() as u64;
     let mut digest = Digest::default();
-    {
-        let mut w = BufWriter::with_capacity(1 << 20, &mut output);
-        let mut put = |bytes: &[u8]| -> Result<(), SweepError> {
-            digest.update(bytes);
-            w.write_all(bytes).map_err(write_err(out))
-        };
-        if let Some(h) = &header {
-            put(h.as_bytes())?;
-            put(b"\n")?;
-        }
-        for id in 0..first.runs {
-            let s = readers[(id % count) as usize]
-                .as_mut()
-                .expect("every shard with runs is present");
-            let line = s
-                .lines
-                .next_line()
-                .map_err(|e| SweepError::line(&s.path, e))?;
-            if line != Line::Complete || table::run_id(s.lines.text(), format) != Some(id) {
-                return Err(SweepError::Corrupt {
-                    path: s.path.display().to_string(),
-                    message: match line {
-                        Line::End => format!("ends before run {id}"),
-                        Line::Torn => format!("its row for run {id} is cut short"),
-                        Line::Complete => {
-                            format!("the row for run {id} is not where it should be")
-                        }
-                    },
-                });
-            }
-            put(s.lines.text().as_bytes())?;
-            put(b"\n")?;
-        }
-        w.flush().map_err(write_err(out))?;
-    }
-    for s in readers.iter_mut().flatten() {
-        if s.lines
-            .next_line()
-            .map_err(|e| SweepError::line(&s.path, e))?
-            != Line::End
-        {
-            return Err(SweepError::Corrupt {
-                path: s.path.display().to_string(),
-                message: "has more rows than its shard of the sweep".into(),
-            });
-        }
-        s.check_digest()?;
-    }
-    output.commit()?;
-    let merged = Manifest {
-        shard: None,
-        rows: first.runs,
-        digest: digest.hex(),
-        ..first
+    let mut w = BufWriter::with_capacity(1 << 20, output);
+    let mut put = |bytes: &[u8]| -> Result<(), SweepError> {
+        digest.update(bytes);
+        w.write_all(bytes).map_err(write_err(out))
     };
-    crate::output::write_file(&manifest_path(out), merged.to_json().as_bytes())?;
-    Ok(merged.rows)
+    if let Some(h) = header {
+        put(h.as_bytes())?;
+        put(b"\n")?;
+    }
+    for id in 0..first.runs {
+        let s = readers[(id % count) as usize]
+            .as_mut()
+            .expect("every shard with runs is present");
+        put(s.row(id)?.as_bytes())?;
+        put(b"\n")?;
+    }
+    w.flush().map_err(write_err(out))?;
+    Ok(digest)
 }
 
 /// A shard being read, with the digest its manifest records.
 struct Shardfile {
     path: PathBuf,
     digest: String,
-    lines: Lines<BufReader<File>>,
+    rows: RowReader<BufReader<File>>,
 }
 
 impl Shardfile {
-    /// Once every line is read: the bytes must be those the manifest describes. A manifest
-    /// without a digest (written before rolefit recorded one) is taken as it is.
-    fn check_digest(&self) -> Result<(), SweepError> {
-        if self.digest.is_empty() || self.lines.digest.hex() == self.digest {
+    /// The shard's next row, which must be run `id`'s.
+    fn row(&mut self, id: u64) -> Result<&str, SweepError> {
+        let line = self
+            .rows
+            .next_line()
+            .map_err(|e| SweepError::line(&self.path, e))?;
+        if line == Line::Complete && self.rows.run_id() == Some(id) {
+            return Ok(self.rows.text());
+        }
+        Err(SweepError::Corrupt {
+            path: self.path.display().to_string(),
+            message: match line {
+                Line::End => format!("ends before run {id}"),
+                Line::Torn => format!("its row for run {id} is cut short"),
+                Line::Complete => format!("the row for run {id} is not where it should be"),
+            },
+        })
+    }
+
+    /// Once every row is read: nothing may follow, and the bytes must be those the manifest
+    /// describes. A manifest without a digest (written before rolefit recorded one) is taken
+    /// as it is.
+    fn check_end(&mut self) -> Result<(), SweepError> {
+        if self
+            .rows
+            .next_line()
+            .map_err(|e| SweepError::line(&self.path, e))?
+            != Line::End
+        {
+            return Err(SweepError::Corrupt {
+                path: self.path.display().to_string(),
+                message: "has more rows than its shard of the sweep".into(),
+            });
+        }
+        if self.digest.is_empty() || self.rows.digest().hex() == self.digest {
             return Ok(());
         }
         Err(SweepError::Corrupt {

@@ -4,7 +4,8 @@
 //! - [`spec`]: the sweep file (RON) -> a validated [`spec::Spec`] (factor paths resolved).
 //! - [`design`]: full factorial, Latin hypercube and Monte Carlo points, by index.
 //! - [`run`]: one run (point applied, solved, summarised); [`run::Plan`] is the compiled sweep.
-//! - [`table`]: columns and rows, CSV or JSON Lines.
+//! - [`input`]: a sweep file and what it names read and compiled ([`load_plan`]).
+//! - [`table`]: columns and rows, CSV or JSON Lines, written and read back.
 //! - [`stream`]: parallel, ordered, resumable writing of a sweep or a shard.
 //! - [`manifest`]: what a finished (or unfinished) output holds, checked when read.
 //! - [`lock`]: one writer per output.
@@ -22,6 +23,7 @@ pub mod spec;
 pub mod stream;
 pub mod table;
 
+pub use input::{Loaded, load_plan};
 pub use manifest::{Manifest, Shard};
 pub use run::{Plan, RunResult, RunStatus};
 pub use stream::{Options, Report, SweepError, execute};

@@ -431,10 +431,16 @@ mod tests {
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
             .collect();
         files.sort();
-        for file in files {
+        // Every file of the folder is a scenario, and every one is checked.
+        let others: Vec<_> = files
+            .iter()
+            .filter(|p| p.extension().is_none_or(|e| e != "ron"))
+            .collect();
+        assert!(others.is_empty(), "not scenarios: {others:?}");
+        let mut checked = 0;
+        for file in &files {
             let path = file.display().to_string();
             let text = read_source(&path).unwrap().text;
             let plan = crate::sweep::from_text(
@@ -479,7 +485,10 @@ mod tests {
                 assert_eq!(row.holders[c], expected, "{path}: {id}");
                 assert_eq!(row.leads[c], lead, "{path}: {id}");
             }
+            checked += 1;
         }
+        assert_eq!(checked, files.len());
+        assert!(checked >= 7, "only {checked} shipped scenarios checked");
     }
 
     #[test]

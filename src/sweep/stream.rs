@@ -16,9 +16,9 @@
 
 use super::lock::{LockError, OutputLock};
 use super::manifest::{Manifest, ManifestError, Shard, manifest_path};
-use super::rows::{Digest, Line, LineError, Lines};
+use super::rows::{Digest, Line, LineError};
 use super::run::{Plan, RunStatus, Scratch};
-use super::table::{self, Format, Layout};
+use super::table::{Format, Layout, RowReader};
 use crate::output::OutputError;
 use rayon::prelude::*;
 use std::fs::{File, OpenOptions};
@@ -238,16 +238,65 @@ pub fn execute(
 ) -> Result<Report, SweepError> {
     let started = Instant::now();
     let _lock = OutputLock::acquire(out)?;
-    let runs = plan.runs();
     let shard = opts.shard.unwrap_or(Shard { index: 0, count: 1 });
-    let total = shard.len(runs);
-    let partial = partial_path(out);
-    let partial_manifest = partial_manifest_path(out);
+    let total = shard.len(plan.runs());
     let mut report = Report {
         rows: total,
         ..Report::default()
     };
+    let mut rows = match start(layout, manifest, out, opts, shard, total)? {
+        Start::Complete => {
+            report.resumed = total;
+            report.already_complete = true;
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+        Start::Write(rows) => rows,
+    };
+    report.resumed = rows.done;
+    progress(rows.done, total);
+    solve_in_order(
+        plan,
+        opts.threads,
+        shard,
+        rows.done..total,
+        |r| {
+            let mut line = String::with_capacity(512);
+            layout.write_row(&r, &mut line);
+            (line, r.status)
+        },
+        |chunk, written| {
+            rows.append(&chunk, &mut report)?;
+            progress(written, total);
+            Ok(())
+        },
+    )?;
+    rows.install(out, manifest)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
 
+/// Where [`execute`] starts.
+enum Start {
+    /// The output is finished already: nothing to run.
+    Complete,
+    /// Rows go to the `.partial` file, after those it holds.
+    Write(PartialRows),
+}
+
+/// Decides where a sweep starts: a fresh `.partial` file with its header, or, with
+/// `--resume`, after the complete rows of the one an interrupted sweep left (or nowhere, when
+/// the output is already finished).
+fn start(
+    layout: &Layout,
+    manifest: &Manifest,
+    out: &Path,
+    opts: &Options,
+    shard: Shard,
+    total: u64,
+) -> Result<Start, SweepError> {
+    let partial = partial_path(out);
+    let partial_manifest = partial_manifest_path(out);
     // `--restart` discards whatever is there, even a damaged state file.
     let in_progress = if opts.restart {
         None
@@ -260,36 +309,23 @@ pub fn execute(
             partial.display()
         )));
     }
-    let mut done = 0u64;
-    let mut resumed = None;
     if opts.resume {
         match in_progress {
             Some(m) => {
                 same_sweep(&m, manifest, &partial_manifest)?;
-                if !partial.exists() {
-                    // Stopped between renaming the rows into place and writing the manifest.
-                    let counted = match out.exists() {
-                        true => Some(count_rows(out, layout.format, shard)?),
-                        false => None,
-                    };
-                    if let Some((rows, digest)) = counted
-                        && rows == total
-                    {
-                        finish_manifest(out, manifest, digest, &partial_manifest)?;
-                        report.resumed = total;
-                        report.already_complete = true;
-                        report.elapsed = started.elapsed();
-                        return Ok(report);
-                    }
-                } else {
-                    let (rows, digest) = truncate_to_complete_rows(&partial, layout.format, shard)?;
-                    done = rows;
-                    let f = OpenOptions::new()
-                        .append(true)
-                        .open(&partial)
-                        .map_err(write_err(&partial))?;
-                    resumed = Some((BufWriter::with_capacity(1 << 20, f), digest));
-                    report.resumed = done;
+                if partial.exists() {
+                    return resume_partial(&partial, layout.format, shard).map(Start::Write);
+                }
+                // Stopped between renaming the rows into place and writing the manifest.
+                let counted = match out.exists() {
+                    true => Some(count_rows(out, layout.format, shard)?),
+                    false => None,
+                };
+                if let Some((rows, digest)) = counted
+                    && rows == total
+                {
+                    finish_manifest(out, manifest, digest, &partial_manifest)?;
+                    return Ok(Start::Complete);
                 }
             }
             None => {
@@ -300,65 +336,97 @@ pub fn execute(
                     }) == *manifest
                     && out.exists()
                 {
-                    report.resumed = total;
-                    report.already_complete = true;
-                    report.elapsed = started.elapsed();
-                    return Ok(report);
+                    return Ok(Start::Complete);
                 }
             }
         }
     }
-    let (mut w, mut digest) = match resumed {
-        Some(w) => w,
-        None => {
-            crate::output::write_file(&partial_manifest, manifest.to_json().as_bytes())?;
-            let f = fresh(&partial)?;
-            let mut w = BufWriter::with_capacity(1 << 20, f);
-            let header = layout.header();
-            w.write_all(header.as_bytes())
-                .map_err(write_err(&partial))?;
-            let mut digest = Digest::default();
-            digest.update(header.as_bytes());
-            (w, digest)
-        }
-    };
-    progress(done, total);
+    fresh_partial(layout, manifest, out).map(Start::Write)
+}
 
-    solve_in_order(
-        plan,
-        opts.threads,
-        shard,
-        done..total,
-        |r| {
-            let mut line = String::with_capacity(512);
-            layout.write_row(&r, &mut line);
-            (line, r.status)
-        },
-        |rows, written| {
-            for (line, status) in &rows {
-                w.write_all(line.as_bytes()).map_err(write_err(&partial))?;
-                digest.update(line.as_bytes());
-                match status {
-                    RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
-                    RunStatus::Error => report.errors += 1,
-                    RunStatus::Solved(_) => {}
-                }
+/// The `.partial` file of a sweep being written, with the digest of its bytes so far.
+struct PartialRows {
+    path: PathBuf,
+    writer: BufWriter<File>,
+    digest: Digest,
+    /// Rows it holds (of the shard's runs, in order).
+    done: u64,
+}
+
+/// A new `.partial` file holding the header, and its state file.
+fn fresh_partial(
+    layout: &Layout,
+    manifest: &Manifest,
+    out: &Path,
+) -> Result<PartialRows, SweepError> {
+    let partial = partial_path(out);
+    crate::output::write_file(&partial_manifest_path(out), manifest.to_json().as_bytes())?;
+    let f = fresh(&partial)?;
+    let mut writer = BufWriter::with_capacity(1 << 20, f);
+    let header = layout.header();
+    writer
+        .write_all(header.as_bytes())
+        .map_err(write_err(&partial))?;
+    let mut digest = Digest::default();
+    digest.update(header.as_bytes());
+    Ok(PartialRows {
+        path: partial,
+        writer,
+        digest,
+        done: 0,
+    })
+}
+
+/// The `.partial` file an interrupted sweep left, cut to its complete rows, to append to.
+fn resume_partial(partial: &Path, format: Format, shard: Shard) -> Result<PartialRows, SweepError> {
+    let (done, digest) = truncate_to_complete_rows(partial, format, shard)?;
+    let f = OpenOptions::new()
+        .append(true)
+        .open(partial)
+        .map_err(write_err(partial))?;
+    Ok(PartialRows {
+        path: partial.to_path_buf(),
+        writer: BufWriter::with_capacity(1 << 20, f),
+        digest,
+        done,
+    })
+}
+
+impl PartialRows {
+    /// Appends a chunk of rows in run order and flushes them, counting them in `report`.
+    fn append(
+        &mut self,
+        rows: &[(String, RunStatus)],
+        report: &mut Report,
+    ) -> Result<(), SweepError> {
+        for (line, status) in rows {
+            self.writer
+                .write_all(line.as_bytes())
+                .map_err(write_err(&self.path))?;
+            self.digest.update(line.as_bytes());
+            match status {
+                RunStatus::Solved(crate::solve::Status::Infeasible) => report.infeasible += 1,
+                RunStatus::Error => report.errors += 1,
+                RunStatus::Solved(_) => {}
             }
-            w.flush().map_err(write_err(&partial))?;
-            report.solved += rows.len() as u64;
-            progress(written, total);
-            Ok(())
-        },
-    )?;
-    let f = w
-        .into_inner()
-        .map_err(|e| write_err(&partial)(e.into_error()))?;
-    f.sync_all().map_err(write_err(&partial))?;
-    drop(f);
-    crate::output::install(&partial, out)?;
-    finish_manifest(out, manifest, digest, &partial_manifest)?;
-    report.elapsed = started.elapsed();
-    Ok(report)
+        }
+        self.writer.flush().map_err(write_err(&self.path))?;
+        report.solved += rows.len() as u64;
+        Ok(())
+    }
+
+    /// Once every run is written: the rows synced, moved to `out`, and the manifest written.
+    fn install(self, out: &Path, manifest: &Manifest) -> Result<(), SweepError> {
+        let partial = self.path;
+        let f = self
+            .writer
+            .into_inner()
+            .map_err(|e| write_err(&partial)(e.into_error()))?;
+        f.sync_all().map_err(write_err(&partial))?;
+        drop(f);
+        crate::output::install(&partial, out)?;
+        finish_manifest(out, manifest, self.digest, &partial_manifest_path(out))
+    }
 }
 
 /// A new, empty `.partial` file. One left from an interrupted sweep that is not resumed is
@@ -425,10 +493,13 @@ fn truncate_to_complete_rows(
         .write(true)
         .open(path)
         .map_err(read_err(path))?;
-    let mut lines = Lines::new(BufReader::with_capacity(1 << 20, &file));
+    let mut lines = RowReader::new(BufReader::with_capacity(1 << 20, &file), format);
     let mut rows = 0u64;
     if format == Format::Csv
-        && lines.next_line().map_err(|e| SweepError::line(path, e))? != Line::Complete
+        && lines
+            .header()
+            .map_err(|e| SweepError::line(path, e))?
+            .is_none()
     {
         return Err(SweepError::Corrupt {
             path: path.display().to_string(),
@@ -437,7 +508,7 @@ fn truncate_to_complete_rows(
     }
     while lines.next_line().map_err(|e| SweepError::line(path, e))? == Line::Complete {
         let expected = shard.index + rows * shard.count;
-        if table::run_id(lines.text(), format) != Some(expected) {
+        if lines.run_id() != Some(expected) {
             return Err(SweepError::Corrupt {
                 path: path.display().to_string(),
                 message: format!(
@@ -448,7 +519,7 @@ fn truncate_to_complete_rows(
         }
         rows += 1;
     }
-    let (complete, digest) = (lines.bytes, lines.digest);
+    let (complete, digest) = (lines.bytes(), lines.digest());
     drop(lines);
     let mut file = file;
     file.set_len(complete).map_err(write_err(path))?;
@@ -459,14 +530,14 @@ fn truncate_to_complete_rows(
 /// The rows of a finished file that are the shard's runs in order, and the file's digest.
 fn count_rows(path: &Path, format: Format, shard: Shard) -> Result<(u64, Digest), SweepError> {
     let file = File::open(path).map_err(read_err(path))?;
-    let mut lines = Lines::new(BufReader::new(file));
+    let mut lines = RowReader::new(BufReader::new(file), format);
     let mut rows = 0;
     while lines.next_line().map_err(|e| SweepError::line(path, e))? == Line::Complete {
-        if table::run_id(lines.text(), format) == Some(shard.index + rows * shard.count) {
+        if lines.run_id() == Some(shard.index + rows * shard.count) {
             rows += 1;
         }
     }
-    Ok((rows, lines.digest))
+    Ok((rows, lines.digest()))
 }
 
 #[cfg(test)]

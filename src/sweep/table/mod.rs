@@ -1,4 +1,6 @@
-//! The sweep table: its columns, and rows written as CSV or JSON Lines and read back.
+//! The sweep table: its columns (here), rows written as CSV or JSON Lines (`write`), and read
+//! back by `--resume`, `merge` and `summarize` (`read`), all on the csv crate's parser and
+//! quoting.
 //!
 //! Every row is exactly one line (text is stripped of control characters), so resuming,
 //! sharding and merging can work line by line, and a row cut short by a crash is the only
@@ -7,7 +9,12 @@
 use super::run::{Plan, RunResult, RunStatus};
 use super::spec::ValueKind;
 use crate::kb::Severity;
-use std::fmt::Write;
+
+mod read;
+mod write;
+
+pub use read::{CsvSplitter, RowReader, TableError, TableFile, csv_lines, run_id, unquote_formula};
+pub use write::push_csv;
 
 /// How rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +75,8 @@ pub struct Layout {
     /// Count columns after `flags`: one per flag kind and one per severity.
     count_columns: usize,
     pub solve_time: bool,
+    /// Each column's JSON Lines key (`"run":`), made once for every row.
+    keys: Vec<String>,
 }
 
 impl Layout {
@@ -107,30 +116,13 @@ impl Layout {
         };
         Layout {
             format,
+            keys: write::json_keys(&columns),
             columns,
             factor_columns,
             kinds: spec.factors.iter().map(|f| f.kind(spec)).collect(),
             scenarios,
             count_columns: plan.kinds.len() + Severity::NAMES.len(),
             solve_time,
-        }
-    }
-
-    /// The first line of a CSV file; JSON Lines files have none.
-    pub fn header(&self) -> String {
-        match self.format {
-            Format::Csv => {
-                let mut s = String::new();
-                for (i, c) in self.columns.iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    push_csv(&mut s, c);
-                }
-                s.push('\n');
-                s
-            }
-            Format::Jsonl => String::new(),
         }
     }
 
@@ -209,25 +201,6 @@ impl Layout {
             )));
         }
     }
-
-    /// Appends one row, with its newline.
-    pub fn write_row(&self, r: &RunResult, out: &mut String) {
-        let mut cells = Cells {
-            format: self.format,
-            out,
-            columns: &self.columns,
-            at: 0,
-        };
-        cells.start();
-        self.values(r, |v| match v {
-            Value::Int(v) => cells.int(v),
-            Value::Num(v) => cells.num(v),
-            Value::Bool(v) => cells.boolean(v),
-            Value::Text(v) => cells.text(v),
-            Value::Null => cells.null(),
-        });
-        cells.end();
-    }
 }
 
 /// One cell of a row, typed.
@@ -250,104 +223,6 @@ pub enum ColumnKind {
     Text,
 }
 
-/// Writes the cells of one row in either format.
-struct Cells<'a> {
-    format: Format,
-    out: &'a mut String,
-    columns: &'a [String],
-    at: usize,
-}
-
-impl Cells<'_> {
-    fn start(&mut self) {
-        if self.format == Format::Jsonl {
-            self.out.push('{');
-        }
-    }
-
-    fn sep(&mut self) {
-        match self.format {
-            Format::Csv => {
-                if self.at > 0 {
-                    self.out.push(',');
-                }
-            }
-            Format::Jsonl => {
-                if self.at > 0 {
-                    self.out.push(',');
-                }
-                push_json_str(self.out, &self.columns[self.at]);
-                self.out.push(':');
-            }
-        }
-        self.at += 1;
-    }
-
-    fn int(&mut self, v: u64) {
-        self.sep();
-        let _ = write!(self.out, "{v}");
-    }
-
-    fn num(&mut self, v: f64) {
-        self.sep();
-        let _ = write!(self.out, "{v}");
-    }
-
-    fn boolean(&mut self, v: bool) {
-        self.sep();
-        self.out.push_str(if v { "true" } else { "false" });
-    }
-
-    fn text(&mut self, v: &str) {
-        self.sep();
-        match self.format {
-            Format::Csv => push_csv(self.out, v),
-            Format::Jsonl => push_json_str(self.out, v),
-        }
-    }
-
-    fn null(&mut self) {
-        self.sep();
-        if self.format == Format::Jsonl {
-            self.out.push_str("null");
-        }
-    }
-
-    fn end(&mut self) {
-        if self.format == Format::Jsonl {
-            self.out.push('}');
-        }
-        self.out.push('\n');
-    }
-}
-
-/// What makes a spreadsheet run a cell as a formula (OWASP's list for CSV injection). Tab and
-/// carriage return are on it too; [`clean`] has already turned them into spaces.
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A text cell as CSV writes it: one a spreadsheet would run as a formula (a scenario named
-/// `=HYPERLINK(...)`, a factor named `=cmd|' /C calc'!A0`) gets a leading `'`, which
-/// spreadsheets show as text. A cell that already starts with `'` gets one more, so
-/// [`unquote_formula`] gives back exactly what was written. Numbers (`-0.5`) and the `-` that
-/// stands for nobody are left alone: neither is a formula.
-fn neutralise(v: &str) -> std::borrow::Cow<'_, str> {
-    // Some spreadsheets skip leading spaces before deciding.
-    let risky = v.trim_start().starts_with(FORMULA_START) && v != "-" && v.parse::<f64>().is_err();
-    if risky || v.starts_with('\'') {
-        format!("'{v}").into()
-    } else {
-        v.into()
-    }
-}
-
-/// A CSV text cell as it was before [`neutralise`]: what `summarize` compares and shows.
-pub fn unquote_formula(cell: String) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) => rest.to_string(),
-        None => cell,
-    }
-}
-
 /// Text with control characters replaced by spaces, so every row stays on one line.
 pub fn clean(s: &str) -> String {
     s.chars()
@@ -355,159 +230,10 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-/// Appends a CSV field, quoted when it must be.
-pub fn push_csv(out: &mut String, v: &str) {
-    let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
-        && !v.starts_with(' ')
-        && !v.ends_with(' ')
-        && !v.starts_with(FORMULA_START)
-        && !v.starts_with('\'')
-        || v == "-";
-    if plain {
-        // The common case (ids, numbers): no copy.
-        out.push_str(v);
-        return;
-    }
-    let cleaned = clean(v);
-    let v = neutralise(&cleaned);
-    if v.contains([',', '"']) || v.starts_with(' ') || v.ends_with(' ') {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&v);
-    }
-}
-
-fn push_json_str(out: &mut String, v: &str) {
-    out.push_str(&serde_json::Value::String(clean(v)).to_string());
-}
-
-/// The run id a row starts with, if the line is a row.
-pub fn run_id(line: &str, format: Format) -> Option<u64> {
-    let rest = match format {
-        Format::Csv => line,
-        Format::Jsonl => line.strip_prefix("{\"run\":")?,
-    };
-    let end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    rest[..end].parse().ok()
-}
-
-/// Splits one CSV line into its fields (quoted fields may hold commas and doubled quotes).
-pub fn split_csv(line: &str) -> Result<Vec<String>, String> {
-    Ok(split_csv_spans(line)?.into_iter().map(|(f, _)| f).collect())
-}
-
-/// [`split_csv`], with the byte range each field takes in the line (for diagnostics).
-pub fn split_csv_spans(line: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.char_indices().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    let mut start = 0;
-    while let Some((i, c)) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek().map(|p| p.1) == Some('"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                '"' => {
-                    quoted = false;
-                    if !matches!(chars.peek().map(|p| p.1), None | Some(',')) {
-                        return Err("text after a closing quote".into());
-                    }
-                }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if at_start => {
-                quoted = true;
-                at_start = false;
-            }
-            ',' => {
-                out.push((std::mem::take(&mut field), start..i));
-                start = i + 1;
-                at_start = true;
-            }
-            c => {
-                field.push(c);
-                at_start = false;
-            }
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed".into());
-    }
-    out.push((field, start..line.len()));
-    Ok(out)
-}
-
-/// The non-blank lines of a CSV text with the byte offset each starts at, without line ends
-/// (LF or CRLF) and without a leading byte-order mark.
-pub fn csv_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut at = skip;
-    text[skip..].split('\n').filter_map(move |raw| {
-        let start = at;
-        at += raw.len() + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        (!line.trim().is_empty()).then_some((start, line))
-    })
-}
-
-/// The fields of one JSON Lines row, in `columns` order; null and missing keys are empty.
-pub fn split_jsonl(line: &str, columns: &[String]) -> Result<Vec<String>, String> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    let obj = v.as_object().ok_or("a row is not a JSON object")?;
-    Ok(columns
-        .iter()
-        .map(|c| match obj.get(c) {
-            None | Some(serde_json::Value::Null) => String::new(),
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-        })
-        .collect())
-}
-
-/// The column names of a JSON Lines row, in the order written (a JSON object's keys have no
-/// order once parsed into a map, and the columns' order tells factors from outcomes).
-pub fn jsonl_columns(line: &str) -> Result<Vec<String>, String> {
-    struct Keys(Vec<String>);
-    impl<'de> serde::Deserialize<'de> for Keys {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct Visit;
-            impl<'de> serde::de::Visitor<'de> for Visit {
-                type Value = Keys;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("a JSON object")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Keys, A::Error> {
-                    let mut keys = Vec::new();
-                    while let Some((k, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
-                        keys.push(k);
-                    }
-                    Ok(Keys(keys))
-                }
-            }
-            d.deserialize_map(Visit)
-        }
-    }
-    serde_json::from_str::<Keys>(line)
-        .map(|k| k.0)
-        .map_err(|e| format!("a row is not a JSON object: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::read::{jsonl_columns, split_csv, split_csv_spans, split_jsonl};
+    use super::write::push_json_str;
     use super::*;
 
     #[test]
@@ -528,6 +254,48 @@ mod tests {
             vec!["plain", "a, b", "say \"hi\"", " pad", ""]
         );
         assert!(split_csv("\"open").is_err());
+    }
+
+    /// The bytes the hand-written writer produced before the table moved to the csv crate:
+    /// formulas neutralised, what CSV requires quoted, and leading or trailing spaces quoted.
+    #[test]
+    fn csv_cells_are_the_bytes_they_always_were() {
+        let cases = [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            (" =1+2", "' =1+2"),
+            ("'quoted", "''quoted"),
+            ("-0.5", "-0.5"),
+            ("-", "-"),
+            ("x ", "\"x \""),
+            (" lead", "\" lead\""),
+            ("=a,\"b\"", "\"'=a,\"\"b\"\"\""),
+            ("tab\there", "tab here"),
+            ("CARDIO4Cities Dakar", "CARDIO4Cities Dakar"),
+            ("", ""),
+        ];
+        for (cell, written) in cases {
+            let mut s = String::new();
+            push_csv(&mut s, cell);
+            assert_eq!(s, written, "{cell:?}");
+            let back = unquote_formula(split_csv(&s).unwrap().remove(0));
+            assert_eq!(back, clean(cell), "{cell:?} read back");
+        }
+    }
+
+    #[test]
+    fn malformed_csv_is_refused_with_what_is_wrong() {
+        assert_eq!(
+            split_csv("0,\"a\"b,c"),
+            Err("text after a closing quote".into())
+        );
+        assert_eq!(
+            split_csv("0,\"open,c"),
+            Err("a quoted field is not closed".into())
+        );
+        assert_eq!(split_csv("a,").unwrap(), ["a", ""]);
+        assert_eq!(split_csv("a\"b,c").unwrap(), ["a\"b", "c"]);
+        assert_eq!(split_csv("a\rb,c").unwrap(), ["a\rb", "c"]);
+        assert_eq!(split_csv("\"\"\"\",x").unwrap(), ["\"", "x"]);
     }
 
     #[test]
@@ -553,6 +321,20 @@ mod tests {
         let cols = jsonl_columns(r#"{"run":0,"zeta":1,"alpha":"x","status":"optimal"}"#).unwrap();
         assert_eq!(cols, ["run", "zeta", "alpha", "status"]);
         assert!(jsonl_columns("[1, 2]").is_err());
+    }
+
+    #[test]
+    fn json_lines_fields_come_in_column_order_whatever_the_key_order() {
+        let columns: Vec<String> = ["run", "zeta", "alpha", "gone"].map(String::from).into();
+        let fields = split_jsonl(
+            r#"{"alpha":"x","run":0,"zeta":1.5,"zeta":2,"other":null}"#,
+            &columns,
+        );
+        assert_eq!(fields.unwrap(), ["0", "2", "x", ""]);
+        assert_eq!(
+            split_jsonl("[1, 2]", &columns),
+            Err("a row is not a JSON object".into())
+        );
     }
 
     #[test]
