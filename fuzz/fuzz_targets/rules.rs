@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
         match kb {
             Some(kb) => {
                 assert!(!diags.iter().any(|d| d.is_error()));
-                let _ = rolefit::report::kb_text::list(&kb);
-                let _ = rolefit::report::kb_json::list(&kb);
+                let _ = rolefit::report::rules::text::list(&kb);
+                let _ = rolefit::report::rules::json::list(&kb);
             }
             None => assert!(
                 diags.iter().any(|d| d.is_error()),

@@ -5,14 +5,8 @@
 //! and the partnership's shared motives; the risks to watch, each with its review question;
 //! and the review and renewal point.
 //!
-//! `build` gathers it as plain data; `markdown` and `html` format it. The annex states the
+//! `build` gathers it as plain data; `report::agreement` formats it (Markdown, HTML). The annex states the
 //! recommended line-up; it is a draft for the partners to negotiate, not a decision.
-
-mod html;
-mod markdown;
-
-pub use html::render as html;
-pub use markdown::render as markdown;
 
 use crate::explain::{ConflictItem, Flag, Outcome};
 use crate::kb::KnowledgeBase;

@@ -5,11 +5,9 @@
 //! A facilitator hands each organisation its page before the workshop, so that partners come
 //! knowing what drives the others, what each brings, and where the line-up puts strain on them.
 //! [`build`] gathers the answers as plain data from the [`Problem`](crate::model::Problem) and its explained
-//! [`Outcome`]; `markdown` and `html` only format them.
+//! [`Outcome`]; `report::brief` formats them (Markdown, HTML).
 
 mod build;
-pub mod html;
-pub mod markdown;
 
 pub use build::build;
 

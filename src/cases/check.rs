@@ -257,7 +257,7 @@ fn describe_money(o: &Outcome, m: &RoleMoney) -> String {
         m.role,
         m.status.name()
     )];
-    parts.extend(crate::report::money::role_phase_lines(account, m));
+    parts.extend(crate::report::outcome::money::role_phase_lines(account, m));
     parts.join("; ")
 }
 

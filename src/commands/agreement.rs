@@ -22,8 +22,8 @@ pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
         },
     );
     let text = match args.format {
-        AgreementFormat::Markdown => agreement::markdown(&a),
-        AgreementFormat::Html => agreement::html(&a),
+        AgreementFormat::Markdown => rolefit::report::agreement::markdown(&a),
+        AgreementFormat::Html => rolefit::report::agreement::html(&a),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

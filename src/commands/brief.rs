@@ -26,8 +26,8 @@ pub fn run(args: &BriefArgs) -> Result<u8, Error> {
         b.retain(&args.partner);
     }
     let text = match args.format {
-        BriefFormat::Markdown => brief::markdown::render(&b),
-        BriefFormat::Html => brief::html::render(&b),
+        BriefFormat::Markdown => rolefit::report::brief::markdown::render(&b),
+        BriefFormat::Html => rolefit::report::brief::html::render(&b),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

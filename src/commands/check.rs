@@ -47,12 +47,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
     let errors = all.iter().filter(|d| d.is_error()).count();
     let warnings = all.len() - errors;
     match args.format {
-        CheckFormat::Json => emit(&report::to_json(&serde_json::json!({
-            "ok": errors == 0,
-            "errors": errors,
-            "warnings": warnings,
-            "diagnostics": all.iter().map(report::diagnostic_json).collect::<Vec<_>>(),
-        })))?,
+        CheckFormat::Json => emit(&report::to_json(&report::shared::json::check_json(&all)))?,
         CheckFormat::Text => {
             let colour = colour_on_stderr();
             for d in &all {

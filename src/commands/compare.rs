@@ -33,7 +33,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
         ReportFormat::Text => render::text(&comparison),
         ReportFormat::Markdown => render::markdown(&comparison),
         ReportFormat::Json => to_json(&render::json(&comparison)),
-        ReportFormat::Html => rolefit::report::html::compare::render(&comparison),
+        ReportFormat::Html => rolefit::report::compare::html::render(&comparison),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

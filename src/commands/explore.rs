@@ -23,7 +23,7 @@ fn show(args: &ExploreArgs, e: &Exploration) -> Result<u8, Error> {
         ReportFormat::Text => render::text(e),
         ReportFormat::Markdown => render::markdown(e),
         ReportFormat::Json => to_json(&render::json(e)),
-        ReportFormat::Html => rolefit::report::html::explore::render(e),
+        ReportFormat::Html => rolefit::report::explore::html::render(e),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -11,16 +11,16 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let text = match &args.action {
         None | Some(RulesAction::List) => {
             if json {
-                report::to_json(&rolefit::report::kb_json::list(&kb))
+                report::to_json(&rolefit::report::rules::json::list(&kb))
             } else {
-                rolefit::report::kb_text::list(&kb)
+                rolefit::report::rules::text::list(&kb)
             }
         }
         Some(RulesAction::Show { id }) => {
             let shown = if json {
-                rolefit::report::kb_json::show(&kb, id).map(|v| report::to_json(&v))
+                rolefit::report::rules::json::show(&kb, id).map(|v| report::to_json(&v))
             } else {
-                rolefit::report::kb_text::show(&kb, id)
+                rolefit::report::rules::text::show(&kb, id)
             };
             match shown {
                 Some(t) => t,

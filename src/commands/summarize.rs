@@ -4,7 +4,8 @@ use super::{EXIT_OK, deliver};
 use crate::cli::{SummarizeArgs, SummaryFormat};
 use rolefit::Error;
 use rolefit::load::LoadError;
-use rolefit::summarize::{self, Choice, SummaryError, render};
+use rolefit::report::summary as render;
+use rolefit::summarize::{self, Choice, SummaryError};
 use rolefit::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
@@ -42,7 +43,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
     let text = match args.format {
         SummaryFormat::Text => render::text(&summary),
         SummaryFormat::Markdown => render::markdown(&summary),
-        SummaryFormat::Json => render::json(&summary),
+        SummaryFormat::Json => rolefit::report::to_json(&render::json(&summary)),
         SummaryFormat::Html => render::html(&summary),
     };
     deliver(args.output.as_deref(), &text)?;

@@ -454,13 +454,7 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
                     m.x[*partner][j].map(|x| (x, m_j))
                 })
                 .collect();
-            let most =
-                most_within_capacity(terms.iter().map(|t| t.1), p.partners[*partner].capacity);
-            if most <= *limit + 1e-9 {
-                return;
-            }
-            let e = limit_row(m, n, terms, *limit, forbid, weight, most - limit);
-            envelope_rows(p, m, n, *partner, e);
+            partner_limit(p, m, n, *partner, terms, *limit, forbid, weight);
         }
         Subject::Unserved { partner } => {
             let i = *partner;
@@ -537,13 +531,7 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
             let terms: Vec<(usize, f64)> = (0..p.needs.len())
                 .filter_map(|j| m.x[*partner][j].map(|x| (x, p.importance(j))))
                 .collect();
-            let most =
-                most_within_capacity(terms.iter().map(|t| t.1), p.partners[*partner].capacity);
-            if most <= *limit + 1e-9 {
-                return;
-            }
-            let e = limit_row(m, n, terms, *limit, forbid, weight, most - limit);
-            envelope_rows(p, m, n, *partner, e);
+            partner_limit(p, m, n, *partner, terms, *limit, forbid, weight);
         }
         Subject::Diversity { below } => {
             if sector_vars.is_empty() || *below == 0 {
@@ -565,6 +553,27 @@ fn add_instance(p: &Problem, m: &mut Milp, n: usize, subject: &Subject, sector_v
             }
         }
     }
+}
+
+/// A limit on partner `i`'s roles with its envelope rows; no row when the partner's capacity
+/// keeps it within the limit anyway.
+#[allow(clippy::too_many_arguments)]
+fn partner_limit(
+    p: &Problem,
+    m: &mut Milp,
+    n: usize,
+    i: usize,
+    terms: Vec<(usize, f64)>,
+    limit: f64,
+    forbid: bool,
+    weight: f64,
+) {
+    let most = most_within_capacity(terms.iter().map(|t| t.1), p.partners[i].capacity);
+    if most <= limit + 1e-9 {
+        return;
+    }
+    let e = limit_row(m, n, terms, limit, forbid, weight, most - limit);
+    envelope_rows(p, m, n, i, e);
 }
 
 /// `Σ terms <= limit` when forbidding, else an excess variable `e >= Σ terms - limit` priced by

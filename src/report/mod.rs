@@ -1,25 +1,28 @@
-//! Renderers: the same [`Outcome`] as JSON, terminal text, Markdown or HTML.
+//! Renderers: each subject's data (a solved line-up, a comparison, a memo, a summary ...) as
+//! terminal text, Markdown, JSON or HTML.
+//!
+//! One layout for every renderer: `report/<subject>/` holds `mod.rs` (the subject's entry points
+//! and the words its formats share; long words in a module named for them, `outcome::money`) and
+//! one file per format it has (`text.rs`, `markdown.rs`, `json.rs`, `html.rs`). Building blocks
+//! used by more than one subject are in `shared/`, one file per format, with the one writer of
+//! each table shape (`shared::text::Table`, `shared::markdown::{head, row}`,
+//! `shared::html::Html::table_head`). JSON is always typed `Serialize` structs, fields declared
+//! in output order, never `serde_json::json!`.
 
 pub mod additionality;
+pub mod agreement;
+pub mod brief;
 pub mod cases;
 pub mod compare;
 pub mod explore;
-pub mod html;
-mod json;
-pub mod kb_json;
-pub mod kb_text;
-pub(crate) mod markdown;
-pub mod money;
-mod money_json;
-mod text;
+pub mod outcome;
+pub mod rules;
+pub mod shared;
+pub mod summary;
 pub mod value;
+pub mod wall;
 
-pub use json::{diagnostic_json, flag_json, outcome_json, to_json};
-pub use markdown::{escape as markdown_escape, render as markdown};
-pub use money_json::{MoneyJson, money_json};
-pub use text::render as text;
-
-use crate::explain::Outcome;
+pub use shared::json::to_json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -65,13 +68,9 @@ pub fn names_or_nobody(names: &[String]) -> String {
     }
 }
 
-pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
-    match format {
-        Format::Text => text(outcome, style),
-        Format::Json => to_json(&outcome_json(outcome)),
-        Format::Markdown => markdown(outcome),
-        Format::Html => html::render(outcome),
-    }
+/// The report of one solved line-up in a format (`rolefit solve`).
+pub fn render(outcome: &crate::explain::Outcome, format: Format, style: Style) -> String {
+    outcome::render(outcome, format, style)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 
 mod outcome;
 mod prim;
-pub mod render;
 
 pub use outcome::Outcome;
 pub use prim::{Choice, Discovery, Restriction, Step};

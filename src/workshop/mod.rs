@@ -6,14 +6,13 @@
 //!   what moved since the state shown before. No HTTP, no HTML.
 //! - `save`: the wall's line-up as a `Variant(...)` written into a scenario file, checked to
 //!   reproduce the wall before anything is written.
-//! - `wall`: the page and its HTML fragments, from `report::html`'s blocks; the page's script
-//!   only sends what was clicked and swaps in what the server renders.
+//! - `report::wall` (not here: every renderer is in `report`): the page and its HTML fragments;
+//!   the page's script only sends what was clicked and swaps in what the server renders.
 //! - `server`: HTTP on loopback (axum): the token, the size and rate bounds, graceful shutdown.
 
 pub mod save;
 pub mod server;
 pub mod session;
-pub(crate) mod wall;
 
 pub use server::{Config, Workshop};
 pub use session::{Change, Session, SessionError, View};

@@ -18,9 +18,9 @@
 
 use super::save::{SaveError, Saver};
 use super::session::{Change, Session, SessionError, View};
-use super::wall::{self, Wall};
 use crate::diag::closest;
 use crate::kb::{KnowledgeBase, RoleIx};
+use crate::report::wall::{self, Wall};
 use crate::scenario::WhatIf;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
@@ -782,7 +782,7 @@ async fn agreement(
             &Default::default(),
         );
         match q.format.as_deref() {
-            None | Some("html") => html(crate::agreement::html(&a), PRINT_CSP),
+            None | Some("html") => html(crate::report::agreement::html(&a), PRINT_CSP),
             Some("markdown") => (
                 [
                     (header::CONTENT_TYPE, "text/markdown; charset=utf-8"),
@@ -791,7 +791,7 @@ async fn agreement(
                         "attachment; filename=\"agreement.md\"",
                     ),
                 ],
-                crate::agreement::markdown(&a),
+                crate::report::agreement::markdown(&a),
             )
                 .into_response(),
             Some(other) => error(

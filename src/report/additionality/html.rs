@@ -3,14 +3,14 @@
 //! investor risks, the handover from pilot to scale, and the flags.
 
 use super::{
-    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
-    verdict_words, who_else_pays,
+    COMMITMENT_COLUMNS, NO_HANDOVER, columns, commitment_row, commits_line, how_to_read,
+    shortfall_line, signed, verdict_words, who_else_pays,
 };
 use crate::additionality::{Additionality, Verdict, level_words};
-use crate::report::html::{
+use crate::report::names_or_nobody;
+use crate::report::shared::html::{
     BarChart, Html, Panel, flags_list, notes_section, num, page, severity_badge,
 };
-use crate::report::names_or_nobody;
 
 pub fn render(a: &Additionality) -> String {
     let mut h = Html::new();
@@ -237,11 +237,7 @@ pub fn render(a: &Additionality) -> String {
     h.elem("h2", &[], "From pilot to scale");
     h.open("ul", &[]);
     if a.handover.is_empty() {
-        h.elem(
-            "li",
-            &[],
-            "None of its money is for a phase before the last (or the scenario states no phases for it).",
-        );
+        h.elem("li", &[], NO_HANDOVER);
     }
     for x in &a.handover {
         h.elem(

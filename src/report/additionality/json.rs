@@ -3,7 +3,7 @@
 
 use crate::additionality::{Additionality, Holder, Leveraged, Other};
 use crate::explain::round;
-use crate::report::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
+use crate::report::outcome::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -1,12 +1,12 @@
 //! The Markdown memo of an additionality analysis, for an investment committee's papers.
 
 use super::{
-    COMMITMENT_COLUMNS, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
-    verdict_words, who_else_pays,
+    COMMITMENT_COLUMNS, NO_HANDOVER, columns, commitment_row, commits_line, how_to_read,
+    shortfall_line, signed, verdict_words, who_else_pays,
 };
 use crate::additionality::{Additionality, level_words};
-use crate::report::markdown_escape as escape;
 use crate::report::num;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;
 
 pub fn render(a: &Additionality) -> String {
@@ -32,14 +32,24 @@ pub fn render(a: &Additionality) -> String {
     }
 
     let _ = writeln!(out, "\n## What the money buys\n");
-    let _ = writeln!(
-        out,
-        "| {} |\n|---|---|---|---:|---|---:|---:|---|",
-        COMMITMENT_COLUMNS.join(" | ")
+    md::head(
+        &mut out,
+        COMMITMENT_COLUMNS,
+        [
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
     );
     for j in &a.commitments {
-        let cells = commitment_row(a, j).map(|c| escape(&c));
-        let _ = writeln!(out, "| `{}` | {} |", cells[0], cells[1..].join(" | "));
+        let mut cells = commitment_row(a, j).map(|c| escape(&c));
+        cells[0] = format!("`{}`", cells[0]);
+        md::row(&mut out, cells);
     }
 
     let _ = writeln!(out, "\n## Without its money\n");
@@ -53,13 +63,13 @@ pub fn render(a: &Additionality) -> String {
         out.push('\n');
     }
     let cols = columns(a);
-    let _ = writeln!(
-        out,
-        "| | {} |\n|---|---:|---:|---:|",
-        cols.each_ref().map(|c| escape(&c.label)).join(" | ")
+    md::head(
+        &mut out,
+        std::iter::once(String::new()).chain(cols.each_ref().map(|c| escape(&c.label))),
+        [Align::Left, Align::Right, Align::Right, Align::Right],
     );
     let line = |out: &mut String, label: &str, cells: [String; 3]| {
-        let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+        md::row(out, std::iter::once(label.to_string()).chain(cells));
     };
     line(
         &mut out,
@@ -159,10 +169,7 @@ pub fn render(a: &Additionality) -> String {
 
     let _ = writeln!(out, "\n## From pilot to scale\n");
     if a.handover.is_empty() {
-        let _ = writeln!(
-            out,
-            "None of its money is for a phase before the last (or the scenario states no phases for it)."
-        );
+        let _ = writeln!(out, "{NO_HANDOVER}");
     }
     for h in &a.handover {
         let _ = writeln!(

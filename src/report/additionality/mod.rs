@@ -91,6 +91,17 @@ pub fn amount(a: &Additionality, v: f64) -> String {
     }
 }
 
+/// Another funder's money tied to this funder's: "funder amount for role (commitment)".
+fn money_of(a: &Additionality, l: &crate::additionality::Leveraged) -> String {
+    format!(
+        "{} {} for {} ({})",
+        l.funder,
+        maybe(a, l.amount),
+        l.role,
+        l.commitment
+    )
+}
+
 fn maybe(a: &Additionality, v: Option<f64>) -> String {
     v.map_or("not stated".to_string(), |v| amount(a, v))
 }
@@ -133,6 +144,10 @@ pub fn commits_line(a: &Additionality) -> String {
         a.funder.funds.join(", ")
     )
 }
+
+/// What the handover section says when none of the funder's money is for an early phase.
+pub const NO_HANDOVER: &str =
+    "None of its money is for a phase before the last (or the scenario states no phases for it).";
 
 /// The columns of the table of commitments.
 pub const COMMITMENT_COLUMNS: [&str; 8] = [
@@ -233,15 +248,7 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         .commitments
         .iter()
         .flat_map(|j| &j.leveraged)
-        .map(|l| {
-            format!(
-                "{} {} for {} ({})",
-                l.funder,
-                maybe(a, l.amount),
-                l.role,
-                l.commitment
-            )
-        })
+        .map(|l| money_of(a, l))
         .collect();
     out.push(if levered.is_empty() {
         "leverage: no other money depends on its commitments".to_string()
@@ -254,19 +261,7 @@ pub fn who_else_pays(a: &Additionality) -> Vec<String> {
         )
     });
     if !m.channelled_list.is_empty() {
-        let via: Vec<String> = m
-            .channelled_list
-            .iter()
-            .map(|l| {
-                format!(
-                    "{} {} for {} ({})",
-                    l.funder,
-                    maybe(a, l.amount),
-                    l.role,
-                    l.commitment
-                )
-            })
-            .collect();
+        let via: Vec<String> = m.channelled_list.iter().map(|l| money_of(a, l)).collect();
         out.push(format!(
             "money that flows through it: {} ({})",
             amount(a, m.channelled),

@@ -1,12 +1,12 @@
 //! The terminal memo of an additionality analysis.
 
 use super::{
-    columns, commitment_row, commits_line, how_to_read, shortfall_line, signed, verdict_words,
-    who_else_pays,
+    NO_HANDOVER, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
+    verdict_words, who_else_pays,
 };
 use crate::additionality::{Additionality, Verdict, level_words};
 use crate::kb::Severity;
-use crate::report::text::{Paint, fit_width, title};
+use crate::report::shared::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
 use std::fmt::Write;
 
@@ -199,10 +199,10 @@ pub fn render(a: &Additionality, style: Style) -> String {
 
     head(&mut out, "From pilot to scale");
     if a.handover.is_empty() {
-        let _ = writeln!(
-            out,
-            "  none of its money is for a phase before the last (or the scenario states no phases for it)"
-        );
+        // The text report's lines start lower case and end without a full stop.
+        let mut words = NO_HANDOVER.trim_end_matches('.').to_string();
+        words[..1].make_ascii_lowercase();
+        let _ = writeln!(out, "  {words}");
     }
     for h in &a.handover {
         let _ = writeln!(
@@ -213,7 +213,7 @@ pub fn render(a: &Additionality, style: Style) -> String {
     }
 
     head(&mut out, &format!("Flags ({})", a.flags.len()));
-    crate::report::text::flags(&mut out, &a.flags, &paint);
+    crate::report::shared::text::flags(&mut out, &a.flags, &paint);
     head(&mut out, "How to read this");
     for line in how_to_read(a) {
         let _ = writeln!(out, "  - {line}");

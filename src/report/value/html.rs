@@ -5,7 +5,7 @@
 use super::{
     HOW_TO_READ, balance_words, method_sentence, money_text, percent, ranked, shapley_text, units,
 };
-use crate::report::html::{BarChart, Html, Panel, notes_section, num, page};
+use crate::report::shared::html::{BarChart, Html, Panel, notes_section, num, page};
 use crate::value::ValueReport;
 
 pub fn render(r: &ValueReport) -> String {
@@ -72,21 +72,13 @@ pub fn render(r: &ValueReport) -> String {
         .close();
     h.open("section", &[("id", "partners")])
         .elem("h2", &[], "Each partner");
-    h.open("table", &[]).open("thead", &[]).open("tr", &[]);
-    for title in [
-        "Partner",
-        "Roles",
-        "Effort",
-        "Leave-one-out",
-        "Shapley",
-        "Value share",
-        "Effort share",
-        "Shares",
-        "Money committed",
-    ] {
-        h.elem("th", &[("scope", "col")], title);
-    }
-    h.close().close().open("tbody", &[]);
+    h.table_head(
+        &[],
+        &[("scope", "col")],
+        ["Partner", "Roles"]
+            .into_iter()
+            .chain(super::FIGURE_COLUMNS),
+    );
     for p in order {
         h.open(
             "tr",

@@ -4,7 +4,8 @@ use super::{
     HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
     shapley_text, units, with_balance,
 };
-use crate::report::{markdown_escape as escape, num};
+use crate::report::num;
+use crate::report::shared::markdown::{self as md, Align, escape};
 use crate::value::ValueReport;
 use std::fmt::Write;
 
@@ -18,17 +19,30 @@ pub fn render(r: &ValueReport) -> String {
     let _ = writeln!(out, "\n{}", escape(&units(r)));
     let _ = writeln!(
         out,
-        "\nThe full line-up is worth **{}** points; nobody (every role a gap) **{}**; together the partners create **{}**.",
-        num(r.grand, 2),
-        num(r.empty, 2),
-        num(r.total, 2)
+        "\n{}",
+        super::worth_sentence(r, &|v| format!("**{v}**"))
     );
     for note in &r.notes {
         let _ = writeln!(out, "\n> {}", escape(note));
     }
-    let _ = writeln!(
-        out,
-        "\n| Partner | Sector | Roles held | Effort | Leave-one-out | Shapley | Value share | Effort share | Shares | Money committed |\n|---|---|---|---:|---:|---:|---:|---:|---|---:|"
+    out.push('\n');
+    md::head(
+        &mut out,
+        ["Partner", "Sector", "Roles held"]
+            .into_iter()
+            .chain(super::FIGURE_COLUMNS),
+        [
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+        ],
     );
     for p in ranked(r) {
         let roles = if p.roles.is_empty() {
@@ -40,19 +54,20 @@ pub fn render(r: &ValueReport) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let _ = writeln!(
-            out,
-            "| **{}** {} | {} | {roles} | {} | {} | {} | {} | {} | {} | {} |",
-            escape(&p.id),
-            escape(&p.name),
-            escape(&p.sector),
-            num(p.effort, 1),
-            num(p.leave_one_out, 2),
-            escape(&shapley_text(p)),
-            percent(p.value_share),
-            percent(p.effort_share),
-            balance_words(p.balance),
-            escape(&money_text(r, p))
+        md::row(
+            &mut out,
+            [
+                format!("**{}** {}", escape(&p.id), escape(&p.name)),
+                escape(&p.sector),
+                roles,
+                num(p.effort, 1),
+                num(p.leave_one_out, 2),
+                escape(&shapley_text(p)),
+                percent(p.value_share),
+                percent(p.effort_share),
+                balance_words(p.balance).to_string(),
+                escape(&money_text(r, p)),
+            ],
         );
     }
     for (balance, heading) in balance_headings(r) {

@@ -22,6 +22,28 @@ pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
     }
 }
 
+/// The figures of the partners' table, the same in every format after its partner columns.
+pub(super) const FIGURE_COLUMNS: [&str; 7] = [
+    "Effort",
+    "Leave-one-out",
+    "Shapley",
+    "Value share",
+    "Effort share",
+    "Shares",
+    "Money committed",
+];
+
+/// What the full line-up, nobody and the partners together are worth; `strong` marks the
+/// figures in formats that can.
+pub(super) fn worth_sentence(r: &ValueReport, strong: &dyn Fn(String) -> String) -> String {
+    format!(
+        "The full line-up is worth {} points; nobody (every role a gap) {}; together the partners create {}.",
+        strong(num(r.grand, 2)),
+        strong(num(r.empty, 2)),
+        strong(num(r.total, 2))
+    )
+}
+
 /// One sentence on how the values were computed.
 pub fn method_sentence(r: &ValueReport) -> String {
     let active = r.partners.iter().filter(|p| !p.inert).count();

@@ -4,7 +4,7 @@ use super::{
     HOW_TO_READ, balance_headings, balance_words, method_sentence, money_text, percent, ranked,
     shapley_text, units, with_balance,
 };
-use crate::report::text::{Paint, fit_width, title};
+use crate::report::shared::text::{Paint, fit_width, title};
 use crate::report::{Style, num};
 use crate::value::ValueReport;
 use std::fmt::Write;
@@ -20,13 +20,7 @@ pub fn render(r: &ValueReport, style: Style) -> String {
     );
     let _ = writeln!(out, "{}", method_sentence(r));
     let _ = writeln!(out, "{}", units(r));
-    let _ = writeln!(
-        out,
-        "The full line-up is worth {} points; nobody (every role a gap) {}; together the partners create {}.",
-        num(r.grand, 2),
-        num(r.empty, 2),
-        num(r.total, 2)
-    );
+    let _ = writeln!(out, "{}", super::worth_sentence(r, &|v| v));
     for note in &r.notes {
         let _ = writeln!(out, "note: {note}");
     }
