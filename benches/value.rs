@@ -137,8 +137,13 @@ fn bench_additionality(c: &mut Criterion) {
                         Some(v) => scenario.line_up(scenario.variant(v).expect("a variant")),
                         None => scenario.base(),
                     };
-                    let a = rolefit::funding::analyse(&kb, &line_up, &funder, &Default::default())
-                        .expect("a funder of the scenario");
+                    let a = rolefit::additionality::analyse(
+                        &kb,
+                        &line_up,
+                        &funder,
+                        &Default::default(),
+                    )
+                    .expect("a funder of the scenario");
                     black_box(report::additionality::render(
                         &a,
                         Format::Json,

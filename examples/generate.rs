@@ -9,10 +9,8 @@ fn main() {
         _ => (30, 18, 1),
     };
     let kb = match args.get(3) {
-        Some(rules) => rolefit::commands::knowledge(&rolefit::cli::RuleArgs {
-            rules: Some(rules.into()),
-            no_default_rules: false,
-        }),
+        Some(rules) => rolefit::inputs::rule_documents(Some(rules.as_ref()), false)
+            .and_then(rolefit::knowledge_base),
         None => rolefit::default_knowledge_base(),
     }
     .expect("the rules are valid");

@@ -64,6 +64,16 @@ pub enum Command {
     /// The roles-and-responsibilities annex of an MoU: scope, RACI chart, commitments, success
     /// measures, risks to watch, review.
     Agreement(AgreementArgs),
+    /// A shell completion script on standard output (e.g. `rolefit completions bash >
+    /// ~/.local/share/bash-completion/completions/rolefit`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which knowledge base to use.
@@ -132,16 +142,6 @@ pub struct WhatIfArgs {
     pub unfunded: Vec<String>,
 }
 
-impl WhatIfArgs {
-    pub fn is_empty(&self) -> bool {
-        self.without.is_empty()
-            && self.with.is_empty()
-            && self.pin.is_empty()
-            && self.forbid.is_empty()
-            && self.unfunded.is_empty()
-    }
-}
-
 /// How hard to search.
 #[derive(Debug, Args, Clone)]
 pub struct SolverArgs {
@@ -176,7 +176,7 @@ pub struct RobustnessArgs {
     #[arg(
         long,
         value_name = "X",
-        default_value_t = crate::robust::DEFAULT_NOISE,
+        default_value_t = rolefit::robust::DEFAULT_NOISE,
         allow_negative_numbers = true
     )]
     pub robustness_noise: f64,
@@ -185,7 +185,7 @@ pub struct RobustnessArgs {
     #[arg(
         long,
         value_name = "SHARE",
-        default_value_t = crate::robust::DEFAULT_CLOSE_CALL,
+        default_value_t = rolefit::robust::DEFAULT_CLOSE_CALL,
         allow_negative_numbers = true
     )]
     pub close_call: f64,
@@ -603,4 +603,13 @@ pub struct AgreementArgs {
     /// Write the agreement to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

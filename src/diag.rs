@@ -7,21 +7,29 @@ use crate::source::{Source, Span};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How bad a problem is: an error makes the input unusable; a warning lets the command run
+/// and is shown beside its result.
 pub enum Level {
+    /// The input cannot be used as it is.
     Error,
+    /// The input can be used, but probably does not say what was meant.
     Warning,
 }
 
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub level: Level,
+    /// The file as the user named it.
     pub file: String,
     /// 1-based; 0 when the problem is about the file as a whole.
     pub line: u32,
+    /// 1-based column, in characters; 0 with `line` 0.
     pub column: u32,
     /// Field path inside the document, e.g. `partners[2].sector`; empty for the whole document.
     pub path: String,
+    /// What is wrong, and what was expected.
     pub message: String,
     /// A suggestion, e.g. "did you mean `government`?".
     pub help: Option<String>,
@@ -30,9 +38,13 @@ pub struct Diagnostic {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// The line a diagnostic is about, with the part to underline.
 pub struct Excerpt {
+    /// The source line, sanitised for the terminal.
     pub text: String,
+    /// First underlined column (1-based).
     pub from: u32,
+    /// Column just past the underline.
     pub to: u32,
 }
 
@@ -51,6 +63,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether it makes the input unusable.
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
     }
@@ -79,34 +92,26 @@ impl Diagnostic {
 
     /// Writes the diagnostic the way compilers do: headline, location, excerpt, help.
     pub fn render(&self, colour: bool) -> String {
-        let (bold, red, yellow, blue, reset) = if colour {
-            (
-                "\x1b[1m",
-                "\x1b[1;31m",
-                "\x1b[1;33m",
-                "\x1b[1;34m",
-                "\x1b[0m",
-            )
-        } else {
-            ("", "", "", "", "")
-        };
+        use crate::terminal::{ERROR, GUTTER, STRONG, WARNING, paint};
         let (word, tint) = match self.level {
-            Level::Error => ("error", red),
-            Level::Warning => ("warning", yellow),
+            Level::Error => ("error", ERROR),
+            Level::Warning => ("warning", WARNING),
         };
+        let gutter = |s: &str| paint(GUTTER, colour, s);
         // Fields can be set directly (sheet diagnostics set `path`): each passes the terminal
         // sanitiser here, whatever built the diagnostic.
         let line = crate::terminal::line;
         let mut out = format!(
-            "{tint}{word}{reset}{bold}: {}{reset}\n",
-            line(&self.message)
+            "{}{}\n",
+            paint(tint, colour, word),
+            paint(STRONG, colour, &format!(": {}", line(&self.message)))
         );
         let path = if self.path.is_empty() {
             String::new()
         } else {
             format!(" (at {})", line(&self.path))
         };
-        out.push_str(&format!("  {blue}-->{reset} {}{path}\n", self.location()));
+        out.push_str(&format!("  {} {}{path}\n", gutter("-->"), self.location()));
         if let Some(ex) = &self.excerpt {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -117,14 +122,20 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let marks = "^".repeat(ex.to.saturating_sub(ex.from).max(1) as usize);
-            out.push_str(&format!("  {pad} {blue}|{reset}\n"));
-            out.push_str(&format!("  {blue}{num} |{reset} {}\n", ex.text));
+            out.push_str(&format!("  {pad} {}\n", gutter("|")));
+            out.push_str(&format!("  {} {}\n", gutter(&format!("{num} |")), ex.text));
             out.push_str(&format!(
-                "  {pad} {blue}|{reset} {lead}{tint}{marks}{reset}\n"
+                "  {pad} {} {lead}{}\n",
+                gutter("|"),
+                paint(tint, colour, &marks)
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = {bold}help{reset}: {}\n", line(help)));
+            out.push_str(&format!(
+                "  = {}: {}\n",
+                paint(STRONG, colour, "help"),
+                line(help)
+            ));
         }
         out
     }
@@ -205,7 +216,9 @@ impl Budget {
 /// A growing list of diagnostics for one file, with the source to place them in. At most
 /// [`MAX_PER_FILE`] are kept; when the sink is dropped, one line sums up the rest.
 pub struct Sink<'a> {
+    /// The file the spans point into.
     pub src: &'a Source,
+    /// Where the kept diagnostics go.
     pub out: &'a mut Vec<Diagnostic>,
     budget: Budget,
     scratch: Diagnostic,
@@ -220,6 +233,7 @@ impl Drop for Sink<'_> {
 }
 
 impl<'a> Sink<'a> {
+    /// A sink for the problems of `src`, pushing into `out`.
     pub fn new(src: &'a Source, out: &'a mut Vec<Diagnostic>) -> Self {
         Sink {
             src,
@@ -229,10 +243,13 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Records an error at `span` (`path` is the field path, e.g. `partners[2].sector`); the
+    /// returned diagnostic takes a `help`.
     pub fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
         self.push(Level::Error, span, path, message.into())
     }
 
+    /// Records a warning, as [`Sink::error`] records an error.
     pub fn warning(
         &mut self,
         span: Span,
@@ -277,6 +294,7 @@ impl<'a> Sink<'a> {
         self.out.last_mut().expect("just pushed")
     }
 
+    /// Whether an error was found (kept, or counted past the cap).
     pub fn has_errors(&self) -> bool {
         self.budget.dropped_errors || self.out.iter().any(Diagnostic::is_error)
     }
@@ -311,6 +329,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds a suggestion (shortened to fit a line).
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(shorten(help.into()));
         self
@@ -415,10 +434,12 @@ pub fn closest<'n>(written: &str, known: impl IntoIterator<Item = &'n str>) -> O
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether any of them is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// The errors, in the order found.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }

@@ -12,10 +12,12 @@ use std::fmt::Write;
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator whose sequence is fixed by `seed`.
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -38,15 +40,18 @@ impl Rng {
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// How many partners.
     pub partners: usize,
     /// How many roles of the catalogue are needed (the first `roles`, capped at the catalogue).
     pub roles: usize,
+    /// The seed: the same spec always gives the same consortium.
     pub seed: u64,
     /// Spread of capability strengths around the sector defaults.
     pub noise: f64,
 }
 
 impl Spec {
+    /// `partners` partners needing the first `roles` roles, drawn from `seed`, at the default noise.
     pub fn new(partners: usize, roles: usize, seed: u64) -> Self {
         Spec {
             partners,

@@ -1,9 +1,15 @@
 //! The `rolefit` command: parses arguments, sets up logging, runs the library, maps errors to
 //! exit statuses.
 
+// Standard output and error go through `commands::emit` and `emit_err`: `println!` and
+// `eprintln!` panic on a closed pipe.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod commands;
+
 use clap::Parser;
-use rolefit::cli::Cli;
-use rolefit::commands;
+use cli::Cli;
 use std::process::ExitCode;
 
 fn init_tracing(cli: &Cli) {

@@ -21,13 +21,26 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
+/// Why an output was not written: refused before anything was written (the user picks another
+/// path), or failed while writing.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The path cannot be written as asked (an input of the command, a directory, ...).
     #[error("{path}: {why}")]
-    Refused { path: String, why: String },
+    Refused {
+        /// The path as given.
+        path: String,
+        /// Why it is refused.
+        why: String,
+    },
+    /// The file system failed while writing.
     #[error("cannot write {path}: {source}")]
-    Io { path: String, source: io::Error },
+    Io {
+        /// The path as given.
+        path: String,
+        /// What the file system said.
+        source: io::Error,
+    },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -128,6 +141,8 @@ pub struct Output {
 }
 
 impl Output {
+    /// Opens `path` for writing the way what sits there must be written (see the module docs);
+    /// nothing is visible at the path until [`Output::commit`].
     pub fn create(path: &Path) -> Result<Output, OutputError> {
         let (target, meta) = resolve(path)?;
         let mode = match &meta {

@@ -8,11 +8,14 @@ use std::fmt;
 /// A byte range in a [`Source`]; `start..end`, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: u32,
+    /// Byte offset just past the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// A span from `usize` offsets, as the parser counts them.
     pub fn new(start: usize, end: usize) -> Self {
         // Sources are capped far below 4 GiB by the loader, so offsets fit in u32.
         Span {
@@ -33,11 +36,14 @@ impl Span {
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
+    /// What was written.
     pub value: T,
+    /// Where.
     pub span: Span,
 }
 
 impl<T> Spanned<T> {
+    /// A value and its span.
     pub fn new(value: T, span: Span) -> Self {
         Spanned { value, span }
     }
@@ -54,6 +60,7 @@ impl<T: fmt::Display> fmt::Display for Spanned<T> {
 pub struct Source {
     /// What the user calls it: the path as given, `<stdin>`, or `rules/roles.ron (built-in)`.
     pub name: String,
+    /// The whole text, as read.
     pub text: String,
     line_starts: Vec<usize>,
 }

@@ -7,8 +7,50 @@
 //! (U+202A..U+202E, U+2066..U+2069) that make text display in another order than it is read
 //! ("Trojan Source"). Each is shown as an escape (`\u{1b}`, `\u{202e}`) instead, so what the
 //! reader sees is what the file holds.
+//!
+//! It also holds the one palette of rolefit's coloured output (diagnostics on standard error,
+//! the text reports on standard output), and the one test of whether a stream gets colour, so
+//! the escape codes are written in one place, by anstyle.
 
+use anstyle::{AnsiColor, Style};
 use std::borrow::Cow;
+
+/// An error's headline and the marks under the text it is about.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+/// A warning's headline and marks.
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+/// The gutter of a quoted excerpt (`-->`, `|`, line numbers).
+pub const GUTTER: Style = AnsiColor::Blue.on_default().bold();
+/// Headings and the names a reader scans for.
+pub const STRONG: Style = Style::new().bold();
+/// What a reader may skip: legends, sources, cells not held.
+pub const DIM: Style = Style::new().dimmed();
+
+/// The style of a flag of `severity`: the higher, the louder.
+pub fn severity(severity: crate::kb::Severity) -> Style {
+    use crate::kb::Severity;
+    match severity {
+        Severity::High => AnsiColor::Red.on_default().bold(),
+        Severity::Medium => AnsiColor::Yellow.on_default(),
+        Severity::Low => AnsiColor::Cyan.on_default(),
+        Severity::Info => DIM,
+    }
+}
+
+/// `text` in `style` when `colour` is on; as it is otherwise.
+pub fn paint(style: Style, colour: bool, text: &str) -> String {
+    if colour {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Whether a stream gets colour: a terminal that is not `TERM=dumb`, and no `NO_COLOR`
+/// (`CLICOLOR_FORCE` forces it), as anstream decides for clap's own output.
+pub fn colour_on(stream: &impl anstream::stream::RawStream) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
 
 /// Bidirectional embeddings, overrides and isolates: they reorder how the text around them is
 /// displayed. (The marks U+200E, U+200F and U+061C only set a direction; they stay.)

@@ -27,7 +27,7 @@ pub fn id(s: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-/// Why `s` cannot be a name or description: longer than [`MAX_TEXT_CHARS`], a control
+/// Why `s` cannot be a name or description: longer than `MAX_TEXT_CHARS`, a control
 /// character other than a line break or tab (an escape sequence that would repaint the
 /// terminal showing the report, a stray `\r`), or a bidirectional override that makes it
 /// display in another order than it reads.

@@ -2,16 +2,10 @@
 
 mod common;
 
-use common::{dakar, repo, rolefit};
+use common::{RunOk, dakar, repo, rolefit};
 
 fn agreement(args: &[&str]) -> String {
-    let out = rolefit().arg("agreement").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    rolefit().arg("agreement").args(args).stdout_ok()
 }
 
 /// The RACI table's rows: role name, then one letter per party.

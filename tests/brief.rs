@@ -4,7 +4,7 @@
 mod common;
 
 use common::html::{escaped, tags};
-use common::{array, dakar, flag_fixture, repo, rolefit, shipped_scenarios, solve_json};
+use common::{RunOk, array, dakar, flag_fixture, repo, rolefit, shipped_scenarios, solve_json};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -16,20 +16,7 @@ const QUESTIONS: [&str; 4] = [
 ];
 
 fn brief(path: &Path, args: &[&str]) -> String {
-    let out = rolefit()
-        .arg("brief")
-        .arg(path)
-        .args(args)
-        .output()
-        .expect("rolefit runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "brief {} {args:?}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    rolefit().arg("brief").arg(path).args(args).stdout_ok()
 }
 
 /// The Markdown pages, each from its `## ` heading to the next rule.
@@ -320,13 +307,8 @@ fn the_same_input_gives_the_same_bytes_and_o_writes_them() {
 #[test]
 fn the_scenario_can_come_from_standard_input() {
     let text = std::fs::read_to_string(dakar()).unwrap();
-    let out = rolefit()
-        .args(["brief", "-"])
-        .write_stdin(text)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), brief(&dakar(), &[]));
+    let out = rolefit().args(["brief", "-"]).write_stdin(text).stdout_ok();
+    assert_eq!(out, brief(&dakar(), &[]));
 }
 
 #[test]

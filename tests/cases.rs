@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{repo, rolefit};
+use common::{RunOk, repo, rolefit};
 use rolefit::cases::{CaseStatus, Report, Suite, run_files};
 use rolefit::ron::{Kind, Node, parse};
 use std::path::{Path, PathBuf};
@@ -108,13 +108,7 @@ fn the_shipped_cases_hold_or_are_known_pending() {
 
 #[test]
 fn rolefit_test_passes_on_the_shipped_cases_and_says_how_many_ran() {
-    let out = rolefit()
-        .arg("test")
-        .arg(repo().join("cases"))
-        .output()
-        .expect("rolefit runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let text = rolefit().arg("test").arg(repo().join("cases")).stdout_ok();
     let (_, report) = shipped();
     let s = report.summary();
     assert!(
@@ -269,9 +263,7 @@ fn a_folder_without_cases_is_a_usage_error() {
 fn rolefit_check_reads_a_case_as_rolefit_test_does() {
     let dir = tempfile::tempdir().unwrap();
     let good = write_case(dir.path(), "good.ron", r#"Covered(role: "research"),"#);
-    let out = rolefit().arg("check").arg(&good).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let text = rolefit().arg("check").arg(&good).stdout_ok();
     assert!(text.contains("ok (case with 1 expectation(s))"), "{text}");
     let bad = write_case(dir.path(), "bad.ron", r#"Covered(role: "reserch"),"#);
     let out = rolefit().arg("check").arg(&bad).output().unwrap();

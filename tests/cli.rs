@@ -5,8 +5,8 @@
 mod common;
 
 use common::{
-    array, dakar, flag_fixture, flag_fixtures, ids_in, locate, opt_str, repo, rolefit,
-    severity_rank, shipped_scenarios, solve_json,
+    RunOk, array, dakar, flag_fixture, flag_fixtures, ids_in, locate, opt_str, repo, rolefit,
+    run_ok, severity_rank, shipped_scenarios, solve_json,
 };
 use predicates::prelude::*;
 use serde_json::Value;
@@ -15,20 +15,12 @@ use std::path::Path;
 const SEVERITIES: [&str; 4] = ["info", "low", "medium", "high"];
 
 fn stdout_of(args: &[&str], path: &Path) -> Vec<u8> {
-    let out = rolefit()
+    rolefit()
         .arg("solve")
         .arg(path)
         .args(args)
-        .output()
-        .expect("rolefit runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "solve {} {args:?}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+        .stdout_ok()
+        .into_bytes()
 }
 
 /// The names of the `Variant(name: "...")` entries of a scenario file.
@@ -501,13 +493,8 @@ fn scenario_from_stdin_gives_the_same_json_as_from_the_file() {
     let out = rolefit()
         .args(["solve", "-", "--format", "json"])
         .write_stdin(text)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(from_file).unwrap()
-    );
+        .stdout_ok();
+    assert_eq!(out, String::from_utf8(from_file).unwrap());
 }
 
 #[test]
@@ -676,9 +663,7 @@ fn check_reports_every_broken_file_in_one_run() {
 
 #[test]
 fn rules_list_shows_the_five_sectors_and_every_rule() {
-    let out = rolefit().args(["rules", "list"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = rolefit().args(["rules", "list"]).stdout_ok();
     for sector in [
         "business",
         "government",
@@ -713,12 +698,9 @@ fn rules_list_shows_the_five_sectors_and_every_rule() {
 /// cell; an organisation type shows its defaults and the roles a typical member fits.
 #[test]
 fn rules_show_capability_relations_and_organisation_types() {
-    let out = rolefit()
+    let text = rolefit()
         .args(["rules", "show", "health_education_and_promotion"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+        .stdout_ok();
     assert!(text.contains("other labels that count toward it"), "{text}");
     assert!(
         text.contains(
@@ -734,10 +716,8 @@ fn rules_show_capability_relations_and_organisation_types() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let v: serde_json::Value = serde_json::from_slice(out.as_bytes()).unwrap();
     assert_eq!(v["type"], "organisation_type");
     assert_eq!(v["sector"], "government");
     assert!(
@@ -761,12 +741,9 @@ fn rules_show_sector_lists_every_item_with_its_source() {
         ids.len() > 20,
         "civil society has many Table 1 cells: {ids:?}"
     );
-    let out = rolefit()
+    let text = rolefit()
         .args(["rules", "show", "civil_society"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+        .stdout_ok();
     for id in &ids {
         assert!(text.contains(id.as_str()), "item {id} missing");
     }
@@ -783,10 +760,8 @@ fn rules_show_rule_as_json() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let rule: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        .stdout_ok();
+    let rule: Value = serde_json::from_slice(out.as_bytes()).expect("JSON");
     assert_eq!(rule["type"], "rule");
     assert_eq!(rule["id"], "civil_society_commercial_role");
     assert_eq!(
@@ -818,12 +793,6 @@ fn rules_show_misspelt_id_suggests_the_close_one() {
 
 // ---------------------------------------------------------------------------------------------
 // the command definition and determinism
-
-#[test]
-fn command_line_definition_is_consistent() {
-    use clap::CommandFactory;
-    rolefit::cli::Cli::command().debug_assert();
-}
 
 #[test]
 fn solving_twice_gives_byte_identical_reports() {
@@ -906,4 +875,26 @@ fn a_large_line_up_is_not_assessed_by_default_and_the_report_says_so() {
             .to_string()
             .contains("Robustness not assessed")
     );
+}
+
+#[test]
+fn completions_are_written_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _rolefit"),
+        ("zsh", "#compdef rolefit"),
+        ("fish", "complete -c rolefit"),
+    ] {
+        let script = run_ok(&["completions", shell]);
+        assert!(
+            script.contains(marker),
+            "{shell}: no `{marker}` in\n{script}"
+        );
+        // Every command is offered.
+        for command in ["solve", "additionality", "workshop", "completions"] {
+            assert!(
+                script.contains(command),
+                "{shell}: `{command}` is not completed"
+            );
+        }
+    }
 }

@@ -3,22 +3,13 @@
 
 mod common;
 
-use common::{array, dakar, repo, rolefit, solve_json};
+use common::{RunOk, array, dakar, repo, rolefit, solve_json};
 use serde_json::Value;
 use std::path::Path;
 
 fn json_of(args: &[&str]) -> Value {
-    let out = rolefit()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("rolefit runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    let out = rolefit().args(args).args(["--format", "json"]).stdout_ok();
+    serde_json::from_str(&out).expect("one JSON object")
 }
 
 fn path(p: &Path) -> &str {

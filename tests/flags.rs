@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{array, flag_fixture, opt_str, rolefit, solve_json};
+use common::{RunOk, array, flag_fixture, opt_str, rolefit, solve_json};
 use serde_json::Value;
 
 fn solve(fixture: &str) -> Value {
@@ -425,14 +425,8 @@ fn pin_against_a_forbidding_rule_is_infeasible_and_names_both() {
         .arg("solve")
         .arg(flag_fixture("infeasible_pin.ron"))
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "infeasible is a result, not a failure"
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let report: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     assert_eq!(report["status"], "infeasible");
     assert!(
         array(&report, "assignments").is_empty(),
@@ -455,8 +449,19 @@ fn pin_against_a_forbidding_rule_is_infeasible_and_names_both() {
 
 #[test]
 fn every_flag_fixture_raises_the_flag_it_is_named_after() {
-    // A guard on the fixtures themselves: each file's name starts with the kind it triggers.
-    for file in common::flag_fixtures() {
+    // A guard on the fixtures themselves: each file's name starts with the kind it triggers,
+    // or it is one of the fixtures other tests read for something else. A new file that is
+    // neither fails here rather than going unchecked.
+    const NOT_A_FLAG: [&str; 5] = [
+        "forbidden_best_fit",
+        "healthy",
+        "heavy_roles_within_capacity",
+        "infeasible_pin",
+        "logic_before_coverage",
+    ];
+    let files = common::flag_fixtures();
+    let (mut checked, mut other) = (0, 0);
+    for file in &files {
         let stem = file.file_stem().unwrap().to_str().unwrap().to_string();
         let kind = [
             "mission_drift",
@@ -473,14 +478,25 @@ fn every_flag_fixture_raises_the_flag_it_is_named_after() {
         ]
         .into_iter()
         .find(|k| stem.starts_with(k));
-        let Some(kind) = kind else { continue };
-        let report = solve_json(&file, &[]);
+        let Some(kind) = kind else {
+            assert!(
+                NOT_A_FLAG.contains(&stem.as_str()),
+                "{stem}: a flag fixture's name starts with the kind it raises (or add it to NOT_A_FLAG)"
+            );
+            other += 1;
+            continue;
+        };
+        let report = solve_json(file, &[]);
         assert!(
             array(&report, "flags").iter().any(|f| f["kind"] == kind),
             "{stem} raises no {kind} flag:\n  {}",
             describe(&report)
         );
+        checked += 1;
     }
+    assert_eq!(other, NOT_A_FLAG.len(), "a fixture of NOT_A_FLAG is gone");
+    assert_eq!(checked + other, files.len());
+    assert!(checked >= 14, "only {checked} flag fixtures were checked");
 }
 
 #[test]

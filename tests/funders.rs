@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{array, dakar, repo, rolefit};
+use common::{RunOk, array, dakar, repo, rolefit};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -27,16 +27,8 @@ fn json(args: &[&str], path: &Path) -> Value {
         .arg(path)
         .args(&args[1..])
         .args(["--format", "json"])
-        .output()
-        .expect("rolefit runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?} {} failed: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+        .stdout_ok();
+    serde_json::from_str(&out).expect("valid JSON")
 }
 
 fn additionality(path: &Path, funder: &str) -> Value {
@@ -409,10 +401,8 @@ fn a_user_additionality_rule_flags_its_finding() {
         .arg(fixture("only-catalytic-source.ron"))
         .args(["--funder", "foundation", "--format", "json", "--rules"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     let f = flags_of(&r, "only_source");
     assert_eq!(f.len(), 1, "{r:#}");
     let loss = role(&r, "catalytic_funding")["loss"].as_f64().unwrap();
@@ -754,15 +744,13 @@ fn sampled_values_are_reproducible_whatever_the_number_of_threads() {
                 "--threads",
                 threads,
             ])
-            .output()
-            .expect("rolefit runs")
+            .stdout_ok()
     };
     let one = run("1", "7");
-    assert_eq!(one.status.code(), Some(0));
-    assert_eq!(one.stdout, run("2", "7").stdout);
-    assert_eq!(one.stdout, run("4", "7").stdout);
-    assert_ne!(one.stdout, run("2", "8").stdout);
-    let r: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(one, run("2", "7"));
+    assert_eq!(one, run("4", "7"));
+    assert_ne!(one, run("2", "8"));
+    let r: Value = serde_json::from_str(&one).unwrap();
     assert_eq!(r["sampling"]["permutations"], 32);
     assert_eq!(r["sampling"]["stopped_by"], "max_permutations");
     for p in array(&r, "partners") {
@@ -817,15 +805,8 @@ fn a_commitment_sheet_adds_money_and_reports_bad_cells_by_row_and_column() {
         .arg("--commitments")
         .arg(sheets.join("commitments.csv"))
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     let ids: Vec<&str> = array(&r["money"], "commitments")
         .iter()
         .map(|c| c["id"].as_str().unwrap())
@@ -981,15 +962,8 @@ fn exact_values_are_refused_beyond_twenty_partners_and_time_limits_are_kept() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let r: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["method"], "sampled");
     assert_eq!(r["sampling"]["stopped_by"], "time_limit");
     assert!(array(&r, "notes").iter().any(|n| {
@@ -1036,13 +1010,11 @@ fn exact_values_are_byte_identical_whatever_the_number_of_threads() {
             .arg("value")
             .arg(scenario("funders-round-hypertension.ron"))
             .args(["--format", "json", "--threads", threads])
-            .output()
-            .expect("rolefit runs")
+            .stdout_ok()
     };
     let one = run("1");
-    assert_eq!(one.status.code(), Some(0));
-    assert_eq!(one.stdout, run("2").stdout);
-    assert_eq!(one.stdout, run("3").stdout);
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
 }
 
 #[test]

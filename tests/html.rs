@@ -6,28 +6,19 @@ mod common;
 
 use common::html::{cells, escaped, escaped_prose};
 use common::{
-    array, dakar, flag_fixture, flag_fixtures, opt_str, repo, rolefit, shipped_scenarios,
+    RunOk, array, dakar, flag_fixture, flag_fixtures, opt_str, repo, rolefit, shipped_scenarios,
     solve_json,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn html_of(path: &Path, args: &[&str]) -> String {
-    let out = rolefit()
+    rolefit()
         .arg("solve")
         .arg(path)
         .args(["--format", "html"])
         .args(args)
-        .output()
-        .expect("rolefit runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "solve {} --format html {args:?}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 HTML")
+        .stdout_ok()
 }
 
 fn injection() -> PathBuf {
@@ -353,17 +344,7 @@ fn output_to_a_file_is_the_page_printed_on_standard_output() {
 
 /// A page of another command, as `--format html`.
 fn command_html(args: &[&str]) -> String {
-    let out = rolefit()
-        .args(args)
-        .args(["--format", "html"])
-        .output()
-        .expect("rolefit runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 page")
+    rolefit().args(args).args(["--format", "html"]).stdout_ok()
 }
 
 #[test]

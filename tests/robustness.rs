@@ -8,23 +8,16 @@
 
 mod common;
 
-use common::{array, dakar, repo, rolefit, shipped_scenarios, solve_json};
+use common::{RunOk, array, dakar, repo, rolefit, shipped_scenarios, solve_json};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::PathBuf;
 
 fn run(args: &[&str], threads: &str) -> String {
-    let out = rolefit()
+    rolefit()
         .args(args)
         .env("RAYON_NUM_THREADS", threads)
-        .output()
-        .expect("rolefit runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
+        .stdout_ok()
 }
 
 fn networks() -> PathBuf {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{array, rolefit, solve_json};
+use common::{RunOk, array, rolefit, solve_json};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -187,14 +187,8 @@ fn wishes_are_checked_like_every_field() {
             "--partners",
         ])
         .arg(&sheet)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let report: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     assert_eq!(
         holders(&report, "research"),
         ["uni_b"],

@@ -7,7 +7,7 @@ mod common;
 
 use common::html::cells;
 use common::workshop::Server;
-use common::{dakar, rolefit};
+use common::{RunOk, dakar, rolefit};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -317,14 +317,8 @@ fn solve_variant(path: &Path, name: &str) -> BTreeSet<(String, String, bool)> {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .stdout_ok();
+    let v: Value = serde_json::from_slice(out.as_bytes()).unwrap();
     v["assignments"]
         .as_array()
         .unwrap()

@@ -138,7 +138,7 @@ proptest! {
         })
         .unwrap();
         let doc = Document::parse(Source::new("dakar.ron", saved.clone()));
-        let (reread, diags) = rolefit::scenario::load(kb(), &doc);
+        let (reread, diags) = rolefit::scenario::load_scenario(kb(), &doc);
         let reread = reread.unwrap_or_else(|| panic!("{saved}\n{diags:#?}"));
         let v = reread.variant("from the room").unwrap();
         let back = reread.line_up(v);

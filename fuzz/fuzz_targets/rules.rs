@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let mut docs = defaults().to_vec();
     docs.push(doc.clone());
     for docs in [docs, vec![doc]] {
-        let (kb, diags) = rolefit::kb::load(&docs);
+        let (kb, diags) = rolefit::kb::load_rules(&docs);
         for d in &diags {
             let _ = d.render(false);
         }

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let doc = Document::parse(Source::new("fuzz.ron", text));
-    let (scenario, diags) = rolefit::scenario::load(kb(), &doc);
+    let (scenario, diags) = rolefit::scenario::load_scenario(kb(), &doc);
     let lines = doc.source.text.lines().count().max(1) as u32 + 1;
     for d in &diags {
         assert!(d.line <= lines, "diagnostic past the end: {d}");

@@ -97,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
     }];
     let text = rolefit::sheet::scenario_ron(kb(), "Fuzzed", "fuzz.csv", &needs, &partners);
     let doc = Document::parse(Source::new("imported.ron", text.as_str()));
-    let (scenario, diags) = rolefit::scenario::load(kb(), &doc);
+    let (scenario, diags) = rolefit::scenario::load_scenario(kb(), &doc);
     assert!(
         scenario.is_some(),
         "import wrote a scenario that does not validate: {:?}\n{text}",

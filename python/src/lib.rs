@@ -66,10 +66,7 @@ fn raise(py: Python<'_>, e: Error) -> PyErr {
                 )],
             )
         }
-        Error::Usage(message) => class("UsageError").and_then(|c| c.call1((message,))),
-        Error::Output(e @ rolefit::output::OutputError::Refused { .. }) => {
-            class("UsageError").and_then(|c| c.call1((e.to_string(),)))
-        }
+        e if e.is_usage() => class("UsageError").and_then(|c| c.call1((e.to_string(),))),
         other => class("SolveError").and_then(|c| c.call1((other.to_string(),))),
     };
     match made {
@@ -117,7 +114,7 @@ fn invalid<'py>(py: Python<'py>, diags: &[Diagnostic]) -> PyResult<Bound<'py, Py
 }
 
 fn usage(py: Python<'_>, message: String) -> PyErr {
-    raise(py, Error::Usage(message))
+    raise(py, Error::Arguments(message.into()))
 }
 
 /// Rules: the built-in ones unless `no_default_rules`, then those of `rules` (a directory or
@@ -126,18 +123,8 @@ fn knowledge(
     rules: Option<&str>,
     no_default_rules: bool,
 ) -> Result<rolefit::kb::KnowledgeBase, Error> {
-    let mut docs = if no_default_rules {
-        Vec::new()
-    } else {
-        rolefit::kb::default_documents()
-    };
-    if let Some(dir) = rules {
-        docs.extend(
-            rolefit::load::read_rules(std::path::Path::new(dir))?
-                .into_iter()
-                .map(Document::parse),
-        );
-    }
+    let docs =
+        rolefit::inputs::rule_documents(rules.map(std::path::Path::new), no_default_rules)?;
     rolefit::knowledge_base(docs)
 }
 
@@ -173,20 +160,20 @@ fn solve(
             }
             None => Vec::new(),
         };
-        let scenario = match rolefit::scenario::load_with(&kb, &doc, &extra) {
+        let scenario = match rolefit::scenario::load_scenario_with(&kb, &doc, &extra) {
             (Some(s), _) => s,
             (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
         };
-        let mut line_up = rolefit::commands::pick_line_up(&scenario, variant.as_deref())?;
+        let mut line_up = rolefit::line_up(&scenario, variant.as_deref())?;
         let joining = with_
             .iter()
             .map(|w| Ok(Document::parse(source(w, "<partner>")?)))
             .collect::<Result<Vec<_>, Error>>()?;
         let changes =
             rolefit::scenario::what_ifs(&kb, &without, &joining, &forbid, &pins, &unfunded)?;
-        rolefit::commands::apply_all(&kb, &mut line_up, &changes)?;
+        rolefit::apply_what_ifs(&kb, &mut line_up, &changes)?;
         let options = rolefit::solve::Options {
-            time_limit: rolefit::commands::time_limit(time_limit)?,
+            time_limit: rolefit::time_limit(time_limit)?,
             ..rolefit::solve::Options::default()
         };
         // Robustness at its defaults, as `rolefit solve` assesses it.
@@ -239,7 +226,7 @@ impl Evaluator {
                 rolefit::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
             let (sweep, scenario) = if is_sweep {
                 if rules.is_some() || no_default_rules {
-                    return Err(Error::Usage(
+                    return Err(Error::Arguments(
                         "a sweep file names its own rules: `rules` is for a scenario".into(),
                     ));
                 }
@@ -262,11 +249,11 @@ impl Evaluator {
                 return Err(Error::Invalid(Diagnostics(diags)));
             };
             if plan.spec.bases.len() > 1 {
-                return Err(Error::Usage(format!(
+                return Err(Error::Arguments(format!(
                     "{}: evaluate runs one base scenario, and this sweep has {}; give one of its scenarios instead",
                     plan.spec.file,
                     plan.spec.bases.len()
-                )));
+                ).into()));
             }
             Ok(plan)
         };
@@ -507,7 +494,7 @@ fn sweep_error(e: SweepError) -> Error {
     match e {
         SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
         SweepError::Write { path, source } => Error::Write { path, source },
-        other => Error::Usage(other.to_string()),
+        other => Error::Arguments(Box::new(other)),
     }
 }
 
@@ -640,7 +627,7 @@ fn sweep_file(
     let run = || -> Result<Report, Error> {
         let path = std::path::PathBuf::from(&out);
         let format = Format::from_path(&path)
-            .ok_or_else(|| Error::Usage(format!("out={out:?}: name the file .csv or .jsonl")))?;
+            .ok_or_else(|| Error::Arguments(format!("out={out:?}: name the file .csv or .jsonl").into()))?;
         // As the CLI does: the table and its companions may not land on a file the sweep reads.
         let source = sweep_source(&spec)?;
         fn named(input: Option<&Input>) -> Option<&std::path::Path> {

@@ -5,9 +5,9 @@
 //! the partners expected to take it, the rules that kept them out, the flags raised nearby.
 
 use super::{AdditionalityPattern, Expect, FlagPattern, Who};
+use crate::additionality::Additionality;
 use crate::explain::money::{MoneyStatus, RoleMoney};
 use crate::explain::{AssignmentView, Flag, Outcome};
-use crate::funding::Additionality;
 use crate::solve::Status;
 
 /// Whether the expectation holds, what it expected, and what the outcome shows.

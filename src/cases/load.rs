@@ -6,8 +6,8 @@
 //! reason, so each is an error with a "did you mean".
 
 use super::{AdditionalityPattern, Case, Expect, Expectation, FlagPattern, Suite, Who};
+use crate::additionality::Verdict;
 use crate::diag::{Diagnostic, Sink, closest};
-use crate::funding::Verdict;
 use crate::kb::{self, KnowledgeBase, Severity};
 use crate::load::Document;
 use crate::ron::parse::{Kind, Node};
@@ -22,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 /// reported as pending, with its reason.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Header {
+    /// The case's `name`, when it has one.
     pub name: Option<String>,
     /// Where the expectations come from: papers, programme documentation, Table 1 cells.
     pub sources: Vec<String>,
@@ -32,7 +33,9 @@ pub struct Header {
 /// A case file read: its header, and the case when it has no errors.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The header, read whatever else is wrong.
     pub header: Header,
+    /// The case, when the file has no errors.
     pub case: Option<Case>,
 }
 
@@ -62,7 +65,7 @@ pub fn is_supporting(doc: &Document) -> bool {
 }
 
 /// Validates a parsed case file, reading the scenario and rule files it names.
-pub fn load(suite: &Suite, doc: &Document) -> (Loaded, Vec<Diagnostic>) {
+pub fn load_case(suite: &Suite, doc: &Document) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut other = Vec::new();
     let mut sink = Sink::new(&doc.source, &mut diags);
@@ -312,7 +315,7 @@ impl Loader<'_, '_, '_> {
             .iter()
             .map(|d| d.source.name.as_str())
             .collect();
-        let (kb, diags) = kb::load(&docs);
+        let (kb, diags) = kb::load_rules(&docs);
         self.other
             .extend(diags.into_iter().filter(|d| own.contains(&d.file.as_str())));
         kb
@@ -332,7 +335,7 @@ impl Loader<'_, '_, '_> {
                     }
                 };
                 let doc = Document::parse(source);
-                let (scenario, diags) = scenario::load(kb, &doc);
+                let (scenario, diags) = scenario::load_scenario(kb, &doc);
                 self.other.extend(diags);
                 scenario
             }

@@ -15,7 +15,7 @@
 mod check;
 mod load;
 
-pub use load::{Header, Loaded, load};
+pub use load::{Header, Loaded, load_case};
 
 use crate::Error;
 use crate::diag::{Diagnostic, Level};
@@ -29,11 +29,14 @@ use std::path::PathBuf;
 /// The rules cases run against (the built-in ones, or those of `--rules`); a case naming its
 /// own rule files extends these.
 pub struct Suite {
+    /// The rule files, kept to extend them with a case's own.
     pub docs: Vec<Document>,
+    /// The knowledge base they make.
     pub kb: KnowledgeBase,
 }
 
 impl Suite {
+    /// The suite of these rule files; fails when they do not make a valid knowledge base.
     pub fn new(docs: Vec<Document>) -> Result<Suite, Error> {
         let kb = crate::knowledge_base(docs.clone())?;
         Ok(Suite { docs, kb })
@@ -43,7 +46,9 @@ impl Suite {
 /// A validated case: the line-up to solve and what to expect of its outcome.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The line-up to solve: the scenario's base or variant, with the case's what-ifs.
     pub line_up: LineUp,
+    /// What the outcome must show, in the order written.
     pub expectations: Vec<Expectation>,
     /// The knowledge base extended by the case's own `rules`, when it names any.
     pub rules: Option<KnowledgeBase>,
@@ -52,15 +57,20 @@ pub struct Case {
 /// One expectation and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
+    /// What is expected.
     pub expect: Expect,
+    /// The line it is written on.
     pub line: u32,
+    /// Its column.
     pub column: u32,
 }
 
 /// Who an expectation is about: one partner (by id), or any partner of a sector.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Who {
+    /// That partner.
     Partner(String),
+    /// Any partner of that sector.
     Sector(String),
 }
 
@@ -70,46 +80,64 @@ pub enum Who {
 pub enum Expect {
     /// The partner (or some partner of the sector) holds the role; leads it when `lead`.
     Holds {
+        /// Who must hold it.
         who: Who,
+        /// The role.
         role: String,
+        /// Must also lead it.
         lead: bool,
     },
     /// The partner (or no partner of the sector) holds the role; with `lead`, does not lead it.
     NotHolds {
+        /// Who must not hold it.
         who: Who,
+        /// The role.
         role: String,
+        /// Only leading it is excluded.
         lead: bool,
     },
     /// The role is a gap (a partner missing); with `recruit`, the gap's suggestion names that sector.
     Uncovered {
+        /// The role.
         role: String,
+        /// The sector the recruit suggestion must name.
         recruit: Option<String>,
     },
     /// The role has all the partners it needs.
     Covered {
+        /// The role.
         role: String,
     },
     /// At least one flag matches.
     Flag(FlagPattern),
     /// No flag matches.
     NoFlag(FlagPattern),
+    /// The solve ended with this status.
     Status(Status),
     /// The partner's fit for the role lies in `at_least..below`.
     Fit {
+        /// The partner.
         partner: String,
+        /// The role.
         role: String,
+        /// Lowest fit accepted.
         at_least: Option<f64>,
+        /// Fit it must stay below.
         below: Option<f64>,
     },
     /// Money reaches the role's holders (with `by`, some of it that partner's); with
     /// `in_full`, no phase is short of the role's budget.
     Financed {
+        /// The role.
         role: String,
+        /// A partner whose money must reach it.
         by: Option<String>,
+        /// No phase may be short of the role's budget.
         in_full: bool,
     },
     /// The role needs money and none reaches a holder: it is not covered, whoever could hold it.
     Unfinanced {
+        /// The role.
         role: String,
     },
     /// The funder's money (one commitment of it, or all of it) has this verdict in
@@ -120,10 +148,12 @@ pub enum Expect {
 /// What a case expects of a funder's additionality; an absent amount matches anything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdditionalityPattern {
+    /// The funder's partner id.
     pub funder: String,
     /// A commitment id of the funder; `None`: the overall verdict and totals.
     pub commitment: Option<String>,
-    pub verdict: Option<crate::funding::Verdict>,
+    /// The verdict expected.
+    pub verdict: Option<crate::additionality::Verdict>,
     /// The additional amount (within half a currency unit).
     pub additional: Option<f64>,
     /// The amount that overlaps others' money (crowding out).
@@ -135,10 +165,15 @@ pub struct AdditionalityPattern {
 /// The fields a flag must have; an absent field matches anything.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagPattern {
+    /// The flag's kind.
     pub kind: Option<String>,
+    /// The partner it is about.
     pub partner: Option<String>,
+    /// The role it is about.
     pub role: Option<String>,
+    /// The rule that raised it.
     pub rule: Option<String>,
+    /// Exactly this severity.
     pub severity: Option<Severity>,
     /// Severity at or above this.
     pub at_least: Option<Severity>,
@@ -160,6 +195,7 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
+    /// The name reports use.
     pub fn name(self) -> &'static str {
         match self {
             CaseStatus::Passed => "passed",
@@ -174,8 +210,11 @@ impl CaseStatus {
 /// One expectation checked against the outcome, in words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
+    /// The expectation's line.
     pub line: u32,
+    /// Its column.
     pub column: u32,
+    /// Whether it holds.
     pub passed: bool,
     /// "a government partner to lead policy_framework"
     pub expected: String,
@@ -184,10 +223,15 @@ pub struct Check {
 }
 
 #[derive(Debug, Clone)]
+/// One case file run: how it came out, and why.
 pub struct CaseResult {
+    /// The case file.
     pub file: String,
+    /// What it says about itself.
     pub header: Header,
+    /// How it came out.
     pub status: CaseStatus,
+    /// Each expectation checked, in the order written.
     pub checks: Vec<Check>,
     /// Problems in the case file or the files it names (errors make it invalid).
     pub diagnostics: Vec<Diagnostic>,
@@ -196,6 +240,7 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// The expectations that do not hold.
     pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| !c.passed)
     }
@@ -204,6 +249,7 @@ impl CaseResult {
 /// Every case run, in path order, and the supporting files skipped.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// The cases run.
     pub cases: Vec<CaseResult>,
     /// Scenario and rule files found beside the cases (what cases refer to), not run.
     pub skipped: Vec<String>,
@@ -212,21 +258,28 @@ pub struct Report {
 /// The counts a run ends with.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Case files run.
     pub cases: usize,
     /// Expectations checked, pending cases' included.
     pub expectations: usize,
     /// Expectations that fail in cases that are not pending.
     pub failed_expectations: usize,
+    /// Cases that passed.
     pub passed: usize,
+    /// Cases that failed.
     pub failed: usize,
+    /// Cases pending (known failures).
     pub pending: usize,
     /// Expectations of pending cases that fail, as known.
     pub pending_expectations: usize,
+    /// Pending cases that now pass.
     pub fixed: usize,
+    /// Case files with errors.
     pub invalid: usize,
 }
 
 impl Report {
+    /// The counts of this run.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             cases: self.cases.len(),
@@ -313,7 +366,7 @@ fn check_outcome(
             for e in &case.expectations {
                 if let Expect::Additionality(a) = &e.expect {
                     analyses.entry(a.funder.clone()).or_insert_with(|| {
-                        crate::funding::analyse(kb, &case.line_up, &a.funder, opts)
+                        crate::additionality::analyse(kb, &case.line_up, &a.funder, opts)
                             .map_err(|e| e.to_string())
                     });
                 }
@@ -371,7 +424,7 @@ pub fn run_files(suite: &Suite, files: &[(PathBuf, bool)], opts: &crate::solve::
             if *walked && load::is_supporting(&doc) {
                 return None;
             }
-            let (loaded, diagnostics) = load(suite, &doc);
+            let (loaded, diagnostics) = load_case(suite, &doc);
             Some(run_case(suite, &shown, loaded, diagnostics, opts))
         })
         .collect();

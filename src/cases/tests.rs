@@ -31,7 +31,7 @@ fn case_text(extra: &str, expect: &str) -> String {
 
 fn run_text(suite: &Suite, name: &str, text: &str) -> CaseResult {
     let doc = Document::parse(Source::new(name, text));
-    let (loaded, diags) = load(suite, &doc);
+    let (loaded, diags) = load_case(suite, &doc);
     run_case(suite, name, loaded, diags, &Default::default())
 }
 

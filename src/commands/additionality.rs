@@ -1,19 +1,16 @@
 //! `rolefit additionality`: would the partnership do as well without a funder's money?
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format,
-    severity, solve_options, what_ifs,
+    EXIT_FLAGGED, EXIT_OK, Timings, chosen_line_up, deliver, report_format, severity, solve_options,
 };
-use crate::Error;
 use crate::cli::AdditionalityArgs;
-use crate::report;
+use rolefit::Error;
+use rolefit::report;
 
 pub fn run(args: &AdditionalityArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
-    let analysis = crate::funding::analyse(&kb, &line_up, &args.funder, &options)?;
+    let (kb, _, line_up) = chosen_line_up(args, &mut Timings::default())?;
+    let analysis = rolefit::additionality::analyse(&kb, &line_up, &args.funder, &options)?;
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::additionality::render(&analysis, format, style);
     deliver(args.output.as_deref(), &text)?;

@@ -1,24 +1,17 @@
 //! `rolefit agreement`: the roles-and-responsibilities annex of a memorandum of understanding.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
-};
-use crate::Error;
-use crate::agreement;
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, solve_options};
 use crate::cli::{AgreementArgs, AgreementFormat};
+use rolefit::Error;
+use rolefit::agreement;
 
 pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
     let opts = solve_options(&args.solver)?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     if args.review_months == 0 || args.review_months > 120 {
-        return Err(Error::Usage(format!(
-            "--review-months is from 1 to 120, not {}",
-            args.review_months
-        )));
+        return Err(super::usage::UsageError::ReviewMonths(args.review_months).into());
     }
-    let outcome = crate::solve_line_up(&kb, &line_up, &opts)?;
+    let outcome = rolefit::solve_line_up(&kb, &line_up, &opts)?;
     let a = agreement::build(
         &kb,
         &scenario,
@@ -29,8 +22,8 @@ pub fn run(args: &AgreementArgs) -> Result<u8, Error> {
         },
     );
     let text = match args.format {
-        AgreementFormat::Markdown => crate::report::agreement::markdown(&a),
-        AgreementFormat::Html => crate::report::agreement::html(&a),
+        AgreementFormat::Markdown => rolefit::report::agreement::markdown(&a),
+        AgreementFormat::Html => rolefit::report::agreement::html(&a),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

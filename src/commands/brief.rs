@@ -1,29 +1,24 @@
 //! `rolefit brief`: one page per partner answering the framework's four guiding questions.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
-    what_ifs,
-};
-use crate::Error;
-use crate::brief;
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, robustness, solve_options};
 use crate::cli::{BriefArgs, BriefFormat};
-use crate::diag::closest;
+use rolefit::Error;
+use rolefit::brief;
+use rolefit::diag::closest;
 
 pub fn run(args: &BriefArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     for id in &args.partner {
         if line_up.partner_index(id).is_none() {
-            let hint = closest(id, line_up.partners.iter().map(|p| p.id.as_str()))
-                .map(|c| format!("; did you mean {c:?}?"))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "--partner {id:?}: no such partner in the line-up of {}{hint}",
-                scenario.file
-            )));
+            return Err(super::usage::UsageError::NoSuchPartner {
+                id: id.clone(),
+                file: scenario.file.clone(),
+                suggestion: closest(id, line_up.partners.iter().map(|p| p.id.as_str()))
+                    .map(str::to_string),
+            }
+            .into());
         }
     }
     let mut b = brief::brief_line_up(&kb, &line_up, &options, &settings)?;
@@ -31,8 +26,8 @@ pub fn run(args: &BriefArgs) -> Result<u8, Error> {
         b.retain(&args.partner);
     }
     let text = match args.format {
-        BriefFormat::Markdown => crate::report::brief::markdown::render(&b),
-        BriefFormat::Html => crate::report::brief::html::render(&b),
+        BriefFormat::Markdown => rolefit::report::brief::markdown::render(&b),
+        BriefFormat::Html => rolefit::report::brief::html::render(&b),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -1,12 +1,12 @@
 //! `rolefit check`: every problem in scenario and rule files.
 
 use super::{EXIT_INVALID, EXIT_OK, colour_on_stderr, emit, emit_err, rule_documents};
-use crate::Error;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::diag::Diagnostic;
-use crate::kb::{self, KnowledgeBase};
-use crate::load::{Document, read_rules, read_source};
-use crate::report;
+use rolefit::Error;
+use rolefit::diag::Diagnostic;
+use rolefit::kb::{self, KnowledgeBase};
+use rolefit::load::{Document, read_rules, read_source};
+use rolefit::report;
 
 /// What a file given to `check` turned out to be.
 enum Checked {
@@ -31,7 +31,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
     let base_docs = rule_documents(&args.rules)?;
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut results: Vec<(String, Option<Checked>, usize)> = Vec::new();
-    let (base_kb, base_diags) = kb::load(&base_docs);
+    let (base_kb, base_diags) = kb::load_rules(&base_docs);
     all.extend(base_diags);
     for file in &args.files {
         let before = all.len();
@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Error> {
             }
             out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
             // File names come from the command line, perhaps from a glob over odd names.
-            emit(&crate::terminal::text(&out))?;
+            emit(&rolefit::terminal::text(&out))?;
         }
     }
     Ok(if errors > 0 { EXIT_INVALID } else { EXIT_OK })
@@ -102,26 +102,26 @@ fn check_one(
         let files = extra.len();
         let mut docs = base_docs.to_vec();
         docs.extend(extra);
-        let (_, diags) = kb::load(&docs);
+        let (_, diags) = kb::load_rules(&docs);
         all.extend(diags);
         return Ok(Some(Checked::Rules { files }));
     }
     let doc = Document::parse(read_source(file).map_err(Error::from)?);
     let is_rule_file = matches!(&doc.root, Ok(node) if matches!(&node.kind,
-        crate::ron::Kind::Struct(Some(n), _) | crate::ron::Kind::Tuple(Some(n), _)
+        rolefit::ron::Kind::Struct(Some(n), _) | rolefit::ron::Kind::Tuple(Some(n), _)
             if kb::doc_kinds().contains(&n.text.as_str())));
     if is_rule_file {
         let mut docs = base_docs.to_vec();
         docs.push(doc);
-        let (_, diags) = kb::load(&docs);
+        let (_, diags) = kb::load_rules(&docs);
         all.extend(diags);
         return Ok(Some(Checked::Rules { files: 1 }));
     }
     let is_sweep = matches!(&doc.root, Ok(node) if matches!(&node.kind,
-        crate::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
+        rolefit::ron::Kind::Struct(Some(n), _) if n.text == "Sweep"));
     if is_sweep {
         // A sweep names its own scenarios and rules, relative to the sweep file.
-        let (compiled, diags) = super::sweep::load(file, None, crate::sweep::Format::Csv, true)?;
+        let (compiled, diags) = super::sweep::load(file, None, rolefit::sweep::Format::Csv, true)?;
         all.extend(diags);
         return Ok(compiled.map(|c| Checked::Sweep {
             runs: c.0.runs(),
@@ -129,10 +129,10 @@ fn check_one(
         }));
     }
     let is_case = matches!(&doc.root, Ok(node) if matches!(&node.kind,
-        crate::ron::Kind::Struct(Some(n), _) if n.text == "Case"));
+        rolefit::ron::Kind::Struct(Some(n), _) if n.text == "Case"));
     let Some(kb) = base_kb else {
         all.push(Diagnostic::whole_file(
-            crate::diag::Level::Error,
+            rolefit::diag::Level::Error,
             file,
             "not checked: the rule set in force has errors (see above)",
         ));
@@ -140,17 +140,17 @@ fn check_one(
     };
     if is_case {
         // A case names its scenario and rule files relative to itself, as `rolefit test` reads it.
-        let suite = crate::cases::Suite {
+        let suite = rolefit::cases::Suite {
             docs: base_docs.to_vec(),
             kb: kb.clone(),
         };
-        let (loaded, diags) = crate::cases::load(&suite, &doc);
+        let (loaded, diags) = rolefit::cases::load_case(&suite, &doc);
         all.extend(diags);
         return Ok(loaded.case.map(|c| Checked::Case {
             expectations: c.expectations.len(),
         }));
     }
-    let (scenario, diags) = crate::scenario::load(kb, &doc);
+    let (scenario, diags) = rolefit::scenario::load_scenario(kb, &doc);
     all.extend(diags);
     Ok(scenario.map(|s| Checked::Scenario {
         partners: s.partners.len(),

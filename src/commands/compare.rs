@@ -1,12 +1,9 @@
 //! `rolefit compare`: the base line-up and its variants side by side.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, robustness, solve_options,
-    what_ifs,
-};
-use crate::Error;
+use super::{EXIT_OK, Timings, deliver, load_scenario, robustness, solve_options, what_ifs};
 use crate::cli::{CompareArgs, ReportFormat};
-use crate::report::{compare as render, to_json};
+use rolefit::Error;
+use rolefit::report::{compare as render, to_json};
 
 pub fn run(args: &CompareArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
@@ -19,27 +16,24 @@ pub fn run(args: &CompareArgs) -> Result<u8, Error> {
         others.extend(scenario.variants.iter().map(|v| scenario.line_up(v)));
     } else {
         for name in &args.variant {
-            others.push(pick_line_up(&scenario, Some(name))?);
+            others.push(rolefit::line_up(&scenario, Some(name))?);
         }
     }
     let changes = what_ifs(&kb, &args.what_if)?;
     if !changes.is_empty() {
         let mut l = scenario.base();
-        apply_all(&kb, &mut l, &changes)?;
+        rolefit::apply_what_ifs(&kb, &mut l, &changes)?;
         others.push(l);
     }
     if others.is_empty() {
-        return Err(Error::Usage(format!(
-            "{}: nothing to compare: the scenario has no variants; add `variants` or what-ifs (--without, --with, --pin, --forbid, --unfunded)",
-            scenario.file
-        )));
+        return Err(super::usage::UsageError::NothingToCompare(scenario.file.clone()).into());
     }
-    let comparison = crate::compare::compare(&kb, &base, &others, &options, &settings)?;
+    let comparison = rolefit::compare::compare(&kb, &base, &others, &options, &settings)?;
     let text = match args.format {
         ReportFormat::Text => render::text(&comparison),
         ReportFormat::Markdown => render::markdown(&comparison),
         ReportFormat::Json => to_json(&render::json(&comparison)),
-        ReportFormat::Html => crate::report::compare::html::render(&comparison),
+        ReportFormat::Html => rolefit::report::compare::html::render(&comparison),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)

@@ -1,23 +1,20 @@
 //! `rolefit recommend`, `recruit` and `fragility`: ranked answers around one line-up.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, solve_options, what_ifs,
-};
-use crate::Error;
+use super::usage::UsageError;
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, solve_options};
 use crate::cli::{ExploreArgs, RecommendArgs, ReportFormat};
-use crate::diag::closest;
-use crate::explore::{self, Exploration};
-use crate::kb::KnowledgeBase;
-use crate::report::{explore as render, to_json};
-use crate::scenario::{LineUp, Scenario};
-use crate::solve::Options;
+use rolefit::DidYouMean;
+use rolefit::Error;
+use rolefit::explore::{self, Exploration};
+use rolefit::kb::KnowledgeBase;
+use rolefit::report::{explore as render, to_json};
+use rolefit::scenario::{LineUp, Scenario};
+use rolefit::solve::Options;
 
 /// Loads the scenario and builds the line-up the question is about.
 fn prepare(args: &ExploreArgs) -> Result<(KnowledgeBase, Scenario, LineUp, Options), Error> {
     let options = solve_options(&args.solver)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     Ok((kb, scenario, line_up, options))
 }
 
@@ -26,7 +23,7 @@ fn show(args: &ExploreArgs, e: &Exploration) -> Result<u8, Error> {
         ReportFormat::Text => render::text(e),
         ReportFormat::Markdown => render::markdown(e),
         ReportFormat::Json => to_json(&render::json(e)),
-        ReportFormat::Html => crate::report::explore::html::render(e),
+        ReportFormat::Html => rolefit::report::explore::html::render(e),
     };
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
@@ -36,21 +33,18 @@ pub fn recommend(args: &RecommendArgs) -> Result<u8, Error> {
     let (kb, _, line_up, options) = prepare(&args.explore)?;
     let e = match (&args.role, &args.partner) {
         (Some(role), _) => {
-            let r = kb.role_by_id(role).ok_or_else(|| {
-                let hint = closest(role, kb.roles.iter().map(|r| r.id.as_str()))
-                    .map(|c| format!("; did you mean `{c}`?"))
-                    .unwrap_or_default();
-                Error::Usage(format!("--role: unknown role `{role}`{hint}"))
+            let r = kb.role_by_id(role).ok_or_else(|| Error::UnknownRole {
+                context: "--role".to_string(),
+                role: role.clone(),
+                suggestion: DidYouMean::among(role, kb.roles.iter().map(|r| r.id.as_str())),
             })?;
             if !line_up.needs.iter().any(|n| n.role == r) {
-                return Err(Error::Usage(format!(
-                    "--role: the scenario does not need `{role}`"
-                )));
+                return Err(UsageError::RoleNotNeeded(role.clone()).into());
             }
             explore::for_role(&kb, &line_up, r, &options)?
         }
         (None, Some(partner)) => explore::for_partner(&kb, &line_up, partner, &options)?,
-        (None, None) => return Err(Error::Usage("give --role ROLE or --partner ID".into())),
+        (None, None) => return Err(UsageError::RoleOrPartner.into()),
     };
     show(&args.explore, &e)
 }

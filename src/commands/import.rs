@@ -1,11 +1,12 @@
 //! `rolefit import`: a partner spreadsheet becomes a scenario file.
 
+use super::usage::UsageError;
 use super::{EXIT_OK, deliver, knowledge};
-use crate::Error;
 use crate::cli::ImportArgs;
-use crate::diag::{Diagnostics, closest};
-use crate::kb::KnowledgeBase;
-use crate::scenario::Need;
+use rolefit::Error;
+use rolefit::diag::Diagnostics;
+use rolefit::kb::KnowledgeBase;
+use rolefit::scenario::Need;
 
 /// `role=importance,...`, or every role of the catalogue at importance 3.
 fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
@@ -18,39 +19,40 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
     };
     let Some(spec) = spec else {
         return Ok((0..kb.roles.len())
-            .map(|r| need(crate::kb::RoleIx(r as u32), 3))
+            .map(|r| need(rolefit::kb::RoleIx(r as u32), 3))
             .collect());
     };
     let mut out: Vec<Need> = Vec::new();
     for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let (role, importance) = item.split_once('=').unwrap_or((item, "3"));
-        let r = kb.role_by_id(role.trim()).ok_or_else(|| {
-            let hint = closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            Error::Usage(format!("--needs: unknown role `{}`{hint}", role.trim()))
-        })?;
+        let r = kb
+            .role_by_id(role.trim())
+            .ok_or_else(|| Error::UnknownRole {
+                context: "--needs".to_string(),
+                role: role.trim().to_string(),
+                suggestion: rolefit::DidYouMean::among(
+                    role.trim(),
+                    kb.roles.iter().map(|r| r.id.as_str()),
+                ),
+            })?;
         let importance: u32 = importance
             .trim()
             .parse()
             .ok()
             .filter(|i| (1..=5).contains(i))
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "--needs: importance of `{}` must be 1 to 5, got {importance:?}",
-                    role.trim()
-                ))
+                Error::from(UsageError::Importance {
+                    role: role.trim().to_string(),
+                    given: importance.to_string(),
+                })
             })?;
         if out.iter().any(|n| n.role == r) {
-            return Err(Error::Usage(format!(
-                "--needs: `{}` is listed twice",
-                role.trim()
-            )));
+            return Err(UsageError::ListedTwice(role.trim().to_string()).into());
         }
         out.push(need(r, importance));
     }
     if out.is_empty() {
-        return Err(Error::Usage("--needs lists no role".into()));
+        return Err(UsageError::NoNeeds.into());
     }
     Ok(out)
 }
@@ -60,12 +62,12 @@ fn needs(kb: &KnowledgeBase, spec: Option<&str>) -> Result<Vec<Need>, Error> {
 /// name may hold any character but `/`) made spaces.
 fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
     if let Some(name) = &args.name {
-        if let Some(problem) = crate::valid::text(name).or_else(|| {
+        if let Some(problem) = rolefit::valid::text(name).or_else(|| {
             name.trim()
                 .is_empty()
                 .then(|| "the scenario name must not be empty".to_string())
         }) {
-            return Err(Error::Usage(format!("--name: {problem}")));
+            return Err(UsageError::Name(problem).into());
         }
         return Ok(name.clone());
     }
@@ -76,7 +78,7 @@ fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
         .unwrap_or_default()
         .chars()
         .map(|c| {
-            if c.is_control() || crate::terminal::is_bidi_control(c) {
+            if c.is_control() || rolefit::terminal::is_bidi_control(c) {
                 ' '
             } else {
                 c
@@ -93,8 +95,9 @@ fn scenario_name(args: &ImportArgs) -> Result<String, Error> {
 pub fn run(args: &ImportArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
     let needs = needs(&kb, args.needs.as_deref())?;
-    let table = crate::load::read_table(&args.sheet)?;
-    let partners = match crate::sheet::partners(&kb, &table, crate::sheet::Funders::InTheSheet) {
+    let table = rolefit::load::read_table(&args.sheet)?;
+    let partners = match rolefit::sheet::partners(&kb, &table, rolefit::sheet::Funders::InTheSheet)
+    {
         (Some(p), warnings) => {
             super::show_warnings(&warnings);
             p
@@ -102,7 +105,7 @@ pub fn run(args: &ImportArgs) -> Result<u8, Error> {
         (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
     };
     let name = scenario_name(args)?;
-    let text = crate::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
+    let text = rolefit::sheet::scenario_ron(&kb, &name, &table.name, &needs, &partners);
     deliver(args.output.as_deref(), &text)?;
     Ok(EXIT_OK)
 }

@@ -13,23 +13,25 @@ mod solve;
 mod summarize;
 mod sweep;
 mod test;
+mod usage;
 mod value;
 mod workshop;
 
-use crate::Error;
 use crate::cli::{
     Cli, Command, RecommendArgs, ReportFormat, RobustnessArgs, RuleArgs, ScenarioArgs, SeverityArg,
     SolverArgs, WhatIfArgs,
 };
-use crate::diag::{Diagnostics, closest};
-use crate::kb::{self, KnowledgeBase, Severity};
-use crate::load::{Document, read_rules, read_source, rule_files};
-use crate::scenario::{LineUp, Scenario, WhatIf};
-use crate::sheet::Funders;
-use std::io::{IsTerminal, Write};
+use rolefit::Error;
+use rolefit::diag::Diagnostics;
+use rolefit::inputs::{Loaded, ScenarioFiles};
+use rolefit::kb::{self, KnowledgeBase, Severity};
+use rolefit::load::{Document, read_source, rule_files};
+use rolefit::scenario::{LineUp, Scenario, WhatIf};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use usage::UsageError;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
@@ -46,7 +48,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     QUIET.store(cli.quiet, Ordering::Relaxed);
     // `-` (standard output) is no file an input can be, but two outputs both `-` would mix.
     let (inputs, outputs) = files_of(&cli.command);
-    crate::output::refuse_inputs(&outputs, &inputs)?;
+    rolefit::output::refuse_inputs(&outputs, &inputs)?;
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Compare(args) => compare::run(args),
@@ -65,7 +67,18 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Value(args) => value::run(args),
         Command::Workshop(args) => workshop::run(args),
         Command::Agreement(args) => agreement::run(args),
+        Command::Completions(args) => completions(args),
     }
+}
+
+/// `rolefit completions SHELL`: the completion script clap derives from the command definition,
+/// so it never falls behind a new flag.
+fn completions(args: &crate::cli::CompletionsArgs) -> Result<u8, Error> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "rolefit", &mut script);
+    emit(&String::from_utf8_lossy(&script))?;
+    Ok(EXIT_OK)
 }
 
 /// The files a command reads and those it writes, as its arguments name them. A sweep's own
@@ -115,7 +128,7 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
         Command::Summarize(a) => (
             vec![
                 a.file.clone(),
-                crate::sweep::manifest::manifest_path(&a.file),
+                rolefit::sweep::manifest::manifest_path(&a.file),
             ],
             out(&a.output),
         ),
@@ -123,33 +136,31 @@ fn files_of(command: &Command) -> (Vec<PathBuf>, Vec<&Path>) {
         | Command::Sweep(_)
         | Command::Check(_)
         | Command::Rules(_)
-        | Command::Test(_) => (Vec::new(), Vec::new()),
+        | Command::Test(_)
+        | Command::Completions(_) => (Vec::new(), Vec::new()),
     }
 }
 
 /// The exit status for an error, after the message has been shown.
 pub fn exit_code(e: &Error) -> u8 {
+    use rolefit::value::ValueError;
     match e {
-        Error::Load(_) | Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
-        Error::Solve(_) | Error::Write { .. } => EXIT_FAILURE,
-        Error::Output(crate::output::OutputError::Refused { .. }) => EXIT_INVALID,
-        Error::Output(crate::output::OutputError::Io { .. }) => EXIT_FAILURE,
-        Error::Value(e) => match e {
-            crate::value::ValueError::Infeasible { .. }
-            | crate::value::ValueError::TooLarge { .. }
-            | crate::value::ValueError::Settings(_) => EXIT_INVALID,
-            _ => EXIT_FAILURE,
-        },
+        Error::Load(_) | Error::Invalid(_) => EXIT_INVALID,
+        e if e.is_usage() => EXIT_INVALID,
+        Error::Value(
+            ValueError::Infeasible { .. } | ValueError::TooLarge { .. } | ValueError::Settings(_),
+        ) => EXIT_INVALID,
+        _ => EXIT_FAILURE,
     }
 }
 
-/// Whether standard error gets colour: a terminal, and no `NO_COLOR`.
+/// Whether standard error gets colour (see `terminal::colour_on`).
 pub fn colour_on_stderr() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    rolefit::terminal::colour_on(&std::io::stderr())
 }
 
 fn colour_on_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    rolefit::terminal::colour_on(&std::io::stdout())
 }
 
 /// The renderer a `--format` asks for, and its style: colour only for a report on a terminal
@@ -157,15 +168,15 @@ fn colour_on_stdout() -> bool {
 fn report_format(
     format: ReportFormat,
     output: Option<&std::path::Path>,
-) -> (crate::report::Format, crate::report::Style) {
-    use crate::report::Format;
+) -> (rolefit::report::Format, rolefit::report::Style) {
+    use rolefit::report::Format;
     let format = match format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Markdown => Format::Markdown,
         ReportFormat::Html => Format::Html,
     };
-    let style = crate::report::Style {
+    let style = rolefit::report::Style {
         colour: output.is_none() && colour_on_stdout(),
     };
     (format, style)
@@ -191,7 +202,7 @@ pub fn emit_err(text: &str) {
 
 /// Shows the warnings of inputs that are valid (what `rolefit check` lists for them), unless
 /// `--quiet`: a command that runs on a scenario with a warning says so, as `check` would.
-pub fn show_warnings(diags: &[crate::diag::Diagnostic]) {
+pub fn show_warnings(diags: &[rolefit::diag::Diagnostic]) {
     if QUIET.load(Ordering::Relaxed) {
         return;
     }
@@ -206,20 +217,7 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
     if path == std::path::Path::new("-") {
         return emit(text);
     }
-    Ok(crate::output::write_file(path, text.as_bytes())?)
-}
-
-/// The rule files in force, parsed: the built-in ones, then those of `--rules`.
-fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
-    let mut docs = if args.no_default_rules {
-        Vec::new()
-    } else {
-        kb::default_documents()
-    };
-    if let Some(dir) = &args.rules {
-        docs.extend(read_rules(dir)?.into_iter().map(Document::parse));
-    }
-    Ok(docs)
+    Ok(rolefit::output::write_file(path, text.as_bytes())?)
 }
 
 /// The knowledge base in force, its warnings shown.
@@ -227,8 +225,13 @@ pub fn knowledge(args: &RuleArgs) -> Result<KnowledgeBase, Error> {
     validated_knowledge(rule_documents(args)?)
 }
 
+/// The rule files of `--rules` (after the built-in ones unless `--no-default-rules`), parsed.
+fn rule_documents(args: &RuleArgs) -> Result<Vec<Document>, Error> {
+    rolefit::inputs::rule_documents(args.rules.as_deref(), args.no_default_rules)
+}
+
 fn validated_knowledge(docs: Vec<Document>) -> Result<KnowledgeBase, Error> {
-    match kb::load(&docs) {
+    match kb::load_rules(&docs) {
         (Some(kb), warnings) => {
             show_warnings(&warnings);
             Ok(kb)
@@ -273,17 +276,6 @@ impl Timings {
     }
 }
 
-/// `--time-limit SECONDS`, checked: positive, finite, at most a day.
-pub fn time_limit(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
-    match seconds {
-        Some(s) if !(s.is_finite() && s > 0.0 && s <= 86_400.0) => Err(Error::Usage(format!(
-            "--time-limit must be a positive number of seconds, at most 86400; got {s}"
-        ))),
-        Some(s) => Ok(Some(Duration::from_secs_f64(s))),
-        None => Ok(None),
-    }
-}
-
 /// Most worker threads `--threads` accepts: far more than any machine rolefit runs on has
 /// cores, and few enough that starting them cannot exhaust the process's thread limit.
 pub const MAX_THREADS: usize = 1024;
@@ -293,9 +285,11 @@ pub fn threads(n: Option<usize>) -> Result<usize, Error> {
     match n {
         None => Ok(0),
         Some(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        Some(n) => Err(Error::Usage(format!(
-            "--threads must be from 1 to {MAX_THREADS}; got {n}"
-        ))),
+        Some(n) => Err(UsageError::Threads {
+            given: n,
+            max: MAX_THREADS,
+        }
+        .into()),
     }
 }
 
@@ -306,56 +300,54 @@ pub fn worker_pool(n: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .num_threads(count)
         .build()
         .map_err(|e| {
-            let how_many = n.map_or("one worker thread per core".to_string(), |n| {
-                format!("{n} worker threads")
-            });
-            Error::Usage(format!("cannot start {how_many}: {e}"))
+            UsageError::WorkerPool {
+                count: n,
+                reason: e.to_string(),
+            }
+            .into()
         })
 }
 
 /// Solver options from the command line, checked. `--time-limit` bounds the whole command:
 /// its deadline starts now (commands call this first), and every solve the command makes ends
 /// by it.
-pub fn solve_options(args: &SolverArgs) -> Result<crate::solve::Options, Error> {
-    let deadline = time_limit(args.time_limit)?.map(|t| Instant::now() + t);
-    let backend = crate::solve::Backend::from_name(&args.solver).ok_or_else(|| {
-        let names: Vec<&str> = crate::solve::Backend::AVAILABLE.iter().map(|(n, _)| *n).collect();
-        Error::Usage(format!(
-            "--solver {:?} is not in this build; available: {} (others need their cargo feature, e.g. `--features highs`)",
-            args.solver,
-            names.join(", ")
-        ))
+pub fn solve_options(args: &SolverArgs) -> Result<rolefit::solve::Options, Error> {
+    let deadline = rolefit::time_limit(args.time_limit)?.map(|t| Instant::now() + t);
+    let backend = rolefit::solve::Backend::from_name(&args.solver).ok_or_else(|| {
+        Error::from(UsageError::Solver {
+            name: args.solver.clone(),
+            available: rolefit::solve::Backend::AVAILABLE
+                .iter()
+                .map(|(n, _)| *n)
+                .collect(),
+        })
     })?;
-    let tighten = crate::solve::Tighten::from_name(&args.tighten).ok_or_else(|| {
-        Error::Usage(format!(
-            "--tighten must be auto, always or never; got {:?}",
-            args.tighten
-        ))
-    })?;
-    Ok(crate::solve::Options {
+    let tighten = rolefit::solve::Tighten::from_name(&args.tighten)
+        .ok_or_else(|| Error::from(UsageError::Tighten(args.tighten.clone())))?;
+    Ok(rolefit::solve::Options {
         backend,
         tighten,
-        ..crate::solve::Options::until(deadline)
+        ..rolefit::solve::Options::until(deadline)
     })
 }
 
 /// Robustness settings from the command line, checked.
-pub fn robustness(args: &RobustnessArgs) -> Result<crate::robust::Settings, Error> {
-    crate::robust::Settings {
+pub fn robustness(args: &RobustnessArgs) -> Result<rolefit::robust::Settings, Error> {
+    rolefit::robust::Settings {
         samples: args
             .robustness_samples
-            .unwrap_or(crate::robust::DEFAULT_SAMPLES),
+            .unwrap_or(rolefit::robust::DEFAULT_SAMPLES),
         // A sample count asked for is drawn at any size; the default stops at a size.
         max_pairs: match args.robustness_samples {
             Some(_) => None,
-            None => Some(crate::robust::DEFAULT_MAX_PAIRS),
+            None => Some(rolefit::robust::DEFAULT_MAX_PAIRS),
         },
         seed: args.robustness_seed,
         noise: args.robustness_noise,
         close_call: args.close_call,
     }
     .checked()
-    .map_err(|e| Error::Usage(e.to_string()))
+    .map_err(|e| Error::Arguments(Box::new(e)))
 }
 
 /// Reads the rule files, the scenario and a partner sheet if any ("load"), then validates them
@@ -367,90 +359,68 @@ pub fn load_scenario(
     load_scenario_source(args, t).map(|l| (l.kb, l.scenario))
 }
 
-/// A validated scenario with what it was read from: the file's text and the sheet's partners.
-pub struct Loaded {
-    pub kb: KnowledgeBase,
-    pub scenario: Scenario,
-    pub text: String,
-    pub sheet: Vec<crate::scenario::Partner>,
-}
-
 /// [`load_scenario`], keeping the scenario's text and the sheet's partners (the workshop's
 /// Save writes into the text and validates with the sheet).
 pub fn load_scenario_source(args: &ScenarioArgs, t: &mut Timings) -> Result<Loaded, Error> {
-    let (rule_docs, scenario_doc, sheet, money_sheet) =
-        t.stage("load", || -> Result<_, Error> {
-            let read = |p: &Option<std::path::PathBuf>| {
-                p.as_deref().map(crate::load::read_table).transpose()
-            };
-            let sheet = read(&args.partners)?;
-            let money_sheet = read(&args.commitments)?;
-            Ok((
-                rule_documents(&args.rules)?,
-                Document::parse(read_source(&args.scenario)?),
-                sheet,
-                money_sheet,
-            ))
-        })?;
+    let files = ScenarioFiles {
+        scenario: args.scenario.clone(),
+        rules: args.rules.rules.clone(),
+        no_default_rules: args.rules.no_default_rules,
+        partners: args.partners.clone(),
+        commitments: args.commitments.clone(),
+    };
+    let read = t.stage("load", || files.read())?;
     t.stage("validate", || {
-        let kb = validated_knowledge(rule_docs)?;
-        let extra = match &sheet {
-            Some(table) => match crate::sheet::partners(&kb, table, Funders::OfTheScenario) {
-                (Some(p), warnings) => {
-                    show_warnings(&warnings);
-                    p
-                }
-                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-            },
-            None => Vec::new(),
-        };
-        let mut scenario = match crate::scenario::load_with(&kb, &scenario_doc, &extra) {
-            (Some(scenario), warnings) => {
-                show_warnings(&warnings);
-                scenario
-            }
-            (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-        };
-        if let Some(table) = &money_sheet {
-            match crate::sheet::commitments(&kb, table, &scenario) {
-                (Some(c), _) => scenario.add_commitments(c),
-                (None, diags) => return Err(Error::Invalid(Diagnostics(diags))),
-            }
-        }
-        Ok(Loaded {
-            kb,
-            scenario,
-            text: scenario_doc.source.text.clone(),
-            sheet: extra,
-        })
+        read.validate(|warnings| show_warnings(&warnings))
     })
 }
 
-/// The base line-up, or a named variant (an unknown name is a usage error with a suggestion).
-pub fn pick_line_up(scenario: &Scenario, variant: Option<&str>) -> Result<LineUp, Error> {
-    let Some(name) = variant else {
-        return Ok(scenario.base());
-    };
-    if let Some(v) = scenario.variant(name) {
-        return Ok(scenario.line_up(v));
-    }
-    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
-    let hint = match closest(name, names.iter().copied()) {
-        Some(c) => format!("; did you mean {c:?}?"),
-        None if names.is_empty() => "; the scenario has no variants".to_string(),
-        None => format!(
-            "; its variants are: {}",
-            names
-                .iter()
-                .map(|n| format!("{n:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    Err(Error::Usage(format!(
-        "{}: no variant named {name:?}{hint}",
-        scenario.file
-    )))
+/// The arguments of a command that works on one line-up: the scenario, `--variant` and the
+/// what-ifs.
+pub trait LineUpArgs {
+    /// The scenario and its rules and sheets.
+    fn input(&self) -> &ScenarioArgs;
+    /// The variant asked for (`None`: the base).
+    fn variant(&self) -> Option<&str>;
+    /// The what-ifs.
+    fn what_if(&self) -> &WhatIfArgs;
+}
+
+macro_rules! line_up_args {
+    ($($args:ty),*) => {$(
+        impl LineUpArgs for $args {
+            fn input(&self) -> &ScenarioArgs {
+                &self.input
+            }
+            fn variant(&self) -> Option<&str> {
+                self.variant.as_deref()
+            }
+            fn what_if(&self) -> &WhatIfArgs {
+                &self.what_if
+            }
+        }
+    )*};
+}
+
+line_up_args!(
+    crate::cli::SolveArgs,
+    crate::cli::ExploreArgs,
+    crate::cli::BriefArgs,
+    crate::cli::AdditionalityArgs,
+    crate::cli::ValueArgs,
+    crate::cli::AgreementArgs
+);
+
+/// The line-up a command works on: the scenario read with its rules and sheets, the variant
+/// `--variant` names (or the base), and the what-ifs of the command line applied to it.
+pub fn chosen_line_up(
+    args: &impl LineUpArgs,
+    t: &mut Timings,
+) -> Result<(KnowledgeBase, Scenario, LineUp), Error> {
+    let (kb, scenario) = load_scenario(args.input(), t)?;
+    let mut line_up = rolefit::line_up(&scenario, args.variant())?;
+    rolefit::apply_what_ifs(&kb, &mut line_up, &what_ifs(&kb, args.what_if())?)?;
+    Ok((kb, scenario, line_up))
 }
 
 /// The what-if changes of the command line, in a fixed order: leave, join, forbid, pin, unfund.
@@ -462,11 +432,11 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
         .collect::<Result<Vec<_>, Error>>()?;
     // A joining partner's warnings, as `check` would show them for its file.
     for doc in &joining {
-        if let (Some(_), warnings) = crate::scenario::load_partner(kb, doc) {
+        if let (Some(_), warnings) = rolefit::scenario::load_partner(kb, doc) {
             show_warnings(&warnings);
         }
     }
-    crate::scenario::what_ifs(
+    rolefit::scenario::what_ifs(
         kb,
         &args.without,
         &joining,
@@ -474,20 +444,6 @@ pub fn what_ifs(kb: &KnowledgeBase, args: &WhatIfArgs) -> Result<Vec<WhatIf>, Er
         &args.pin,
         &args.unfunded,
     )
-}
-
-/// Applies what-ifs to a line-up; a change that cannot apply is a usage error saying which.
-pub fn apply_all(
-    kb: &KnowledgeBase,
-    line_up: &mut LineUp,
-    changes: &[WhatIf],
-) -> Result<(), Error> {
-    for change in changes {
-        line_up
-            .apply(kb, change)
-            .map_err(|e| Error::Usage(format!("{}: {e}", change.describe(kb))))?;
-    }
-    Ok(())
 }
 
 /// Writes a report to `-o FILE` (see `output`) or to standard output.
@@ -518,12 +474,12 @@ pub fn show_error(e: &Error) {
             };
             emit_err(&format!(
                 "error: {errors} error(s) in {}; nothing was solved\n",
-                crate::terminal::line(&files.join(", "))
+                rolefit::terminal::line(&files.join(", "))
             ));
         }
         other => emit_err(&format!(
             "error: {}\n",
-            crate::terminal::text(&other.to_string())
+            rolefit::terminal::text(&other.to_string())
         )),
     }
 }

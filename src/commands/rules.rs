@@ -1,10 +1,9 @@
 //! `rolefit rules list|show`: the knowledge base in force.
 
 use super::{EXIT_OK, emit, knowledge};
-use crate::Error;
 use crate::cli::{CheckFormat, RulesAction, RulesArgs};
-use crate::diag::closest;
-use crate::report;
+use rolefit::Error;
+use rolefit::report;
 
 pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let kb = knowledge(&args.rules)?;
@@ -12,16 +11,16 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
     let text = match &args.action {
         None | Some(RulesAction::List) => {
             if json {
-                report::to_json(&crate::report::rules::json::list(&kb))
+                report::to_json(&rolefit::report::rules::json::list(&kb))
             } else {
-                crate::report::rules::text::list(&kb)
+                rolefit::report::rules::text::list(&kb)
             }
         }
         Some(RulesAction::Show { id }) => {
             let shown = if json {
-                crate::report::rules::json::show(&kb, id).map(|v| report::to_json(&v))
+                rolefit::report::rules::json::show(&kb, id).map(|v| report::to_json(&v))
             } else {
-                crate::report::rules::text::show(&kb, id)
+                rolefit::report::rules::text::show(&kb, id)
             };
             match shown {
                 Some(t) => t,
@@ -34,12 +33,11 @@ pub fn run(args: &RulesArgs) -> Result<u8, Error> {
                     known.extend(kb.traits.iter().map(|t| t.id.as_str()));
                     known.extend(kb.attributes.iter().map(|t| t.id.as_str()));
                     known.extend(kb.types.iter().map(|t| t.id.as_str()));
-                    let hint = closest(id, known)
-                        .map(|c| format!("; did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    return Err(Error::Usage(format!(
-                        "`{id}` is not a sector, role, rule, capability, organisation type, trait or attribute of the knowledge base{hint}"
-                    )));
+                    return Err(super::usage::UsageError::NotInKnowledgeBase {
+                        id: id.clone(),
+                        suggestion: rolefit::DidYouMean::among(id, known),
+                    }
+                    .into());
                 }
             }
         }

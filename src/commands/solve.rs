@@ -1,23 +1,24 @@
 //! `rolefit solve`: one line-up, explained.
 
 use super::{
-    EXIT_FLAGGED, EXIT_OK, Timings, apply_all, deliver, emit_err, load_scenario, pick_line_up,
-    report_format, robustness, severity, solve_options, what_ifs, write_file,
+    EXIT_FLAGGED, EXIT_OK, Timings, chosen_line_up, deliver, emit_err, report_format, robustness,
+    severity, solve_options, write_file,
 };
 use crate::cli::SolveArgs;
-use crate::report;
-use crate::{Error, model};
+use rolefit::report;
+use rolefit::{Error, model};
 
 pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let settings = robustness(&args.robustness)?;
     let mut t = Timings::default();
-    let (kb, scenario) = load_scenario(&args.input, &mut t)?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut t)?;
     let (problem, milp) = t.stage("build", || -> Result<_, Error> {
-        let mut problem = model::Problem::try_new(&kb, &line_up)
-            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
+        let mut problem =
+            model::Problem::try_new(&kb, &line_up).map_err(|source| Error::TooLarge {
+                within: scenario.file.clone(),
+                source,
+            })?;
         options.tighten.prepare(&mut problem);
         let milp = model::build(&problem);
         Ok((problem, milp))
@@ -31,12 +32,12 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     if let Some(path) = &args.emit_lp {
         write_file(path, &model::lp::write(&problem, &milp))?;
     }
-    let solved = t.stage("solve", || crate::solve::solve(&problem, &milp, &options))?;
+    let solved = t.stage("solve", || rolefit::solve::solve(&problem, &milp, &options))?;
     let assessed = t.stage("robustness", || {
-        crate::robust::assess(&problem, &milp, &solved, &settings, &options)
+        rolefit::robust::assess(&problem, &milp, &solved, &settings, &options)
     })?;
     let outcome = t.stage("explain", || {
-        crate::explain_assessed(&problem, &solved, assessed, &settings)
+        rolefit::explain_assessed(&problem, &solved, assessed, &settings)
     });
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = t.stage("render", || report::render(&outcome, format, style));

@@ -1,21 +1,22 @@
 //! `rolefit summarize`: what drives the outcomes of a sweep.
 
 use super::{EXIT_OK, deliver};
-use crate::Error;
 use crate::cli::{SummarizeArgs, SummaryFormat};
-use crate::load::LoadError;
-use crate::report::summary as render;
-use crate::summarize::{self, Choice, SummaryError};
-use crate::sweep::table::TableError;
+use rolefit::Error;
+use rolefit::load::LoadError;
+use rolefit::report::summary as render;
+use rolefit::summarize::{self, Choice, SummaryError};
+use rolefit::sweep::table::TableError;
 
 pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
-    let share = |flag: &str, v: f64| {
+    let share = |flag: &'static str, v: f64| {
         if (0.0..=1.0).contains(&v) {
             Ok(v)
         } else {
-            Err(Error::Usage(format!(
-                "{flag} must be a share from 0 to 1; got {v}"
-            )))
+            Err(Error::from(super::usage::UsageError::Share {
+                flag,
+                given: v,
+            }))
         }
     };
     let choice = match (args.box_step, args.min_coverage, args.min_density) {
@@ -25,9 +26,7 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         _ => Choice::Densest,
     };
     if choice != Choice::Densest && args.outcome.is_none() {
-        return Err(Error::Usage(
-            "--box, --min-coverage and --min-density choose a PRIM box: give --outcome too".into(),
-        ));
+        return Err(super::usage::UsageError::BoxWithoutOutcome.into());
     }
     let opts = summarize::Options {
         outcome: args.outcome.clone(),
@@ -39,12 +38,12 @@ pub fn run(args: &SummarizeArgs) -> Result<u8, Error> {
         SummaryError::Table(TableError::Io { path, source }) => {
             Error::Load(LoadError::Read { path, source })
         }
-        other => Error::Usage(other.to_string()),
+        other => Error::Arguments(Box::new(other)),
     })?;
     let text = match args.format {
         SummaryFormat::Text => render::text(&summary),
         SummaryFormat::Markdown => render::markdown(&summary),
-        SummaryFormat::Json => crate::report::to_json(&render::json(&summary)),
+        SummaryFormat::Json => rolefit::report::to_json(&render::json(&summary)),
         SummaryFormat::Html => render::html(&summary),
     };
     deliver(args.output.as_deref(), &text)?;

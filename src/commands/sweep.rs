@@ -2,13 +2,13 @@
 //! joined back into one.
 
 use super::{EXIT_OK, emit_err, show_warnings, threads};
-use crate::Error;
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
-use crate::load::LoadError;
-use crate::sweep::input::{self, DesignFile, SweepSource};
-use crate::sweep::manifest::MAX_SHARDS;
-use crate::sweep::{self, Format, Layout, Shard, SweepError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use rolefit::Error;
+use rolefit::load::LoadError;
+use rolefit::sweep::input::{self, DesignFile, SweepSource};
+use rolefit::sweep::manifest::MAX_SHARDS;
+use rolefit::sweep::{self, Format, Layout, Shard, SweepError};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -16,12 +16,8 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
     let format = match args.format {
         Some(TableFormat::Csv) => Format::Csv,
         Some(TableFormat::Jsonl) => Format::Jsonl,
-        None => Format::from_path(&args.out).ok_or_else(|| {
-            Error::Usage(format!(
-                "--out {}: name the file .csv or .jsonl, or give --format",
-                args.out.display()
-            ))
-        })?,
+        None => Format::from_path(&args.out)
+            .ok_or_else(|| Error::from(super::usage::UsageError::TableFormat(args.out.clone())))?,
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let threads = threads(args.threads)?;
@@ -113,7 +109,7 @@ fn sweep_error(e: SweepError) -> Error {
     match e {
         SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
         SweepError::Write { path, source } => Error::Write { path, source },
-        other => Error::Usage(other.to_string()),
+        other => Error::Arguments(Box::new(other)),
     }
 }
 
@@ -122,9 +118,7 @@ fn sweep_error(e: SweepError) -> Error {
 /// `-` is refused: a table is resumed and merged from its file.
 fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
     if out == Path::new("-") {
-        return Err(Error::Usage(
-            "--out -: a sweep table is written to a file (it is resumed and merged from there); name one".into(),
-        ));
+        return Err(super::usage::UsageError::TableToStdout.into());
     }
     Ok(sweep::stream::refuse_inputs(out, inputs)?)
 }
@@ -132,9 +126,10 @@ fn refuse_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
 /// `K/N`, or `env/N` for the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
 fn parse_shard(text: &str) -> Result<Shard, Error> {
     let bad = |why: &str| {
-        Error::Usage(format!(
-            "--shard {text:?}: {why}; write K/N with 0 <= K < N (e.g. 0/4), or env/N to read SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX"
-        ))
+        Error::from(super::usage::UsageError::Shard {
+            given: text.to_string(),
+            why: why.to_string(),
+        })
     };
     let (k, n) = text.split_once('/').ok_or_else(|| bad("no `/`"))?;
     let count: u64 = n

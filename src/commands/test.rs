@@ -1,27 +1,20 @@
 //! `rolefit test`: run expert cases and report every failed expectation.
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, emit, rule_documents, solve_options};
-use crate::Error;
-use crate::cases::{self, Suite};
 use crate::cli::{CheckFormat, TestArgs};
-use crate::report;
+use rolefit::Error;
+use rolefit::cases::{self, Suite};
+use rolefit::report;
 
 /// 0 when every expectation holds, 1 when one fails (or a pending case now passes), 2 when a
 /// case file is invalid.
 pub fn run(args: &TestArgs) -> Result<u8, Error> {
     let options = solve_options(&args.solver)?;
     let suite = Suite::new(rule_documents(&args.rules)?)?;
-    let files = crate::load::case_files(&args.paths)?;
+    let files = rolefit::load::case_files(&args.paths)?;
     let report = cases::run_files(&suite, &files, &options);
     if report.cases.is_empty() {
-        return Err(Error::Usage(format!(
-            "no case files in {}: a case is a `.ron` file holding `Case(...)`",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(super::usage::UsageError::NoCaseFiles(args.paths.clone()).into());
     }
     emit(&match args.format {
         CheckFormat::Text => report::cases::text(&report),

@@ -1,57 +1,45 @@
 //! `rolefit value`: what each partner adds (leave-one-out and Shapley values) against its effort.
 
-use super::{
-    EXIT_OK, Timings, apply_all, deliver, load_scenario, pick_line_up, report_format, threads,
-    time_limit, what_ifs, worker_pool,
-};
-use crate::Error;
+use super::usage::UsageError;
+use super::{EXIT_OK, Timings, chosen_line_up, deliver, report_format, threads, worker_pool};
 use crate::cli::{ValueArgs, ValueMethod};
-use crate::model::Problem;
-use crate::report;
-use crate::value::{self, EXACT_MAX, Game, Sampling};
+use rolefit::Error;
+use rolefit::report;
+use rolefit::value::Sampling;
 use std::time::Instant;
 
 pub fn run(args: &ValueArgs) -> Result<u8, Error> {
     let started = Instant::now();
-    let deadline = time_limit(args.time_limit)?.map(|t| started + t);
+    let deadline = rolefit::time_limit(args.time_limit)?.map(|t| started + t);
     check(args)?;
-    let (kb, scenario) = load_scenario(&args.input, &mut Timings::default())?;
-    let mut line_up = pick_line_up(&scenario, args.variant.as_deref())?;
-    apply_all(&kb, &mut line_up, &what_ifs(&kb, &args.what_if)?)?;
+    let (kb, scenario, line_up) = chosen_line_up(args, &mut Timings::default())?;
     let pool = worker_pool(args.threads)?;
-    let report = pool.install(|| -> Result<_, Error> {
-        let problem = Problem::try_new(&kb, &line_up)
-            .map_err(|e| Error::Usage(format!("{}: {e}", scenario.file)))?;
-        let game = Game::new(problem, Default::default(), deadline)?;
-        let active = (0..game.players()).filter(|&i| !game.is_inert(i)).count();
-        let exact = match args.method {
-            ValueMethod::Exact => true,
-            ValueMethod::Sampled => false,
-            ValueMethod::Auto => active <= EXACT_MAX,
-        };
-        let shares = if exact {
-            if active > 16 {
-                tracing::warn!(
-                    coalitions = 1u64 << active,
-                    "valuing every coalition of {active} partners takes a while; `--method sampled` estimates it faster"
-                );
-            }
-            value::exact(&game)?
-        } else {
-            value::sampled(
-                &game,
-                &Sampling {
-                    seed: args.seed,
-                    confidence: args.confidence,
-                    precision: args.precision,
-                    max_permutations: args.max_permutations,
-                    ..Default::default()
-                },
-            )?
-        };
-        let outcome = crate::solve_line_up(&kb, &line_up, &crate::solve::Options::until(deadline))?;
-        Ok(value::account(&game, &shares, outcome, args.margin))
-    })?;
+    let opts = rolefit::ValueOptions {
+        method: match args.method {
+            ValueMethod::Exact => rolefit::ValueMethod::Exact,
+            ValueMethod::Sampled => rolefit::ValueMethod::Sampled,
+            ValueMethod::Auto => rolefit::ValueMethod::Auto,
+        },
+        sampling: Sampling {
+            seed: args.seed,
+            confidence: args.confidence,
+            precision: args.precision,
+            max_permutations: args.max_permutations,
+            ..Default::default()
+        },
+        margin: args.margin,
+        deadline,
+    };
+    let report = pool
+        .install(|| rolefit::value(&kb, &line_up, &opts))
+        .map_err(|e| match e {
+            // The command names the file it read, as `solve` does.
+            Error::TooLarge { source, .. } => Error::TooLarge {
+                within: scenario.file.clone(),
+                source,
+            },
+            other => other,
+        })?;
     let (format, style) = report_format(args.format, args.output.as_deref());
     let text = report::value::render(&report, format, style);
     deliver(args.output.as_deref(), &text)?;
@@ -60,28 +48,25 @@ pub fn run(args: &ValueArgs) -> Result<u8, Error> {
 
 /// Arguments that make no sense, refused before any work.
 fn check(args: &ValueArgs) -> Result<(), Error> {
-    let share = |name: &str, v: f64, lo: f64, hi: f64| {
+    let share = |name: &'static str, v: f64, lo: f64, hi: f64| {
         if v.is_finite() && v > lo && v < hi {
             Ok(())
         } else {
-            Err(Error::Usage(format!(
-                "--{name} must be between {lo} and {hi} (exclusive); got {v}"
-            )))
+            Err(Error::from(UsageError::Between {
+                flag: name,
+                lo,
+                hi,
+                given: v,
+            }))
         }
     };
     share("precision", args.precision, 0.0, 1.0)?;
     share("confidence", args.confidence, 0.0, 1.0)?;
     if !(args.margin.is_finite() && (0.0..1.0).contains(&args.margin)) {
-        return Err(Error::Usage(format!(
-            "--margin must be a share between 0 and 1 (e.g. 0.05 for 5 points); got {}",
-            args.margin
-        )));
+        return Err(UsageError::Margin(args.margin).into());
     }
     if args.max_permutations < 2 {
-        return Err(Error::Usage(format!(
-            "--max-permutations must be at least 2 (an interval needs two draws); got {}",
-            args.max_permutations
-        )));
+        return Err(UsageError::MaxPermutations(args.max_permutations).into());
     }
     threads(args.threads)?;
     Ok(())

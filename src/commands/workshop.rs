@@ -1,11 +1,11 @@
 //! `rolefit workshop`: serves the live workshop page until Ctrl-C.
 
 use super::{EXIT_OK, Timings, emit, emit_err, load_scenario_source, robustness, solve_options};
-use crate::Error;
 use crate::cli::{SolverArgs, WorkshopArgs};
-use crate::workshop::save::Saver;
-use crate::workshop::server::{self, Config, LIMITS, Workshop};
-use crate::workshop::{Session, SessionError};
+use rolefit::Error;
+use rolefit::workshop::save::Saver;
+use rolefit::workshop::server::{self, Config, LIMITS, Workshop};
+use rolefit::workshop::{Session, SessionError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,17 +22,15 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
         // As `solve` by default: the envelope rows only where they keep the search small.
         tighten: "auto".to_string(),
     })?;
-    let addr: SocketAddr = args.listen.parse().map_err(|_| {
-        Error::Usage(format!(
-            "--listen {:?}: expected ADDRESS:PORT, e.g. 127.0.0.1:8080",
-            args.listen
-        ))
-    })?;
+    let addr: SocketAddr = args
+        .listen
+        .parse()
+        .map_err(|_| Error::from(super::usage::UsageError::Listen(args.listen.clone())))?;
     let from_stdin = args.input.scenario == "-";
     let (saver, save_is_input) = match &args.save {
         Some(path) => {
             let is_input =
-                !from_stdin && crate::load::same_file(path, &PathBuf::from(&args.input.scenario));
+                !from_stdin && rolefit::load::same_file(path, &PathBuf::from(&args.input.scenario));
             (Ok(path.clone()), is_input)
         }
         None if from_stdin => (
@@ -54,11 +52,11 @@ pub fn run(args: &WorkshopArgs) -> Result<u8, Error> {
         settings,
     )
     .map_err(|e| match e {
-        SessionError::Refused(m) => Error::Usage(format!("--variant: {m}")),
-        other => Error::Usage(other.to_string()),
+        SessionError::Refused(m) => super::usage::UsageError::Variant(m).into(),
+        other => Error::Arguments(Box::new(other)),
     })?;
     let token = server::new_token()
-        .map_err(|e| Error::Usage(format!("no random numbers for the page's token: {e}")))?;
+        .map_err(|e| Error::from(super::usage::UsageError::NoRandomness(e.to_string())))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(4)

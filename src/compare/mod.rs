@@ -8,7 +8,10 @@ use crate::solve::Options;
 use rayon::prelude::*;
 
 #[derive(Debug, Clone)]
+/// Line-ups side by side, one column each, and what changed against the base: what every
+/// `compare` renderer reads.
 pub struct Comparison {
+    /// The scenario compared.
     pub scenario: String,
     /// Needed roles, in the scenario's order.
     pub roles: Vec<RoleView>,
@@ -21,9 +24,11 @@ pub struct Comparison {
 }
 
 #[derive(Debug, Clone)]
+/// One line-up of a comparison.
 pub struct Column {
     /// "base", or the variant's name.
     pub name: String,
+    /// Its solved, explained line-up.
     pub outcome: Outcome,
     /// Flags by severity: high, medium, low, info.
     pub flag_counts: [usize; 4],
@@ -32,26 +37,39 @@ pub struct Column {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A partner holding a role in a column.
 pub struct Holder {
+    /// The partner's id.
     pub partner: String,
+    /// Whether it leads the role (the first holder).
     pub lead: bool,
 }
 
 #[derive(Debug, Clone)]
+/// What changed from the base to one variant.
 pub struct Changes {
+    /// The variant's name.
     pub variant: String,
+    /// Objective of the variant minus the base's.
     pub objective_delta: f64,
+    /// Share of the needed importance covered, variant minus base.
     pub coverage_delta: f64,
+    /// Roles whose holders differ.
     pub moved: Vec<Move>,
+    /// Flags the variant has and the base has not.
     pub raised: Vec<Flag>,
+    /// Flags the base has and the variant has not.
     pub cleared: Vec<Flag>,
 }
 
 /// A role whose holders differ from the base's.
 #[derive(Debug, Clone)]
 pub struct Move {
+    /// The role's id.
     pub role: String,
+    /// Its holders in the base, lead first.
     pub from: Vec<String>,
+    /// Its holders in the variant, lead first.
     pub to: Vec<String>,
 }
 

@@ -5,7 +5,7 @@
 
 mod conflict;
 pub mod money;
-pub mod text;
+pub(crate) mod text;
 
 use crate::kb::{FlagSpec, KnowledgeBase, Rule, Scope, Severity};
 use crate::model::{Assignment, Block, Problem, Subject, matches};
@@ -14,11 +14,18 @@ use crate::solve::{Solved, Status};
 use text::subject_fields;
 
 #[derive(Debug, Clone)]
+/// A solved line-up explained: the one result every renderer (text, JSON, Markdown, HTML,
+/// the brief, the workshop wall) reads, so they all say the same.
 pub struct Outcome {
+    /// The scenario's name.
     pub scenario: String,
+    /// The variant, or `None` for the base.
     pub variant: Option<String>,
+    /// How the solve ended.
     pub status: Status,
+    /// The objective reached.
     pub objective: f64,
+    /// The objective in its parts.
     pub breakdown: Breakdown,
     /// Share of the needed importance that is covered (0..=1).
     pub coverage: f64,
@@ -30,6 +37,7 @@ pub struct Outcome {
     pub weak: Vec<Gap>,
     /// Sorted by severity (high first), kind, partner, role, rule.
     pub flags: Vec<Flag>,
+    /// Risks the line-up avoided: rules that kept a better-fitting partner out of a role.
     pub avoided: Vec<Avoided>,
     /// In file order.
     pub partners: Vec<PartnerView>,
@@ -37,6 +45,7 @@ pub struct Outcome {
     pub roles: Vec<RoleView>,
     /// `cells[p][r]` for `partners[p]` and `roles[r]`.
     pub cells: Vec<Vec<Cell>>,
+    /// For an infeasible line-up: a minimal set of demands that contradict each other.
     pub conflict: Vec<ConflictItem>,
     /// For an infeasible line-up: each way out, the best (highest objective reached) first.
     pub relaxations: Vec<Relaxation>,
@@ -45,6 +54,7 @@ pub struct Outcome {
     pub assumptions: Vec<Assumption>,
     /// The line-up's money, phase by phase; `None` when the scenario states no money.
     pub money: Option<money::Account>,
+    /// What the time limit cut short, and other facts a reader needs beside the figures.
     pub notes: Vec<String>,
     /// How robust each role is, when it was assessed (`crate::robust`).
     pub robustness: Option<Robustness>,
@@ -54,11 +64,15 @@ pub struct Outcome {
 /// there than its sector or type usually is, the runner-up would take the role.
 #[derive(Debug, Clone)]
 pub struct Assumption {
+    /// The partner.
     pub partner: String,
+    /// The role.
     pub role: String,
     /// The capabilities the partner does not state whose assumed values decide.
     pub capabilities: Vec<String>,
+    /// Who would take the role if the assumption were wrong.
     pub runner_up: String,
+    /// The assumption and what to ask, in words.
     pub message: String,
 }
 
@@ -74,24 +88,36 @@ pub struct Relaxation {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
+/// The objective in its parts: value, bonuses and penalties.
 pub struct Breakdown {
     /// Importance x fit of the roles held.
     pub value: f64,
+    /// Rule bonuses.
     pub bonuses: f64,
     /// Rule penalties, gaps included.
     pub penalties: f64,
 }
 
 #[derive(Debug, Clone)]
+/// A partner holding a role, and why.
 pub struct AssignmentView {
+    /// The partner's id.
     pub partner: String,
+    /// Its name.
     pub partner_name: String,
+    /// Its sector.
     pub sector: String,
+    /// The role's id.
     pub role: String,
+    /// The role's name.
     pub role_name: String,
+    /// Whether it leads the role.
     pub lead: bool,
+    /// Whether a pin put it there.
     pub pinned: bool,
+    /// Its fit for the role (0..=1).
     pub fit: f64,
+    /// Why, in sentences: the fit's terms, the motives served, the rules that fired.
     pub reasons: Vec<String>,
     /// Rules that fired on this assignment, with their objective effect.
     pub rules: Vec<(String, f64)>,
@@ -103,23 +129,34 @@ pub struct AssignmentView {
 }
 
 #[derive(Debug, Clone)]
+/// The partner that would take a role if its holder were gone.
 pub struct RunnerUp {
+    /// Its id.
     pub partner: String,
+    /// Its fit for the role.
     pub fit: f64,
     /// Importance x fit plus the rules that would fire, against the holder's.
     pub score: f64,
+    /// The holder's score, to compare.
     pub holder_score: f64,
+    /// Why it does not hold the role, in words.
     pub why_not: String,
 }
 
 #[derive(Debug, Clone)]
+/// A role the line-up leaves open (or covers too weakly), and what to do about it.
 pub struct Gap {
+    /// The role's id.
     pub role: String,
+    /// The role's name.
     pub role_name: String,
+    /// Its importance.
     pub importance: u32,
+    /// Partners missing to reach the role's minimum.
     pub missing: u32,
     /// Sectors whose typical profile fits the role, best first.
     pub sectors: Vec<String>,
+    /// What to do, in words.
     pub suggestion: String,
     /// Why partners of the line-up that could fit do not take it.
     pub why_not: Vec<String>,
@@ -136,9 +173,13 @@ pub struct Gap {
 /// floor): a pin would give it the role, with these flags.
 #[derive(Debug, Clone)]
 pub struct Stretch {
+    /// Its id.
     pub partner: String,
+    /// Its name.
     pub partner_name: String,
+    /// Its sector.
     pub sector: String,
+    /// Its fit for the role.
     pub fit: f64,
     /// The rules it would break, most severe first.
     pub rules: Vec<StretchRule>,
@@ -147,10 +188,15 @@ pub struct Stretch {
 }
 
 #[derive(Debug, Clone)]
+/// A rule a stretch would break.
 pub struct StretchRule {
+    /// The rule's id.
     pub rule: String,
+    /// The flag kind it raises.
     pub kind: String,
+    /// Its severity.
     pub severity: Severity,
+    /// Where the rule comes from.
     pub source: String,
 }
 
@@ -179,13 +225,21 @@ impl Stretch {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// Something a facilitator should look at: a rule raised it on a partner, a role or both.
 pub struct Flag {
+    /// What kind of problem (`mission_drift`, `overload`, ...).
     pub kind: String,
+    /// How serious.
     pub severity: Severity,
+    /// The partner it is about.
     pub partner: Option<String>,
+    /// The role it is about.
     pub role: Option<String>,
+    /// The rule that raised it.
     pub rule: String,
+    /// Where the rule comes from (a paper, Table 1).
     pub source: String,
+    /// The rule's message, filled in.
     pub message: String,
 }
 
@@ -211,38 +265,60 @@ impl Flag {
 }
 
 #[derive(Debug, Clone)]
+/// A better-fitting partner a rule kept out of a role: a risk the line-up avoided.
 pub struct Avoided {
+    /// The rule.
     pub rule: String,
+    /// Where it comes from.
     pub source: String,
+    /// The partner kept out.
     pub partner: String,
+    /// The role.
     pub role: String,
+    /// Its fit, above the holder's.
     pub fit: f64,
     /// "forbidden" or "penalty 8".
     pub effect: String,
+    /// The risk avoided, in words.
     pub risk: Option<String>,
 }
 
 #[derive(Debug, Clone)]
+/// A partner as the reports list it.
 pub struct PartnerView {
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its sector.
     pub sector: String,
+    /// Most roles it takes.
     pub capacity: u32,
+    /// The roles it holds.
     pub roles: Vec<String>,
+    /// Its share of the line-up's work.
     pub effort: f64,
 }
 
 #[derive(Debug, Clone)]
+/// A needed role as the reports list it.
 pub struct RoleView {
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its importance.
     pub importance: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
+/// One cell of the partner x role matrix.
 pub struct Cell {
+    /// The partner's fit for the role.
     pub fit: f64,
+    /// Whether the partner holds the role.
     pub held: bool,
+    /// Whether it leads it.
     pub lead: bool,
     /// Refused, or forbidden by a rule.
     pub blocked: bool,
@@ -258,13 +334,19 @@ pub struct Cell {
 }
 
 #[derive(Debug, Clone)]
+/// One of the demands that contradict each other, in words.
 pub struct ConflictItem {
     /// The constraint's name in `--emit-lp` output.
     pub constraint: String,
+    /// The partner it is about.
     pub partner: Option<String>,
+    /// The role it is about.
     pub role: Option<String>,
+    /// The rule behind it (or `pin`, `capacity`, ...).
     pub rule: String,
+    /// Where it comes from.
     pub source: String,
+    /// The demand in words.
     pub message: String,
 }
 

@@ -16,7 +16,9 @@ use crate::scenario::Finance;
 /// The money of a line-up, as a report shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
+    /// The scenario's currency; `None` when it states no amount.
     pub currency: Option<String>,
+    /// The phases, in order.
     pub phases: Vec<String>,
     /// Roles that need money or receive some, in the order the scenario lists its needs.
     pub roles: Vec<RoleMoney>,
@@ -27,6 +29,7 @@ pub struct Account {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What became of a role's money.
 pub enum MoneyStatus {
     /// Money reaches the role, and no phase is short of its budget (or the budget is not stated).
     Financed,
@@ -40,6 +43,7 @@ pub enum MoneyStatus {
 }
 
 impl MoneyStatus {
+    /// The name JSON uses.
     pub fn name(self) -> &'static str {
         match self {
             MoneyStatus::Financed => "financed",
@@ -51,11 +55,17 @@ impl MoneyStatus {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One role's money, phase by phase.
 pub struct RoleMoney {
+    /// The role's id.
     pub role: String,
+    /// Its name.
     pub role_name: String,
+    /// Its importance.
     pub importance: u32,
+    /// Whether it needs money (a budget, or a money role).
     pub needs_money: bool,
+    /// What became of its money.
     pub status: MoneyStatus,
     /// Who holds the role (the money's recipients), lead first.
     pub holders: Vec<String>,
@@ -64,6 +74,7 @@ pub struct RoleMoney {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A role's money in one phase.
 pub struct PhaseMoney {
     /// 0 when the role has no budget for the phase.
     pub budget: f64,
@@ -84,29 +95,45 @@ pub struct PhaseMoney {
 /// A commitment's money in one role and phase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
+    /// The commitment's id.
     pub commitment: String,
+    /// Who commits it.
     pub funder: String,
+    /// The amount reaching the role, when stated.
     pub amount: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// All roles' money in one phase.
 pub struct PhaseTotal {
+    /// The phase.
     pub phase: String,
+    /// The roles' budgets.
     pub budget: f64,
+    /// Stated money reaching them.
     pub committed: f64,
+    /// What is short.
     pub short: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A commitment as the money account lists it.
 pub struct CommitmentView {
+    /// Its id.
     pub id: String,
+    /// Who commits it.
     pub funder: String,
+    /// The role it goes to.
     pub role: String,
+    /// Its amount, when stated.
     pub amount: Option<f64>,
     /// `None`: every phase.
     pub phase: Option<String>,
+    /// Commitments that must hold for it to hold.
     pub only_if: Vec<String>,
+    /// Sectors or partners its money may not reach.
     pub never_to: Vec<String>,
+    /// The partner its money is channelled through.
     pub through: Option<String>,
     /// Written as a partner's `funds` entry.
     pub implicit: bool,

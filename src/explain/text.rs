@@ -8,11 +8,15 @@ use crate::scenario::Partner;
 
 /// What a flag is about, and the values its message template can use.
 pub struct SubjectFields {
+    /// The partner the flag is about.
     pub partner: Option<String>,
+    /// The role it is about.
     pub role: Option<String>,
+    /// Named values the message may use (`{fit}`, `{count}`, ...).
     pub values: Vec<(&'static str, String)>,
 }
 
+/// A share as a whole percentage ("42%").
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }

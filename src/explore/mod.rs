@@ -18,11 +18,13 @@ pub struct Trial {
     pub change: String,
     /// Why the change cannot even be tried (e.g. the partner refuses the role).
     pub refused: Option<String>,
+    /// The line-up re-optimised with the change; `None` when it was refused or untried.
     pub outcome: Option<Outcome>,
     /// Against the base; `None` when the change was refused.
     pub delta: Option<Changes>,
     /// Roles uncovered in the base and covered after the change, and the reverse.
     pub gaps_closed: Vec<String>,
+    /// (The reverse: roles covered in the base and uncovered after.)
     pub gaps_opened: Vec<String>,
     /// Roles the subject partner holds after the change (for partner-centred questions).
     pub roles: Vec<String>,
@@ -34,12 +36,14 @@ pub struct Trial {
 }
 
 impl Trial {
+    /// Whether the change leaves a line-up that meets every hard constraint.
     pub fn feasible(&self) -> bool {
         self.outcome
             .as_ref()
             .is_some_and(|o| o.status != Status::Infeasible)
     }
 
+    /// How much the objective moves with the change, when it is feasible.
     pub fn objective_delta(&self) -> Option<f64> {
         self.delta
             .as_ref()
@@ -61,10 +65,13 @@ impl Trial {
 }
 
 #[derive(Debug, Clone)]
+/// The answer to one facilitator question: the base line-up and each change tried around it.
 pub struct Exploration {
+    /// The scenario asked about.
     pub scenario: String,
     /// The question answered, in words.
     pub question: String,
+    /// The line-up without any change, which every trial is compared with.
     pub base: Outcome,
     /// Ranked best first (for fragility: the largest loss first).
     pub trials: Vec<Trial>,
@@ -263,12 +270,13 @@ pub fn for_partner(
     opts: &Options,
 ) -> Result<Exploration, crate::Error> {
     if base.partner_index(partner).is_none() {
-        let hint = crate::diag::closest(partner, base.partners.iter().map(|p| p.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        return Err(crate::Error::Usage(format!(
-            "no partner `{partner}` in the line-up{hint}"
-        )));
+        return Err(crate::Error::UnknownPartner {
+            partner: partner.to_string(),
+            suggestion: crate::DidYouMean::among(
+                partner,
+                base.partners.iter().map(|p| p.id.as_str()),
+            ),
+        });
     }
     let tries = base
         .needs

@@ -15,11 +15,15 @@ use std::collections::HashMap;
 /// error. They bound the work of matching rules against a scenario and the size of the model.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Sectors.
     pub sectors: usize,
     /// Comparative advantages, motives, rewards or risks of one sector (each row).
     pub items: usize,
+    /// Capabilities.
     pub capabilities: usize,
+    /// Roles.
     pub roles: usize,
+    /// Rules.
     pub rules: usize,
     /// Traits, and attributes, of the vocabulary (each).
     pub terms: usize,
@@ -29,6 +33,7 @@ pub struct Limits {
     pub types: usize,
 }
 
+/// The bounds every rule set is read within.
 pub const LIMITS: Limits = Limits {
     sectors: 100,
     items: 200,
@@ -41,7 +46,7 @@ pub const LIMITS: Limits = Limits {
 };
 
 /// Builds a knowledge base from parsed rule files; `None` when any of them has an error.
-pub fn load(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
+pub fn load_rules(docs: &[Document]) -> (Option<KnowledgeBase>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut raw = RawKb::default();
     for (file, d) in docs.iter().enumerate() {

@@ -7,7 +7,7 @@ mod build;
 mod doc;
 mod embedded;
 
-pub use build::{LIMITS, Limits, load};
+pub use build::{LIMITS, Limits, load_rules};
 
 /// The top-level document names a rule file may hold.
 pub fn doc_kinds() -> &'static [&'static str] {
@@ -23,6 +23,7 @@ macro_rules! index_type {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub u32);
         impl $name {
+            /// The index into its list.
             pub fn index(self) -> usize {
                 self.0 as usize
             }
@@ -64,14 +65,24 @@ index_type!(
 );
 
 #[derive(Debug, Clone)]
+/// The validated rules and vocabulary: every name resolved to an index, so the model and the
+/// explanations never look a name up.
 pub struct KnowledgeBase {
+    /// The five sectors of Table 1, and any added.
     pub sectors: Vec<Sector>,
+    /// The capabilities (Table 1's advantages).
     pub capabilities: Vec<Capability>,
+    /// The motives sectors have for partnering.
     pub motives: Vec<Term>,
+    /// The roles.
     pub roles: Vec<Role>,
+    /// Traits roles may have.
     pub traits: Vec<Term>,
+    /// Attributes partners may have (e.g. `small_organisation`).
     pub attributes: Vec<Term>,
+    /// The rules, later files overriding earlier ones by id.
     pub rules: Vec<Rule>,
+    /// Numbers that are policy (fit floor, weights), not code.
     pub settings: Settings,
     /// Organisation types under the sectors (a ministry, a start-up, a foundation...).
     pub types: Vec<OrgType>,
@@ -86,9 +97,13 @@ pub struct KnowledgeBase {
 /// sector's (a regional health authority runs clinics but passes no laws).
 #[derive(Debug, Clone)]
 pub struct OrgType {
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// The sector it belongs to.
     pub sector: SectorIx,
+    /// What it is, in prose.
     pub description: String,
     /// Strengths that replace the sector's default (any capability, of any column).
     pub strengths: Vec<(CapIx, f64)>,
@@ -121,17 +136,21 @@ pub struct Relation {
     pub credit: f64,
     /// Why the labels name the same concept.
     pub note: String,
+    /// The file that defined it.
     pub origin: String,
 }
 
 /// What a need of a role is credited for one organisation, and on what basis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Credit {
+    /// The credit (0..=1).
     pub value: f64,
+    /// On what it rests.
     pub basis: Basis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// On what a credit rests.
 pub enum Basis {
     /// The organisation states its strength in the capability.
     Stated,
@@ -139,9 +158,13 @@ pub enum Basis {
     Assumed,
     /// A related capability's strength (stated or assumed), times the relation's credit.
     Related {
+        /// The related capability.
         via: CapIx,
+        /// The relation's credit.
         credit: f64,
+        /// Whether that strength is stated.
         stated: bool,
+        /// The relation (an index into [`KnowledgeBase::relations`]).
         relation: usize,
     },
 }
@@ -156,15 +179,20 @@ impl Basis {
 /// One entry of [`KnowledgeBase::related`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Related {
+    /// The related capability.
     pub capability: CapIx,
+    /// The share of a strength that counts toward it.
     pub credit: f64,
+    /// The relation (an index into [`KnowledgeBase::relations`]).
     pub relation: usize,
 }
 
 /// A named id with a description, for traits, attributes and motives.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// Its id.
     pub id: String,
+    /// Its label.
     pub label: String,
     /// For an attribute: sectors to which a partner with it never puts money (its statutes
     /// bar it), whatever its commitments say.
@@ -174,13 +202,18 @@ pub struct Term {
 /// One row of Table 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Row {
+    /// Motives for partnering.
     Motives,
+    /// Comparative advantages.
     Advantages,
+    /// Rewards of collaboration.
     Rewards,
+    /// Risks of collaboration.
     Risks,
 }
 
 impl Row {
+    /// Every row, in Table 1's order.
     pub const ALL: [Row; 4] = [Row::Motives, Row::Advantages, Row::Rewards, Row::Risks];
 
     /// The row's title as Table 1 words it.
@@ -207,37 +240,50 @@ impl Row {
 /// One cell entry of Table 1: a motive, advantage, reward or risk of a sector.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// Its id.
     pub id: String,
+    /// Its label.
     pub label: String,
     /// Why no role or rule uses the cell: it informs the briefs, not the line-up.
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
+/// A sector's profile: one column of Table 1.
 pub struct Sector {
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// Where the profile comes from, e.g. "Table 1"; a locally added sector names its own source.
     pub table: String,
+    /// Its motives (Table 1).
     pub motives: Vec<Item>,
     /// Comparative advantages, each a capability with the strength a typical member has.
     pub advantages: Vec<Advantage>,
+    /// Its rewards of collaboration (Table 1).
     pub rewards: Vec<Item>,
+    /// Its risks of collaboration (Table 1).
     pub risks: Vec<Item>,
     /// The file that defined the profile.
     pub origin: String,
 }
 
 #[derive(Debug, Clone)]
+/// A comparative advantage of a sector: a capability and how strong a typical member is in it.
 pub struct Advantage {
+    /// The capability.
     pub capability: CapIx,
+    /// The label Table 1 uses.
     pub label: String,
+    /// A typical member's strength in it (0..=1).
     pub strength: f64,
     /// Why no role needs the capability, when none does.
     pub note: Option<String>,
 }
 
 impl Sector {
+    /// The entries of one row of the sector's profile.
     pub fn items(&self, row: Row) -> Vec<&Item> {
         match row {
             Row::Motives => self.motives.iter().collect(),
@@ -257,18 +303,26 @@ impl Sector {
 }
 
 #[derive(Debug, Clone)]
+/// A capability: a comparative advantage of some sector, needed by roles.
 pub struct Capability {
+    /// Its id.
     pub id: String,
+    /// The label Table 1 uses.
     pub label: String,
 }
 
 #[derive(Debug, Clone)]
+/// A role a partnership may need, and the capabilities it takes.
 pub struct Role {
+    /// Its id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// What the role involves, in prose.
     pub description: String,
     /// Capabilities the role needs, with weights normalised to sum to 1.
     pub needs: Vec<(CapIx, f64)>,
+    /// Traits rules test (e.g. `implementation`, `funding`).
     pub traits: Vec<TraitIx>,
     /// Motives the role serves: a partner holding it has a reason to be in the partnership.
     pub serves: Vec<MotiveIx>,
@@ -277,26 +331,35 @@ pub struct Role {
 }
 
 impl Role {
+    /// Whether the role has the trait.
     pub fn has_trait(&self, t: TraitIx) -> bool {
         self.traits.contains(&t)
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How serious a flag is; ordered, lowest first.
 pub enum Severity {
+    /// For information.
     Info,
+    /// Worth a look.
     Low,
+    /// Worth raising in the workshop.
     Medium,
+    /// A logic breach the line-up must not hide.
     High,
 }
 
 impl Severity {
+    /// The words, lowest first.
     pub const NAMES: [&'static str; 4] = ["info", "low", "medium", "high"];
 
+    /// The word used in rule files and JSON.
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
+    /// The severity of its word.
     pub fn from_name(name: &str) -> Option<Severity> {
         [
             Severity::Info,
@@ -316,12 +379,20 @@ impl fmt::Display for Severity {
 }
 
 #[derive(Debug, Clone)]
+/// A rule of institutional logic (or of fit, or of money): what it watches, what it does, and
+/// where it comes from.
 pub struct Rule {
+    /// Its id.
     pub id: String,
+    /// What it says, in prose.
     pub description: String,
+    /// What it encodes.
     pub source: RuleSource,
+    /// What it watches.
     pub scope: Scope,
+    /// What it does.
     pub effect: Effect,
+    /// The file that defined it (a later file may override a rule by id).
     pub origin: String,
 }
 
@@ -352,11 +423,16 @@ impl Rule {
 /// What a rule encodes: a cell of a sector profile, or a passage of the framework's text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleSource {
+    /// A cell of Table 1.
     Cell {
+        /// The sector.
         sector: SectorIx,
+        /// The row.
         row: Row,
+        /// The entry's id.
         item: String,
     },
+    /// A passage of the framework's text, quoted or cited.
     Text(String),
 }
 
@@ -364,18 +440,30 @@ pub enum RuleSource {
 /// on the rule's scope (checked when the knowledge base is built).
 #[derive(Debug, Clone)]
 pub enum Test {
+    /// Every test holds.
     All(Vec<Test>),
+    /// Any of the tests holds.
     Either(Vec<Test>),
+    /// The test fails.
     Not(Box<Test>),
+    /// The partner is of this sector.
     Sector(SectorIx),
+    /// The partner has this attribute.
     Attribute(AttrIx),
+    /// The partner's strength in a capability lies in the range.
     Capability {
+        /// The capability.
         cap: CapIx,
+        /// The range.
         range: Range,
     },
+    /// The role is this one.
     Role(RoleIx),
+    /// The role has this trait.
     Trait(TraitIx),
+    /// The role's importance lies in the range.
     Importance(Range),
+    /// The partner's fit to the role lies in the range.
     Fit(Range),
     /// The partner's fit to the role is below [`Settings::fit_floor`].
     BelowFitFloor,
@@ -408,11 +496,14 @@ pub enum Test {
 /// `at_least <= value < below`; either bound may be absent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
+    /// Values must be at least this.
     pub at_least: Option<f64>,
+    /// Values must be below this.
     pub below: Option<f64>,
 }
 
 impl Range {
+    /// Whether `v` lies in the range.
     pub fn contains(&self, v: f64) -> bool {
         self.at_least.is_none_or(|lo| v >= lo) && self.below.is_none_or(|hi| v < hi)
     }
@@ -421,8 +512,11 @@ impl Range {
 /// The facts a test reads, which its scope must supply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
+    /// Facts of the partner alone.
     Partner,
+    /// Facts of the role alone.
     Role,
+    /// Facts of the partner in the role.
     Both,
 }
 
@@ -482,41 +576,89 @@ impl Test {
 #[derive(Debug, Clone)]
 pub enum Scope {
     /// A partner holds (or leads) a role: a term on that assignment.
-    Holds { who: Test, lead: bool },
+    Holds {
+        /// The partner in the role.
+        who: Test,
+        /// Only when it leads the role.
+        lead: bool,
+    },
     /// A partner holds two different roles matching `first` and `second`.
-    Pair { first: Test, second: Test },
+    Pair {
+        /// The first role.
+        first: Test,
+        /// The second role.
+        second: Test,
+    },
     /// A partner's load goes above a limit (roles held, or summed effort).
-    Load { who: Test, limit: LoadLimit },
+    Load {
+        /// Which partners.
+        who: Test,
+        /// The limit.
+        limit: LoadLimit,
+    },
     /// A partner holds roles, none of which serves any of its sector's motives.
-    Unserved { who: Test },
+    Unserved {
+        /// Which partners.
+        who: Test,
+    },
     /// A partner of the line-up holds no role at all.
-    Idle { who: Test },
+    Idle {
+        /// Which partners.
+        who: Test,
+    },
     /// A partner does not hold a role matching `who` in the pair (a role it asked for, with
     /// `Wants`): a term on `1 - x`, so its price is what the partner's unmet wish costs.
-    Unmet { who: Test },
+    Unmet {
+        /// The role the partner asked for, in the pair.
+        who: Test,
+    },
     /// At least `at_least` partners matching `who` on the same role (of one sector, when
     /// `same_sector`).
     Shared {
+        /// The partners that count.
         who: Test,
+        /// How many make it shared.
         at_least: u32,
+        /// Only partners of one sector count.
         same_sector: bool,
     },
     /// One partner holds more than `share_above` of the needed importance, and more than the
     /// `fair_roles` most important needs together: however important, that many roles are a
     /// fair share, not a concentration.
-    Concentration { share_above: f64, fair_roles: u32 },
+    Concentration {
+        /// The share of needed importance that is too much.
+        share_above: f64,
+        /// How many of the most important needs are a fair share.
+        fair_roles: u32,
+    },
     /// Fewer than `below` sectors take part.
-    Diversity { below: u32 },
+    Diversity {
+        /// Fewest sectors that are enough.
+        below: u32,
+    },
     /// A needed role is not (fully) covered; penalties count per importance point and missing partner.
-    Uncovered { role: Test },
+    Uncovered {
+        /// Which roles.
+        role: Test,
+    },
     /// What `rolefit additionality` finds about a funder's money for one role it funds
     /// (`who` tests the funder in that role). Evaluated on counterfactual line-ups, never in
     /// the optimisation, so such a rule only raises a flag.
-    Additionality { finding: Finding, who: Test },
+    Additionality {
+        /// The finding.
+        finding: Finding,
+        /// Tests the funder in the role it funds.
+        who: Test,
+    },
     /// What the line-up's money account finds about a commitment or a role (`who` tests the
     /// commitment's funder in that role). Money is the scenario's fact, not the optimiser's
     /// choice, so such a rule only raises a flag.
-    Financing { finding: MoneyFinding, who: Test },
+    Financing {
+        /// The finding.
+        finding: MoneyFinding,
+        /// Tests the commitment's funder in the role.
+        who: Test,
+    },
 }
 
 /// What a line-up's money account can find, phase by phase.
@@ -538,6 +680,7 @@ pub enum MoneyFinding {
 }
 
 impl MoneyFinding {
+    /// Every finding, in order.
     pub const ALL: [MoneyFinding; 5] = [
         MoneyFinding::Underfinanced,
         MoneyFinding::NotHandedOver,
@@ -557,6 +700,7 @@ impl MoneyFinding {
         }
     }
 
+    /// The finding of its word in a rule file.
     pub fn from_name(name: &str) -> Option<MoneyFinding> {
         Self::ALL.into_iter().find(|f| f.name() == name)
     }
@@ -584,6 +728,7 @@ pub enum Finding {
 }
 
 impl Finding {
+    /// Every finding, in order.
     pub const ALL: [Finding; 7] = [
         Finding::Additional,
         Finding::Substitutable,
@@ -607,12 +752,14 @@ impl Finding {
         }
     }
 
+    /// The finding of its word in a rule file.
     pub fn from_name(name: &str) -> Option<Finding> {
         Self::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
 impl Scope {
+    /// The scope's name in rule files.
     pub fn name(&self) -> &'static str {
         match self {
             Scope::Holds { .. } => "Holds",
@@ -632,6 +779,7 @@ impl Scope {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// Which load a `Load` rule limits.
 pub enum LoadLimit {
     /// More than this many roles.
     Roles(u32),
@@ -643,6 +791,7 @@ pub enum LoadLimit {
 }
 
 #[derive(Debug, Clone)]
+/// What a rule does when its situation occurs: how hard it holds, its price, its flag.
 pub struct Effect {
     /// How hard the rule holds: never, never chosen, or at a price.
     pub strength: Strength,
@@ -656,6 +805,7 @@ pub struct Effect {
     /// What one unit of a penalty or bonus is: a flat amount, or an amount per importance point
     /// of the role at stake, so that a price weighs the same against any role's value.
     pub per: Per,
+    /// The flag raised when the situation occurs, if any.
     pub flag: Option<FlagSpec>,
 }
 
@@ -665,10 +815,12 @@ impl Effect {
         self.bonus - self.penalty
     }
 
+    /// Whether the situation may never occur.
     pub fn is_forbid(&self) -> bool {
         self.strength == Strength::Forbid
     }
 
+    /// Whether the optimiser never chooses the situation (a pin still can).
     pub fn is_avoid(&self) -> bool {
         self.strength == Strength::Avoid
     }
@@ -693,8 +845,10 @@ pub enum Strength {
 }
 
 impl Strength {
+    /// The words, in order.
     pub const NAMES: [&'static str; 3] = ["forbid", "avoid", "price"];
 
+    /// The word used in rule files and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Strength::Forbid => "forbid",
@@ -703,6 +857,7 @@ impl Strength {
         }
     }
 
+    /// The strength of its word in a rule file.
     pub fn from_name(name: &str) -> Option<Strength> {
         [Strength::Forbid, Strength::Avoid, Strength::Price]
             .into_iter()
@@ -732,6 +887,7 @@ pub enum Per {
 }
 
 impl Per {
+    /// The word used in rule files and JSON.
     pub fn name(self) -> &'static str {
         match self {
             Per::Unit => "unit",
@@ -741,8 +897,11 @@ impl Per {
 }
 
 #[derive(Debug, Clone)]
+/// The flag a rule raises.
 pub struct FlagSpec {
+    /// The flag's kind (`mission_drift`, `overload`, ...).
     pub kind: String,
+    /// How serious the flag is.
     pub severity: Severity,
     /// A template with `{partner}`, `{partner_name}`, `{sector}`, `{role}`, `{role_name}`,
     /// `{other_role}`, `{value}`, `{limit}`, `{capacity}` and `{other_partner}` placeholders.
@@ -803,6 +962,7 @@ impl Default for Settings {
 }
 
 impl KnowledgeBase {
+    /// The index of the sector of that id.
     pub fn sector_by_id(&self, id: &str) -> Option<SectorIx> {
         self.sectors
             .iter()
@@ -810,6 +970,7 @@ impl KnowledgeBase {
             .map(|i| SectorIx(i as u32))
     }
 
+    /// The index of the role of that id.
     pub fn role_by_id(&self, id: &str) -> Option<RoleIx> {
         self.roles
             .iter()
@@ -817,6 +978,7 @@ impl KnowledgeBase {
             .map(|i| RoleIx(i as u32))
     }
 
+    /// The index of the capability of that id.
     pub fn capability_by_id(&self, id: &str) -> Option<CapIx> {
         self.capabilities
             .iter()
@@ -824,6 +986,7 @@ impl KnowledgeBase {
             .map(|i| CapIx(i as u32))
     }
 
+    /// The index of the attribute of that id.
     pub fn attribute_by_id(&self, id: &str) -> Option<AttrIx> {
         self.attributes
             .iter()
@@ -831,6 +994,7 @@ impl KnowledgeBase {
             .map(|i| AttrIx(i as u32))
     }
 
+    /// The index of the rule of that id.
     pub fn rule_by_id(&self, id: &str) -> Option<RuleIx> {
         self.rules
             .iter()
@@ -838,18 +1002,22 @@ impl KnowledgeBase {
             .map(|i| RuleIx(i as u32))
     }
 
+    /// The sector at an index.
     pub fn sector(&self, s: SectorIx) -> &Sector {
         &self.sectors[s.index()]
     }
 
+    /// The role at an index.
     pub fn role(&self, r: RoleIx) -> &Role {
         &self.roles[r.index()]
     }
 
+    /// The capability at an index.
     pub fn capability(&self, c: CapIx) -> &Capability {
         &self.capabilities[c.index()]
     }
 
+    /// The rule at an index.
     pub fn rule(&self, r: RuleIx) -> &Rule {
         &self.rules[r.index()]
     }
@@ -906,6 +1074,7 @@ impl KnowledgeBase {
         }))
     }
 
+    /// The organisation type of that id.
     pub fn type_by_id(&self, id: &str) -> Option<TypeIx> {
         self.types
             .iter()
@@ -1201,7 +1370,7 @@ mod tests {
             "extra.ron",
             text,
         )));
-        match crate::kb::load(&docs) {
+        match crate::kb::load_rules(&docs) {
             (Some(kb), _) => Ok(kb),
             (None, diags) => Err(diags.iter().map(|d| d.message.clone()).collect()),
         }

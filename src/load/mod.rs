@@ -1,5 +1,5 @@
 //! The only file-system input: paths (or standard input) -> sources -> parsed documents, and
-//! partner sheets -> tables ([`table`], with [`xlsx`] checking a workbook before it is read).
+//! partner sheets -> tables (`table`, with `xlsx` checking a workbook before it is read).
 
 mod table;
 mod xlsx;
@@ -20,35 +20,62 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// thousand rows is tens of megabytes, so they get a larger limit.
 pub const MAX_DESIGN_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Why an input could not be read at all (problems inside a file it could read are
+/// diagnostics instead).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The file system refused (missing file, no permission).
     #[error("{path}: cannot read: {source}")]
     Read {
+        /// The path as given.
         path: String,
+        /// What the file system said.
         source: std::io::Error,
     },
+    /// Larger than any input rolefit reads: refused before it can fill memory.
     #[error("{path}: {} more than the limit of {limit} bytes", size.map_or("the input is".to_string(), |s| format!("the file is {s} bytes,")))]
     TooLarge {
+        /// The path as given.
         path: String,
+        /// The file's size, when known (a stream's is not).
         size: Option<u64>,
+        /// The most bytes read.
         limit: u64,
     },
+    /// Not UTF-8: no RON file rolefit reads can be.
     #[error("{path}: the file is not UTF-8 text")]
-    NotText { path: String },
+    NotText {
+        /// The path as given.
+        path: String,
+    },
+    /// A rule directory without rule files, most likely the wrong directory.
     #[error("{path}: no .ron files in this rule directory")]
-    NoRuleFiles { path: String },
+    NoRuleFiles {
+        /// The directory as given.
+        path: String,
+    },
+    /// A spreadsheet that cannot be read as one (a broken workbook, a CSV quoting error).
     #[error("{path}: {message}")]
-    Sheet { path: String, message: String },
+    Sheet {
+        /// The path as given.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// A parsed input file: its text (for positions) and its tree, or the syntax error.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The text, for positions and excerpts.
     pub source: Source,
+    /// The tree, or where parsing stopped.
     pub root: Result<Node, SyntaxError>,
 }
 
 impl Document {
+    /// Parses a source; a syntax error is kept in `root`, not returned, so a caller reports it
+    /// beside the other files' problems.
     pub fn parse(source: Source) -> Document {
         let root = parse(&source.text);
         Document { source, root }

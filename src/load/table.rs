@@ -22,13 +22,19 @@ pub const MAX_COLUMNS: usize = 1024;
 pub struct Table {
     /// The file as the user named it.
     pub name: String,
+    /// Each row's cells, the header first; rows may differ in length.
     pub rows: Vec<Vec<Cell>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One cell's value as the reader found it; a sheet's own types are kept so that a number is
+/// not misread as text.
 pub enum Cell {
+    /// Nothing written.
     Empty,
+    /// Text, as written.
     Text(String),
+    /// A number (a CSV cell that parses as one, or a numeric XLSX cell).
     Number(f64),
 }
 
@@ -42,6 +48,7 @@ impl Cell {
         }
     }
 
+    /// Whether the cell holds nothing but blanks.
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
@@ -126,7 +133,9 @@ impl Builder {
 /// How a sheet's bytes are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetKind {
+    /// Comma-separated text.
     Csv,
+    /// An Excel workbook (Office Open XML).
     Xlsx,
 }
 

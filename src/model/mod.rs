@@ -579,7 +579,7 @@ impl<'k> Problem<'k> {
                     rule: rule_ix,
                     subject: Subject::Diversity { below: *below },
                 }),
-                // Judged by `crate::funding` on counterfactual line-ups, and by `explain` on
+                // Judged by `crate::additionality` on counterfactual line-ups, and by `explain` on
                 // the line-up's money account: never in the optimisation.
                 Scope::Additionality { .. } | Scope::Financing { .. } => {}
                 Scope::Uncovered { role } => {

@@ -1,7 +1,7 @@
-//! RON with positions: [`parse()`] builds a spanned tree, [`read`] decodes it with diagnostics.
+//! RON with positions: [`parse()`] builds a spanned tree, `read` decodes it with diagnostics.
 
 pub mod parse;
-pub mod read;
+pub(crate) mod read;
 
 pub use parse::{Kind, Node, parse};
 

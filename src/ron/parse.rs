@@ -24,19 +24,30 @@ pub const MAX_ITEMS: usize = 10_000;
 pub const MAX_VALUES: usize = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
+/// A parsed RON value with where it was written: readers report every problem at its span.
 pub struct Node {
+    /// Where the value was written.
     pub span: Span,
+    /// What it is.
     pub kind: Kind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// The shapes a RON value can take; readers check the one they expect and name the one found.
 pub enum Kind {
+    /// `()`.
     Unit,
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer or a float.
     Number(Number),
+    /// A string, escapes resolved.
     Str(String),
+    /// A character literal.
     Char(char),
+    /// `[a, b, ...]`.
     List(Vec<Node>),
+    /// `{key: value, ...}`, in the order written.
     Map(Vec<(Node, Node)>),
     /// `Name(field: value, ...)` or `(field: value, ...)`.
     Struct(Option<Name>, Vec<Field>),
@@ -47,21 +58,29 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// A number as written: readers that want an integer refuse a fraction.
 pub struct Number {
+    /// Its value.
     pub value: f64,
     /// Written without a fraction or exponent.
     pub integer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A struct or tuple name (`Partner`), with its span for "did you mean".
 pub struct Name {
+    /// The name.
     pub text: String,
+    /// Where it was written.
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// One `field: value` of a struct.
 pub struct Field {
+    /// The field's name.
     pub name: Name,
+    /// Its value.
     pub value: Node,
 }
 
@@ -88,7 +107,9 @@ impl Kind {
 /// A syntax error: where and what was expected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// Where parsing stopped.
     pub span: Span,
+    /// What was expected there.
     pub message: String,
 }
 

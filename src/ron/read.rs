@@ -17,10 +17,12 @@ pub fn field_path(path: &str, name: &str) -> String {
     }
 }
 
+/// The field path of a list item (`partners[2]`).
 pub fn index_path(path: &str, index: usize) -> String {
     format!("{path}[{index}]")
 }
 
+/// The field path of a map entry (`fits["research"]`).
 pub fn key_path(path: &str, key: &str) -> String {
     format!("{path}[{key:?}]")
 }
@@ -33,7 +35,9 @@ pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// The fields of one struct, handed out by name; what is never asked for is an unknown field.
 pub struct Fields<'v> {
+    /// The struct's span, for problems about the struct as a whole (a missing field).
     pub span: Span,
+    /// The struct's field path.
     pub path: String,
     entries: &'v [Field],
     used: Vec<bool>,
@@ -95,8 +99,11 @@ impl<'v> Fields<'v> {
 
 /// The name and contents of an enum-like value: `high`, `Sector("x")`, `Capability(id: ...)`.
 pub enum Variant<'v> {
+    /// A bare name: `high`.
     Unit,
+    /// A named tuple: `Sector("x")`.
     Tuple(&'v [Node]),
+    /// A named struct: `Capability(id: ...)`.
     Struct(Fields<'v>),
 }
 
@@ -182,6 +189,7 @@ pub fn variant<'v>(
     }
 }
 
+/// A string of any length the document may hold, with its span; any other value is a type error.
 pub fn string(sink: &mut Sink, node: &Node, path: &str) -> Option<Spanned<String>> {
     match &node.kind {
         Kind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
@@ -294,6 +302,7 @@ pub fn number_in(
     Some(n)
 }
 
+/// `true` or `false`; any other value is a type error.
 pub fn boolean(sink: &mut Sink, node: &Node, path: &str) -> Option<bool> {
     match node.kind {
         Kind::Bool(b) => Some(b),
@@ -304,6 +313,7 @@ pub fn boolean(sink: &mut Sink, node: &Node, path: &str) -> Option<bool> {
     }
 }
 
+/// A list's items; any other value is a type error.
 pub fn list<'v>(sink: &mut Sink, node: &'v Node, path: &str) -> Option<&'v [Node]> {
     match &node.kind {
         Kind::List(items) => Some(items),

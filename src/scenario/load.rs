@@ -16,15 +16,20 @@ pub struct Limits {
     pub partners: usize,
     /// Roles one scenario needs (each is a column of the model).
     pub needs: usize,
+    /// Variants of one scenario.
     pub variants: usize,
+    /// Candidates for recruiting.
     pub candidates: usize,
+    /// Largest capacity a partner may state.
     pub capacity: i64,
     /// Tests evaluated to match the rules in force against the largest line-up (see
     /// [`rule_checks`]); this bounds the time and memory of building the model.
     pub rule_checks: u64,
+    /// Longest text field, in characters.
     pub text_len: usize,
 }
 
+/// The bounds every scenario is read within.
 pub const LIMITS: Limits = Limits {
     partners: 1000,
     needs: 100,
@@ -36,13 +41,13 @@ pub const LIMITS: Limits = Limits {
 };
 
 /// Validates a parsed scenario; `None` when it has errors (all of them are in the list).
-pub fn load(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
-    load_with(kb, doc, &[])
+pub fn load_scenario(kb: &KnowledgeBase, doc: &Document) -> (Option<Scenario>, Vec<Diagnostic>) {
+    load_scenario_with(kb, doc, &[])
 }
 
 /// Validates a parsed scenario whose partners are completed by `extra` (e.g. from a spreadsheet):
 /// pins and variants may name them, and the file may then list no partners of its own.
-pub fn load_with(
+pub fn load_scenario_with(
     kb: &KnowledgeBase,
     doc: &Document,
     extra: &[Partner],

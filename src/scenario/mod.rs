@@ -5,11 +5,12 @@
 
 mod load;
 mod money;
-pub mod partner;
+pub(crate) mod partner;
 pub mod write;
 
 pub use load::{
-    LIMITS, Limits, load, load_node, load_partner, load_partner_node, load_with, rule_checks,
+    LIMITS, Limits, load_node, load_partner, load_partner_node, load_scenario, load_scenario_with,
+    rule_checks,
 };
 pub use money::{
     Commitment, DEFAULT_PHASES, Finance, MAX_AMOUNT, MAX_COMMITMENTS, MAX_PHASES, all_commitments,
@@ -19,18 +20,26 @@ pub use money::{
 use crate::kb::{AttrIx, CapIx, Credit, KnowledgeBase, RoleIx, SectorIx, TypeIx};
 use crate::source::Span;
 
+/// A consortium scenario, validated against the knowledge base.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// Its name, for reports.
     pub name: String,
+    /// What it is about, in prose.
     pub description: String,
+    /// Background facts as (label, text), shown in briefs.
     pub context: Vec<(String, String)>,
     /// In the order the file lists them (the order reports present them in).
     pub needs: Vec<Need>,
+    /// The partners of the base line-up.
     pub partners: Vec<Partner>,
+    /// Decisions already taken.
     pub pins: Vec<Pin>,
+    /// Other line-ups to compare, in the file's order.
     pub variants: Vec<Variant>,
     /// Organisations not yet in the line-up, for recruiting questions.
     pub candidates: Vec<Partner>,
+    /// Fewest sectors the line-up must draw on.
     pub min_sectors: Option<u32>,
     /// Currency and phases of the scenario's money.
     pub finance: Finance,
@@ -41,13 +50,16 @@ pub struct Scenario {
     pub file: String,
 }
 
+/// A role the partnership needs, how much it matters and how many partners take it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Need {
+    /// The role.
     pub role: RoleIx,
     /// 1..=5: how much the partnership depends on the role.
     pub importance: u32,
     /// Partners on the role: at least `min`, at most `max`.
     pub min: u32,
+    /// Most partners on the role.
     pub max: u32,
     /// Money the role needs in each phase (indexed like the scenario's phases); empty when the
     /// scenario gives it no budget.
@@ -66,10 +78,14 @@ impl Need {
     }
 }
 
+/// An organisation of the consortium, validated: every strength resolved up front.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partner {
+    /// Its id, unique in the scenario.
     pub id: String,
+    /// Its name, for reports.
     pub name: String,
+    /// Its sector, whose logic the rules apply.
     pub sector: SectorIx,
     /// The kind of organisation within its sector, whose defaults replace the sector's.
     pub org_type: Option<TypeIx>,
@@ -80,7 +96,9 @@ pub struct Partner {
     pub strengths: Vec<f64>,
     /// Capabilities the scenario states explicitly (the others are assumed defaults).
     pub stated: Vec<CapIx>,
+    /// Roles it will not take.
     pub refuses: Vec<RoleIx>,
+    /// Attributes the rules test (e.g. `small_organisation`).
     pub attributes: Vec<AttrIx>,
     /// Roles the partner commits money to (held by anyone), with no amount and for every
     /// phase: each is a [`Commitment`] (see [`all_commitments`]).
@@ -95,6 +113,7 @@ pub struct Partner {
 }
 
 impl Partner {
+    /// Its strength in a capability, stated or assumed.
     pub fn strength(&self, cap: CapIx) -> f64 {
         self.strengths[cap.index()]
     }
@@ -126,6 +145,7 @@ impl Partner {
         }
     }
 
+    /// Whether the scenario states the strength (rather than a default assumed for it).
     pub fn is_stated(&self, cap: CapIx) -> bool {
         self.stated.contains(&cap)
     }
@@ -180,9 +200,12 @@ pub fn type_by_id(kb: &KnowledgeBase, id: &str) -> Result<TypeIx, String> {
         .ok_or_else(|| format!("unknown organisation type `{id}`"))
 }
 
+/// A partner fixed to a role: a decision already taken, which the solver keeps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pin {
+    /// The partner's id.
     pub partner: String,
+    /// The role.
     pub role: RoleIx,
     /// Also pin the partner as the role's lead.
     pub lead: bool,
@@ -190,10 +213,15 @@ pub struct Pin {
     pub span: Option<Span>,
 }
 
+/// Another line-up of the same scenario, as changes to the base: what a workshop wants to
+/// compare.
 #[derive(Debug, Clone)]
 pub struct Variant {
+    /// Its name, unique in the scenario.
     pub name: String,
+    /// Partners that leave, by id.
     pub remove: Vec<String>,
+    /// Partners that join.
     pub add: Vec<Partner>,
     /// Changes to partners of the line-up once `remove` and `add` are applied.
     pub change: Vec<PartnerChange>,
@@ -213,14 +241,22 @@ pub enum Withdrawal {
     /// A `Commitment(...)` of the scenario, by id.
     Written(String),
     /// A partner's `funds` entry (id `{partner}_{role}`).
-    Funds { partner: String, role: RoleIx },
+    Funds {
+        /// The funding partner's id.
+        partner: String,
+        /// The role it funds.
+        role: RoleIx,
+    },
 }
 
 /// A variant's change to one partner: what a workshop decided about its capacity or strengths.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerChange {
+    /// The partner's id.
     pub partner: String,
+    /// Its new capacity, when changed.
     pub capacity: Option<u32>,
+    /// Strengths now stated.
     pub capabilities: Vec<(CapIx, f64)>,
     /// The roles it asks for, replacing the file's list.
     pub wants: Option<Vec<RoleIx>>,
@@ -243,12 +279,19 @@ impl PartnerChange {
 /// One concrete line-up to solve: the base, or a variant applied to it.
 #[derive(Debug, Clone)]
 pub struct LineUp {
+    /// The scenario's name.
     pub scenario: String,
+    /// The variant applied, or `None` for the base.
     pub variant: Option<String>,
+    /// The roles needed, in the scenario's order.
     pub needs: Vec<Need>,
+    /// The partners, after the variant's changes.
     pub partners: Vec<Partner>,
+    /// Pins: the scenario's, the variant's and the what-ifs'.
     pub pins: Vec<Pin>,
+    /// Fewest sectors the line-up must draw on, when the scenario asks.
     pub min_sectors: Option<u32>,
+    /// Currency and phases of its money.
     pub finance: Finance,
     /// The commitments written as `Commitment(...)`; partners' `funds` entries complete them
     /// ([`LineUp::all_commitments`]).
@@ -265,6 +308,7 @@ impl Scenario {
         self.commitments.extend(commitments);
     }
 
+    /// The line-up the file describes, before any variant.
     pub fn base(&self) -> LineUp {
         LineUp {
             scenario: self.name.clone(),
@@ -279,6 +323,7 @@ impl Scenario {
         }
     }
 
+    /// The variant of that name.
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }
@@ -328,6 +373,7 @@ impl Scenario {
 }
 
 impl LineUp {
+    /// Where the partner with this id is in `partners`.
     pub fn partner_index(&self, id: &str) -> Option<usize> {
         self.partners.iter().position(|p| p.id == id)
     }
@@ -360,31 +406,60 @@ pub enum WhatIf {
     With(Box<Partner>),
     /// The partner is fixed to a role (and as its lead when `lead`).
     Pin {
+        /// The partner's id.
         partner: String,
+        /// The role.
         role: RoleIx,
+        /// As its lead.
         lead: bool,
     },
     /// The partner may not take the role.
-    Forbid { partner: String, role: RoleIx },
+    Forbid {
+        /// The partner's id.
+        partner: String,
+        /// The role.
+        role: RoleIx,
+    },
     /// The partner stays but withdraws its funding commitments (its `Commitment(...)`s and
     /// `funds`).
     Unfunded(String),
     /// The partner can take this many roles.
-    Capacity { partner: String, capacity: u32 },
+    Capacity {
+        /// The partner's id.
+        partner: String,
+        /// Most roles it takes.
+        capacity: u32,
+    },
     /// The partner's strength in a capability is this (0..=1), stated rather than its sector's.
     Capability {
+        /// The partner's id.
         partner: String,
+        /// The capability.
         capability: CapIx,
+        /// Its strength in it.
         strength: f64,
     },
     /// The partner is no longer fixed to the role.
-    Unpin { partner: String, role: RoleIx },
+    Unpin {
+        /// The partner's id.
+        partner: String,
+        /// The role.
+        role: RoleIx,
+    },
     /// The partner may take the role again (lifts a forbid; a refusal of its own stays with it).
-    Allow { partner: String, role: RoleIx },
+    Allow {
+        /// The partner's id.
+        partner: String,
+        /// The role.
+        role: RoleIx,
+    },
     /// The partner asks for the role (`wanted`), or no longer does.
     Want {
+        /// The partner's id.
         partner: String,
+        /// The role.
         role: RoleIx,
+        /// Asks for it (`true`) or no longer does.
         wanted: bool,
     },
 }
@@ -628,19 +703,21 @@ fn partner_role(
     value: &str,
 ) -> Result<(String, crate::kb::RoleIx), crate::Error> {
     let Some((partner, role)) = value.split_once('=') else {
-        return Err(crate::Error::Usage(format!(
-            "{flag} expects PARTNER=ROLE, got {value:?}"
-        )));
+        return Err(crate::Error::NotAPair {
+            flag: flag.to_string(),
+            value: value.to_string(),
+        });
     };
-    let role_ix = kb.role_by_id(role.trim()).ok_or_else(|| {
-        let hint = crate::diag::closest(role.trim(), kb.roles.iter().map(|r| r.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        crate::Error::Usage(format!(
-            "{flag} {value}: unknown role `{}`{hint}",
-            role.trim()
-        ))
-    })?;
+    let role_ix = kb
+        .role_by_id(role.trim())
+        .ok_or_else(|| crate::Error::UnknownRole {
+            context: format!("{flag} {value}"),
+            role: role.trim().to_string(),
+            suggestion: crate::DidYouMean::among(
+                role.trim(),
+                kb.roles.iter().map(|r| r.id.as_str()),
+            ),
+        })?;
     Ok((partner.trim().to_string(), role_ix))
 }
 

@@ -34,6 +34,7 @@ pub const MAX_COMMITMENTS: usize = 5000;
 pub struct Finance {
     /// `None` when the scenario states no amount.
     pub currency: Option<String>,
+    /// Phase ids, in order ([`DEFAULT_PHASES`] when the scenario names none).
     pub phases: Vec<String>,
     /// Whether the scenario states any money at all (a commitment, a `funds` entry or a
     /// budget, in the base or a variant): then reports show its money account.
@@ -69,6 +70,7 @@ impl Finance {
         self.money_roles.sort();
     }
 
+    /// Where the phase of that id is in `phases`.
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.phases.iter().position(|p| p == id)
     }
@@ -111,6 +113,7 @@ pub struct Commitment {
     pub id: String,
     /// The partner putting the money in (a partner, a candidate, or one a variant adds).
     pub funder: String,
+    /// The role the money goes to.
     pub role: RoleIx,
     /// `None`: an amount the scenario does not state (a `funds` entry).
     pub amount: Option<f64>,

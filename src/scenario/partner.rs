@@ -16,8 +16,22 @@ use crate::source::Span;
 /// path), or a cell of a sheet (and where it is in words).
 #[derive(Debug, Clone)]
 pub enum At {
-    Span { span: Span, path: String },
-    Cell { row: u32, column: u32, path: String },
+    /// In a RON file.
+    Span {
+        /// Where.
+        span: Span,
+        /// The field path.
+        path: String,
+    },
+    /// In a sheet.
+    Cell {
+        /// 1-based row.
+        row: u32,
+        /// 1-based column.
+        column: u32,
+        /// The column's name, as the diagnostic's path.
+        path: String,
+    },
 }
 
 impl At {
@@ -33,7 +47,9 @@ impl At {
 /// Which list of roles a role id belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleList {
+    /// Roles the partner will not take.
     Refuses,
+    /// Roles the partner commits money to.
     Funds,
     /// Roles whose product or service the partner supplies.
     Supplies,
@@ -101,6 +117,7 @@ impl PartnerFields {
         }
     }
 
+    /// Sets the sector from its id (a misspelt one gets a suggestion).
     pub fn sector(&mut self, kb: &KnowledgeBase, sink: &mut Sink, at: At, value: &str) {
         match kb.sector_by_id(value) {
             Some(s) => self.sector = Some(s),

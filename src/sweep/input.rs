@@ -299,7 +299,7 @@ fn build(
         warnings.extend(errors);
         return Ok((None, warnings));
     }
-    let kb = match kb::load(&rule_docs) {
+    let kb = match kb::load_rules(&rule_docs) {
         (Some(kb), w) => {
             warnings.extend(w);
             kb
@@ -309,7 +309,7 @@ fn build(
     let mut scenarios = Vec::new();
     let mut scenario_diags = Vec::new();
     for d in &scenario_docs {
-        match crate::scenario::load(&kb, d) {
+        match crate::scenario::load_scenario(&kb, d) {
             (Some(s), w) => {
                 scenario_diags.extend(w);
                 scenarios.push(s);

@@ -43,10 +43,9 @@ pub fn from_text(text: &str, scenarios: &[(&str, &str)]) -> Result<Plan, crate::
     let mut loaded = Vec::new();
     for s in &draft.scenarios {
         let Some((name, body)) = scenarios.iter().find(|(n, _)| *n == s.value) else {
-            return Err(crate::Error::Usage(format!(
-                "no scenario text for {:?}",
-                s.value
-            )));
+            return Err(crate::Error::Arguments(
+                format!("no scenario text for {:?}", s.value).into(),
+            ));
         };
         loaded.push(crate::validate_scenario(
             &kb,

@@ -348,7 +348,9 @@ pub struct Saver {
 /// What a save did.
 #[derive(Debug)]
 pub struct Saved {
+    /// The file written.
     pub path: PathBuf,
+    /// The variant's name in it.
     pub name: String,
     /// A variant of this name, saved earlier in the session, was replaced.
     pub replaced: bool,
@@ -359,20 +361,29 @@ pub struct Saved {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why Save wrote nothing: the file on disk is always as it was, or fully saved.
 pub enum SaveError {
     /// The request cannot be honoured; the message says why (a name taken, a change a
     /// variant cannot hold).
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
+    /// The file could not be read again before writing into it.
     Read(#[from] LoadError),
     /// The file with the variant does not read back to the wall: nothing was written.
     #[error("{path}: the saved variant would not reproduce the wall ({why}); nothing was written")]
-    Check { path: String, why: String },
+    Check {
+        /// The file.
+        path: String,
+        /// What differs.
+        why: String,
+    },
     /// The copy of the file as it was could not be kept: nothing was written.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The path of the copy.
         path: String,
+        /// What the file system said.
         source: std::io::Error,
     },
     /// Writing the file failed or was refused (`output::write_file`); the file is as it was.
@@ -381,6 +392,8 @@ pub enum SaveError {
 }
 
 impl Saver {
+    /// A saver writing into `target`, whose text when the session started is `input_text`; `extra`
+    /// are the partner sheet's partners, so the saved file is checked as it will be read.
     pub fn new(target: PathBuf, input_text: String, extra: Vec<Partner>) -> Saver {
         Saver {
             target,
@@ -443,7 +456,7 @@ impl Saver {
             why,
         };
         let new_doc = Document::parse(Source::new(shown.clone(), text.clone()));
-        let (reread, diags) = crate::scenario::load_with(kb, &new_doc, &self.extra);
+        let (reread, diags) = crate::scenario::load_scenario_with(kb, &new_doc, &self.extra);
         let reread = reread.ok_or_else(|| {
             let first = diags
                 .iter()

@@ -45,6 +45,7 @@ pub struct Limits {
     pub burst: f64,
 }
 
+/// The bounds a workshop runs with.
 pub const LIMITS: Limits = Limits {
     body_bytes: 16 * 1024,
     per_second: 30.0,
@@ -58,6 +59,7 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self
 const PRINT_CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
+/// How the server runs: where Save writes, which hosts and token it accepts, its bounds.
 pub struct Config {
     /// Where Save writes; `Err` says why the page cannot save (shown on the page).
     pub saver: Result<Saver, String>,
@@ -66,7 +68,9 @@ pub struct Config {
     pub save_is_input: bool,
     /// Accepted `Host` headers; empty accepts any (when listening beyond loopback).
     pub hosts: Vec<String>,
+    /// The secret every API request carries (in the page's links and requests).
     pub token: String,
+    /// Bounds per client.
     pub limits: Limits,
 }
 
@@ -130,6 +134,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Workshop {
+    /// A server state around `session`.
     pub fn new(session: Session, config: Config) -> Arc<Workshop> {
         let target = match &config.saver {
             Ok(s) => s.target.display().to_string(),
@@ -164,6 +169,7 @@ impl Workshop {
         })
     }
 
+    /// The token the page must present.
     pub fn token(&self) -> &str {
         &self.token
     }

@@ -33,9 +33,11 @@ pub enum Change {
 }
 
 #[derive(Debug, Clone)]
+/// One change on the wall, undoable.
 pub struct Step {
     /// Unique within the session: a state is named by the id of its last step.
     id: u64,
+    /// What changed.
     pub change: Change,
     /// The change in words, as the step list shows it.
     pub label: String,
@@ -51,12 +53,15 @@ pub enum SessionError {
     #[error("{0}")]
     Refused(String),
     #[error("nothing to undo")]
+    /// Undo with no step in effect.
     NothingToUndo,
     #[error("nothing to redo")]
+    /// Redo with no step undone.
     NothingToRedo,
     #[error(
         "the session holds at most {MAX_STEPS} steps: save it as a variant and start a new session from it"
     )]
+    /// The session is at its step limit.
     TooManySteps,
     /// Solving failed (a time limit with no line-up, a rule-instance limit).
     #[error(transparent)]
@@ -66,10 +71,15 @@ pub enum SessionError {
 /// What a cell of the matrix offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellAction {
+    /// Pin the partner to the role.
     Pin,
+    /// Pin the partner to the role as its lead.
     PinLead,
+    /// Keep the partner out of the role.
     Forbid,
+    /// Remove the pin.
     Unpin,
+    /// Remove the ban.
     Allow,
     /// Mark the role as one the partner asks for.
     Want,
@@ -100,10 +110,13 @@ pub struct View {
     pub revision: u64,
     /// Steps in effect (`steps[..cursor]`); later ones can be redone.
     pub cursor: usize,
+    /// Every step, undone ones included.
     pub steps: Vec<Step>,
     /// The variant the state starts from (`None`: the base line-up).
     pub variant: Option<String>,
+    /// The line-up after the steps in effect.
     pub line_up: LineUp,
+    /// Its outcome, solved and assessed (shared with the cache).
     pub outcome: Arc<Outcome>,
     /// Against the state shown before the last action; `None` on the first view.
     pub moved: Option<Changes>,
@@ -126,6 +139,7 @@ pub struct CloseCallChanges {
 }
 
 impl CloseCallChanges {
+    /// Whether no close call appeared or settled.
     pub fn is_empty(&self) -> bool {
         self.new.is_empty() && self.settled.is_empty()
     }
@@ -152,6 +166,8 @@ impl CloseCallChanges {
     }
 }
 
+/// A workshop session: the scenario, the steps taken on the wall, and each state solved once
+/// (cached), so undo and redo are instant.
 pub struct Session {
     kb: Arc<KnowledgeBase>,
     scenario: Scenario,
@@ -201,14 +217,17 @@ impl Session {
         })
     }
 
+    /// The knowledge base in force.
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }
 
+    /// The scenario the session started from (with variants saved since).
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
     }
 
+    /// The current revision: a request must name it.
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -387,6 +406,7 @@ impl Session {
         self.view()
     }
 
+    /// Takes back the last step in effect.
     pub fn undo(&mut self, revision: u64) -> Result<View, SessionError> {
         self.check_revision(revision)?;
         if self.cursor == 0 {
@@ -399,6 +419,7 @@ impl Session {
         self.move_to(self.cursor - 1, action)
     }
 
+    /// Takes the next undone step again.
     pub fn redo(&mut self, revision: u64) -> Result<View, SessionError> {
         self.check_revision(revision)?;
         if self.cursor == self.steps.len() {

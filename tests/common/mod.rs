@@ -159,3 +159,28 @@ pub fn ids_in(text: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Running the binary and expecting success: the one place a test says "rolefit exits 0".
+pub trait RunOk {
+    /// Runs the command, asserts exit status 0 (showing standard error if not) and returns
+    /// standard output.
+    fn stdout_ok(&mut self) -> String;
+}
+
+impl RunOk for Command {
+    fn stdout_ok(&mut self) -> String {
+        let out = self.output().expect("rolefit runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "rolefit failed; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("rolefit writes UTF-8")
+    }
+}
+
+/// `rolefit ARGS`, which must exit 0: its standard output.
+pub fn run_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    rolefit().args(args).stdout_ok()
+}

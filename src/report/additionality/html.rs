@@ -6,7 +6,7 @@ use super::{
     COMMITMENT_COLUMNS, NO_HANDOVER, columns, commitment_row, commits_line, how_to_read,
     shortfall_line, signed, verdict_words, who_else_pays,
 };
-use crate::funding::{Additionality, Verdict, level_words};
+use crate::additionality::{Additionality, Verdict, level_words};
 use crate::report::names_or_nobody;
 use crate::report::shared::html::{
     BarChart, Html, Panel, flags_list, notes_section, num, page, severity_badge,

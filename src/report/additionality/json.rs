@@ -1,8 +1,8 @@
 //! The `--format json` output of `rolefit additionality`: the memo's data, plus the three
 //! line-ups as the objects `rolefit solve --format json` prints.
 
+use crate::additionality::{Additionality, Holder, Leveraged, Other};
 use crate::explain::round;
-use crate::funding::{Additionality, Holder, Leveraged, Other};
 use crate::report::outcome::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
 use serde::Serialize;
 

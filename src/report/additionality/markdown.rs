@@ -4,7 +4,7 @@ use super::{
     COMMITMENT_COLUMNS, NO_HANDOVER, columns, commitment_row, commits_line, how_to_read,
     shortfall_line, signed, verdict_words, who_else_pays,
 };
-use crate::funding::{Additionality, level_words};
+use crate::additionality::{Additionality, level_words};
 use crate::report::num;
 use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;

@@ -12,8 +12,8 @@ mod text;
 pub use json::{AdditionalityJson, additionality_json};
 
 use super::{Format, Style, signed_num};
+use crate::additionality::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::explain::Outcome;
-use crate::funding::{Additionality, Holder, Judged, Shortfall, Verdict};
 use crate::kb::{Finding, Severity};
 use crate::scenario::thousands;
 
@@ -92,7 +92,7 @@ pub fn amount(a: &Additionality, v: f64) -> String {
 }
 
 /// Another funder's money tied to this funder's: "funder amount for role (commitment)".
-fn money_of(a: &Additionality, l: &crate::funding::Leveraged) -> String {
+fn money_of(a: &Additionality, l: &crate::additionality::Leveraged) -> String {
     format!(
         "{} {} for {} ({})",
         l.funder,

@@ -4,7 +4,7 @@ use super::{
     NO_HANDOVER, columns, commitment_row, commits_line, how_to_read, shortfall_line, signed,
     verdict_words, who_else_pays,
 };
-use crate::funding::{Additionality, Verdict, level_words};
+use crate::additionality::{Additionality, Verdict, level_words};
 use crate::kb::Severity;
 use crate::report::shared::text::{Paint, fit_width, title};
 use crate::report::{Style, num};

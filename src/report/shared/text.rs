@@ -9,27 +9,14 @@ pub(crate) struct Paint {
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
     pub(crate) fn bold(&self, s: &str) -> String {
-        self.wrap("1", s)
+        crate::terminal::paint(crate::terminal::STRONG, self.on, s)
     }
     pub(crate) fn dim(&self, s: &str) -> String {
-        self.wrap("2", s)
+        crate::terminal::paint(crate::terminal::DIM, self.on, s)
     }
     pub(crate) fn severity(&self, sev: Severity, s: &str) -> String {
-        let code = match sev {
-            Severity::High => "1;31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
-            Severity::Info => "2",
-        };
-        self.wrap(code, s)
+        crate::terminal::paint(crate::terminal::severity(sev), self.on, s)
     }
 }
 

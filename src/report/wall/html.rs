@@ -28,8 +28,11 @@ pub type SaveTarget<'a> = Result<&'a str, &'a str>;
 
 /// Everything the wall shows besides the view itself.
 pub struct Wall<'a> {
+    /// The session, for the scenario and the knowledge base.
     pub session: &'a Session,
+    /// The state to show.
     pub view: &'a View,
+    /// Where Save writes.
     pub save: SaveTarget<'a>,
     /// The secret every request carries; links on the page need it.
     pub token: &'a str,

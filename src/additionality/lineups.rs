@@ -1,7 +1,7 @@
 //! The three line-ups of an additionality analysis, each solved and explained as `rolefit
 //! solve` would: with the funder, the funder staying without its money, and without the funder.
 
-use super::{FundingError, Holder};
+use super::{AdditionalityError, Holder};
 use crate::explain::money::{Account, account_of};
 use crate::explain::{self, Outcome, round};
 use crate::kb::{KnowledgeBase, RoleIx};
@@ -22,9 +22,12 @@ pub(super) fn solve<'k>(
     kb: &'k KnowledgeBase,
     line_up: &LineUp,
     opts: &Options,
-) -> Result<Solved<'k>, FundingError> {
-    let mut problem = Problem::try_new(kb, line_up)
-        .map_err(|e| FundingError::Usage(format!("scenario {:?}: {e}", line_up.scenario)))?;
+) -> Result<Solved<'k>, AdditionalityError> {
+    let mut problem =
+        Problem::try_new(kb, line_up).map_err(|source| AdditionalityError::TooLarge {
+            scenario: line_up.scenario.clone(),
+            source,
+        })?;
     opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
     let solved = solve::solve(&problem, &milp, opts)?;
@@ -51,15 +54,15 @@ pub(super) fn counterfactuals(
     kb: &KnowledgeBase,
     line_up: &LineUp,
     funder: &str,
-) -> Result<(LineUp, LineUp), FundingError> {
+) -> Result<(LineUp, LineUp), AdditionalityError> {
     let mut unfunded = line_up.clone();
     unfunded
         .apply(kb, &WhatIf::Unfunded(funder.to_string()))
-        .map_err(FundingError::Usage)?;
+        .map_err(AdditionalityError::Counterfactual)?;
     let mut without = line_up.clone();
     without
         .apply(kb, &WhatIf::Without(funder.to_string()))
-        .map_err(FundingError::Usage)?;
+        .map_err(AdditionalityError::Counterfactual)?;
     Ok((unfunded, without))
 }
 

@@ -5,7 +5,7 @@
 //! funder, the funder staying *without its money* (it withdraws every commitment, and may still
 //! hold roles), and *without* the funder (its money, its roles, and the money that depends on it
 //! or flows through it go too). Each commitment is then judged with its amounts against the
-//! line-up's money account ([`judge`]): what it finances that nobody else would, what others'
+//! line-up's money account (`judge`): what it finances that nobody else would, what others'
 //! money already covers (crowding out, by amount; public money when that is a government's own
 //! budget line), what its conditions keep from the role's holder, and what others commit only
 //! on condition of it (leverage). The verdict, per commitment and overall, follows from the
@@ -13,7 +13,7 @@
 //!
 //! Beside the verdict the analysis answers the rest of an investment committee's questions:
 //! what goes unfinanced without the money, who else pays (co-financing and leverage ratios),
-//! Table 1's four investor risks, and who finances each pilot role at scale ([`risks`]). Flags
+//! Table 1's four investor risks, and who finances each pilot role at scale (`risks`). Flags
 //! come from rules: `Additionality(finding: ...)` rules judge the findings, and the line-up's own
 //! flags about the funder and the money of its roles are carried over.
 
@@ -33,15 +33,21 @@ use lineups::Solved;
 /// Everything `rolefit additionality` reports. Plain data; renderers format it.
 #[derive(Debug, Clone)]
 pub struct Additionality {
+    /// The scenario analysed.
     pub scenario: String,
+    /// The variant, when one was picked.
     pub variant: Option<String>,
+    /// Who the funder is.
     pub funder: FunderView,
     /// The scenario's currency (`None` when it states no amount) and phases.
     pub currency: Option<String>,
+    /// The phases money is planned in, in order.
     pub phases: Vec<String>,
     /// The three line-ups, side by side.
     pub with: Outcome,
+    /// The line-up without the funder's money, the funder staying.
     pub unfunded: Outcome,
+    /// The line-up without the funder altogether.
     pub without: Outcome,
     /// Each commitment of the funder, judged; by id.
     pub commitments: Vec<Judged>,
@@ -51,6 +57,7 @@ pub struct Additionality {
     pub money: MoneySummary,
     /// Roles and phases whose money falls short, or falls short by more, without its money.
     pub shortfalls: Vec<Shortfall>,
+    /// Whether the funder's money, taken together, is additional.
     pub verdict: Verdict,
     /// One sentence giving the numbers behind the verdict.
     pub summary: String,
@@ -68,13 +75,18 @@ pub struct Additionality {
     pub risks: Vec<Risk>,
     /// Sorted as every flag list (severity, kind, partner, role, rule, message).
     pub flags: Vec<Flag>,
+    /// What the time limit cut short, and facts a reader needs beside the figures.
     pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
+/// The funder as the memo introduces it.
 pub struct FunderView {
+    /// Its partner id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its sector.
     pub sector: String,
     /// Roles it puts money into, by role id.
     pub funds: Vec<String>,
@@ -83,9 +95,13 @@ pub struct FunderView {
 /// One commitment of the funder, judged.
 #[derive(Debug, Clone)]
 pub struct Judged {
+    /// The commitment's id.
     pub id: String,
+    /// Who commits the money.
     pub funder: String,
+    /// The role it goes to.
     pub role: String,
+    /// The role's name, for prose.
     pub role_name: String,
     /// `None` when the scenario does not need the role.
     pub importance: Option<u32>,
@@ -95,7 +111,9 @@ pub struct Judged {
     pub amount: Option<f64>,
     /// Its conditions in words ("only if moh_budget holds", "never to government").
     pub terms: Vec<String>,
+    /// What became of the money in the line-up.
     pub finding: Finding,
+    /// Whether this commitment is additional.
     pub verdict: Verdict,
     /// The part no other money would replace (`None` without amounts).
     pub additional: Option<f64>,
@@ -113,6 +131,7 @@ pub struct Judged {
     pub restricted_from: Vec<String>,
     /// What the role is short of in its phase(s), with and without the funder's money.
     pub short_with: Option<f64>,
+    /// What the role is short of without the funder's money.
     pub short_without: Option<f64>,
     /// Without the funder's money the role has none and is not covered.
     pub unfinanced_without: bool,
@@ -131,8 +150,11 @@ impl Judged {
 /// Another commitment's money in the same role and phase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Other {
+    /// That commitment's id.
     pub commitment: String,
+    /// Who commits it.
     pub funder: String,
+    /// Its amount, when stated.
     pub amount: Option<f64>,
     /// A government's own budget line.
     pub public: bool,
@@ -141,9 +163,13 @@ pub struct Other {
 /// Money another partner commits only because of the funder's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leveraged {
+    /// The commitment's id.
     pub commitment: String,
+    /// Who commits it.
     pub funder: String,
+    /// The role it goes to.
     pub role: String,
+    /// Its amount, when stated.
     pub amount: Option<f64>,
     /// "on condition of it" (`only_if`), or "through it" (`through`).
     pub how: &'static str,
@@ -152,9 +178,11 @@ pub struct Leveraged {
 /// The funder's money in totals (stated amounts only).
 #[derive(Debug, Clone, Default)]
 pub struct MoneySummary {
+    /// All its commitments' stated amounts.
     pub committed: f64,
     /// Some commitment states no amount.
     pub unstated: bool,
+    /// The part no other money would replace.
     pub additional: f64,
     /// Overlapping money already committed by others.
     pub crowded: f64,
@@ -168,6 +196,7 @@ pub struct MoneySummary {
     pub leveraged: f64,
     /// Others' money that reaches the programme only through it.
     pub channelled: f64,
+    /// The commitments behind `channelled`.
     pub channelled_list: Vec<Leveraged>,
     /// Others' money in the same roles and phases as its money that is used.
     pub co_financing: f64,
@@ -180,17 +209,24 @@ pub struct MoneySummary {
 /// A role and phase that is short of money, or short by more, without the funder's money.
 #[derive(Debug, Clone)]
 pub struct Shortfall {
+    /// The role.
     pub role: String,
+    /// Its importance in the scenario.
     pub importance: u32,
+    /// The phase.
     pub phase: String,
+    /// Its budget there.
     pub budget: f64,
+    /// What it is short of with the funder's money.
     pub short_with: f64,
+    /// What it is short of without it.
     pub short_without: f64,
     /// Without its money the role has none at all, so it is not covered.
     pub unfinanced_without: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happens to a funded role when the funder's phase ends: the pilot-to-scale handover.
 pub enum HandoverStatus {
     /// Others (or the funder itself) finance the role in the next phase, in full.
     TakenOver,
@@ -203,6 +239,7 @@ pub enum HandoverStatus {
 }
 
 impl HandoverStatus {
+    /// The name JSON uses.
     pub fn name(self) -> &'static str {
         match self {
             HandoverStatus::TakenOver => "taken_over",
@@ -214,29 +251,41 @@ impl HandoverStatus {
 }
 
 #[derive(Debug, Clone)]
+/// Who finances a role after the phase a commitment pays for.
 pub struct Handover {
+    /// The commitment whose phase ends.
     pub commitment: String,
+    /// The role it finances.
     pub role: String,
+    /// The phase it pays for.
     pub from: String,
+    /// The next phase.
     pub to: String,
+    /// Whether someone takes over.
     pub status: HandoverStatus,
     /// Who finances the role in the next phase.
     pub by: Vec<Other>,
+    /// The role's budget in the next phase.
     pub budget: f64,
+    /// What the role is short of in the next phase.
     pub short: f64,
+    /// The handover in words.
     pub words: String,
 }
 
 /// One of Table 1's collaboration risks of impact investors, assessed for the funder.
 #[derive(Debug, Clone)]
 pub struct Risk {
+    /// The risk's id.
     pub id: String,
+    /// Its name in Table 1.
     pub label: String,
     /// The Table 1 cell.
     pub source: String,
     /// The most severe flag of the analysis citing the cell (or, for reputation, a pilot left
     /// without financing); `None` when none is raised.
     pub level: Option<Severity>,
+    /// The assessment in words.
     pub assessment: String,
     /// The messages of those flags.
     pub evidence: Vec<String>,
@@ -245,8 +294,11 @@ pub struct Risk {
 }
 
 #[derive(Debug, Clone)]
+/// A role the funder puts money into, across the three line-ups.
 pub struct FundedRole {
+    /// The role's id.
     pub role: String,
+    /// Its name.
     pub role_name: String,
     /// `None` when the scenario does not need the role.
     pub importance: Option<u32>,
@@ -254,14 +306,18 @@ pub struct FundedRole {
     pub finding: Finding,
     /// Who holds the role in each line-up.
     pub with: Vec<Holder>,
+    /// Holders without the funder's money.
     pub unfunded: Vec<Holder>,
+    /// Holders without the funder.
     pub without: Vec<Holder>,
     /// Other partners whose money reaches the role in the same phases as the funder's.
     pub co_funders: Vec<String>,
     /// What the role contributes to each line-up's value (points): importance x fit of its
     /// holders plus the rules on them (funding commitments, gaps).
     pub value_with: f64,
+    /// What it contributes without the funder's money.
     pub value_unfunded: f64,
+    /// The condition that keeps the funder's money from the role's holder, if one does.
     pub restricted_by: Option<String>,
     /// The findings of its commitments in words.
     pub explanation: String,
@@ -275,15 +331,20 @@ impl FundedRole {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A partner holding a role in one of the three line-ups.
 pub struct Holder {
+    /// Its id.
     pub partner: String,
+    /// Whether it leads the role.
     pub lead: bool,
+    /// Its fit for the role.
     pub fit: f64,
     /// Its own money holds on the role.
     pub funds: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether money is additional: would the partnership get it, or its effect, without it?
 pub enum Verdict {
     /// None of the money would be there, or be replaced, without it.
     Additional,
@@ -294,6 +355,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The name JSON uses.
     pub fn name(self) -> &'static str {
         match self {
             Verdict::Additional => "additional",
@@ -304,29 +366,63 @@ impl Verdict {
 }
 
 #[derive(Debug, Clone)]
+/// A role whose holders differ between the three line-ups.
 pub struct Change {
+    /// The role's id.
     pub role: String,
     /// Holders (partner ids, the lead first) in each line-up; empty when uncovered.
     pub with: Vec<String>,
+    /// Holders without the funder's money.
     pub unfunded: Vec<String>,
+    /// Holders without the funder.
     pub without: Vec<String>,
 }
 
 /// Why the analysis cannot run.
 #[derive(Debug, thiserror::Error)]
-pub enum FundingError {
-    /// An unknown partner, or one that commits no money.
+pub enum AdditionalityError {
+    /// The funder named is not in the line-up.
+    #[error("no partner `{funder}` in {scenario}{suggestion}")]
+    UnknownFunder {
+        /// The id asked for.
+        funder: String,
+        /// The line-up's scenario.
+        scenario: String,
+        /// The closest partner id, if one is close.
+        suggestion: crate::DidYouMean,
+    },
+    /// The funder commits no money, so there is nothing to judge.
+    #[error(
+        "`{0}` commits money to no role (no `Commitment(...)` names it and its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
+    )]
+    NoMoney(String),
+    /// The line-up with the money has no solution: there is no baseline to compare with.
+    #[error(
+        "{0}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other"
+    )]
+    Infeasible(String),
+    /// A counterfactual line-up that cannot be made (the funder's money withdrawn, or the
+    /// funder gone).
     #[error("{0}")]
-    Usage(String),
+    Counterfactual(String),
+    /// A line-up too large to model.
+    #[error("scenario {scenario:?}: {source}")]
+    TooLarge {
+        /// The line-up's scenario.
+        scenario: String,
+        /// How far over.
+        source: crate::model::TooLarge,
+    },
+    /// The solver failed.
     #[error(transparent)]
     Solve(#[from] solve::SolveError),
 }
 
-impl From<FundingError> for crate::Error {
-    fn from(e: FundingError) -> Self {
+impl From<AdditionalityError> for crate::Error {
+    fn from(e: AdditionalityError) -> Self {
         match e {
-            FundingError::Usage(msg) => crate::Error::Usage(msg),
-            FundingError::Solve(e) => crate::Error::Solve(e),
+            AdditionalityError::Solve(e) => crate::Error::Solve(e),
+            other => crate::Error::Additionality(other),
         }
     }
 }
@@ -337,15 +433,16 @@ pub fn analyse(
     line_up: &LineUp,
     funder: &str,
     opts: &Options,
-) -> Result<Additionality, FundingError> {
+) -> Result<Additionality, AdditionalityError> {
     let Some(fi) = line_up.partner_index(funder) else {
-        let hint = crate::diag::closest(funder, line_up.partners.iter().map(|p| p.id.as_str()))
-            .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        return Err(FundingError::Usage(format!(
-            "no partner `{funder}` in {}{hint}",
-            line_up.scenario
-        )));
+        return Err(AdditionalityError::UnknownFunder {
+            funder: funder.to_string(),
+            scenario: line_up.scenario.clone(),
+            suggestion: crate::DidYouMean::among(
+                funder,
+                line_up.partners.iter().map(|p| p.id.as_str()),
+            ),
+        });
     };
     let partner = &line_up.partners[fi];
     if !line_up
@@ -353,16 +450,11 @@ pub fn analyse(
         .iter()
         .any(|c| c.funder == funder)
     {
-        return Err(FundingError::Usage(format!(
-            "`{funder}` commits money to no role (no `Commitment(...)` names it and its `funds` list is empty): additionality is about a funder's money; `rolefit value` shows what any partner adds"
-        )));
+        return Err(AdditionalityError::NoMoney(funder.to_string()));
     }
     let with = lineups::solve(kb, line_up, opts)?;
     if with.outcome.status == Status::Infeasible {
-        return Err(FundingError::Usage(format!(
-            "{}: the line-up has no solution satisfying the hard constraints, so there is nothing to compare; `rolefit solve` names the demands that contradict each other",
-            line_up.scenario
-        )));
+        return Err(AdditionalityError::Infeasible(line_up.scenario.clone()));
     }
     let (unfunded_line_up, without_line_up) = lineups::counterfactuals(kb, line_up, funder)?;
     let unfunded = lineups::solve(kb, &unfunded_line_up, opts)?;
