@@ -73,7 +73,6 @@ pub mod solve;
 pub mod source;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod summarize;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod sweep;
 pub mod terminal;
 #[cfg(test)]

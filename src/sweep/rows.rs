@@ -25,6 +25,7 @@ impl Default for Digest {
 }
 
 impl Digest {
+    /// Adds `bytes` to the hash.
     pub fn update(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= b as u64;
@@ -32,6 +33,7 @@ impl Digest {
         }
     }
 
+    /// The hash as 16 lower-case hex digits, as written in a manifest.
     pub fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
@@ -48,12 +50,16 @@ pub enum Line {
     End,
 }
 
+/// Why a table could not be read line by line.
 #[derive(Debug, thiserror::Error)]
 pub enum LineError {
+    /// Reading failed.
     #[error(transparent)]
     Io(#[from] io::Error),
+    /// Line number (1-based) of a line longer than [`MAX_LINE_BYTES`].
     #[error("line {0} is longer than {MAX_LINE_BYTES} bytes: this is not a sweep table")]
     TooLong(u64),
+    /// Line number (1-based) of a line that is not valid UTF-8.
     #[error("line {0} is not UTF-8 text: this is not a sweep table")]
     NotText(u64),
 }
@@ -66,10 +72,12 @@ pub struct Lines<R> {
     pub number: u64,
     /// Bytes of the complete lines read so far.
     pub bytes: u64,
+    /// Digest of the complete lines read so far (newlines included).
     pub digest: Digest,
 }
 
 impl<R: BufRead> Lines<R> {
+    /// Starts reading `reader` from its current position, at line 0 with an empty digest.
     pub fn new(reader: R) -> Self {
         Lines {
             reader,
