@@ -25,7 +25,9 @@ const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 /// spreads hard corners of a design over every shard instead of giving them all to one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
+    /// This shard's number, from 0 to `count - 1`.
     pub index: u64,
+    /// How many shards the sweep is cut into (1 to [`MAX_SHARDS`]).
     pub count: u64,
 }
 
@@ -39,6 +41,7 @@ impl Shard {
         }
     }
 
+    /// Whether this shard gets none of `runs` (its index is at or above `runs`).
     pub fn is_empty(&self, runs: u64) -> bool {
         self.len(runs) == 0
     }
@@ -68,17 +71,23 @@ impl Shard {
 /// the columns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Manifest {
+    /// Version of rolefit that wrote the output.
     pub rolefit: String,
+    /// Name of the sweep, from its spec.
     pub sweep: String,
     /// Hash of the spec, its scenario and rule files, the format and the columns.
     pub fingerprint: String,
+    /// Table format name: `csv` or `jsonl`.
     pub format: String,
     /// Runs of the whole sweep.
     pub runs: u64,
+    /// The shard this file holds; `None` for a whole (unsharded or merged) sweep.
     pub shard: Option<Shard>,
     /// Rows in the file (the shard's runs, or all runs).
     pub rows: u64,
+    /// Column names in table order; the first is `run`.
     pub columns: Vec<String>,
+    /// The sweep's factors, in spec order, for readers that bin or group by them.
     pub factors: Vec<ManifestFactor>,
     /// FNV-1a digest of every byte of the finished file (header and rows), so `merge` and
     /// `summarize` refuse a table edited or torn after it was written. Empty while unfinished.
@@ -92,14 +101,20 @@ pub struct Manifest {
 /// that was run (`sha256sum FILE`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestDesign {
+    /// Name of the design file as it was given.
     pub file: String,
+    /// SHA-256 of the design file's bytes, 64 hex digits.
     pub sha256: String,
+    /// Rows of the design file, one run each.
     pub rows: u64,
 }
 
+/// A factor as a manifest records it: its column, its spec path and how to summarise it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestFactor {
+    /// Column name of the factor.
     pub name: String,
+    /// Path in the scenario that the factor sets, as written in the sweep file.
     pub path: String,
     /// `numeric` (binned when summarised) or `categorical`.
     pub kind: String,
@@ -189,11 +204,15 @@ impl TryFrom<RawManifest> for Manifest {
 /// Why a manifest cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    /// The manifest exists but could not be read.
     #[error("{path}: cannot read: {source}")]
     Read {
+        /// Path of the manifest.
         path: String,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// The manifest is not valid JSON or fails a check: `path` is the file, `why` the reason.
     #[error("{path}: not a sweep manifest: {why}")]
     Invalid { path: String, why: String },
 }
@@ -230,6 +249,7 @@ impl Manifest {
         }
     }
 
+    /// The manifest as pretty-printed JSON with a final newline, as written to disk.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("a manifest serialises");
         s.push('\n');
