@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 /// A sweep's own file, as text, with the directory its relative paths start from.
 #[derive(Debug, Clone)]
 pub struct SweepSource {
+    /// The sweep file's name and text.
     pub source: Source,
     /// Where `scenarios` and `rules` paths are looked up (`None`: as written, from the
     /// working directory).
@@ -48,12 +49,14 @@ impl SweepSource {
 /// A design file as read, and what the manifest records of it.
 #[derive(Debug, Clone)]
 pub struct DesignFile {
+    /// The design file's name (its path, or `-`) and text.
     pub source: Source,
     /// SHA-256 of its bytes, in hex: what `sha256sum FILE` prints.
     pub sha256: String,
 }
 
 impl DesignFile {
+    /// Wraps a design file already read, hashing its bytes.
     pub fn new(source: Source) -> DesignFile {
         let sha256 = format!("{:x}", Sha256::digest(source.text.as_bytes()));
         DesignFile { source, sha256 }
@@ -127,6 +130,7 @@ pub fn compile(
 /// A sweep loaded for running: what [`load_plan`] returns.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The compiled sweep, ready to run.
     pub plan: Plan,
     /// The fingerprint of everything the sweep read: what `--resume` and `merge` check.
     pub fingerprint: String,
