@@ -17,12 +17,14 @@ use std::time::{Duration, Instant};
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
+    /// The solver finished: optimal, feasible (stopped by a limit) or infeasible.
     Solved(Status),
     /// The solver failed (or ran out of time without a line-up); the row has no results.
     Error,
 }
 
 impl RunStatus {
+    /// The status as written in the `status` column.
     pub fn name(self) -> &'static str {
         match self {
             RunStatus::Solved(s) => s.name(),
@@ -34,24 +36,35 @@ impl RunStatus {
 /// What one run found: a row of the output before formatting.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// Run id, `0..Plan::runs()`: from it come the scenario, design point and replicate.
     pub id: u64,
+    /// Index of the base scenario in [`Spec::bases`] (0 for generated consortia).
     pub scenario: usize,
+    /// Replicate number, `0..replicates`: same point, another noise seed.
     pub replicate: u32,
     /// The value of each factor (booleans as 0/1, choices as their index).
     pub values: Vec<f64>,
+    /// How the solve ended; the result fields below are zero or empty unless it found a line-up.
     pub status: RunStatus,
+    /// Objective of the line-up found: value plus rule bonuses minus penalties (0 without one).
     pub objective: f64,
+    /// Share of needed importance covered, 0 to 1 (0 without a line-up).
     pub coverage: f64,
     /// Needs with fewer partners than their minimum.
     pub uncovered: u32,
     /// Flags raised, by kind (in [`Plan::kinds`] order) and by severity (info..high).
     pub kinds: Vec<u32>,
+    /// Flags raised, by severity: info, low, medium, high.
     pub severities: [u32; 4],
     /// For each role of [`Plan::roles`]: its holders' partner ids and their sectors, each
     /// sorted by id and joined by `+` (so one set of holders is always one text), and the
     /// lead's id; `-` when nobody holds a needed role; empty when the run does not need it.
     pub holders: Vec<String>,
+    /// For each role of [`Plan::roles`]: the lead's partner id; `-` when it has no lead or no holder,
+    /// empty when the run does not need the role.
     pub leads: Vec<String>,
+    /// For each role of [`Plan::roles`]: its holders' sector ids, sorted and joined by `+`; `-` and
+    /// empty as for `holders`.
     pub sectors: Vec<String>,
     /// Time spent building and solving the model: the one column that is not reproducible.
     pub elapsed: Duration,
@@ -66,6 +79,7 @@ pub struct Scratch {
 /// A compiled sweep: the spec, its design, and the columns every row has.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The validated sweep this plan runs.
     pub spec: Spec,
     points: Points,
     /// Flag kinds the rules can raise, sorted: one count column each.
@@ -76,6 +90,7 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Compiles `spec`: its design points and the flag-kind and role columns of every row.
     pub fn new(spec: Spec) -> Plan {
         let mut kinds: Vec<String> = spec
             .kb
@@ -112,6 +127,7 @@ impl Plan {
         }
     }
 
+    /// Number of runs of the whole sweep: scenarios x design points x replicates.
     pub fn runs(&self) -> u64 {
         self.spec.runs()
     }
