@@ -26,21 +26,30 @@ use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Why a sweep, a resume or a merge stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
+    /// A file could not be read.
     #[error("{path}: cannot read: {source}")]
     Read {
+        /// Path of the file.
         path: String,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// A file could not be written, created, moved or locked.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// Path of the file.
         path: String,
+        /// The underlying error.
         source: std::io::Error,
     },
     /// Something the user must decide or fix (exit status 2).
     #[error("{0}")]
     Usage(String),
+    /// A table or manifest on disk is damaged or belongs to something else: `path` is the file,
+    /// `message` what is wrong with it.
     #[error("{path}: {message}")]
     Corrupt { path: String, message: String },
 }
@@ -102,6 +111,7 @@ pub(super) fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> SweepErro
     }
 }
 
+/// `out.csv` -> `out.csv.partial`: where the rows go until every run is written.
 pub fn partial_path(out: &Path) -> PathBuf {
     with_suffix(out, ".partial")
 }
@@ -148,10 +158,12 @@ pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     d.hex()
 }
 
+/// How [`execute`] runs a sweep: threads, shard, and what to do with an interrupted output.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Worker threads; 0 for one per core.
     pub threads: usize,
+    /// The shard to run; `None` runs every run of the sweep.
     pub shard: Option<Shard>,
     /// Continue an interrupted sweep instead of refusing to overwrite it.
     pub resume: bool,
@@ -168,8 +180,11 @@ pub struct Report {
     pub resumed: u64,
     /// Runs solved by this call.
     pub solved: u64,
+    /// Runs solved by this call whose hard constraints had no line-up.
     pub infeasible: u64,
+    /// Runs of this call the solver failed on (status `error`).
     pub errors: u64,
+    /// Wall time of the call.
     pub elapsed: Duration,
     /// The output was already complete; nothing was run.
     pub already_complete: bool,
