@@ -19,11 +19,14 @@ pub use write::push_csv;
 /// How rows are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Comma-separated values with a header line (`.csv`).
     Csv,
+    /// JSON Lines: one JSON object per row, keys in column order (`.jsonl`, `.ndjson`).
     Jsonl,
 }
 
 impl Format {
+    /// The format's name, as given on the command line and recorded in manifests.
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "csv",
@@ -31,6 +34,7 @@ impl Format {
         }
     }
 
+    /// The format of a name: `csv`, or `jsonl` (also `ndjson`); `None` for any other.
     pub fn from_name(name: &str) -> Option<Format> {
         match name {
             "csv" => Some(Format::Csv),
@@ -59,6 +63,7 @@ const FIXED: [&str; 9] = [
 ];
 const PREFIXES: [&str; 5] = ["flags.", "severity.", "holder.", "lead.", "sector."];
 
+/// Whether `name` is, or starts like, a column every table has, so a factor cannot be named so.
 pub fn is_fixed_column(name: &str) -> bool {
     FIXED.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
@@ -66,7 +71,9 @@ pub fn is_fixed_column(name: &str) -> bool {
 /// The columns of a sweep's output and how each value is written.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// How rows are written.
     pub format: Format,
+    /// Column names in table order: run, scenario, replicate, factors, results, then `solve_ms`.
     pub columns: Vec<String>,
     /// Columns before the first factor, and the number of factors.
     pub factor_columns: std::ops::Range<usize>,
@@ -74,12 +81,14 @@ pub struct Layout {
     scenarios: Vec<String>,
     /// Count columns after `flags`: one per flag kind and one per severity.
     count_columns: usize,
+    /// Whether rows end with `solve_ms`, the one column that differs between reruns.
     pub solve_time: bool,
     /// Each column's JSON Lines key (`"run":`), made once for every row.
     keys: Vec<String>,
 }
 
 impl Layout {
+    /// The columns of `plan`'s rows in `format`, with or without the `solve_ms` column.
     pub fn new(plan: &Plan, format: Format, solve_time: bool) -> Layout {
         let spec = &plan.spec;
         let mut columns: Vec<String> = vec!["run".into(), "scenario".into(), "replicate".into()];
@@ -206,9 +215,13 @@ impl Layout {
 /// One cell of a row, typed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {
+    /// A whole number: ids, counts, integer factors.
     Int(u64),
+    /// A real number, already rounded as the table holds it.
     Num(f64),
+    /// A boolean factor.
     Bool(bool),
+    /// Text: scenario names, choices, status, partner and sector ids.
     Text(&'a str),
     /// No value: the results of a run without a line-up (infeasible, error).
     Null,
@@ -217,9 +230,13 @@ pub enum Value<'a> {
 /// What a column holds; any column but the first three and the factors may also be null.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
+    /// Whole numbers: run ids, replicates, counts, integer factors.
     Int,
+    /// Real numbers: objective, coverage, real factors, `solve_ms`.
     Num,
+    /// `true` or `false`: boolean factors.
     Bool,
+    /// Text: scenario names, choices, status, holders, leads and sectors.
     Text,
 }
 
