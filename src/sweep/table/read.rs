@@ -37,6 +37,7 @@ pub struct RowReader<R> {
 }
 
 impl<R: BufRead> RowReader<R> {
+    /// Reads the rows of a `format` table from `reader`, from its current position.
     pub fn new(reader: R, format: Format) -> Self {
         RowReader {
             lines: Lines::new(reader),
@@ -106,17 +107,25 @@ impl<R: BufRead> RowReader<R> {
 /// A problem reading a table found at a path.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// The table could not be opened or read.
     #[error("{path}: {source}")]
     Io {
+        /// Path of the table.
         path: String,
+        /// The underlying error.
         source: std::io::Error,
     },
+    /// A row is malformed: its fields do not parse, or do not match the columns.
     #[error("{path}:{line}: {message}")]
     Row {
+        /// Path of the table.
         path: String,
+        /// Line number of the row, from 1 (the header, if any, is line 1).
         line: u64,
+        /// What is wrong with the row.
         message: String,
     },
+    /// The file cannot be read as a table (empty, unknown format, not what its manifest says).
     #[error("{0}")]
     Usage(String),
 }
@@ -127,8 +136,11 @@ pub enum TableError {
 /// it is refused, not read).
 #[derive(Debug, Clone)]
 pub struct TableFile {
+    /// The path, as given, for opening the file again and for messages.
     pub path: String,
+    /// CSV or JSON Lines: from the manifest, else the file's extension.
     pub format: Format,
+    /// Column names in table order: from the manifest, else the header or first row.
     pub columns: Vec<String>,
     expected: Option<(u64, String)>,
 }
