@@ -22,65 +22,94 @@ use std::time::Duration;
 
 /// Sizes beyond which a sweep is certainly a mistake; each is a clear error.
 pub const MAX_RUNS: u64 = 10_000_000_000;
+/// Most factors a sweep may vary.
 pub const MAX_FACTORS: usize = 64;
+/// Most levels a factor may list, and most `steps` a range may be cut into.
 pub const MAX_LEVELS: usize = 10_000;
+/// Most base scenarios a sweep may name.
 pub const MAX_SCENARIOS: usize = 100;
+/// Most replicates of each design point.
 pub const MAX_REPLICATES: i64 = 1_000_000;
 
 /// A sweep file as written, before the files it names are read.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// The sweep's `name`, `sweep` when the file gives none; recorded in manifests.
     pub name: String,
     /// Base scenario paths, as written (relative to the sweep file).
     pub scenarios: Vec<Spanned<String>>,
+    /// Generated consortia (`generate: Generate(...)`), instead of base scenarios.
     pub generate: Option<GenerateDraft>,
     /// Extra rule files (relative to the sweep file), and whether the built-in rules are left out.
     pub rules: Option<Spanned<String>>,
+    /// `no_default_rules: true`: the rules in `rules` replace the built-in rules instead of adding to them.
     pub no_default_rules: bool,
+    /// The factors, in the order written (their column order).
     pub factors: Vec<FactorDraft>,
     /// `None` when the file gives no design: then the rows of a design file (`--design`) are
     /// the design, seeded with 0.
     pub design: Option<Design>,
     /// The whole `Sweep(...)`, for errors about what it lacks.
+    /// The whole `Generate(...)`, for errors about it.
     pub span: Span,
+    /// Runs of each design point and scenario, each with its own noise seed (default 1).
     pub replicates: u32,
     /// Where `replicates` was written, for the warning when replicates cannot differ.
     pub replicates_span: Option<Span>,
+    /// Capability noise, 0 to 1: each non-zero strength moves uniformly by up to this much (default 0).
     pub noise: f64,
+    /// Solver time limit per run (`time_limit`, in seconds in the file); `None` for the default.
     pub time_limit: Option<Duration>,
 }
 
+/// `generate: Generate(...)` as written: the profile random consortia are drawn from.
 #[derive(Debug, Clone)]
 pub struct GenerateDraft {
+    /// The whole `Factor(...)`, for errors about it.
     pub span: Span,
+    /// How many roles of the catalogue are needed, the first ones (default 18).
     pub roles: usize,
+    /// Partners drawn per sector: sector id as written, with its count (0 to 200).
     pub sectors: Vec<(Spanned<String>, usize)>,
+    /// Inclusive range each partner's capacity is drawn from (default `(1, 3)`).
     pub capacity: (u32, u32),
+    /// Spread of capability strengths around the sector defaults, 0 to 1 (default 0.15).
     pub noise: f64,
 }
 
+/// One `Factor(...)` as written, before its path is resolved.
 #[derive(Debug, Clone)]
 pub struct FactorDraft {
     pub span: Span,
+    /// Its field path in the sweep file (`factors[2]`), prefixed to the paths of its diagnostics.
     pub at: String,
+    /// Its column name, when given; else the path names the column.
     pub name: Option<Spanned<String>>,
+    /// What it changes, e.g. `partners.acme.capacity` (see [`PATHS`]).
     pub path: Spanned<String>,
+    /// Its `levels` or its `range`.
     pub values: Values,
+    /// Values a range takes in a full factorial design, overriding the design's `steps`.
     pub steps: Option<u32>,
 }
 
 /// What a factor takes, as written.
 #[derive(Debug, Clone)]
 pub enum Values {
+    /// `levels: [...]`: the values listed, each at most once.
     Levels(Vec<Spanned<Level>>),
+    /// `range: (low, high)`, with `low <= high`.
     Range(Spanned<(f64, f64)>),
 }
 
 /// One written level of a factor.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Level {
+    /// A finite number.
     Num(f64),
+    /// `true` or `false`.
     Bool(bool),
+    /// A string or bare identifier: a choice such as a severity or a variant name.
     Text(String),
 }
 
@@ -89,17 +118,39 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Design {
     /// Every combination of levels; a range factor contributes `steps` evenly spaced values.
-    FullFactorial { steps: u32, seed: u64 },
+    FullFactorial {
+        /// Values of each range factor (default 3); a factor's own `steps` overrides it.
+        steps: u32,
+        /// Seeds the capability noise and generated consortia (default 0).
+        seed: u64,
+    },
     /// `n` points, each factor's range cut into `n` strata, each stratum used once.
-    LatinHypercube { n: u64, seed: u64 },
+    LatinHypercube {
+        /// Points, and strata per factor.
+        n: u64,
+        /// Seeds the strata's order and the point within each stratum, and the noise.
+        seed: u64,
+    },
     /// `n` independent uniform points.
-    MonteCarlo { n: u64, seed: u64 },
+    MonteCarlo {
+        /// Points.
+        n: u64,
+        /// Seeds the points, the noise and generated consortia.
+        seed: u64,
+    },
     /// The rows of a design file made elsewhere (SALib, EMA Workbench, a spreadsheet), one
     /// point per row, in [`Spec::table`].
-    Table { rows: u64, seed: u64 },
+    Table {
+        /// Rows of the design file (0 for `rolefit.evaluate`, whose points come per call).
+        rows: u64,
+        /// The sweep file's design seed, if it gives a design, else 0: seeds noise and generated
+        /// consortia.
+        seed: u64,
+    },
 }
 
 impl Design {
+    /// The design's seed, from which every run's noise and generated consortium are derived.
     pub fn seed(&self) -> u64 {
         match *self {
             Design::FullFactorial { seed, .. }
@@ -109,6 +160,7 @@ impl Design {
         }
     }
 
+    /// The design's name for messages, e.g. `Latin hypercube`.
     pub fn name(&self) -> &'static str {
         match self {
             Design::FullFactorial { .. } => "full factorial",
@@ -122,17 +174,27 @@ impl Design {
 /// A validated sweep: base line-ups built once, factors resolved to indices.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// The sweep's name, from its file (`sweep` when it gives none).
     pub name: String,
+    /// The sweep file's name, for messages.
     pub file: String,
+    /// The knowledge base every run starts from (built-in and/or the sweep's rule files).
     pub kb: KnowledgeBase,
+    /// The base scenarios, in the order named; empty when consortia are generated.
     pub bases: Vec<Base>,
+    /// The profile each run's consortium is drawn from, when the sweep generates them.
     pub generate: Option<Profile>,
+    /// The factors, in column order: the sweep file's, then any a design file adds.
     pub factors: Vec<Factor>,
+    /// How design points are drawn ([`Design::Table`] when a design file or caller gives them).
     pub design: Design,
     /// The points of a [`Design::Table`], row-major (a row holds every factor's value).
     pub table: Option<DesignRows>,
+    /// Runs of each design point and scenario, each with its own seed (at least 1).
     pub replicates: u32,
+    /// Capability noise, 0 to 1, unless a `noise` factor sets it per run.
     pub noise: f64,
+    /// Solver time limit per run; `None` for the solver's default.
     pub time_limit: Option<Duration>,
 }
 
@@ -141,32 +203,47 @@ pub struct Spec {
 pub struct DesignRows {
     /// The file as the user named it.
     pub file: String,
+    /// Rows, one design point each.
     pub rows: u64,
+    /// Every row's factor values, row-major, encoded; shared by every worker without copying.
     pub values: std::sync::Arc<[f64]>,
 }
 
 /// One base scenario: its base line-up and its variants, applied once.
 #[derive(Debug, Clone)]
 pub struct Base {
+    /// The scenario's name, written in the `scenario` column.
     pub name: String,
     /// `(variant name, line-up)`; the first is the base line-up, named `base`.
     pub line_ups: Vec<(String, LineUp)>,
 }
 
+/// A factor resolved: the column it fills, what it changes and the values it takes.
 #[derive(Debug, Clone)]
 pub struct Factor {
     /// The column name in the output.
     pub name: String,
+    /// Its path as written, e.g. `partners.acme.capacity`, for messages and manifests.
     pub path: String,
+    /// What the path changes in a run.
     pub target: Target,
+    /// The values it takes (a full factorial's range already cut into its grid).
     pub domain: Domain,
 }
 
 /// The values a factor takes, resolved: numbers (booleans as 0/1, choices as their index).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Domain {
+    /// The levels listed, encoded.
     Levels(Vec<f64>),
-    Range { lo: f64, hi: f64, integer: bool },
+    Range {
+        /// Lowest value.
+        lo: f64,
+        /// Highest value (included).
+        hi: f64,
+        /// Whether only whole numbers are taken (the target takes integers).
+        integer: bool,
+    },
 }
 
 impl Domain {
@@ -216,28 +293,50 @@ impl Domain {
 /// What a factor changes in a run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
+    /// `partners.<id>.capacity`: the most roles that partner (by id) takes.
     Capacity(String),
+    /// `partners.<id>.capabilities.<capability>`: that partner's stated strength, 0 to 1.
     Capability(String, CapIx),
+    /// `partners.<id>.present`: false takes the partner (and its pins) out of the line-up.
     Present(String),
+    /// `needs.<role>.importance`: how much the partnership depends on the role, 1 to 5.
     Importance(RoleIx),
+    /// `needs.<role>.min`: fewest partners the role needs.
     NeedMin(RoleIx),
+    /// `needs.<role>.max`: most partners the role takes.
     NeedMax(RoleIx),
+    /// `rules.<rule>.penalty`: what the rule subtracts from the objective when it applies.
     Penalty(RuleIx),
+    /// `rules.<rule>.bonus`: what the rule adds to the objective when it applies.
     Bonus(RuleIx),
+    /// `rules.<rule>.severity`: its flag's severity (and the strength, unless the rule states one).
     Severity(RuleIx),
+    /// `rules.<rule>.forbid`: true makes the rule forbid; false restores the strength its severity implies.
     Forbid(RuleIx),
+    /// `rules.<rule>.strength`: forbid, avoid or price.
     Strength(RuleIx),
+    /// `settings.support_weight`: a supporting partner's value relative to the lead.
     SupportWeight,
+    /// `settings.min_sectors`: the knowledge base's default fewest sectors.
     DefaultMinSectors,
+    /// `settings.assumed_weight`: the share of an assumed (unstated) strength that counts toward fit.
     AssumedWeight,
+    /// `settings.fit_floor`: below this fit a partner takes no role unless pinned.
     FitFloor,
+    /// `min_sectors`: fewest sectors the line-up must draw on, overriding the scenario's.
     MinSectors,
+    /// `sectors.<sector>.capabilities.<capability>`: the sector's default strength, for partners
+    /// that do not state their own.
     SectorStrength(SectorIx, CapIx),
+    /// `noise`: capability noise of the run, overriding the sweep's `noise`.
     Noise,
     /// Index into each base's `line_ups`.
     Variant,
+    /// `generate.sectors.<sector>`: partners of that sector in a generated consortium.
     GenerateCount(SectorIx),
+    /// `generate.noise`: spread of generated strengths around the sector defaults.
     GenerateNoise,
+    /// `generate.roles`: how many roles of the catalogue a generated consortium needs.
     GenerateRoles,
 }
 
@@ -263,9 +362,23 @@ impl Target {
 /// The kind of value a target takes, which decides what levels and ranges are accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueKind {
-    Int { min: i64, max: i64 },
-    Real { min: f64, max: f64 },
+    /// Whole numbers in `min..=max`.
+    Int {
+        /// Smallest value accepted.
+        min: i64,
+        /// Largest value accepted.
+        max: i64,
+    },
+    /// Real numbers in `min..=max`.
+    Real {
+        /// Smallest value accepted.
+        min: f64,
+        /// Largest value accepted.
+        max: f64,
+    },
+    /// True or false, written as 0 or 1 in the spec's numbers.
     Bool,
+    /// One of these names, encoded as its index.
     Choice(Vec<String>),
 }
 
