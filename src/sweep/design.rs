@@ -19,7 +19,8 @@ pub struct Points {
 }
 
 impl Points {
-    /// Prepares the points of `spec`'s design: the factorial grids, the factor domains and any design-file rows.
+    /// Prepares the points of `spec`'s design: the factorial grids, the factor domains and any
+    /// design-file rows.
     pub fn new(spec: &Spec) -> Points {
         let steps = match spec.design {
             Design::FullFactorial { steps, .. } => steps,

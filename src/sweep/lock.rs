@@ -15,11 +15,16 @@ use std::path::{Path, PathBuf};
 /// Why the output lock could not be taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    /// Another live process holds the lock: `out` is the output path, `lock` the lock file's path.
+    /// Another live process holds the lock.
     #[error(
         "{out}: another rolefit is writing this output ({lock} is locked); wait for it to finish, or choose another --out"
     )]
-    Busy { out: String, lock: String },
+    Busy {
+        /// Path of the output.
+        out: String,
+        /// Path of the lock file.
+        lock: String,
+    },
     /// The lock file could not be opened, locked or checked.
     #[error("{lock}: cannot lock the output: {source}")]
     Io {

@@ -212,9 +212,14 @@ pub enum ManifestError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The manifest is not valid JSON or fails a check: `path` is the file, `why` the reason.
+    /// The manifest is not valid JSON or fails a check.
     #[error("{path}: not a sweep manifest: {why}")]
-    Invalid { path: String, why: String },
+    Invalid {
+        /// Path of the manifest.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 impl Manifest {

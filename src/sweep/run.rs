@@ -60,8 +60,8 @@ pub struct RunResult {
     /// sorted by id and joined by `+` (so one set of holders is always one text), and the
     /// lead's id; `-` when nobody holds a needed role; empty when the run does not need it.
     pub holders: Vec<String>,
-    /// For each role of [`Plan::roles`]: the lead's partner id; `-` when it has no lead or no holder,
-    /// empty when the run does not need the role.
+    /// For each role of [`Plan::roles`]: the lead's partner id; `-` when it has no lead or no
+    /// holder, empty when the run does not need the role.
     pub leads: Vec<String>,
     /// For each role of [`Plan::roles`]: its holders' sector ids, sorted and joined by `+`; `-` and
     /// empty as for `holders`.

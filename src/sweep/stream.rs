@@ -48,10 +48,14 @@ pub enum SweepError {
     /// Something the user must decide or fix (exit status 2).
     #[error("{0}")]
     Usage(String),
-    /// A table or manifest on disk is damaged or belongs to something else: `path` is the file,
-    /// `message` what is wrong with it.
+    /// A table or manifest on disk is damaged or belongs to something else.
     #[error("{path}: {message}")]
-    Corrupt { path: String, message: String },
+    Corrupt {
+        /// Path of the file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl From<LockError> for SweepError {

@@ -42,7 +42,8 @@ pub struct Draft {
     pub generate: Option<GenerateDraft>,
     /// Extra rule files (relative to the sweep file), and whether the built-in rules are left out.
     pub rules: Option<Spanned<String>>,
-    /// `no_default_rules: true`: the rules in `rules` replace the built-in rules instead of adding to them.
+    /// `no_default_rules: true`: the rules in `rules` replace the built-in rules instead of
+    /// adding to them.
     pub no_default_rules: bool,
     /// The factors, in the order written (their column order).
     pub factors: Vec<FactorDraft>,
@@ -50,13 +51,13 @@ pub struct Draft {
     /// the design, seeded with 0.
     pub design: Option<Design>,
     /// The whole `Sweep(...)`, for errors about what it lacks.
-    /// The whole `Generate(...)`, for errors about it.
     pub span: Span,
     /// Runs of each design point and scenario, each with its own noise seed (default 1).
     pub replicates: u32,
     /// Where `replicates` was written, for the warning when replicates cannot differ.
     pub replicates_span: Option<Span>,
-    /// Capability noise, 0 to 1: each non-zero strength moves uniformly by up to this much (default 0).
+    /// Capability noise, 0 to 1: each non-zero strength moves uniformly by up to this much
+    /// (default 0).
     pub noise: f64,
     /// Solver time limit per run (`time_limit`, in seconds in the file); `None` for the default.
     pub time_limit: Option<Duration>,
@@ -65,7 +66,7 @@ pub struct Draft {
 /// `generate: Generate(...)` as written: the profile random consortia are drawn from.
 #[derive(Debug, Clone)]
 pub struct GenerateDraft {
-    /// The whole `Factor(...)`, for errors about it.
+    /// The whole `Generate(...)`, for errors about it.
     pub span: Span,
     /// How many roles of the catalogue are needed, the first ones (default 18).
     pub roles: usize,
@@ -80,6 +81,7 @@ pub struct GenerateDraft {
 /// One `Factor(...)` as written, before its path is resolved.
 #[derive(Debug, Clone)]
 pub struct FactorDraft {
+    /// The whole `Factor(...)`, for errors about it.
     pub span: Span,
     /// Its field path in the sweep file (`factors[2]`), prefixed to the paths of its diagnostics.
     pub at: String,
@@ -236,6 +238,7 @@ pub struct Factor {
 pub enum Domain {
     /// The levels listed, encoded.
     Levels(Vec<f64>),
+    /// `range: (low, high)`: any value between, or any whole number when `integer`.
     Range {
         /// Lowest value.
         lo: f64,
@@ -311,7 +314,8 @@ pub enum Target {
     Bonus(RuleIx),
     /// `rules.<rule>.severity`: its flag's severity (and the strength, unless the rule states one).
     Severity(RuleIx),
-    /// `rules.<rule>.forbid`: true makes the rule forbid; false restores the strength its severity implies.
+    /// `rules.<rule>.forbid`: true makes the rule forbid; false restores the strength its
+    /// severity implies.
     Forbid(RuleIx),
     /// `rules.<rule>.strength`: forbid, avoid or price.
     Strength(RuleIx),
@@ -319,7 +323,8 @@ pub enum Target {
     SupportWeight,
     /// `settings.min_sectors`: the knowledge base's default fewest sectors.
     DefaultMinSectors,
-    /// `settings.assumed_weight`: the share of an assumed (unstated) strength that counts toward fit.
+    /// `settings.assumed_weight`: the share of an assumed (unstated) strength that counts
+    /// toward fit.
     AssumedWeight,
     /// `settings.fit_floor`: below this fit a partner takes no role unless pinned.
     FitFloor,

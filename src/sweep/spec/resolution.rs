@@ -421,7 +421,9 @@ fn level_value(
 /// Why a value does not fit a factor, with a "did you mean" when a level is close.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
+    /// What is wrong, naming the path and what it takes.
     pub message: String,
+    /// The closest accepted choice to a mistyped one, if any is close.
     pub did_you_mean: Option<String>,
 }
 
