@@ -118,21 +118,7 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
             }
         })
         .collect();
-    for (i, row) in m.rows.iter().enumerate() {
-        if r.keep.is_some_and(|k| !k[i]) {
-            continue;
-        }
-        let mut expr = microlp::LinearExpr::empty();
-        for &(v, c) in &row.terms {
-            expr.add(vars[v], c);
-        }
-        let op = match row.cmp {
-            Cmp::Le => microlp::ComparisonOp::Le,
-            Cmp::Ge => microlp::ComparisonOp::Ge,
-            Cmp::Eq => microlp::ComparisonOp::Eq,
-        };
-        problem.add_constraint(expr, op, row.rhs);
-    }
+    add_rows(&mut problem, &vars, m, r.keep);
     let mut options = microlp::SolveOptions::default();
     options.time_limit = r.time_limit;
     if r.capped {
@@ -166,4 +152,28 @@ pub(super) fn microlp_direct(m: &Milp, r: &Run) -> Result<(Vec<f64>, bool), Reso
         vars.iter().map(|&v| solution.var_value(v)).collect(),
         proven,
     ))
+}
+
+/// The rows of `m` (those `keep` marks, or all) as microlp constraints on `vars`.
+pub(super) fn add_rows(
+    problem: &mut microlp::Problem,
+    vars: &[microlp::Variable],
+    m: &Milp,
+    keep: Option<&[bool]>,
+) {
+    for (i, row) in m.rows.iter().enumerate() {
+        if keep.is_some_and(|k| !k[i]) {
+            continue;
+        }
+        let mut expr = microlp::LinearExpr::empty();
+        for &(v, c) in &row.terms {
+            expr.add(vars[v], c);
+        }
+        let op = match row.cmp {
+            Cmp::Le => microlp::ComparisonOp::Le,
+            Cmp::Ge => microlp::ComparisonOp::Ge,
+            Cmp::Eq => microlp::ComparisonOp::Eq,
+        };
+        problem.add_constraint(expr, op, row.rhs);
+    }
 }

@@ -26,7 +26,7 @@
 //! on generated consortia.
 
 use super::{Optimum, read_assignment};
-use crate::model::{Cmp, Milp, Problem, VarKind};
+use crate::model::{Milp, Problem, VarKind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -59,18 +59,7 @@ impl Relaxation {
             .iter()
             .map(|v| problem.add_var(v.obj + v.tie, (v.lb, v.ub)))
             .collect();
-        for row in &m.rows {
-            let mut expr = microlp::LinearExpr::empty();
-            for &(v, c) in &row.terms {
-                expr.add(vars[v], c);
-            }
-            let op = match row.cmp {
-                Cmp::Le => microlp::ComparisonOp::Le,
-                Cmp::Ge => microlp::ComparisonOp::Ge,
-                Cmp::Eq => microlp::ComparisonOp::Eq,
-            };
-            problem.add_constraint(expr, op, row.rhs);
-        }
+        super::optimum::add_rows(&mut problem, &vars, m, None);
         let mut options = microlp::SolveOptions::default();
         options.time_limit = time_limit;
         let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
