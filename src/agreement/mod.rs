@@ -177,7 +177,8 @@ pub struct Review {
     pub months: u32,
     /// What brings a review forward.
     pub triggers: Vec<String>,
-    /// The sentence on renewal at the end of the scenario's phase (or the current phase if none is given).
+    /// The sentence on renewal at the end of the scenario's phase (or the current phase if none is
+    /// given).
     pub renewal: String,
 }
 

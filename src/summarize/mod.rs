@@ -36,11 +36,14 @@ pub enum SummaryError {
 /// What the summary asks of the table: the outcome, the binning and the PRIM box.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The outcome expression to rank factors by and discover scenarios for; `None` ranks by the objective and skips discovery.
+    /// The outcome expression to rank factors by and discover scenarios for; `None` ranks by the
+    /// objective and skips discovery.
     pub outcome: Option<String>,
-    /// Equal-width bins for a numeric factor with more distinct values than are summarised one by one (2 to 100).
+    /// Equal-width bins for a numeric factor with more distinct values than are summarised one by
+    /// one (2 to 100).
     pub bins: usize,
-    /// Smallest share of runs the discovered box may keep (PRIM's minimum mass, strictly between 0 and 1).
+    /// Smallest share of runs the discovered box may keep (PRIM's minimum mass, strictly between 0
+    /// and 1).
     pub min_mass: f64,
     /// Which box of the PRIM trajectory to report.
     pub choice: Choice,
@@ -55,7 +58,8 @@ pub struct Summary {
     pub runs: u64,
     /// Runs by status, in order of first appearance.
     pub statuses: Vec<(String, u64)>,
-    /// The flag kinds the table has count columns for; [`LevelStats::flag_rates`] follows this order.
+    /// The flag kinds the table has count columns for; [`LevelStats::flag_rates`] follows this
+    /// order.
     pub flag_kinds: Vec<String>,
     /// The outcome expression as given, when one was.
     pub outcome: Option<String>,
@@ -81,7 +85,8 @@ pub struct FactorSummary {
     pub objective_effect: f64,
     /// Eta squared of the outcome across the levels, when an outcome was given.
     pub outcome_effect: Option<f64>,
-    /// Statistics per level, in the level order (sorted numbers, bins low to high, texts as first seen).
+    /// Statistics per level, in the level order (sorted numbers, bins low to high, texts as first
+    /// seen).
     pub levels: Vec<LevelStats>,
 }
 

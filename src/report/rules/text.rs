@@ -190,7 +190,8 @@ fn show_type(kb: &KnowledgeBase, t: crate::kb::TypeIx) -> String {
     out
 }
 
-/// The entry `id` names (sector, role, rule, capability, type, trait or attribute) as text; `None` if none has it.
+/// The entry `id` names (sector, role, rule, capability, type, trait or attribute) as text; `None`
+/// if none has it.
 pub fn show(kb: &KnowledgeBase, id: &str) -> Option<String> {
     if let Some(s) = kb.sector_by_id(id) {
         return Some(show_sector(kb, s));
