@@ -45,9 +45,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod additionality;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod agreement;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod brief;
 pub mod cases;
 pub mod compare;
@@ -61,7 +59,6 @@ pub mod load;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod model;
 pub mod output;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod report;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod robust;
@@ -71,7 +68,6 @@ pub mod sheet;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod solve;
 pub mod source;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod summarize;
 pub mod sweep;
 pub mod terminal;

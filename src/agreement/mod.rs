@@ -16,6 +16,7 @@ use crate::solve::Status;
 /// A partner not in a role is consulted on it from this fit up: it knows the field.
 pub const CONSULT_FIT: f64 = 0.6;
 
+/// How the annex is drawn up: choices the solved line-up does not fix.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Months between reviews.
@@ -28,30 +29,45 @@ impl Default for Options {
     }
 }
 
+/// The roles-and-responsibilities annex for one solved line-up, as plain data for the formatters.
 #[derive(Debug, Clone)]
 pub struct Agreement {
+    /// Name of the scenario the line-up comes from.
     pub scenario: String,
+    /// The variant solved, or `None` for the base line-up.
     pub variant: Option<String>,
+    /// The scenario's own description: what the partnership sets out to do (the annex's scope).
     pub description: String,
+    /// The scenario's context as key/value pairs (e.g. `phase`), shown with the scope.
     pub context: Vec<(String, String)>,
+    /// Solver status of the line-up; an infeasible one has no accountable or responsible parties.
     pub status: Status,
+    /// Every partner at the table, in the outcome's order; RACI letters follow this order.
     pub parties: Vec<Party>,
     /// The needed roles, in the scenario's order.
     pub roles: Vec<RoleTerms>,
     /// Roles no party takes: outside the agreement until a partner is found.
     pub gaps: Vec<GapTerms>,
+    /// What each partner commits: its roles, capacity, effort and money.
     pub commitments: Vec<Commitment>,
+    /// The outcome's flags as risks to watch, each with its review question.
     pub risks: Vec<Risk>,
+    /// When the annex is reviewed, what brings a review forward, and how it is renewed.
     pub review: Review,
     /// For a line-up the demands cannot give: the demands that contradict each other.
     pub conflict: Vec<ConflictItem>,
+    /// The outcome's notes, carried over unchanged.
     pub notes: Vec<String>,
 }
 
+/// A partner at the table, as the annex names it.
 #[derive(Debug, Clone)]
 pub struct Party {
+    /// The partner's id in the scenario.
     pub id: String,
+    /// The partner's display name.
     pub name: String,
+    /// The partner's sector, as the outcome names it.
     pub sector: String,
 }
 
@@ -70,6 +86,7 @@ pub enum Raci {
 }
 
 impl Raci {
+    /// The single letter shown for this relation in a RACI chart.
     pub fn letter(self) -> &'static str {
         match self {
             Raci::Accountable => "A",
@@ -79,6 +96,7 @@ impl Raci {
         }
     }
 
+    /// Each relation with the sentence the legend under a RACI chart gives it.
     pub const LEGEND: [(Raci, &'static str); 4] = [
         (
             Raci::Accountable,
@@ -96,11 +114,16 @@ impl Raci {
     ];
 }
 
+/// A needed role with its RACI chart row and success measures.
 #[derive(Debug, Clone)]
 pub struct RoleTerms {
+    /// The role's id in the knowledge base.
     pub id: String,
+    /// The role's display name.
     pub name: String,
+    /// The knowledge base's description of the role (empty if the role is unknown to it).
     pub description: String,
+    /// How much the scenario weighs the role, from the outcome.
     pub importance: u32,
     /// One letter per party, in the order of `Agreement::parties`.
     pub raci: Vec<Raci>,
@@ -108,17 +131,25 @@ pub struct RoleTerms {
     pub success: Vec<String>,
 }
 
+/// A needed role no party takes, with the solver's suggestion for filling it.
 #[derive(Debug, Clone)]
 pub struct GapTerms {
+    /// The role's id.
     pub role: String,
+    /// The role's display name.
     pub name: String,
+    /// The outcome's recruiting suggestion for the role.
     pub suggestion: String,
 }
 
+/// One partner's commitments under the annex.
 #[derive(Debug, Clone)]
 pub struct Commitment {
+    /// The partner's id in the scenario.
     pub partner: String,
+    /// The partner's display name.
     pub name: String,
+    /// The partner's sector.
     pub sector: String,
     /// Role names with "lead" or "support".
     pub roles: Vec<(String, bool)>,
@@ -130,18 +161,24 @@ pub struct Commitment {
     pub funds: Vec<String>,
 }
 
+/// A flag on the line-up, kept as a risk the partners watch.
 #[derive(Debug, Clone)]
 pub struct Risk {
+    /// The flag as the outcome raised it (kind, severity, partner, role, rule and source).
     pub flag: Flag,
     /// The question the review asks about it.
     pub question: String,
 }
 
+/// When and how the partners review and renew the annex.
 #[derive(Debug, Clone)]
 pub struct Review {
+    /// Months between scheduled reviews (from [`Options::review_months`]).
     pub months: u32,
     /// What brings a review forward.
     pub triggers: Vec<String>,
+    /// The sentence on renewal at the end of the scenario's phase (or the current phase if none is
+    /// given).
     pub renewal: String,
 }
 

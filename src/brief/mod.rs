@@ -44,11 +44,17 @@ pub const ALTERNATIVES: usize = 3;
 /// The briefs of one line-up, partners in the scenario's order.
 #[derive(Debug, Clone)]
 pub struct Brief {
+    /// Name of the scenario the line-up comes from.
     pub scenario: String,
+    /// The variant solved, or `None` for the base line-up.
     pub variant: Option<String>,
+    /// Solver status of the line-up.
     pub status: Status,
+    /// The objective the line-up reaches.
     pub objective: f64,
+    /// Importance-weighted share of the needed roles covered, from 0 to 1.
     pub coverage: f64,
+    /// The outcome's notes, carried over unchanged.
     pub notes: Vec<String>,
     /// When no line-up exists: the demands that cannot all hold.
     pub conflict: Vec<ConflictItem>,
@@ -60,37 +66,58 @@ pub struct Brief {
     pub partners: Vec<PartnerBrief>,
 }
 
+/// One partner in the overview of the line-up.
 #[derive(Debug, Clone)]
 pub struct Member {
+    /// The partner's id in the scenario.
     pub id: String,
+    /// The partner's display name.
     pub name: String,
+    /// The display name of the partner's sector.
     pub sector_name: String,
+    /// The roles it holds in the line-up, in the scenario's order of needs.
     pub roles: Vec<HeldRole>,
 }
 
+/// One partner's page: its roles and the four guiding questions answered for it.
 #[derive(Debug, Clone)]
 pub struct PartnerBrief {
+    /// The partner's id in the scenario.
     pub id: String,
+    /// The partner's display name.
     pub name: String,
+    /// The id of the partner's sector in the knowledge base.
     pub sector: String,
+    /// The display name of the partner's sector.
     pub sector_name: String,
+    /// Most roles the partner takes.
     pub capacity: u32,
     /// Its roles in the recommended line-up, in the scenario's order of needs.
     pub roles: Vec<HeldRole>,
     /// How firmly it holds them, when robustness was assessed.
     pub firmness: Option<Firmness>,
+    /// Question 1: why it would join.
     pub motivation: Motivation,
+    /// Question 2: what it brings and what it lacks.
     pub competencies: Competencies,
+    /// Question 3: what could go wrong for it in this line-up.
     pub risks: Risks,
+    /// Question 4: how it and its partners judge success.
     pub success: Success,
 }
 
+/// A role a partner holds in the line-up, and how.
 #[derive(Debug, Clone)]
 pub struct HeldRole {
+    /// The role's id.
     pub role: String,
+    /// The role's display name.
     pub role_name: String,
+    /// Whether the partner leads the role (else it supports the lead).
     pub lead: bool,
+    /// Whether a pin in the scenario put the partner in the role.
     pub pinned: bool,
+    /// How well the partner fits the role, from 0 to 1.
     pub fit: f64,
 }
 
@@ -124,6 +151,7 @@ pub struct Firmness {
 pub struct Motivation {
     /// The Table 1 cell the motives come from, e.g. "Table 1, government, motives for collaboration".
     pub source: String,
+    /// Its sector's motives, each with the roles that serve it and who shares it.
     pub motives: Vec<Motive>,
     /// The roles the partner itself asked for (`wants`), and whether the line-up gives them.
     pub wishes: Vec<Wish>,
@@ -132,16 +160,22 @@ pub struct Motivation {
 /// A role the partner asked for.
 #[derive(Debug, Clone)]
 pub struct Wish {
+    /// The role's id.
     pub role: String,
+    /// The role's display name.
     pub role_name: String,
+    /// Whether the partner holds the role in the line-up.
     pub held: bool,
     /// Who holds it instead (names), when the partner does not.
     pub others: Vec<String>,
 }
 
+/// One of the sector's motives for collaboration, and where it meets the line-up.
 #[derive(Debug, Clone)]
 pub struct Motive {
+    /// The motive's id in the knowledge base.
     pub id: String,
+    /// The motive's label, as Table 1 words it.
     pub label: String,
     /// Names of its roles in the line-up that serve the motive.
     pub served_by: Vec<String>,
@@ -168,10 +202,14 @@ pub struct Competencies {
     pub to_confirm: Vec<String>,
 }
 
+/// A capability of the partner, with its strength and where the value comes from.
 #[derive(Debug, Clone)]
 pub struct Strength {
+    /// The capability's id.
     pub capability: String,
+    /// The capability's label.
     pub label: String,
+    /// The strength the solver uses, from 0 to 1 (stated, else the assumed default).
     pub value: f64,
     /// Stated in the scenario (otherwise an assumed default of its organisation type or sector,
     /// which counts at the knowledge base's assumed weight).
@@ -182,41 +220,61 @@ pub struct Strength {
     pub advantage: bool,
 }
 
+/// A capability one of the partner's roles needs and the partner is weak in.
 #[derive(Debug, Clone)]
 pub struct Lack {
+    /// The display name of the role needing it.
     pub role_name: String,
+    /// The capability's id.
     pub capability: String,
+    /// The capability's label.
     pub label: String,
     /// Share of the role's needs.
     pub weight: f64,
+    /// The partner's own strength in it, related capabilities counted, from 0 to 1.
     pub strength: f64,
+    /// The strongest other partner who covers it, one in the same role first.
     pub covered_by: Option<Cover>,
     /// When nobody in the line-up is strong in it: the sector to recruit from.
     pub recruit: Option<String>,
 }
 
+/// Another partner strong in a capability this partner lacks.
 #[derive(Debug, Clone)]
 pub struct Cover {
+    /// That partner's id.
     pub partner: String,
+    /// That partner's display name.
     pub partner_name: String,
+    /// Its strength in the capability, from 0 to 1.
     pub strength: f64,
     /// It holds the same role, so the two work side by side.
     pub same_role: bool,
 }
 
+/// A role another partner holds that this one would fill much less well.
 #[derive(Debug, Clone)]
 pub struct Complement {
+    /// The role's display name.
     pub role_name: String,
+    /// How much the scenario weighs the role.
     pub importance: u32,
+    /// The holder's id (the lead, when several hold it).
     pub holder: String,
+    /// The holder's display name.
     pub holder_name: String,
+    /// How well the holder fits the role, from 0 to 1.
     pub holder_fit: f64,
+    /// How well this partner would fit it, from 0 to 1.
     pub own_fit: f64,
 }
 
+/// A role the partner does not hold but is open to it and fits it well.
 #[derive(Debug, Clone)]
 pub struct Alternative {
+    /// The role's display name.
     pub role_name: String,
+    /// How well the partner fits the role, from 0 to 1.
     pub fit: f64,
     /// Who holds it now.
     pub holders: Vec<String>,
@@ -231,12 +289,16 @@ pub struct Risks {
     pub avoided: Vec<Avoided>,
     /// The Table 1 cell of its sector's collaboration risks.
     pub source: String,
+    /// Its sector's collaboration risks in Table 1, with the rules that encode them.
     pub sector_risks: Vec<SectorRisk>,
 }
 
+/// One of the sector's collaboration risks in Table 1, and what it means in this line-up.
 #[derive(Debug, Clone)]
 pub struct SectorRisk {
+    /// The risk's id in the knowledge base.
     pub id: String,
+    /// The risk's label, as Table 1 words it.
     pub label: String,
     /// The rules that encode the risk.
     pub rules: Vec<RuleRef>,
@@ -246,9 +308,12 @@ pub struct SectorRisk {
     pub avoided: Vec<String>,
 }
 
+/// A rule of the knowledge base, cited by id.
 #[derive(Debug, Clone)]
 pub struct RuleRef {
+    /// The rule's id.
     pub id: String,
+    /// What the rule says, in words.
     pub description: String,
 }
 
@@ -257,15 +322,20 @@ pub struct RuleRef {
 pub struct Success {
     /// The Table 1 cell of its sector's important rewards.
     pub source: String,
+    /// Its sector's important rewards in Table 1 (labels).
     pub rewards: Vec<String>,
     /// The other sectors at the table, in the order their partners appear.
     pub others: Vec<OtherSector>,
 }
 
+/// Another sector at the table and what its partners count as reward.
 #[derive(Debug, Clone)]
 pub struct OtherSector {
+    /// The sector's display name.
     pub sector_name: String,
+    /// Ids of the partners from that sector, in the scenario's order.
     pub partners: Vec<String>,
+    /// That sector's important rewards in Table 1 (labels).
     pub rewards: Vec<String>,
 }
 

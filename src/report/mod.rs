@@ -24,11 +24,16 @@ pub mod wall;
 
 pub use shared::json::to_json;
 
+/// The output format a renderer writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text for the terminal.
     Text,
+    /// JSON for scripts, from typed `Serialize` structs.
     Json,
+    /// Markdown for documents and issue trackers.
     Markdown,
+    /// A self-contained printable HTML page.
     Html,
 }
 

@@ -22,6 +22,7 @@ const MAX_EXACT_LEVELS: usize = 10;
 /// More distinct values than this make a text factor unusable for summaries.
 const MAX_CATEGORIES: usize = 1000;
 
+/// Why a sweep table cannot be summarised.
 #[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
     /// The table cannot be read, or is not a sweep table.
@@ -32,52 +33,79 @@ pub enum SummaryError {
     Usage(String),
 }
 
+/// What the summary asks of the table: the outcome, the binning and the PRIM box.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The outcome expression to rank factors by and discover scenarios for; `None` ranks by the
+    /// objective and skips discovery.
     pub outcome: Option<String>,
+    /// Equal-width bins for a numeric factor with more distinct values than are summarised one by
+    /// one (2 to 100).
     pub bins: usize,
+    /// Smallest share of runs the discovered box may keep (PRIM's minimum mass, strictly between 0
+    /// and 1).
     pub min_mass: f64,
     /// Which box of the PRIM trajectory to report.
     pub choice: Choice,
 }
 
+/// What drives the outcomes of one sweep table: its runs, and its factors ranked by effect.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    /// Path of the table read.
     pub file: String,
+    /// Rows (runs) in the table.
     pub runs: u64,
     /// Runs by status, in order of first appearance.
     pub statuses: Vec<(String, u64)>,
+    /// The flag kinds the table has count columns for; [`LevelStats::flag_rates`] follows this
+    /// order.
     pub flag_kinds: Vec<String>,
+    /// The outcome expression as given, when one was.
     pub outcome: Option<String>,
     /// Share of all runs meeting the outcome.
     pub outcome_rate: Option<f64>,
     /// Ranked by effect size, largest first (ties by name).
     pub factors: Vec<FactorSummary>,
+    /// Scenario discovery (PRIM) for the outcome, when one was given.
     pub discovery: Option<Discovery>,
 }
 
+/// One factor's levels with their statistics and how much the factor explains.
 #[derive(Debug, Clone)]
 pub struct FactorSummary {
+    /// The factor's column name.
     pub name: String,
+    /// Whether levels are numbers (exact values or bins) rather than texts.
     pub numeric: bool,
     /// Share of the variance of the ranking measure explained by the levels (eta squared):
     /// of the outcome when one is given, else of the objective.
     pub effect: f64,
+    /// Eta squared of the objective (solved runs only) across the levels.
     pub objective_effect: f64,
+    /// Eta squared of the outcome across the levels, when an outcome was given.
     pub outcome_effect: Option<f64>,
+    /// Statistics per level, in the level order (sorted numbers, bins low to high, texts as first
+    /// seen).
     pub levels: Vec<LevelStats>,
 }
 
+/// Statistics of the runs in one level of a factor.
 #[derive(Debug, Clone)]
 pub struct LevelStats {
+    /// The level: a number, a bin such as `[0, 2)`, or a text.
     pub label: String,
+    /// Runs in the level.
     pub runs: u64,
     /// Runs with a line-up (optimal or feasible).
     pub solved: u64,
+    /// Mean objective of the level's solved runs (`None` if none has one).
     pub mean_objective: Option<f64>,
+    /// Share of the level's runs that are infeasible.
     pub infeasible_rate: f64,
     /// For each flag kind: share of solved runs raising it at least once.
     pub flag_rates: Vec<f64>,
+    /// Share of the level's runs meeting the outcome, when an outcome was given.
     pub outcome_rate: Option<f64>,
 }
 

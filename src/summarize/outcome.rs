@@ -38,6 +38,7 @@ enum Expr {
     Or(Box<Expr>, Box<Expr>),
 }
 
+/// A parsed outcome expression: tells whether a table row meets it.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     text: String,

@@ -50,16 +50,24 @@ impl Sample {
 pub enum Restriction {
     /// The box keeps runs with the factor in `[lo, hi]` (of a full range `[min, max]`).
     Range {
+        /// The factor's column name.
         factor: String,
+        /// Lower limit the box keeps.
         lo: f64,
+        /// Upper limit the box keeps.
         hi: f64,
+        /// Smallest value of the factor in the rows.
         min: f64,
+        /// Largest value of the factor in the rows.
         max: f64,
     },
     /// The box keeps runs with one of these levels (of all `of`).
     Levels {
+        /// The factor's column name.
         factor: String,
+        /// The levels the box keeps.
         levels: Vec<String>,
+        /// How many levels the factor has.
         of: usize,
     },
 }
@@ -94,22 +102,29 @@ pub enum Choice {
     MinDensity(f64),
 }
 
+/// The result of scenario discovery: the chosen box, its figures and the whole peeling trajectory.
 #[derive(Debug, Clone)]
 pub struct Discovery {
+    /// The outcome expression the box is discovered for.
     pub outcome: String,
+    /// Smallest share of rows a box may keep.
     pub min_mass: f64,
     /// Rows the peeling worked on, and whether they are an evenly spaced sample of the table.
     pub rows: usize,
+    /// Whether `rows` is an evenly spaced sample of the table rather than all of it.
     pub sampled: bool,
     /// Rows meeting the outcome.
     pub positives: usize,
     /// How the box was chosen, and the step of the trajectory it is (`None`: the densest box,
     /// simplified, which may no longer be one of the steps).
     pub choice: Choice,
+    /// Index in `trajectory` of the chosen box (`None` for the simplified densest box).
     pub chosen: Option<usize>,
     /// The chosen box and its figures.
     pub restrictions: Vec<Restriction>,
+    /// Figures (mass, density, coverage) of the chosen box.
     pub best: Step,
+    /// Every box of the peeling, from the whole design (step 0) to the last peel.
     pub trajectory: Vec<Step>,
 }
 

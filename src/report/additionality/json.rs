@@ -6,6 +6,7 @@ use crate::explain::round;
 use crate::report::outcome::json::{FlagJson, OutcomeJson, flag_json, outcome_json};
 use serde::Serialize;
 
+/// The JSON shape of an additionality memo (`rolefit additionality --format json`).
 #[derive(Serialize)]
 pub struct AdditionalityJson<'a> {
     scenario: &'a str,
@@ -230,6 +231,7 @@ fn leveraged(ls: &[Leveraged]) -> Vec<LeveragedJson<'_>> {
         .collect()
 }
 
+/// The additionality memo as its JSON shape.
 pub fn additionality_json(a: &Additionality) -> AdditionalityJson<'_> {
     let names = ["with", "unfunded", "without"];
     let m = &a.money;

@@ -17,6 +17,7 @@ use crate::explain::Outcome;
 use crate::kb::{Finding, Severity};
 use crate::scenario::thousands;
 
+/// The additionality memo in the chosen format.
 pub fn render(a: &Additionality, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::render(a, style),
@@ -28,8 +29,11 @@ pub fn render(a: &Additionality, format: Format, style: Style) -> String {
 
 /// One line-up's headline numbers, as every format shows them side by side.
 pub struct Column<'a> {
+    /// Which line-up the column is, for funder X: "with X", "X without its money" or "without X".
     pub label: String,
+    /// The solved line-up the column's numbers come from.
     pub outcome: &'a Outcome,
+    /// Ids of the roles the line-up leaves uncovered.
     pub gaps: Vec<&'a str>,
     /// Flags by severity: high, medium, low, info.
     pub flags: [usize; 4],

@@ -15,6 +15,7 @@ pub(super) fn standing(a: &Agreement) -> String {
     )
 }
 
+/// The roles-and-responsibilities annex as a printable HTML page.
 pub fn render(a: &Agreement) -> String {
     let mut h = Html::new();
     h.open("header", &[]);

@@ -5,6 +5,7 @@ use crate::report::shared::markdown::{self as md, Align, escape as esc};
 use crate::solve::Status;
 use std::fmt::Write;
 
+/// The roles-and-responsibilities annex as Markdown, ready to paste into the MoU.
 pub fn render(a: &Agreement) -> String {
     let mut out = String::new();
     let _ = writeln!(

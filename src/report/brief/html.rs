@@ -9,6 +9,7 @@ use crate::report::shared::html::{
 use crate::robust::{Robustness, words};
 use crate::solve::Status;
 
+/// The dialogue brief as a printable HTML page.
 pub fn render(b: &Brief) -> String {
     let mut h = Html::new();
     h.open("header", &[]);

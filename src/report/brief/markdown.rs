@@ -33,6 +33,7 @@ fn clause(s: &str) -> String {
     esc(s.trim_end_matches('.'))
 }
 
+/// The dialogue brief as Markdown.
 pub fn render(b: &Brief) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Dialogue brief: {}", esc(&b.scenario));

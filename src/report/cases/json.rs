@@ -6,6 +6,7 @@ use serde::Serialize;
 
 // Fields in the order the output has always had (alphabetical).
 
+/// The JSON shape of a run of the validation cases: each case, the skipped ones and the totals.
 #[derive(Serialize)]
 pub struct ReportJson<'a> {
     cases: Vec<CaseJson<'a>>,
@@ -47,6 +48,7 @@ struct CheckJson<'a> {
     passed: bool,
 }
 
+/// The validation cases' report as its JSON shape.
 pub fn render(report: &Report) -> ReportJson<'_> {
     let s = report.summary();
     ReportJson {

@@ -6,6 +6,7 @@ use crate::report::names_or_nobody;
 use crate::report::shared::html::{BarChart, Html, Panel, flags_list, num, page};
 use crate::robust::words;
 
+/// The comparison of line-ups as a printable HTML page.
 pub fn render(c: &Comparison) -> String {
     let mut h = Html::new();
     h.open("header", &[]);

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 // Fields in the order the output has always had (alphabetical); a line-up's result and its
 // flags are `Sorted` for the same reason.
 
+/// The JSON shape of a comparison of line-ups.
 #[derive(Serialize)]
 pub struct ComparisonJson<'a> {
     changes: Vec<ChangesJson<'a>>,
@@ -95,6 +96,7 @@ fn line_up<'a>(c: &'a Comparison, col: &'a Column) -> LineUpJson<'a> {
     }
 }
 
+/// The comparison of line-ups as its JSON shape.
 pub fn render(c: &Comparison) -> ComparisonJson<'_> {
     ComparisonJson {
         changes: c

@@ -5,6 +5,7 @@ use crate::compare::Comparison;
 use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;
 
+/// The comparison of line-ups as Markdown tables.
 pub fn render(c: &Comparison) -> String {
     let mut out = format!("# {}: line-ups compared\n\n", escape(&c.scenario));
     for note in &c.notes {

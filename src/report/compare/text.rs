@@ -6,6 +6,7 @@ use crate::report::names_or_nobody;
 use crate::report::shared::text::{Align, Column, Table};
 use std::fmt::Write;
 
+/// The comparison of line-ups as aligned terminal text (`*` marks the lead).
 pub fn render(c: &Comparison) -> String {
     let mut out = format!(
         "{}: {} line-ups compared (* marks the lead)\n\n",

@@ -4,6 +4,7 @@
 use crate::explore::Exploration;
 use crate::report::shared::html::{BarChart, Html, Panel, flags_list, num, page};
 
+/// The exploration's ranked trials as a printable HTML page.
 pub fn render(e: &Exploration) -> String {
     let mut h = Html::new();
     h.open("header", &[]);

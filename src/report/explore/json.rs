@@ -10,6 +10,7 @@ use serde::Serialize;
 // Fields in the order the output has always had (alphabetical); a line-up's result and its
 // flags are `Sorted` for the same reason.
 
+/// The JSON shape of an exploration: the base line-up and the trials ranked.
 #[derive(Serialize)]
 pub struct ExplorationJson<'a> {
     base: BaseJson,
@@ -85,6 +86,7 @@ fn trial(rank: usize, t: &Trial) -> TrialJson<'_> {
     }
 }
 
+/// The exploration as its JSON shape.
 pub fn render(e: &Exploration) -> ExplorationJson<'_> {
     ExplorationJson {
         base: BaseJson {

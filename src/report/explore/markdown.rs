@@ -5,6 +5,7 @@ use crate::explore::Exploration;
 use crate::report::shared::markdown::{self as md, Align, escape};
 use std::fmt::Write;
 
+/// The exploration's ranked trials as Markdown.
 pub fn render(e: &Exploration) -> String {
     let mut out = format!(
         "# {}: {}\n\nBase line-up: objective {:.2}, {:.0}% covered.\n\n",

@@ -4,6 +4,7 @@ use super::{asked, effect, why_not};
 use crate::explore::Exploration;
 use std::fmt::Write;
 
+/// The exploration's ranked trials as terminal text, against the base line-up.
 pub fn render(e: &Exploration) -> String {
     let mut out = format!(
         "{}: {}\nbase line-up: objective {:.2}, {:.0}% covered\n\n",

@@ -6,6 +6,7 @@ use crate::explain::{Outcome, round};
 use crate::robust::{Held, Instead, Margin, Robustness, TieBreak, words};
 use serde::Serialize;
 
+/// The JSON shape of a solved line-up (`rolefit solve --format json`).
 #[derive(Serialize)]
 pub struct OutcomeJson<'a> {
     scenario: &'a str,
@@ -173,6 +174,7 @@ struct GapJson<'a> {
     unfinanced: bool,
 }
 
+/// The JSON shape of one flag: its kind, severity, partner, role and the rule that raised it.
 #[derive(Serialize)]
 pub struct FlagJson<'a> {
     kind: &'a str,
@@ -328,6 +330,7 @@ fn gap_json(g: &crate::explain::Gap) -> GapJson<'_> {
     }
 }
 
+/// A flag as its JSON shape; shared by every report that lists flags.
 pub fn flag_json(f: &crate::explain::Flag) -> FlagJson<'_> {
     FlagJson {
         kind: &f.kind,
@@ -454,6 +457,7 @@ pub fn outcome_json(o: &Outcome) -> OutcomeJson<'_> {
 
 // The money account (the `money` object, also in each line-up of `rolefit additionality`).
 
+/// The JSON shape of the money account: currency, phases, totals, money per role and commitments.
 #[derive(Serialize)]
 pub struct MoneyJson<'a> {
     currency: Option<&'a str>,
@@ -524,6 +528,7 @@ fn source_json(s: &Source) -> SourceJson<'_> {
     }
 }
 
+/// The money account as its JSON shape.
 pub fn money_json(m: &Account) -> MoneyJson<'_> {
     MoneyJson {
         currency: m.currency.as_deref(),

@@ -10,6 +10,7 @@ pub(crate) mod text;
 use super::{Format, Style};
 use crate::explain::Outcome;
 
+/// A solved line-up in the chosen format.
 pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::render(outcome, style),

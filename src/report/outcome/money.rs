@@ -17,6 +17,7 @@ pub fn maybe_amount(account: &Account, v: Option<f64>) -> String {
     v.map_or("no amount stated".to_string(), |v| amount(account, v))
 }
 
+/// How a role's money status reads in a report.
 pub fn status_words(s: MoneyStatus) -> &'static str {
     match s {
         MoneyStatus::Financed => "financed",

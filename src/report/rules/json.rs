@@ -23,14 +23,21 @@ pub struct ListJson<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum ShowJson<'a> {
+    /// A sector.
     Sector(SectorJson<'a>),
+    /// A role.
     Role(RoleJson<'a>),
+    /// A rule.
     Rule(RuleJson<'a>),
+    /// A capability, with the capabilities it is counted from.
     Capability(CapabilityJson<'a>),
+    /// An organisation type.
     Type(TypeJson<'a>),
+    /// A trait or an attribute.
     Term(TypedTermJson<'a>),
 }
 
+/// The JSON shape of a sector of the knowledge base.
 #[derive(Serialize)]
 pub struct SectorJson<'a> {
     advantages: Vec<AdvantageJson<'a>>,
@@ -59,6 +66,7 @@ struct AdvantageJson<'a> {
     strength: f64,
 }
 
+/// The JSON shape of a role of the knowledge base.
 #[derive(Serialize)]
 pub struct RoleJson<'a> {
     description: &'a str,
@@ -77,6 +85,7 @@ struct NeedJson<'a> {
     weight: f64,
 }
 
+/// The JSON shape of a rule: its test, scope and effect.
 #[derive(Serialize)]
 pub struct RuleJson<'a> {
     description: &'a str,
@@ -106,6 +115,7 @@ struct FlagSpecJson<'a> {
     severity: &'static str,
 }
 
+/// The JSON shape of an organisation type and its defaults.
 #[derive(Serialize)]
 pub struct TypeJson<'a> {
     defaults: Vec<DefaultJson<'a>>,
@@ -145,6 +155,7 @@ pub struct TypedTermJson<'a> {
     r#type: &'static str,
 }
 
+/// The JSON shape of a capability and where its credit comes from.
 #[derive(Serialize)]
 pub struct CapabilityJson<'a> {
     cell: Option<String>,
@@ -295,6 +306,7 @@ fn term<'a>(id: &'a str, label: &'a str) -> TermJson<'a> {
     TermJson { id, label }
 }
 
+/// The knowledge base in force as JSON (`rolefit rules list`).
 pub fn list(kb: &KnowledgeBase) -> ListJson<'_> {
     let s = &kb.settings;
     ListJson {
@@ -346,6 +358,7 @@ pub fn list(kb: &KnowledgeBase) -> ListJson<'_> {
     }
 }
 
+/// The entry `id` names, as JSON; `None` if no entry has that id.
 pub fn show<'a>(kb: &'a KnowledgeBase, id: &'a str) -> Option<ShowJson<'a>> {
     if let Some(s) = kb.sector_by_id(id) {
         return Some(ShowJson::Sector(sector(kb, s)));

@@ -77,6 +77,7 @@ pub fn describe_scope(kb: &KnowledgeBase, scope: &crate::kb::Scope) -> String {
     }
 }
 
+/// An effect in words: its strength (forbidden, avoided, ...) and what else it does.
 pub fn describe_effect(e: &crate::kb::Effect) -> String {
     use crate::kb::{Per, Strength};
     let mut parts = Vec::new();

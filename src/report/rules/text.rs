@@ -13,6 +13,7 @@ fn rules_citing(kb: &KnowledgeBase, sector: SectorIx, row: Row, item: &str) -> V
         .collect()
 }
 
+/// The knowledge base in force as text (`rolefit rules list`): counts, then each kind of entry.
 pub fn list(kb: &KnowledgeBase) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -189,6 +190,8 @@ fn show_type(kb: &KnowledgeBase, t: crate::kb::TypeIx) -> String {
     out
 }
 
+/// The entry `id` names (sector, role, rule, capability, type, trait or attribute) as text; `None`
+/// if none has it.
 pub fn show(kb: &KnowledgeBase, id: &str) -> Option<String> {
     if let Some(s) = kb.sector_by_id(id) {
         return Some(show_sector(kb, s));

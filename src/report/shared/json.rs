@@ -23,6 +23,7 @@ pub struct DiagnosticJson<'a> {
     path: &'a str,
 }
 
+/// A diagnostic (error or warning in an input file) as its JSON shape.
 pub fn diagnostic_json(d: &crate::diag::Diagnostic) -> DiagnosticJson<'_> {
     DiagnosticJson {
         column: d.column,
@@ -44,6 +45,7 @@ pub struct CheckJson<'a> {
     warnings: usize,
 }
 
+/// Every diagnostic of `rolefit check` as JSON, with the counts and whether the input is usable.
 pub fn check_json(all: &[crate::diag::Diagnostic]) -> CheckJson<'_> {
     let errors = all.iter().filter(|d| d.is_error()).count();
     CheckJson {

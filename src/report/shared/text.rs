@@ -72,7 +72,9 @@ pub fn width(s: &str) -> usize {
 /// Where a cell sits in its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// Padded on the right: text reads from the left edge.
     Left,
+    /// Padded on the left: numbers line up on the right.
     Right,
 }
 
@@ -80,15 +82,19 @@ pub enum Align {
 /// written whole and pushes the rest of its line right).
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
+    /// Which side the cell sits on.
     pub align: Align,
+    /// The widest the column is padded to.
     pub max: usize,
 }
 
 impl Column {
+    /// A left-aligned column with no width limit.
     pub const LEFT: Column = Column {
         align: Align::Left,
         max: usize::MAX,
     };
+    /// A right-aligned column with no width limit.
     pub const RIGHT: Column = Column {
         align: Align::Right,
         max: usize::MAX,
@@ -98,6 +104,7 @@ impl Column {
 /// The one writer of aligned text tables: each line is the indent, then the cells two spaces
 /// apart, each padded to its column's widest cell (measured with [`width`]).
 pub struct Table<'a> {
+    /// Written at the start of every line.
     pub indent: &'a str,
     /// One per column (the last repeats for any further column).
     pub columns: &'a [Column],

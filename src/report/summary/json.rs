@@ -5,6 +5,7 @@ use crate::summarize::{Choice, Discovery, FactorSummary, Restriction, Step, Summ
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The JSON shape of a sweep summary.
 #[derive(Serialize)]
 pub struct SummaryJson<'a> {
     discovery: Option<DiscoveryJson<'a>>,
@@ -181,6 +182,7 @@ fn discovery(d: &Discovery) -> DiscoveryJson<'_> {
     }
 }
 
+/// The sweep summary as its JSON shape.
 pub fn render(s: &Summary) -> SummaryJson<'_> {
     SummaryJson {
         discovery: s.discovery.as_ref().map(discovery),

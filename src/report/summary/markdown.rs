@@ -8,6 +8,7 @@ use crate::report::shared::markdown::{self as md, Align};
 use crate::summarize::Summary;
 use std::fmt::Write;
 
+/// The sweep summary as Markdown.
 pub fn render(s: &Summary) -> String {
     let esc = crate::report::shared::markdown::escape;
     let mut out = format!(

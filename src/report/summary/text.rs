@@ -8,6 +8,7 @@ use crate::report::shared::text::{Column, Table};
 use crate::summarize::{Discovery, Summary};
 use std::fmt::Write;
 
+/// The sweep summary as terminal text: factors by effect, then the discovered box.
 pub fn render(s: &Summary) -> String {
     let mut out = format!("Sweep summary of {}\n{}\n\n", s.file, header(s));
     let kinds = raised_kinds(s);

@@ -4,6 +4,7 @@ use crate::explain::round;
 use crate::value::{Balance, Method, ValueReport};
 use serde::Serialize;
 
+/// The JSON shape of a value account.
 #[derive(Serialize)]
 pub struct ValueJson<'a> {
     scenario: &'a str,
@@ -65,6 +66,7 @@ struct PartnerJson<'a> {
     can_take_a_role: bool,
 }
 
+/// The value account as its JSON shape.
 pub fn value_json(r: &ValueReport) -> ValueJson<'_> {
     let mut partners: Vec<PartnerJson> = r
         .partners

@@ -13,6 +13,7 @@ pub use json::{ValueJson, value_json};
 use super::{Format, Style, num};
 use crate::value::{Balance, Method, PartnerValue, ValueReport};
 
+/// The value account in the chosen format.
 pub fn render(r: &ValueReport, format: Format, style: Style) -> String {
     match format {
         Format::Text => text::render(r, style),
@@ -85,6 +86,7 @@ pub fn with_balance(r: &ValueReport, b: Balance) -> Vec<&PartnerValue> {
     ranked(r).into_iter().filter(|p| p.balance == b).collect()
 }
 
+/// A share as a percentage with one decimal; "-" when there is none.
 pub fn percent(share: Option<f64>) -> String {
     share.map_or("-".to_string(), |s| format!("{}%", num(s * 100.0, 1)))
 }
@@ -97,6 +99,7 @@ pub fn shapley_text(p: &PartnerValue) -> String {
     }
 }
 
+/// How a partner's balance of value and effort reads in a report.
 pub fn balance_words(b: Balance) -> &'static str {
     match b {
         Balance::EffortAboveValue => "effort share above value share",

@@ -18,13 +18,16 @@ const LABEL_CHARS: usize = 34;
 pub struct BarChart {
     /// What the chart shows, for the accessible name and the tooltip.
     pub label: String,
+    /// Row labels, top to bottom; every panel has one value per row.
     pub rows: Vec<String>,
+    /// The measures, drawn side by side, each on its own scale.
     pub panels: Vec<Panel>,
 }
 
 /// One measure over the chart's rows.
 #[derive(Debug, Clone)]
 pub struct Panel {
+    /// The measure's name, shown above the panel.
     pub title: String,
     /// One value per row.
     pub values: Vec<f64>,
@@ -36,12 +39,14 @@ pub struct Panel {
     pub domain: Option<(f64, f64)>,
     /// Values shown as percentages (value 0.5 reads 50%).
     pub percent: bool,
+    /// Decimals shown in the values' labels.
     pub decimals: usize,
     /// Bar colour.
     pub colour: &'static str,
 }
 
 impl Panel {
+    /// A panel of bars with no marks, scaled to its values, with 2 decimals.
     pub fn new(title: &str, values: Vec<f64>) -> Panel {
         Panel {
             title: title.to_string(),

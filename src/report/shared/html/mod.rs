@@ -86,6 +86,7 @@ pub struct Html {
 }
 
 impl Html {
+    /// An empty document, to fill with elements.
     pub fn new() -> Html {
         Html::default()
     }

@@ -227,6 +227,7 @@ pub fn relaxations_section(h: &mut Html, relaxations: &[crate::explain::Relaxati
     h.close();
 }
 
+/// The notes as a section of their own; writes nothing if there are none.
 pub fn notes_section(h: &mut Html, notes: &[String]) {
     if notes.is_empty() {
         return;
