@@ -58,17 +58,14 @@ pub mod generate;
 pub mod inputs;
 pub mod kb;
 pub mod load;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod model;
 pub mod output;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod report;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod robust;
 pub mod ron;
 pub mod scenario;
 pub mod sheet;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod solve;
 pub mod source;
 #[allow(missing_docs)] // issue 17: not yet documented item by item
@@ -79,7 +76,6 @@ pub mod terminal;
 #[cfg(test)]
 mod test_support;
 pub mod valid;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod value;
 pub mod workshop;
 
