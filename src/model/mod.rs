@@ -52,7 +52,8 @@ pub struct Problem<'k> {
     pub partners: Vec<Partner>,
     /// The roles the line-up needs, sorted by role id (index `j` everywhere below).
     pub needs: Vec<Need>,
-    /// Facilitator pins as `(partner, need, lead)` indices; pins naming an absent partner or role are left out.
+    /// Facilitator pins as `(partner, need, lead)` indices; pins naming an absent partner or role
+    /// are left out.
     pub pins: Vec<(usize, usize, bool)>,
     /// Pins as written, parallel to `pins`.
     pub pin_specs: Vec<Pin>,
@@ -79,7 +80,8 @@ pub struct Problem<'k> {
     pub need_order: Vec<usize>,
     /// What the line-up's money does: commitments holding, roles needing and receiving money.
     pub money: money::Money,
-    /// Notes for the reader: what applying the variant changed, and why the sector minimum was capped.
+    /// Notes for the reader: what applying the variant changed, and why the sector minimum was
+    /// capped.
     pub notes: Vec<String>,
 }
 

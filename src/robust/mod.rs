@@ -175,7 +175,8 @@ pub struct Held {
     /// The role takes several partners: for its lead, the margin is what the line-up loses
     /// with another partner leading (it may stay on as a supporter).
     pub shared: bool,
-    /// The facilitator pinned the partner to the role: it is not re-optimised and never a close call.
+    /// The facilitator pinned the partner to the role: it is not re-optimised and never a close
+    /// call.
     pub pinned: bool,
     /// What the role is worth to the line-up in the holder's hands: importance x fit (x the
     /// supporter's share for a supporting partner).

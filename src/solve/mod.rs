@@ -134,7 +134,8 @@ impl Backend {
         ("highs", Backend::Highs),
     ];
 
-    /// The backend named `name` if it is compiled in (see [`Backend::AVAILABLE`]); `None` otherwise.
+    /// The backend named `name` if it is compiled in (see [`Backend::AVAILABLE`]); `None`
+    /// otherwise.
     pub fn from_name(name: &str) -> Option<Backend> {
         Self::AVAILABLE
             .iter()

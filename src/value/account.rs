@@ -36,7 +36,8 @@ pub struct ValueReport {
     pub partners: Vec<PartnerValue>,
     /// The recommended line-up of the full consortium (what `rolefit solve` shows).
     pub line_up: Outcome,
-    /// Caveats for the reader: inert partners, infeasible coalitions, sampling cut short, a line-up not proven best.
+    /// Caveats for the reader: inert partners, infeasible coalitions, sampling cut short, a line-up
+    /// not proven best.
     pub notes: Vec<String>,
 }
 

@@ -127,7 +127,8 @@ impl<'k> Game<'k> {
         Ok(game)
     }
 
-    /// The problem the game values: the full line-up's, with its envelope rows, partners in id order.
+    /// The problem the game values: the full line-up's, with its envelope rows, partners in id
+    /// order.
     pub fn problem(&self) -> &Problem<'k> {
         &self.problem
     }
@@ -142,7 +143,8 @@ impl<'k> Game<'k> {
         self.problem.partners.len()
     }
 
-    /// Whether player `i` is inert: it changes no coalition's worth, so its values are exactly zero.
+    /// Whether player `i` is inert: it changes no coalition's worth, so its values are exactly
+    /// zero.
     pub fn is_inert(&self, i: usize) -> bool {
         self.inert[i]
     }
