@@ -56,16 +56,13 @@ pub mod generate;
 pub mod inputs;
 pub mod kb;
 pub mod load;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod model;
 pub mod output;
 pub mod report;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod robust;
 pub mod ron;
 pub mod scenario;
 pub mod sheet;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod solve;
 pub mod source;
 pub mod summarize;
@@ -74,7 +71,6 @@ pub mod terminal;
 #[cfg(test)]
 mod test_support;
 pub mod valid;
-#[allow(missing_docs)] // issue 17: not yet documented item by item
 pub mod value;
 pub mod workshop;
 

@@ -26,9 +26,12 @@ pub fn tie_break(p: &Problem, i: usize, j: usize) -> f64 {
     -TIE_BREAK * rank / (101.0 * (np + 1.0))
 }
 
+/// Whether a variable takes only 0 or 1, or any value between its bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
+    /// 0 or 1: the holding and leading variables.
     Binary,
+    /// Any real value between its bounds: shortfalls, sector indicators, rule variables.
     Continuous,
 }
 
@@ -47,11 +50,16 @@ pub enum VarName {
     Aux(usize),
 }
 
+/// One variable of the model, with its bounds and objective coefficients.
 #[derive(Debug, Clone)]
 pub struct Var {
+    /// What it stands for.
     pub name: VarName,
+    /// Binary or continuous.
     pub kind: VarKind,
+    /// Lower bound.
     pub lb: f64,
+    /// Upper bound.
     pub ub: f64,
     /// Coefficient in the true objective (maximised).
     pub obj: f64,
@@ -59,10 +67,14 @@ pub struct Var {
     pub tie: f64,
 }
 
+/// How a row's left-hand side compares with its right-hand side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
+    /// At most (`<=`).
     Le,
+    /// At least (`>=`).
     Ge,
+    /// Exactly (`=`).
     Eq,
 }
 
@@ -70,8 +82,11 @@ pub enum Cmp {
 /// define the variables and never cause a contradiction on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// Partner `i` holds at most its capacity in roles.
     Capacity(usize),
+    /// Need `j` holds at least its minimum of partners (the shortfall goes into its `U` variable).
     CoverMin(usize),
+    /// Need `j` takes at most its maximum of partners.
     CoverMax(usize),
     /// At most one lead on need `j`.
     LeadOne(usize),
@@ -81,6 +96,7 @@ pub enum Origin {
     LeadHeld(usize, usize),
     /// Pin number `k` of the problem.
     Pin(usize),
+    /// Pin number `k` makes its partner the need's lead.
     PinLead(usize),
     /// A pinned pair that is otherwise blocked (refused, no capacity).
     Blocked(usize, usize),
@@ -93,6 +109,7 @@ pub enum Origin {
     Envelope(usize, usize),
     /// Sector indicator `k` only when one of its partners holds a role.
     SectorLink(usize),
+    /// At least the problem's minimum of sectors take part.
     MinSectors,
 }
 
@@ -112,18 +129,25 @@ impl Origin {
     }
 }
 
+/// One linear constraint of the model, and where it comes from.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// The demand or definition the row encodes.
     pub origin: Origin,
+    /// The left-hand side: `(variable index, coefficient)` pairs.
     pub terms: Vec<(usize, f64)>,
+    /// How the left-hand side compares with `rhs`.
     pub cmp: Cmp,
+    /// The right-hand side.
     pub rhs: f64,
 }
 
 /// The model: variables, rows, and the variable of each (partner, need) pair.
 #[derive(Debug, Clone)]
 pub struct Milp {
+    /// The variables; rows and `x`/`lead` refer to them by index.
     pub vars: Vec<Var>,
+    /// The constraints.
     pub rows: Vec<Row>,
     /// `x[i][j]`: the holding variable, absent when the pair is blocked.
     pub x: Vec<Vec<Option<usize>>>,

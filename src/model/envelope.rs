@@ -19,7 +19,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// `e >= Σ coef_j x_j - rhs`, over the needs `j` of one partner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facet {
+    /// The `(need j, coef_j)` terms.
     pub coef: Vec<(usize, f64)>,
+    /// The constant in the row: the excess `e` must be at least the weighted sum minus this.
     pub rhs: f64,
 }
 

@@ -24,12 +24,14 @@ use crate::scenario::{LineUp, Need, Partner, Pin};
 /// Why a partner cannot take a role (unless a facilitator pins it, for `Avoided`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// The partner refuses the role in the scenario: never, even pinned.
     Refused,
     /// A rule of strength `forbid`: never, even pinned.
     Forbidden(RuleIx),
     /// A rule of strength `avoid` (a logic breach, a fit below the floor): the optimiser never
     /// chooses it; a pin would.
     Avoided(RuleIx),
+    /// The partner has no capacity (0) for any role.
     NoCapacity,
 }
 
@@ -40,11 +42,18 @@ pub enum Block {
 /// presentation.
 #[derive(Debug, Clone)]
 pub struct Problem<'k> {
+    /// The knowledge base the roles, capabilities and rules come from.
     pub kb: &'k KnowledgeBase,
+    /// The scenario's name.
     pub scenario: String,
+    /// The what-if variant this line-up is; `None` for the scenario as written.
     pub variant: Option<String>,
+    /// The line-up's partners, sorted by id (index `i` everywhere below).
     pub partners: Vec<Partner>,
+    /// The roles the line-up needs, sorted by role id (index `j` everywhere below).
     pub needs: Vec<Need>,
+    /// Facilitator pins as `(partner, need, lead)` indices; pins naming an absent partner or role
+    /// are left out.
     pub pins: Vec<(usize, usize, bool)>,
     /// Pins as written, parallel to `pins`.
     pub pin_specs: Vec<Pin>,
@@ -54,71 +63,108 @@ pub struct Problem<'k> {
     pub blocked: Vec<Vec<Option<Block>>>,
     /// `serves[i][j]`: need `j`'s role serves a motive of partner `i`'s sector.
     pub serves: Vec<Vec<bool>>,
+    /// The rules matched against the line-up, one per subject; none on a blocked pair.
     pub instances: Vec<Instance>,
     /// Envelope rows per instance, parallel to `instances` once [`Problem::tighten`] has run;
     /// empty until then.
     pub envelopes: Vec<Vec<envelope::Facet>>,
     /// Sectors the line-up holds, and the minimum that must take roles (after capping).
     pub sectors_present: Vec<crate::kb::SectorIx>,
+    /// Sectors that must take roles: the minimum asked for, capped at `sectors_present.len()`.
     pub min_sectors: u32,
     /// The minimum of sectors the line-up asked for (or the rules' default), before capping.
     pub sectors_requested: u32,
+    /// `partner_order[f]`: the canonical index of the partner at position `f` in the file.
     pub partner_order: Vec<usize>,
+    /// `need_order[f]`: the canonical index of the need at position `f` in the file.
     pub need_order: Vec<usize>,
     /// What the line-up's money does: commitments holding, roles needing and receiving money.
     pub money: money::Money,
+    /// Notes for the reader: what applying the variant changed, and why the sector minimum was
+    /// capped.
     pub notes: Vec<String>,
 }
 
 /// A rule applied to one subject: a partner in a role, a partner, a role, or the consortium.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
+    /// The rule that matched.
     pub rule: RuleIx,
+    /// What it matched: which partner, role, pair or the whole line-up.
     pub subject: Subject,
 }
 
+/// What a rule instance is about, with canonical partner and need indices ([`Problem`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subject {
+    /// A partner holding (or, with `lead`, leading) a need.
     Holds {
+        /// The partner.
         partner: usize,
+        /// The need.
         need: usize,
+        /// Only when it leads the need.
         lead: bool,
     },
     /// `second` matched the rule's `second` test, `first` its `first`.
     Pair {
+        /// The partner holding both needs.
         partner: usize,
+        /// The need matching the rule's `first` test.
         first: usize,
+        /// The need matching the rule's `second` test.
         second: usize,
     },
+    /// A partner's load above `limit`.
     Load {
+        /// The partner.
         partner: usize,
+        /// Most roles held, or most summed effort when `by_effort`.
         limit: f64,
+        /// The load counts roles' effort (else the number of roles).
         by_effort: bool,
     },
+    /// A partner holding roles, none of which serves its sector's motives.
     Unserved {
+        /// The partner.
         partner: usize,
     },
+    /// A partner holding no role at all.
     Idle {
+        /// The partner.
         partner: usize,
     },
     /// The partner does not hold the need (a role it asked for).
     Unmet {
+        /// The partner that asked for the role.
         partner: usize,
+        /// The need it asked for.
         need: usize,
     },
+    /// At least `at_least` of `partners` on the same need.
     Shared {
+        /// The shared need.
         need: usize,
+        /// The partners that count (the rule's `who`, of one sector when it asks for that).
         partners: Vec<usize>,
+        /// How many of them make the need shared.
         at_least: u32,
     },
+    /// A partner holding more than `limit` of the needed importance.
     Concentration {
+        /// The partner.
         partner: usize,
+        /// Importance points (the rule's share of the total, at least the fair roles' importance).
         limit: f64,
     },
+    /// Fewer than `below` sectors taking roles (one instance for the line-up).
     Diversity {
+        /// Fewest sectors that are enough.
         below: u32,
     },
+    /// A need not (fully) covered.
     Uncovered {
+        /// The need.
         need: usize,
     },
 }
@@ -133,6 +179,7 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// The assignment of `partners` partners to `needs` needs in which nobody holds anything.
     pub fn empty(partners: usize, needs: usize) -> Self {
         Assignment {
             holds: vec![vec![false; needs]; partners],
@@ -140,10 +187,12 @@ impl Assignment {
         }
     }
 
+    /// How many partners hold need `need`.
     pub fn count(&self, need: usize) -> usize {
         self.holds.iter().filter(|row| row[need]).count()
     }
 
+    /// The needs partner `partner` holds, in need order.
     pub fn roles_of(&self, partner: usize) -> impl Iterator<Item = usize> + '_ {
         self.holds[partner]
             .iter()
@@ -307,14 +356,17 @@ impl<'k> Problem<'k> {
         })
     }
 
+    /// The importance of need `j` (how much covering it is worth).
     pub fn importance(&self, j: usize) -> f64 {
         self.needs[j].importance as f64
     }
 
+    /// The summed importance of all the needs.
     pub fn total_importance(&self) -> f64 {
         (0..self.needs.len()).map(|j| self.importance(j)).sum()
     }
 
+    /// Whether a pin puts partner `i` in need `j` (leading or not).
     pub fn is_pinned(&self, i: usize, j: usize) -> bool {
         self.pins.iter().any(|&(pi, pj, _)| pi == i && pj == j)
     }
@@ -326,6 +378,7 @@ impl<'k> Problem<'k> {
             .any(|&(pi, pj, lead)| pi == i && pj == j && (lead || self.needs[j].max <= 1))
     }
 
+    /// The role id of need `j`.
     pub fn role_id(&self, j: usize) -> &str {
         &self.kb.role(self.needs[j].role).id
     }
@@ -731,10 +784,12 @@ impl<'k> Problem<'k> {
             .sum()
     }
 
+    /// The summed importance of the needs partner `i` holds in `a`.
     pub fn held_importance(&self, a: &Assignment, i: usize) -> f64 {
         a.roles_of(i).map(|j| self.importance(j)).sum()
     }
 
+    /// How many distinct sectors have a partner holding some role in `a`.
     pub fn sectors_used(&self, a: &Assignment) -> usize {
         let mut used: Vec<_> = (0..self.partners.len())
             .filter(|&i| a.holds[i].iter().any(|&h| h))

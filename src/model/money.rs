@@ -15,6 +15,7 @@ use crate::scenario::{Commitment, Finance, Need, Partner};
 /// Money facts of a problem, indexed like its partners (canonical order) and needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Money {
+    /// The scenario's money frame: its currency and phases.
     pub finance: Finance,
     /// The commitments written as `Commitment(...)`, as the line-up had them (a restricted
     /// problem is rebuilt from them).
@@ -37,15 +38,18 @@ pub struct Money {
 /// One commitment in a line-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow {
+    /// The commitment as written (or made from a `funds` entry).
     pub commitment: Commitment,
     /// The funder among the problem's partners, if it is at the table.
     pub partner: Option<usize>,
     /// The need the money goes to, if the line-up needs the role.
     pub need: Option<usize>,
+    /// Whether it holds in this line-up, and if not, why.
     pub state: FlowState,
 }
 
 impl Flow {
+    /// Whether the commitment holds in this line-up (its money counts).
     pub fn holds(&self) -> bool {
         self.state == FlowState::Holds
     }
@@ -54,6 +58,7 @@ impl Flow {
 /// Whether a commitment holds in a line-up, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowState {
+    /// Its funder, any channel and the commitments it depends on are all there.
     Holds,
     /// The funder is not at the table.
     FunderAbsent,

@@ -64,6 +64,7 @@ pub const TIE: f64 = 1e-6;
 pub struct Settings {
     /// Perturbed samples for the stability; 0 turns the whole assessment off (no margins either).
     pub samples: usize,
+    /// Seeds the samples' generators: the same seed and input give the same figures.
     pub seed: u64,
     /// Assumed capabilities move uniformly within +-`noise`, stated ones within
     /// +-`noise x STATED_NOISE_SHARE`, clamped to 0..=1.
@@ -115,12 +116,15 @@ impl Settings {
 /// Settings that cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SettingsError {
+    /// More samples than [`MAX_SAMPLES`] were asked for (the count asked).
     #[error("at most {MAX_SAMPLES} robustness samples can be drawn; got {0}")]
     Samples(usize),
     #[error(
         "the robustness noise must be between 0 and 1 (capability strengths run 0 to 1); got {0}"
     )]
+    /// The noise is not a finite number in 0..=1 (the value given).
     Noise(f64),
+    /// The close-call threshold is not a finite share in 0..=1 (the value given).
     #[error("the close-call threshold must be a share between 0 and 1; got {0}")]
     CloseCall(f64),
 }
@@ -135,7 +139,9 @@ pub struct Robustness {
     pub drawn: usize,
     /// Of those, samples solved: fewer only when a time limit ran out.
     pub solved: usize,
+    /// The seed the samples were drawn with.
     pub seed: u64,
+    /// Half-width of the perturbation of assumed capabilities (see [`Settings::noise`]).
     pub noise: f64,
     /// The close-call threshold.
     pub close_call: f64,
@@ -160,21 +166,27 @@ impl Robustness {
 /// How robust one partner's hold on one role is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Held {
+    /// The holder's partner id.
     pub partner: String,
+    /// The role's id.
     pub role: String,
     /// It leads the role (what the stability and the runner-up are about).
     pub lead: bool,
     /// The role takes several partners: for its lead, the margin is what the line-up loses
     /// with another partner leading (it may stay on as a supporter).
     pub shared: bool,
+    /// The facilitator pinned the partner to the role: it is not re-optimised and never a close
+    /// call.
     pub pinned: bool,
     /// What the role is worth to the line-up in the holder's hands: importance x fit (x the
     /// supporter's share for a supporting partner).
     pub value: f64,
+    /// What the line-up loses without this partner in the role.
     pub margin: Margin,
     /// Who holds the role (leads it, for a lead) in the best line-up without this partner in
     /// it; `None`: nobody takes its place.
     pub runner_up: Option<String>,
+    /// The runner-up's fit for the role (0 to 1); `None` when there is no runner-up.
     pub runner_up_fit: Option<f64>,
     /// When the margin is an exact tie: what made the holder win.
     pub tie: Option<TieBreak>,
@@ -209,6 +221,7 @@ pub enum Margin {
 }
 
 impl Margin {
+    /// The objective points lost, if the margin is a number (not pinned, required or unknown).
     pub fn points(self) -> Option<f64> {
         match self {
             Margin::Points(v) => Some(v),
@@ -222,12 +235,16 @@ impl Margin {
 pub enum TieBreak {
     /// The holder states more of the role's capabilities than the runner-up.
     StatedEvidence {
+        /// How much of the role's needs the holder states.
         holder: Evidence,
+        /// How much of them the runner-up states.
         runner_up: Evidence,
     },
     /// Both state as much; the holder comes first in id order.
     IdOrder {
+        /// How much of the role's needs the holder states (as much as the runner-up).
         holder: Evidence,
+        /// How much of them the runner-up states.
         runner_up: Evidence,
     },
     /// Other roles move too: the tie-break over the whole line-up decided.
@@ -239,7 +256,9 @@ pub enum TieBreak {
 /// How many of the capabilities a role needs a partner states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Evidence {
+    /// Capabilities the role needs that the partner states in the scenario.
     pub stated: usize,
+    /// Capabilities the role needs in all.
     pub needed: usize,
 }
 
@@ -248,18 +267,26 @@ pub struct Evidence {
 pub struct Instead {
     /// `None`: nobody holds the role.
     pub partner: Option<String>,
+    /// Samples in which that partner (or nobody) holds the role.
     pub samples: usize,
 }
 
 /// A close call and what flips it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseCall {
+    /// The holder's partner id.
     pub partner: String,
+    /// The role's id.
     pub role: String,
+    /// The holder leads the role (rather than supporting it).
     pub lead: bool,
+    /// The margin is an exact tie (within [`TIE`]).
     pub tie: bool,
+    /// Share of the solved samples in which the holder keeps the role (0 to 1).
     pub stability: f64,
+    /// What the line-up loses without the holder in the role.
     pub margin: Margin,
+    /// Who holds the role in the best line-up without the holder; `None`: nobody.
     pub runner_up: Option<String>,
     /// The most frequent other holder in the samples.
     pub instead: Option<Instead>,
@@ -273,9 +300,11 @@ pub struct CloseCall {
 pub struct Flip {
     /// Whose capability: the holder's (a drop) or the runner-up's (a rise).
     pub partner: String,
+    /// The capability's id.
     pub capability: String,
     /// Stated in the scenario (else assumed: a sector or type default).
     pub stated: bool,
+    /// The capability's strength now (0 to 1), before the change.
     pub strength: f64,
     /// A drop of the holder's capability (else a rise of the runner-up's).
     pub drop: bool,

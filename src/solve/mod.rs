@@ -16,6 +16,7 @@ use good_lp::{
 };
 use std::time::{Duration, Instant};
 
+/// How a solve ended: proven best, stopped early with a line-up, or no line-up possible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Proven best.
@@ -28,6 +29,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The lowercase word shown for this status in reports and output files.
     pub fn name(self) -> &'static str {
         match self {
             Status::Optimal => "optimal",
@@ -37,6 +39,7 @@ impl Status {
     }
 }
 
+/// How to run the solver: time limits, backend, batch mode and envelope rows.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Stop each solve's search after this long and return the best line-up found (a sweep
@@ -45,6 +48,7 @@ pub struct Options {
     /// Stop every search by this instant: a command's `--time-limit`, shared by all the solves
     /// it makes (the base and each variant or trial, the conflict search, the ways out).
     pub deadline: Option<Instant>,
+    /// The MILP solver to use (microlp unless a feature adds another).
     pub backend: Backend,
     /// Many small solves where only the line-up and the status count (sweeps): no search for
     /// an infeasible model's minimal conflict or ways out, no greedy seed (it saves under 3% of
@@ -66,7 +70,9 @@ pub enum Tighten {
     /// By size: when the line-up needs more than [`TIGHTEN_ABOVE_NEEDS`] roles.
     #[default]
     Auto,
+    /// Always add the envelope rows, whatever the size.
     Always,
+    /// Never add them.
     Never,
 }
 
@@ -92,12 +98,14 @@ impl Tighten {
         }
     }
 
+    /// The names accepted on the command line, each with its setting.
     pub const NAMES: &[(&'static str, Tighten)] = &[
         ("auto", Tighten::Auto),
         ("always", Tighten::Always),
         ("never", Tighten::Never),
     ];
 
+    /// The setting named `name` (one of [`Tighten::NAMES`]); `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<Tighten> {
         Self::NAMES
             .iter()
@@ -110,6 +118,7 @@ impl Tighten {
 /// features because they need system libraries or a C++ toolchain.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Backend {
+    /// microlp: pure Rust, always built in, the default.
     #[default]
     Microlp,
     /// HiGHS (cargo feature `highs`; builds the HiGHS C++ library).
@@ -125,6 +134,8 @@ impl Backend {
         ("highs", Backend::Highs),
     ];
 
+    /// The backend named `name` if it is compiled in (see [`Backend::AVAILABLE`]); `None`
+    /// otherwise.
     pub fn from_name(name: &str) -> Option<Backend> {
         Self::AVAILABLE
             .iter()
@@ -133,8 +144,10 @@ impl Backend {
     }
 }
 
+/// The result of [`solve`]: the line-up found, or why there is none.
 #[derive(Debug, Clone)]
 pub struct Solved {
+    /// Whether the line-up is proven best, the best found in time, or impossible.
     pub status: Status,
     /// The line-up; `None` when infeasible.
     pub assignment: Option<Assignment>,
@@ -149,10 +162,13 @@ pub struct Solved {
     pub conflict_minimal: bool,
 }
 
+/// Why a solve gave neither a line-up nor a proof that there is none.
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
+    /// The backend reported an error (its message).
     #[error("the solver failed: {0}")]
     Solver(String),
+    /// The time limit ran out with no line-up satisfying the hard constraints found yet.
     #[error("the time limit ran out before any line-up satisfying the hard constraints was found")]
     NoSolutionInTime,
     /// A solve that must be proven best (a coalition's worth) was stopped by the time limit.

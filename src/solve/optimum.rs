@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 /// The best line-up of a model and its objective (`Problem::objective`, without tie-break).
 #[derive(Debug, Clone)]
 pub struct Optimum {
+    /// The optimal objective (`Problem::objective`, without the tie-break term).
     pub value: f64,
+    /// A line-up reaching that objective.
     pub assignment: Assignment,
 }
 

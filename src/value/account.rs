@@ -12,8 +12,11 @@ use crate::explain::Outcome;
 /// Everything `rolefit value` reports.
 #[derive(Debug, Clone)]
 pub struct ValueReport {
+    /// The scenario's name.
     pub scenario: String,
+    /// The what-if variant valued; `None` for the scenario as written.
     pub variant: Option<String>,
+    /// How the Shapley values were computed (exact or sampled, with its precision).
     pub method: Method,
     /// Worth of the full line-up (the objective `rolefit solve` reports).
     pub grand: f64,
@@ -33,19 +36,27 @@ pub struct ValueReport {
     pub partners: Vec<PartnerValue>,
     /// The recommended line-up of the full consortium (what `rolefit solve` shows).
     pub line_up: Outcome,
+    /// Caveats for the reader: inert partners, infeasible coalitions, sampling cut short, a line-up
+    /// not proven best.
     pub notes: Vec<String>,
 }
 
+/// One partner's line in the value account.
 #[derive(Debug, Clone)]
 pub struct PartnerValue {
+    /// The partner's id in the scenario.
     pub id: String,
+    /// Its display name.
     pub name: String,
+    /// Its sector (what the sector minimum counts).
     pub sector: String,
     /// Roles it holds in the recommended line-up, and their summed effort.
     pub roles: Vec<String>,
+    /// The summed effort of those roles.
     pub effort: f64,
     /// How much the full line-up loses without it.
     pub leave_one_out: f64,
+    /// Its Shapley value, in objective points.
     pub shapley: f64,
     /// Half-width of the confidence interval when sampled.
     pub half_width: Option<f64>,
@@ -53,6 +64,7 @@ pub struct PartnerValue {
     pub value_share: Option<f64>,
     /// Its effort as a share of all partners' effort (`None` when nobody holds a role).
     pub effort_share: Option<f64>,
+    /// How its share of the value compares with its share of the effort.
     pub balance: Balance,
     /// Money it commits that holds in the line-up (stated amounts; `None` when it commits none
     /// with an amount).
@@ -79,6 +91,7 @@ pub enum Balance {
 }
 
 impl Balance {
+    /// The snake_case word for the balance, as written in machine-readable output.
     pub fn name(self) -> &'static str {
         match self {
             Balance::EffortAboveValue => "effort_above_value",

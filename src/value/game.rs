@@ -127,10 +127,13 @@ impl<'k> Game<'k> {
         Ok(game)
     }
 
+    /// The problem the game values: the full line-up's, with its envelope rows, partners in id
+    /// order.
     pub fn problem(&self) -> &Problem<'k> {
         &self.problem
     }
 
+    /// The instant every coalition solve must end by (`--time-limit`); `None`: no limit.
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
@@ -140,6 +143,8 @@ impl<'k> Game<'k> {
         self.problem.partners.len()
     }
 
+    /// Whether player `i` is inert: it changes no coalition's worth, so its values are exactly
+    /// zero.
     pub fn is_inert(&self, i: usize) -> bool {
         self.inert[i]
     }

@@ -17,18 +17,36 @@ pub use shapley::{EXACT_MAX, Method, SampleReport, Sampling, Shares, Stop, exact
 /// Why a valuation could not be completed.
 #[derive(Debug, thiserror::Error)]
 pub enum ValueError {
+    /// A coalition's solve failed or ran out of time.
     #[error(transparent)]
     Solve(#[from] crate::solve::SolveError),
+    /// The full line-up has no solution satisfying the hard constraints.
     #[error(
         "{scenario}: the full line-up has no solution satisfying the hard constraints, so no coalition can be valued; `rolefit solve` names the demands that contradict each other"
     )]
-    Infeasible { scenario: String },
+    Infeasible {
+        /// The scenario's name.
+        scenario: String,
+    },
+    /// Exact Shapley values were asked for more partners than can be valued exactly.
     #[error(
         "exact Shapley values need every coalition of the {partners} partners who can take a role (2^{partners} line-ups); at most {most} are valued exactly: use `--method sampled`"
     )]
-    TooLarge { partners: usize, most: usize },
+    TooLarge {
+        /// Partners who can take a role (non-inert), whose every coalition would be valued.
+        partners: usize,
+        /// The most partners valued exactly ([`EXACT_MAX`]).
+        most: usize,
+    },
+    /// The time limit ran out before the valuation was complete.
     #[error("the time limit ran out after {solves} line-ups, {}", during.words())]
-    OutOfTime { solves: usize, during: Stage },
+    OutOfTime {
+        /// Line-ups solved before the limit.
+        solves: usize,
+        /// What the limit interrupted.
+        during: Stage,
+    },
+    /// The sampling settings cannot be used (what is wrong with them).
     #[error("{0}")]
     Settings(String),
 }

@@ -17,34 +17,44 @@ pub const EXACT_MAX: usize = 20;
 pub struct Shares {
     /// Worth of everybody, and of nobody.
     pub grand: f64,
+    /// Worth of nobody: every needed role a gap (negative).
     pub empty: f64,
+    /// Each partner's Shapley value, in objective points; they sum to `grand - empty`.
     pub shapley: Vec<f64>,
     /// Half-width of the confidence interval of each sampled value (`None` when exact).
     pub half_width: Option<Vec<f64>>,
     /// `grand` minus the worth of everybody else.
     pub leave_one_out: Vec<f64>,
+    /// Exact or sampled, and for sampling how precise the values are.
     pub method: Method,
 }
 
+/// How the Shapley values were computed: every coalition, or sampled orders of arrival.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Method {
     /// Every coalition of the non-inert partners was valued.
     Exact {
+        /// Coalitions valued.
         coalitions: usize,
     },
+    /// Random orders of arrival were sampled; how, and how precise the result is.
     Sampled(SampleReport),
 }
 
 /// How a sampled estimate was obtained and how precise it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleReport {
+    /// The seed of the permutation sampler.
     pub seed: u64,
+    /// Orders of arrival (permutations) sampled.
     pub permutations: usize,
+    /// Confidence level of the intervals, in (0, 1).
     pub confidence: f64,
     /// The precision asked for, as a share of the total value (`grand - empty`).
     pub target: f64,
     /// The largest half-width reached, as a share of the total value.
     pub achieved: f64,
+    /// Why sampling stopped.
     pub stop: Stop,
 }
 
@@ -53,11 +63,14 @@ pub struct SampleReport {
 pub enum Stop {
     /// Every interval is within the precision asked for.
     Precision,
+    /// The most permutations allowed were drawn first.
     MaxPermutations,
+    /// The time limit ran out first.
     TimeLimit,
 }
 
 impl Stop {
+    /// The snake_case word for the reason, as written in machine-readable output.
     pub fn name(self) -> &'static str {
         match self {
             Stop::Precision => "precision",
@@ -70,6 +83,7 @@ impl Stop {
 /// Settings of the permutation sampler.
 #[derive(Debug, Clone)]
 pub struct Sampling {
+    /// Seeds the sampler: the same seed and input give the same values.
     pub seed: u64,
     /// Confidence level of the reported intervals, in (0, 1).
     pub confidence: f64,
@@ -77,6 +91,7 @@ pub struct Sampling {
     pub precision: f64,
     /// Never stop before this many permutations (variance estimates need a few).
     pub min_permutations: usize,
+    /// Stop after this many permutations even if the precision is not reached.
     pub max_permutations: usize,
 }
 
