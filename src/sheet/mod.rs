@@ -90,7 +90,7 @@ pub enum Funders {
 }
 
 /// Reads the partners of a sheet; `None` when any cell is wrong (all problems are listed).
-/// Each cell is validated by the same [`PartnerFields`] a RON `Partner(...)` is.
+/// Each cell is validated by the same `PartnerFields` reader a RON `Partner(...)` is.
 pub fn partners(
     kb: &KnowledgeBase,
     table: &Table,

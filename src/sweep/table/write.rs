@@ -137,7 +137,7 @@ fn neutralise(v: &str) -> std::borrow::Cow<'_, str> {
 /// Appends a CSV field, quoted when it must be: the csv crate quotes what CSV requires (a
 /// comma or a quote), and a field that starts or ends with a space is quoted as well, so a
 /// reader that trims unquoted fields cannot change it. Text is [`clean`]ed and formulas
-/// [`neutralise`]d first.
+/// `neutralise`d first.
 pub fn push_csv(out: &mut String, v: &str) {
     let plain = !v.chars().any(|c| c.is_control() || c == ',' || c == '"')
         && !v.starts_with(' ')
