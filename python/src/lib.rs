@@ -575,14 +575,12 @@ fn sweep_table<'py>(
                 }
                 // Ctrl-C between chunks.
                 Python::attach(|py| py.check_signals())
-                    .map_err(|_| SweepError::Usage("interrupted".into()))
+                    .map_err(|_| SweepError::Interrupted)
             },
         )
     });
     if let Err(e) = ran {
-        if let SweepError::Usage(m) = &e
-            && m == "interrupted"
-        {
+        if let SweepError::Interrupted = e {
             return Err(PyKeyboardInterrupt::new_err("the sweep was interrupted"));
         }
         return Err(raise(py, sweep_error(e)));

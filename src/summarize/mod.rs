@@ -28,9 +28,30 @@ pub enum SummaryError {
     /// The table cannot be read, or is not a sweep table.
     #[error(transparent)]
     Table(#[from] TableError),
-    /// The options, or what they ask of this table, do not fit.
+    /// The `--outcome` expression cannot be read against the table's columns (the parser's
+    /// message says where and what).
     #[error("{0}")]
-    Usage(String),
+    Outcome(String),
+    /// `--bins` out of its range.
+    #[error("--bins must be from 2 to 100; got {0}")]
+    Bins(usize),
+    /// `--min-mass` is not a share strictly between 0 and 1.
+    #[error("--min-mass must be a share between 0 and 1 (exclusive); got {0}")]
+    MinMass(f64),
+    /// The table has no `status` column (at its path).
+    #[error("{0}: no `status` column: this is not a `rolefit sweep` output")]
+    NotASweep(String),
+    /// The table has no rows (at its path).
+    #[error("{0}: no rows")]
+    NoRows(String),
+    /// A text factor with too many distinct values to summarise level by level.
+    #[error("{path}: factor `{factor}` has more than {MAX_CATEGORIES} distinct texts")]
+    TooManyTexts {
+        /// Path of the table.
+        path: String,
+        /// The factor's column.
+        factor: String,
+    },
 }
 
 /// What the summary asks of the table: the outcome, the binning and the PRIM box.
@@ -246,16 +267,10 @@ pub fn summarize(path: &Path, opts: &Options) -> Result<Summary, SummaryError> {
 
 fn check_options(opts: &Options) -> Result<(), SummaryError> {
     if opts.bins < 2 || opts.bins > 100 {
-        return Err(SummaryError::Usage(format!(
-            "--bins must be from 2 to 100; got {}",
-            opts.bins
-        )));
+        return Err(SummaryError::Bins(opts.bins));
     }
     if !(opts.min_mass > 0.0 && opts.min_mass < 1.0) {
-        return Err(SummaryError::Usage(format!(
-            "--min-mass must be a share between 0 and 1 (exclusive); got {}",
-            opts.min_mass
-        )));
+        return Err(SummaryError::MinMass(opts.min_mass));
     }
     Ok(())
 }
@@ -277,12 +292,9 @@ impl Columns {
         manifest: Option<&Manifest>,
         opts: &Options,
     ) -> Result<Columns, SummaryError> {
-        let status = table.column("status").ok_or_else(|| {
-            SummaryError::Usage(format!(
-                "{}: no `status` column: this is not a `rolefit sweep` output",
-                table.path
-            ))
-        })?;
+        let status = table
+            .column("status")
+            .ok_or_else(|| SummaryError::NotASweep(table.path.clone()))?;
         let factors: Vec<usize> = match manifest {
             Some(m) => m
                 .factors
@@ -301,7 +313,9 @@ impl Columns {
             .filter_map(|(i, c)| c.strip_prefix("flags.").map(|k| (k.to_string(), i)))
             .collect();
         let outcome = match &opts.outcome {
-            Some(text) => Some(Outcome::parse(text, &table.columns).map_err(SummaryError::Usage)?),
+            Some(text) => {
+                Some(Outcome::parse(text, &table.columns).map_err(SummaryError::Outcome)?)
+            }
             None => None,
         };
         Ok(Columns {
@@ -338,17 +352,15 @@ fn scan_levels(
         Ok(())
     })?;
     if rows == 0 {
-        return Err(SummaryError::Usage(format!("{}: no rows", table.path)));
+        return Err(SummaryError::NoRows(table.path.clone()));
     }
     let levels = scans
         .into_iter()
         .zip(&cols.factors)
         .map(|(s, &c)| {
-            s.levels(bins).ok_or_else(|| {
-                SummaryError::Usage(format!(
-                    "{}: factor `{}` has more than {MAX_CATEGORIES} distinct texts",
-                    table.path, table.columns[c]
-                ))
+            s.levels(bins).ok_or_else(|| SummaryError::TooManyTexts {
+                path: table.path.clone(),
+                factor: table.columns[c].clone(),
             })
         })
         .collect::<Result<_, _>>()?;

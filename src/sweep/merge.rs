@@ -17,12 +17,96 @@ use std::path::{Path, PathBuf};
 /// Missing shards named in the error; the rest are counted.
 const MISSING_SHOWN: usize = 10;
 
+/// Why shards cannot be merged: each is something the user must fix (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// `merge` was given no files.
+    #[error("no shard files to merge")]
+    NoShards,
+    /// A shard still being run, or cut short: its rows are in `partial`.
+    #[error(
+        "{path}: this shard has not finished (its rows are still in {partial}); resume it with `rolefit sweep ... --resume`"
+    )]
+    Unfinished {
+        /// The shard's output.
+        path: String,
+        /// Its partial file.
+        partial: String,
+    },
+    /// A file without a manifest beside it: no finished sweep output.
+    #[error(
+        "{path}: no manifest ({manifest}): only finished `rolefit sweep` outputs can be merged"
+    )]
+    NoManifest {
+        /// The file given.
+        path: String,
+        /// Where its manifest would be.
+        manifest: String,
+    },
+    /// The first file given was run without `--shard`.
+    #[error("{0}: this output is not a shard (it was run without --shard)")]
+    RunWithoutShard(String),
+    /// A later file given is not a shard.
+    #[error("{0}: this output is not a shard")]
+    NotAShard(String),
+    /// Two files are the same shard.
+    #[error("shard {index}/{count} is given twice: {first} and {second}")]
+    Twice {
+        /// The shard's index.
+        index: u64,
+        /// How many shards the sweep was split into.
+        count: u64,
+        /// The first file that is this shard.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// Shards with runs were not given (as `k/n`, the first few and how many more).
+    #[error("missing shard(s) {0}: every shard of the sweep is needed")]
+    Missing(String),
+    /// Two shards of different sweeps or tables.
+    #[error("{first} and {second} are shards of {why}")]
+    Differ {
+        /// The first file given.
+        first: String,
+        /// The file that differs from it.
+        second: String,
+        /// What differs.
+        why: Differs,
+    },
+    /// Two shards of splits into different numbers of shards.
+    #[error("{path} is shard {index} of {count}, but {first} is one of {first_count}")]
+    OtherCount {
+        /// The shard that differs.
+        path: String,
+        /// Its index.
+        index: u64,
+        /// Its number of shards.
+        count: u64,
+        /// The first file given.
+        first: String,
+        /// The first file's number of shards.
+        first_count: u64,
+    },
+}
+
+/// What makes two shards belong to different sweeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Differs {
+    /// The fingerprints differ.
+    #[error("another sweep (its spec, scenarios, rules or rolefit version differ)")]
+    Sweep,
+    /// The table's columns or format differ.
+    #[error("other columns or another format")]
+    Columns,
+}
+
 /// Merges finished shard outputs into `out` (see [`crate::output`]) with its manifest;
 /// returns the number of rows.
 pub fn merge(inputs: &[PathBuf], out: &Path) -> Result<u64, SweepError> {
     let shards = read_manifests(inputs)?;
     let Some((_, first)) = shards.first().cloned() else {
-        return Err(SweepError::Usage("no shard files to merge".into()));
+        return Err(MergeError::NoShards.into());
     };
     let by_index = by_index(&shards)?;
     let _lock = OutputLock::acquire(out)?;
@@ -49,18 +133,17 @@ fn read_manifests(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, SweepE
     for path in inputs {
         let m = Manifest::read(&manifest_path(path))?.ok_or_else(|| {
             let partial = super::stream::partial_path(path);
-            SweepError::Usage(if partial.exists() {
-                format!(
-                    "{}: this shard has not finished (its rows are still in {}); resume it with `rolefit sweep ... --resume`",
-                    path.display(),
-                    partial.display()
-                )
+            let path = path.display().to_string();
+            SweepError::from(if partial.exists() {
+                MergeError::Unfinished {
+                    path,
+                    partial: partial.display().to_string(),
+                }
             } else {
-                format!(
-                    "{}: no manifest ({}): only finished `rolefit sweep` outputs can be merged",
-                    path.display(),
-                    manifest_path(path).display()
-                )
+                MergeError::NoManifest {
+                    manifest: manifest_path(Path::new(&path)).display().to_string(),
+                    path,
+                }
             })
         })?;
         shards.push((path.clone(), m));
@@ -73,21 +156,20 @@ fn read_manifests(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, SweepE
 fn by_index(shards: &[(PathBuf, Manifest)]) -> Result<Vec<Option<usize>>, SweepError> {
     let (first_path, first) = &shards[0];
     let Some(Shard { count, .. }) = first.shard else {
-        return Err(SweepError::Usage(format!(
-            "{}: this output is not a shard (it was run without --shard)",
-            first_path.display()
-        )));
+        return Err(MergeError::RunWithoutShard(first_path.display().to_string()).into());
     };
     // A checked manifest has at most `MAX_SHARDS` shards: one slot each.
     let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
     for (n, (path, m)) in shards.iter().enumerate() {
         let index = same_split(first_path, first, path, m, count)?;
         if let Some(prev) = by_index[index as usize] {
-            return Err(SweepError::Usage(format!(
-                "shard {index}/{count} is given twice: {} and {}",
-                shards[prev].0.display(),
-                path.display()
-            )));
+            return Err(MergeError::Twice {
+                index,
+                count,
+                first: shards[prev].0.display().to_string(),
+                second: path.display().to_string(),
+            }
+            .into());
         }
         by_index[index as usize] = Some(n);
     }
@@ -105,10 +187,7 @@ fn by_index(shards: &[(PathBuf, Manifest)]) -> Result<Vec<Option<usize>>, SweepE
         if missing.len() > MISSING_SHOWN {
             named.push(format!("and {} more", missing.len() - MISSING_SHOWN));
         }
-        return Err(SweepError::Usage(format!(
-            "missing shard(s) {}: every shard of the sweep is needed",
-            named.join(", ")
-        )));
+        return Err(MergeError::Missing(named.join(", ")).into());
     }
     Ok(by_index)
 }
@@ -122,31 +201,32 @@ fn same_split(
     count: u64,
 ) -> Result<u64, SweepError> {
     let differs = if m.fingerprint != first.fingerprint {
-        Some("another sweep (its spec, scenarios, rules or rolefit version differ)")
+        Some(Differs::Sweep)
     } else if m.columns != first.columns || m.format != first.format {
-        Some("other columns or another format")
+        Some(Differs::Columns)
     } else {
         None
     };
     if let Some(why) = differs {
-        return Err(SweepError::Usage(format!(
-            "{} and {} are shards of {why}",
-            first_path.display(),
-            path.display()
-        )));
+        return Err(MergeError::Differ {
+            first: first_path.display().to_string(),
+            second: path.display().to_string(),
+            why,
+        }
+        .into());
     }
     let Some(Shard { index, count: c }) = m.shard else {
-        return Err(SweepError::Usage(format!(
-            "{}: this output is not a shard",
-            path.display()
-        )));
+        return Err(MergeError::NotAShard(path.display().to_string()).into());
     };
     if c != count {
-        return Err(SweepError::Usage(format!(
-            "{} is shard {index} of {c}, but {} is one of {count}",
-            path.display(),
-            first_path.display()
-        )));
+        return Err(MergeError::OtherCount {
+            path: path.display().to_string(),
+            index,
+            count: c,
+            first: first_path.display().to_string(),
+            first_count: count,
+        }
+        .into());
     }
     Ok(index)
 }

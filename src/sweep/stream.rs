@@ -45,9 +45,40 @@ pub enum SweepError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// Something the user must decide or fix (exit status 2).
-    #[error("{0}")]
-    Usage(String),
+    /// Another sweep writes the same output now.
+    #[error(transparent)]
+    Locked(LockError),
+    /// The output may not be written where it is asked for (see [`crate::output`]).
+    #[error(transparent)]
+    Refused(OutputError),
+    /// The worker threads could not be started.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// How many were asked for.
+        threads: usize,
+        /// Why the pool could not start them.
+        reason: String,
+    },
+    /// An interrupted sweep of this output waits for `--resume` or `--restart` (its partial
+    /// file).
+    #[error(
+        "an interrupted sweep is in {0}: pass --resume to finish it, or --restart to discard it"
+    )]
+    Unfinished(String),
+    /// The interrupted sweep found at `path` is not this one.
+    #[error("{path} belongs to a different sweep ({why}); pass --restart to discard it")]
+    Different {
+        /// The partial file found.
+        path: String,
+        /// What differs.
+        why: &'static str,
+    },
+    /// Shards that cannot be merged.
+    #[error(transparent)]
+    Merge(#[from] super::merge::MergeError),
+    /// The caller stopped the sweep between two chunks (the Python package on Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
     /// A table or manifest on disk is damaged or belongs to something else.
     #[error("{path}: {message}")]
     Corrupt {
@@ -61,7 +92,7 @@ pub enum SweepError {
 impl From<LockError> for SweepError {
     fn from(e: LockError) -> Self {
         match e {
-            LockError::Busy { .. } => SweepError::Usage(e.to_string()),
+            LockError::Busy { .. } => SweepError::Locked(e),
             LockError::Io { lock, source } => SweepError::Write { path: lock, source },
         }
     }
@@ -82,7 +113,7 @@ impl From<ManifestError> for SweepError {
 impl From<OutputError> for SweepError {
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Refused { .. } => SweepError::Usage(e.to_string()),
+            OutputError::Refused { .. } => SweepError::Refused(e),
             OutputError::Io { path, source } => SweepError::Write { path, source },
         }
     }
@@ -211,7 +242,10 @@ pub fn solve_in_order<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| SweepError::Usage(format!("cannot start {threads} worker threads: {e}")))?;
+        .map_err(|e| SweepError::Threads {
+            threads,
+            reason: e.to_string(),
+        })?;
     let workers = pool.current_num_threads() as u64;
     let mut size = (16 * workers).max(1);
     let mut done = positions.start;
@@ -323,10 +357,7 @@ fn start(
         Manifest::read(&partial_manifest)?
     };
     if in_progress.is_some() && !opts.resume && !opts.restart {
-        return Err(SweepError::Usage(format!(
-            "an interrupted sweep is in {}: pass --resume to finish it, or --restart to discard it",
-            partial.display()
-        )));
+        return Err(SweepError::Unfinished(partial.display().to_string()));
     }
     if opts.resume {
         match in_progress {
@@ -493,10 +524,10 @@ fn same_sweep(found: &Manifest, wanted: &Manifest, path: &Path) -> Result<(), Sw
     };
     match what {
         None => Ok(()),
-        Some(why) => Err(SweepError::Usage(format!(
-            "{} belongs to a different sweep ({why}); pass --restart to discard it",
-            path.display()
-        ))),
+        Some(why) => Err(SweepError::Different {
+            path: path.display().to_string(),
+            why,
+        }),
     }
 }
 

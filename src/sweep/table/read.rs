@@ -125,9 +125,37 @@ pub enum TableError {
         /// What is wrong with the row.
         message: String,
     },
-    /// The file cannot be read as a table (empty, unknown format, not what its manifest says).
-    #[error("{0}")]
-    Usage(String),
+    /// The manifest beside the table is not one.
+    #[error(transparent)]
+    Manifest(ManifestError),
+    /// Neither a manifest nor the file's name says whether it is CSV or JSON Lines.
+    #[error("{0}: name the file .csv or .jsonl (or keep its .manifest.json beside it)")]
+    UnknownFormat(String),
+    /// The file has no header and no rows.
+    #[error("{0}: the file is empty")]
+    Empty(String),
+    /// The rows are not those the manifest records (their count, or with the same count their
+    /// digest).
+    #[error(
+        "{path}: the table is not the one its manifest describes ({rows} rows, the manifest records {want}{}): it was edited, damaged, or written by two sweeps at once; run the sweep again",
+        if rows == want { ", and other bytes" } else { "" }
+    )]
+    NotItsManifest {
+        /// Path of the table.
+        path: String,
+        /// Rows read.
+        rows: u64,
+        /// Rows the manifest records.
+        want: u64,
+    },
+    /// A line of the table cannot be read (too long, not text).
+    #[error("{path}: {error}")]
+    Line {
+        /// Path of the table.
+        path: String,
+        /// What is wrong with the line.
+        error: LineError,
+    },
 }
 
 /// A table found at a path, rolefit's or not: its format (from its manifest, else its name),
@@ -151,15 +179,13 @@ impl TableFile {
         let shown = path.display().to_string();
         let manifest = Manifest::read(&manifest_path(path)).map_err(|e| match e {
             ManifestError::Read { path, source } => TableError::Io { path, source },
-            other => TableError::Usage(other.to_string()),
+            other => TableError::Manifest(other),
         })?;
         let format = match (Format::from_path(path), &manifest) {
             (_, Some(m)) => m.format(),
             (Some(f), None) => f,
             (None, None) => {
-                return Err(TableError::Usage(format!(
-                    "{shown}: name the file .csv or .jsonl (or keep its .manifest.json beside it)"
-                )));
+                return Err(TableError::UnknownFormat(shown));
             }
         };
         let mut lines = Self::rows(&shown, format)?;
@@ -168,7 +194,7 @@ impl TableFile {
             _ => lines.text().trim_end_matches('\r').to_string(),
         };
         if first.is_empty() {
-            return Err(TableError::Usage(format!("{shown}: the file is empty")));
+            return Err(TableError::Empty(shown));
         }
         let first_row = |message| TableError::Row {
             path: shown.clone(),
@@ -259,15 +285,11 @@ impl TableFile {
     fn check(&self, rows: u64, digest: Digest) -> Result<(), TableError> {
         match &self.expected {
             Some((want, hex)) if rows != *want || digest.hex() != *hex => {
-                Err(TableError::Usage(format!(
-                    "{}: the table is not the one its manifest describes ({rows} rows, the manifest records {want}{}): it was edited, damaged, or written by two sweeps at once; run the sweep again",
-                    self.path,
-                    if rows == *want {
-                        ", and other bytes"
-                    } else {
-                        ""
-                    }
-                )))
+                Err(TableError::NotItsManifest {
+                    path: self.path.clone(),
+                    rows,
+                    want: *want,
+                })
             }
             _ => Ok(()),
         }
@@ -280,7 +302,10 @@ fn line_error(path: &str, e: LineError) -> TableError {
             path: path.to_string(),
             source,
         },
-        other => TableError::Usage(format!("{path}: {other}")),
+        error => TableError::Line {
+            path: path.to_string(),
+            error,
+        },
     }
 }
 
