@@ -24,8 +24,8 @@ fn kb() -> &'static KnowledgeBase {
 /// uncompressed.
 fn workbook(sheet: &[u8], shared: Option<&[u8]>) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut part = |name: &str, bytes: &[u8]| {
         z.start_file(name, opts).expect("a part starts");
         z.write_all(bytes).expect("a part is written");
@@ -78,10 +78,16 @@ fuzz_target!(|data: &[u8]| {
         rolefit::sheet::partners(kb(), &table, rolefit::sheet::Funders::InTheSheet);
     for d in &diags {
         let shown = d.render(true);
-        assert!(!shown.contains("\u{1b}]"), "an escape sequence from the sheet: {shown:?}");
+        assert!(
+            !shown.contains("\u{1b}]"),
+            "an escape sequence from the sheet: {shown:?}"
+        );
     }
     let Some(partners) = partners else {
-        assert!(diags.iter().any(|d| d.is_error()), "a sheet refused without an error");
+        assert!(
+            diags.iter().any(|d| d.is_error()),
+            "a sheet refused without an error"
+        );
         return;
     };
     if partners.is_empty() {

@@ -29,7 +29,13 @@ fuzz_target!(|data: &[u8]| {
         ..Options::default()
     };
     let mut line_ups = vec![scenario.base()];
-    line_ups.extend(scenario.variants.iter().take(3).map(|v| scenario.line_up(v)));
+    line_ups.extend(
+        scenario
+            .variants
+            .iter()
+            .take(3)
+            .map(|v| scenario.line_up(v)),
+    );
     for line_up in &line_ups {
         let Ok(problem) = rolefit::model::Problem::try_new(kb(), line_up) else {
             continue;
@@ -54,7 +60,11 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Some(r) = &assessed {
             for h in &r.roles {
-                assert!((0.0..=1.0).contains(&h.stability), "stability {}", h.stability);
+                assert!(
+                    (0.0..=1.0).contains(&h.stability),
+                    "stability {}",
+                    h.stability
+                );
             }
         }
         let outcome = rolefit::explain::with_robustness(&problem, &solved, assessed);
@@ -62,10 +72,10 @@ fuzz_target!(|data: &[u8]| {
             assert!((0.0..=1.0).contains(&f.fit), "fit out of range: {}", f.fit);
         }
         let json = rolefit::report::render(&outcome, Format::Json, Style::default());
-        let parsed: serde_json::Value = serde_json::from_str(&json).expect("the JSON report parses");
+        let parsed: serde_json::Value =
+            serde_json::from_str(&json).expect("the JSON report parses");
         assert!(parsed.is_object(), "the JSON report is one object");
         let _ = rolefit::report::render(&outcome, Format::Text, Style::default());
         let _ = rolefit::report::render(&outcome, Format::Markdown, Style::default());
     }
 });
-

@@ -123,8 +123,7 @@ fn knowledge(
     rules: Option<&str>,
     no_default_rules: bool,
 ) -> Result<rolefit::kb::KnowledgeBase, Error> {
-    let docs =
-        rolefit::inputs::rule_documents(rules.map(std::path::Path::new), no_default_rules)?;
+    let docs = rolefit::inputs::rule_documents(rules.map(std::path::Path::new), no_default_rules)?;
     rolefit::knowledge_base(docs)
 }
 
@@ -574,8 +573,7 @@ fn sweep_table<'py>(
                     });
                 }
                 // Ctrl-C between chunks.
-                Python::attach(|py| py.check_signals())
-                    .map_err(|_| SweepError::Interrupted)
+                Python::attach(|py| py.check_signals()).map_err(|_| SweepError::Interrupted)
             },
         )
     });
@@ -624,8 +622,9 @@ fn sweep_file(
     let shard = shard.map(|s| checked_shard(py, Some(s))).transpose()?;
     let run = || -> Result<Report, Error> {
         let path = std::path::PathBuf::from(&out);
-        let format = Format::from_path(&path)
-            .ok_or_else(|| Error::Arguments(format!("out={out:?}: name the file .csv or .jsonl").into()))?;
+        let format = Format::from_path(&path).ok_or_else(|| {
+            Error::Arguments(format!("out={out:?}: name the file .csv or .jsonl").into())
+        })?;
         // As the CLI does: the table and its companions may not land on a file the sweep reads.
         let source = sweep_source(&spec)?;
         fn named(input: Option<&Input>) -> Option<&std::path::Path> {
