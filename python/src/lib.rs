@@ -14,7 +14,7 @@ use rolefit::diag::{Diagnostic, Diagnostics, Level as DiagLevel};
 use rolefit::load::{Document, LoadError};
 use rolefit::source::Source;
 use rolefit::sweep::input::{self, DesignFile, SweepSource};
-use rolefit::sweep::manifest::{Manifest, ManifestDesign, Shard};
+use rolefit::sweep::manifest::Shard;
 use rolefit::sweep::run::Scratch;
 use rolefit::sweep::spec::{Level, ValueKind};
 use rolefit::sweep::stream::{self, SweepError};
@@ -497,14 +497,14 @@ fn sweep_error(e: SweepError) -> Error {
     }
 }
 
-/// Compiles a sweep and its design; the plan and the fingerprint.
-fn compile(
+/// Loads a sweep and its design into a plan, as the CLI does (`sweep::load_plan`).
+fn load(
     spec: &Input,
     design: Option<&DesignFile>,
     format: Format,
     solve_time: bool,
-) -> Result<(Plan, String), Error> {
-    compile_source(&sweep_source(spec)?, design, format, solve_time)
+) -> Result<rolefit::sweep::Loaded, Error> {
+    rolefit::sweep::load_plan(&sweep_source(spec)?, design, format, solve_time)
 }
 
 /// The sweep text `spec` gives, or the file it names.
@@ -517,16 +517,6 @@ fn sweep_source(spec: &Input) -> Result<SweepSource, Error> {
     } else {
         SweepSource::read(&spec.0)?
     })
-}
-
-fn compile_source(
-    sweep: &SweepSource,
-    design: Option<&DesignFile>,
-    format: Format,
-    solve_time: bool,
-) -> Result<(Plan, String), Error> {
-    let (compiled, diags) = input::compile(sweep, design, format, solve_time)?;
-    compiled.ok_or(Error::Invalid(Diagnostics(diags)))
 }
 
 fn design_file(design: Option<Input>) -> Result<Option<DesignFile>, Error> {
@@ -551,9 +541,9 @@ fn sweep_table<'py>(
     let shard = checked_shard(py, shard)?;
     let compiled = py.detach(|| -> Result<_, Error> {
         let design = design_file(design)?;
-        compile(&spec, design.as_ref(), Format::Csv, solve_time)
+        load(&spec, design.as_ref(), Format::Csv, solve_time)
     });
-    let (plan, _) = compiled.map_err(|e| raise(py, e))?;
+    let plan = compiled.map_err(|e| raise(py, e))?.plan;
     let layout = Layout::new(&plan, Format::Csv, solve_time);
     let mut columns: Vec<Column> = layout.column_kinds().into_iter().map(Column::new).collect();
     let total = shard.len(plan.runs());
@@ -636,14 +626,10 @@ fn sweep_file(
         let inputs = input::read_files(&source, named(Some(&spec)), named(design.as_ref()));
         stream::refuse_inputs(&path, &inputs)?;
         let design = design_file(design)?;
-        let (plan, fingerprint) = compile_source(&source, design.as_ref(), format, solve_time)?;
-        let layout = Layout::new(&plan, format, solve_time);
-        let mut manifest = Manifest::new(&plan, &layout, &fingerprint, shard);
-        manifest.design = design.as_ref().map(|d| ManifestDesign {
-            file: d.source.name.clone(),
-            sha256: d.sha256.clone(),
-            rows: plan.spec.table.as_ref().map_or(0, |t| t.rows),
-        });
+        let loaded = rolefit::sweep::load_plan(&source, design.as_ref(), format, solve_time)?;
+        let layout = Layout::new(&loaded.plan, format, solve_time);
+        let manifest = loaded.manifest(&layout, shard);
+        let plan = loaded.plan;
         let opts = rolefit::sweep::Options {
             threads,
             shard,
