@@ -489,14 +489,6 @@ impl Column {
     }
 }
 
-fn sweep_error(e: SweepError) -> Error {
-    match e {
-        SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
-        SweepError::Write { path, source } => Error::Write { path, source },
-        other => Error::Arguments(Box::new(other)),
-    }
-}
-
 /// Loads a sweep and its design into a plan, as the CLI does (`sweep::load_plan`).
 fn load(
     spec: &Input,
@@ -571,7 +563,7 @@ fn sweep_table<'py>(
         if let SweepError::Interrupted = e {
             return Err(PyKeyboardInterrupt::new_err("the sweep was interrupted"));
         }
-        return Err(raise(py, sweep_error(e)));
+        return Err(raise(py, Error::from(e)));
     }
     let out = PyList::empty(py);
     for (name, column) in layout.columns.iter().zip(columns) {
@@ -637,7 +629,7 @@ fn sweep_file(
             restart,
         };
         rolefit::sweep::execute(&plan, &layout, &manifest, &path, &opts, &mut |_, _| {})
-            .map_err(sweep_error)
+            .map_err(Error::from)
     };
     let report = py.detach(run).map_err(|e| raise(py, e))?;
     Ok((report.rows, report.resumed, report.solved))

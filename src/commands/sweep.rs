@@ -5,10 +5,9 @@ use super::{EXIT_OK, emit_err, show_warnings, threads};
 use crate::cli::{MergeArgs, SweepArgs, TableFormat};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use rolefit::Error;
-use rolefit::load::LoadError;
 use rolefit::sweep::input::{self, DesignFile, SweepSource};
 use rolefit::sweep::manifest::MAX_SHARDS;
-use rolefit::sweep::{self, Format, Layout, Shard, SweepError};
+use rolefit::sweep::{self, Format, Layout, Shard};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +57,7 @@ pub fn run(args: &SweepArgs, quiet: bool) -> Result<u8, Error> {
             }
         },
     )
-    .map_err(sweep_error)?;
+    .map_err(Error::from)?;
     bar.finish();
     if show {
         let rate = report.solved as f64 / report.elapsed.as_secs_f64().max(1e-9);
@@ -94,7 +93,7 @@ pub fn merge(args: &MergeArgs, quiet: bool) -> Result<u8, Error> {
             .map(|s| sweep::manifest::manifest_path(s)),
     );
     refuse_inputs(&args.out, &inputs)?;
-    let rows = sweep::merge::merge(&args.shards, &args.out).map_err(sweep_error)?;
+    let rows = sweep::merge::merge(&args.shards, &args.out).map_err(Error::from)?;
     if !quiet && std::io::stderr().is_terminal() {
         emit_err(&format!(
             "merged {} shard(s): {rows} rows in {}\n",
@@ -103,14 +102,6 @@ pub fn merge(args: &MergeArgs, quiet: bool) -> Result<u8, Error> {
         ));
     }
     Ok(EXIT_OK)
-}
-
-fn sweep_error(e: SweepError) -> Error {
-    match e {
-        SweepError::Read { path, source } => Error::Load(LoadError::Read { path, source }),
-        SweepError::Write { path, source } => Error::Write { path, source },
-        other => Error::Arguments(Box::new(other)),
-    }
 }
 
 /// A table and its companion files are written, so none may be an input of the sweep (its

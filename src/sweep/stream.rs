@@ -89,6 +89,20 @@ pub enum SweepError {
     },
 }
 
+/// A sweep's files that cannot be read or written are the library's read and write errors;
+/// everything else is for the caller to fix ([`crate::Error::is_usage`]).
+impl From<SweepError> for crate::Error {
+    fn from(e: SweepError) -> Self {
+        match e {
+            SweepError::Read { path, source } => {
+                crate::Error::Load(crate::load::LoadError::Read { path, source })
+            }
+            SweepError::Write { path, source } => crate::Error::Write { path, source },
+            other => crate::Error::Arguments(Box::new(other)),
+        }
+    }
+}
+
 impl From<LockError> for SweepError {
     fn from(e: LockError) -> Self {
         match e {
