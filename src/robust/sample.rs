@@ -115,10 +115,7 @@ impl Sampler<'_, '_> {
             let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
             let outcomes: Vec<Option<Outcome>> = batch
                 .into_par_iter()
-                .map_init(
-                    || self.m.clone(),
-                    |model, k| self.sample(model, relaxation, &warm, k),
-                )
+                .map_init(|| None, |model, k| self.sample(model, relaxation, &warm, k))
                 .collect::<Result<_, _>>()?;
             // A relaxation that settles fewer re-optimisations than it leaves (a line-up whose
             // relaxation is mostly fractional) costs more than it saves: later batches solve in
@@ -146,11 +143,12 @@ impl Sampler<'_, '_> {
         Ok(tally)
     }
 
-    /// Sample `k`, solved in `model` (a copy of the model whose objective it overwrites); `None`
-    /// when the time limit left no time for it.
+    /// Sample `k`, solved from the relaxation or else in `model` (a copy of the model whose
+    /// objective it overwrites, made when first needed); `None` when the time limit left no
+    /// time for it.
     fn sample(
         &self,
-        model: &mut Milp,
+        model: &mut Option<Milp>,
         relaxation: Option<&Relaxation>,
         warm: &[f64],
         k: usize,
@@ -160,21 +158,23 @@ impl Sampler<'_, '_> {
             limit => limit.flatten(),
         };
         let mut rng = Rng::new(mix(self.settings.seed, k as u64));
-        let fit = perturbed_fits(self.p, &mut rng, self.settings.noise);
+        let fit = perturbed_fits(self.p, self.m, &mut rng, self.settings.noise);
         let obj = objective_with_fits(self.p, self.m, &fit);
         // From the relaxation's optimum when it settles the line-up, else in full.
         let quick = relaxation.and_then(|r| r.reprice(self.p, self.m, &obj));
         let found = match quick {
             Some(b) => Ok(Some((b, true))),
             None => {
+                let model = model.get_or_insert_with(|| self.m.clone());
                 for (var, obj) in model.vars.iter_mut().zip(obj) {
                     var.obj = obj;
                 }
                 solve::best(self.p, model, self.backend, Some(warm), time_limit)
+                    .map(|found| found.map(|(b, proven)| (b.assignment, proven)))
             }
         };
         let (b, proven) = match found {
-            Ok(Some((b, proven))) => (b.assignment, proven),
+            Ok(Some(found)) => found,
             // Rows are unchanged, so the recommended line-up stays feasible: only running out
             // of time leaves a sample without one.
             Ok(None) | Err(SolveError::NoSolutionInTime) => return Ok(None),
@@ -199,21 +199,35 @@ impl Sampler<'_, '_> {
 /// Every partner's fit to every need after moving each of its capability strengths: assumed
 /// ones uniformly within +-`noise`, stated ones within +-`noise x STATED_NOISE_SHARE`, clamped to
 /// 0..=1. Partners in id order, capabilities in knowledge-base order: one draw each, always, so
-/// a sample's draws depend only on its seed and the line-up.
-pub(super) fn perturbed_fits(p: &Problem, rng: &mut Rng, noise: f64) -> Vec<Vec<f64>> {
+/// a sample's draws depend only on its seed and the line-up. Fits are recomputed only for the
+/// pairs `m` can choose (the others keep their fit: no coefficient uses it), since that is most
+/// of a sample's own cost.
+pub(super) fn perturbed_fits(p: &Problem, m: &Milp, rng: &mut Rng, noise: f64) -> Vec<Vec<f64>> {
+    let mut moved = Vec::new();
+    let mut stated = Vec::new();
     p.partners
         .iter()
-        .map(|partner| {
-            let mut moved = partner.clone();
-            for (c, s) in moved.strengths.iter_mut().enumerate() {
-                let width = if partner.is_stated(CapIx(c as u32)) {
+        .enumerate()
+        .map(|(i, partner)| {
+            stated.clear();
+            stated.extend((0..partner.strengths.len()).map(|c| partner.is_stated(CapIx(c as u32))));
+            moved.clear();
+            moved.extend(partner.strengths.iter().zip(&stated).map(|(&s, &stated)| {
+                let width = if stated {
                     noise * STATED_NOISE_SHARE
                 } else {
                     noise
                 };
-                *s = (*s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0);
-            }
-            p.needs.iter().map(|n| moved.fit(p.kb, n.role)).collect()
+                (s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0)
+            }));
+            p.needs
+                .iter()
+                .enumerate()
+                .map(|(j, n)| match m.x[i][j] {
+                    Some(_) => p.kb.fit(n.role, |c| (moved[c.index()], stated[c.index()])),
+                    None => p.fit[i][j],
+                })
+                .collect()
         })
         .collect()
 }

@@ -214,10 +214,15 @@ fn assumed_capabilities_move_by_the_noise_and_stated_ones_by_half_of_it() {
         .find(|n| n.0 == oversight)
         .unwrap()
         .1;
+    let m = crate::model::build(&p);
+    assert!(
+        m.x[moh][policy].is_some(),
+        "the pair the test watches is open"
+    );
     let (mut widest, mut tried) = (0.0f64, 0);
     for k in 0..200 {
         let mut rng = crate::generate::Rng::new(crate::generate::mix(3, k));
-        let fit = sample::perturbed_fits(&p, &mut rng, 0.2);
+        let fit = sample::perturbed_fits(&p, &m, &mut rng, 0.2);
         for (i, row) in fit.iter().enumerate() {
             for (j, &f) in row.iter().enumerate() {
                 assert!((0.0..=1.0).contains(&f));

@@ -26,7 +26,7 @@
 //! on generated consortia.
 
 use super::{Optimum, read_assignment};
-use crate::model::{Milp, Problem, VarKind};
+use crate::model::{Assignment, Milp, Problem, VarKind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -62,7 +62,10 @@ impl Relaxation {
         super::optimum::add_rows(&mut problem, &vars, m, None);
         let mut options = microlp::SolveOptions::default();
         options.time_limit = time_limit;
-        let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
+        let mut solution = problem.solve_with(options).ok()?.into_solution().ok()?;
+        // Every variation copies this solution and pivots a few times: with the basis freshly
+        // factorised, those pivots extend the factorisation instead of redoing it.
+        solution.refactor().ok()?;
         let relaxation = Relaxation {
             solution,
             vars,
@@ -87,12 +90,17 @@ impl Relaxation {
                 .into_solution()
                 .ok()?;
         }
-        self.counted(self.unique(p, m, solution, &self.obj))
+        let assignment = self.counted(self.unique(p, m, solution, &self.obj))?;
+        Some(Optimum {
+            value: p.objective(&assignment),
+            assignment,
+        })
     }
 
     /// The best line-up of the model with real objective coefficients `obj` (the tie-break
-    /// term is added), if the relaxation settles it; `None`: solve it in full.
-    pub fn reprice(&self, p: &Problem, m: &Milp, obj: &[f64]) -> Option<Optimum> {
+    /// term is added), if the relaxation settles it; `None`: solve it in full. Only the line-up:
+    /// a sample asks who holds what, not what it is worth.
+    pub fn reprice(&self, p: &Problem, m: &Milp, obj: &[f64]) -> Option<Assignment> {
         let solution = self
             .solution
             .clone()
@@ -119,7 +127,7 @@ impl Relaxation {
         m: &Milp,
         solution: microlp::Solution,
         obj: &[f64],
-    ) -> Option<Optimum> {
+    ) -> Option<Assignment> {
         let found = self.read(p, m, &solution)?;
         let reversed = solution
             .set_objective(&self.with_tie(obj, -1.0))
@@ -127,10 +135,10 @@ impl Relaxation {
             .into_solution()
             .ok()?;
         let again = self.read(p, m, &reversed)?;
-        (again.assignment == found.assignment).then_some(found)
+        (again == found).then_some(found)
     }
 
-    fn counted(&self, found: Option<Optimum>) -> Option<Optimum> {
+    fn counted(&self, found: Option<Assignment>) -> Option<Assignment> {
         let counter = if found.is_some() {
             &self.settled
         } else {
@@ -149,7 +157,7 @@ impl Relaxation {
     }
 
     /// The line-up of an optimal relaxation whose binaries are all 0 or 1.
-    fn read(&self, p: &Problem, m: &Milp, s: &microlp::Solution) -> Option<Optimum> {
+    fn read(&self, p: &Problem, m: &Milp, s: &microlp::Solution) -> Option<Assignment> {
         if s.status() != microlp::SolutionStatus::Optimal {
             return None;
         }
@@ -166,10 +174,6 @@ impl Relaxation {
                 values.push(x);
             }
         }
-        let assignment = read_assignment(p, m, &values);
-        Some(Optimum {
-            value: p.objective(&assignment),
-            assignment,
-        })
+        Some(read_assignment(p, m, &values))
     }
 }

@@ -1045,6 +1045,23 @@ impl Solution {
         }
     }
 
+    /// rolefit patch: factorises the basis of a linear program's solution afresh, so that
+    /// copies of it re-solved with [`Solution::set_objective`] or [`Solution::fix_var`] start
+    /// with no eta matrices and seldom refactorise. The solution (values, basis) is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InternalError`] for a problem with integer variables; a singular basis as the
+    /// factorisation reports it.
+    pub fn refactor(&mut self) -> Result<(), Error> {
+        match &mut self.state {
+            SolveState::Lp(solver) => solver.refactor(),
+            SolveState::Mip(_) => Err(Error::InternalError(
+                "refactor: only for linear programs".to_string(),
+            )),
+        }
+    }
+
     /// rolefit patch: consumes the solution of a linear program (no integer variables),
     /// replaces every variable's objective coefficient (in the problem's own direction, in
     /// creation order) and re-solves from the optimal basis it ended with. Only the objective

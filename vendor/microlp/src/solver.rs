@@ -901,7 +901,27 @@ impl Solver {
         self.orig_obj_coeffs[..self.num_vars].copy_from_slice(obj_coeffs);
         self.recalc_obj_coeffs()?;
         self.is_dual_feasible = self.calc_dual_infeasibility().0 == 0;
-        self.reoptimize()
+        if self.is_dual_feasible {
+            return Ok(StopReason::Finished);
+        }
+        // `reoptimize` without its recalculation of the reduced costs, just made above.
+        if self.optimize()? == StopReason::Limit {
+            return Ok(StopReason::Limit);
+        }
+        if !self.is_primal_feasible && self.restore_feasibility()? == StopReason::Limit {
+            return Ok(StopReason::Limit);
+        }
+        Ok(StopReason::Finished)
+    }
+
+    /// rolefit patch: factorise the current basis afresh (dropping the eta matrices that the
+    /// pivots since the last factorisation left) and recompute the basic values from the
+    /// original data. A solution that is copied and re-solved many times (rolefit's robustness
+    /// variations) then pays for the factorisation once, not once per copy at its first pivot.
+    pub(crate) fn refactor(&mut self) -> Result<(), Error> {
+        self.basis_solver
+            .reset(&self.orig_constraints_csc, &self.basic_vars)?;
+        self.recalc_basic_var_vals()
     }
 
     pub(crate) fn num_constraints(&self) -> usize {
