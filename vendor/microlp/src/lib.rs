@@ -1047,7 +1047,8 @@ impl Solution {
 
     /// rolefit patch: factorises the basis of a linear program's solution afresh, so that
     /// copies of it re-solved with [`Solution::set_objective`] or [`Solution::fix_var`] start
-    /// with no eta matrices and seldom refactorise. The solution (values, basis) is unchanged.
+    /// with no eta matrices and seldom refactorise. The basis is unchanged; its values are
+    /// recomputed from the original data (the same up to rounding).
     ///
     /// # Errors
     ///
