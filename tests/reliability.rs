@@ -557,8 +557,13 @@ fn time_limit_bounds_the_conflict_search_of_a_large_infeasible_scenario() {
     let report = json(&stdout);
     assert_eq!(report["status"], "infeasible");
     assert!(!report["conflict"].as_array().unwrap().is_empty());
+    // Either the search was cut by the limit (the conflict found so far, said to be possibly
+    // not minimal) or it finished in time (the minimal conflict): both within the limit.
     let notes = report["notes"].to_string();
-    assert!(notes.contains("cannot all hold"), "{notes}");
+    assert!(
+        notes.contains("cannot all hold") || notes.contains("without any one of them"),
+        "{notes}"
+    );
 }
 
 #[test]

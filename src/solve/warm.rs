@@ -53,7 +53,7 @@ impl Relaxation {
     /// variations would seldom be settled either, and trying would only add to their full
     /// solves.
     pub fn new(p: &Problem, m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
-        let mut problem = microlp::Problem::new(microlp::OptimizationDirection::Maximize);
+        let mut problem = super::optimum::microlp_problem(super::optimum::starts_low(m));
         let vars: Vec<microlp::Variable> = m
             .vars
             .iter()

@@ -276,6 +276,8 @@ pub struct Problem {
     var_domains: Vec<VarDomain>,
     constraints: Vec<(CsVec, ComparisonOp, f64)>,
     time_limit: Option<Duration>,
+    /// rolefit patch: see [`Problem::set_start_at_lower_bounds`].
+    start_at_lower_bounds: bool,
 }
 
 impl std::fmt::Debug for Problem {
@@ -313,7 +315,19 @@ impl Problem {
             var_domains: vec![],
             constraints: vec![],
             time_limit: None,
+            start_at_lower_bounds: false,
         }
+    }
+
+    /// rolefit patch: start the simplex with every variable that has a finite lower bound at
+    /// that bound, instead of at the bound its objective coefficient favours. The default
+    /// start is dual feasible, so dual simplex alone reaches the optimum, but on a model whose
+    /// many binaries all favour 1 (every partner in every role) it starts far from any
+    /// feasible point: rolefit's 300 x 90 root took 9,224 pivots from there, 1,157 from the
+    /// lower bounds (primal feasibility restored first, then primal simplex). Small models
+    /// are faster with the default.
+    pub fn set_start_at_lower_bounds(&mut self, on: bool) {
+        self.start_at_lower_bounds = on;
     }
 
     /// Sets the time budget used by [`Problem::solve`].
@@ -448,13 +462,14 @@ fn timed_lp_call<T>(
 
 impl Problem {
     pub(crate) fn build_solver(&self, deadline: solver::Deadline) -> Result<Solver, Error> {
-        Solver::try_new(
+        Solver::try_new_starting(
             &self.obj_coeffs,
             &self.var_mins,
             &self.var_maxs,
             &self.constraints,
             &self.var_domains,
             deadline,
+            self.start_at_lower_bounds,
         )
     }
 

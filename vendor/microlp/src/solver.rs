@@ -312,6 +312,9 @@ impl std::fmt::Debug for Solver {
 }
 
 impl Solver {
+    /// rolefit patch: only the tests below build solvers this way now; `Problem` calls
+    /// [`Solver::try_new_starting`].
+    #[cfg(test)]
     pub(crate) fn try_new(
         obj_coeffs: &[f64],
         var_mins: &[f64],
@@ -319,6 +322,28 @@ impl Solver {
         constraints: &[(CsVec, ComparisonOp, f64)],
         var_domains: &[VarDomain],
         deadline: Deadline,
+    ) -> Result<Self, Error> {
+        Self::try_new_starting(
+            obj_coeffs,
+            var_mins,
+            var_maxs,
+            constraints,
+            var_domains,
+            deadline,
+            false,
+        )
+    }
+
+    /// rolefit patch: [`Solver::try_new`], with every variable that has a finite lower bound
+    /// starting there when `at_lower` (`Problem::set_start_at_lower_bounds`).
+    pub(crate) fn try_new_starting(
+        obj_coeffs: &[f64],
+        var_mins: &[f64],
+        var_maxs: &[f64],
+        constraints: &[(CsVec, ComparisonOp, f64)],
+        var_domains: &[VarDomain],
+        deadline: Deadline,
+        at_lower: bool,
     ) -> Result<Self, Error> {
         let enable_steepest_edge = true; // TODO: make user-settable.
 
@@ -357,6 +382,10 @@ impl Solver {
             let (init_val, var_dual_feasible) = if float_eq(min, max) {
                 // Fixed variable: the obj. coeff doesn't matter.
                 (min, true)
+            } else if at_lower && min > -SEED_AS_INFINITE {
+                // At its lower bound, a variable is dual feasible (minimising) when its
+                // coefficient does not favour raising it.
+                (min, obj_coeffs[v] >= 0.0)
             } else {
                 initial_nonbasic_value(obj_coeffs[v], min, max)
             };
