@@ -383,7 +383,7 @@ fn assess_with(
     let relaxation = match budget.left() {
         Some(None) => None,
         limit if warm && opts.backend == solve::Backend::Microlp => {
-            solve::Relaxation::new(p, m, limit.flatten())
+            solve::Relaxation::new(m, limit.flatten())
         }
         _ => None,
     };

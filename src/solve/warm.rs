@@ -10,20 +10,23 @@
 //! slack basis takes hundreds.
 //!
 //! A variation's line-up is taken from its relaxation only when the relaxation proves it the
-//! variation's unique best line-up by real value:
+//! line-up any exact solve finds:
 //!
 //! - the relaxation's optimum (with the tie-break term) is integral, so it is the best line-up
 //!   with the tie-break: no line-up is worth more than the relaxation's optimum;
-//! - re-priced with the tie-break term reversed (the same real value, the opposite preference
-//!   among equals), the relaxation's optimum is integral and the same line-up.
+//! - it is a sharp optimum: re-priced with every binary pushed away from its value there by
+//!   [`SHARP`], the relaxation's optimum is the same point, so every other point of the
+//!   relaxation, integral or fractional, is worth at least `SHARP` less
+//!   per binary that differs.
 //!
-//! Two line-ups of the same real value would be ordered one way by the tie-break and the other
-//! way by its reverse, so the second test fails whenever the best real value is shared (a real
-//! tie) or reached within a hair; branch and bound decides those, with the tie-break, as it
-//! always has ([`best`](super::best) in full). Where both tests pass, the best line-up is unique
-//! by a real difference in value and any exact solve finds the same one: the figures are those
-//! of the full solve. `tests/robust_warm.rs` compares both ways on every shipped scenario and
-//! on generated consortia.
+//! A sharp optimum is the relaxation's only optimum by more than microlp's tolerance, so a full
+//! solve's root finds the same integral point and stops there. Line-ups that tie in value and in
+//! tie-break (two partners of the same evidence swapping roles), or that only the smallest steps
+//! of the tie-break tell apart in a large consortium, are not sharp: branch and bound decides
+//! those ([`best`](super::best) in full), as it always has. Ties in real value that the
+//! tie-break orders clearly (stated evidence, or id order among a few dozen partners) are
+//! settled here. `tests/robust_warm.rs` compares both ways on every shipped scenario and on
+//! generated consortia.
 
 use super::{Optimum, read_assignment};
 use crate::model::{Assignment, Milp, Problem, VarKind};
@@ -33,6 +36,13 @@ use std::time::Duration;
 /// Distance from 0 or 1 within which a binary's value in the relaxation counts as integral.
 /// Vertices of these models are 0, 1 or fractions like 1/2, far from it either way.
 const INTEGRAL: f64 = 1e-7;
+
+/// How far a variation's optimum must stand above every other point of its relaxation, per
+/// binary that differs, for the relaxation to settle it (see the module docs): three times
+/// microlp's optimality tolerance (1e-10), so no solve stops short of it, and below the
+/// smallest step of the tie-break term between two partners of a dozen (about 7.6e-10), so
+/// line-ups that only the tie-break orders are settled as a full solve orders them.
+const SHARP: f64 = 3e-10;
 
 /// A model's linear relaxation at its optimum, ready to be varied.
 pub struct Relaxation {
@@ -52,7 +62,7 @@ impl Relaxation {
     /// (infeasible), the time limit stopped it, or its optimum is fractional: then its
     /// variations would seldom be settled either, and trying would only add to their full
     /// solves.
-    pub fn new(p: &Problem, m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
+    pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
         let mut problem = super::optimum::microlp_problem(super::optimum::starts_low(m));
         let vars: Vec<microlp::Variable> = m
             .vars
@@ -75,7 +85,7 @@ impl Relaxation {
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
         };
-        relaxation.read(p, m, &relaxation.solution)?;
+        relaxation.integral(&relaxation.solution)?;
         Some(relaxation)
     }
 
@@ -120,7 +130,8 @@ impl Relaxation {
     }
 
     /// The line-up of a solved variation (real coefficients `obj`, with the tie-break term) if
-    /// it is integral and stays the optimum with the tie-break reversed.
+    /// it is integral and a sharp optimum: still the optimum with every binary pushed away from
+    /// its value there by [`SHARP`].
     fn unique(
         &self,
         p: &Problem,
@@ -128,14 +139,27 @@ impl Relaxation {
         solution: microlp::Solution,
         obj: &[f64],
     ) -> Option<Assignment> {
-        let found = self.read(p, m, &solution)?;
-        let reversed = solution
-            .set_objective(&self.with_tie(obj, -1.0))
-            .ok()?
-            .into_solution()
-            .ok()?;
-        let again = self.read(p, m, &reversed)?;
-        (again == found).then_some(found)
+        let values = self.integral(&solution)?;
+        let pushed: Vec<f64> = self
+            .with_tie(obj, 1.0)
+            .iter()
+            .zip(&values)
+            .zip(&self.binary)
+            .map(|((&c, &x), &binary)| {
+                if binary {
+                    c - SHARP * (2.0 * x - 1.0)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let again = self.integral(&solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
+        let binaries_agree = values
+            .iter()
+            .zip(&again)
+            .zip(&self.binary)
+            .all(|((x, y), &binary)| !binary || x == y);
+        binaries_agree.then(|| read_assignment(p, m, &values))
     }
 
     fn counted(&self, found: Option<Assignment>) -> Option<Assignment> {
@@ -156,8 +180,8 @@ impl Relaxation {
         )
     }
 
-    /// The line-up of an optimal relaxation whose binaries are all 0 or 1.
-    fn read(&self, p: &Problem, m: &Milp, s: &microlp::Solution) -> Option<Assignment> {
+    /// The values of an optimal relaxation whose binaries are all 0 or 1 (rounded to it).
+    fn integral(&self, s: &microlp::Solution) -> Option<Vec<f64>> {
         if s.status() != microlp::SolutionStatus::Optimal {
             return None;
         }
@@ -174,6 +198,6 @@ impl Relaxation {
                 values.push(x);
             }
         }
-        Some(read_assignment(p, m, &values))
+        Some(values)
     }
 }
