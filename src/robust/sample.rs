@@ -75,6 +75,10 @@ impl Tally {
 /// kept in every one of them (at least 0.87) to clear the default threshold of 0.8.
 pub const BATCH: usize = 25;
 
+/// Most line-ups besides the recommended one that samples try first (see
+/// [`Relaxation::reprice`]): a close call moves between a few.
+const KNOWN: usize = 8;
+
 /// What every sample shares: the problem, its model, and the recommended line-up.
 pub(super) struct Sampler<'a, 'k> {
     pub p: &'a Problem<'k>,
@@ -111,12 +115,29 @@ impl Sampler<'_, '_> {
             instead: vec![Vec::new(); held],
         };
         let mut relaxation = self.relaxation;
+        // Line-ups earlier batches ended on (the relaxation's values there): later samples try
+        // them first. They change only between batches, so every sample sees the same ones
+        // whatever the thread count.
+        let mut known: Vec<Vec<f64>> = Vec::new();
         while tally.drawn < self.settings.samples {
             let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
-            let outcomes: Vec<Option<Outcome>> = batch
+            let drawn: Vec<(Option<Outcome>, Option<Vec<f64>>)> = batch
                 .into_par_iter()
-                .map_init(|| None, |model, k| self.sample(model, relaxation, &warm, k))
+                .map_init(
+                    || None,
+                    |model, k| self.sample(model, relaxation.map(|r| (r, &known[..])), &warm, k),
+                )
                 .collect::<Result<_, _>>()?;
+            let mut outcomes = Vec::with_capacity(drawn.len());
+            for (outcome, values) in drawn {
+                outcomes.push(outcome);
+                if let Some(v) = values
+                    && known.len() < KNOWN
+                    && !known.contains(&v)
+                {
+                    known.push(v);
+                }
+            }
             // A relaxation that settles fewer re-optimisations than it leaves (a line-up whose
             // relaxation is mostly fractional) costs more than it saves: later batches solve in
             // full. The counts are complete after each batch, so the thread count never
@@ -149,19 +170,23 @@ impl Sampler<'_, '_> {
     fn sample(
         &self,
         model: &mut Option<Milp>,
-        relaxation: Option<&Relaxation>,
+        relaxation: Option<(&Relaxation, &[Vec<f64>])>,
         warm: &[f64],
         k: usize,
-    ) -> Result<Option<Outcome>, SolveError> {
+    ) -> Result<(Option<Outcome>, Option<Vec<f64>>), SolveError> {
         let time_limit = match self.budget.left() {
-            Some(None) => return Ok(None),
+            Some(None) => return Ok((None, None)),
             limit => limit.flatten(),
         };
         let mut rng = Rng::new(mix(self.settings.seed, k as u64));
         let fit = perturbed_fits(self.p, self.m, &mut rng, self.settings.noise);
         let obj = objective_with_fits(self.p, self.m, &fit);
         // From the relaxation's optimum when it settles the line-up, else in full.
-        let quick = relaxation.and_then(|r| r.reprice(self.p, self.m, &obj));
+        let quick = relaxation.and_then(|(r, known)| r.reprice(self.p, self.m, &obj, known));
+        let (quick, values) = match quick {
+            Some((b, values)) => (Some(b), Some(values)),
+            None => (None, None),
+        };
         let found = match quick {
             Some(b) => Ok(Some((b, true))),
             None => {
@@ -177,7 +202,7 @@ impl Sampler<'_, '_> {
             Ok(Some(found)) => found,
             // Rows are unchanged, so the recommended line-up stays feasible: only running out
             // of time leaves a sample without one.
-            Ok(None) | Err(SolveError::NoSolutionInTime) => return Ok(None),
+            Ok(None) | Err(SolveError::NoSolutionInTime) => return Ok((None, None)),
             Err(e) => return Err(e),
         };
         let pairs = self
@@ -192,7 +217,7 @@ impl Sampler<'_, '_> {
                 (!kept).then(|| replacement(self.a, &b, j, lead))
             })
             .collect();
-        Ok(Some((pairs, proven)))
+        Ok((Some((pairs, proven)), values))
     }
 }
 

@@ -47,6 +47,8 @@ const SHARP: f64 = 3e-10;
 /// A model's linear relaxation at its optimum, ready to be varied.
 pub struct Relaxation {
     solution: microlp::Solution,
+    /// The variables' values at the optimum (binaries exactly 0 or 1).
+    values: Vec<f64>,
     vars: Vec<microlp::Variable>,
     binary: Vec<bool>,
     /// Each variable's real objective coefficient and tie-break coefficient.
@@ -76,8 +78,9 @@ impl Relaxation {
         // Every variation copies this solution and pivots a few times: with the basis freshly
         // factorised, those pivots extend the factorisation instead of redoing it.
         solution.refactor().ok()?;
-        let relaxation = Relaxation {
+        let mut relaxation = Relaxation {
             solution,
+            values: Vec::new(),
             vars,
             binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
             obj: m.vars.iter().map(|v| v.obj).collect(),
@@ -85,7 +88,7 @@ impl Relaxation {
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
         };
-        relaxation.integral(&relaxation.solution)?;
+        relaxation.values = relaxation.integral(&relaxation.solution)?;
         Some(relaxation)
     }
 
@@ -100,7 +103,8 @@ impl Relaxation {
                 .into_solution()
                 .ok()?;
         }
-        let assignment = self.counted(self.unique(p, m, solution, &self.obj))?;
+        let with_tie = self.with_tie(&self.obj);
+        let (assignment, _) = self.counted(self.unique(p, m, solution, &with_tie))?;
         Some(Optimum {
             value: p.objective(&assignment),
             assignment,
@@ -108,42 +112,60 @@ impl Relaxation {
     }
 
     /// The best line-up of the model with real objective coefficients `obj` (the tie-break
-    /// term is added), if the relaxation settles it; `None`: solve it in full. Only the line-up:
-    /// a sample asks who holds what, not what it is worth.
-    pub fn reprice(&self, p: &Problem, m: &Milp, obj: &[f64]) -> Option<Assignment> {
-        let solution = self
-            .solution
-            .clone()
-            .set_objective(&self.with_tie(obj, 1.0))
-            .ok()?
-            .into_solution()
-            .ok()?;
-        self.counted(self.unique(p, m, solution, obj))
-    }
-
-    /// Real coefficients plus `sign` x the tie-break term.
-    fn with_tie(&self, obj: &[f64], sign: f64) -> Vec<f64> {
-        obj.iter()
-            .zip(&self.tie)
-            .map(|(c, t)| c + sign * t)
-            .collect()
-    }
-
-    /// The line-up of a solved variation (real coefficients `obj`, with the tie-break term) if
-    /// it is integral and a sharp optimum: still the optimum with every binary pushed away from
-    /// its value there by [`SHARP`].
-    fn unique(
+    /// term is added), if the relaxation settles it; `None`: solve it in full. Only the line-up
+    /// (a sample asks who holds what, not what it is worth), with the relaxation's values
+    /// there, which the caller may pass back in `known` for later samples.
+    ///
+    /// Most samples end on the recommended line-up or on one an earlier sample ended on
+    /// (`known`): re-priced already pushed away from the likeliest of those (the best of them
+    /// under `obj`), a relaxation that still ends there proves it the sharp optimum in one
+    /// re-solve instead of two.
+    pub fn reprice(
         &self,
         p: &Problem,
         m: &Milp,
-        solution: microlp::Solution,
         obj: &[f64],
-    ) -> Option<Assignment> {
-        let values = self.integral(&solution)?;
-        let pushed: Vec<f64> = self
-            .with_tie(obj, 1.0)
+        known: &[Vec<f64>],
+    ) -> Option<(Assignment, Vec<f64>)> {
+        let with_tie = self.with_tie(obj);
+        let worth = |v: &[f64]| -> f64 { v.iter().zip(&with_tie).map(|(x, c)| x * c).sum() };
+        let likely = known
             .iter()
-            .zip(&values)
+            .map(Vec::as_slice)
+            .fold(self.values.as_slice(), |best, v| {
+                if worth(v) > worth(best) { v } else { best }
+            });
+        let solution = self
+            .solution
+            .clone()
+            .set_objective(&self.pushed(&with_tie, likely))
+            .ok()?
+            .into_solution()
+            .ok()?;
+        if let Some(values) = self.integral(&solution)
+            && self.same_binaries(&values, likely)
+        {
+            return self.counted(Some((read_assignment(p, m, &values), values)));
+        }
+        let solution = solution
+            .set_objective(&with_tie)
+            .ok()?
+            .into_solution()
+            .ok()?;
+        self.counted(self.unique(p, m, solution, &with_tie))
+    }
+
+    /// Real coefficients plus the tie-break term.
+    fn with_tie(&self, obj: &[f64]) -> Vec<f64> {
+        obj.iter().zip(&self.tie).map(|(c, t)| c + t).collect()
+    }
+
+    /// Coefficients `with_tie` with every binary pushed away from its value in `values` by
+    /// [`SHARP`].
+    fn pushed(&self, with_tie: &[f64], values: &[f64]) -> Vec<f64> {
+        with_tie
+            .iter()
+            .zip(values)
             .zip(&self.binary)
             .map(|((&c, &x), &binary)| {
                 if binary {
@@ -152,17 +174,35 @@ impl Relaxation {
                     c
                 }
             })
-            .collect();
-        let again = self.integral(&solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
-        let binaries_agree = values
-            .iter()
-            .zip(&again)
-            .zip(&self.binary)
-            .all(|((x, y), &binary)| !binary || x == y);
-        binaries_agree.then(|| read_assignment(p, m, &values))
+            .collect()
     }
 
-    fn counted(&self, found: Option<Assignment>) -> Option<Assignment> {
+    /// Whether two points of the relaxation agree on every binary.
+    fn same_binaries(&self, x: &[f64], y: &[f64]) -> bool {
+        x.iter()
+            .zip(y)
+            .zip(&self.binary)
+            .all(|((x, y), &binary)| !binary || x == y)
+    }
+
+    /// The line-up of a solved variation (objective coefficients `with_tie`) and its values
+    /// if it is integral and a sharp optimum: still the optimum with every binary pushed away
+    /// from its value there by [`SHARP`].
+    fn unique(
+        &self,
+        p: &Problem,
+        m: &Milp,
+        solution: microlp::Solution,
+        with_tie: &[f64],
+    ) -> Option<(Assignment, Vec<f64>)> {
+        let values = self.integral(&solution)?;
+        let pushed = self.pushed(with_tie, &values);
+        let again = self.integral(&solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
+        self.same_binaries(&values, &again)
+            .then(|| (read_assignment(p, m, &values), values))
+    }
+
+    fn counted<T>(&self, found: Option<T>) -> Option<T> {
         let counter = if found.is_some() {
             &self.settled
         } else {

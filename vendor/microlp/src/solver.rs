@@ -1,4 +1,5 @@
 use core::time::Duration;
+use std::sync::Arc;
 
 use crate::{
     helpers::{resized_view, to_dense},
@@ -210,8 +211,11 @@ pub(crate) struct Solver {
     orig_var_mins: Vec<f64>,
     orig_var_maxs: Vec<f64>,
     pub(crate) orig_var_domains: Vec<VarDomain>,
-    orig_constraints: CsMat, // excluding rhs
-    orig_constraints_csc: CsMat,
+    // rolefit patch: the constraint matrix (in both orders) is shared between copies of a
+    // solver, which never change it (`add_constraint` builds a new one), so a copy costs no
+    // matrix copy.
+    orig_constraints: Arc<CsMat>, // excluding rhs
+    orig_constraints_csc: Arc<CsMat>,
     orig_rhs: Vec<f64>,
     /// Positive per-row equilibration factors. Every row is multiplied by
     /// these internally; validation multiplies its absolute user tolerance by
@@ -457,7 +461,8 @@ impl Solver {
             coeffs.append(num_vars + cur_slack_var, 1.0);
             orig_constraints = orig_constraints.append_outer_csvec(coeffs.view());
         }
-        let orig_constraints_csc = orig_constraints.to_csc();
+        let orig_constraints_csc = Arc::new(orig_constraints.to_csc());
+        let orig_constraints = Arc::new(orig_constraints);
 
         let is_primal_feasible = basic_var_vals
             .iter()
@@ -546,8 +551,8 @@ impl Solver {
             is_dual_feasible,
             var_states,
             basis_solver: BasisSolver {
-                lu_factors,
-                lu_factors_transp,
+                lu_factors: Arc::new(lu_factors),
+                lu_factors_transp: Arc::new(lu_factors_transp),
                 scratch,
                 eta_matrices: EtaMatrices::new(num_constraints),
                 rhs: ScatteredVec::empty(num_constraints),
@@ -1143,8 +1148,8 @@ impl Solver {
         self.orig_rhs.push(rhs);
         self.row_scales.push(row_scale);
 
-        self.orig_constraints = new_orig_constraints;
-        self.orig_constraints_csc = self.orig_constraints.to_csc();
+        self.orig_constraints_csc = Arc::new(new_orig_constraints.to_csc());
+        self.orig_constraints = Arc::new(new_orig_constraints);
 
         self.basis_solver
             .reset(&self.orig_constraints_csc, &self.basic_vars)?;
@@ -1807,8 +1812,10 @@ struct PivotElem {
 /// Stuff related to inversion of the basis matrix
 #[derive(Clone)]
 struct BasisSolver {
-    lu_factors: LUFactors,
-    lu_factors_transp: LUFactors,
+    // rolefit patch: shared between copies of a solver until one refactorises (pivots add eta
+    // matrices and leave the factors alone), so a copy costs no factor copy.
+    lu_factors: Arc<LUFactors>,
+    lu_factors_transp: Arc<LUFactors>,
     scratch: ScratchSpace,
     eta_matrices: EtaMatrices,
     rhs: ScatteredVec,
@@ -1831,7 +1838,7 @@ impl BasisSolver {
         self.scratch.clear_sparse(basic_vars.len());
         self.eta_matrices.clear_and_resize(basic_vars.len());
         self.rhs.clear_and_resize(basic_vars.len());
-        self.lu_factors = lu_factorize(
+        self.lu_factors = Arc::new(lu_factorize(
             basic_vars.len(),
             |c| {
                 orig_constraints_csc
@@ -1842,8 +1849,8 @@ impl BasisSolver {
             },
             LU_STABILITY_THRESHOLD,
             &mut self.scratch,
-        )?;
-        self.lu_factors_transp = self.lu_factors.transpose();
+        )?);
+        self.lu_factors_transp = Arc::new(self.lu_factors.transpose());
         Ok(())
     }
 
