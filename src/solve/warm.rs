@@ -44,6 +44,11 @@ const INTEGRAL: f64 = 1e-7;
 /// line-ups that only the tie-break orders are settled as a full solve orders them.
 const SHARP: f64 = 3e-10;
 
+/// Most line-ups a sample's relaxation is pushed away from in turn before it is re-solved
+/// plainly (see [`Relaxation::reprice`]): two line-ups of nearly the same worth could take
+/// turns forever.
+const PUSHES: usize = 3;
+
 /// A model's linear relaxation at its optimum, ready to be varied.
 pub struct Relaxation {
     solution: microlp::Solution,
@@ -119,7 +124,8 @@ impl Relaxation {
     /// Most samples end on the recommended line-up or on one an earlier sample ended on
     /// (`known`): re-priced already pushed away from the likeliest of those (the best of them
     /// under `obj`), a relaxation that still ends there proves it the sharp optimum in one
-    /// re-solve instead of two.
+    /// re-solve instead of two; one that ends on another line-up is pushed away from that one
+    /// next, one re-solve more.
     pub fn reprice(
         &self,
         p: &Problem,
@@ -135,17 +141,23 @@ impl Relaxation {
             .fold(self.values.as_slice(), |best, v| {
                 if worth(v) > worth(best) { v } else { best }
             });
-        let solution = self
-            .solution
-            .clone()
-            .set_objective(&self.pushed(&with_tie, likely))
-            .ok()?
-            .into_solution()
-            .ok()?;
-        if let Some(values) = self.integral(&solution)
-            && self.same_binaries(&values, likely)
-        {
-            return self.counted(Some((read_assignment(p, m, &values), values)));
+        // A relaxation that ends on the line-up it was pushed away from proves it the sharp
+        // optimum; one that ends on another line-up is pushed away from that one in turn.
+        let mut guess = likely.to_vec();
+        let mut solution = self.solution.clone();
+        for _ in 0..PUSHES {
+            solution = solution
+                .set_objective(&self.pushed(&with_tie, &guess))
+                .ok()?
+                .into_solution()
+                .ok()?;
+            let Some(values) = self.integral(&solution) else {
+                break;
+            };
+            if self.same_binaries(&values, &guess) {
+                return self.counted(Some((read_assignment(p, m, &values), values)));
+            }
+            guess = values;
         }
         let solution = solution
             .set_objective(&with_tie)
