@@ -16,8 +16,8 @@
 //!   with the tie-break: no line-up is worth more than the relaxation's optimum;
 //! - it is a sharp optimum: re-priced with every binary pushed away from its value there by
 //!   [`SHARP`], the relaxation's optimum is the same point, so every other point of the
-//!   relaxation, integral or fractional, is worth at least `SHARP` less
-//!   per binary that differs.
+//!   relaxation, integral or fractional, is worth at least `SHARP` less per binary that
+//!   differs.
 //!
 //! A sharp optimum is the relaxation's only optimum by more than microlp's tolerance, so a full
 //! solve's root finds the same integral point and stops there. Line-ups that tie in value and in
@@ -39,9 +39,11 @@ const INTEGRAL: f64 = 1e-7;
 
 /// How far a variation's optimum must stand above every other point of its relaxation, per
 /// binary that differs, for the relaxation to settle it (see the module docs): three times
-/// microlp's optimality tolerance (1e-10), so no solve stops short of it, and below the
-/// smallest step of the tie-break term between two partners of a dozen (about 7.6e-10), so
-/// line-ups that only the tie-break orders are settled as a full solve orders them.
+/// microlp's optimality tolerance (1e-10), so no solve stops short of it. Handing a role from
+/// one partner to another changes two binaries (four with its lead), so the tie-break alone
+/// settles it when its step between the two is above 6e-10 (1.2e-9): stated evidence (about
+/// 1e-8 a percent), id order between neighbours among up to a dozen partners (7.6e-10). Ties
+/// finer than that go to a full solve, which orders them as it always has.
 const SHARP: f64 = 3e-10;
 
 /// Most line-ups a sample's relaxation is pushed away from in turn before it is re-solved
