@@ -131,9 +131,9 @@ impl Sampler<'_, '_> {
             let mut outcomes = Vec::with_capacity(drawn.len());
             for (outcome, values) in drawn {
                 outcomes.push(outcome);
-                if let Some(v) = values
+                if let (Some(r), Some(v)) = (relaxation, values)
                     && known.len() < KNOWN
-                    && !known.contains(&v)
+                    && r.is_new(&known, &v)
                 {
                     known.push(v);
                 }
@@ -182,11 +182,9 @@ impl Sampler<'_, '_> {
         let fit = perturbed_fits(self.p, self.m, &mut rng, self.settings.noise);
         let obj = objective_with_fits(self.p, self.m, &fit);
         // From the relaxation's optimum when it settles the line-up, else in full.
-        let quick = relaxation.and_then(|(r, known)| r.reprice(self.p, self.m, &obj, known));
-        let (quick, values) = match quick {
-            Some((b, values)) => (Some(b), Some(values)),
-            None => (None, None),
-        };
+        let (quick, values) = relaxation
+            .and_then(|(r, known)| r.reprice(self.p, self.m, &obj, known))
+            .unzip();
         let found = match quick {
             Some(b) => Ok(Some((b, true))),
             None => {

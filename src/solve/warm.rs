@@ -169,6 +169,14 @@ impl Relaxation {
         self.counted(self.unique(p, m, solution, &with_tie))
     }
 
+    /// Whether the line-up at `values` (as [`Relaxation::reprice`] returns them) is neither
+    /// the relaxation's own nor one in `known`: worth remembering for later samples.
+    pub fn is_new(&self, known: &[Vec<f64>], values: &[f64]) -> bool {
+        std::iter::once(&self.values)
+            .chain(known)
+            .all(|k| !self.same_binaries(k, values))
+    }
+
     /// Real coefficients plus the tie-break term.
     fn with_tie(&self, obj: &[f64]) -> Vec<f64> {
         obj.iter().zip(&self.tie).map(|(c, t)| c + t).collect()
