@@ -64,11 +64,6 @@ fn margin(
         Some(y) => vec![y],
         None => std::iter::once(x).chain(m.lead[i][j]).collect(),
     };
-    let mut forbidden = m.clone();
-    for &v in &columns {
-        forbidden.vars[v].ub = 0.0;
-    }
-    let warm = values_for(p, &forbidden, &without(p, a, i, j, lead_only.is_some()));
     let time_limit = match budget.left() {
         Some(None) => {
             return Ok(MarginOut {
@@ -82,7 +77,14 @@ fn margin(
     let quick = relaxation.and_then(|r| r.forbid(p, m, &columns));
     let found = match quick {
         Some(b) => Ok(Some((b, true))),
-        None => solve::best(p, &forbidden, backend, Some(&warm), time_limit),
+        None => {
+            let mut forbidden = m.clone();
+            for &v in &columns {
+                forbidden.vars[v].ub = 0.0;
+            }
+            let warm = values_for(p, &forbidden, &without(p, a, i, j, lead_only.is_some()));
+            solve::best(p, &forbidden, backend, Some(&warm), time_limit)
+        }
     };
     let (b, proven) = match found {
         Ok(Some(found)) => found,

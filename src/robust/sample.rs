@@ -106,6 +106,7 @@ impl Sampler<'_, '_> {
     /// samples is drawn.
     pub(super) fn stability(&self) -> Result<Tally, SolveError> {
         let warm = values_for(self.p, self.m, self.a);
+        let noise = Noise::new(self.p, self.m, self.settings.noise);
         let held = self.held.len();
         let mut tally = Tally {
             drawn: 0,
@@ -123,10 +124,15 @@ impl Sampler<'_, '_> {
             let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
             let drawn: Vec<(Option<Outcome>, Option<Vec<f64>>)> = batch
                 .into_par_iter()
-                .map_init(
-                    || None,
-                    |model, k| self.sample(model, relaxation.map(|r| (r, &known[..])), &warm, k),
-                )
+                .map_init(Scratch::default, |scratch, k| {
+                    self.sample(
+                        scratch,
+                        &noise,
+                        relaxation.map(|r| (r, &known[..])),
+                        &warm,
+                        k,
+                    )
+                })
                 .collect::<Result<_, _>>()?;
             let mut outcomes = Vec::with_capacity(drawn.len());
             for (outcome, values) in drawn {
@@ -164,12 +170,12 @@ impl Sampler<'_, '_> {
         Ok(tally)
     }
 
-    /// Sample `k`, solved from the relaxation or else in `model` (a copy of the model whose
-    /// objective it overwrites, made when first needed); `None` when the time limit left no
-    /// time for it.
+    /// Sample `k`, solved from the relaxation or else in the scratch's copy of the model;
+    /// `None` when the time limit left no time for it.
     fn sample(
         &self,
-        model: &mut Option<Milp>,
+        scratch: &mut Scratch,
+        noise: &Noise,
         relaxation: Option<(&Relaxation, &[Vec<f64>])>,
         warm: &[f64],
         k: usize,
@@ -179,8 +185,8 @@ impl Sampler<'_, '_> {
             limit => limit.flatten(),
         };
         let mut rng = Rng::new(mix(self.settings.seed, k as u64));
-        let fit = perturbed_fits(self.p, self.m, &mut rng, self.settings.noise);
-        let obj = objective_with_fits(self.p, self.m, &fit);
+        noise.fits(&mut rng, &mut scratch.fit, &mut scratch.moved);
+        let obj = objective_with_fits(self.p, self.m, &scratch.fit);
         // From the relaxation's optimum when it settles the line-up, else in full.
         let (quick, values) = relaxation
             .and_then(|(r, known)| r.reprice(self.p, self.m, &obj, known))
@@ -188,7 +194,7 @@ impl Sampler<'_, '_> {
         let found = match quick {
             Some(b) => Ok(Some((b, true))),
             None => {
-                let model = model.get_or_insert_with(|| self.m.clone());
+                let model = scratch.model.get_or_insert_with(|| self.m.clone());
                 for (var, obj) in model.vars.iter_mut().zip(obj) {
                     var.obj = obj;
                 }
@@ -219,38 +225,91 @@ impl Sampler<'_, '_> {
     }
 }
 
-/// Every partner's fit to every need after moving each of its capability strengths: assumed
-/// ones uniformly within +-`noise`, stated ones within +-`noise x STATED_NOISE_SHARE`, clamped to
-/// 0..=1. Partners in id order, capabilities in knowledge-base order: one draw each, always, so
-/// a sample's draws depend only on its seed and the line-up. Fits are recomputed only for the
-/// pairs `m` can choose (the others keep their fit: no coefficient uses it), since that is most
-/// of a sample's own cost.
-pub(super) fn perturbed_fits(p: &Problem, m: &Milp, rng: &mut Rng, noise: f64) -> Vec<Vec<f64>> {
-    let mut moved = Vec::new();
-    let mut stated = Vec::new();
-    p.partners
-        .iter()
-        .enumerate()
-        .map(|(i, partner)| {
-            stated.clear();
-            stated.extend((0..partner.strengths.len()).map(|c| partner.is_stated(CapIx(c as u32))));
+/// What one thread's samples reuse: a copy of the model whose objective a sample overwrites
+/// (made when a sample first needs a full solve), and the buffers of the perturbed fits.
+#[derive(Default)]
+struct Scratch {
+    model: Option<Milp>,
+    fit: Vec<Vec<f64>>,
+    moved: Vec<f64>,
+}
+
+/// What every sample's perturbation shares, worked out once per assessment: whether each
+/// partner states each capability (how far it may move), and the needs whose fit the model
+/// uses. Recomputing these per sample had been a fifth of a small line-up's assessment.
+pub(super) struct Noise<'a, 'k> {
+    p: &'a Problem<'k>,
+    /// Half-width of each partner's move in each capability (knowledge-base order).
+    width: Vec<Vec<f64>>,
+    /// Whether the partner states the capability.
+    stated: Vec<Vec<bool>>,
+    /// Per partner, the needs `m` can give it: the only fits a sample's objective uses.
+    open: Vec<Vec<usize>>,
+}
+
+impl<'a, 'k> Noise<'a, 'k> {
+    /// The perturbation of `p`'s capabilities by `noise` for the model `m`.
+    pub(super) fn new(p: &'a Problem<'k>, m: &Milp, noise: f64) -> Self {
+        let stated: Vec<Vec<bool>> = p
+            .partners
+            .iter()
+            .map(|partner| {
+                (0..partner.strengths.len())
+                    .map(|c| partner.is_stated(CapIx(c as u32)))
+                    .collect()
+            })
+            .collect();
+        let width = stated
+            .iter()
+            .map(|caps| {
+                caps.iter()
+                    .map(|&stated| {
+                        if stated {
+                            noise * STATED_NOISE_SHARE
+                        } else {
+                            noise
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let open =
+            m.x.iter()
+                .map(|row| (0..row.len()).filter(|&j| row[j].is_some()).collect())
+                .collect();
+        Noise {
+            p,
+            width,
+            stated,
+            open,
+        }
+    }
+
+    /// Every partner's fit to every need after moving each of its capability strengths:
+    /// assumed ones uniformly within +-noise, stated ones within +-noise x
+    /// [`STATED_NOISE_SHARE`], clamped to 0..=1. Partners in id order, capabilities in
+    /// knowledge-base order: one draw each, always, so a sample's draws depend only on its seed
+    /// and the line-up. Written into `fit` (the problem's own fits when it is empty); only the
+    /// pairs the model can choose are recomputed: no coefficient uses the others.
+    pub(super) fn fits(&self, rng: &mut Rng, fit: &mut Vec<Vec<f64>>, moved: &mut Vec<f64>) {
+        if fit.is_empty() {
+            fit.clone_from(&self.p.fit);
+        }
+        for (i, partner) in self.p.partners.iter().enumerate() {
+            let stated = &self.stated[i];
             moved.clear();
-            moved.extend(partner.strengths.iter().zip(&stated).map(|(&s, &stated)| {
-                let width = if stated {
-                    noise * STATED_NOISE_SHARE
-                } else {
-                    noise
-                };
-                (s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0)
-            }));
-            p.needs
-                .iter()
-                .enumerate()
-                .map(|(j, n)| match m.x[i][j] {
-                    Some(_) => p.kb.fit(n.role, |c| (moved[c.index()], stated[c.index()])),
-                    None => p.fit[i][j],
-                })
-                .collect()
-        })
-        .collect()
+            moved.extend(
+                partner
+                    .strengths
+                    .iter()
+                    .zip(&self.width[i])
+                    .map(|(&s, &width)| (s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0)),
+            );
+            for &j in &self.open[i] {
+                fit[i][j] = self.p.kb.fit(self.p.needs[j].role, |c| {
+                    (moved[c.index()], stated[c.index()])
+                });
+            }
+        }
+    }
 }

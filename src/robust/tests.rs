@@ -220,9 +220,11 @@ fn assumed_capabilities_move_by_the_noise_and_stated_ones_by_half_of_it() {
         "the pair the test watches is open"
     );
     let (mut widest, mut tried) = (0.0f64, 0);
+    let noise = sample::Noise::new(&p, &m, 0.2);
+    let (mut fit, mut moved) = (Vec::new(), Vec::new());
     for k in 0..200 {
         let mut rng = crate::generate::Rng::new(crate::generate::mix(3, k));
-        let fit = sample::perturbed_fits(&p, &m, &mut rng, 0.2);
+        noise.fits(&mut rng, &mut fit, &mut moved);
         for (i, row) in fit.iter().enumerate() {
             for (j, &f) in row.iter().enumerate() {
                 assert!((0.0..=1.0).contains(&f));
