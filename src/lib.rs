@@ -312,8 +312,15 @@ pub fn solve_assessed<'k>(
     })?;
     opts.tighten.prepare(&mut problem);
     let milp = model::build(&problem);
-    let solved = solve::solve(&problem, &milp, opts)?;
-    let assessed = robust::assess(&problem, &milp, &solved, robustness, opts)?;
+    let (solved, relaxation) = robust::solve_for(&problem, &milp, robustness, opts)?;
+    let assessed = robust::assess_relaxed(
+        &problem,
+        &milp,
+        &solved,
+        relaxation.as_ref(),
+        robustness,
+        opts,
+    )?;
     Ok((problem, solved, assessed))
 }
 

@@ -4,6 +4,10 @@
 //! compared with the one made from scratch, on generated consortia of many sizes, seeds and
 //! noise levels, and on every shipped scenario.
 //!
+//! The solve that keeps its relaxation for the assessment (`robust::solve_for`, what
+//! `rolefit solve` runs) must find the same line-up as the plain solve, and the assessment
+//! started from that relaxation the same figures.
+//!
 //! Figures are compared exactly but for the margins' last bits (1e-9): a margin is the
 //! line-up's value minus the best value without the holder, and two line-ups of the same value
 //! whose tie-break terms are also equal (two partners with the same evidence swapping two roles
@@ -41,6 +45,22 @@ fn both(
     let warm = robust::assess(&problem, &milp, &solved, settings, &opts).expect("warm");
     let cold =
         robust::assess_from_scratch(&problem, &milp, &solved, settings, &opts).expect("cold");
+    // What `rolefit solve` runs: the solve keeps the relaxation it settled the line-up from,
+    // and the assessment starts from it. The same line-up, the same figures.
+    let (relaxed, relaxation) =
+        robust::solve_for(&problem, &milp, settings, &opts).expect("it solves");
+    assert_eq!(relaxed.status, solved.status, "{name}");
+    assert_eq!(relaxed.assignment, solved.assignment, "{name}");
+    let again = robust::assess_relaxed(
+        &problem,
+        &milp,
+        &relaxed,
+        relaxation.as_ref(),
+        settings,
+        &opts,
+    )
+    .expect("relaxed");
+    assert_eq!(again, warm, "{name}");
     (warm, cold)
 }
 

@@ -32,9 +32,18 @@ pub fn run(args: &SolveArgs) -> Result<u8, Error> {
     if let Some(path) = &args.emit_lp {
         write_file(path, &model::lp::write(&problem, &milp))?;
     }
-    let solved = t.stage("solve", || rolefit::solve::solve(&problem, &milp, &options))?;
+    let (solved, relaxation) = t.stage("solve", || {
+        rolefit::robust::solve_for(&problem, &milp, &settings, &options)
+    })?;
     let assessed = t.stage("robustness", || {
-        rolefit::robust::assess(&problem, &milp, &solved, &settings, &options)
+        rolefit::robust::assess_relaxed(
+            &problem,
+            &milp,
+            &solved,
+            relaxation.as_ref(),
+            &settings,
+            &options,
+        )
     })?;
     let outcome = t.stage("explain", || {
         rolefit::explain_assessed(&problem, &solved, assessed, &settings)

@@ -344,7 +344,44 @@ pub fn assess(
     settings: &Settings,
     opts: &solve::Options,
 ) -> Result<Option<Robustness>, SolveError> {
-    assess_with(p, m, solved, settings, opts, true)
+    assess_with(p, m, solved, settings, opts, Start::Relax)
+}
+
+/// [`assess`] starting from a relaxation already solved (`relaxation`, as
+/// [`solve::solve_relaxed`] returns it with `solved`), instead of solving it again; `None`:
+/// there is none (its optimum is fractional, or the backend is not microlp), so every
+/// re-optimisation is a full solve. What `rolefit solve` runs.
+pub fn assess_relaxed(
+    p: &Problem,
+    m: &Milp,
+    solved: &Solved,
+    relaxation: Option<&solve::Relaxation>,
+    settings: &Settings,
+    opts: &solve::Options,
+) -> Result<Option<Robustness>, SolveError> {
+    assess_with(p, m, solved, settings, opts, Start::Given(relaxation))
+}
+
+/// Solves the model as [`solve::solve`] does, keeping its relaxation for [`assess_relaxed`]
+/// when the settings assess the line-up ([`solve::solve_relaxed`]): a solve followed by its
+/// assessment then solves the relaxation once.
+pub fn solve_for(
+    p: &Problem,
+    m: &Milp,
+    settings: &Settings,
+    opts: &solve::Options,
+) -> Result<(Solved, Option<solve::Relaxation>), SolveError> {
+    if applies(p, settings) {
+        solve::solve_relaxed(p, m, opts)
+    } else {
+        solve::solve(p, m, opts).map(|solved| (solved, None))
+    }
+}
+
+/// Whether the settings assess `p`'s line-up: samples asked for and the line-up not too large
+/// for them ([`skipped`]).
+pub fn applies(p: &Problem, settings: &Settings) -> bool {
+    settings.samples > 0 && skipped(p, settings).is_none()
 }
 
 /// [`assess`] with every re-optimisation a full solve from scratch (no [`solve::Relaxation`]):
@@ -357,7 +394,15 @@ pub fn assess_from_scratch(
     settings: &Settings,
     opts: &solve::Options,
 ) -> Result<Option<Robustness>, SolveError> {
-    assess_with(p, m, solved, settings, opts, false)
+    assess_with(p, m, solved, settings, opts, Start::Given(None))
+}
+
+/// Where an assessment's re-optimisations start.
+enum Start<'a> {
+    /// From the model's relaxation, solved here.
+    Relax,
+    /// From this relaxation (`None`: every one a full solve).
+    Given(Option<&'a solve::Relaxation>),
 }
 
 fn assess_with(
@@ -366,28 +411,50 @@ fn assess_with(
     solved: &Solved,
     settings: &Settings,
     opts: &solve::Options,
-    warm: bool,
+    start: Start,
 ) -> Result<Option<Robustness>, SolveError> {
     let Some(a) = solved.assignment.as_ref() else {
         return Ok(None);
     };
-    if settings.samples == 0 || skipped(p, settings).is_some() {
+    if !applies(p, settings) {
         return Ok(None);
     }
+    // Every re-optimisation runs on rayon's pool (the margins, then batches of samples, each
+    // in parallel), entered once here rather than at each parallel step: from a thread outside
+    // the pool every entry hands the work over and sleeps until it is done, and those
+    // hand-offs had been a sixth of a small line-up's assessment.
+    rayon::scope(|_| assess_in_pool(p, m, (solved, a), settings, opts, start))
+}
+
+/// [`assess_with`] for the line-up `a` of `solved`, on a thread of rayon's pool.
+fn assess_in_pool(
+    p: &Problem,
+    m: &Milp,
+    (solved, a): (&Solved, &Assignment),
+    settings: &Settings,
+    opts: &solve::Options,
+    start: Start,
+) -> Result<Option<Robustness>, SolveError> {
     let budget = Budget {
         deadline: opts.end(Instant::now()),
     };
     let held = held_pairs(p, a);
     // The model's relaxation at its optimum, solved once: every re-optimisation below starts
     // from it and needs a full solve only when its relaxation is not integral.
-    let relaxation = match budget.left() {
-        Some(None) => None,
-        limit if warm && opts.backend == solve::Backend::Microlp => {
-            solve::Relaxation::new(m, limit.flatten())
+    let solved_here;
+    let relaxation = match start {
+        Start::Given(given) => given,
+        Start::Relax => {
+            solved_here = match budget.left() {
+                Some(None) => None,
+                limit if opts.backend == solve::Backend::Microlp => {
+                    solve::Relaxation::new(m, limit.flatten())
+                }
+                _ => None,
+            };
+            solved_here.as_ref()
         }
-        _ => None,
     };
-    let relaxation = relaxation.as_ref();
     let margins = margin::margins(p, m, a, &held, opts.backend, relaxation, &budget)?;
     let open: Vec<bool> = (0..held.len())
         .map(|k| {

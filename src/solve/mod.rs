@@ -208,8 +208,50 @@ fn left(end: Option<Instant>) -> Option<Duration> {
 
 /// Solves the model of a problem.
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
-    let started = Instant::now();
-    let end = opts.end(started);
+    solve_by(p, m, opts, opts.end(Instant::now()))
+}
+
+/// [`solve`], with the model's relaxation at its optimum ([`Relaxation`], what re-optimising
+/// the line-up starts from: `crate::robust::assess_relaxed`) when it has one that is integral.
+/// The relaxation is solved first; when it settles the line-up itself (an integral, sharp
+/// optimum, see [`Relaxation::optimum`]) that line-up is the answer, proven best, and branch
+/// and bound is not run; otherwise the model is solved as [`solve`] does, within the same time
+/// limit. Either way the line-up is the one [`solve`] finds, and a solve followed by an
+/// assessment solves the relaxation once instead of twice. Backends other than microlp and
+/// batch solves get [`solve`] and no relaxation.
+pub fn solve_relaxed(
+    p: &Problem,
+    m: &Milp,
+    opts: &Options,
+) -> Result<(Solved, Option<Relaxation>), SolveError> {
+    let end = opts.end(Instant::now());
+    if opts.backend != Backend::Microlp || opts.batch {
+        return Ok((solve_by(p, m, opts, end)?, None));
+    }
+    let relaxation = match left(end) {
+        Some(t) if t.is_zero() => None,
+        limit => Relaxation::new(m, limit),
+    };
+    if let Some(optimum) = relaxation.as_ref().and_then(|r| r.optimum(p, m)) {
+        let solved = Solved {
+            status: Status::Optimal,
+            assignment: Some(optimum.assignment),
+            conflict: Vec::new(),
+            relaxations: Vec::new(),
+            conflict_minimal: true,
+        };
+        return Ok((solved, relaxation));
+    }
+    Ok((solve_by(p, m, opts, end)?, relaxation))
+}
+
+/// [`solve`], ending by `end`.
+fn solve_by(
+    p: &Problem,
+    m: &Milp,
+    opts: &Options,
+    end: Option<Instant>,
+) -> Result<Solved, SolveError> {
     let greedy = if opts.batch {
         None
     } else {

@@ -99,19 +99,33 @@ impl Relaxation {
         Some(relaxation)
     }
 
+    /// The best line-up of the model itself, if the relaxation settles it (see the module
+    /// docs): then it is the line-up any exact solve finds, proven best without branch and
+    /// bound. `None`: solve it in full.
+    pub fn optimum(&self, p: &Problem, m: &Milp) -> Option<Optimum> {
+        self.settle(p, m, self.solution.clone())
+    }
+
     /// The best line-up of the model with the variables `forbidden` held at 0, if the
     /// relaxation settles it (see the module docs); `None`: solve it in full.
     pub fn forbid(&self, p: &Problem, m: &Milp, forbidden: &[usize]) -> Option<Optimum> {
-        let mut solution = self.solution.clone();
-        for &v in forbidden {
-            solution = solution
-                .fix_var(self.vars[v], 0.0)
-                .ok()?
-                .into_solution()
-                .ok()?;
-        }
+        let fixed = forbidden
+            .iter()
+            .try_fold(self.solution.clone(), |solution, &v| {
+                solution
+                    .fix_var(self.vars[v], 0.0)
+                    .ok()?
+                    .into_solution()
+                    .ok()
+            });
+        self.counted(fixed.and_then(|solution| self.settle(p, m, solution)))
+    }
+
+    /// The line-up of a re-solved copy of the relaxation (the real objective, with the
+    /// tie-break), if it settles it.
+    fn settle(&self, p: &Problem, m: &Milp, solution: microlp::Solution) -> Option<Optimum> {
         let with_tie = self.with_tie(&self.obj);
-        let (assignment, _) = self.counted(self.unique(p, m, solution, &with_tie))?;
+        let (assignment, _) = self.unique(p, m, solution, &with_tie)?;
         Some(Optimum {
             value: p.objective(&assignment),
             assignment,
