@@ -455,25 +455,32 @@ fn assess_in_pool(
             solved_here.as_ref()
         }
     };
-    let margins = margin::margins(p, m, a, &held, opts.backend, relaxation, &budget)?;
+    let sampler = sample::Sampler {
+        p,
+        m,
+        a,
+        held: &held,
+        settings,
+        backend: opts.backend,
+        relaxation,
+        budget: &budget,
+    };
+    let mut sampling = sampler.start();
+    // The first batch of samples does not depend on the margins (only whether more are drawn
+    // does), so both run in one parallel step.
+    let (margins, first) = rayon::join(
+        || margin::margins(p, m, a, &held, opts.backend, relaxation, &budget),
+        || sampler.draw(&sampling),
+    );
+    let margins = margins?;
+    sampler.record(&mut sampling, first?);
     let open: Vec<bool> = (0..held.len())
         .map(|k| {
             let (i, j, _) = held[k];
             !p.is_pinned(i, j) && margins[k].tie.is_none()
         })
         .collect();
-    let tally = sample::Sampler {
-        p,
-        m,
-        a,
-        held: &held,
-        open: &open,
-        settings,
-        backend: opts.backend,
-        relaxation,
-        budget: &budget,
-    }
-    .stability()?;
+    let tally = sampler.finish(sampling, &open)?;
     if let Some(r) = relaxation {
         let (settled, missed) = r.counts();
         tracing::debug!(

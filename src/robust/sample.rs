@@ -85,9 +85,6 @@ pub(super) struct Sampler<'a, 'k> {
     pub m: &'a Milp,
     pub a: &'a Assignment,
     pub held: &'a [(usize, usize, bool)],
-    /// The held pairs whose close-call status depends on their stability (not pinned, not
-    /// ties): sampling stops once it is settled for each.
-    pub open: &'a [bool],
     pub settings: &'a Settings,
     pub backend: Backend,
     /// The model's relaxation at its optimum: a sample re-prices it and needs a full solve
@@ -100,65 +97,97 @@ pub(super) struct Sampler<'a, 'k> {
 /// instead; and whether the sample's line-up was proven best.
 type Outcome = (Vec<Option<Option<usize>>>, bool);
 
-impl Sampler<'_, '_> {
-    /// Solves samples in batches of [`BATCH`] (each batch in parallel, counted in sample
-    /// order) until every open pair's close-call status is settled or the settings' number of
-    /// samples is drawn.
-    pub(super) fn stability(&self) -> Result<Tally, SolveError> {
-        let warm = values_for(self.p, self.m, self.a);
-        let noise = Noise::new(self.p, self.m, self.settings.noise);
+/// A batch of samples as drawn, in sample order: each outcome, with the relaxation's values
+/// at its line-up when the relaxation settled it.
+pub(super) type Drawn = Vec<(Option<Outcome>, Option<Vec<f64>>)>;
+
+/// Where the sampling stands between batches.
+pub(super) struct Sampling<'a, 'k> {
+    tally: Tally,
+    /// The recommended line-up's values: the warm start of a full solve.
+    warm: Vec<f64>,
+    noise: Noise<'a, 'k>,
+    /// The relaxation, while it settles more samples than it leaves to full solves.
+    relaxation: Option<&'a Relaxation>,
+    /// Line-ups earlier batches ended on (the relaxation's values there): later samples try
+    /// them first. They change only between batches, so every sample sees the same ones
+    /// whatever the thread count.
+    known: Vec<Vec<f64>>,
+}
+
+impl<'a, 'k> Sampler<'a, 'k> {
+    /// Nothing drawn yet.
+    pub(super) fn start(&self) -> Sampling<'a, 'k> {
         let held = self.held.len();
-        let mut tally = Tally {
-            drawn: 0,
-            solved: 0,
-            unproven: false,
-            kept: vec![0; held],
-            instead: vec![Vec::new(); held],
-        };
-        let mut relaxation = self.relaxation;
-        // Line-ups earlier batches ended on (the relaxation's values there): later samples try
-        // them first. They change only between batches, so every sample sees the same ones
-        // whatever the thread count.
-        let mut known: Vec<Vec<f64>> = Vec::new();
-        while tally.drawn < self.settings.samples {
-            let batch = tally.drawn..(tally.drawn + BATCH).min(self.settings.samples);
-            let drawn: Vec<(Option<Outcome>, Option<Vec<f64>>)> = batch
-                .into_par_iter()
-                .map_init(Scratch::default, |scratch, k| {
-                    self.sample(
-                        scratch,
-                        &noise,
-                        relaxation.map(|r| (r, &known[..])),
-                        &warm,
-                        k,
-                    )
-                })
-                .collect::<Result<_, _>>()?;
-            let mut outcomes = Vec::with_capacity(drawn.len());
-            for (outcome, values) in drawn {
-                outcomes.push(outcome);
-                if let (Some(r), Some(v)) = (relaxation, values)
-                    && known.len() < KNOWN
-                    && r.is_new(&known, &v)
-                {
-                    known.push(v);
-                }
-            }
-            // A relaxation that settles fewer re-optimisations than it leaves (a line-up whose
-            // relaxation is mostly fractional) costs more than it saves: later batches solve in
-            // full. The counts are complete after each batch, so the thread count never
-            // changes this choice.
-            if relaxation.is_some_and(|r| {
-                let (settled, missed) = r.counts();
-                settled < missed
-            }) {
-                relaxation = None;
-            }
-            tally.count(outcomes);
-            if tally.settled(self.open, self.settings.close_call) {
-                break;
+        Sampling {
+            tally: Tally {
+                drawn: 0,
+                solved: 0,
+                unproven: false,
+                kept: vec![0; held],
+                instead: vec![Vec::new(); held],
+            },
+            warm: values_for(self.p, self.m, self.a),
+            noise: Noise::new(self.p, self.m, self.settings.noise),
+            relaxation: self.relaxation,
+            known: Vec::new(),
+        }
+    }
+
+    /// The next batch of [`BATCH`] samples (fewer if the settings' number is reached), solved
+    /// in parallel.
+    pub(super) fn draw(&self, s: &Sampling) -> Result<Drawn, SolveError> {
+        let from = s.tally.drawn;
+        (from..(from + BATCH).min(self.settings.samples))
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, k| {
+                self.sample(
+                    scratch,
+                    &s.noise,
+                    s.relaxation.map(|r| (r, &s.known[..])),
+                    &s.warm,
+                    k,
+                )
+            })
+            .collect()
+    }
+
+    /// Counts a batch (in sample order) and remembers the line-ups it ended on.
+    pub(super) fn record(&self, s: &mut Sampling, drawn: Drawn) {
+        let mut outcomes = Vec::with_capacity(drawn.len());
+        for (outcome, values) in drawn {
+            outcomes.push(outcome);
+            if let (Some(r), Some(v)) = (s.relaxation, values)
+                && s.known.len() < KNOWN
+                && r.is_new(&s.known, &v)
+            {
+                s.known.push(v);
             }
         }
+        // A relaxation that settles fewer re-optimisations than it leaves (a line-up whose
+        // relaxation is mostly fractional) costs more than it saves: later batches solve in
+        // full. The counts are complete after each batch, so the thread count never changes
+        // this choice.
+        if s.relaxation.is_some_and(|r| {
+            let (settled, missed) = r.counts();
+            settled < missed
+        }) {
+            s.relaxation = None;
+        }
+        s.tally.count(outcomes);
+    }
+
+    /// Draws batches until every pair in `open` (the held pairs whose close-call status
+    /// depends on their stability: not pinned, not ties) has its status settled, or the
+    /// settings' number of samples is drawn; the tally, other holders most often first.
+    pub(super) fn finish(&self, mut s: Sampling, open: &[bool]) -> Result<Tally, SolveError> {
+        while s.tally.drawn < self.settings.samples
+            && !s.tally.settled(open, self.settings.close_call)
+        {
+            let drawn = self.draw(&s)?;
+            self.record(&mut s, drawn);
+        }
+        let mut tally = s.tally;
         for list in &mut tally.instead {
             // Most often first; then by partner (id order), nobody last.
             list.sort_by(|x, y| {
