@@ -49,6 +49,11 @@ pub(crate) const DEADLINE_CHECK_INTERVAL: u64 = 1000;
 /// rounding error through a poorly-conditioned pivot).
 pub(crate) const LU_STABILITY_THRESHOLD: f64 = 0.1;
 
+/// rolefit patch: how many times the LU factors' nonzeros the eta file may reach during a
+/// re-solve after an objective change (`Solver::set_obj_coeffs`) before the basis is
+/// factorised afresh; everywhere else 1, microlp's own rule.
+const REPRICE_ETA_ALLOWANCE: usize = 4;
+
 /// A variable bound whose magnitude is at least this large is treated as
 /// infinite when choosing a non-basic variable's INITIAL value (see
 /// [`initial_nonbasic_value`]). Seeding a non-basic variable *at* such a bound
@@ -224,6 +229,9 @@ pub(crate) struct Solver {
 
     enable_primal_steepest_edge: bool,
     enable_dual_steepest_edge: bool,
+    /// rolefit patch: the eta file may grow to this many times the LU factors' nonzeros
+    /// before the basis is factorised afresh (1 everywhere but in `set_obj_coeffs`).
+    eta_allowance: usize,
 
     is_primal_feasible: bool,
     is_dual_feasible: bool,
@@ -547,6 +555,7 @@ impl Solver {
             orig_var_domains: var_domains.to_vec(),
             enable_primal_steepest_edge,
             enable_dual_steepest_edge,
+            eta_allowance: 1,
             is_primal_feasible,
             is_dual_feasible,
             var_states,
@@ -938,8 +947,23 @@ impl Solver {
         if self.is_dual_feasible {
             return Ok(StopReason::Finished);
         }
-        // `reoptimize` without its recalculation of the reduced costs, just made above.
-        if self.optimize()? == StopReason::Limit {
+        // `reoptimize` without its recalculation of the reduced costs, just made above. A
+        // re-solve after an objective change is a short run of primal pivots from a freshly
+        // factorised basis (rolefit re-prices copies of one solved relaxation): the dual
+        // steepest-edge weights, which only dual simplex reads, are not kept up to date
+        // through it (reset afterwards, as after loading a basis: they order pivots, they do
+        // not decide optimality), and the eta file may grow to four times the factors before
+        // a refactorisation. Both had been a third of such a re-solve.
+        let dual_edges = std::mem::replace(&mut self.enable_dual_steepest_edge, false);
+        self.eta_allowance = REPRICE_ETA_ALLOWANCE;
+        let pivots = self.lp_iterations;
+        let stop = self.optimize();
+        self.eta_allowance = 1;
+        self.enable_dual_steepest_edge = dual_edges;
+        if dual_edges && self.lp_iterations != pivots {
+            self.dual_edge_sq_norms = vec![1.0; self.basic_vars.len()];
+        }
+        if stop? == StopReason::Limit {
             return Ok(StopReason::Limit);
         }
         if !self.is_primal_feasible && self.restore_feasibility()? == StopReason::Limit {
@@ -1646,7 +1670,7 @@ impl Solver {
         // Note: a possible failure mode is that the LU factorization accidentally
         // generates a lot of fill-in and doesn't get recomputed for a long time.
         let eta_matrices_nnz = self.basis_solver.eta_matrices.coeff_cols.nnz();
-        if eta_matrices_nnz < self.basis_solver.lu_factors.nnz() {
+        if eta_matrices_nnz < self.basis_solver.lu_factors.nnz() * self.eta_allowance {
             self.basis_solver
                 .push_eta_matrix(&self.col_coeffs, pivot_elem.row, pivot_coeff);
         } else {
