@@ -64,21 +64,8 @@ fn pipeline_with(
 ) -> String {
     let doc = Document::parse(Source::new(name, text));
     let scenario = rolefit::validate_scenario(kb, &doc).expect("the scenario is valid");
-    let line_up = scenario.base();
-    let mut problem = Problem::new(kb, &line_up);
-    opts.tighten.prepare(&mut problem);
-    let milp = model::build(&problem);
-    let (solved, relaxation) =
-        robust::solve_for(&problem, &milp, robustness, opts).expect("it solves");
-    let assessed = robust::assess_relaxed(
-        &problem,
-        &milp,
-        &solved,
-        relaxation.as_ref(),
-        robustness,
-        opts,
-    )
-    .expect("re-solves");
+    let (problem, solved, assessed) =
+        rolefit::solve_assessed(kb, &scenario.base(), opts, robustness).expect("it solves");
     let outcome = explain::with_robustness(&problem, &solved, assessed);
     report::render(&outcome, Format::Json, Style::default())
 }
