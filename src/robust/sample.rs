@@ -268,9 +268,10 @@ struct Scratch {
 /// uses. Recomputing these per sample had been a fifth of a small line-up's assessment.
 pub(super) struct Noise<'a, 'k> {
     p: &'a Problem<'k>,
-    /// Half-width of each partner's move in each capability (knowledge-base order).
-    width: Vec<Vec<f64>>,
-    /// Whether the partner states the capability.
+    /// Half-width of an assumed capability's move (a stated one moves by
+    /// [`STATED_NOISE_SHARE`] of it).
+    noise: f64,
+    /// Whether each partner states each capability (knowledge-base order).
     stated: Vec<Vec<bool>>,
     /// Per partner, the needs `m` can give it: the only fits a sample's objective uses.
     open: Vec<Vec<usize>>,
@@ -288,27 +289,13 @@ impl<'a, 'k> Noise<'a, 'k> {
                     .collect()
             })
             .collect();
-        let width = stated
-            .iter()
-            .map(|caps| {
-                caps.iter()
-                    .map(|&stated| {
-                        if stated {
-                            noise * STATED_NOISE_SHARE
-                        } else {
-                            noise
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
         let open =
             m.x.iter()
                 .map(|row| (0..row.len()).filter(|&j| row[j].is_some()).collect())
                 .collect();
         Noise {
             p,
-            width,
+            noise,
             stated,
             open,
         }
@@ -327,13 +314,14 @@ impl<'a, 'k> Noise<'a, 'k> {
         for (i, partner) in self.p.partners.iter().enumerate() {
             let stated = &self.stated[i];
             moved.clear();
-            moved.extend(
-                partner
-                    .strengths
-                    .iter()
-                    .zip(&self.width[i])
-                    .map(|(&s, &width)| (s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0)),
-            );
+            moved.extend(partner.strengths.iter().zip(stated).map(|(&s, &stated)| {
+                let width = if stated {
+                    self.noise * STATED_NOISE_SHARE
+                } else {
+                    self.noise
+                };
+                (s + (rng.unit() * 2.0 - 1.0) * width).clamp(0.0, 1.0)
+            }));
             for &j in &self.open[i] {
                 fit[i][j] = self.p.kb.fit(self.p.needs[j].role, |c| {
                     (moved[c.index()], stated[c.index()])

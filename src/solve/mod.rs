@@ -162,6 +162,19 @@ pub struct Solved {
     pub conflict_minimal: bool,
 }
 
+impl Solved {
+    /// A line-up found, proven best or not as `status` says.
+    fn found(status: Status, assignment: Assignment) -> Solved {
+        Solved {
+            status,
+            assignment: Some(assignment),
+            conflict: Vec::new(),
+            relaxations: Vec::new(),
+            conflict_minimal: true,
+        }
+    }
+}
+
 /// Why a solve gave neither a line-up nor a proof that there is none.
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
@@ -233,14 +246,10 @@ pub fn solve_relaxed(
         limit => Relaxation::new(m, limit),
     };
     if let Some(optimum) = relaxation.as_ref().and_then(|r| r.optimum(p, m)) {
-        let solved = Solved {
-            status: Status::Optimal,
-            assignment: Some(optimum.assignment),
-            conflict: Vec::new(),
-            relaxations: Vec::new(),
-            conflict_minimal: true,
-        };
-        return Ok((solved, relaxation));
+        return Ok((
+            Solved::found(Status::Optimal, optimum.assignment),
+            relaxation,
+        ));
     }
     Ok((solve_by(p, m, opts, end)?, relaxation))
 }
@@ -269,17 +278,14 @@ fn solve_by(
         capped: true,
     };
     match run(m, opts.backend, first) {
-        Ok((values, proven)) => Ok(Solved {
-            status: if proven {
+        Ok((values, proven)) => Ok(Solved::found(
+            if proven {
                 Status::Optimal
             } else {
                 Status::Feasible
             },
-            assignment: Some(read_assignment(p, m, &values)),
-            conflict: Vec::new(),
-            relaxations: Vec::new(),
-            conflict_minimal: true,
-        }),
+            read_assignment(p, m, &values),
+        )),
         Err(ResolutionError::Infeasible) => {
             // Sweeps only count infeasible runs: the conflict search would multiply their cost.
             // Otherwise the conflict search and the ways out share the time limit: the whole
@@ -306,13 +312,7 @@ fn solve_by(
         }
         // Out of time before the solver had an incumbent: the greedy line-up is the best found.
         Err(e) if is_time_limit(&e) => match greedy.or_else(|| greedy::warm_start(p, m)) {
-            Some((assignment, _)) => Ok(Solved {
-                status: Status::Feasible,
-                assignment: Some(assignment),
-                conflict: Vec::new(),
-                relaxations: Vec::new(),
-                conflict_minimal: true,
-            }),
+            Some((assignment, _)) => Ok(Solved::found(Status::Feasible, assignment)),
             None => Err(SolveError::NoSolutionInTime),
         },
         Err(e) => {

@@ -151,12 +151,13 @@ impl Relaxation {
     ) -> Option<(Assignment, Vec<f64>)> {
         let with_tie = self.with_tie(obj);
         let worth = |v: &[f64]| -> f64 { v.iter().zip(&with_tie).map(|(x, c)| x * c).sum() };
-        let likely = known
-            .iter()
-            .map(Vec::as_slice)
-            .fold(self.values.as_slice(), |best, v| {
-                if worth(v) > worth(best) { v } else { best }
-            });
+        let (likely, _) = known.iter().map(Vec::as_slice).fold(
+            (self.values.as_slice(), worth(&self.values)),
+            |(best, most), v| {
+                let w = worth(v);
+                if w > most { (v, w) } else { (best, most) }
+            },
+        );
         // A relaxation that ends on the line-up it was pushed away from proves it the sharp
         // optimum; one that ends on another line-up is pushed away from that one in turn.
         let mut guess = likely.to_vec();
