@@ -2,6 +2,7 @@
 //! of demands (pins, capacities, forbidding rules, ...) that contradict each other.
 //! [`optimum`] is the lean entry point for valuing many coalitions (`crate::value`).
 
+mod cuts;
 mod greedy;
 mod optimum;
 mod warm;
@@ -219,19 +220,20 @@ fn left(end: Option<Instant>) -> Option<Duration> {
     end.map(|d| d.saturating_duration_since(Instant::now()))
 }
 
-/// Solves the model of a problem.
+/// Solves the model of a problem. With microlp its relaxation is solved first
+/// ([`Relaxation`], cut where the partners' clashes leave it fractional): when that settles the
+/// line-up (an integral, sharp optimum, see [`Relaxation::optimum`]) it is the answer, proven
+/// best, without branch and bound; otherwise branch and bound solves the model within the same
+/// time limit. Batch solves and other backends go straight to branch and bound. Every command
+/// that shows a line-up comes here, so they agree on it even between line-ups that only the
+/// tie-break tells apart, which branch and bound orders only to within its tolerance.
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
-    solve_by(p, m, opts, opts.end(Instant::now()))
+    solve_relaxed(p, m, opts).map(|(solved, _)| solved)
 }
 
 /// [`solve`], with the model's relaxation at its optimum ([`Relaxation`], what re-optimising
-/// the line-up starts from: `crate::robust::assess_relaxed`) when it has one that is integral.
-/// The relaxation is solved first; when it settles the line-up itself (an integral, sharp
-/// optimum, see [`Relaxation::optimum`]) that line-up is the answer, proven best, and branch
-/// and bound is not run; otherwise the model is solved as [`solve`] does, within the same time
-/// limit. Either way the line-up is the one [`solve`] finds, and a solve followed by an
-/// assessment solves the relaxation once instead of twice. Backends other than microlp and
-/// batch solves get [`solve`] and no relaxation.
+/// the line-up starts from: `crate::robust::assess_relaxed`) when it has one that is integral,
+/// so that a solve followed by an assessment solves the relaxation once instead of twice.
 pub fn solve_relaxed(
     p: &Problem,
     m: &Milp,
@@ -254,7 +256,7 @@ pub fn solve_relaxed(
     Ok((solve_by(p, m, opts, end)?, relaxation))
 }
 
-/// [`solve`], ending by `end`.
+/// Branch and bound on the model (the greedy line-up its first incumbent), ending by `end`.
 fn solve_by(
     p: &Problem,
     m: &Milp,

@@ -28,6 +28,7 @@
 //! settled here. `tests/robust_warm.rs` compares both ways on every shipped scenario and on
 //! generated consortia.
 
+use super::cuts::ClashCuts;
 use super::{Optimum, read_assignment};
 use crate::model::{Assignment, Milp, Problem, VarKind};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,6 +52,10 @@ const SHARP: f64 = 3e-10;
 /// turns forever.
 const PUSHES: usize = 3;
 
+/// Most rounds of cuts ([`super::cuts`]) added to a fractional optimum before it is left to a
+/// full solve. drift-pressure needs one.
+const CUT_ROUNDS: usize = 4;
+
 /// A model's linear relaxation at its optimum, ready to be varied.
 pub struct Relaxation {
     solution: microlp::Solution,
@@ -61,6 +66,8 @@ pub struct Relaxation {
     /// Each variable's real objective coefficient and tie-break coefficient.
     obj: Vec<f64>,
     tie: Vec<f64>,
+    /// Where the model's clashes and capacities leave fractional optima to cut off.
+    cuts: ClashCuts,
     /// Variations settled by the relaxation, and those left to a full solve.
     settled: AtomicUsize,
     missed: AtomicUsize,
@@ -68,9 +75,9 @@ pub struct Relaxation {
 
 impl Relaxation {
     /// The relaxation of `m` with the tie-break term, solved; `None` when it has no optimum
-    /// (infeasible), the time limit stopped it, or its optimum is fractional: then its
-    /// variations would seldom be settled either, and trying would only add to their full
-    /// solves.
+    /// (infeasible), the time limit stopped it, or its optimum is fractional even with the
+    /// cuts of [`super::cuts`]: then its variations would seldom be settled either, and trying
+    /// would only add to their full solves.
     pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
         let mut problem = super::optimum::microlp_problem(super::optimum::starts_low(m));
         let vars: Vec<microlp::Variable> = m
@@ -81,10 +88,7 @@ impl Relaxation {
         super::optimum::add_rows(&mut problem, &vars, m, None);
         let mut options = microlp::SolveOptions::default();
         options.time_limit = time_limit;
-        let mut solution = problem.solve_with(options).ok()?.into_solution().ok()?;
-        // Every variation copies this solution and pivots a few times: with the basis freshly
-        // factorised, those pivots extend the factorisation instead of redoing it.
-        solution.refactor().ok()?;
+        let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
         let mut relaxation = Relaxation {
             solution,
             values: Vec::new(),
@@ -92,10 +96,16 @@ impl Relaxation {
             binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
             obj: m.vars.iter().map(|v| v.obj).collect(),
             tie: m.vars.iter().map(|v| v.tie).collect(),
+            cuts: ClashCuts::new(m),
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
         };
-        relaxation.values = relaxation.integral(&relaxation.solution)?;
+        let (mut solution, values) = relaxation.cut(relaxation.solution.clone())?;
+        relaxation.values = values?;
+        // Every variation copies this solution and pivots a few times: with the basis freshly
+        // factorised, those pivots extend the factorisation instead of redoing it.
+        solution.refactor().ok()?;
+        relaxation.solution = solution;
         Some(relaxation)
     }
 
@@ -168,7 +178,9 @@ impl Relaxation {
                 .ok()?
                 .into_solution()
                 .ok()?;
-            let Some(values) = self.integral(&solution) else {
+            let (cut, values) = self.cut(solution)?;
+            solution = cut;
+            let Some(values) = values else {
                 break;
             };
             if self.same_binaries(&values, &guess) {
@@ -232,10 +244,11 @@ impl Relaxation {
         solution: microlp::Solution,
         with_tie: &[f64],
     ) -> Option<(Assignment, Vec<f64>)> {
-        let values = self.integral(&solution)?;
+        let (solution, values) = self.cut(solution)?;
+        let values = values?;
         let pushed = self.pushed(with_tie, &values);
-        let again = self.integral(&solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
-        self.same_binaries(&values, &again)
+        let (_, again) = self.cut(solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
+        self.same_binaries(&values, &again?)
             .then(|| (read_assignment(p, m, &values), values))
     }
 
@@ -255,6 +268,44 @@ impl Relaxation {
             self.settled.load(Ordering::Relaxed),
             self.missed.load(Ordering::Relaxed),
         )
+    }
+
+    /// `solution` with the cuts it breaks added ([`super::cuts`], at most [`CUT_ROUNDS`]
+    /// rounds), and its values if that makes its optimum integral ([`Relaxation::integral`]);
+    /// `None` if microlp fails on a cut.
+    fn cut(
+        &self,
+        mut solution: microlp::Solution,
+    ) -> Option<(microlp::Solution, Option<Vec<f64>>)> {
+        for round in 0..=CUT_ROUNDS {
+            if let Some(values) = self.integral(&solution) {
+                return Some((solution, Some(values)));
+            }
+            if round == CUT_ROUNDS
+                || self.cuts.is_empty()
+                || solution.status() != microlp::SolutionStatus::Optimal
+            {
+                break;
+            }
+            let at: Vec<f64> = self
+                .vars
+                .iter()
+                .map(|&v| solution.var_value_raw(v))
+                .collect();
+            let cuts = self.cuts.separate(&at);
+            if cuts.is_empty() {
+                break;
+            }
+            for cut in cuts {
+                let terms = cut.terms.iter().map(|&(v, c)| (self.vars[v], c));
+                solution = solution
+                    .add_constraint(terms, microlp::ComparisonOp::Le, cut.rhs)
+                    .ok()?
+                    .into_solution()
+                    .ok()?;
+            }
+        }
+        Some((solution, None))
     }
 
     /// The values of an optimal relaxation whose binaries are all 0 or 1 (rounded to it).
