@@ -483,6 +483,7 @@ fn assess_in_pool(
         tracing::debug!(
             settled,
             missed,
+            cuts = r.cuts(),
             "re-optimisations from the relaxation's optimum"
         );
     }

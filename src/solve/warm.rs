@@ -71,6 +71,8 @@ pub struct Relaxation {
     /// Variations settled by the relaxation, and those left to a full solve.
     settled: AtomicUsize,
     missed: AtomicUsize,
+    /// Cuts added, to the relaxation itself and to its variations.
+    cut_rows: AtomicUsize,
 }
 
 impl Relaxation {
@@ -99,6 +101,7 @@ impl Relaxation {
             cuts: ClashCuts::new(m),
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
+            cut_rows: AtomicUsize::new(0),
         };
         let (mut solution, values) = relaxation.cut(relaxation.solution.clone())?;
         relaxation.values = values?;
@@ -296,6 +299,7 @@ impl Relaxation {
             if cuts.is_empty() {
                 break;
             }
+            self.cut_rows.fetch_add(cuts.len(), Ordering::Relaxed);
             for cut in cuts {
                 let terms = cut.terms.iter().map(|&(v, c)| (self.vars[v], c));
                 solution = solution
@@ -306,6 +310,11 @@ impl Relaxation {
             }
         }
         Some((solution, None))
+    }
+
+    /// Cuts added so far ([`super::cuts`]), to the relaxation itself and to its variations.
+    pub fn cuts(&self) -> usize {
+        self.cut_rows.load(Ordering::Relaxed)
     }
 
     /// The values of an optimal relaxation whose binaries are all 0 or 1 (rounded to it).
