@@ -15,9 +15,10 @@
 //!   30 x 18, one solve of the prebuilt model (`solve::solve`); the solve as `rolefit solve`
 //!   runs it when it assesses the line-up (`robust::solve_for`, keeping the relaxation); the
 //!   robustness assessment at its defaults started from that relaxation (`assess_relaxed`), as
-//!   `rolefit solve` makes it; and the assessment with every re-optimisation from scratch. What
-//!   the assessment adds to `solve` is `solve_for + warm - solve`; the issue 16 target is under
-//!   5 single solves.
+//!   `rolefit solve` makes it; and the assessment with every re-optimisation from scratch. Both
+//!   solves take the line-up from the relaxation when it settles it, so what the assessment
+//!   adds to `solve` is `warm` (`solve_for + warm - solve`); the issue 16 target is under 5
+//!   single solves.
 //!
 //! - `many/<n>x90/{auto,never}`: the pipeline (no robustness) on the 90-role fixtures
 //!   (`benches/fixtures/roles90`: the catalogue copied under new ids, 100 and 300 partners),

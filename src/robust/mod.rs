@@ -371,8 +371,11 @@ pub fn solve_for(
     settings: &Settings,
     opts: &solve::Options,
 ) -> Result<(Solved, Option<solve::Relaxation>), SolveError> {
-    let (solved, relaxation) = solve::solve_relaxed(p, m, opts)?;
-    Ok((solved, relaxation.filter(|_| applies(p, settings))))
+    if applies(p, settings) {
+        solve::solve_relaxed(p, m, opts)
+    } else {
+        solve::solve(p, m, opts).map(|solved| (solved, None))
+    }
 }
 
 /// Whether the settings assess `p`'s line-up: samples asked for and the line-up not too large

@@ -220,20 +220,37 @@ fn left(end: Option<Instant>) -> Option<Duration> {
     end.map(|d| d.saturating_duration_since(Instant::now()))
 }
 
-/// Solves the model of a problem. With microlp its relaxation is solved first
-/// ([`Relaxation`], cut where the partners' clashes leave it fractional): when that settles the
-/// line-up (an integral, sharp optimum, see [`Relaxation::optimum`]) it is the answer, proven
-/// best, without branch and bound; otherwise branch and bound solves the model within the same
-/// time limit. Batch solves and other backends go straight to branch and bound. Every command
-/// that shows a line-up comes here, so they agree on it even between line-ups that only the
-/// tie-break tells apart, which branch and bound orders only to within its tolerance.
+/// Solves the model of a problem. With microlp, on models of up to [`RELAX_FIRST_VARS`]
+/// variables, its relaxation is solved first ([`Relaxation`], cut where the partners' clashes
+/// leave it fractional): when that settles the line-up (an integral, sharp optimum, see
+/// [`Relaxation::optimum`]) it is the answer, proven best, without branch and bound; otherwise
+/// branch and bound solves the model within the same time limit. Larger models, batch solves
+/// and other backends go straight to branch and bound. Every command that shows a line-up
+/// comes here, so they agree on it even between line-ups that only the tie-break tells apart,
+/// which branch and bound orders only to within its tolerance.
 pub fn solve(p: &Problem, m: &Milp, opts: &Options) -> Result<Solved, SolveError> {
-    solve_relaxed(p, m, opts).map(|(solved, _)| solved)
+    if relaxation_first(m, opts) {
+        solve_relaxed(p, m, opts).map(|(solved, _)| solved)
+    } else {
+        solve_by(p, m, opts, opts.end(Instant::now()))
+    }
+}
+
+/// Variables above which [`solve`] leaves the line-up to branch and bound without trying the
+/// relaxation first. Large line-ups, like the 90-role fixtures whose copies of each role tie
+/// exactly, are seldom settled by it, and its root then costs as much again (100 x 90: 0.2 s
+/// became 0.4 s). 300 partners x 18 roles have about 2,000 variables.
+pub const RELAX_FIRST_VARS: usize = 2_500;
+
+/// Whether [`solve`] tries the relaxation first.
+fn relaxation_first(m: &Milp, opts: &Options) -> bool {
+    opts.backend == Backend::Microlp && !opts.batch && m.vars.len() <= RELAX_FIRST_VARS
 }
 
 /// [`solve`], with the model's relaxation at its optimum ([`Relaxation`], what re-optimising
 /// the line-up starts from: `crate::robust::assess_relaxed`) when it has one that is integral,
-/// so that a solve followed by an assessment solves the relaxation once instead of twice.
+/// so that a solve followed by an assessment solves the relaxation once instead of twice. The
+/// line-up is the one [`solve`] finds.
 pub fn solve_relaxed(
     p: &Problem,
     m: &Milp,
@@ -243,10 +260,15 @@ pub fn solve_relaxed(
     if opts.backend != Backend::Microlp || opts.batch {
         return Ok((solve_by(p, m, opts, end)?, None));
     }
-    let relaxation = match left(end) {
+    let relaxed = |end| match left(end) {
         Some(t) if t.is_zero() => None,
         limit => Relaxation::new(m, limit),
     };
+    if !relaxation_first(m, opts) {
+        let solved = solve_by(p, m, opts, end)?;
+        return Ok((solved, relaxed(end)));
+    }
+    let relaxation = relaxed(end);
     if let Some(optimum) = relaxation.as_ref().and_then(|r| r.optimum(p, m)) {
         return Ok((
             Solved::found(Status::Optimal, optimum.assignment),

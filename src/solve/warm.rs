@@ -31,6 +31,7 @@
 use super::cuts::ClashCuts;
 use super::{Optimum, read_assignment};
 use crate::model::{Assignment, Milp, Problem, VarKind};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -61,18 +62,25 @@ pub struct Relaxation {
     solution: microlp::Solution,
     /// The variables' values at the optimum (binaries exactly 0 or 1).
     values: Vec<f64>,
-    vars: Vec<microlp::Variable>,
-    binary: Vec<bool>,
+    columns: Columns,
     /// Each variable's real objective coefficient and tie-break coefficient.
     obj: Vec<f64>,
     tie: Vec<f64>,
-    /// Where the model's clashes and capacities leave fractional optima to cut off.
-    cuts: ClashCuts,
     /// Variations settled by the relaxation, and those left to a full solve.
     settled: AtomicUsize,
     missed: AtomicUsize,
+}
+
+/// The relaxation's variables: the microlp variable of each of the model's, which are binary,
+/// and the cuts that may tighten them.
+struct Columns {
+    vars: Vec<microlp::Variable>,
+    binary: Vec<bool>,
+    /// Where the model's clashes and capacities leave fractional optima to cut off, found at
+    /// the first fractional optimum (most relaxations never meet one).
+    cuts: OnceLock<ClashCuts>,
     /// Cuts added, to the relaxation itself and to its variations.
-    cut_rows: AtomicUsize,
+    added: AtomicUsize,
 }
 
 impl Relaxation {
@@ -82,34 +90,33 @@ impl Relaxation {
     /// would only add to their full solves.
     pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
         let mut problem = super::optimum::microlp_problem(super::optimum::starts_low(m));
-        let vars: Vec<microlp::Variable> = m
-            .vars
-            .iter()
-            .map(|v| problem.add_var(v.obj + v.tie, (v.lb, v.ub)))
-            .collect();
-        super::optimum::add_rows(&mut problem, &vars, m, None);
+        let columns = Columns {
+            vars: m
+                .vars
+                .iter()
+                .map(|v| problem.add_var(v.obj + v.tie, (v.lb, v.ub)))
+                .collect(),
+            binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
+            cuts: OnceLock::new(),
+            added: AtomicUsize::new(0),
+        };
+        super::optimum::add_rows(&mut problem, &columns.vars, m, None);
         let mut options = microlp::SolveOptions::default();
         options.time_limit = time_limit;
         let solution = problem.solve_with(options).ok()?.into_solution().ok()?;
-        let mut relaxation = Relaxation {
-            solution,
-            values: Vec::new(),
-            vars,
-            binary: m.vars.iter().map(|v| v.kind == VarKind::Binary).collect(),
-            obj: m.vars.iter().map(|v| v.obj).collect(),
-            tie: m.vars.iter().map(|v| v.tie).collect(),
-            cuts: ClashCuts::new(m),
-            settled: AtomicUsize::new(0),
-            missed: AtomicUsize::new(0),
-            cut_rows: AtomicUsize::new(0),
-        };
-        let (mut solution, values) = relaxation.cut(relaxation.solution.clone())?;
-        relaxation.values = values?;
+        let (mut solution, values) = columns.cut(m, solution)?;
         // Every variation copies this solution and pivots a few times: with the basis freshly
         // factorised, those pivots extend the factorisation instead of redoing it.
         solution.refactor().ok()?;
-        relaxation.solution = solution;
-        Some(relaxation)
+        Some(Relaxation {
+            solution,
+            values: values?,
+            columns,
+            obj: m.vars.iter().map(|v| v.obj).collect(),
+            tie: m.vars.iter().map(|v| v.tie).collect(),
+            settled: AtomicUsize::new(0),
+            missed: AtomicUsize::new(0),
+        })
     }
 
     /// The best line-up of the model itself, if the relaxation settles it (see the module
@@ -126,7 +133,7 @@ impl Relaxation {
             .iter()
             .try_fold(self.solution.clone(), |solution, &v| {
                 solution
-                    .fix_var(self.vars[v], 0.0)
+                    .fix_var(self.columns.vars[v], 0.0)
                     .ok()?
                     .into_solution()
                     .ok()
@@ -181,7 +188,7 @@ impl Relaxation {
                 .ok()?
                 .into_solution()
                 .ok()?;
-            let (cut, values) = self.cut(solution)?;
+            let (cut, values) = self.columns.cut(m, solution)?;
             solution = cut;
             let Some(values) = values else {
                 break;
@@ -218,7 +225,7 @@ impl Relaxation {
         with_tie
             .iter()
             .zip(values)
-            .zip(&self.binary)
+            .zip(&self.columns.binary)
             .map(|((&c, &x), &binary)| {
                 if binary {
                     c - SHARP * (2.0 * x - 1.0)
@@ -233,7 +240,7 @@ impl Relaxation {
     fn same_binaries(&self, x: &[f64], y: &[f64]) -> bool {
         x.iter()
             .zip(y)
-            .zip(&self.binary)
+            .zip(&self.columns.binary)
             .all(|((x, y), &binary)| !binary || x == y)
     }
 
@@ -247,10 +254,13 @@ impl Relaxation {
         solution: microlp::Solution,
         with_tie: &[f64],
     ) -> Option<(Assignment, Vec<f64>)> {
-        let (solution, values) = self.cut(solution)?;
+        let (solution, values) = self.columns.cut(m, solution)?;
         let values = values?;
         let pushed = self.pushed(with_tie, &values);
-        let (_, again) = self.cut(solution.set_objective(&pushed).ok()?.into_solution().ok()?)?;
+        let (_, again) = self.columns.cut(
+            m,
+            solution.set_objective(&pushed).ok()?.into_solution().ok()?,
+        )?;
         self.same_binaries(&values, &again?)
             .then(|| (read_assignment(p, m, &values), values))
     }
@@ -273,19 +283,28 @@ impl Relaxation {
         )
     }
 
+    /// Cuts added so far ([`super::cuts`]), to the relaxation itself and to its variations.
+    pub fn cuts(&self) -> usize {
+        self.columns.added.load(Ordering::Relaxed)
+    }
+}
+
+impl Columns {
     /// `solution` with the cuts it breaks added ([`super::cuts`], at most [`CUT_ROUNDS`]
-    /// rounds), and its values if that makes its optimum integral ([`Relaxation::integral`]);
+    /// rounds), and its values if that makes its optimum integral ([`Columns::integral`]);
     /// `None` if microlp fails on a cut.
     fn cut(
         &self,
+        m: &Milp,
         mut solution: microlp::Solution,
     ) -> Option<(microlp::Solution, Option<Vec<f64>>)> {
         for round in 0..=CUT_ROUNDS {
             if let Some(values) = self.integral(&solution) {
                 return Some((solution, Some(values)));
             }
+            let cuts = self.cuts.get_or_init(|| ClashCuts::new(m));
             if round == CUT_ROUNDS
-                || self.cuts.is_empty()
+                || cuts.is_empty()
                 || solution.status() != microlp::SolutionStatus::Optimal
             {
                 break;
@@ -295,11 +314,11 @@ impl Relaxation {
                 .iter()
                 .map(|&v| solution.var_value_raw(v))
                 .collect();
-            let cuts = self.cuts.separate(&at);
+            let cuts = cuts.separate(&at);
             if cuts.is_empty() {
                 break;
             }
-            self.cut_rows.fetch_add(cuts.len(), Ordering::Relaxed);
+            self.added.fetch_add(cuts.len(), Ordering::Relaxed);
             for cut in cuts {
                 let terms = cut.terms.iter().map(|&(v, c)| (self.vars[v], c));
                 solution = solution
@@ -310,11 +329,6 @@ impl Relaxation {
             }
         }
         Some((solution, None))
-    }
-
-    /// Cuts added so far ([`super::cuts`]), to the relaxation itself and to its variations.
-    pub fn cuts(&self) -> usize {
-        self.cut_rows.load(Ordering::Relaxed)
     }
 
     /// The values of an optimal relaxation whose binaries are all 0 or 1 (rounded to it).
