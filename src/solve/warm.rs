@@ -10,7 +10,8 @@
 //! slack basis takes hundreds.
 //!
 //! A variation's line-up is taken from its relaxation only when the relaxation proves it the
-//! line-up any exact solve finds:
+//! line-up any exact solve finds (a relaxation left fractional by clashing roles is first cut,
+//! [`super::cuts`]: the cuts hold for every line-up, so it is still a relaxation):
 //!
 //! - the relaxation's optimum (with the tie-break term) is integral, so it is the best line-up
 //!   with the tie-break: no line-up is worth more than the relaxation's optimum;
