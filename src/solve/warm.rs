@@ -87,7 +87,7 @@ struct Columns {
 impl Relaxation {
     /// The relaxation of `m` with the tie-break term, solved; `None` when it has no optimum
     /// (infeasible), the time limit stopped it, or its optimum is fractional even with the
-    /// cuts of [`super::cuts`]: then its variations would seldom be settled either, and trying
+    /// cuts of `solve::cuts`: then its variations would seldom be settled either, and trying
     /// would only add to their full solves.
     pub fn new(m: &Milp, time_limit: Option<Duration>) -> Option<Relaxation> {
         let mut problem = super::optimum::microlp_problem(super::optimum::starts_low(m));
@@ -284,7 +284,7 @@ impl Relaxation {
         )
     }
 
-    /// Cuts added so far ([`super::cuts`]), to the relaxation itself and to its variations.
+    /// Cuts added so far (`solve::cuts`), to the relaxation itself and to its variations.
     pub fn cuts(&self) -> usize {
         self.columns.added.load(Ordering::Relaxed)
     }
