@@ -1,6 +1,8 @@
-//! The only caller of good_lp: solves a [`Milp`], and when it is infeasible finds a minimal set
-//! of demands (pins, capacities, forbidding rules, ...) that contradict each other.
-//! [`optimum`] is the lean entry point for valuing many coalitions (`crate::value`).
+//! The only caller of good_lp: solves a [`Milp`] (its relaxation first where that may settle
+//! the line-up, [`Relaxation`], cut by `cuts` where clashes leave it fractional; branch and
+//! bound otherwise), and when it is infeasible finds a minimal set of demands (pins,
+//! capacities, forbidding rules, ...) that contradict each other. [`optimum()`] is the lean
+//! entry point for valuing many coalitions (`crate::value`).
 
 mod cuts;
 mod greedy;
