@@ -262,15 +262,15 @@ pub fn solve_relaxed(
     if opts.backend != Backend::Microlp || opts.batch {
         return Ok((solve_by(p, m, opts, end)?, None));
     }
-    let relaxed = |end| match left(end) {
+    let relaxed = || match left(end) {
         Some(t) if t.is_zero() => None,
         limit => Relaxation::new(m, limit),
     };
     if !relaxation_first(m, opts) {
         let solved = solve_by(p, m, opts, end)?;
-        return Ok((solved, relaxed(end)));
+        return Ok((solved, relaxed()));
     }
-    let relaxation = relaxed(end);
+    let relaxation = relaxed();
     if let Some(optimum) = relaxation.as_ref().and_then(|r| r.optimum(p, m)) {
         return Ok((
             Solved::found(Status::Optimal, optimum.assignment),
