@@ -4,7 +4,7 @@
 //!
 //! A facilitator hands each organisation its page before the workshop, so that partners come
 //! knowing what drives the others, what each brings, and where the line-up puts strain on them.
-//! [`build`] gathers the answers as plain data from the [`Problem`](crate::model::Problem) and its explained
+//! [`build()`] gathers the answers as plain data from the [`Problem`](crate::model::Problem) and its explained
 //! [`Outcome`]; `report::brief` formats them (Markdown, HTML).
 
 mod build;

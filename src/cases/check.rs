@@ -316,7 +316,7 @@ fn matches_flag(p: &FlagPattern, f: &Flag) -> bool {
         && p.at_least.is_none_or(|s| f.severity >= s)
 }
 
-/// "mission_drift (high) on ngo in commercialisation [civil_society_commercial_role]"
+/// `mission_drift (high) on ngo in commercialisation [civil_society_commercial_role]`
 fn flag_text(f: &Flag) -> String {
     let mut out = format!("{} ({})", f.kind, f.severity);
     if let Some(p) = &f.partner {

@@ -1,6 +1,6 @@
 //! Partner spreadsheets: one row per partner (id, name, sector, capacity, a column per
 //! capability, refuses, funds, attributes) -> validated partners, with every bad cell reported
-//! by row and column; commitment sheets ([`commitments`]); and the scenario file `rolefit
+//! by row and column; commitment sheets ([`commitments()`]); and the scenario file `rolefit
 //! import` writes from them.
 
 mod commitments;
