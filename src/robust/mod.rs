@@ -486,6 +486,7 @@ fn assess_in_pool(
         tracing::debug!(
             settled,
             missed,
+            on_tableau = r.on_tableau(),
             cuts = r.cuts(),
             "re-optimisations from the relaxation's optimum"
         );

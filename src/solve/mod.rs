@@ -7,6 +7,7 @@
 mod cuts;
 mod greedy;
 mod optimum;
+mod tableau;
 mod warm;
 
 pub use optimum::{Optimum, best, optimum};

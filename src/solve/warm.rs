@@ -30,6 +30,7 @@
 //! generated consortia.
 
 use super::cuts::ClashCuts;
+use super::tableau::Tableau;
 use super::{Optimum, read_assignment};
 use crate::model::{Assignment, Milp, Problem, VarKind};
 use std::sync::OnceLock;
@@ -64,12 +65,17 @@ pub struct Relaxation {
     /// The variables' values at the optimum (binaries exactly 0 or 1).
     values: Vec<f64>,
     columns: Columns,
+    /// The optimum as a dense tableau, for a small model: samples re-solve on it first
+    /// ([`super::tableau`]).
+    tableau: Option<Tableau>,
     /// Each variable's real objective coefficient and tie-break coefficient.
     obj: Vec<f64>,
     tie: Vec<f64>,
     /// Variations settled by the relaxation, and those left to a full solve.
     settled: AtomicUsize,
     missed: AtomicUsize,
+    /// Of the settled ones, those the tableau settled.
+    on_tableau: AtomicUsize,
 }
 
 /// The relaxation's variables: the microlp variable of each of the model's, which are binary,
@@ -110,6 +116,7 @@ impl Relaxation {
         // factorised, those pivots extend the factorisation instead of redoing it.
         solution.refactor().ok()?;
         Some(Relaxation {
+            tableau: Tableau::new(m, &solution, &columns.vars),
             solution,
             values: values?,
             columns,
@@ -117,6 +124,7 @@ impl Relaxation {
             tie: m.vars.iter().map(|v| v.tie).collect(),
             settled: AtomicUsize::new(0),
             missed: AtomicUsize::new(0),
+            on_tableau: AtomicUsize::new(0),
         })
     }
 
@@ -179,6 +187,10 @@ impl Relaxation {
                 if w > most { (v, w) } else { (best, most) }
             },
         );
+        if let Some(values) = self.reprice_dense(&with_tie, likely) {
+            self.on_tableau.fetch_add(1, Ordering::Relaxed);
+            return self.counted(Some((read_assignment(p, m, &values), values)));
+        }
         // A relaxation that ends on the line-up it was pushed away from proves it the sharp
         // optimum; one that ends on another line-up is pushed away from that one in turn.
         let mut guess = likely.to_vec();
@@ -205,6 +217,27 @@ impl Relaxation {
             .into_solution()
             .ok()?;
         self.counted(self.unique(p, m, solution, &with_tie))
+    }
+
+    /// [`Relaxation::reprice`]'s pushes on the dense tableau, when there is one: the values of
+    /// the line-up they prove the sharp optimum; `None` leaves the sample to microlp (no
+    /// tableau, a fractional optimum, which microlp's path cuts, or no answer in
+    /// [`PUSHES`]).
+    fn reprice_dense(&self, with_tie: &[f64], likely: &[f64]) -> Option<Vec<f64>> {
+        let mut run = self.tableau.as_ref()?.start();
+        let mut guess = likely.to_vec();
+        for _ in 0..PUSHES {
+            let values = self.columns.rounded(
+                run.maximise(&self.pushed(with_tie, &guess))?
+                    .iter()
+                    .copied(),
+            )?;
+            if self.same_binaries(&values, &guess) {
+                return Some(values);
+            }
+            guess = values;
+        }
+        None
     }
 
     /// Whether the line-up at `values` (as [`Relaxation::reprice`] returns them) is neither
@@ -284,6 +317,12 @@ impl Relaxation {
         )
     }
 
+    /// Variations settled on the dense tableau so far ([`super::tableau`]): how many of
+    /// [`Relaxation::counts`]'s settled ones never reached microlp.
+    pub fn on_tableau(&self) -> usize {
+        self.on_tableau.load(Ordering::Relaxed)
+    }
+
     /// Cuts added so far (`solve::cuts`), to the relaxation itself and to its variations.
     pub fn cuts(&self) -> usize {
         self.columns.added.load(Ordering::Relaxed)
@@ -337,19 +376,21 @@ impl Columns {
         if s.status() != microlp::SolutionStatus::Optimal {
             return None;
         }
-        let mut values = Vec::with_capacity(self.vars.len());
-        for (&v, &binary) in self.vars.iter().zip(&self.binary) {
-            let x = s.var_value_raw(v);
-            if binary {
-                let r = x.round();
-                if (x - r).abs() > INTEGRAL {
-                    return None;
+        self.rounded(self.vars.iter().map(|&v| s.var_value_raw(v)))
+    }
+
+    /// `values`, one per variable, with every binary rounded to 0 or 1; `None` if one is
+    /// further than [`INTEGRAL`] from both.
+    fn rounded(&self, values: impl Iterator<Item = f64>) -> Option<Vec<f64>> {
+        values
+            .zip(&self.binary)
+            .map(|(x, &binary)| {
+                if !binary {
+                    return Some(x);
                 }
-                values.push(r);
-            } else {
-                values.push(x);
-            }
-        }
-        Some(values)
+                let r = x.round();
+                ((x - r).abs() <= INTEGRAL).then_some(r)
+            })
+            .collect()
     }
 }

@@ -1078,6 +1078,18 @@ impl Solution {
         }
     }
 
+    /// rolefit patch: which variables of a linear program's solution are basic, for a caller
+    /// that rebuilds the basis in a form of its own: the structural variables in creation
+    /// order, then the slack `s` of each constraint (`lhs + s = rhs`) in the order added,
+    /// leaving out constraints without terms (microlp stores none for them). `None` for a
+    /// problem with integer variables.
+    pub fn is_basic(&self) -> Option<Vec<bool>> {
+        match &self.state {
+            SolveState::Lp(solver) => Some(solver.is_basic()),
+            SolveState::Mip(_) => None,
+        }
+    }
+
     /// rolefit patch: consumes the solution of a linear program (no integer variables),
     /// replaces every variable's objective coefficient (in the problem's own direction, in
     /// creation order) and re-solves from the optimal basis it ended with. Only the objective

@@ -982,6 +982,15 @@ impl Solver {
         self.recalc_basic_var_vals()
     }
 
+    /// rolefit patch: whether each variable is basic: the structural variables, then one
+    /// slack per stored constraint (see [`crate::Solution::is_basic`]).
+    pub(crate) fn is_basic(&self) -> Vec<bool> {
+        self.var_states
+            .iter()
+            .map(|state| matches!(state, VarState::Basic(_)))
+            .collect()
+    }
+
     pub(crate) fn num_constraints(&self) -> usize {
         self.orig_constraints.rows()
     }
