@@ -58,6 +58,18 @@ struct State {
     nonbasic: Vec<usize>,
     /// Every variable's value.
     x: Vec<f64>,
+    /// Per nonbasic column, the way its variable can move from its bound: 1 up from the
+    /// lower, -1 down from the upper, 0 for a fixed variable.
+    way: Vec<f64>,
+    /// Where each variable is in the tableau.
+    place: Vec<Place>,
+}
+
+/// A variable's row (basic) or column (nonbasic) in the tableau.
+#[derive(Clone, Copy)]
+enum Place {
+    Row(usize),
+    Column(usize),
 }
 
 /// A relaxation's optimal basis as a dense tableau; see the module docs.
@@ -115,6 +127,11 @@ impl Tableau {
             basic: (n..n + height).collect(),
             nonbasic: (0..n).collect(),
             x: Vec::with_capacity(n + height),
+            way: Vec::new(),
+            place: (0..n)
+                .map(Place::Column)
+                .chain((0..height).map(Place::Row))
+                .collect(),
         };
         // ...then each structural variable basic at the optimum takes the row of a slack that
         // is not (Gauss-Jordan): the largest such entry in its column, which is nonzero as
@@ -138,6 +155,11 @@ impl Tableau {
         for &v in &state.nonbasic {
             state.x[v] = bounds.snap(v, state.x[v])?;
         }
+        state.way = state
+            .nonbasic
+            .iter()
+            .map(|&v| bounds.way(v, state.x[v] == bounds.upper[v]))
+            .collect();
         let feasible = state.basic.iter().all(|&v| {
             state.x[v] >= bounds.lower[v] - FEASIBLE && state.x[v] <= bounds.upper[v] + FEASIBLE
         });
@@ -152,6 +174,8 @@ impl Tableau {
         Pivoting {
             tableau: self,
             s: self.start.clone(),
+            obj: Vec::new(),
+            d: Vec::new(),
         }
     }
 }
@@ -160,6 +184,10 @@ impl Tableau {
 pub(super) struct Pivoting<'a> {
     tableau: &'a Tableau,
     s: State,
+    /// The objective coefficients of the last re-solve (none yet: empty), and the reduced
+    /// cost of each nonbasic column under them.
+    obj: Vec<f64>,
+    d: Vec<f64>,
 }
 
 impl Pivoting<'_> {
@@ -167,23 +195,15 @@ impl Pivoting<'_> {
     /// with objective coefficients `obj` (maximised; one per model variable); `None` if it
     /// could not finish (see the module docs).
     pub(super) fn maximise(&mut self, obj: &[f64]) -> Option<&[f64]> {
-        let s = &mut self.s;
+        self.reprice(obj);
+        let (s, d) = (&mut self.s, &mut self.d);
         let b = &self.tableau.bounds;
-        let cost = |v: usize| if v < b.structural { obj[v] } else { 0.0 };
-        // Reduced costs: d_j = c_j - c_B · T_j.
-        let mut d: Vec<f64> = s.nonbasic.iter().map(|&v| cost(v)).collect();
-        for (i, &v) in s.basic.iter().enumerate() {
-            let c = cost(v);
-            if c != 0.0 {
-                axpy(&mut d, -c, s.row(i));
-            }
-        }
         let height = s.basic.len();
         let limit = 20 * (height + s.width) + 1000;
         let mut stalled = 0;
         for _ in 0..limit {
             let bland = stalled >= STALL;
-            let Some(e) = s.entering(b, &d, bland) else {
+            let Some(e) = s.entering(d, bland) else {
                 return Some(&s.x[..b.structural]);
             };
             // The entering variable rises (sign 1) or falls (-1) from its bound.
@@ -209,22 +229,72 @@ impl Pivoting<'_> {
                 } else {
                     b.lower[var]
                 };
+                s.way[e] = -s.way[e];
                 continue;
             };
             let out = s.basic[r];
             s.x[out] = if to_upper { b.upper[out] } else { b.lower[out] };
+            s.way[e] = b.way(out, to_upper);
             let p = s.at(r, e);
             let de = d[e];
             s.exchange(r, e);
             // d_j -= d_e T_rj / p for the others; the leaving column's is -d_e / p.
-            axpy(&mut d, -de, s.row(r));
+            axpy(d, -de, s.row(r));
             d[e] = -de / p;
         }
         None
     }
 }
 
+impl Pivoting<'_> {
+    /// Brings the reduced costs to objective coefficients `obj`: from scratch the first time
+    /// (`d_j = c_j - c_B · T_j`), then through the coefficients that changed, which between
+    /// the pushes of one sample are a few dozen.
+    fn reprice(&mut self, obj: &[f64]) {
+        let (s, d) = (&self.s, &mut self.d);
+        let structural = self.tableau.bounds.structural;
+        if self.obj.is_empty() {
+            d.clear();
+            d.extend(
+                s.nonbasic
+                    .iter()
+                    .map(|&v| if v < structural { obj[v] } else { 0.0 }),
+            );
+            for (i, &v) in s.basic.iter().enumerate() {
+                if v < structural && obj[v] != 0.0 {
+                    axpy(d, -obj[v], s.row(i));
+                }
+            }
+        } else {
+            for (v, (&new, &old)) in obj.iter().zip(&self.obj).enumerate() {
+                let change = new - old;
+                if change == 0.0 {
+                    continue;
+                }
+                match s.place[v] {
+                    Place::Column(j) => d[j] += change,
+                    Place::Row(i) => axpy(d, -change, s.row(i)),
+                }
+            }
+        }
+        self.obj.clear();
+        self.obj.extend_from_slice(obj);
+    }
+}
+
 impl Bounds {
+    /// The way nonbasic variable `v` can move from the bound it is at (`upper`, or the
+    /// lower); see [`State::way`].
+    fn way(&self, v: usize, upper: bool) -> f64 {
+        if self.upper[v] - self.lower[v] <= FEASIBLE {
+            0.0
+        } else if upper {
+            -1.0
+        } else {
+            1.0
+        }
+    }
+
     /// `x` as the nonbasic value it stands for: the bound it is at (within microlp's
     /// tolerance), or `None` if it is at neither.
     fn snap(&self, v: usize, x: f64) -> Option<f64> {
@@ -245,17 +315,19 @@ impl State {
 
     /// The improving nonbasic column with the largest reduced cost (Dantzig), or with the
     /// smallest variable index under Bland's rule; `None` at an optimum.
-    fn entering(&self, b: &Bounds, d: &[f64], bland: bool) -> Option<usize> {
-        let improving = (0..self.width).filter(|&j| {
-            let v = self.nonbasic[j];
-            (d[j] > OPTIMAL && self.x[v] < b.upper[v])
-                || (d[j] < -OPTIMAL && self.x[v] > b.lower[v])
-        });
+    fn entering(&self, d: &[f64], bland: bool) -> Option<usize> {
         if bland {
-            improving.min_by_key(|&j| self.nonbasic[j])
-        } else {
-            improving.max_by(|&a, &c| d[a].abs().total_cmp(&d[c].abs()))
+            return (0..self.width)
+                .filter(|&j| d[j] * self.way[j] > OPTIMAL)
+                .min_by_key(|&j| self.nonbasic[j]);
         }
+        let (mut best, mut most) = (None, OPTIMAL);
+        for (j, (&d, &way)) in d.iter().zip(&self.way).enumerate() {
+            if d * way > most {
+                (best, most) = (Some(j), d * way);
+            }
+        }
+        best
     }
 
     /// How far column `e` can move in direction `sign`, and the row that leaves the basis
@@ -341,6 +413,8 @@ impl State {
             }
         }
         std::mem::swap(&mut self.basic[r], &mut self.nonbasic[e]);
+        self.place[self.basic[r]] = Place::Row(r);
+        self.place[self.nonbasic[e]] = Place::Column(e);
     }
 }
 
