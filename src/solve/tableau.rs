@@ -143,6 +143,7 @@ impl Tableau {
         let mut s = State {
             t: Entries::over(&a, n, Vec::new()),
             column: Vec::with_capacity(height),
+            nonzero: Vec::new(),
             b: Basis {
                 basic: (n..n + height).collect(),
                 nonbasic: (0..n).collect(),
@@ -212,6 +213,7 @@ impl Tableau {
                 t: Entries::over(&self.entries, self.bounds.structural, SPARE.take()),
                 b: self.start.clone(),
                 column: Vec::with_capacity(self.start.basic.len()),
+                nonzero: Vec::new(),
             },
             obj: Vec::new(),
             d: Vec::new(),
@@ -284,7 +286,10 @@ impl Pivoting<'_> {
             let de = d[e];
             s.exchange(r, e);
             // d_j -= d_e T_rj / p for the others; the leaving column's is -d_e / p.
-            axpy(d, -de, s.t.row(r));
+            let pivot = s.t.row(r);
+            for &j in &s.nonzero {
+                d[j] -= de * pivot[j];
+            }
             d[e] = -de / p;
         }
         None
@@ -373,11 +378,20 @@ impl<'a> Entries<'a> {
     }
 
     fn at(&self, i: usize, j: usize) -> f64 {
-        self.row(i)[j]
+        let rows = if self.owned[i] {
+            &self.own
+        } else {
+            self.shared
+        };
+        rows[i * self.width + j]
     }
 
     fn row(&self, i: usize) -> &[f64] {
-        let rows = if self.owned[i] { &self.own } else { self.shared };
+        let rows = if self.owned[i] {
+            &self.own
+        } else {
+            self.shared
+        };
         &rows[i * self.width..(i + 1) * self.width]
     }
 
@@ -399,6 +413,9 @@ struct State<'a> {
     /// The entering column's entries ([`State::gather`]): the ratio test, the values and the
     /// pivot each read all of them.
     column: Vec<f64>,
+    /// The columns where the last pivot row is not zero (a few percent of them): only those
+    /// entries of the rows it updates, and of the reduced costs, change.
+    nonzero: Vec<usize>,
 }
 
 impl State<'_> {
@@ -406,8 +423,7 @@ impl State<'_> {
     fn gather(&mut self, e: usize) {
         self.column.clear();
         let t = &self.t;
-        self.column
-            .extend((0..t.owned.len()).map(|i| t.at(i, e)));
+        self.column.extend((0..t.owned.len()).map(|i| t.at(i, e)));
     }
 
     /// The improving nonbasic column with the largest reduced cost (Dantzig), or with the
@@ -461,7 +477,9 @@ impl State<'_> {
                 if let Some((step, _, up)) = room(i, 0.0) {
                     let better = match best {
                         None => true,
-                        Some((s, r, _)) => step < s || (step == s && self.b.basic[i] < self.b.basic[r]),
+                        Some((s, r, _)) => {
+                            step < s || (step == s && self.b.basic[i] < self.b.basic[r])
+                        }
                     };
                     if better {
                         best = Some((step, i, up));
@@ -493,13 +511,18 @@ impl State<'_> {
     }
 
     /// Nonbasic column `e` (gathered) enters the basis in row `r`; the variable that leaves
-    /// takes the column. Rows the pivot column does not touch are left alone.
+    /// takes the column. Only the rows the pivot column touches change, and in them only the
+    /// pivot row's nonzero columns.
     fn exchange(&mut self, r: usize, e: usize) {
         let t = &mut self.t;
         let p = self.column[r];
         let pivot = t.row_mut(r);
-        for x in pivot.iter_mut() {
-            *x /= p;
+        self.nonzero.clear();
+        for (j, x) in pivot.iter_mut().enumerate() {
+            if *x != 0.0 {
+                *x /= p;
+                self.nonzero.push(j);
+            }
         }
         pivot[e] = 1.0 / p;
         for (i, &f) in self.column.iter().enumerate() {
@@ -515,7 +538,9 @@ impl State<'_> {
                 let (low, high) = t.own.split_at_mut(i * w);
                 (&mut high[..w], &low[r * w..(r + 1) * w])
             };
-            axpy(row, -f, pivot);
+            for &j in &self.nonzero {
+                row[j] -= f * pivot[j];
+            }
             row[e] = -f / p;
         }
         let b = &mut self.b;

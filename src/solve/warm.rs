@@ -7,7 +7,8 @@
 //! basis: forbidding a pair fixes its columns to 0 (dual simplex, microlp's `fix_var`), new
 //! objective coefficients keep the basis primal feasible (primal simplex, the vendored
 //! `set_objective`, vendor/microlp/PATCH.md). Either takes a few pivots where a solve from the
-//! slack basis takes hundreds.
+//! slack basis takes hundreds. A sample of a small model re-solves first on a dense tableau of
+//! the optimal basis ([`super::tableau`]): the same primal simplex, cheaper per pivot.
 //!
 //! A variation's line-up is taken from its relaxation only when the relaxation proves it the
 //! line-up any exact solve finds (a relaxation left fractional by clashing roles is first cut,
@@ -66,8 +67,9 @@ pub struct Relaxation {
     values: Vec<f64>,
     columns: Columns,
     /// The optimum as a dense tableau, for a small model: samples re-solve on it first
-    /// ([`super::tableau`]).
-    tableau: Option<Tableau>,
+    /// ([`super::tableau`]). Built when the first sample asks: a solve that is not assessed
+    /// never needs it.
+    tableau: OnceLock<Option<Tableau>>,
     /// Each variable's real objective coefficient and tie-break coefficient.
     obj: Vec<f64>,
     tie: Vec<f64>,
@@ -116,7 +118,7 @@ impl Relaxation {
         // factorised, those pivots extend the factorisation instead of redoing it.
         solution.refactor().ok()?;
         Some(Relaxation {
-            tableau: Tableau::new(m, &solution, &columns.vars),
+            tableau: OnceLock::new(),
             solution,
             values: values?,
             columns,
@@ -187,7 +189,7 @@ impl Relaxation {
                 if w > most { (v, w) } else { (best, most) }
             },
         );
-        if let Some(values) = self.reprice_dense(&with_tie, likely) {
+        if let Some(values) = self.reprice_dense(m, &with_tie, likely) {
             self.on_tableau.fetch_add(1, Ordering::Relaxed);
             return self.counted(Some((read_assignment(p, m, &values), values)));
         }
@@ -223,8 +225,11 @@ impl Relaxation {
     /// the line-up they prove the sharp optimum; `None` leaves the sample to microlp (no
     /// tableau, a fractional optimum, which microlp's path cuts, or no answer in
     /// [`PUSHES`]).
-    fn reprice_dense(&self, with_tie: &[f64], likely: &[f64]) -> Option<Vec<f64>> {
-        let mut run = self.tableau.as_ref()?.start();
+    fn reprice_dense(&self, m: &Milp, with_tie: &[f64], likely: &[f64]) -> Option<Vec<f64>> {
+        let tableau = self
+            .tableau
+            .get_or_init(|| Tableau::new(m, &self.solution, &self.columns.vars));
+        let mut run = tableau.as_ref()?.start();
         let mut guess = likely.to_vec();
         for _ in 0..PUSHES {
             let values = self.columns.rounded(
