@@ -10,7 +10,7 @@
 //! on that model). A sample reads the rows it has not changed from the start tableau, copies
 //! a row into a buffer its thread keeps between samples the first time a pivot changes it,
 //! and pivots there: a fraction of microlp's cost. The tableau is built once per relaxation
-//! from microlp's optimal basis, and only for models below [`MAX_ENTRIES`], where it pays.
+//! from microlp's optimal basis, and only for models up to [`MAX_ENTRIES`].
 //!
 //! The tableau answers only "where does primal simplex from this basis end under these
 //! coefficients"; what that point proves (an integral, sharp optimum) is decided by the
@@ -20,9 +20,10 @@
 use crate::model::{Cmp, Milp};
 use std::cell::Cell;
 
-/// Largest tableau (rows x nonbasic columns) worth building: a sample copies it once and each
-/// pivot updates part of it, so past a few hundred kilobytes microlp's sparse pivots are
-/// cheaper. The generated 30 x 18 model is about 30,000 entries.
+/// Largest tableau (rows x structural columns) built: the start and each thread's row buffer
+/// hold that many entries (480 kB), and building it costs a pass over them per basic
+/// variable. The generated 30 x 18 model has 29,748 and gains (benches/README.md, sixth
+/// pass); larger models keep microlp's sparse path, which has not been measured against it.
 const MAX_ENTRIES: usize = 60_000;
 
 /// A reduced cost counts as improving above this: microlp's own optimality tolerance, which
@@ -98,9 +99,9 @@ pub(super) struct Tableau {
 }
 
 impl Tableau {
-    /// The tableau of `m`'s relaxation at microlp's optimal `solution`, if the model is small
-    /// enough for it to pay ([`MAX_ENTRIES`]) and the solution is a plain basic solution of
-    /// `m`'s rows (no cuts added, every nonbasic variable at a bound).
+    /// The tableau of `m`'s relaxation at microlp's optimal `solution`, if the model is no
+    /// larger than [`MAX_ENTRIES`] and the solution is a plain basic solution of `m`'s rows
+    /// (no cuts added, every nonbasic variable at a bound).
     pub(super) fn new(
         m: &Milp,
         solution: &microlp::Solution,
@@ -110,7 +111,7 @@ impl Tableau {
         // microlp stores no constraint without terms, so neither does the tableau.
         let rows: Vec<_> = m.rows.iter().filter(|r| !r.terms.is_empty()).collect();
         let height = rows.len();
-        if height * n > MAX_ENTRIES {
+        if n == 0 || height == 0 || height * n > MAX_ENTRIES {
             return None;
         }
         let is_basic = solution.is_basic()?;
