@@ -445,9 +445,9 @@ impl State<'_> {
         best
     }
 
-    /// How far column `e` (gathered) can move in direction `sign`, and the row that leaves the basis
-    /// there with the bound its variable reaches (`true`: upper); no row for a bound flip.
-    /// `None` if nothing stops it (unbounded: not for these models, handed back).
+    /// How far column `e` (gathered) can move in direction `sign`, and the row that leaves
+    /// the basis there with the bound its variable reaches (`true`: upper); no row for a bound
+    /// flip. `None` if nothing stops it (unbounded: not for these models, handed back).
     fn ratio_test(
         &self,
         b: &Bounds,
@@ -502,12 +502,10 @@ impl State<'_> {
         if flip <= max_step {
             return flip.is_finite().then_some((flip, None));
         }
-        let (r, up, _) = (0..height)
+        let (r, step, _, up) = (0..height)
             .filter_map(|i| room(i, 0.0).map(|(step, a, up)| (i, step, a, up)))
             .filter(|&(_, step, _, _)| step <= max_step)
-            .map(|(i, _, a, up)| (i, up, a))
             .max_by(|x, y| x.2.total_cmp(&y.2))?;
-        let (step, _, _) = room(r, 0.0)?;
         Some((step, Some((r, up))))
     }
 
